@@ -1,0 +1,44 @@
+# One command for each routine job; each does its own set-up from nothing.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-unit lint bench docs clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+## demo: load the bundled 2020 plan into a fresh embedded database and show it
+demo: $(STAMP)
+	$(BIN)/python -m cchc.demo
+
+## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+## lint: ruff, mypy (strict on the core), import-linter, and the generated docs are current
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python -m cchc.docs --check
+
+## docs: regenerate the JSON Schemas and the README's command reference
+docs: $(STAMP)
+	$(BIN)/python -m cchc.docs
+
+## bench: run the benchmarks and write benchmarks/results.md
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --out benchmarks/results.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,140 @@
+"""The ``cchc`` command line (typer + rich).
+
+Only typer, rich and the small core are imported at start-up; storage, openpyxl and
+the orchestration frameworks are imported inside the commands that need them, so
+``cchc --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cchc.commands import framework, matrix, officer, plan
+from cchc.context import AppContext
+from cchc.render import err_console
+from cchc.settings import Settings
+from domain.errors import CchcError
+from domain.i18n import normalize_lang
+
+app = typer.Typer(
+    name="cchc",
+    help="Chạy kế hoạch cải cách hành chính (CCHC) năm như công việc có lịch. "
+    "Runs the annual administrative-reform plan as scheduled work.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.add_typer(plan.app, name="plan")
+app.add_typer(framework.app, name="framework")
+app.add_typer(officer.app, name="officer")
+app.command("matrix")(matrix.matrix)
+app.command("who")(matrix.who)
+app.command("init")(plan.init)
+
+GLOBAL_VALUE_FLAGS = ("--lang", "--as")
+GLOBAL_BOOL_FLAGS = ("--verbose", "-v")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="vi (mặc định) | en; hoặc CCHC_LANG.")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", help="Người thực hiện ghi vào nhật ký (hoặc CCHC_USER)."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="In traceback khi có lỗi.")
+    ] = False,
+) -> None:
+    settings = Settings.from_env()
+    ctx.obj = AppContext(
+        settings=settings,
+        lang=normalize_lang(lang) if lang else settings.lang,
+        actor=actor or settings.user,
+        verbose=verbose,
+    )
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Let --lang, --as and --verbose stand anywhere on the line (moved to the front)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_VALUE_FLAGS:
+            if "=" in arg or i + 1 >= len(argv):
+                front.append(arg)
+                i += 1
+            else:
+                front.extend(argv[i : i + 2])
+                i += 2
+            continue
+        if arg in GLOBAL_BOOL_FLAGS:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    verbose = "--verbose" in args or "-v" in args
+    lang = normalize_lang(_value_of(args, "--lang") or Settings.from_env().lang)
+    try:
+        app(args=args, prog_name="cchc", standalone_mode=True)
+    except CchcError as exc:
+        if verbose:
+            raise
+        err_console.print(_error_text(exc, lang), markup=False)
+        raise SystemExit(1) from None
+    except _database_errors() as exc:
+        if verbose:
+            raise
+        from domain.i18n import t
+
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        err_console.print("Error: " + t("error.database", lang, detail=detail), markup=False)
+        raise SystemExit(1) from None
+
+
+def _error_text(exc: CchcError, lang: str) -> str:
+    from domain.errors import InvalidInput
+
+    text = exc.render("en" if lang == "en" else "vi")
+    if isinstance(exc, InvalidInput):
+        return "Error:\n" + text
+    return "Error: " + text
+
+
+def _value_of(args: list[str], flag: str) -> str | None:
+    for i, arg in enumerate(args):
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """SQLAlchemy's errors when it was imported by a command; nothing otherwise."""
+    module = sys.modules.get("sqlalchemy.exc")
+    if module is None:
+        return ()
+    return (module.OperationalError, module.ProgrammingError, module.InterfaceError)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""What every command shares: settings, language, actor, and the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cchc.settings import Settings
+from domain.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    lang: Lang
+    actor: str
+    verbose: bool = False
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def now(self) -> dt.datetime:
+        """The wall clock, read only here at the edge, as an aware UTC time."""
+        return dt.datetime.now(dt.UTC)
+
+    def engine(self, *, migrate: bool | None = None) -> Engine:
+        """The database engine, its schema brought to the current revision.
+
+        The embedded SQLite database is created and migrated on first use; a shared
+        PostgreSQL database is only migrated by ``cchc init`` (``migrate=True``).
+        """
+        if self._engine is not None:
+            return self._engine
+        from storage.db import make_engine
+        from storage.migrate import current_revision, head_revision, upgrade
+
+        if self.settings.embedded:
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(self.settings.database_url)
+        if migrate is None:
+            migrate = self.settings.embedded
+        if migrate:
+            upgrade(engine)
+        elif current_revision(engine) != head_revision(engine):
+            from domain.errors import LocalizedError
+
+            raise LocalizedError("error.not_migrated", url=self.settings.display_url())
+        self._engine = engine
+        return engine

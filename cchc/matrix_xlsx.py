@@ -1,0 +1,40 @@
+"""The responsibility matrix as an Excel sheet, grouped by area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc.context import AppContext
+from domain.plan import Plan
+from responsibilities.matrix import Matrix
+
+
+def write_matrix(m: Matrix, plan: Plan, path: Path, ctx: AppContext) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    titles = {r.code: (r.title_en if ctx.lang == "en" and r.title_en else r.title) for r in plan.roles}
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Ma tran" if ctx.lang == "vi" else "Matrix"
+    sheet.append([ctx.t("cli.matrix_title", plan=m.plan)])
+    sheet.append([ctx.t("label.task"), ctx.t("label.title"), *[titles.get(c, c) for c in m.positions]])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for group in m.groups:
+        sheet.append([group.area, group.title])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in group.rows:
+            sheet.append([row.task, row.title, *[row.cells.get(c, "") for c in m.positions]])
+    sheet.append([])
+    sheet.append([ctx.t("cli.matrix_legend")])
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 70
+    sheet.freeze_panes = "C3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    book.save(tmp)
+    tmp.replace(path)

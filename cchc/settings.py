@@ -1,0 +1,49 @@
+"""Settings from the environment, read once in the entry point and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.i18n import Lang, normalize_lang
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``CCHC_HOME``: data directory (embedded database, later evidence and outbox).
+    ``CCHC_DATABASE_URL``: a database URL (PostgreSQL at scale); default SQLite in home.
+    ``CCHC_LANG``: ``vi`` (default) or ``en``. ``CCHC_USER``: the actor recorded in the audit log.
+    """
+
+    home: Path
+    database_url: str
+    lang: Lang
+    user: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        home = Path(env.get("CCHC_HOME") or _default_home()).expanduser()
+        url = env.get("CCHC_DATABASE_URL") or f"sqlite:///{home / 'cchc.sqlite3'}"
+        user = env.get("CCHC_USER") or env.get("USER") or "cchc"
+        return cls(home=home, database_url=url, lang=normalize_lang(env.get("CCHC_LANG")), user=user)
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def display_url(self) -> str:
+        """The database URL without a password."""
+        if "@" in self.database_url and "://" in self.database_url:
+            scheme, rest = self.database_url.split("://", 1)
+            creds, host = rest.rsplit("@", 1)
+            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else self.database_url
+        return self.database_url
+
+
+def _default_home() -> str:
+    from platformdirs import user_data_dir
+
+    return user_data_dir("cchc", appauthor=False)

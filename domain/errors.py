@@ -1,0 +1,122 @@
+"""One exception hierarchy for everything a user can cause.
+
+Each class docstring is its default message. Errors about an input carry every
+problem found in it (``Problem``), each with where, what and a hint, so a user fixes
+a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.i18n import Lang, t
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect in an input, located as precisely as the input allows.
+
+    ``code`` names the kind of defect and selects the message in the catalogue;
+    ``params`` fill it in. ``line``/``column`` are 1-based (files); ``row`` is the
+    row number as a spreadsheet shows it (tables).
+    """
+
+    code: str
+    path: str = ""
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+    row: int | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: Lang = "vi") -> str:
+        return t(f"problem.{self.code}", lang, **self.params)
+
+    def hint(self, lang: Lang = "vi") -> str | None:
+        key = f"hint.{self.code}"
+        text = t(key, lang, **self.params)
+        return None if text == key else text
+
+    def where(self) -> str:
+        if self.row is not None:
+            place = f"{self.file}:row {self.row}" if self.file else f"row {self.row}"
+        elif self.line is not None:
+            place = f"{self.file}:{self.line}:{self.column or 1}"
+        else:
+            place = self.file
+        return place
+
+    def render(self, lang: Lang = "vi") -> str:
+        parts = [p for p in (self.where(), self.path) if p]
+        text = ": ".join([*parts, self.message(lang)])
+        hint = self.hint(lang)
+        return f"{text} (Hint: {hint})" if hint else text
+
+    def as_dict(self, lang: Lang = "vi") -> dict[str, Any]:
+        return {
+            "file": self.file or None,
+            "line": self.line,
+            "column": self.column,
+            "row": self.row,
+            "path": self.path or None,
+            "code": self.code,
+            "message": self.message(lang),
+            "hint": self.hint(lang),
+        }
+
+
+class CchcError(Exception):
+    """Lỗi cchc."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or "").strip().splitlines()[0])
+
+    def render(self, lang: Lang = "vi") -> str:
+        return str(self)
+
+
+class InvalidInput(CchcError):
+    """Dữ liệu đầu vào không hợp lệ."""
+
+    def __init__(self, problems: Iterable[Problem], source: str = "") -> None:
+        self.problems = sorted(
+            problems,
+            key=lambda p: (p.file, p.row or 0, p.line or 0, p.column or 0, p.path),
+        )
+        self.source = source
+        super().__init__("\n".join(p.render("en") for p in self.problems))
+
+    def render(self, lang: Lang = "vi") -> str:
+        lines = [p.render(lang) for p in self.problems]
+        lines.append(t("problem.count", lang, n=len(self.problems)))
+        return "\n".join(lines)
+
+
+class NotFound(CchcError):
+    """Không tìm thấy."""
+
+
+class Conflict(CchcError):
+    """Xung đột với dữ liệu đã có."""
+
+
+class LocalizedError(CchcError):
+    """A user-caused error whose text comes from the catalogue, in the user's language."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(t(key, "en", **params))
+
+    def render(self, lang: Lang = "vi") -> str:
+        return t(self.key, lang, **self.params)
+
+
+class NotFoundError(LocalizedError, NotFound):
+    """Không tìm thấy."""
+
+
+class ConflictError(LocalizedError, Conflict):
+    """Xung đột với dữ liệu đã có."""

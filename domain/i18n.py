@@ -1,0 +1,294 @@
+"""User-facing text in Vietnamese (default) and English.
+
+Every message a user reads is looked up here by key, so both languages stay complete
+and a test can check that. Keys are grouped by prefix: ``problem.*``/``hint.*`` for
+input defects, ``cli.*`` for the command line, ``label.*`` for table headings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+# key: (Vietnamese, English)
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- problems in files and tables -------------------------------------------------
+    "problem.count": ("Tổng cộng {n} lỗi.", "{n} problem(s) in all."),
+    "problem.yaml_syntax": ("lỗi cú pháp YAML: {detail}", "YAML syntax error: {detail}"),
+    "hint.yaml_syntax": (
+        "kiểm tra thụt lề, dấu hai chấm và dấu ngoặc kép",
+        "check indentation, colons and quotes",
+    ),
+    "problem.empty_file": ("tệp rỗng", "the file is empty"),
+    "problem.unknown_key": ("khóa không hợp lệ '{key}'", "unknown key '{key}'"),
+    "hint.unknown_key": ("các khóa được phép: {allowed}", "allowed here: {allowed}"),
+    "problem.missing_key": ("thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"),
+    "problem.duplicate_key": (
+        "khóa '{key}' xuất hiện hai lần (lần đầu ở dòng {first})",
+        "key '{key}' appears twice (first at line {first})",
+    ),
+    "problem.wrong_type": (
+        "cần {expected}, nhận được {got} ({value})",
+        "expected {expected}, got {got} ({value})",
+    ),
+    "problem.bad_date": ("'{value}' không phải ngày hợp lệ", "'{value}' is not a valid date"),
+    "hint.bad_date": ("viết theo dạng YYYY-MM-DD, ví dụ 2020-04-10", "write YYYY-MM-DD, e.g. 2020-04-10"),
+    "problem.bad_time": ("'{value}' không phải giờ hợp lệ", "'{value}' is not a valid time"),
+    "hint.bad_time": ("viết theo dạng HH:MM, ví dụ 07:30", "write HH:MM, e.g. 07:30"),
+    "problem.bad_enum": ("'{value}' không thuộc các giá trị cho phép", "'{value}' is not allowed"),
+    "hint.bad_enum": ("chọn một trong: {allowed}", "use one of: {allowed}"),
+    "problem.bad_pattern": ("'{value}' không đúng dạng {pattern}", "'{value}' does not match {pattern}"),
+    "problem.out_of_range": ("{value} phải {constraint}", "{value} must be {constraint}"),
+    "problem.empty_list": ("danh sách không được rỗng", "the list must not be empty"),
+    "problem.bad_format": (
+        "định dạng phải là '{expected}', nhận được '{value}'",
+        "format must be '{expected}', got '{value}'",
+    ),
+    "hint.bad_format": (
+        "dòng đầu tiên của tệp là 'format: {expected}'",
+        "the file starts with 'format: {expected}'",
+    ),
+    "problem.duplicate_code": (
+        "mã '{code}' bị trùng (đã có ở dòng {first})",
+        "duplicate code '{code}' (first at line {first})",
+    ),
+    "hint.duplicate_code": ("mỗi mã chỉ được dùng một lần", "each code may appear only once"),
+    "problem.unknown_ref": ("{kind} '{code}' không tồn tại", "{kind} '{code}' does not exist"),
+    "hint.unknown_ref": ("các mã đã khai báo: {known}", "declared codes: {known}"),
+    "problem.cycle": (
+        "reports_to tạo thành vòng lặp: {chain}",
+        "reports_to forms a cycle: {chain}",
+    ),
+    "hint.cycle": (
+        "chuỗi báo cáo phải dừng ở Chủ tịch (không có reports_to)",
+        "the chain must end at the chairman (a role without reports_to)",
+    ),
+    "problem.sum_mismatch": (
+        "điểm tối đa {max} khác tổng của các mục con ({total})",
+        "max {max} does not equal the sum of its children ({total})",
+    ),
+    "hint.sum_mismatch": ("sửa max hoặc điểm của các mục con", "fix max or the children's points"),
+    "problem.scale_mismatch": (
+        "tổng điểm các lĩnh vực là {total}, khác thang điểm {scale}",
+        "the areas add up to {total}, not the scale {scale}",
+    ),
+    "problem.due_one_of": (
+        "cần đúng một trong: working_days, before_end_working_days, month_day, date",
+        "give exactly one of: working_days, before_end_working_days, month_day, date",
+    ),
+    "problem.once_needs_date": (
+        "nhiệm vụ 'every: once' cần hạn 'due: {{date: YYYY-MM-DD}}'",
+        "'every: once' needs 'due: {{date: YYYY-MM-DD}}'",
+    ),
+    "problem.date_needs_once": (
+        "'due.date' chỉ dùng với 'every: once'",
+        "'due.date' is only for 'every: once'",
+    ),
+    "problem.rrule_needs_rule": (
+        "'every: rrule' cần khóa 'rrule'",
+        "'every: rrule' needs an 'rrule' key",
+    ),
+    "problem.rule_needs_rrule_every": (
+        "khóa 'rrule' chỉ dùng với 'every: rrule'",
+        "'rrule' is only for 'every: rrule'",
+    ),
+    "problem.bad_rrule": ("RRULE không hợp lệ: {detail}", "invalid RRULE: {detail}"),
+    "hint.bad_rrule": (
+        "theo RFC 5545, ví dụ FREQ=MONTHLY;BYMONTHDAY=-1",
+        "RFC 5545 syntax, e.g. FREQ=MONTHLY;BYMONTHDAY=-1",
+    ),
+    "problem.date_outside_year": (
+        "ngày {value} nằm ngoài năm kế hoạch {year}",
+        "{value} is outside the plan year {year}",
+    ),
+    "problem.start_after_until": (
+        "ngày bắt đầu {start} sau ngày kết thúc {until}",
+        "start {start} is after until {until}",
+    ),
+    "problem.bad_timezone": ("múi giờ '{value}' không tồn tại", "unknown time zone '{value}'"),
+    "hint.bad_timezone": ("ví dụ Asia/Ho_Chi_Minh", "e.g. Asia/Ho_Chi_Minh"),
+    "problem.target_needs_value": (
+        "chỉ tiêu đo bằng '{metric}' cần 'op' và 'value'",
+        "a target measured by '{metric}' needs 'op' and 'value'",
+    ),
+    "problem.op_without_value": (
+        "'op' và 'value' phải đi cùng nhau",
+        "'op' and 'value' go together",
+    ),
+    "problem.bad_band": ("'{value}' không phải một ngưỡng điểm", "'{value}' is not a band"),
+    "hint.bad_band": ("viết \">=98: 2\" hoặc \"else: 0\"", "write \">=98: 2\" or \"else: 0\""),
+    "problem.band_after_else": (
+        "ngưỡng sau 'else' không bao giờ được dùng",
+        "a band after 'else' is never reached",
+    ),
+    "problem.points_over_max": (
+        "{points} điểm vượt điểm tối đa {max}",
+        "{points} points exceed the maximum {max}",
+    ),
+    "problem.rule_needs": (
+        "quy tắc '{type}' cần khóa '{key}'",
+        "rule type '{type}' needs '{key}'",
+    ),
+    "problem.rule_forbids": (
+        "quy tắc '{type}' không dùng khóa '{key}'",
+        "rule type '{type}' does not take '{key}'",
+    ),
+    "problem.input_one_of": (
+        "'input' cần đúng một trong: {allowed}",
+        "'input' takes exactly one of: {allowed}",
+    ),
+    "problem.no_framework": (
+        "kế hoạch không nêu bộ chỉ số (plan.framework) nên không kiểm tra được mã tiêu chí",
+        "the plan names no framework (plan.framework), so criteria codes cannot be checked",
+    ),
+    "problem.framework_not_found": (
+        "không tìm thấy bộ chỉ số '{code}'",
+        "framework '{code}' was not found",
+    ),
+    "hint.framework_not_found": (
+        "dùng --framework TỆP hoặc nạp bộ chỉ số trước",
+        "pass --framework FILE or load the framework first",
+    ),
+    "problem.missing_column": ("thiếu cột bắt buộc '{column}'", "required column '{column}' is missing"),
+    "hint.missing_column": ("các cột: {expected}", "columns: {expected}"),
+    "problem.bad_cell": (
+        "cột {column}: '{value}' không hợp lệ, cần {expected}",
+        "column {column}: '{value}' is invalid, expected {expected}",
+    ),
+    "problem.unknown_position": (
+        "cột position: chức danh '{value}' không có trong đơn vị",
+        "column position: position '{value}' does not exist in this unit",
+    ),
+    "problem.end_before_start": (
+        "cột to: ngày kết thúc {to} trước ngày bắt đầu {start}",
+        "column to: end {to} is before start {start}",
+    ),
+    "problem.conflicting_officer": (
+        "cột name: email {email} đã gắn với tên khác '{other}'",
+        "column name: email {email} already belongs to '{other}'",
+    ),
+    "problem.unreadable": ("không đọc được tệp: {detail}", "cannot read the file: {detail}"),
+    "problem.empty_table": ("bảng không có dòng dữ liệu nào", "the table has no data rows"),
+    # --- errors -------------------------------------------------------------------------
+    "error.unit_not_found": ("Không có đơn vị '{code}'.", "No unit '{code}'."),
+    "error.plan_not_found": ("Không có kế hoạch '{code}'.", "No plan '{code}'."),
+    "error.no_plan": (
+        "Chưa nạp kế hoạch nào. Chạy: cchc plan load TỆP",
+        "No plan is loaded. Run: cchc plan load FILE",
+    ),
+    "error.task_not_found": ("Không có nhiệm vụ '{code}' trong kế hoạch {plan}.", "No task '{code}' in plan {plan}."),
+    "error.officer_not_found": ("Không có cán bộ '{email}'.", "No officer '{email}'."),
+    "error.officer_exists": ("Cán bộ '{email}' đã có.", "Officer '{email}' already exists."),
+    "error.position_not_found": (
+        "Không có chức danh '{code}' ở đơn vị {unit}.",
+        "No position '{code}' in unit {unit}.",
+    ),
+    "error.assignment_not_found": (
+        "{email} không đang giữ chức danh {position} vào ngày {on}.",
+        "{email} does not hold {position} on {on}.",
+    ),
+    "error.ambiguous_unit": (
+        "Có nhiều đơn vị ({units}); chọn bằng --unit.",
+        "Several units exist ({units}); choose one with --unit.",
+    ),
+    "error.file_not_found": ("Không tìm thấy tệp {path}.", "File {path} not found."),
+    "error.bad_date": ("'{value}' không phải ngày (YYYY-MM-DD).", "'{value}' is not a date (YYYY-MM-DD)."),
+    "error.bad_scope": (
+        "Lĩnh vực '{value}' không có trong kế hoạch (có: {known}).",
+        "Area '{value}' is not in the plan (known: {known}).",
+    ),
+    "error.end_before_start": (
+        "Ngày kết thúc {end} trước ngày bắt đầu {start}.",
+        "End {end} is before start {start}.",
+    ),
+    "error.unit_mismatch": (
+        "Tệp thuộc đơn vị '{file_unit}', nhưng --unit là '{unit}'.",
+        "The file belongs to unit '{file_unit}', but --unit is '{unit}'.",
+    ),
+    "error.framework_not_found": ("Không có bộ chỉ số '{code}'.", "No framework '{code}'."),
+    "error.not_migrated": (
+        "Cơ sở dữ liệu {url} chưa được khởi tạo hoặc cũ hơn phiên bản này. Chạy: cchc init",
+        "The database {url} is not initialised or is older than this version. Run: cchc init",
+    ),
+    "error.database": ("Lỗi cơ sở dữ liệu: {detail}", "Database error: {detail}"),
+    # --- command line ---------------------------------------------------------------------
+    "cli.init_done": ("Cơ sở dữ liệu sẵn sàng: {url} (phiên bản {revision}).", "Database ready: {url} (revision {revision})."),
+    "cli.file_valid": ("{file}: hợp lệ.", "{file}: valid."),
+    "cli.file_invalid": ("{file}: {n} lỗi.", "{file}: {n} problem(s)."),
+    "cli.framework_loaded": ("Đã nạp bộ chỉ số {code} ({path}).", "Framework {code} loaded ({path})."),
+    "cli.plan_loaded": ("Đã nạp kế hoạch {code} cho đơn vị {unit}.", "Plan {code} loaded for unit {unit}."),
+    "cli.plan_unchanged": ("Kế hoạch {code} của đơn vị {unit} không thay đổi.", "Plan {code} of unit {unit} is unchanged."),
+    "cli.load_counts": (
+        "  {kind}: thêm {created}, sửa {updated}, lưu trữ {archived}, giữ nguyên {unchanged}",
+        "  {kind}: {created} created, {updated} updated, {archived} archived, {unchanged} unchanged",
+    ),
+    "cli.plans_title": ("Kế hoạch đã nạp", "Loaded plans"),
+    "cli.plan_header": (
+        "Đơn vị: {unit} · Năm {year} · Ban hành {issued} · Bộ chỉ số {framework}",
+        "Unit: {unit} · Year {year} · Issued {issued} · Framework {framework}",
+    ),
+    "cli.plan_counts": (
+        "{areas} lĩnh vực, {tasks} nhiệm vụ ({inferred_tasks} suy luận), {targets} chỉ tiêu, {roles} chức danh",
+        "{areas} areas, {tasks} tasks ({inferred_tasks} inferred), {targets} targets, {roles} positions",
+    ),
+    "cli.plan_every": ("Tần suất: ", "Recurrence: "),
+    "cli.targets_title": ("Chỉ tiêu (* = suy luận)", "Targets (* = inferred)"),
+    "cli.areas_title": ("Lĩnh vực và nhiệm vụ", "Areas and tasks"),
+    "cli.matrix_title": ("Ma trận phân công — {plan}", "Responsibility matrix — {plan}"),
+    "cli.matrix_legend": (
+        "L = chủ trì, S = phối hợp, A = phê duyệt tài liệu kiểm chứng",
+        "L = lead, S = support, A = approves the evidence",
+    ),
+    "cli.matrix_written": ("Đã ghi ma trận vào {path}.", "Matrix written to {path}."),
+    "cli.officer_added": ("Đã thêm {name} <{email}>.", "Added {name} <{email}>."),
+    "cli.assigned": ("{email} giữ {position} từ {start} đến {end}.", "{email} holds {position} from {start} to {end}."),
+    "cli.ended": ("{email} thôi giữ {position} sau ngày {on}.", "{email} leaves {position} after {on}."),
+    "cli.officers_title": ("Cán bộ — {unit}", "Officers — {unit}"),
+    "cli.imported": (
+        "Đã nhập {rows} dòng: {officers} cán bộ mới, {assignments} phân công mới.",
+        "Imported {rows} rows: {officers} new officers, {assignments} new assignments.",
+    ),
+    "cli.who_on": ("ngày {on}", "on {on}"),
+    "cli.for": ("thay", "for"),
+    "cli.vacant": ("(chưa có người giữ)", "(vacant)"),
+    "kind.holder": ("giữ chức danh", "holder"),
+    "kind.acting": ("quyền", "acting"),
+    "kind.delegate": ("ủy quyền", "delegate"),
+    "relation.lead": ("Chủ trì", "Lead"),
+    "relation.support": ("Phối hợp", "Support"),
+    "relation.approver": ("Phê duyệt", "Approver"),
+    "label.unit": ("Đơn vị", "Unit"),
+    "label.code": ("Mã", "Code"),
+    "label.year": ("Năm", "Year"),
+    "label.title": ("Tên", "Title"),
+    "label.target": ("Chỉ tiêu", "Target"),
+    "label.formula": ("Mức", "Level"),
+    "label.owner": ("Phụ trách", "Owner"),
+    "label.area": ("Lĩnh vực", "Area"),
+    "label.tasks": ("Nhiệm vụ", "Tasks"),
+    "label.task": ("Nhiệm vụ", "Task"),
+    "label.max": ("Điểm tối đa", "Max"),
+    "label.name": ("Họ tên", "Name"),
+    "label.email": ("Email", "Email"),
+    "label.phone": ("Điện thoại", "Phone"),
+    "label.positions": ("Chức danh", "Positions"),
+    "label.relation": ("Vai trò", "Role"),
+    "label.position": ("Chức danh", "Position"),
+    "label.officers": ("Cán bộ", "Officers"),
+}
+
+
+def t(key: str, lang: Lang = "vi", /, **params: Any) -> str:
+    """The text for ``key`` in ``lang``, formatted with ``params``; the key itself if unknown."""
+    pair = CATALOG.get(key)
+    if pair is None:
+        return key
+    template = pair[0] if lang == "vi" else pair[1]
+    return template.format(**params) if params else template.replace("{{", "{").replace("}}", "}")
+
+
+def normalize_lang(value: str | None) -> Lang:
+    """``vi`` unless the user asked for English (``en``, ``en_US.UTF-8`` …)."""
+    return "en" if value and value.lower().startswith("en") else "vi"

@@ -1,0 +1,328 @@
+"""The annual reform plan as data — "Kế hoạch CCHC năm".
+
+Dataclasses for a validated ``cchc-plan/1`` file, and the schema that the file must
+follow. Reading and checking a file lives in ``domain.planfile``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.schema import AnyOf, Bool, Date, Enum, Int, ListOf, Num, Obj, Str, Time
+
+FORMAT = "cchc-plan/1"
+EVERY = ("once", "week", "month", "quarter", "half_year", "year", "rrule")
+METRICS = (
+    "on_time_rate",
+    "online_rate",
+    "online_procedure_share",
+    "postal_return_rate",
+    "satisfaction_rate",
+    "apology_coverage",
+    "household_business_online_rate",
+    "manual",
+)
+OPS = (">=", ">", "<=", "<", "=")
+SOURCES = ("plan", "inferred")
+EVIDENCE_KINDS = (
+    "ke_hoach",
+    "quyet_dinh",
+    "bao_cao",
+    "bien_ban",
+    "thong_ke",
+    "hinh_anh",
+    "van_ban",
+    "danh_sach",
+    "so_theo_doi",
+    "phieu",
+    "tin_bai",
+    "khac",
+)
+CODE = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An administrative unit (UBND phường / quận / thành phố); ``parent`` goes up a level."""
+
+    code: str
+    name: str = ""
+    parent: Unit | None = None
+
+    def chain(self) -> list[Unit]:
+        """This unit, then its parents up to the top (ward → district → city)."""
+        out: list[Unit] = []
+        node: Unit | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """Working days before the due date to remind, after it to escalate, and the hour."""
+
+    before: tuple[int, ...] = (5, 2, 0)
+    escalate: tuple[int, ...] = (1, 3)
+    at: dt.time = dt.time(7, 30)
+
+
+@dataclass(frozen=True)
+class Due:
+    """How an occurrence's deadline is found; exactly one field is set."""
+
+    working_days: int | None = None
+    before_end_working_days: int | None = None
+    month_day: int | None = None
+    date: dt.date | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How a task recurs: ``every`` period kind (or an RFC 5545 rule) between two dates."""
+
+    every: str
+    start: dt.date
+    until: dt.date
+    due: Due
+    rrule: str | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceRequirement:
+    """A document each occurrence must collect — "tài liệu kiểm chứng"."""
+
+    name: str
+    kind: str
+    required: bool = True
+
+    @classmethod
+    def many(cls, items: Any) -> tuple[EvidenceRequirement, ...]:
+        """Requirements from checked file data (a list of mappings, or nothing)."""
+        return tuple(
+            cls(name=e["name"], kind=e["kind"], required=e.get("required", True))
+            for e in items or []
+        )
+
+
+@dataclass(frozen=True)
+class Role:
+    """A position of the responsibility matrix — "chức danh" — never a person."""
+
+    code: str
+    title: str
+    title_en: str = ""
+    reports_to: str | None = None
+    source: str = "plan"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Area:
+    """A task area of the plan (section II.n)."""
+
+    code: str
+    title: str
+    title_en: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A measurable target of the plan (chỉ tiêu), e.g. on-time land dossiers ≥ 98 %."""
+
+    code: str
+    title: str
+    metric: str
+    owner: str
+    title_en: str = ""
+    scope: dict[str, object] = field(default_factory=dict)
+    op: str | None = None
+    value: float | None = None
+    unit: str = "%"
+    source: str = "plan"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Task:
+    """A numbered task of the plan (nhiệm vụ), led by one role."""
+
+    code: str
+    area: str
+    title: str
+    lead: str
+    schedule: Schedule
+    reminders: Reminders
+    title_en: str = ""
+    support: tuple[str, ...] = ()
+    approver: str | None = None
+    evidence: tuple[EvidenceRequirement, ...] = ()
+    criteria: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    source: str = "plan"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated annual plan."""
+
+    code: str
+    title: str
+    unit: Unit
+    year: int
+    issued: dt.date | None
+    timezone: str
+    roll: str
+    reminders: Reminders
+    areas: tuple[Area, ...]
+    roles: tuple[Role, ...]
+    targets: tuple[Target, ...]
+    tasks: tuple[Task, ...]
+    basis: tuple[str, ...] = ()
+    framework: str | None = None
+
+    def role(self, code: str) -> Role:
+        return next(r for r in self.roles if r.code == code)
+
+    def chain(self, role_code: str) -> list[str]:
+        """``role_code`` and the roles above it, following ``reports_to`` to the top."""
+        by_code = {r.code: r for r in self.roles}
+        out = [role_code]
+        while (up := by_code[out[-1]].reports_to) is not None and up not in out:
+            out.append(up)
+        return out
+
+
+# --- the file's schema ----------------------------------------------------------------
+
+_UNIT_REF = Str(CODE, description="Unit code")
+_UNIT: Obj = Obj(
+    {"code": Str(CODE), "name": Str(), "parent": _UNIT_REF},
+    required=("code",),
+    description="An administrative unit; parent is a code or another unit mapping",
+)
+# a parent may itself be a mapping with its own parent (ward → district → city)
+_UNIT.fields = {**_UNIT.fields, "parent": AnyOf((Str(CODE), _UNIT))}
+
+_REMINDERS = Obj(
+    {
+        "before": ListOf(Int(minimum=0)),
+        "escalate": ListOf(Int(minimum=1)),
+        "at": Time(description="Local time reminders are sent, HH:MM"),
+    },
+    description="Working days before the due date, working days after it, and the hour",
+)
+_DUE = Obj(
+    {
+        "working_days": Int(minimum=0),
+        "before_end_working_days": Int(minimum=0),
+        "month_day": Int(minimum=1),
+        "date": Date(),
+    },
+    description="Exactly one of the four keys",
+)
+_SCHEDULE = Obj(
+    {
+        "every": Enum(EVERY),
+        "rrule": Str(description="RFC 5545 RRULE, only with every: rrule"),
+        "start": Date(),
+        "until": Date(),
+        "due": _DUE,
+    },
+    required=("every", "due"),
+)
+_EVIDENCE = Obj(
+    {"name": Str(), "kind": Enum(EVIDENCE_KINDS), "required": Bool(), "note": Str()},
+    required=("name", "kind"),
+)
+_SOURCE = Enum(SOURCES)
+
+PLAN_SCHEMA = Obj(
+    {
+        "format": Str(),
+        "plan": Obj(
+            {
+                "code": Str(CODE),
+                "title": Str(),
+                "unit": _UNIT,
+                "year": Int(minimum=2000),
+                "issued": Date(),
+                "basis": ListOf(Str()),
+                "framework": Str(CODE),
+                "timezone": Str(),
+                "note": Str(),
+            },
+            required=("code", "title", "unit", "year"),
+        ),
+        "defaults": Obj({"reminders": _REMINDERS, "roll": Enum(("next", "previous"))}),
+        "areas": ListOf(
+            Obj({"code": Str(CODE), "title": Str(), "title_en": Str()}, required=("code", "title")),
+            min_items=1,
+        ),
+        "roles": ListOf(
+            Obj(
+                {
+                    "code": Str(CODE),
+                    "title": Str(),
+                    "title_en": Str(),
+                    "reports_to": Str(CODE),
+                    "source": _SOURCE,
+                    "note": Str(),
+                },
+                required=("code", "title"),
+            ),
+            min_items=1,
+        ),
+        "targets": ListOf(
+            Obj(
+                {
+                    "code": Str(CODE),
+                    "title": Str(),
+                    "title_en": Str(),
+                    "metric": Enum(METRICS),
+                    "scope": Obj(
+                        {"field": Str(), "fields_except": ListOf(Str()), "each": Bool()},
+                        description="Which dossiers: one field, all but some, each separately",
+                    ),
+                    "op": Enum(OPS),
+                    "value": Num(minimum=0),
+                    "unit": Str(),
+                    "owner": Str(CODE),
+                    "source": _SOURCE,
+                    "note": Str(),
+                },
+                required=("code", "title", "metric", "owner"),
+            )
+        ),
+        "tasks": ListOf(
+            Obj(
+                {
+                    "code": Str(CODE),
+                    "area": Str(CODE),
+                    "title": Str(),
+                    "title_en": Str(),
+                    "lead": Str(CODE),
+                    "support": ListOf(Str(CODE)),
+                    "approver": Str(CODE),
+                    "schedule": _SCHEDULE,
+                    "reminders": _REMINDERS,
+                    "evidence": ListOf(_EVIDENCE),
+                    "criteria": ListOf(Str(CODE)),
+                    "targets": ListOf(Str(CODE)),
+                    "source": _SOURCE,
+                    "note": Str(),
+                },
+                required=("code", "area", "title", "lead", "schedule"),
+            ),
+            min_items=1,
+        ),
+    },
+    required=("format", "plan", "areas", "roles", "tasks"),
+)

@@ -1,0 +1,301 @@
+"""Read and check a ``cchc-plan/1`` file, reporting every problem at once.
+
+``read_plan`` returns a ``Plan`` or raises ``InvalidInput`` with each defect located
+as ``FILE:LINE:COLUMN: key.path: message (Hint: …)``. Structure comes from the
+schema in ``domain.plan``; this module adds what a schema cannot say: unique codes,
+references between lists, the ``reports_to`` chain and schedule consistency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Collection
+from typing import Any
+
+from dateutil.rrule import rrulestr
+
+from domain.checks import check_ref, code_of, find_cycles, unique_codes
+from domain.errors import InvalidInput
+from domain.plan import (
+    FORMAT,
+    PLAN_SCHEMA,
+    Area,
+    Due,
+    EvidenceRequirement,
+    Plan,
+    Reminders,
+    Role,
+    Schedule,
+    Target,
+    Task,
+    Unit,
+)
+from domain.yamlsrc import Source, parse
+
+
+def read_plan(
+    text: str, file: str, *, criteria: Collection[str] | None = None, framework_known: bool = True
+) -> Plan:
+    """Parse and check a plan. ``criteria`` are the codes of the plan's framework, when known.
+
+    ``framework_known=False`` reports the plan's ``framework`` code as not found.
+    """
+    src = parse(text, file)
+    if src.data is not None:
+        if not isinstance(src.data, dict):
+            PLAN_SCHEMA.check(src.data, (), src)
+        else:
+            _check_format(src)
+            PLAN_SCHEMA.check(src.data, (), src)
+            _check_semantics(src, criteria, framework_known)
+    if src.problems:
+        raise InvalidInput(src.problems, source=file)
+    return _build(src.data)
+
+
+def _check_format(src: Source) -> None:
+    value = src.data.get("format")
+    if value is not None and value != FORMAT:
+        src.problems.append(src.problem("bad_format", ("format",), expected=FORMAT, value=value))
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _check_semantics(
+    src: Source, criteria: Collection[str] | None, framework_known: bool
+) -> None:
+    data = src.data
+    areas = unique_codes(src, data.get("areas"), ("areas",))
+    roles = unique_codes(src, data.get("roles"), ("roles",))
+    targets = unique_codes(src, data.get("targets"), ("targets",))
+    unique_codes(src, data.get("tasks"), ("tasks",))
+    plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    year = plan.get("year") if isinstance(plan.get("year"), int) else None
+
+    if plan.get("framework") is not None and not framework_known:
+        src.problems.append(
+            src.problem("framework_not_found", ("plan", "framework"), code=plan["framework"])
+        )
+
+    parents: dict[str, str | None] = {}
+    for i, role in enumerate(_list(data, "roles")):
+        if not isinstance(role, dict):
+            continue
+        check_ref(src, role.get("reports_to"), roles, ("roles", i, "reports_to"), "role")
+        code = code_of(role.get("code"))
+        if code is not None:
+            parents[code] = code_of(role.get("reports_to"))
+    for cycle in find_cycles(parents):
+        index = next(
+            i for i, r in enumerate(_list(data, "roles"))
+            if isinstance(r, dict) and code_of(r.get("code")) == cycle[0]
+        )
+        src.problems.append(
+            src.problem("cycle", ("roles", index, "reports_to"), chain=" → ".join(cycle))
+        )
+
+    for i, target in enumerate(_list(data, "targets")):
+        if not isinstance(target, dict):
+            continue
+        here = ("targets", i)
+        check_ref(src, target.get("owner"), roles, (*here, "owner"), "role")
+        has_op, has_value = target.get("op") is not None, target.get("value") is not None
+        metric = target.get("metric")
+        if metric not in (None, "manual") and not (has_op and has_value):
+            src.problems.append(src.problem("target_needs_value", here, metric=metric))
+        elif has_op != has_value:
+            src.problems.append(src.problem("op_without_value", here))
+
+    timezone = plan.get("timezone")
+    if isinstance(timezone, str) and not _known_timezone(timezone):
+        src.problems.append(src.problem("bad_timezone", ("plan", "timezone"), value=timezone))
+    for i, task in enumerate(_list(data, "tasks")):
+        if not isinstance(task, dict):
+            continue
+        here = ("tasks", i)
+        check_ref(src, task.get("area"), areas, (*here, "area"), "area")
+        check_ref(src, task.get("lead"), roles, (*here, "lead"), "role")
+        check_ref(src, task.get("approver"), roles, (*here, "approver"), "role")
+        for j, code in enumerate(task.get("support") or [] if isinstance(task.get("support"), list) else []):
+            check_ref(src, code, roles, (*here, "support", j), "role")
+        for j, code in enumerate(task.get("targets") or [] if isinstance(task.get("targets"), list) else []):
+            check_ref(src, code, targets, (*here, "targets", j), "target")
+        if criteria is not None and isinstance(task.get("criteria"), list):
+            for j, code in enumerate(task["criteria"]):
+                check_ref(src, code, criteria, (*here, "criteria", j), "criterion")
+        if isinstance(task.get("schedule"), dict):
+            _check_schedule(src, task["schedule"], (*here, "schedule"), year)
+
+
+def _known_timezone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_schedule(
+    src: Source, schedule: dict[str, Any], path: tuple[str | int, ...], year: int | None
+) -> None:
+    every = schedule.get("every")
+    due = schedule.get("due")
+    if isinstance(due, dict):
+        given = [k for k in ("working_days", "before_end_working_days", "month_day", "date") if due.get(k) is not None]
+        if len(given) != 1:
+            src.problems.append(src.problem("due_one_of", (*path, "due")))
+        if every == "once" and "date" not in given:
+            src.problems.append(src.problem("once_needs_date", (*path, "due")))
+        if every not in (None, "once") and "date" in given:
+            src.problems.append(src.problem("date_needs_once", (*path, "due", "date")))
+        month_day = due.get("month_day")
+        if isinstance(month_day, int) and not isinstance(month_day, bool) and month_day > 31:
+            src.problems.append(
+                src.problem("out_of_range", (*path, "due", "month_day"), value=month_day, constraint="≤ 31")
+            )
+    rule = schedule.get("rrule")
+    if every == "rrule" and not rule:
+        src.problems.append(src.problem("rrule_needs_rule", (*path, "every")))
+    if rule and every != "rrule":
+        src.problems.append(src.problem("rule_needs_rrule_every", (*path, "rrule")))
+    if rule and isinstance(rule, str):
+        try:
+            rrulestr(rule, dtstart=dt.datetime(year or 2000, 1, 1))
+        except (ValueError, TypeError) as exc:
+            src.problems.append(src.problem("bad_rrule", (*path, "rrule"), detail=str(exc)))
+    start, until = _as_date(schedule.get("start")), _as_date(schedule.get("until"))
+    for key, value in (("start", start), ("until", until)):
+        if value is not None and year is not None and value.year != year:
+            src.problems.append(src.problem("date_outside_year", (*path, key), value=value, year=year))
+    if start and until and start > until:
+        src.problems.append(src.problem("start_after_until", (*path, "until"), start=start, until=until))
+
+
+# --- building the dataclasses from checked data ----------------------------------------
+
+
+def _unit(value: Any) -> Unit:
+    if isinstance(value, dict):
+        parent = value.get("parent")
+        return Unit(
+            code=str(value["code"]),
+            name=str(value.get("name") or ""),
+            parent=_unit(parent) if parent is not None else None,
+        )
+    return Unit(code=str(value))
+
+
+def _time(value: Any) -> dt.time:
+    if isinstance(value, int):
+        return dt.time(value // 60, value % 60)
+    hours, minutes = str(value).split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _reminders(value: Any, base: Reminders) -> Reminders:
+    if not isinstance(value, dict):
+        return base
+    return Reminders(
+        before=tuple(value["before"]) if "before" in value else base.before,
+        escalate=tuple(value["escalate"]) if "escalate" in value else base.escalate,
+        at=_time(value["at"]) if value.get("at") is not None else base.at,
+    )
+
+
+def _build(data: dict[str, Any]) -> Plan:
+    plan = data["plan"]
+    year = int(plan["year"])
+    defaults = data.get("defaults") or {}
+    base = _reminders(defaults.get("reminders"), Reminders())
+    tasks = []
+    for t in data["tasks"]:
+        s = t["schedule"]
+        due = s["due"]
+        tasks.append(
+            Task(
+                code=str(t["code"]),
+                area=str(t["area"]),
+                title=t["title"],
+                title_en=t.get("title_en") or "",
+                lead=str(t["lead"]),
+                support=tuple(str(x) for x in t.get("support") or []),
+                approver=str(t["approver"]) if t.get("approver") else None,
+                schedule=Schedule(
+                    every=s["every"],
+                    rrule=s.get("rrule"),
+                    start=_as_date(s.get("start")) or dt.date(year, 1, 1),
+                    until=_as_date(s.get("until")) or dt.date(year, 12, 31),
+                    due=Due(
+                        working_days=due.get("working_days"),
+                        before_end_working_days=due.get("before_end_working_days"),
+                        month_day=due.get("month_day"),
+                        date=_as_date(due.get("date")),
+                    ),
+                ),
+                reminders=_reminders(t.get("reminders"), base),
+                evidence=EvidenceRequirement.many(t.get("evidence")),
+                criteria=tuple(str(c) for c in t.get("criteria") or []),
+                targets=tuple(str(c) for c in t.get("targets") or []),
+                source=t.get("source") or "plan",
+                note=t.get("note") or "",
+            )
+        )
+    return Plan(
+        code=str(plan["code"]),
+        title=plan["title"],
+        unit=_unit(plan["unit"]),
+        year=year,
+        issued=_as_date(plan.get("issued")),
+        basis=tuple(plan.get("basis") or []),
+        framework=str(plan["framework"]) if plan.get("framework") else None,
+        timezone=plan.get("timezone") or "Asia/Ho_Chi_Minh",
+        roll=defaults.get("roll") or "next",
+        reminders=base,
+        areas=tuple(
+            Area(code=str(a["code"]), title=a["title"], title_en=a.get("title_en") or "")
+            for a in data["areas"]
+        ),
+        roles=tuple(
+            Role(
+                code=str(r["code"]),
+                title=r["title"],
+                title_en=r.get("title_en") or "",
+                reports_to=str(r["reports_to"]) if r.get("reports_to") else None,
+                source=r.get("source") or "plan",
+                note=r.get("note") or "",
+            )
+            for r in data["roles"]
+        ),
+        targets=tuple(
+            Target(
+                code=str(x["code"]),
+                title=x["title"],
+                title_en=x.get("title_en") or "",
+                metric=x["metric"],
+                scope=dict(x.get("scope") or {}),
+                op=x.get("op"),
+                value=float(x["value"]) if x.get("value") is not None else None,
+                unit=x.get("unit") or "%",
+                owner=str(x["owner"]),
+                source=x.get("source") or "plan",
+                note=x.get("note") or "",
+            )
+            for x in data.get("targets") or []
+        ),
+        tasks=tuple(tasks),
+    )

@@ -1,0 +1,37 @@
+"""Storage tables (SQLModel). Every record belongs to a unit, so one database can serve a
+ward, a district or a whole city. Import this package to register every table."""
+
+from models.audit import AuditEntry
+from models.base import utcnow
+from models.framework import FrameworkNode, FrameworkRecord
+from models.people import Assignment, Officer, Position
+from models.plan import (
+    AreaRecord,
+    EvidenceRequirementRecord,
+    PlanRecord,
+    TargetRecord,
+    TaskCriterion,
+    TaskRecord,
+    TaskSupport,
+    TaskTarget,
+)
+from models.unit import UnitRecord
+
+__all__ = [
+    "AreaRecord",
+    "Assignment",
+    "AuditEntry",
+    "EvidenceRequirementRecord",
+    "FrameworkNode",
+    "FrameworkRecord",
+    "Officer",
+    "PlanRecord",
+    "Position",
+    "TargetRecord",
+    "TaskCriterion",
+    "TaskRecord",
+    "TaskSupport",
+    "TaskTarget",
+    "UnitRecord",
+    "utcnow",
+]

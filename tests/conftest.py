@@ -1,0 +1,146 @@
+"""Shared fixtures: real SQLite and PostgreSQL databases, bundled files, the CLI runner.
+
+Every test session creates its own PostgreSQL database on the server at
+``CCHC_TEST_PG_URL`` (default ``postgresql://localhost:5432/postgres``) and drops it at
+the end. When ``CI`` is set and the server is unreachable, the PostgreSQL tests fail
+instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from plans import FRAMEWORK_2020, PLAN_2020
+
+PG_ADMIN_URL = os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
+NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def plan_text() -> str:
+    return PLAN_2020.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def framework_text() -> str:
+    return FRAMEWORK_2020.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def bundled_plan(plan_text: str, framework_text: str):  # type: ignore[no-untyped-def]
+    from domain.frameworkfile import read_framework
+    from domain.planfile import read_plan
+
+    fw = read_framework(framework_text, str(FRAMEWORK_2020))
+    return read_plan(plan_text, str(PLAN_2020), criteria=fw.codes())
+
+
+@pytest.fixture(scope="session")
+def bundled_framework(framework_text: str):  # type: ignore[no-untyped-def]
+    from domain.frameworkfile import read_framework
+
+    return read_framework(framework_text, str(FRAMEWORK_2020))
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    import psycopg
+
+    name = f"cchc_test_{uuid.uuid4().hex[:10]}"
+    admin = PG_ADMIN_URL
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL unreachable at {admin} in CI: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {admin}: {exc}")
+    with conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from sqlalchemy import create_engine  # noqa: F401  (engines are disposed by tests)
+
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _reset_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, or the session's PostgreSQL database wiped clean."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
+    url: str = request.getfixturevalue("pg_server_url")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[object]:
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine):  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def load(session, bundled_plan):  # type: ignore[no-untyped-def]
+    """Load a plan (the bundled one by default) and commit; returns the load report."""
+    from storage.plans import load_plan
+
+    def _load(plan=None, *, now: dt.datetime = NOW, unit_code: str | None = None):  # type: ignore[no-untyped-def]
+        report = load_plan(plan or bundled_plan, session=session, actor="test", now=now, unit_code=unit_code)
+        session.commit()
+        return report
+
+    return _load
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
+    """Run ``cchc ARGS`` in-process against a fresh embedded home; returns (code, out, err)."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CCHC_HOME", str(home))
+    monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CCHC_LANG", raising=False)
+    monkeypatch.setenv("CCHC_USER", "tester")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        import subprocess
+        import sys
+
+        proc = subprocess.run(
+            [sys.executable, "-m", "cchc.cli", *args],
+            capture_output=True, text=True, env=os.environ.copy(), check=False,
+        )
+        return proc.returncode, proc.stdout, proc.stderr
+
+    return run
