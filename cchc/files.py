@@ -23,7 +23,13 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            [Problem("unreadable", file=str(path), params={"detail": f"not UTF-8 at byte {exc.start}"})]
+            [
+                Problem(
+                    "unreadable",
+                    file=str(path),
+                    params={"detail": f"not UTF-8 at byte {exc.start}"},
+                )
+            ]
         ) from exc
 
 

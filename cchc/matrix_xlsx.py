@@ -13,13 +13,17 @@ def write_matrix(m: Matrix, plan: Plan, path: Path, ctx: AppContext) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    titles = {r.code: (r.title_en if ctx.lang == "en" and r.title_en else r.title) for r in plan.roles}
+    titles = {
+        r.code: (r.title_en if ctx.lang == "en" and r.title_en else r.title) for r in plan.roles
+    }
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Ma tran" if ctx.lang == "vi" else "Matrix"
     sheet.append([ctx.t("cli.matrix_title", plan=m.plan)])
-    sheet.append([ctx.t("label.task"), ctx.t("label.title"), *[titles.get(c, c) for c in m.positions]])
+    sheet.append(
+        [ctx.t("label.task"), ctx.t("label.title"), *[titles.get(c, c) for c in m.positions]]
+    )
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

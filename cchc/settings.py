@@ -28,7 +28,9 @@ class Settings:
         home = Path(env.get("CCHC_HOME") or _default_home()).expanduser()
         url = env.get("CCHC_DATABASE_URL") or f"sqlite:///{home / 'cchc.sqlite3'}"
         user = env.get("CCHC_USER") or env.get("USER") or "cchc"
-        return cls(home=home, database_url=url, lang=normalize_lang(env.get("CCHC_LANG")), user=user)
+        return cls(
+            home=home, database_url=url, lang=normalize_lang(env.get("CCHC_LANG")), user=user
+        )
 
     @property
     def embedded(self) -> bool:
@@ -39,7 +41,11 @@ class Settings:
         if "@" in self.database_url and "://" in self.database_url:
             scheme, rest = self.database_url.split("://", 1)
             creds, host = rest.rsplit("@", 1)
-            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else self.database_url
+            return (
+                f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+                if ":" in creds
+                else self.database_url
+            )
         return self.database_url
 
 

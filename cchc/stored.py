@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.plan import Plan
 from cchc.context import AppContext
+from domain.plan import Plan
 
 
 def stored_plan(ctx: AppContext, *, plan: str | None, unit: str | None) -> Plan:

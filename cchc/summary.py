@@ -17,8 +17,15 @@ def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
     p = summary["plan"]
     units = " → ".join(u["name"] or u["code"] for u in p["unit"])
     console.print(f"[bold]{p['title']}[/bold]  ({p['code']})")
-    console.print(ctx.t("cli.plan_header", unit=units, year=p["year"], issued=p["issued"] or "—",
-                        framework=p["framework"] or "—"))
+    console.print(
+        ctx.t(
+            "cli.plan_header",
+            unit=units,
+            year=p["year"],
+            issued=p["issued"] or "—",
+            framework=p["framework"] or "—",
+        )
+    )
     c = summary["counts"]
     console.print(ctx.t("cli.plan_counts", **{k: v for k, v in c.items() if k != "every"}))
     console.print(ctx.t("cli.plan_every") + ", ".join(f"{k}: {v}" for k, v in c["every"].items()))
@@ -27,7 +34,12 @@ def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
     for key in ("label.code", "label.target", "label.formula", "label.owner"):
         targets.add_column(ctx.t(key))
     for t in summary["targets"]:
-        targets.add_row(t["code"], t["title"], t["formula"] + (" *" if t["source"] == "inferred" else ""), t["owner"])
+        targets.add_row(
+            t["code"],
+            t["title"],
+            t["formula"] + (" *" if t["source"] == "inferred" else ""),
+            t["owner"],
+        )
     console.print(targets)
 
     areas = Table(title=ctx.t("cli.areas_title"))

@@ -40,12 +40,23 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput([Problem("unreadable", file=str(path), params={"detail": f"not UTF-8 at byte {exc.start}"})]) from exc
+        raise InvalidInput(
+            [
+                Problem(
+                    "unreadable",
+                    file=str(path),
+                    params={"detail": f"not UTF-8 at byte {exc.start}"},
+                )
+            ]
+        ) from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
-    rows = [(n, dict(zip(header, (c.strip() for c in row), strict=False))) for n, row in enumerate(reader, start=2)]
+    rows = [
+        (n, dict(zip(header, (c.strip() for c in row), strict=False)))
+        for n, row in enumerate(reader, start=2)
+    ]
     return header, rows
 
 
@@ -55,12 +66,17 @@ def _read_xlsx(path: Path) -> tuple[list[str], Rows]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InvalidInput([Problem("unreadable", file=str(path), params={"detail": str(exc)})]) from exc
+        raise InvalidInput(
+            [Problem("unreadable", file=str(path), params={"detail": str(exc)})]
+        ) from exc
     try:
         sheet = book.worksheets[0]
         it: Iterator[tuple[object, ...]] = sheet.iter_rows(values_only=True)
         header = [_cell(h).lower() for h in next(it, ())]
-        rows = [(n, dict(zip(header, (_cell(c) for c in row), strict=False))) for n, row in enumerate(it, start=2)]
+        rows = [
+            (n, dict(zip(header, (_cell(c) for c in row), strict=False)))
+            for n, row in enumerate(it, start=2)
+        ]
     finally:
         book.close()
     return header, rows

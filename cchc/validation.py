@@ -17,6 +17,7 @@ from cchc.files import (
 from cchc.render import console, print_json
 from domain.errors import CchcError, InvalidInput, Problem
 from domain.framework import Framework
+from domain.i18n import Lang
 from domain.plan import Plan
 from domain.planfile import read_plan
 from plans import bundled_frameworks
@@ -25,8 +26,12 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-def _outcome(path: Path, problems: list[Problem], lang: str) -> dict[str, Any]:
-    return {"file": str(path), "valid": not problems, "problems": [p.as_dict(lang) for p in problems]}  # type: ignore[arg-type]
+def _outcome(path: Path, problems: list[Problem], lang: Lang) -> dict[str, Any]:
+    return {
+        "file": str(path),
+        "valid": not problems,
+        "problems": [p.as_dict(lang) for p in problems],
+    }
 
 
 def _try(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Problem]]:
@@ -36,12 +41,18 @@ def _try(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Problem]]:
         return None, list(exc.problems)
 
 
-def _not_found(path: Path, exc: CchcError, lang: str) -> list[Problem]:
-    return [Problem("unreadable", file=str(path), params={"detail": exc.render(lang)})]  # type: ignore[arg-type]
+def _not_found(path: Path, exc: CchcError, lang: Lang) -> list[Problem]:
+    return [Problem("unreadable", file=str(path), params={"detail": exc.render(lang)})]
 
 
-def validate_files(ctx: AppContext, *, plans: list[Path], frameworks: list[Path], as_json: bool,
-                   plan_targets_from: list[Path] | None = None) -> None:
+def validate_files(
+    ctx: AppContext,
+    *,
+    plans: list[Path],
+    frameworks: list[Path],
+    as_json: bool,
+    plan_targets_from: list[Path] | None = None,
+) -> None:
     """Check ``plans`` (against their frameworks) and ``frameworks``; exit 1 on any problem.
 
     For ``framework validate``, ``plan_targets_from`` are plans whose target codes the
@@ -71,7 +82,9 @@ def validate_files(ctx: AppContext, *, plans: list[Path], frameworks: list[Path]
             outcomes.append(_outcome(source.path, problems, ctx.lang))
     for path in frameworks:
         if path in readable and not any(s.path == path for s in pool.values()):
-            _, problems = _try(check_framework, FrameworkSource(path, None, read_text(path)), targets)
+            _, problems = _try(
+                check_framework, FrameworkSource(path, None, read_text(path)), targets
+            )
             outcomes.append(_outcome(path, problems, ctx.lang))
 
     for path in plans:
@@ -94,8 +107,14 @@ def validate_files(ctx: AppContext, *, plans: list[Path], frameworks: list[Path]
                 if p["row"] is not None:
                     where = f"{p['file']}:row {p['row']}"
                 text = ": ".join(x for x in (where, p["path"], p["message"]) if x)
-                console.print(text + (f" (Hint: {p['hint']})" if p["hint"] else ""), markup=False, soft_wrap=True)
-            console.print(ctx.t("cli.file_invalid", file=o["file"], n=len(o["problems"])), markup=False)
+                console.print(
+                    text + (f" (Hint: {p['hint']})" if p["hint"] else ""),
+                    markup=False,
+                    soft_wrap=True,
+                )
+            console.print(
+                ctx.t("cli.file_invalid", file=o["file"], n=len(o["problems"])), markup=False
+            )
     if not valid:
         raise SystemExit(1)
 

@@ -41,7 +41,11 @@ class Band:
         }[self.op]
 
     def __str__(self) -> str:
-        return f"else: {self.points:g}" if self.op is None else f"{self.op}{self.value:g}: {self.points:g}"
+        return (
+            f"else: {self.points:g}"
+            if self.op is None
+            else f"{self.op}{self.value:g}: {self.points:g}"
+        )
 
 
 def parse_band(text: str) -> Band | None:

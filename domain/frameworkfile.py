@@ -73,7 +73,9 @@ def _check_sum(src: Source, node: dict[str, Any], key: str, path: Path) -> None:
         return
     got = sum(p for p in parts if p is not None)
     if got != total:
-        src.problems.append(src.problem("sum_mismatch", (*path, "max"), max=f"{total:g}", total=f"{got:g}"))
+        src.problems.append(
+            src.problem("sum_mismatch", (*path, "max"), max=f"{total:g}", total=f"{got:g}")
+        )
 
 
 def _check_tree(src: Source, targets: Collection[str] | None) -> None:
@@ -86,7 +88,9 @@ def _check_tree(src: Source, targets: Collection[str] | None) -> None:
             return
         if code in seen:
             first = src.positions.of(seen[code])[0]
-            src.problems.append(src.problem("duplicate_code", (*path, "code"), code=code, first=first))
+            src.problems.append(
+                src.problem("duplicate_code", (*path, "code"), code=code, first=first)
+            )
         else:
             seen[code] = (*path, "code")
 
@@ -115,11 +119,15 @@ def _check_tree(src: Source, targets: Collection[str] | None) -> None:
         total = sum(m for m in maxima if m is not None)
         if total != scale:
             src.problems.append(
-                src.problem("scale_mismatch", ("framework", "scale"), total=f"{total:g}", scale=f"{scale:g}")
+                src.problem(
+                    "scale_mismatch", ("framework", "scale"), total=f"{total:g}", scale=f"{scale:g}"
+                )
             )
 
 
-def _check_item(src: Source, item: dict[str, Any], path: Path, targets: Collection[str] | None) -> None:
+def _check_item(
+    src: Source, item: dict[str, Any], path: Path, targets: Collection[str] | None
+) -> None:
     rule = item.get("rule")
     if not isinstance(rule, dict) or rule.get("type") not in _RULE_KEYS:
         return
@@ -131,16 +139,28 @@ def _check_item(src: Source, item: dict[str, Any], path: Path, targets: Collecti
             src.problems.append(src.problem("rule_needs", rpath, at_key=False, type=kind, key=key))
     for key in refuses:
         if rule.get(key) is not None:
-            src.problems.append(src.problem("rule_forbids", (*rpath, key), at_key=True, type=kind, key=key))
+            src.problems.append(
+                src.problem("rule_forbids", (*rpath, key), at_key=True, type=kind, key=key)
+            )
     maximum = _num(item.get("max"))
     inp = rule.get("input")
     if isinstance(inp, dict):
         given = [k for k in INPUT_KEYS if inp.get(k) is not None]
         allowed = ("count",) if kind == "count" else tuple(k for k in INPUT_KEYS if k != "count")
         if len(given) != 1 or given[0] not in allowed:
-            src.problems.append(src.problem("input_one_of", (*rpath, "input"), allowed=", ".join(allowed)))
+            src.problems.append(
+                src.problem("input_one_of", (*rpath, "input"), allowed=", ".join(allowed))
+            )
         if inp.get("scope") is not None and inp.get("metric") is None:
-            src.problems.append(src.problem("rule_forbids", (*rpath, "input", "scope"), at_key=True, type="input", key="scope"))
+            src.problems.append(
+                src.problem(
+                    "rule_forbids",
+                    (*rpath, "input", "scope"),
+                    at_key=True,
+                    type="input",
+                    key="scope",
+                )
+            )
         if targets is not None and inp.get("target") is not None:
             check_ref(src, inp["target"], targets, (*rpath, "input", "target"), "target")
     bands = rule.get("bands")
@@ -166,7 +186,9 @@ def _check_item(src: Source, item: dict[str, Any], path: Path, targets: Collecti
 
 def _check_points(src: Source, points: float, maximum: Decimal | None, path: Path) -> None:
     if maximum is not None and Decimal(str(points)) > maximum:
-        src.problems.append(src.problem("points_over_max", path, points=f"{points:g}", max=f"{maximum:g}"))
+        src.problems.append(
+            src.problem("points_over_max", path, points=f"{points:g}", max=f"{maximum:g}")
+        )
 
 
 def _rule(value: dict[str, Any]) -> Rule:

@@ -34,12 +34,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "expected {expected}, got {got} ({value})",
     ),
     "problem.bad_date": ("'{value}' không phải ngày hợp lệ", "'{value}' is not a valid date"),
-    "hint.bad_date": ("viết theo dạng YYYY-MM-DD, ví dụ 2020-04-10", "write YYYY-MM-DD, e.g. 2020-04-10"),
+    "hint.bad_date": (
+        "viết theo dạng YYYY-MM-DD, ví dụ 2020-04-10",
+        "write YYYY-MM-DD, e.g. 2020-04-10",
+    ),
     "problem.bad_time": ("'{value}' không phải giờ hợp lệ", "'{value}' is not a valid time"),
     "hint.bad_time": ("viết theo dạng HH:MM, ví dụ 07:30", "write HH:MM, e.g. 07:30"),
     "problem.bad_enum": ("'{value}' không thuộc các giá trị cho phép", "'{value}' is not allowed"),
     "hint.bad_enum": ("chọn một trong: {allowed}", "use one of: {allowed}"),
-    "problem.bad_pattern": ("'{value}' không đúng dạng {pattern}", "'{value}' does not match {pattern}"),
+    "problem.bad_pattern": (
+        "'{value}' không đúng dạng {pattern}",
+        "'{value}' does not match {pattern}",
+    ),
     "problem.out_of_range": ("{value} phải {constraint}", "{value} must be {constraint}"),
     "problem.empty_list": ("danh sách không được rỗng", "the list must not be empty"),
     "problem.bad_format": (
@@ -118,7 +124,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "'op' and 'value' go together",
     ),
     "problem.bad_band": ("'{value}' không phải một ngưỡng điểm", "'{value}' is not a band"),
-    "hint.bad_band": ("viết \">=98: 2\" hoặc \"else: 0\"", "write \">=98: 2\" or \"else: 0\""),
+    "hint.bad_band": ('viết ">=98: 2" hoặc "else: 0"', 'write ">=98: 2" or "else: 0"'),
     "problem.band_after_else": (
         "ngưỡng sau 'else' không bao giờ được dùng",
         "a band after 'else' is never reached",
@@ -151,7 +157,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "dùng --framework TỆP hoặc nạp bộ chỉ số trước",
         "pass --framework FILE or load the framework first",
     ),
-    "problem.missing_column": ("thiếu cột bắt buộc '{column}'", "required column '{column}' is missing"),
+    "problem.missing_column": (
+        "thiếu cột bắt buộc '{column}'",
+        "required column '{column}' is missing",
+    ),
     "hint.missing_column": ("các cột: {expected}", "columns: {expected}"),
     "problem.bad_cell": (
         "cột {column}: '{value}' không hợp lệ, cần {expected}",
@@ -178,7 +187,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Chưa nạp kế hoạch nào. Chạy: cchc plan load TỆP",
         "No plan is loaded. Run: cchc plan load FILE",
     ),
-    "error.task_not_found": ("Không có nhiệm vụ '{code}' trong kế hoạch {plan}.", "No task '{code}' in plan {plan}."),
+    "error.task_not_found": (
+        "Không có nhiệm vụ '{code}' trong kế hoạch {plan}.",
+        "No task '{code}' in plan {plan}.",
+    ),
     "error.officer_not_found": ("Không có cán bộ '{email}'.", "No officer '{email}'."),
     "error.officer_exists": ("Cán bộ '{email}' đã có.", "Officer '{email}' already exists."),
     "error.position_not_found": (
@@ -194,7 +206,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Several units exist ({units}); choose one with --unit.",
     ),
     "error.file_not_found": ("Không tìm thấy tệp {path}.", "File {path} not found."),
-    "error.bad_date": ("'{value}' không phải ngày (YYYY-MM-DD).", "'{value}' is not a date (YYYY-MM-DD)."),
+    "error.bad_date": (
+        "'{value}' không phải ngày (YYYY-MM-DD).",
+        "'{value}' is not a date (YYYY-MM-DD).",
+    ),
     "error.bad_scope": (
         "Lĩnh vực '{value}' không có trong kế hoạch (có: {known}).",
         "Area '{value}' is not in the plan (known: {known}).",
@@ -214,12 +229,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "error.database": ("Lỗi cơ sở dữ liệu: {detail}", "Database error: {detail}"),
     # --- command line ---------------------------------------------------------------------
-    "cli.init_done": ("Cơ sở dữ liệu sẵn sàng: {url} (phiên bản {revision}).", "Database ready: {url} (revision {revision})."),
+    "cli.init_done": (
+        "Cơ sở dữ liệu sẵn sàng: {url} (phiên bản {revision}).",
+        "Database ready: {url} (revision {revision}).",
+    ),
     "cli.file_valid": ("{file}: hợp lệ.", "{file}: valid."),
     "cli.file_invalid": ("{file}: {n} lỗi.", "{file}: {n} problem(s)."),
-    "cli.framework_loaded": ("Đã nạp bộ chỉ số {code} ({path}).", "Framework {code} loaded ({path})."),
-    "cli.plan_loaded": ("Đã nạp kế hoạch {code} cho đơn vị {unit}.", "Plan {code} loaded for unit {unit}."),
-    "cli.plan_unchanged": ("Kế hoạch {code} của đơn vị {unit} không thay đổi.", "Plan {code} of unit {unit} is unchanged."),
+    "cli.framework_loaded": (
+        "Đã nạp bộ chỉ số {code} ({path}).",
+        "Framework {code} loaded ({path}).",
+    ),
+    "cli.plan_loaded": (
+        "Đã nạp kế hoạch {code} cho đơn vị {unit}.",
+        "Plan {code} loaded for unit {unit}.",
+    ),
+    "cli.plan_unchanged": (
+        "Kế hoạch {code} của đơn vị {unit} không thay đổi.",
+        "Plan {code} of unit {unit} is unchanged.",
+    ),
     "cli.load_counts": (
         "  {kind}: thêm {created}, sửa {updated}, lưu trữ {archived}, giữ nguyên {unchanged}",
         "  {kind}: {created} created, {updated} updated, {archived} archived, {unchanged} unchanged",
@@ -243,8 +270,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "cli.matrix_written": ("Đã ghi ma trận vào {path}.", "Matrix written to {path}."),
     "cli.officer_added": ("Đã thêm {name} <{email}>.", "Added {name} <{email}>."),
-    "cli.assigned": ("{email} giữ {position} từ {start} đến {end}.", "{email} holds {position} from {start} to {end}."),
-    "cli.ended": ("{email} thôi giữ {position} sau ngày {on}.", "{email} leaves {position} after {on}."),
+    "cli.assigned": (
+        "{email} giữ {position} từ {start} đến {end}.",
+        "{email} holds {position} from {start} to {end}.",
+    ),
+    "cli.ended": (
+        "{email} thôi giữ {position} sau ngày {on}.",
+        "{email} leaves {position} after {on}.",
+    ),
     "cli.officers_title": ("Cán bộ — {unit}", "Officers — {unit}"),
     "cli.imported": (
         "Đã nhập {rows} dòng: {officers} cán bộ mới, {assignments} phân công mới.",

@@ -207,6 +207,7 @@ _UNIT: Obj = Obj(
     {"code": Str(CODE), "name": Str(), "parent": _UNIT_REF},
     required=("code",),
     description="An administrative unit; parent is a code or another unit mapping",
+    ref="unit",
 )
 # a parent may itself be a mapping with its own parent (ward → district → city)
 _UNIT.fields = {**_UNIT.fields, "parent": AnyOf((Str(CODE), _UNIT))}

@@ -65,9 +65,7 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _check_semantics(
-    src: Source, criteria: Collection[str] | None, framework_known: bool
-) -> None:
+def _check_semantics(src: Source, criteria: Collection[str] | None, framework_known: bool) -> None:
     data = src.data
     areas = unique_codes(src, data.get("areas"), ("areas",))
     roles = unique_codes(src, data.get("roles"), ("roles",))
@@ -91,7 +89,8 @@ def _check_semantics(
             parents[code] = code_of(role.get("reports_to"))
     for cycle in find_cycles(parents):
         index = next(
-            i for i, r in enumerate(_list(data, "roles"))
+            i
+            for i, r in enumerate(_list(data, "roles"))
             if isinstance(r, dict) and code_of(r.get("code")) == cycle[0]
         )
         src.problems.append(
@@ -120,9 +119,13 @@ def _check_semantics(
         check_ref(src, task.get("area"), areas, (*here, "area"), "area")
         check_ref(src, task.get("lead"), roles, (*here, "lead"), "role")
         check_ref(src, task.get("approver"), roles, (*here, "approver"), "role")
-        for j, code in enumerate(task.get("support") or [] if isinstance(task.get("support"), list) else []):
+        for j, code in enumerate(
+            task.get("support") or [] if isinstance(task.get("support"), list) else []
+        ):
             check_ref(src, code, roles, (*here, "support", j), "role")
-        for j, code in enumerate(task.get("targets") or [] if isinstance(task.get("targets"), list) else []):
+        for j, code in enumerate(
+            task.get("targets") or [] if isinstance(task.get("targets"), list) else []
+        ):
             check_ref(src, code, targets, (*here, "targets", j), "target")
         if criteria is not None and isinstance(task.get("criteria"), list):
             for j, code in enumerate(task["criteria"]):
@@ -156,7 +159,11 @@ def _check_schedule(
     every = schedule.get("every")
     due = schedule.get("due")
     if isinstance(due, dict):
-        given = [k for k in ("working_days", "before_end_working_days", "month_day", "date") if due.get(k) is not None]
+        given = [
+            k
+            for k in ("working_days", "before_end_working_days", "month_day", "date")
+            if due.get(k) is not None
+        ]
         if len(given) != 1:
             src.problems.append(src.problem("due_one_of", (*path, "due")))
         if every == "once" and "date" not in given:
@@ -166,7 +173,9 @@ def _check_schedule(
         month_day = due.get("month_day")
         if isinstance(month_day, int) and not isinstance(month_day, bool) and month_day > 31:
             src.problems.append(
-                src.problem("out_of_range", (*path, "due", "month_day"), value=month_day, constraint="≤ 31")
+                src.problem(
+                    "out_of_range", (*path, "due", "month_day"), value=month_day, constraint="≤ 31"
+                )
             )
     rule = schedule.get("rrule")
     if every == "rrule" and not rule:
@@ -181,9 +190,13 @@ def _check_schedule(
     start, until = _as_date(schedule.get("start")), _as_date(schedule.get("until"))
     for key, value in (("start", start), ("until", until)):
         if value is not None and year is not None and value.year != year:
-            src.problems.append(src.problem("date_outside_year", (*path, key), value=value, year=year))
+            src.problems.append(
+                src.problem("date_outside_year", (*path, key), value=value, year=year)
+            )
     if start and until and start > until:
-        src.problems.append(src.problem("start_after_until", (*path, "until"), start=start, until=until))
+        src.problems.append(
+            src.problem("start_after_until", (*path, "until"), start=start, until=until)
+        )
 
 
 # --- building the dataclasses from checked data ----------------------------------------

@@ -52,7 +52,9 @@ def _short(value: Any) -> str:
 
 def _wrong(src: Source, path: Path, expected: str, value: Any) -> None:
     src.problems.append(
-        src.problem("wrong_type", path, expected=expected, got=_describe(value), value=_short(value))
+        src.problem(
+            "wrong_type", path, expected=expected, got=_describe(value), value=_short(value)
+        )
     )
 
 
@@ -112,7 +114,9 @@ class Num(Type):
         ):
             sign = ">" if self.exclusive_minimum else "≥"
             src.problems.append(
-                src.problem("out_of_range", path, value=value, constraint=f"{sign} {self.minimum:g}")
+                src.problem(
+                    "out_of_range", path, value=value, constraint=f"{sign} {self.minimum:g}"
+                )
             )
 
     def json(self) -> dict[str, Any]:
@@ -123,7 +127,7 @@ class Num(Type):
         return _with_description(out, self.description)
 
 
-def Int(minimum: float | None = None, description: str = "") -> Num:  # noqa: N802
+def Int(minimum: float | None = None, description: str = "") -> Num:
     return Num(minimum=minimum, integer=True, description=description)
 
 
@@ -276,7 +280,9 @@ class Obj(Type):
             elif child is not None or key in self.required:
                 spec.check(child, (*path, key), src)
 
-    def json(self) -> dict[str, Any]:
+    def json(self, inline: bool = False) -> dict[str, Any]:
+        if self.ref and not inline:
+            return {"$ref": f"#/$defs/{self.ref}"}
         out: dict[str, Any] = {
             "type": "object",
             "properties": {
@@ -296,11 +302,35 @@ def _with_description(out: dict[str, Any], description: str) -> dict[str, Any]:
     return out
 
 
+def _named(root: Type, found: dict[str, Obj], seen: set[int]) -> None:
+    """Every ``Obj`` with a ``ref`` under ``root`` (recursive types are visited once)."""
+    if id(root) in seen:
+        return
+    seen.add(id(root))
+    if isinstance(root, Obj):
+        if root.ref:
+            found[root.ref] = root
+        for child in root.fields.values():
+            _named(child, found, seen)
+    elif isinstance(root, ListOf):
+        _named(root.item, found, seen)
+    elif isinstance(root, MapOf):
+        _named(root.value, found, seen)
+    elif isinstance(root, AnyOf):
+        for option in root.options:
+            _named(option, found, seen)
+
+
 def to_json_schema(root: Type, schema_id: str, title: str) -> dict[str, Any]:
     """Publish ``root`` as a JSON Schema (draft 2020-12) document."""
-    return {
+    named: dict[str, Obj] = {}
+    _named(root, named, set())
+    out: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_id,
         "title": title,
         **root.json(),
     }
+    if named:
+        out["$defs"] = {name: obj.json(inline=True) for name, obj in sorted(named.items())}
+    return out

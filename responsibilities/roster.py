@@ -73,7 +73,12 @@ def read_roster(
     for column in REQUIRED:
         if column not in columns:
             problems.append(
-                Problem("missing_column", file=file, row=1, params={"column": column, "expected": ", ".join(COLUMNS)})
+                Problem(
+                    "missing_column",
+                    file=file,
+                    row=1,
+                    params={"column": column, "expected": ", ".join(COLUMNS)},
+                )
             )
     if problems:
         raise InvalidInput(problems, source=file)
@@ -83,7 +88,13 @@ def read_roster(
 
     def bad(row: int, column: str, value: str, expected: str) -> None:
         problems.append(
-            Problem("bad_cell", file=file, row=row, path=column, params={"column": column, "value": value, "expected": expected})
+            Problem(
+                "bad_cell",
+                file=file,
+                row=row,
+                path=column,
+                params={"column": column, "value": value, "expected": expected},
+            )
         )
 
     for row, raw in rows:
@@ -100,7 +111,15 @@ def read_roster(
             ok = False
         position = cell.get("position", "")
         if position not in positions:
-            problems.append(Problem("unknown_position", file=file, row=row, path="position", params={"value": position}))
+            problems.append(
+                Problem(
+                    "unknown_position",
+                    file=file,
+                    row=row,
+                    path="position",
+                    params={"value": position},
+                )
+            )
             ok = False
         start = parse_date(cell.get("from", ""))
         if start is None:
@@ -113,7 +132,15 @@ def read_roster(
                 bad(row, "to", cell["to"], "YYYY-MM-DD | DD/MM/YYYY")
                 ok = False
             elif start is not None and end < start:
-                problems.append(Problem("end_before_start", file=file, row=row, path="to", params={"to": end, "start": start}))
+                problems.append(
+                    Problem(
+                        "end_before_start",
+                        file=file,
+                        row=row,
+                        path="to",
+                        params={"to": end, "start": start},
+                    )
+                )
                 ok = False
         kind = cell.get("kind") or "holder"
         if kind not in KINDS:
@@ -131,15 +158,39 @@ def read_roster(
         if email and name and EMAIL.fullmatch(email):
             other = names.setdefault(email, name)
             if other != name:
-                problems.append(Problem("conflicting_officer", file=file, row=row, path="name", params={"email": email, "other": other}))
+                problems.append(
+                    Problem(
+                        "conflicting_officer",
+                        file=file,
+                        row=row,
+                        path="name",
+                        params={"email": email, "other": other},
+                    )
+                )
                 ok = False
         if ok and start is not None:
             entries.append(
-                RosterEntry(row, name, email, cell.get("phone", ""), position, start, end, kind, scope, acting_for)
+                RosterEntry(
+                    row,
+                    name,
+                    email,
+                    cell.get("phone", ""),
+                    position,
+                    start,
+                    end,
+                    kind,
+                    scope,
+                    acting_for,
+                )
             )
     for entry in entries:
         if entry.acting_for and entry.acting_for not in names:
-            bad(entry.row, "acting_for", entry.acting_for, "email của cán bộ trong danh sách / an officer's email")
+            bad(
+                entry.row,
+                "acting_for",
+                entry.acting_for,
+                "email của cán bộ trong danh sách / an officer's email",
+            )
     if problems:
         raise InvalidInput(problems, source=file)
     if not entries:

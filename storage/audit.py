@@ -27,7 +27,13 @@ def record(
         raise ValueError("audit time must be timezone-aware")
     session.add(
         AuditEntry(
-            at=now, actor=actor, action=action, entity=entity, key=key,
-            unit_id=unit_id, before=before, after=after,
+            at=now,
+            actor=actor,
+            action=action,
+            entity=entity,
+            key=key,
+            unit_id=unit_id,
+            before=before,
+            after=after,
         )
     )

@@ -30,45 +30,84 @@ class OfficerView:
             "email": self.email,
             "phone": self.phone,
             "positions": [
-                {"position": h.position, "kind": h.kind, "scope": list(h.scope),
-                 "from": h.start.isoformat(), "to": h.end.isoformat() if h.end else None,
-                 "acting_for": h.acting_for}
+                {
+                    "position": h.position,
+                    "kind": h.kind,
+                    "scope": list(h.scope),
+                    "from": h.start.isoformat(),
+                    "to": h.end.isoformat() if h.end else None,
+                    "acting_for": h.acting_for,
+                }
                 for h in self.holdings
             ],
         }
 
 
 def get_officer(email: str, *, session: Session, unit_id: int) -> Officer:
-    row = session.exec(select(Officer).where(Officer.unit_id == unit_id, Officer.email == email.lower())).first()
+    row = session.exec(
+        select(Officer).where(Officer.unit_id == unit_id, Officer.email == email.lower())
+    ).first()
     if row is None:
         raise NotFoundError("error.officer_not_found", email=email)
     return row
 
 
 def get_position(code: str, *, session: Session, unit_id: int, unit_code: str = "") -> Position:
-    row = session.exec(select(Position).where(Position.unit_id == unit_id, Position.code == code)).first()
+    row = session.exec(
+        select(Position).where(Position.unit_id == unit_id, Position.code == code)
+    ).first()
     if row is None:
         raise NotFoundError("error.position_not_found", code=code, unit=unit_code or unit_id)
     return row
 
 
-def add_officer(name: str, email: str, phone: str = "", *, session: Session, unit_id: int,
-                actor: str, now: dt.datetime) -> Officer:
+def add_officer(
+    name: str,
+    email: str,
+    phone: str = "",
+    *,
+    session: Session,
+    unit_id: int,
+    actor: str,
+    now: dt.datetime,
+) -> Officer:
     email = email.strip().lower()
-    exists = session.exec(select(Officer).where(Officer.unit_id == unit_id, Officer.email == email)).first()
+    exists = session.exec(
+        select(Officer).where(Officer.unit_id == unit_id, Officer.email == email)
+    ).first()
     if exists is not None:
         raise ConflictError("error.officer_exists", email=email)
     row = Officer(unit_id=unit_id, name=name.strip(), email=email, phone=phone.strip())
     session.add(row)
     session.flush()
-    record(session=session, actor=actor, now=now, action="create", entity="officer", key=email,
-           unit_id=unit_id, after={"name": row.name, "email": email, "phone": row.phone})
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action="create",
+        entity="officer",
+        key=email,
+        unit_id=unit_id,
+        after={"name": row.name, "email": email, "phone": row.phone},
+    )
     return row
 
 
-def assign(email: str, position: str, start: dt.date, *, session: Session, unit_id: int, actor: str,
-           now: dt.datetime, end: dt.date | None = None, kind: str = "holder",
-           scope: Sequence[str] = (), acting_for: str | None = None, unit_code: str = "") -> tuple[Assignment, bool]:
+def assign(
+    email: str,
+    position: str,
+    start: dt.date,
+    *,
+    session: Session,
+    unit_id: int,
+    actor: str,
+    now: dt.datetime,
+    end: dt.date | None = None,
+    kind: str = "holder",
+    scope: Sequence[str] = (),
+    acting_for: str | None = None,
+    unit_code: str = "",
+) -> tuple[Assignment, bool]:
     """Record that ``email`` holds ``position`` from ``start`` (to ``end``).
 
     Returns the row and whether it is new: repeating an existing holding is a no-op."""
@@ -77,36 +116,83 @@ def assign(email: str, position: str, start: dt.date, *, session: Session, unit_
     officer = get_officer(email, session=session, unit_id=unit_id)
     pos = get_position(position, session=session, unit_id=unit_id, unit_code=unit_code)
     stand_in = get_officer(acting_for, session=session, unit_id=unit_id) if acting_for else None
-    for existing in session.exec(select(Assignment).where(
-            Assignment.officer_id == officer.id, Assignment.position_id == pos.id,
-            Assignment.start == start, Assignment.kind == kind)):
+    for existing in session.exec(
+        select(Assignment).where(
+            Assignment.officer_id == officer.id,
+            Assignment.position_id == pos.id,
+            Assignment.start == start,
+            Assignment.kind == kind,
+        )
+    ):
         if existing.end == end and list(existing.scope) == list(scope):
             return existing, False
-    row = Assignment(unit_id=unit_id, officer_id=officer.id or 0, position_id=pos.id or 0, kind=kind,
-                     start=start, end=end, scope=list(scope), acting_for_id=stand_in.id if stand_in else None)
+    row = Assignment(
+        unit_id=unit_id,
+        officer_id=officer.id or 0,
+        position_id=pos.id or 0,
+        kind=kind,
+        start=start,
+        end=end,
+        scope=list(scope),
+        acting_for_id=stand_in.id if stand_in else None,
+    )
     session.add(row)
     session.flush()
-    record(session=session, actor=actor, now=now, action="assign", entity="assignment",
-           key=f"{officer.email}/{position}", unit_id=unit_id,
-           after={"officer": officer.email, "position": position, "kind": kind, "scope": list(scope),
-                  "from": start.isoformat(), "to": end.isoformat() if end else None,
-                  "acting_for": stand_in.email if stand_in else None})
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action="assign",
+        entity="assignment",
+        key=f"{officer.email}/{position}",
+        unit_id=unit_id,
+        after={
+            "officer": officer.email,
+            "position": position,
+            "kind": kind,
+            "scope": list(scope),
+            "from": start.isoformat(),
+            "to": end.isoformat() if end else None,
+            "acting_for": stand_in.email if stand_in else None,
+        },
+    )
     return row, True
 
 
-def end_assignment(email: str, position: str, end: dt.date, *, session: Session, unit_id: int,
-                   actor: str, now: dt.datetime, unit_code: str = "") -> Assignment:
+def end_assignment(
+    email: str,
+    position: str,
+    end: dt.date,
+    *,
+    session: Session,
+    unit_id: int,
+    actor: str,
+    now: dt.datetime,
+    unit_code: str = "",
+) -> Assignment:
     """Close the holding of ``position`` by ``email`` that runs on ``end``."""
     officer = get_officer(email, session=session, unit_id=unit_id)
     pos = get_position(position, session=session, unit_id=unit_id, unit_code=unit_code)
-    for row in session.exec(select(Assignment).where(
-            Assignment.officer_id == officer.id, Assignment.position_id == pos.id).order_by(col(Assignment.start).desc())):
+    for row in session.exec(
+        select(Assignment)
+        .where(Assignment.officer_id == officer.id, Assignment.position_id == pos.id)
+        .order_by(col(Assignment.start).desc())
+    ):
         if row.start <= end and (row.end is None or end <= row.end):
             before = {"to": row.end.isoformat() if row.end else None}
             row.end = end
             session.add(row)
-            record(session=session, actor=actor, now=now, action="end", entity="assignment",
-                   key=f"{officer.email}/{position}", unit_id=unit_id, before=before, after={"to": end.isoformat()})
+            record(
+                session=session,
+                actor=actor,
+                now=now,
+                action="end",
+                entity="assignment",
+                key=f"{officer.email}/{position}",
+                unit_id=unit_id,
+                before=before,
+                after={"to": end.isoformat()},
+            )
             return row
     raise NotFoundError("error.assignment_not_found", email=email, position=position, on=end)
 
@@ -114,50 +200,106 @@ def end_assignment(email: str, position: str, end: dt.date, *, session: Session,
 def holdings(*, session: Session, unit_id: int) -> list[Holding]:
     """Every holding of the unit, as the pure core sees them."""
     officers = {o.id: o for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))}
-    positions = {p.id: p.code for p in session.exec(select(Position).where(Position.unit_id == unit_id))}
+    positions = {
+        p.id: p.code for p in session.exec(select(Position).where(Position.unit_id == unit_id))
+    }
     out = []
-    for a in session.exec(select(Assignment).where(Assignment.unit_id == unit_id).order_by(col(Assignment.id))):
+    for a in session.exec(
+        select(Assignment).where(Assignment.unit_id == unit_id).order_by(col(Assignment.id))
+    ):
         officer = officers[a.officer_id]
         stand_in = officers.get(a.acting_for_id) if a.acting_for_id else None
-        out.append(Holding(officer=officer.email, name=officer.name, position=positions[a.position_id],
-                           start=a.start, end=a.end, kind=a.kind, scope=tuple(a.scope),
-                           acting_for=stand_in.email if stand_in else None))
+        out.append(
+            Holding(
+                officer=officer.email,
+                name=officer.name,
+                position=positions[a.position_id],
+                start=a.start,
+                end=a.end,
+                kind=a.kind,
+                scope=tuple(a.scope),
+                acting_for=stand_in.email if stand_in else None,
+            )
+        )
     return out
 
 
-def list_officers(*, session: Session, unit_id: int, on: dt.date | None = None) -> list[OfficerView]:
+def list_officers(
+    *, session: Session, unit_id: int, on: dt.date | None = None
+) -> list[OfficerView]:
     """Officers with their holdings (only those running on ``on`` when given)."""
     by_officer: dict[str, list[Holding]] = {}
     for h in holdings(session=session, unit_id=unit_id):
         if on is None or h.active(on):
             by_officer.setdefault(h.officer, []).append(h)
-    rows = session.exec(select(Officer).where(Officer.unit_id == unit_id).order_by(col(Officer.name))).all()
+    rows = session.exec(
+        select(Officer).where(Officer.unit_id == unit_id).order_by(col(Officer.name))
+    ).all()
     return [OfficerView(o.name, o.email, o.phone, tuple(by_officer.get(o.email, []))) for o in rows]
 
 
 def known_names(*, session: Session, unit_id: int) -> dict[str, str]:
-    return {o.email: o.name for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))}
+    return {
+        o.email: o.name for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))
+    }
 
 
-def import_roster(entries: Sequence[RosterEntry], *, session: Session, unit_id: int, actor: str,
-                  now: dt.datetime, unit_code: str = "") -> dict[str, int]:
+def import_roster(
+    entries: Sequence[RosterEntry],
+    *,
+    session: Session,
+    unit_id: int,
+    actor: str,
+    now: dt.datetime,
+    unit_code: str = "",
+) -> dict[str, int]:
     """Store checked roster entries; officers are created once, holdings once each."""
     counts = {"officers": 0, "assignments": 0}
     for entry in entries:
-        existing = session.exec(select(Officer).where(Officer.unit_id == unit_id, Officer.email == entry.email)).first()
+        existing = session.exec(
+            select(Officer).where(Officer.unit_id == unit_id, Officer.email == entry.email)
+        ).first()
         if existing is None:
-            add_officer(entry.name, entry.email, entry.phone, session=session, unit_id=unit_id, actor=actor, now=now)
+            add_officer(
+                entry.name,
+                entry.email,
+                entry.phone,
+                session=session,
+                unit_id=unit_id,
+                actor=actor,
+                now=now,
+            )
             counts["officers"] += 1
         elif entry.phone and existing.phone != entry.phone:
             before = {"phone": existing.phone}
             existing.phone = entry.phone
             session.add(existing)
-            record(session=session, actor=actor, now=now, action="update", entity="officer", key=entry.email,
-                   unit_id=unit_id, before=before, after={"phone": entry.phone})
+            record(
+                session=session,
+                actor=actor,
+                now=now,
+                action="update",
+                entity="officer",
+                key=entry.email,
+                unit_id=unit_id,
+                before=before,
+                after={"phone": entry.phone},
+            )
     session.flush()
     for entry in entries:
-        _, created = assign(entry.email, entry.position, entry.start, session=session, unit_id=unit_id,
-                            actor=actor, now=now, end=entry.end, kind=entry.kind, scope=entry.scope,
-                            acting_for=entry.acting_for, unit_code=unit_code)
+        _, created = assign(
+            entry.email,
+            entry.position,
+            entry.start,
+            session=session,
+            unit_id=unit_id,
+            actor=actor,
+            now=now,
+            end=entry.end,
+            kind=entry.kind,
+            scope=entry.scope,
+            acting_for=entry.acting_for,
+            unit_code=unit_code,
+        )
         counts["assignments"] += created
     return counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
@@ -54,7 +55,9 @@ class LoadReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, kind: str, outcome: str) -> None:
-        bucket = self.counts.setdefault(kind, {"created": 0, "updated": 0, "archived": 0, "unchanged": 0})
+        bucket = self.counts.setdefault(
+            kind, {"created": 0, "updated": 0, "archived": 0, "unchanged": 0}
+        )
         bucket[outcome] += 1
 
     @property
@@ -62,7 +65,12 @@ class LoadReport:
         return any(c["created"] or c["updated"] or c["archived"] for c in self.counts.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"plan": self.plan, "unit": self.unit, "changed": self.changed, "counts": self.counts}
+        return {
+            "plan": self.plan,
+            "unit": self.unit,
+            "changed": self.changed,
+            "counts": self.counts,
+        }
 
 
 def _reminders_dict(r: Reminders) -> dict[str, Any]:
@@ -71,7 +79,13 @@ def _reminders_dict(r: Reminders) -> dict[str, Any]:
 
 def _schedule_dict(s: Schedule) -> dict[str, Any]:
     due = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in s.due.as_dict().items()}
-    return {"every": s.every, "rrule": s.rrule, "start": s.start.isoformat(), "until": s.until.isoformat(), "due": due}
+    return {
+        "every": s.every,
+        "rrule": s.rrule,
+        "start": s.start.isoformat(),
+        "until": s.until.isoformat(),
+        "due": due,
+    }
 
 
 def _snapshot(row: SQLModel, fields: Sequence[str]) -> dict[str, Any]:
@@ -90,12 +104,29 @@ class _Loader:
     unit_id: int
     report: LoadReport
 
-    def audit(self, action: str, entity: str, key: str, before: Any = None, after: Any = None) -> None:
-        record(session=self.session, actor=self.actor, now=self.now, action=action, entity=entity,
-               key=key, unit_id=self.unit_id, before=before, after=after)
+    def audit(
+        self, action: str, entity: str, key: str, before: Any = None, after: Any = None
+    ) -> None:
+        record(
+            session=self.session,
+            actor=self.actor,
+            now=self.now,
+            action=action,
+            entity=entity,
+            key=key,
+            unit_id=self.unit_id,
+            before=before,
+            after=after,
+        )
 
-    def upsert(self, kind: str, key: str, existing: Row | None, values: dict[str, Any],
-               make: Callable[[], Row]) -> Row:
+    def upsert(
+        self,
+        kind: str,
+        key: str,
+        existing: Row | None,
+        values: dict[str, Any],
+        make: Callable[[], Row],
+    ) -> Row:
         """Create, update or leave one row; unarchive it when the plan lists it again."""
         fields = list(values)
         if existing is None:
@@ -112,17 +143,21 @@ class _Loader:
         for name, value in values.items():
             setattr(existing, name, value)
         if was_archived:
-            existing.archived_at = None  # type: ignore[attr-defined]
+            existing.archived_at = None
         after = _snapshot(existing, fields)
         if before != after or was_archived:
             self.session.add(existing)
-            self.audit("restore" if was_archived else "update", kind, key, before=before, after=after)
+            self.audit(
+                "restore" if was_archived else "update", kind, key, before=before, after=after
+            )
             self.report.add(kind, "updated")
         else:
             self.report.add(kind, "unchanged")
         return existing
 
-    def archive_missing(self, kind: str, rows: Sequence[Any], keep: set[str], key: Callable[[Any], str]) -> None:
+    def archive_missing(
+        self, kind: str, rows: Sequence[Any], keep: set[str], key: Callable[[Any], str]
+    ) -> None:
         for row in rows:
             if key(row) not in keep and row.archived_at is None:
                 row.archived_at = self.now
@@ -132,11 +167,20 @@ class _Loader:
 
 
 def load_plan(
-    plan: Plan, *, session: Session, actor: str, now: dt.datetime,
-    unit_code: str | None = None, sha256: str = "",
+    plan: Plan,
+    *,
+    session: Session,
+    actor: str,
+    now: dt.datetime,
+    unit_code: str | None = None,
+    sha256: str = "",
 ) -> LoadReport:
     """Store ``plan`` for its unit (or ``unit_code``), creating or revising it in place."""
-    unit = plan.unit if unit_code in (None, plan.unit.code) else Unit(unit_code or "", parent=plan.unit.parent)
+    unit = (
+        plan.unit
+        if unit_code in (None, plan.unit.code)
+        else Unit(unit_code or "", parent=plan.unit.parent)
+    )
     unit_row = ensure_unit(unit, session=session, actor=actor, now=now)
     assert unit_row.id is not None
     report = LoadReport(plan=plan.code, unit=unit_row.code)
@@ -145,19 +189,37 @@ def load_plan(
 
     positions = {p.code: p for p in session.exec(select(Position).where(Position.unit_id == uid))}
     for role in plan.roles:
-        ld.upsert("position", role.code, positions.get(role.code),
-                  {"title": role.title, "title_en": role.title_en, "reports_to": role.reports_to,
-                   "source": role.source, "note": role.note},
-                  lambda role=role: Position(unit_id=uid, code=role.code))  # type: ignore[misc]
+        ld.upsert(
+            "position",
+            role.code,
+            positions.get(role.code),
+            {
+                "title": role.title,
+                "title_en": role.title_en,
+                "reports_to": role.reports_to,
+                "source": role.source,
+                "note": role.note,
+            },
+            partial(Position, unit_id=uid, code=role.code),
+        )
 
     existing_plan = session.exec(
         select(PlanRecord).where(PlanRecord.unit_id == uid, PlanRecord.code == plan.code)
     ).first()
     plan_row = ld.upsert(
-        "plan", plan.code, existing_plan,
-        {"title": plan.title, "year": plan.year, "issued": plan.issued, "basis": list(plan.basis),
-         "framework_code": plan.framework, "timezone": plan.timezone, "roll": plan.roll,
-         "reminders": _reminders_dict(plan.reminders)},
+        "plan",
+        plan.code,
+        existing_plan,
+        {
+            "title": plan.title,
+            "year": plan.year,
+            "issued": plan.issued,
+            "basis": list(plan.basis),
+            "framework_code": plan.framework,
+            "timezone": plan.timezone,
+            "roll": plan.roll,
+            "reminders": _reminders_dict(plan.reminders),
+        },
         lambda: PlanRecord(unit_id=uid, code=plan.code, title=plan.title, year=plan.year),
     )
     if plan_row.source_sha256 != sha256:
@@ -168,42 +230,96 @@ def load_plan(
 
     areas = {a.code: a for a in session.exec(select(AreaRecord).where(AreaRecord.plan_id == pid))}
     for i, area in enumerate(plan.areas):
-        ld.upsert("area", area.code, areas.get(area.code),
-                  {"title": area.title, "title_en": area.title_en, "position": i},
-                  lambda area=area: AreaRecord(plan_id=pid, code=area.code, title=area.title))  # type: ignore[misc]
+        ld.upsert(
+            "area",
+            area.code,
+            areas.get(area.code),
+            {"title": area.title, "title_en": area.title_en, "position": i},
+            partial(AreaRecord, plan_id=pid, code=area.code, title=area.title),
+        )
     ld.archive_missing("area", list(areas.values()), {a.code for a in plan.areas}, lambda r: r.code)
 
-    targets = {t.code: t for t in session.exec(select(TargetRecord).where(TargetRecord.plan_id == pid))}
+    targets = {
+        t.code: t for t in session.exec(select(TargetRecord).where(TargetRecord.plan_id == pid))
+    }
     for i, target in enumerate(plan.targets):
-        ld.upsert("target", target.code, targets.get(target.code),
-                  {"title": target.title, "title_en": target.title_en, "metric": target.metric,
-                   "scope": dict(target.scope), "op": target.op, "value": target.value,
-                   "unit": target.unit, "owner": target.owner, "source": target.source,
-                   "note": target.note, "position": i},
-                  lambda target=target: TargetRecord(plan_id=pid, code=target.code, title=target.title,  # type: ignore[misc]
-                                                     metric=target.metric, owner=target.owner))
-    ld.archive_missing("target", list(targets.values()), {t.code for t in plan.targets}, lambda r: r.code)
+        ld.upsert(
+            "target",
+            target.code,
+            targets.get(target.code),
+            {
+                "title": target.title,
+                "title_en": target.title_en,
+                "metric": target.metric,
+                "scope": dict(target.scope),
+                "op": target.op,
+                "value": target.value,
+                "unit": target.unit,
+                "owner": target.owner,
+                "source": target.source,
+                "note": target.note,
+                "position": i,
+            },
+            partial(
+                TargetRecord,
+                plan_id=pid,
+                code=target.code,
+                title=target.title,
+                metric=target.metric,
+                owner=target.owner,
+            ),
+        )
+    ld.archive_missing(
+        "target", list(targets.values()), {t.code for t in plan.targets}, lambda r: r.code
+    )
 
     tasks = {t.code: t for t in session.exec(select(TaskRecord).where(TaskRecord.plan_id == pid))}
     for i, task in enumerate(plan.tasks):
-        row = ld.upsert("task", task.code, tasks.get(task.code),
-                        {"area": task.area, "title": task.title, "title_en": task.title_en,
-                         "lead": task.lead, "approver": task.approver,
-                         "schedule": _schedule_dict(task.schedule),
-                         "reminders": _reminders_dict(task.reminders),
-                         "source": task.source, "note": task.note, "position": i},
-                        lambda task=task: TaskRecord(plan_id=pid, code=task.code, area=task.area,  # type: ignore[misc]
-                                                     title=task.title, lead=task.lead))
+        row = ld.upsert(
+            "task",
+            task.code,
+            tasks.get(task.code),
+            {
+                "area": task.area,
+                "title": task.title,
+                "title_en": task.title_en,
+                "lead": task.lead,
+                "approver": task.approver,
+                "schedule": _schedule_dict(task.schedule),
+                "reminders": _reminders_dict(task.reminders),
+                "source": task.source,
+                "note": task.note,
+                "position": i,
+            },
+            partial(
+                TaskRecord,
+                plan_id=pid,
+                code=task.code,
+                area=task.area,
+                title=task.title,
+                lead=task.lead,
+            ),
+        )
         _sync_task_links(ld, row, task)
     ld.archive_missing("task", list(tasks.values()), {t.code for t in plan.tasks}, lambda r: r.code)
     session.flush()
     return report
 
 
-def _sync_links(ld: _Loader, kind: str, task_code: str, model: type[Any], column: str,
-                task_id: int, wanted: Sequence[str]) -> None:
+def _sync_links(
+    ld: _Loader,
+    kind: str,
+    task_code: str,
+    model: type[Any],
+    column: str,
+    task_id: int,
+    wanted: Sequence[str],
+) -> None:
     """Make a task's link rows (support roles, criteria, targets) equal ``wanted``."""
-    rows = {getattr(r, column): r for r in ld.session.exec(select(model).where(model.task_id == task_id))}
+    rows = {
+        getattr(r, column): r
+        for r in ld.session.exec(select(model).where(model.task_id == task_id))
+    }
     if list(rows) == list(wanted) or set(rows) == set(wanted):
         if kind == "support":
             for i, code in enumerate(wanted):
@@ -220,7 +336,9 @@ def _sync_links(ld: _Loader, kind: str, task_code: str, model: type[Any], column
             if kind == "support":
                 values["position"] = i
             ld.session.add(model(**values))
-    ld.audit("update", f"task.{kind}", task_code, before={kind: sorted(rows)}, after={kind: list(wanted)})
+    ld.audit(
+        "update", f"task.{kind}", task_code, before={kind: sorted(rows)}, after={kind: list(wanted)}
+    )
     ld.report.add(f"task.{kind}", "updated" if rows else "created")
 
 
@@ -231,14 +349,25 @@ def _sync_task_links(ld: _Loader, row: TaskRecord, task: Task) -> None:
     _sync_links(ld, "criteria", task.code, TaskCriterion, "criterion", tid, task.criteria)
     _sync_links(ld, "targets", task.code, TaskTarget, "target", tid, task.targets)
     existing = {
-        e.name: e for e in ld.session.exec(select(EvidenceRequirementRecord).where(EvidenceRequirementRecord.task_id == tid))
+        e.name: e
+        for e in ld.session.exec(
+            select(EvidenceRequirementRecord).where(EvidenceRequirementRecord.task_id == tid)
+        )
     }
     for i, ev in enumerate(task.evidence):
-        ld.upsert("evidence_requirement", f"{task.code}/{ev.name}", existing.get(ev.name),
-                  {"kind": ev.kind, "required": ev.required, "position": i},
-                  lambda ev=ev: EvidenceRequirementRecord(task_id=tid, name=ev.name, kind=ev.kind))  # type: ignore[misc]
-    ld.archive_missing("evidence_requirement", list(existing.values()),
-                       {f"{task.code}/{e.name}" for e in task.evidence}, lambda r: f"{task.code}/{r.name}")
+        ld.upsert(
+            "evidence_requirement",
+            f"{task.code}/{ev.name}",
+            existing.get(ev.name),
+            {"kind": ev.kind, "required": ev.required, "position": i},
+            partial(EvidenceRequirementRecord, task_id=tid, name=ev.name, kind=ev.kind),
+        )
+    ld.archive_missing(
+        "evidence_requirement",
+        list(existing.values()),
+        {f"{task.code}/{e.name}" for e in task.evidence},
+        lambda r: f"{task.code}/{r.name}",
+    )
 
 
 # --- reading back ------------------------------------------------------------------------
@@ -249,9 +378,15 @@ def find_plan(*, session: Session, unit_id: int, code: str | None = None) -> Pla
     query = select(PlanRecord).where(PlanRecord.unit_id == unit_id)
     if code:
         query = query.where(PlanRecord.code == code)
-    row = session.exec(query.order_by(col(PlanRecord.year).desc(), col(PlanRecord.id).desc())).first()
+    row = session.exec(
+        query.order_by(col(PlanRecord.year).desc(), col(PlanRecord.id).desc())
+    ).first()
     if row is None:
-        raise NotFoundError("error.plan_not_found", code=code) if code else NotFoundError("error.no_plan")
+        raise (
+            NotFoundError("error.plan_not_found", code=code)
+            if code
+            else NotFoundError("error.no_plan")
+        )
     return row
 
 
@@ -266,17 +401,24 @@ def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
 
 def _reminders(value: dict[str, Any]) -> Reminders:
     hours, minutes = value.get("at", "07:30").split(":")
-    return Reminders(before=tuple(value.get("before", ())), escalate=tuple(value.get("escalate", ())),
-                     at=dt.time(int(hours), int(minutes)))
+    return Reminders(
+        before=tuple(value.get("before", ())),
+        escalate=tuple(value.get("escalate", ())),
+        at=dt.time(int(hours), int(minutes)),
+    )
 
 
 def _schedule(value: dict[str, Any]) -> Schedule:
     due = dict(value.get("due") or {})
     if "date" in due:
         due["date"] = dt.date.fromisoformat(due["date"])
-    return Schedule(every=value["every"], rrule=value.get("rrule"),
-                    start=dt.date.fromisoformat(value["start"]), until=dt.date.fromisoformat(value["until"]),
-                    due=Due(**due))
+    return Schedule(
+        every=value["every"],
+        rrule=value.get("rrule"),
+        start=dt.date.fromisoformat(value["start"]),
+        until=dt.date.fromisoformat(value["until"]),
+        due=Due(**due),
+    )
 
 
 def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
@@ -284,12 +426,21 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
     pid = plan_row.id
     unit = _unit_chain(plan_row.unit_id, session)
     assert unit is not None and pid is not None
-    areas = session.exec(select(AreaRecord).where(AreaRecord.plan_id == pid, col(AreaRecord.archived_at).is_(None))
-                         .order_by(col(AreaRecord.position))).all()
-    targets = session.exec(select(TargetRecord).where(TargetRecord.plan_id == pid, col(TargetRecord.archived_at).is_(None))
-                           .order_by(col(TargetRecord.position))).all()
-    tasks = session.exec(select(TaskRecord).where(TaskRecord.plan_id == pid, col(TaskRecord.archived_at).is_(None))
-                         .order_by(col(TaskRecord.position))).all()
+    areas = session.exec(
+        select(AreaRecord)
+        .where(AreaRecord.plan_id == pid, col(AreaRecord.archived_at).is_(None))
+        .order_by(col(AreaRecord.position))
+    ).all()
+    targets = session.exec(
+        select(TargetRecord)
+        .where(TargetRecord.plan_id == pid, col(TargetRecord.archived_at).is_(None))
+        .order_by(col(TargetRecord.position))
+    ).all()
+    tasks = session.exec(
+        select(TaskRecord)
+        .where(TaskRecord.plan_id == pid, col(TaskRecord.archived_at).is_(None))
+        .order_by(col(TaskRecord.position))
+    ).all()
     task_ids = [t.id for t in tasks]
     support: dict[int, list[TaskSupport]] = {}
     for s in session.exec(select(TaskSupport).where(col(TaskSupport.task_id).in_(task_ids))):
@@ -301,28 +452,71 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
     for x in session.exec(select(TaskTarget).where(col(TaskTarget.task_id).in_(task_ids))):
         task_targets.setdefault(x.task_id, []).append(x.target)
     evidence: dict[int, list[EvidenceRequirementRecord]] = {}
-    for e in session.exec(select(EvidenceRequirementRecord).where(
-            col(EvidenceRequirementRecord.task_id).in_(task_ids), col(EvidenceRequirementRecord.archived_at).is_(None))
-            .order_by(col(EvidenceRequirementRecord.position))):
+    for e in session.exec(
+        select(EvidenceRequirementRecord)
+        .where(
+            col(EvidenceRequirementRecord.task_id).in_(task_ids),
+            col(EvidenceRequirementRecord.archived_at).is_(None),
+        )
+        .order_by(col(EvidenceRequirementRecord.position))
+    ):
         evidence.setdefault(e.task_id, []).append(e)
-    roles = session.exec(select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))).all()
+    roles = session.exec(
+        select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))
+    ).all()
     return Plan(
-        code=plan_row.code, title=plan_row.title, unit=unit, year=plan_row.year, issued=plan_row.issued,
-        basis=tuple(plan_row.basis), framework=plan_row.framework_code, timezone=plan_row.timezone,
-        roll=plan_row.roll, reminders=_reminders(plan_row.reminders),
+        code=plan_row.code,
+        title=plan_row.title,
+        unit=unit,
+        year=plan_row.year,
+        issued=plan_row.issued,
+        basis=tuple(plan_row.basis),
+        framework=plan_row.framework_code,
+        timezone=plan_row.timezone,
+        roll=plan_row.roll,
+        reminders=_reminders(plan_row.reminders),
         areas=tuple(Area(a.code, a.title, a.title_en) for a in areas),
-        roles=tuple(Role(r.code, r.title, r.title_en, r.reports_to, r.source, r.note) for r in roles),
-        targets=tuple(Target(code=t.code, title=t.title, metric=t.metric, owner=t.owner, title_en=t.title_en,
-                             scope=dict(t.scope), op=t.op, value=t.value, unit=t.unit, source=t.source, note=t.note)
-                      for t in targets),
+        roles=tuple(
+            Role(r.code, r.title, r.title_en, r.reports_to, r.source, r.note) for r in roles
+        ),
+        targets=tuple(
+            Target(
+                code=t.code,
+                title=t.title,
+                metric=t.metric,
+                owner=t.owner,
+                title_en=t.title_en,
+                scope=dict(t.scope),
+                op=t.op,
+                value=t.value,
+                unit=t.unit,
+                source=t.source,
+                note=t.note,
+            )
+            for t in targets
+        ),
         tasks=tuple(
-            Task(code=t.code, area=t.area, title=t.title, lead=t.lead, schedule=_schedule(t.schedule),
-                 reminders=_reminders(t.reminders), title_en=t.title_en,
-                 support=tuple(s.role for s in sorted(support.get(t.id or 0, []), key=lambda s: s.position)),
-                 approver=t.approver,
-                 evidence=tuple(EvidenceRequirement(e.name, e.kind, e.required) for e in evidence.get(t.id or 0, [])),
-                 criteria=tuple(sorted(criteria.get(t.id or 0, []))),
-                 targets=tuple(sorted(task_targets.get(t.id or 0, []))), source=t.source, note=t.note)
+            Task(
+                code=t.code,
+                area=t.area,
+                title=t.title,
+                lead=t.lead,
+                schedule=_schedule(t.schedule),
+                reminders=_reminders(t.reminders),
+                title_en=t.title_en,
+                support=tuple(
+                    s.role for s in sorted(support.get(t.id or 0, []), key=lambda s: s.position)
+                ),
+                approver=t.approver,
+                evidence=tuple(
+                    EvidenceRequirement(e.name, e.kind, e.required)
+                    for e in evidence.get(t.id or 0, [])
+                ),
+                criteria=tuple(sorted(criteria.get(t.id or 0, []))),
+                targets=tuple(sorted(task_targets.get(t.id or 0, []))),
+                source=t.source,
+                note=t.note,
+            )
             for t in tasks
         ),
     )

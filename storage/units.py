@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from domain.errors import ConflictError, NotFoundError
 from domain.plan import Unit
@@ -23,8 +23,16 @@ def ensure_unit(unit: Unit, *, session: Session, actor: str, now: dt.datetime) -
         row = UnitRecord(code=unit.code, name=unit.name or unit.code, parent_id=parent_id)
         session.add(row)
         session.flush()
-        record(session=session, actor=actor, now=now, action="create", entity="unit",
-               key=unit.code, unit_id=row.id, after={"code": unit.code, "name": row.name, "parent_id": parent_id})
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="create",
+            entity="unit",
+            key=unit.code,
+            unit_id=row.id,
+            after={"code": unit.code, "name": row.name, "parent_id": parent_id},
+        )
         return row
     before = {"name": row.name, "parent_id": row.parent_id}
     if unit.name:
@@ -34,8 +42,17 @@ def ensure_unit(unit: Unit, *, session: Session, actor: str, now: dt.datetime) -
     after = {"name": row.name, "parent_id": row.parent_id}
     if after != before:
         session.add(row)
-        record(session=session, actor=actor, now=now, action="update", entity="unit",
-               key=unit.code, unit_id=row.id, before=before, after=after)
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="update",
+            entity="unit",
+            key=unit.code,
+            unit_id=row.id,
+            before=before,
+            after=after,
+        )
     return row
 
 
@@ -51,7 +68,9 @@ def units_with_plans(*, session: Session) -> list[UnitRecord]:
 
     return list(
         session.exec(
-            select(UnitRecord).where(UnitRecord.id.in_(select(PlanRecord.unit_id))).order_by(UnitRecord.code)  # type: ignore[union-attr]
+            select(UnitRecord)
+            .where(col(UnitRecord.id).in_(select(PlanRecord.unit_id)))
+            .order_by(col(UnitRecord.code))
         )
     )
 

@@ -116,7 +116,9 @@ def load(session, bundled_plan):  # type: ignore[no-untyped-def]
     from storage.plans import load_plan
 
     def _load(plan=None, *, now: dt.datetime = NOW, unit_code: str | None = None):  # type: ignore[no-untyped-def]
-        report = load_plan(plan or bundled_plan, session=session, actor="test", now=now, unit_code=unit_code)
+        report = load_plan(
+            plan or bundled_plan, session=session, actor="test", now=now, unit_code=unit_code
+        )
         session.commit()
         return report
 
@@ -139,7 +141,10 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[
 
         proc = subprocess.run(
             [sys.executable, "-m", "cchc.cli", *args],
-            capture_output=True, text=True, env=os.environ.copy(), check=False,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+            check=False,
         )
         return proc.returncode, proc.stdout, proc.stderr
 

@@ -19,18 +19,23 @@ def validate(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Tệp bộ chỉ số (cchc-framework/1).")],
     plan: Annotated[
-        list[Path] | None, typer.Option("--plan", help="Tệp kế hoạch có các chỉ tiêu được tham chiếu.")
+        list[Path] | None,
+        typer.Option("--plan", help="Tệp kế hoạch có các chỉ tiêu được tham chiếu."),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Kiểm tra tệp bộ chỉ số (cộng điểm, quy tắc, mã). Check framework files."""
     from cchc.validation import validate_files
 
-    validate_files(ctx.obj, plans=[], frameworks=files, as_json=json, plan_targets_from=list(plan or []))
+    validate_files(
+        ctx.obj, plans=[], frameworks=files, as_json=json, plan_targets_from=list(plan or [])
+    )
 
 
 @app.command("load")
-def load(ctx: typer.Context, file: Annotated[Path, typer.Argument()], json: JsonOpt = False) -> None:
+def load(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument()], json: JsonOpt = False
+) -> None:
     """Nạp (hoặc cập nhật) bộ chỉ số. Load or revise a framework."""
     app_ctx: AppContext = ctx.obj
     from cchc.files import FrameworkSource, check_framework, read_text, sha256
@@ -39,7 +44,9 @@ def load(ctx: typer.Context, file: Annotated[Path, typer.Argument()], json: Json
 
     fw = check_framework(FrameworkSource(file, None, read_text(file)))
     with transaction(app_ctx.engine()) as session:
-        counts = load_framework(fw, session=session, actor=app_ctx.actor, now=app_ctx.now(), sha256=sha256(file))
+        counts = load_framework(
+            fw, session=session, actor=app_ctx.actor, now=app_ctx.now(), sha256=sha256(file)
+        )
     if json:
         print_json({"framework": fw.code, "counts": counts})
         return
@@ -49,7 +56,9 @@ def load(ctx: typer.Context, file: Annotated[Path, typer.Argument()], json: Json
 @app.command("show")
 def show(
     ctx: typer.Context,
-    code: Annotated[str | None, typer.Argument(help="Mã bộ chỉ số (mặc định: bộ duy nhất).")] = None,
+    code: Annotated[
+        str | None, typer.Argument(help="Mã bộ chỉ số (mặc định: bộ duy nhất).")
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Cây bộ chỉ số: lĩnh vực → tiêu chí → tiêu chí thành phần. The framework tree."""
@@ -74,13 +83,16 @@ def show(
     def pick(vi: str, en: str) -> str:
         return en if app_ctx.lang == "en" and en else vi
 
-    tree = Tree(f"[bold]{pick(fw.title, fw.title_en)}[/bold] ({fw.code}) — {app_ctx.t('label.max')} {fmt_num(fw.scale)}")
+    tree = Tree(
+        f"[bold]{pick(fw.title, fw.title_en)}[/bold] ({fw.code}) — {app_ctx.t('label.max')} {fmt_num(fw.scale)}"
+    )
     for a in fw.areas:
         branch = tree.add(f"[bold]{a.code}[/bold] {pick(a.title, a.title_en)} [{fmt_num(a.max)}]")
         for c in a.criteria:
             sub = branch.add(f"{c.code} {pick(c.title, c.title_en)} [{fmt_num(c.max)}]")
             for i in c.items:
                 mark = " (ĐTXHH)" if i.assessed_by == "survey" else ""
-                sub.add(f"{i.code} {pick(i.title, i.title_en)} [{fmt_num(i.max)}] · {i.rule.type}{mark}")
+                sub.add(
+                    f"{i.code} {pick(i.title, i.title_en)} [{fmt_num(i.max)}] · {i.rule.type}{mark}"
+                )
     console.print(tree)
-

@@ -11,8 +11,12 @@ from cchc.context import AppContext
 from cchc.render import console, print_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
-UnitOpt = Annotated[str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")]
-PlanOpt = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
+]
+PlanOpt = Annotated[
+    str | None, typer.Option("--plan", help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")
+]
 
 
 def matrix(
@@ -42,14 +46,24 @@ def matrix(
     from rich import box
     from rich.table import Table
 
-    titles = {r.code: (r.title_en if app_ctx.lang == "en" and r.title_en else r.title) for r in plan_obj.roles}
-    table = Table(title=app_ctx.t("cli.matrix_title", plan=m.plan), box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    titles = {
+        r.code: (r.title_en if app_ctx.lang == "en" and r.title_en else r.title)
+        for r in plan_obj.roles
+    }
+    table = Table(
+        title=app_ctx.t("cli.matrix_title", plan=m.plan),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     table.add_column(app_ctx.t("label.task"), no_wrap=True, min_width=7)
     table.add_column(app_ctx.t("label.title"), no_wrap=True, overflow="ellipsis", max_width=22)
     for number, _ in enumerate(m.positions, start=1):
         table.add_column(str(number), justify="center", no_wrap=True, min_width=2)
     for group in m.groups:
-        table.add_row(f"[bold]{group.area}[/bold]", f"[bold]{group.title}[/bold]", *[""] * len(m.positions))
+        table.add_row(
+            f"[bold]{group.area}[/bold]", f"[bold]{group.title}[/bold]", *[""] * len(m.positions)
+        )
         for row in group.rows:
             table.add_row(row.task, row.title, *[row.cells.get(code, "") for code in m.positions])
     console.print(table)
@@ -80,7 +94,9 @@ def who(
     day = parse_day(on)
     with Session(app_ctx.engine()) as session:
         unit_row = resolve_unit(unit, session=session)
-        plan_obj = read_plan_record(find_plan(session=session, unit_id=unit_row.id or 0, code=plan), session=session)
+        plan_obj = read_plan_record(
+            find_plan(session=session, unit_id=unit_row.id or 0, code=plan), session=session
+        )
         held = holdings(session=session, unit_id=unit_row.id or 0)
     found = next((t for t in plan_obj.tasks if t.code == task), None)
     if found is None:
@@ -91,13 +107,21 @@ def who(
         return
     from rich.table import Table
 
-    table = Table(title=f"{answer.task} — {answer.title}\n{app_ctx.t('cli.who_on', on=f'{day:%d/%m/%Y}')}")
+    table = Table(
+        title=f"{answer.task} — {answer.title}\n{app_ctx.t('cli.who_on', on=f'{day:%d/%m/%Y}')}"
+    )
     for key in ("label.relation", "label.position", "label.officers"):
         table.add_column(app_ctx.t(key))
     for r in answer.roles:
         people = "\n".join(
             f"{h.name} <{h.email}>"
-            + (f" ({app_ctx.t('kind.' + h.kind)}" + (f" {app_ctx.t('cli.for')} {h.acting_for}" if h.acting_for else "") + ")" if h.kind != "holder" else "")
+            + (
+                f" ({app_ctx.t('kind.' + h.kind)}"
+                + (f" {app_ctx.t('cli.for')} {h.acting_for}" if h.acting_for else "")
+                + ")"
+                if h.kind != "holder"
+                else ""
+            )
             for h in r.holders
         ) or app_ctx.t("cli.vacant")
         table.add_row(app_ctx.t("relation." + r.relation), r.title, people)

@@ -13,9 +13,13 @@ from cchc.render import console, print_json
 from domain.errors import LocalizedError
 from responsibilities.holding import Holding
 
-app = typer.Typer(help="Cán bộ và phân công chức danh. Officers and positions.", no_args_is_help=True)
+app = typer.Typer(
+    help="Cán bộ và phân công chức danh. Officers and positions.", no_args_is_help=True
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
-UnitOpt = Annotated[str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
+]
 
 
 def parse_day(value: str) -> dt.date:
@@ -28,9 +32,13 @@ def parse_day(value: str) -> dt.date:
 
 
 @app.command("add")
-def add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Họ tên.")],
-        email: Annotated[str, typer.Argument()], phone: Annotated[str, typer.Option("--phone")] = "",
-        unit: UnitOpt = None) -> None:
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Họ tên.")],
+    email: Annotated[str, typer.Argument()],
+    phone: Annotated[str, typer.Option("--phone")] = "",
+    unit: UnitOpt = None,
+) -> None:
     """Thêm cán bộ. Add an officer."""
     app_ctx: AppContext = ctx.obj
     from storage.db import transaction
@@ -39,8 +47,15 @@ def add(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Họ tên.
 
     with transaction(app_ctx.engine()) as session:
         unit_row = resolve_unit(unit, session=session)
-        row = add_officer(name, email, phone, session=session, unit_id=unit_row.id or 0,
-                          actor=app_ctx.actor, now=app_ctx.now())
+        row = add_officer(
+            name,
+            email,
+            phone,
+            session=session,
+            unit_id=unit_row.id or 0,
+            actor=app_ctx.actor,
+            now=app_ctx.now(),
+        )
     console.print(app_ctx.t("cli.officer_added", name=row.name, email=row.email))
 
 
@@ -50,11 +65,17 @@ def assign(
     email: Annotated[str, typer.Argument()],
     position: Annotated[str, typer.Argument(help="Mã chức danh, ví dụ vice_chairman.")],
     start: Annotated[str, typer.Option("--from", help="Từ ngày (YYYY-MM-DD hoặc DD/MM/YYYY).")],
-    end: Annotated[str | None, typer.Option("--to", help="Đến ngày (bỏ trống: chưa kết thúc).")] = None,
-    scope: Annotated[str | None, typer.Option("--scope", help="Lĩnh vực phụ trách, ví dụ 3,6,7.")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Đến ngày (bỏ trống: chưa kết thúc).")
+    ] = None,
+    scope: Annotated[
+        str | None, typer.Option("--scope", help="Lĩnh vực phụ trách, ví dụ 3,6,7.")
+    ] = None,
     acting: Annotated[bool, typer.Option("--acting", help="Quyền (giữ thay chức danh).")] = False,
     delegate: Annotated[bool, typer.Option("--delegate", help="Ủy quyền.")] = False,
-    acting_for: Annotated[str | None, typer.Option("--for", help="Email người được thay/ủy quyền.")] = None,
+    acting_for: Annotated[
+        str | None, typer.Option("--for", help="Email người được thay/ủy quyền.")
+    ] = None,
     unit: UnitOpt = None,
 ) -> None:
     """Giao chức danh cho cán bộ trong một khoảng thời gian. Assign a position for a date range."""
@@ -73,14 +94,34 @@ def assign(
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
         if areas:
-            known = {a.code for a in read_plan_record(find_plan(session=session, unit_id=uid), session=session).areas}
+            known = {
+                a.code
+                for a in read_plan_record(
+                    find_plan(session=session, unit_id=uid), session=session
+                ).areas
+            }
             for code in areas:
                 if code not in known:
-                    raise LocalizedError("error.bad_scope", value=code, known=", ".join(sorted(known)))
-        do_assign(email, position, parse_day(start), session=session, unit_id=uid, actor=app_ctx.actor,
-                  now=app_ctx.now(), end=parse_day(end) if end else None, kind=kind, scope=areas,
-                  acting_for=acting_for, unit_code=unit_row.code)
-    console.print(app_ctx.t("cli.assigned", email=email, position=position, start=start, end=end or "…"))
+                    raise LocalizedError(
+                        "error.bad_scope", value=code, known=", ".join(sorted(known))
+                    )
+        do_assign(
+            email,
+            position,
+            parse_day(start),
+            session=session,
+            unit_id=uid,
+            actor=app_ctx.actor,
+            now=app_ctx.now(),
+            end=parse_day(end) if end else None,
+            kind=kind,
+            scope=areas,
+            acting_for=acting_for,
+            unit_code=unit_row.code,
+        )
+    console.print(
+        app_ctx.t("cli.assigned", email=email, position=position, start=start, end=end or "…")
+    )
 
 
 @app.command("end")
@@ -99,14 +140,28 @@ def end(
 
     with transaction(app_ctx.engine()) as session:
         unit_row = resolve_unit(unit, session=session)
-        end_assignment(email, position, parse_day(on), session=session, unit_id=unit_row.id or 0,
-                       actor=app_ctx.actor, now=app_ctx.now(), unit_code=unit_row.code)
+        end_assignment(
+            email,
+            position,
+            parse_day(on),
+            session=session,
+            unit_id=unit_row.id or 0,
+            actor=app_ctx.actor,
+            now=app_ctx.now(),
+            unit_code=unit_row.code,
+        )
     console.print(app_ctx.t("cli.ended", email=email, position=position, on=on))
 
 
 @app.command("list")
-def list_(ctx: typer.Context, on: Annotated[str | None, typer.Option("--on", help="Chỉ phân công còn hiệu lực vào ngày này.")] = None,
-          unit: UnitOpt = None, json: JsonOpt = False) -> None:
+def list_(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Chỉ phân công còn hiệu lực vào ngày này.")
+    ] = None,
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
+) -> None:
     """Danh sách cán bộ và chức danh. Officers and their positions."""
     app_ctx: AppContext = ctx.obj
     from sqlmodel import Session
@@ -116,7 +171,9 @@ def list_(ctx: typer.Context, on: Annotated[str | None, typer.Option("--on", hel
 
     with Session(app_ctx.engine()) as session:
         unit_row = resolve_unit(unit, session=session)
-        views = list_officers(session=session, unit_id=unit_row.id or 0, on=parse_day(on) if on else None)
+        views = list_officers(
+            session=session, unit_id=unit_row.id or 0, on=parse_day(on) if on else None
+        )
     if json:
         print_json([v.as_dict() for v in views])
         return
@@ -139,8 +196,12 @@ def _holding_text(h: Holding, ctx: AppContext) -> str:
 
 
 @app.command("import")
-def import_(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Danh sách CSV hoặc XLSX.")],
-            unit: UnitOpt = None, json: JsonOpt = False) -> None:
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Danh sách CSV hoặc XLSX.")],
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
+) -> None:
     """Nhập danh sách cán bộ (CSV/XLSX): có lỗi thì không nhập gì. Import a roster, all or nothing."""
     app_ctx: AppContext = ctx.obj
     from cchc.tables import read_table
@@ -155,10 +216,22 @@ def import_(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Danh 
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
         plan = read_plan_record(find_plan(session=session, unit_id=uid), session=session)
-        entries = read_roster(header, rows, file=str(file), positions={r.code for r in plan.roles},
-                              areas={a.code for a in plan.areas}, known_names=known_names(session=session, unit_id=uid))
-        counts = import_roster(entries, session=session, unit_id=uid, actor=app_ctx.actor, now=app_ctx.now(),
-                               unit_code=unit_row.code)
+        entries = read_roster(
+            header,
+            rows,
+            file=str(file),
+            positions={r.code for r in plan.roles},
+            areas={a.code for a in plan.areas},
+            known_names=known_names(session=session, unit_id=uid),
+        )
+        counts = import_roster(
+            entries,
+            session=session,
+            unit_id=uid,
+            actor=app_ctx.actor,
+            now=app_ctx.now(),
+            unit_code=unit_row.code,
+        )
     if json:
         print_json({"file": str(file), "rows": len(entries), **counts})
         return

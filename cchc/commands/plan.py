@@ -10,12 +10,17 @@ import typer
 from cchc.context import AppContext
 from cchc.render import console, print_json
 
-app = typer.Typer(help="Kế hoạch CCHC: kiểm tra, nạp, xem. Plans: validate, load, show.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Kế hoạch CCHC: kiểm tra, nạp, xem. Plans: validate, load, show.", no_args_is_help=True
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
-UnitOpt = Annotated[str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")]
-PlanOpt = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
+]
+PlanOpt = Annotated[
+    str | None, typer.Option("--plan", help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")
+]
 
 
 def init(ctx: typer.Context, json: JsonOpt = False) -> None:
@@ -36,7 +41,8 @@ def validate(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Tệp kế hoạch (cchc-plan/1).")],
     framework: Annotated[
-        list[Path] | None, typer.Option("--framework", help="Tệp bộ chỉ số để đối chiếu mã tiêu chí.")
+        list[Path] | None,
+        typer.Option("--framework", help="Tệp bộ chỉ số để đối chiếu mã tiêu chí."),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -69,15 +75,28 @@ def load(
         plan_obj, framework_obj, framework_path = plan_for_load(file, session=session)
         fw_counts = None
         if framework_obj is not None and framework_path is not None:
-            fw_counts = load_framework(framework_obj, session=session, actor=app_ctx.actor, now=now,
-                                       sha256=sha256(framework_path))
-        report = load_plan(plan_obj, session=session, actor=app_ctx.actor, now=now, unit_code=unit,
-                           sha256=sha256(file))
+            fw_counts = load_framework(
+                framework_obj,
+                session=session,
+                actor=app_ctx.actor,
+                now=now,
+                sha256=sha256(framework_path),
+            )
+        report = load_plan(
+            plan_obj,
+            session=session,
+            actor=app_ctx.actor,
+            now=now,
+            unit_code=unit,
+            sha256=sha256(file),
+        )
     if json:
         print_json({**report.as_dict(), "framework_loaded": fw_counts})
         return
     if fw_counts is not None and framework_obj is not None:
-        console.print(app_ctx.t("cli.framework_loaded", code=framework_obj.code, path=framework_path))
+        console.print(
+            app_ctx.t("cli.framework_loaded", code=framework_obj.code, path=framework_path)
+        )
     key = "cli.plan_loaded" if report.changed else "cli.plan_unchanged"
     console.print(app_ctx.t(key, code=report.plan, unit=report.unit))
     for kind, counts in report.counts.items():
@@ -94,8 +113,11 @@ def list_plans(ctx: typer.Context, json: JsonOpt = False) -> None:
     from models import PlanRecord, UnitRecord
 
     with Session(app_ctx.engine()) as session:
-        rows = session.exec(select(PlanRecord, UnitRecord).join(UnitRecord)
-                            .order_by(col(UnitRecord.code), col(PlanRecord.year))).all()
+        rows = session.exec(
+            select(PlanRecord, UnitRecord)
+            .join(UnitRecord)
+            .order_by(col(UnitRecord.code), col(PlanRecord.year))
+        ).all()
         data = [{"unit": u.code, "code": p.code, "year": p.year, "title": p.title} for p, u in rows]
     if json:
         print_json(data)
@@ -106,16 +128,18 @@ def list_plans(ctx: typer.Context, json: JsonOpt = False) -> None:
     for key in ("label.unit", "label.code", "label.year", "label.title"):
         table.add_column(app_ctx.t(key))
     for d in data:
-        table.add_row(d["unit"], d["code"], str(d["year"]), d["title"])
+        table.add_row(str(d["unit"]), str(d["code"]), str(d["year"]), str(d["title"]))
     console.print(table)
 
 
 @app.command("show")
-def show(ctx: typer.Context, plan: PlanOpt = None, unit: UnitOpt = None, json: JsonOpt = False) -> None:
+def show(
+    ctx: typer.Context, plan: PlanOpt = None, unit: UnitOpt = None, json: JsonOpt = False
+) -> None:
     """Tóm tắt kế hoạch: chỉ tiêu, lĩnh vực, nhiệm vụ. Plan summary: targets, areas, tasks."""
     app_ctx: AppContext = ctx.obj
-    from cchc.summary import plan_summary, render_summary
     from cchc.stored import stored_plan
+    from cchc.summary import plan_summary, render_summary
 
     plan_obj = stored_plan(app_ctx, plan=plan, unit=unit)
     summary = plan_summary(plan_obj, app_ctx.lang)

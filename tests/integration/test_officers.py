@@ -1,0 +1,264 @@
+"""Officers, their holdings of positions, and who answers for a task on a date.
+
+Officers and holdings are stored with ``storage.officers`` on SQLite and PostgreSQL,
+then resolved with the pure ``responsibilities.who.accountable``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Mapping
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from domain.errors import ConflictError, InvalidInput
+from domain.plan import Plan, Task
+from models import Assignment, AuditEntry, Officer
+from plans import HERE
+from responsibilities.roster import read_roster
+from responsibilities.who import accountable
+from storage.officers import add_officer, assign, end_assignment, holdings, import_roster, known_names
+from storage.units import get_unit
+from tests.conftest import NOW
+
+D = dt.date
+CHAIR = ("Nguyễn Văn Hùng", "hung.nv@phuhuu.gov.vn")
+MAI = ("Trần Thị Mai", "mai.tt@phuhuu.gov.vn")
+BAO = ("Lê Quốc Bảo", "bao.lq@phuhuu.gov.vn")
+NHUNG = ("Phạm Thị Hồng Nhung", "nhung.pth@phuhuu.gov.vn")
+SON = ("Đỗ Thanh Sơn", "son.dt@phuhuu.gov.vn")
+ROSTER_HEADER = ["name", "email", "phone", "position", "scope", "from", "to", "kind", "acting_for"]
+
+
+@pytest.fixture
+def ward(session, load) -> int:  # type: ignore[no-untyped-def]
+    """The loaded ward's unit id."""
+    load()
+    unit_id = get_unit("phu-huu", session=session).id
+    assert unit_id is not None
+    return unit_id
+
+
+@pytest.fixture
+def people(session, ward):  # type: ignore[no-untyped-def]
+    """Add officers and holdings in the ward; every call is committed."""
+
+    class People:
+        def add(self, person: tuple[str, str]) -> Officer:
+            row = add_officer(*person, session=session, unit_id=ward, actor="test", now=NOW)
+            session.commit()
+            return row
+
+        def assign(self, person: tuple[str, str], position: str, start: dt.date, **kw: object):  # type: ignore[no-untyped-def]
+            result = assign(person[1], position, start, session=session, unit_id=ward, actor="test", now=NOW, **kw)
+            session.commit()
+            return result
+
+    return People()
+
+
+def answering(plan: Plan, task: Task, relation: str, on: dt.date, session, unit_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Emails of the officers answering for ``relation`` of ``task`` on ``on``."""
+    result = accountable(plan, task, holdings(session=session, unit_id=unit_id), on)
+    [role] = [r for r in result.roles if r.relation == relation]
+    return [h.email for h in role.holders]
+
+
+def first_task(plan: Plan, **where: str) -> Task:
+    return next(t for t in plan.tasks if all(getattr(t, k) == v for k, v in where.items()))
+
+
+def officer_count(session) -> int:  # type: ignore[no-untyped-def]
+    return session.exec(select(func.count()).select_from(Officer)).one()
+
+
+def roster_rows(*rows: Mapping[str, str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows as a spreadsheet numbers them: the header is row 1, data starts at row 2."""
+    return [(n, {c: row.get(c, "") for c in ROSTER_HEADER}) for n, row in enumerate(rows, start=2)]
+
+
+# --- who answers -------------------------------------------------------------------------
+
+
+def test_two_vice_chairmen_split_the_areas_by_scope(session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    people.add(MAI)
+    people.add(BAO)
+    people.assign(MAI, "vice_chairman", D(2020, 1, 1), scope=("3", "6", "7"))
+    people.assign(BAO, "vice_chairman", D(2020, 1, 1), scope=("1", "2", "4", "5", "8", "9"))
+    in_area_3 = first_task(bundled_plan, area="3", approver="vice_chairman")
+    in_area_9 = first_task(bundled_plan, area="9", approver="vice_chairman")
+
+    on = D(2020, 5, 4)
+    assert answering(bundled_plan, in_area_3, "approver", on, session, ward) == [MAI[1]]
+    assert answering(bundled_plan, in_area_9, "approver", on, session, ward) == [BAO[1]]
+
+
+def test_an_acting_officer_stands_in_only_inside_the_acting_dates(
+        session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    people.add(NHUNG)
+    people.add(SON)
+    people.assign(NHUNG, "cchc_officer", D(2020, 1, 1))
+    people.assign(SON, "cchc_officer", D(2020, 7, 1), end=D(2020, 8, 31), kind="acting", acting_for=NHUNG[1])
+    task = first_task(bundled_plan, lead="cchc_officer")
+
+    def lead_on(day: dt.date) -> list[str]:
+        return answering(bundled_plan, task, "lead", day, session, ward)
+
+    assert lead_on(D(2020, 6, 30)) == [NHUNG[1]]
+    assert lead_on(D(2020, 7, 1)) == [SON[1]]
+    assert lead_on(D(2020, 8, 31)) == [SON[1]]
+    assert lead_on(D(2020, 9, 1)) == [NHUNG[1]]
+
+    acting = accountable(bundled_plan, task, holdings(session=session, unit_id=ward), D(2020, 7, 15)).lead
+    [stand_in] = acting.holders
+    assert (stand_in.name, stand_in.kind, stand_in.acting_for) == (SON[0], "acting", NHUNG[0])
+
+
+def test_an_ended_holding_is_not_returned_after_its_end_date(
+        session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    people.add(NHUNG)
+    people.assign(NHUNG, "cchc_officer", D(2020, 1, 1))
+    ended = end_assignment(NHUNG[1], "cchc_officer", D(2020, 6, 30), session=session, unit_id=ward,
+                           actor="test", now=NOW)
+    session.commit()
+    task = first_task(bundled_plan, lead="cchc_officer")
+
+    assert ended.end == D(2020, 6, 30)
+    assert answering(bundled_plan, task, "lead", D(2020, 6, 30), session, ward) == [NHUNG[1]]
+    assert answering(bundled_plan, task, "lead", D(2020, 7, 1), session, ward) == []
+
+
+def test_a_vacant_position_has_nobody_answering(session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    people.add(CHAIR)
+    people.assign(CHAIR, "chairman", D(2020, 1, 1))
+    task = first_task(bundled_plan, lead="justice")
+
+    result = accountable(bundled_plan, task, holdings(session=session, unit_id=ward), D(2020, 5, 4))
+
+    assert result.lead.position == "justice"
+    assert result.lead.title == bundled_plan.role("justice").title
+    assert result.lead.holders == ()
+
+
+def test_holding_dates_are_inclusive(session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    people.add(NHUNG)
+    people.assign(NHUNG, "cchc_officer", D(2020, 3, 1), end=D(2020, 3, 31))
+    task = first_task(bundled_plan, lead="cchc_officer")
+
+    def lead_on(day: dt.date) -> list[str]:
+        return answering(bundled_plan, task, "lead", day, session, ward)
+
+    assert lead_on(D(2020, 2, 29)) == []
+    assert lead_on(D(2020, 3, 1)) == [NHUNG[1]]
+    assert lead_on(D(2020, 3, 31)) == [NHUNG[1]]
+    assert lead_on(D(2020, 4, 1)) == []
+
+
+# --- officers and assignments ------------------------------------------------------------
+
+
+def test_adding_the_same_officer_twice_is_refused(session, ward, people) -> None:  # type: ignore[no-untyped-def]
+    people.add(MAI)
+
+    with pytest.raises(ConflictError, match="mai.tt@phuhuu.gov.vn"):
+        add_officer("Trần Thị Mai", "  Mai.TT@PhuHuu.gov.vn ", session=session, unit_id=ward, actor="test", now=NOW)
+    session.rollback()
+
+    assert officer_count(session) == 1
+
+
+def test_an_assignment_ending_before_it_starts_is_refused(session, ward, people) -> None:  # type: ignore[no-untyped-def]
+    people.add(MAI)
+
+    with pytest.raises(ConflictError):
+        people.assign(MAI, "vice_chairman", D(2020, 6, 1), end=D(2020, 5, 31))
+    session.rollback()
+
+    assert holdings(session=session, unit_id=ward) == []
+
+
+def test_repeating_an_assignment_creates_nothing_new(session, ward, people) -> None:  # type: ignore[no-untyped-def]
+    people.add(MAI)
+    first, created = people.assign(MAI, "vice_chairman", D(2020, 1, 1), scope=("3", "6", "7"))
+    session.expire_all()
+    again, created_again = people.assign(MAI, "vice_chairman", D(2020, 1, 1), scope=("3", "6", "7"))
+
+    assert created is True
+    assert created_again is False
+    assert again.id == first.id
+    assert len(holdings(session=session, unit_id=ward)) == 1
+
+
+# --- importing a roster ------------------------------------------------------------------
+
+
+def test_importing_a_roster_creates_officers_and_holdings_once(session, ward, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    with (HERE / "demo-roster.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = list(reader.fieldnames or [])
+        rows = [(n, row) for n, row in enumerate(reader, start=2)]
+
+    def run_import() -> dict[str, int]:
+        session.expire_all()
+        entries = read_roster(header, rows, file="demo-roster.csv",
+                              positions={r.code for r in bundled_plan.roles},
+                              areas={a.code for a in bundled_plan.areas},
+                              known_names=known_names(session=session, unit_id=ward))
+        counts = import_roster(entries, session=session, unit_id=ward, actor="test", now=NOW)
+        session.commit()
+        return counts
+
+    assert run_import() == {"officers": 12, "assignments": 13}
+    audit_entries = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    assert run_import() == {"officers": 0, "assignments": 0}
+
+    assert officer_count(session) == 12
+    assert session.exec(select(func.count()).select_from(Assignment)).one() == 13
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audit_entries
+    task = first_task(bundled_plan, lead="cchc_officer")
+    assert answering(bundled_plan, task, "lead", D(2020, 7, 15), session, ward) == [SON[1]]
+    assert answering(bundled_plan, task, "lead", D(2020, 9, 1), session, ward) == [NHUNG[1]]
+    in_area_3 = first_task(bundled_plan, area="3", approver="vice_chairman")
+    assert answering(bundled_plan, in_area_3, "approver", D(2020, 5, 4), session, ward) == [MAI[1]]
+
+
+def test_a_roster_with_bad_rows_lists_every_one_and_writes_nothing(
+        session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    people.add(CHAIR)
+    before = officer_count(session)
+    good = {"name": MAI[0], "email": MAI[1], "position": "vice_chairman", "from": "01/01/2020"}
+    rows = roster_rows(
+        good,                                                                   # row 2
+        {**good, "email": BAO[1], "name": BAO[0], "position": "deputy_mayor"},  # row 3
+        {**good, "email": "bao.lq-at-phuhuu.gov.vn", "name": BAO[0]},           # row 4
+        {**good, "email": BAO[1], "name": BAO[0], "from": "31/02/2020"},        # row 5
+        {**good, "email": BAO[1], "name": BAO[0], "from": "01/06/2020", "to": "31/05/2020"},  # row 6
+        {**good, "email": BAO[1], "name": BAO[0], "scope": "3,10"},             # row 7
+        {**good, "email": BAO[1], "name": BAO[0], "kind": "assistant"},         # row 8
+        {**good, "name": "Trần Thị Mây"},                                       # row 9: Mai's email
+        {**good, "email": SON[1], "name": SON[0], "kind": "acting",
+         "acting_for": "ghost@phuhuu.gov.vn"},                                  # row 10
+    )
+
+    with pytest.raises(InvalidInput) as caught:
+        entries = read_roster(ROSTER_HEADER, rows, file="roster.csv",
+                              positions={r.code for r in bundled_plan.roles},
+                              areas={a.code for a in bundled_plan.areas},
+                              known_names=known_names(session=session, unit_id=ward))
+        import_roster(entries, session=session, unit_id=ward, actor="test", now=NOW)
+    session.rollback()
+
+    found = {(p.row, p.path) for p in caught.value.problems}
+    assert found == {
+        (3, "position"), (4, "email"), (5, "from"), (6, "to"),
+        (7, "scope"), (8, "kind"), (9, "name"), (10, "acting_for"),
+    }
+    message = str(caught.value)
+    for row in range(3, 11):
+        assert f"roster.csv:row {row}" in message
+    assert "roster.csv:row 2" not in message
+    assert officer_count(session) == before
+    assert holdings(session=session, unit_id=ward) == []
