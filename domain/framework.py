@@ -206,7 +206,7 @@ FRAMEWORK_SCHEMA = Obj(
                 "code": Str(CODE),
                 "title": Str(),
                 "title_en": Str(),
-                "year": Num(minimum=2000, integer=True),
+                "year": Num(minimum=2000, integer=True, maximum=2100),
                 "scale": Num(minimum=0, exclusive_minimum=True),
                 "grades": MapOf(Num(minimum=0)),
                 "bonus_max": Num(minimum=0),

@@ -46,6 +46,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "'{value}' không đúng dạng {pattern}",
         "'{value}' does not match {pattern}",
     ),
+    "problem.unquoted_number": (
+        "{value} được đọc là số; mã có dấu chấm phải đặt trong ngoặc kép",
+        "{value} is read as a number; a code with a dot must be quoted",
+    ),
+    "hint.unquoted_number": ('ví dụ "1.10"', 'e.g. "1.10"'),
     "problem.out_of_range": ("{value} phải {constraint}", "{value} must be {constraint}"),
     "problem.empty_list": ("danh sách không được rỗng", "the list must not be empty"),
     "problem.bad_format": (

@@ -253,7 +253,7 @@ PLAN_SCHEMA = Obj(
                 "code": Str(CODE),
                 "title": Str(),
                 "unit": _UNIT,
-                "year": Int(minimum=2000),
+                "year": Int(minimum=2000, maximum=2100),
                 "issued": Date(),
                 "basis": ListOf(Str()),
                 "framework": Str(CODE),
@@ -264,7 +264,10 @@ PLAN_SCHEMA = Obj(
         ),
         "defaults": Obj({"reminders": _REMINDERS, "roll": Enum(("next", "previous"))}),
         "areas": ListOf(
-            Obj({"code": Str(CODE), "title": Str(), "title_en": Str()}, required=("code", "title")),
+            Obj(
+                {"code": Str(CODE, integers=True), "title": Str(), "title_en": Str()},
+                required=("code", "title"),
+            ),
             min_items=1,
         ),
         "roles": ListOf(
@@ -306,7 +309,7 @@ PLAN_SCHEMA = Obj(
             Obj(
                 {
                     "code": Str(CODE),
-                    "area": Str(CODE),
+                    "area": Str(CODE, integers=True),
                     "title": Str(),
                     "title_en": Str(),
                     "lead": Str(CODE),

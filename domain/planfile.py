@@ -137,7 +137,7 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
 def _known_timezone(name: str) -> bool:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 

@@ -60,23 +60,31 @@ def _wrong(src: Source, path: Path, expected: str, value: Any) -> None:
 
 @dataclass
 class Str(Type):
+    """Text. With ``integers``, a whole number is accepted as its digits (an area code 1)."""
+
     pattern: str | None = None
     description: str = ""
+    integers: bool = False
 
     def check(self, value: Any, path: Path, src: Source) -> None:
         if isinstance(value, _Invalid):
             return
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return  # a code written as 1 or 1.1: accepted and read as text
+        if self.integers and isinstance(value, int) and not isinstance(value, bool):
+            return
+        if isinstance(value, float):
+            # 1.10 would silently become "1.1": a code with a dot must be quoted
+            src.problems.append(src.problem("unquoted_number", path, value=value))
+            return
         if not isinstance(value, str):
             _wrong(src, path, "text", value)
         elif self.pattern and not re.fullmatch(self.pattern, value):
             src.problems.append(src.problem("bad_pattern", path, value=value, pattern=self.pattern))
 
     def json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": ["string", "number"]}
+        out: dict[str, Any] = {"type": ["string", "integer"] if self.integers else "string"}
         if self.pattern:
-            out = {"type": "string", "pattern": f"^(?:{self.pattern})$"}
+            text = {"type": "string", "pattern": f"^(?:{self.pattern})$"}
+            out = {"anyOf": [text, {"type": "integer"}]} if self.integers else text
         return _with_description(out, self.description)
 
 
@@ -103,6 +111,7 @@ class Num(Type):
     integer: bool = False
     exclusive_minimum: bool = False
     description: str = ""
+    maximum: float | None = None
 
     def check(self, value: Any, path: Path, src: Source) -> None:
         ok = isinstance(value, int) if self.integer else isinstance(value, int | float)
@@ -118,17 +127,25 @@ class Num(Type):
                     "out_of_range", path, value=value, constraint=f"{sign} {self.minimum:g}"
                 )
             )
+        elif self.maximum is not None and value > self.maximum:
+            src.problems.append(
+                src.problem("out_of_range", path, value=value, constraint=f"≤ {self.maximum:g}")
+            )
 
     def json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer" if self.integer else "number"}
         if self.minimum is not None:
             key = "exclusiveMinimum" if self.exclusive_minimum else "minimum"
             out[key] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
         return _with_description(out, self.description)
 
 
-def Int(minimum: float | None = None, description: str = "") -> Num:
-    return Num(minimum=minimum, integer=True, description=description)
+def Int(
+    minimum: float | None = None, description: str = "", maximum: float | None = None
+) -> Num:
+    return Num(minimum=minimum, integer=True, description=description, maximum=maximum)
 
 
 @dataclass

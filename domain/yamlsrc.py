@@ -92,7 +92,7 @@ def parse(text: str, file: str) -> Source:
         return Source(file, None, positions, problems)
     finally:
         loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         problems.append(Problem(code="empty_file", file=file, line=1, column=1))
         return Source(file, None, positions, problems)
     source = Source(file, None, positions, problems)

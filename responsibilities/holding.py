@@ -40,8 +40,9 @@ def holders(
     """The officers accountable through ``position`` on ``on`` for work in ``area``.
 
     Holders whose scope names the area come first; without one, holders with no scope
-    answer. Among those, acting and delegated holders stand in for the appointed
-    holder while their holding runs. Several answers mean shared accountability.
+    answer. Among those, an acting or delegated holder stands in, while their holding
+    runs, for the holder named in ``acting_for`` — or for every appointed holder when it
+    names nobody (a vacant post). Several answers mean shared accountability.
     """
     active = [h for h in holdings if h.position == position and h.active(on)]
     if area is not None:
@@ -50,5 +51,9 @@ def holders(
     else:
         pool = active
     standing_in = [h for h in pool if h.kind != "holder"]
-    chosen = standing_in or pool
+    replaced = {h.acting_for for h in standing_in}
+    if None in replaced:
+        chosen = standing_in
+    else:
+        chosen = [h for h in pool if h.kind == "holder" and h.officer not in replaced] + standing_in
     return sorted(chosen, key=lambda h: (h.kind != "holder", h.start, h.officer))
