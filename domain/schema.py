@@ -142,9 +142,7 @@ class Num(Type):
         return _with_description(out, self.description)
 
 
-def Int(
-    minimum: float | None = None, description: str = "", maximum: float | None = None
-) -> Num:
+def Int(minimum: float | None = None, description: str = "", maximum: float | None = None) -> Num:
     return Num(minimum=minimum, integer=True, description=description, maximum=maximum)
 
 
