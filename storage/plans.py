@@ -128,7 +128,9 @@ class _Loader:
         make: Callable[[], Row],
     ) -> Row:
         """Create, update or leave one row; unarchive it when the plan lists it again."""
-        fields = list(values)
+        # a row's place in the file is kept but is not a change of its own: removing one task
+        # must not count (and audit) every later task as updated
+        fields = [name for name in values if name != "position"]
         if existing is None:
             row = make()
             for name, value in values.items():
@@ -337,7 +339,11 @@ def _sync_links(
                 values["position"] = i
             ld.session.add(model(**values))
     ld.audit(
-        "update", f"task.{kind}", task_code, before={kind: sorted(rows)}, after={kind: list(wanted)}
+        "update" if rows else "create",
+        f"task.{kind}",
+        task_code,
+        before={kind: sorted(rows)},
+        after={kind: list(wanted)},
     )
     ld.report.add(f"task.{kind}", "updated" if rows else "created")
 

@@ -20,9 +20,17 @@ from models import Assignment, AuditEntry, Officer
 from plans import HERE
 from responsibilities.roster import read_roster
 from responsibilities.who import accountable
-from storage.officers import add_officer, assign, end_assignment, holdings, import_roster, known_names
+from storage.officers import (
+    add_officer,
+    assign,
+    end_assignment,
+    holdings,
+    import_roster,
+    known_names,
+)
 from storage.units import get_unit
-from tests.conftest import NOW
+
+NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)  # the `load` fixture's default time
 
 D = dt.date
 CHAIR = ("Nguyễn Văn Hùng", "hung.nv@phuhuu.gov.vn")
@@ -53,14 +61,25 @@ def people(session, ward):  # type: ignore[no-untyped-def]
             return row
 
         def assign(self, person: tuple[str, str], position: str, start: dt.date, **kw: object):  # type: ignore[no-untyped-def]
-            result = assign(person[1], position, start, session=session, unit_id=ward, actor="test", now=NOW, **kw)
+            result = assign(
+                person[1],
+                position,
+                start,
+                session=session,
+                unit_id=ward,
+                actor="test",
+                now=NOW,
+                **kw,
+            )
             session.commit()
             return result
 
     return People()
 
 
-def answering(plan: Plan, task: Task, relation: str, on: dt.date, session, unit_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def answering(
+    plan: Plan, task: Task, relation: str, on: dt.date, session, unit_id: int
+) -> list[str]:  # type: ignore[no-untyped-def]
     """Emails of the officers answering for ``relation`` of ``task`` on ``on``."""
     result = accountable(plan, task, holdings(session=session, unit_id=unit_id), on)
     [role] = [r for r in result.roles if r.relation == relation]
@@ -97,11 +116,14 @@ def test_two_vice_chairmen_split_the_areas_by_scope(session, ward, people, bundl
 
 
 def test_an_acting_officer_stands_in_only_inside_the_acting_dates(
-        session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    session, ward, people, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
     people.add(NHUNG)
     people.add(SON)
     people.assign(NHUNG, "cchc_officer", D(2020, 1, 1))
-    people.assign(SON, "cchc_officer", D(2020, 7, 1), end=D(2020, 8, 31), kind="acting", acting_for=NHUNG[1])
+    people.assign(
+        SON, "cchc_officer", D(2020, 7, 1), end=D(2020, 8, 31), kind="acting", acting_for=NHUNG[1]
+    )
     task = first_task(bundled_plan, lead="cchc_officer")
 
     def lead_on(day: dt.date) -> list[str]:
@@ -112,17 +134,27 @@ def test_an_acting_officer_stands_in_only_inside_the_acting_dates(
     assert lead_on(D(2020, 8, 31)) == [SON[1]]
     assert lead_on(D(2020, 9, 1)) == [NHUNG[1]]
 
-    acting = accountable(bundled_plan, task, holdings(session=session, unit_id=ward), D(2020, 7, 15)).lead
+    acting = accountable(
+        bundled_plan, task, holdings(session=session, unit_id=ward), D(2020, 7, 15)
+    ).lead
     [stand_in] = acting.holders
     assert (stand_in.name, stand_in.kind, stand_in.acting_for) == (SON[0], "acting", NHUNG[0])
 
 
 def test_an_ended_holding_is_not_returned_after_its_end_date(
-        session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    session, ward, people, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
     people.add(NHUNG)
     people.assign(NHUNG, "cchc_officer", D(2020, 1, 1))
-    ended = end_assignment(NHUNG[1], "cchc_officer", D(2020, 6, 30), session=session, unit_id=ward,
-                           actor="test", now=NOW)
+    ended = end_assignment(
+        NHUNG[1],
+        "cchc_officer",
+        D(2020, 6, 30),
+        session=session,
+        unit_id=ward,
+        actor="test",
+        now=NOW,
+    )
     session.commit()
     task = first_task(bundled_plan, lead="cchc_officer")
 
@@ -163,8 +195,15 @@ def test_holding_dates_are_inclusive(session, ward, people, bundled_plan) -> Non
 def test_adding_the_same_officer_twice_is_refused(session, ward, people) -> None:  # type: ignore[no-untyped-def]
     people.add(MAI)
 
-    with pytest.raises(ConflictError, match="mai.tt@phuhuu.gov.vn"):
-        add_officer("Trần Thị Mai", "  Mai.TT@PhuHuu.gov.vn ", session=session, unit_id=ward, actor="test", now=NOW)
+    with pytest.raises(ConflictError, match=r"mai\.tt@phuhuu\.gov\.vn"):
+        add_officer(
+            "Trần Thị Mai",
+            "  Mai.TT@PhuHuu.gov.vn ",
+            session=session,
+            unit_id=ward,
+            actor="test",
+            now=NOW,
+        )
     session.rollback()
 
     assert officer_count(session) == 1
@@ -203,10 +242,14 @@ def test_importing_a_roster_creates_officers_and_holdings_once(session, ward, bu
 
     def run_import() -> dict[str, int]:
         session.expire_all()
-        entries = read_roster(header, rows, file="demo-roster.csv",
-                              positions={r.code for r in bundled_plan.roles},
-                              areas={a.code for a in bundled_plan.areas},
-                              known_names=known_names(session=session, unit_id=ward))
+        entries = read_roster(
+            header,
+            rows,
+            file="demo-roster.csv",
+            positions={r.code for r in bundled_plan.roles},
+            areas={a.code for a in bundled_plan.areas},
+            known_names=known_names(session=session, unit_id=ward),
+        )
         counts = import_roster(entries, session=session, unit_id=ward, actor="test", now=NOW)
         session.commit()
         return counts
@@ -226,35 +269,57 @@ def test_importing_a_roster_creates_officers_and_holdings_once(session, ward, bu
 
 
 def test_a_roster_with_bad_rows_lists_every_one_and_writes_nothing(
-        session, ward, people, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    session, ward, people, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
     people.add(CHAIR)
     before = officer_count(session)
     good = {"name": MAI[0], "email": MAI[1], "position": "vice_chairman", "from": "01/01/2020"}
     rows = roster_rows(
-        good,                                                                   # row 2
+        good,  # row 2
         {**good, "email": BAO[1], "name": BAO[0], "position": "deputy_mayor"},  # row 3
-        {**good, "email": "bao.lq-at-phuhuu.gov.vn", "name": BAO[0]},           # row 4
-        {**good, "email": BAO[1], "name": BAO[0], "from": "31/02/2020"},        # row 5
-        {**good, "email": BAO[1], "name": BAO[0], "from": "01/06/2020", "to": "31/05/2020"},  # row 6
-        {**good, "email": BAO[1], "name": BAO[0], "scope": "3,10"},             # row 7
-        {**good, "email": BAO[1], "name": BAO[0], "kind": "assistant"},         # row 8
-        {**good, "name": "Trần Thị Mây"},                                       # row 9: Mai's email
-        {**good, "email": SON[1], "name": SON[0], "kind": "acting",
-         "acting_for": "ghost@phuhuu.gov.vn"},                                  # row 10
+        {**good, "email": "bao.lq-at-phuhuu.gov.vn", "name": BAO[0]},  # row 4
+        {**good, "email": BAO[1], "name": BAO[0], "from": "31/02/2020"},  # row 5
+        {
+            **good,
+            "email": BAO[1],
+            "name": BAO[0],
+            "from": "01/06/2020",
+            "to": "31/05/2020",
+        },  # row 6
+        {**good, "email": BAO[1], "name": BAO[0], "scope": "3,10"},  # row 7
+        {**good, "email": BAO[1], "name": BAO[0], "kind": "assistant"},  # row 8
+        {**good, "name": "Trần Thị Mây"},  # row 9: Mai's email
+        {
+            **good,
+            "email": SON[1],
+            "name": SON[0],
+            "kind": "acting",
+            "acting_for": "ghost@phuhuu.gov.vn",
+        },  # row 10
     )
 
     with pytest.raises(InvalidInput) as caught:
-        entries = read_roster(ROSTER_HEADER, rows, file="roster.csv",
-                              positions={r.code for r in bundled_plan.roles},
-                              areas={a.code for a in bundled_plan.areas},
-                              known_names=known_names(session=session, unit_id=ward))
+        entries = read_roster(
+            ROSTER_HEADER,
+            rows,
+            file="roster.csv",
+            positions={r.code for r in bundled_plan.roles},
+            areas={a.code for a in bundled_plan.areas},
+            known_names=known_names(session=session, unit_id=ward),
+        )
         import_roster(entries, session=session, unit_id=ward, actor="test", now=NOW)
     session.rollback()
 
     found = {(p.row, p.path) for p in caught.value.problems}
     assert found == {
-        (3, "position"), (4, "email"), (5, "from"), (6, "to"),
-        (7, "scope"), (8, "kind"), (9, "name"), (10, "acting_for"),
+        (3, "position"),
+        (4, "email"),
+        (5, "from"),
+        (6, "to"),
+        (7, "scope"),
+        (8, "kind"),
+        (9, "name"),
+        (10, "acting_for"),
     }
     message = str(caught.value)
     for row in range(3, 11):

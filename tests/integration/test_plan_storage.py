@@ -20,7 +20,8 @@ from models import AuditEntry, Position, TaskRecord, UnitRecord
 from storage.frameworks import load_framework, read_framework_record
 from storage.plans import find_plan, read_plan_record
 from storage.units import get_unit
-from tests.conftest import NOW
+
+NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)  # the `load` fixture's default time
 
 REVISED_AT = NOW + dt.timedelta(days=30)
 RESTORED_AT = NOW + dt.timedelta(days=60)
@@ -40,7 +41,9 @@ def audit_count(session) -> int:  # type: ignore[no-untyped-def]
 
 def task_row(session, code: str, unit: str = "phu-huu") -> TaskRecord:  # type: ignore[no-untyped-def]
     plan_id = find_plan(session=session, unit_id=get_unit(unit, session=session).id).id
-    return session.exec(select(TaskRecord).where(TaskRecord.plan_id == plan_id, TaskRecord.code == code)).one()
+    return session.exec(
+        select(TaskRecord).where(TaskRecord.plan_id == plan_id, TaskRecord.code == code)
+    ).one()
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -50,8 +53,20 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 def task_facts(task: Task) -> tuple[object, ...]:
     """What a user reads of a task; criteria and targets are sets (stored without order)."""
-    return (task.code, task.area, task.title, task.title_en, task.lead, task.support, task.approver,
-            task.schedule, task.reminders, task.evidence, sorted(task.criteria), sorted(task.targets))
+    return (
+        task.code,
+        task.area,
+        task.title,
+        task.title_en,
+        task.lead,
+        task.support,
+        task.approver,
+        task.schedule,
+        task.reminders,
+        task.evidence,
+        sorted(task.criteria),
+        sorted(task.targets),
+    )
 
 
 # --- the revision used by several tests --------------------------------------------------
@@ -75,13 +90,17 @@ def revised_plan(bundled_plan: Plan) -> Plan:
         tasks[RESCHEDULED], schedule=dataclasses.replace(old_schedule, due=Due(month_day=20))
     )
     trimmed = dataclasses.replace(tasks[TRIMMED], evidence=tasks[TRIMMED].evidence[:-1])
-    added = dataclasses.replace(tasks["II.1.5"], code=NEW_CODE, title="Nhiệm vụ mới bổ sung giữa năm")
+    added = dataclasses.replace(
+        tasks["II.1.5"], code=NEW_CODE, title="Nhiệm vụ mới bổ sung giữa năm"
+    )
 
     revised: list[Task] = []
     for task in bundled_plan.tasks:
         if task.code == REMOVED:
             continue
-        revised.append({RETITLED: retitled, RESCHEDULED: rescheduled, TRIMMED: trimmed}.get(task.code, task))
+        revised.append(
+            {RETITLED: retitled, RESCHEDULED: rescheduled, TRIMMED: trimmed}.get(task.code, task)
+        )
     revised.append(added)
     return dataclasses.replace(bundled_plan, tasks=tuple(revised))
 
@@ -90,7 +109,8 @@ def revised_plan(bundled_plan: Plan) -> Plan:
 
 
 def test_loading_the_bundled_plan_creates_its_tasks_targets_areas_and_positions(
-        session, load, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
     report = load()
 
     assert report.plan == "KH-CCHC-2020"
@@ -109,14 +129,19 @@ def test_loading_the_bundled_plan_creates_its_tasks_targets_areas_and_positions(
 
 
 def test_the_stored_plan_reads_back_as_the_plan_that_was_loaded(
-        session, load, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     session.expire_all()
 
     stored = stored_plan(session)
 
     assert (stored.code, stored.title, stored.year, stored.issued) == (
-        bundled_plan.code, bundled_plan.title, bundled_plan.year, bundled_plan.issued)
+        bundled_plan.code,
+        bundled_plan.title,
+        bundled_plan.year,
+        bundled_plan.issued,
+    )
     assert stored.unit == bundled_plan.unit
     assert stored.framework == bundled_plan.framework
     assert stored.areas == bundled_plan.areas
@@ -127,8 +152,7 @@ def test_the_stored_plan_reads_back_as_the_plan_that_was_loaded(
         assert task_facts(back) == task_facts(loaded), loaded.code
 
 
-def test_loading_the_same_plan_twice_changes_nothing_and_writes_no_audit(
-        session, load) -> None:  # type: ignore[no-untyped-def]
+def test_loading_the_same_plan_twice_changes_nothing_and_writes_no_audit(session, load) -> None:  # type: ignore[no-untyped-def]
     first = load()
     entries_after_first = audit_count(session)
     session.expire_all()
@@ -146,7 +170,8 @@ def test_loading_the_same_plan_twice_changes_nothing_and_writes_no_audit(
 
 
 def test_a_revised_plan_reports_the_new_and_the_dropped_records(
-        session, load, revised_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, revised_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     session.expire_all()
 
@@ -158,17 +183,22 @@ def test_a_revised_plan_reports_the_new_and_the_dropped_records(
     assert report.counts["evidence_requirement"]["archived"] == 1
     new_task = next(t for t in revised_plan.tasks if t.code == NEW_CODE)
     assert report.counts["evidence_requirement"]["created"] == len(new_task.evidence)
-    updated = {e.key for e in session.exec(select(AuditEntry).where(
-        AuditEntry.entity == "task", AuditEntry.action == "update", AuditEntry.at == REVISED_AT))}
+    updated = {
+        e.key
+        for e in session.exec(
+            select(AuditEntry).where(
+                AuditEntry.entity == "task",
+                AuditEntry.action == "update",
+                AuditEntry.at == REVISED_AT,
+            )
+        )
+    }
     assert {RETITLED, RESCHEDULED} <= updated
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: storage/plans.py load_plan stores each task's list index as `position` and compares "
-    "it in _Loader.upsert, so dropping one task marks every later task 'updated' (39 instead of 2) "
-    "and writes a position-only audit entry for each"))
 def test_a_revised_plan_counts_only_the_edited_tasks_as_updated(
-        session, load, revised_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, revised_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     session.expire_all()
 
@@ -178,7 +208,8 @@ def test_a_revised_plan_counts_only_the_edited_tasks_as_updated(
 
 
 def test_a_task_dropped_from_the_plan_is_archived_not_deleted(
-        session, load, bundled_plan, revised_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, bundled_plan, revised_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     session.expire_all()
     load(revised_plan, now=REVISED_AT)
@@ -198,7 +229,8 @@ def test_a_task_dropped_from_the_plan_is_archived_not_deleted(
 
 
 def test_loading_the_original_again_restores_the_archived_task(
-        session, load, bundled_plan, revised_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, bundled_plan, revised_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     session.expire_all()
     load(revised_plan, now=REVISED_AT)
@@ -209,8 +241,11 @@ def test_loading_the_original_again_restores_the_archived_task(
 
     assert report.counts["task"]["archived"] == 1  # the task the revision added
     assert report.counts["evidence_requirement"]["updated"] == 1  # the dropped evidence is back
-    [restore] = session.exec(select(AuditEntry).where(
-        AuditEntry.entity == "task", AuditEntry.key == REMOVED, AuditEntry.action == "restore")).all()
+    [restore] = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.entity == "task", AuditEntry.key == REMOVED, AuditEntry.action == "restore"
+        )
+    ).all()
     assert as_utc(restore.at) == RESTORED_AT
     assert task_row(session, REMOVED).archived_at is None
     assert task_row(session, NEW_CODE).archived_at is not None
@@ -221,31 +256,39 @@ def test_loading_the_original_again_restores_the_archived_task(
 
 
 def test_the_audit_log_names_who_retitled_a_task_with_before_and_after(
-        session, load, bundled_plan, revised_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, bundled_plan, revised_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     session.expire_all()
     load(revised_plan, now=REVISED_AT)
     session.expire_all()
 
     old_title = next(t.title for t in bundled_plan.tasks if t.code == RETITLED)
-    [entry] = session.exec(select(AuditEntry).where(
-        AuditEntry.entity == "task", AuditEntry.key == RETITLED, AuditEntry.action == "update")).all()
+    [entry] = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.entity == "task", AuditEntry.key == RETITLED, AuditEntry.action == "update"
+        )
+    ).all()
     assert entry.actor == "test"
     assert as_utc(entry.at) == REVISED_AT
     assert entry.before is not None and entry.after is not None
     assert entry.before["title"] == old_title
     assert entry.after["title"] == NEW_TITLE
 
-    archived = session.exec(select(AuditEntry).where(
-        AuditEntry.entity == "task", AuditEntry.key == REMOVED)).all()
+    archived = session.exec(
+        select(AuditEntry).where(AuditEntry.entity == "task", AuditEntry.key == REMOVED)
+    ).all()
     assert [e.action for e in archived] == ["create", "archive"]
     assert all(e.actor == "test" for e in archived)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET actor = 'mallory'",
-    "DELETE FROM audit_log",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DELETE FROM audit_log",
+    ],
+)
 def test_the_audit_log_refuses_updates_and_deletes(session, load, statement: str) -> None:  # type: ignore[no-untyped-def]
     load()
     before = audit_count(session)
@@ -263,7 +306,8 @@ def test_the_audit_log_refuses_updates_and_deletes(session, load, statement: str
 
 
 def test_the_same_plan_loads_for_another_unit_and_the_two_stay_independent(
-        session, load, bundled_plan, revised_plan) -> None:  # type: ignore[no-untyped-def]
+    session, load, bundled_plan, revised_plan
+) -> None:  # type: ignore[no-untyped-def]
     load()
     other = load(unit_code="long-phuoc")
 
@@ -316,7 +360,9 @@ def test_loading_the_framework_twice_changes_nothing(session, bundled_framework)
 
     assert first["created"] > 0
     assert (second["created"], second["updated"], second["removed"]) == (0, 0, 0)
-    assert second["unchanged"] == first["created"] - 1  # every node; the framework row itself is not counted
+    assert (
+        second["unchanged"] == first["created"] - 1
+    )  # every node; the framework row itself is not counted
     assert audit_count(session) == entries
 
 
@@ -329,10 +375,21 @@ def test_the_stored_framework_reads_back_as_the_same_tree(session, bundled_frame
 
     def tree(fw):  # type: ignore[no-untyped-def]
         return [
-            (a.code, a.max, [
-                (c.code, c.max, [(i.code, i.max, i.rule.type, [str(b) for b in i.rule.bands]) for i in c.items])
-                for c in a.criteria
-            ])
+            (
+                a.code,
+                a.max,
+                [
+                    (
+                        c.code,
+                        c.max,
+                        [
+                            (i.code, i.max, i.rule.type, [str(b) for b in i.rule.bands])
+                            for i in c.items
+                        ],
+                    )
+                    for c in a.criteria
+                ],
+            )
             for a in fw.areas
         ]
 
