@@ -159,3 +159,43 @@ def test_errors_and_usage(cli) -> None:  # type: ignore[no-untyped-def]
     cli("plan", "load", str(PLAN_2020))
     code, _, err = cli("--lang", "en", "who", "II.99.9", "--on", "2020-05-01")
     assert code == 1 and "No task 'II.99.9'" in err
+
+
+def test_xlsx_roster_with_native_dates_imports_like_csv(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    cli("plan", "load", str(PLAN_2020))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Email", "Position", "Scope", "From", "To"])
+    sheet.append(
+        [
+            "Trần Thị Mai",
+            "mai.tt@phuhuu.gov.vn",
+            "vice_chairman",
+            "3,6,7",
+            dt.date(2020, 1, 1),
+            None,
+        ]
+    )
+    sheet.append(
+        [
+            "Lê Quốc Bảo",
+            "bao.lq@phuhuu.gov.vn",
+            "vice_chairman",
+            "1;2;9",
+            dt.datetime(2020, 1, 1),
+            "31/12/2020",
+        ]
+    )
+    roster = tmp_path / "roster.xlsx"
+    book.save(roster)
+    code, out, err = cli("officer", "import", str(roster), "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"file": str(roster), "rows": 2, "officers": 2, "assignments": 2}
+    code, out, _ = cli("officer", "list", "--on", "2020-06-01", "--json")
+    people = {p["email"]: p for p in json.loads(out)}
+    assert people["bao.lq@phuhuu.gov.vn"]["positions"][0]["scope"] == ["1", "2", "9"]
+    assert people["bao.lq@phuhuu.gov.vn"]["positions"][0]["to"] == "2020-12-31"
