@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cchc.commands import framework, matrix, officer, plan
+from cchc.commands import calendar, framework, matrix, officer, plan, service, work
 from cchc.context import AppContext
 from cchc.render import err_console
 from cchc.settings import Settings
@@ -34,6 +34,13 @@ app.add_typer(officer.app, name="officer")
 app.command("matrix")(matrix.matrix)
 app.command("who")(matrix.who)
 app.command("init")(plan.init)
+app.add_typer(calendar.app, name="calendar")
+app.command("schedule")(work.schedule)
+app.command("remind")(work.remind)
+app.command("tasks")(work.tasks)
+app.add_typer(work.occurrence_app, name="occurrence")
+app.command("ics")(work.ics)
+app.command("serve")(service.serve)
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")

@@ -24,9 +24,14 @@ class AppContext:
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
 
-    def now(self) -> dt.datetime:
-        """The wall clock, read only here at the edge, as an aware UTC time."""
-        return dt.datetime.now(dt.UTC)
+    def now(self, value: str | None = None) -> dt.datetime:
+        """``--now`` (ISO date-time, local time unless it has an offset), else the wall clock.
+
+        The wall clock is read only here, at the edge; everything below takes ``now``.
+        """
+        if not value:
+            return dt.datetime.now(dt.UTC)
+        return parse_now(value)
 
     def engine(self, *, migrate: bool | None = None) -> Engine:
         """The database engine, its schema brought to the current revision.
@@ -52,3 +57,21 @@ class AppContext:
             raise LocalizedError("error.not_migrated", url=self.settings.display_url())
         self._engine = engine
         return engine
+
+
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
+
+def parse_now(value: str, timezone: str = LOCAL_TZ) -> dt.datetime:
+    """``2020-03-02T07:30`` (local), ``2020-03-02`` (local midnight) or with an offset → aware."""
+    import zoneinfo
+
+    from domain.errors import LocalizedError
+
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise LocalizedError("error.naive_time", value=value) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
+    return parsed

@@ -15,12 +15,15 @@ class Settings:
     """``CCHC_HOME``: data directory (embedded database, later evidence and outbox).
     ``CCHC_DATABASE_URL``: a database URL (PostgreSQL at scale); default SQLite in home.
     ``CCHC_LANG``: ``vi`` (default) or ``en``. ``CCHC_USER``: the actor recorded in the audit log.
+    ``CCHC_CHANNEL``: where messages go — ``file`` (``.eml`` files in ``$CCHC_HOME/outbox``,
+    default) or ``console``.
     """
 
     home: Path
     database_url: str
     lang: Lang
     user: str
+    channel: str = "file"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -232,7 +232,74 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cơ sở dữ liệu {url} chưa được khởi tạo hoặc cũ hơn phiên bản này. Chạy: cchc init",
         "The database {url} is not initialised or is older than this version. Run: cchc init",
     ),
+    "error.unknown_action": (
+        "Không có thao tác '{action}' (có: {allowed}).",
+        "No action '{action}' (allowed: {allowed}).",
+    ),
+    "error.bad_transition": (
+        "Không thể '{action}' khi đang ở trạng thái '{status}' (chỉ từ: {allowed}).",
+        "Cannot '{action}' an occurrence that is '{status}' (only from: {allowed}).",
+    ),
+    "error.reason_required": (
+        "Thao tác '{action}' cần lý do (--reason).",
+        "'{action}' needs a reason (--reason).",
+    ),
+    "error.occurrence_not_found": (
+        "Không có lần thực hiện {code} kỳ {period}.",
+        "No occurrence {code} for period {period}.",
+    ),
+    "error.chairman_only": (
+        "Chỉ Chủ tịch (hoặc người giữ quyền) được miễn thực hiện; {actor} không giữ chức danh này ngày {on}.",
+        "Only the chairman (or an acting chairman) may waive; {actor} does not hold it on {on}.",
+    ),
+    "error.naive_time": (
+        "Thời điểm '{value}' không hợp lệ (ISO, giờ địa phương).",
+        "'{value}' is not a valid time (ISO, local time).",
+    ),
+    "error.runner_running": (
+        "Đã có một tiến trình cchc serve chạy trên cơ sở dữ liệu này ({where}).",
+        "Another cchc serve is already running on this database ({where}).",
+    ),
     "error.database": ("Lỗi cơ sở dữ liệu: {detail}", "Database error: {detail}"),
+    # --- messages to officers ---------------------------------------------------------------
+    "msg.reminder_subject": (
+        "[CCHC] Nhắc việc {task} kỳ {period}: hạn {due}",
+        "[CCHC] Reminder {task} ({period}): due {due}",
+    ),
+    "msg.overdue_subject": (
+        "[CCHC] Quá hạn {task} kỳ {period} (hạn {due})",
+        "[CCHC] Overdue {task} ({period}), was due {due}",
+    ),
+    "msg.escalation_subject": (
+        "[CCHC] Báo cáo trễ hạn: {task} kỳ {period} — {officer} chậm {days} ngày làm việc",
+        "[CCHC] Late: {task} ({period}) — {officer} is {days} working day(s) late",
+    ),
+    "msg.task": ("Nhiệm vụ {task}: {title}", "Task {task}: {title}"),
+    "msg.period": (
+        "Kỳ thực hiện: {period} ({start} – {end})",
+        "Period: {period} ({start} – {end})",
+    ),
+    "msg.due": ("Hạn hoàn thành: {due}", "Due: {due}"),
+    "msg.days_left": ("Còn {n} ngày làm việc.", "{n} working day(s) left."),
+    "msg.days_late": ("Đã quá hạn {n} ngày làm việc.", "Overdue by {n} working day(s)."),
+    "msg.assigned": ("Giao cho: {position} — {name}", "Assigned through: {position} — {name}"),
+    "msg.assigned_acting": (
+        "Giao cho: {position} — {name} (quyền, thay {other})",
+        "Assigned through: {position} — {name} (acting for {other})",
+    ),
+    "msg.evidence": ("Tài liệu kiểm chứng cần nộp:", "Evidence still required:"),
+    "msg.how_to_submit": (
+        "Khi hoàn thành, nộp bằng lệnh: {command}",
+        "When done, submit with: {command}",
+    ),
+    "msg.escalation_ask": (
+        "Đề nghị đồng chí đôn đốc {officer} hoàn thành ngay (lần báo cáo thứ {step}), hoặc giao lại cho người khác.",
+        "Please see that {officer} completes it now (escalation {step}), or reassign it.",
+    ),
+    "msg.catch_up": (
+        "(Tin nhắn tổng hợp sau thời gian hệ thống ngừng; trạng thái hiện tại: {status}.)",
+        "(Catch-up message after the system was down; current status: {status}.)",
+    ),
     # --- command line ---------------------------------------------------------------------
     "cli.init_done": (
         "Cơ sở dữ liệu sẵn sàng: {url} (phiên bản {revision}).",
@@ -291,6 +358,46 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.who_on": ("ngày {on}", "on {on}"),
     "cli.for": ("thay", "for"),
     "cli.vacant": ("(chưa có người giữ)", "(vacant)"),
+    "cli.calendar_title": (
+        "Lịch năm {year}: {n} ngày làm việc",
+        "Calendar {year}: {n} working days",
+    ),
+    "cli.calendar_set": ("Đã đặt {day}: {kind}.", "Set {day}: {kind}."),
+    "day.holiday": ("nghỉ lễ", "public holiday"),
+    "day.override": ("nghỉ thêm", "extra day off"),
+    "day.make_up": ("làm bù", "make-up working day"),
+    "label.date": ("Ngày", "Date"),
+    "label.day_kind": ("Loại", "Kind"),
+    "label.reason": ("Căn cứ", "Reason"),
+    "cli.scheduled": (
+        "Kế hoạch {plan}: tạo {created}, dời hạn {updated}, hủy {cancelled}, giữ nguyên {unchanged}, chuyển người {rerouted}.",
+        "Plan {plan}: {created} created, {updated} rescheduled, {cancelled} cancelled, {unchanged} unchanged, {rerouted} re-routed.",
+    ),
+    "cli.reminded": (
+        "Nhắc việc: {reminders}, báo cáo lên cấp trên: {escalations} ({catch_ups} tổng hợp), thư: {messages}.",
+        "Reminders: {reminders}, escalations: {escalations} ({catch_ups} catch-up), messages: {messages}.",
+    ),
+    "cli.outbox_at": ("Đã ghi {n} thư vào {path}.", "Wrote {n} message(s) to {path}."),
+    "cli.tasks_title": ("Việc cần làm ({n})", "Work to do ({n})"),
+    "cli.late_by": ("trễ {n} ngày", "{n} days late"),
+    "cli.transitioned": (
+        "{task} kỳ {period}: {before} → {after}.",
+        "{task} ({period}): {before} → {after}.",
+    ),
+    "status.open": ("chưa thực hiện", "open"),
+    "status.in_progress": ("đang thực hiện", "in progress"),
+    "status.submitted": ("đã nộp", "submitted"),
+    "status.accepted": ("đã chấp nhận", "accepted"),
+    "status.returned": ("bị trả lại", "returned"),
+    "status.waived": ("được miễn", "waived"),
+    "status.cancelled": ("đã hủy", "cancelled"),
+    "label.period": ("Kỳ", "Period"),
+    "label.due": ("Hạn", "Due"),
+    "label.status": ("Trạng thái", "Status"),
+    "cli.serve_started": (
+        "cchc serve đang chạy với {url}. Dừng bằng Ctrl+C.",
+        "cchc serve running on {url}. Stop with Ctrl+C.",
+    ),
     "kind.holder": ("giữ chức danh", "holder"),
     "kind.acting": ("quyền", "acting"),
     "kind.delegate": ("ủy quyền", "delegate"),

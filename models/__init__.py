@@ -16,8 +16,20 @@ from models.plan import (
     TaskTarget,
 )
 from models.unit import UnitRecord
+from models.work import (
+    CalendarOverride,
+    Occurrence,
+    OccurrenceRoute,
+    OutboxMessage,
+    ReminderLog,
+)
 
 __all__ = [
+    "CalendarOverride",
+    "Occurrence",
+    "OccurrenceRoute",
+    "OutboxMessage",
+    "ReminderLog",
     "AreaRecord",
     "Assignment",
     "AuditEntry",

@@ -1,0 +1,25 @@
+"""``cchc serve``: the embedded runner."""
+
+from __future__ import annotations
+
+import typer
+
+from cchc.context import AppContext
+
+
+def serve(ctx: typer.Context) -> None:
+    """Chạy các công việc định kỳ trong tiến trình này (APScheduler) đến khi bị dừng.
+
+    Run the periodic jobs in this process until SIGTERM/SIGINT; one runner per database."""
+    app_ctx: AppContext = ctx.obj
+    import logging
+    import sys
+
+    from cchc.runner import serve as run_serve
+
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+    )
+    app_ctx.engine()  # create or check the schema before taking the lock
+    print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
+    run_serve(app_ctx.settings)

@@ -1,0 +1,254 @@
+"""Scheduled work: ``schedule``, ``remind``, ``tasks``, ``occurrence …`` and ``ics``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cchc.context import AppContext
+from cchc.render import console, print_json
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
+]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--now", help="Thời điểm (ISO, giờ địa phương) thay cho đồng hồ, để chạy lại một năm."
+    ),
+]
+occurrence_app = typer.Typer(
+    help="Thao tác trên một lần thực hiện. Act on an occurrence.", no_args_is_help=True
+)
+
+
+def schedule(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    now: NowOpt = None,
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Tạo các lần thực hiện của kế hoạch năm (chạy lại không tạo trùng). Materialise a plan year."""
+    app_ctx: AppContext = ctx.obj
+    from sqlmodel import col, select
+
+    from domain.errors import NotFoundError
+    from models import PlanRecord
+    from storage.db import transaction
+    from storage.occurrences import materialise
+    from storage.units import resolve_unit
+
+    when = app_ctx.now(now)
+    with transaction(app_ctx.engine()) as session:
+        unit_row = resolve_unit(unit, session=session)
+        query = select(PlanRecord).where(PlanRecord.unit_id == unit_row.id)
+        if year is not None:
+            query = query.where(PlanRecord.year == year)
+        plan_row = session.exec(query.order_by(col(PlanRecord.year).desc())).first()
+        if plan_row is None:
+            raise NotFoundError("error.no_plan")
+        report = materialise(plan_row, session=session, actor=app_ctx.actor, now=when)
+    if json:
+        print_json(report.as_dict())
+        return
+    console.print(
+        app_ctx.t(
+            "cli.scheduled",
+            plan=report.plan,
+            created=report.created,
+            updated=report.updated,
+            cancelled=report.cancelled,
+            unchanged=report.unchanged,
+            rerouted=report.rerouted,
+        )
+    )
+
+
+def remind(
+    ctx: typer.Context,
+    now: NowOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ cho biết sẽ gửi gì.")] = False,
+    unit: Annotated[list[str] | None, typer.Option("--unit")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Quét nhắc việc và báo cáo trễ hạn, rồi gửi thư trong hộp thư đi. Reminder sweep, then delivery."""
+    app_ctx: AppContext = ctx.obj
+    from cchc.jobs import deliver_job, outbox_folder, remind_job
+
+    when = app_ctx.now(now)
+    app_ctx.engine()  # migrates the embedded database on first use
+    report = remind_job(
+        app_ctx.settings, units=unit or None, now=when, dry_run=dry_run, actor=app_ctx.actor
+    )
+    delivered = None if dry_run else deliver_job(app_ctx.settings, now=when)
+    if json:
+        print_json({**report, "delivered": delivered})
+        return
+    if dry_run:
+        for item in report["planned"]:
+            console.print(
+                f"{item['task']} {item['period']}: {item['kind']} {item['step']}"
+                + (" (catch-up)" if item["catch_up"] else "")
+            )
+    console.print(
+        app_ctx.t(
+            "cli.reminded",
+            reminders=report["reminders"],
+            escalations=report["escalations"],
+            messages=report["messages"],
+            catch_ups=report["catch_ups"],
+        )
+    )
+    if delivered is not None and app_ctx.settings.channel == "file":
+        console.print(
+            app_ctx.t("cli.outbox_at", path=outbox_folder(app_ctx.settings), n=delivered["sent"])
+        )
+
+
+def tasks(
+    ctx: typer.Context,
+    officer: Annotated[str | None, typer.Option("--officer", help="Email cán bộ.")] = None,
+    position: Annotated[str | None, typer.Option("--position", help="Mã chức danh.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="open, in_progress, submitted, …")
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ việc quá hạn.")] = False,
+    due_within: Annotated[
+        int | None, typer.Option("--due-within", help="Hạn trong N ngày làm việc tới.")
+    ] = None,
+    now: NowOpt = None,
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Danh sách việc phải làm. What is to be done, by whom, by when."""
+    app_ctx: AppContext = ctx.obj
+    from cchc.work_views import select_views
+
+    when = app_ctx.now(now)
+    rows = select_views(
+        app_ctx,
+        when,
+        unit=unit,
+        officer=officer,
+        position=position,
+        status=status,
+        overdue=overdue,
+        due_within=due_within,
+    )
+    if json:
+        print_json([r.as_dict() for r in rows])
+        return
+    from rich.table import Table
+
+    from domain.workdays import weekday_date
+
+    table = Table(title=app_ctx.t("cli.tasks_title", n=len(rows)))
+    for key in (
+        "label.task",
+        "label.period",
+        "label.due",
+        "label.status",
+        "label.officers",
+        "label.title",
+    ):
+        table.add_column(
+            app_ctx.t(key), overflow="ellipsis", no_wrap=key == "label.title", max_width=40
+        )
+    for r in rows:
+        late = (
+            f" [red]({app_ctx.t('cli.late_by', n=-r.working_days_left)})[/red]" if r.overdue else ""
+        )
+        table.add_row(
+            r.task,
+            r.period,
+            weekday_date(r.due_date, app_ctx.lang) + late,
+            app_ctx.t(f"status.{r.status}"),
+            r.officer_name or app_ctx.t("cli.vacant"),
+            r.title,
+        )
+    console.print(table)
+
+
+def _act(action: str):  # type: ignore[no-untyped-def]
+    def command(
+        ctx: typer.Context,
+        code: Annotated[str, typer.Argument(help="Mã nhiệm vụ, ví dụ II.3.5.")],
+        period: Annotated[str, typer.Argument(help="Kỳ, ví dụ 2020-Q1, 2020-03, 2020-W14, 2020.")],
+        reason: Annotated[
+            str | None, typer.Option("--reason", help="Lý do (bắt buộc khi trả lại, miễn).")
+        ] = None,
+        now: NowOpt = None,
+        unit: UnitOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        app_ctx: AppContext = ctx.obj
+        from storage.db import transaction
+        from storage.occurrences import find_occurrence, transition
+        from storage.units import resolve_unit
+
+        when = app_ctx.now(now)
+        with transaction(app_ctx.engine()) as session:
+            unit_row = resolve_unit(unit, session=session)
+            occ = find_occurrence(unit_row.id or 0, code, period, session=session)
+            before = occ.status
+            transition(occ, action, session=session, actor=app_ctx.actor, now=when, reason=reason)
+        if json:
+            print_json(
+                {"task": code, "period": period, "from": before, "to": occ.status, "reason": reason}
+            )
+            return
+        console.print(
+            app_ctx.t(
+                "cli.transitioned",
+                task=code,
+                period=period,
+                before=app_ctx.t(f"status.{before}"),
+                after=app_ctx.t(f"status.{occ.status}"),
+            )
+        )
+
+    command.__doc__ = {
+        "start": "Bắt đầu thực hiện. Start work on an occurrence.",
+        "submit": "Nộp kết quả (kèm tài liệu kiểm chứng). Submit an occurrence.",
+        "accept": "Chấp nhận kết quả (người phê duyệt). Accept a submission.",
+        "return": "Trả lại để bổ sung, kèm lý do. Return a submission with a reason.",
+        "waive": "Miễn thực hiện (Chủ tịch), kèm lý do. Waive an occurrence (chairman).",
+    }[action]
+    return command
+
+
+for _action in ("start", "submit", "accept", "return", "waive"):
+    occurrence_app.command(_action)(_act(_action))
+
+
+def ics(
+    ctx: typer.Context,
+    officer: Annotated[str, typer.Option("--officer", help="Email cán bộ.")],
+    now: NowOpt = None,
+    unit: UnitOpt = None,
+) -> None:
+    """Lịch hạn công việc của một cán bộ (iCalendar, RFC 5545). An officer's deadlines as iCalendar."""
+    app_ctx: AppContext = ctx.obj
+    import sys
+
+    from cchc.work_views import select_views
+    from domain.ics import calendar_feed
+
+    when = app_ctx.now(now)
+    rows = select_views(
+        app_ctx,
+        when,
+        unit=unit,
+        officer=officer,
+        position=None,
+        status=None,
+        overdue=False,
+        due_within=None,
+    )
+    name = f"CCHC — {rows[0].officer_name if rows else officer}"
+    sys.stdout.buffer.write(
+        calendar_feed(rows, stamp=when, name=name, lang=app_ctx.lang).encode("utf-8")
+    )

@@ -1,0 +1,170 @@
+"""Replaying a plan year day by day with simulated officers (``make demo``).
+
+The replay drives the real engine — the same sweep, lifecycle and delivery the runners use —
+with a deterministic cast: most officers submit on time, some late, a few never; approvers
+accept or return submissions. It shows what a ward's year looks like in the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from domain.errors import CchcError
+from domain.workdays import WorkCalendar
+from models import Occurrence, Officer, PlanRecord, ReminderLog
+from notifications.channels import FileChannel
+from storage.calendar import load_calendar
+from storage.occurrences import materialise, reroute_unit, transition
+from storage.officers import holdings
+from storage.outbox import deliver
+from storage.sweep import sweep
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass
+class Action:
+    """Something a simulated officer does on a day."""
+
+    occurrence_id: int
+    action: str
+    actor_role: str  # "lead" or "approver"
+    reason: str | None = None
+
+
+@dataclass
+class ReplayReport:
+    by_status: dict[str, Counter[str]] = field(default_factory=dict)
+    steps: Counter[str] = field(default_factory=Counter)
+    on_time: dict[str, tuple[int, int]] = field(default_factory=dict)
+    messages: int = 0
+    rerouted: int = 0
+    outbox: Path | None = None
+
+
+def _plan_actions(
+    occurrences: list[Occurrence], calendar: WorkCalendar, rng: random.Random
+) -> dict[dt.date, list[Action]]:
+    """Decide each occurrence's fate: on time (75 %), late (15 %), never (10 %)."""
+    days: dict[dt.date, list[Action]] = defaultdict(list)
+    for occ in occurrences:
+        fate = rng.random()
+        if fate < 0.10:
+            continue
+        if fate < 0.85:
+            span = max(calendar.count(occ.period_start, occ.due_date), 1)
+            submit = calendar.add(occ.due_date, -rng.randrange(0, min(span, 6)))
+        else:
+            submit = calendar.add(occ.due_date, rng.randint(1, 8))
+        occ_id = occ.id or 0
+        days[submit].append(Action(occ_id, "submit", "lead"))
+        review = calendar.add(submit, rng.randint(1, 3))
+        if rng.random() < 0.1:
+            days[review].append(
+                Action(occ_id, "return", "approver", "Bổ sung tài liệu kiểm chứng còn thiếu")
+            )
+            again = calendar.add(review, 2)
+            days[again].append(Action(occ_id, "submit", "lead"))
+            days[calendar.add(again, 1)].append(Action(occ_id, "accept", "approver"))
+        else:
+            days[review].append(Action(occ_id, "accept", "approver"))
+    return days
+
+
+def replay_year(
+    engine: Engine, *, unit_id: int, year: int, outbox: Path, seed: int = 2020
+) -> ReplayReport:
+    """Play ``year`` for a unit whose plan and officers are loaded; messages go to ``outbox``."""
+    rng = random.Random(seed)
+    channel = FileChannel(outbox)
+    report = ReplayReport(outbox=outbox)
+    with Session(engine, expire_on_commit=False) as session:
+        plan_row = session.exec(
+            select(PlanRecord).where(PlanRecord.unit_id == unit_id, PlanRecord.year == year)
+        ).one()
+        start = dt.datetime(year, 1, 1, 6, 0, tzinfo=TZ)
+        materialise(plan_row, session=session, actor="demo", now=start)
+        session.commit()
+        calendar = load_calendar(session=session, years=[year])
+        occurrences = list(
+            session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id))
+        )
+        by_id = {o.id: o for o in occurrences}
+        actions = _plan_actions(occurrences, calendar, rng)
+        held = holdings(session=session, unit_id=unit_id)
+        changes = {h.start for h in held} | {h.end + dt.timedelta(days=1) for h in held if h.end}
+        emails = {
+            o.id: o.email for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))
+        }
+        approvers = {t.code: t.approver for t in plan_row_tasks(session, plan_row)}
+        from responsibilities.holding import holders
+
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            morning = dt.datetime.combine(day, dt.time(7, 35), tzinfo=TZ)
+            if day in changes and day != dt.date(year, 1, 1):
+                report.rerouted += reroute_unit(unit_id, session=session, actor="demo", now=morning)
+            sweep(session=session, now=morning, actor="demo")
+            report.messages += deliver(channel, session=session, now=morning)
+            session.commit()
+            afternoon = dt.datetime.combine(day, dt.time(16, 0), tzinfo=TZ)
+            for act in actions.get(day, []):
+                occ = by_id[act.occurrence_id]
+                if act.actor_role == "lead":
+                    actor = emails.get(occ.officer_id or -1, "demo")
+                else:
+                    role = approvers.get(occ.task_code) or "chairman"
+                    found = holders(held, role, day)
+                    actor = found[0].officer if found else "demo"
+                try:
+                    transition(
+                        occ,
+                        act.action,
+                        session=session,
+                        actor=actor,
+                        now=afternoon,
+                        reason=act.reason,
+                    )
+                except CchcError:  # e.g. an accept planned for a submission that never came
+                    continue
+            session.commit()
+            day += dt.timedelta(days=1)
+        _summarise(session, plan_row, report)
+    return report
+
+
+def plan_row_tasks(session: Session, plan_row: PlanRecord) -> list[Any]:
+    from storage.plans import read_plan_record
+
+    return list(read_plan_record(plan_row, session=session).tasks)
+
+
+def _summarise(session: Session, plan_row: PlanRecord, report: ReplayReport) -> None:
+    areas = {t.code: t.area for t in plan_row_tasks(session, plan_row)}
+    rows = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
+    for occ in rows:
+        report.by_status.setdefault(areas.get(occ.task_code, "?"), Counter())[occ.status] += 1
+    ids = [o.id for o in rows]
+    for log in session.exec(select(ReminderLog).where(col(ReminderLog.occurrence_id).in_(ids))):
+        report.steps[f"{log.kind}:{log.outcome}"] += 1
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for occ in rows:
+        if occ.submitted_at is None:
+            counts[occ.lead_role][1] += 1
+            continue
+        submitted = (
+            occ.submitted_at if occ.submitted_at.tzinfo else occ.submitted_at.replace(tzinfo=dt.UTC)
+        )
+        due = occ.due_at if occ.due_at.tzinfo else occ.due_at.replace(tzinfo=dt.UTC)
+        counts[occ.lead_role][0] += submitted <= due
+        counts[occ.lead_role][1] += 1
+    report.on_time = {role: (c[0], c[1]) for role, c in counts.items()}

@@ -1,0 +1,108 @@
+"""Scheduled work: occurrences of plan tasks, who they were routed to, reminders sent,
+the outbox of messages, and the editable working-day overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import json_field
+
+
+def _aware(nullable: bool = True, index: bool = False) -> Any:
+    return Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index)
+    )
+
+
+class CalendarOverride(SQLModel, table=True):
+    """A day that is off, or a working day (ngày làm bù), against the ordinary rule."""
+
+    __tablename__ = "calendar_override"
+    id: int | None = Field(default=None, primary_key=True)
+    day: dt.date = Field(unique=True, index=True)
+    working: bool
+    reason: str
+
+
+class Occurrence(SQLModel, table=True):
+    """One period of a task — "lần thực hiện" — with its deadline, status and officer."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (
+        UniqueConstraint("task_id", "period"),
+        Index("ix_occurrence_unit_status_due", "unit_id", "status", "due_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    task_id: int = Field(foreign_key="plan_task.id")
+    task_code: str = Field(max_length=32)
+    period: str = Field(max_length=32)
+    period_start: dt.date
+    period_end: dt.date
+    due_date: dt.date
+    due_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    status: str = Field(default="open", max_length=16)
+    lead_role: str = Field(max_length=64)
+    officer_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
+    acting_for_id: int | None = Field(default=None, foreign_key="officer.id")
+    next_reminder_at: dt.datetime | None = _aware(index=True)
+    reason: str = ""
+    submitted_at: dt.datetime | None = _aware()
+    accepted_at: dt.datetime | None = _aware()
+    updated_at: dt.datetime | None = _aware()
+
+
+class OccurrenceRoute(SQLModel, table=True):
+    """Who an occurrence was routed to, from when: the history of holder changes."""
+
+    __tablename__ = "occurrence_route"
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    since: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    reason: str = ""
+
+
+class ReminderLog(SQLModel, table=True):
+    """A reminder or escalation step handled for an occurrence: sent, or skipped by a catch-up.
+
+    The unique key is what makes each step go out exactly once, whatever the sweeps do.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("occurrence_id", "kind", "step"),)
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    kind: str = Field(max_length=16)
+    step: int
+    outcome: str = Field(max_length=16)  # sent | skipped
+    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message waiting to be delivered, or delivered: the only way anything is sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    kind: str = Field(max_length=32)
+    channel: str = Field(default="email", max_length=32)
+    recipient: str
+    recipient_name: str = ""
+    cc: list[str] = json_field([])
+    subject: str
+    body: str
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    next_attempt_at: dt.datetime | None = _aware()
+    sent_at: dt.datetime | None = _aware()
+    last_error: str = ""

@@ -1,0 +1,77 @@
+"""The working-day calendar: Vietnam's public holidays plus the stored overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+
+from sqlmodel import Session, col, select
+
+from domain.workdays import WorkCalendar
+from models import CalendarOverride
+from storage.audit import record
+
+
+def public_holidays(years: Iterable[int]) -> dict[dt.date, str]:
+    """Vietnam's public holidays (Tết, Hùng Kings, 30/4, 1/5, National Day, observed days)."""
+    return dict(_public_holidays(tuple(sorted(set(years)))))
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(years: tuple[int, ...]) -> tuple[tuple[dt.date, str], ...]:
+    import holidays
+
+    return tuple(holidays.country_holidays("VN", years=list(years)).items())
+
+
+def load_calendar(*, session: Session, years: Iterable[int]) -> WorkCalendar:
+    """The calendar for ``years`` (and the year after, for deadlines that spill over)."""
+    wanted = set(years)
+    wanted |= {y + 1 for y in wanted} | {y - 1 for y in wanted}
+    overrides = session.exec(select(CalendarOverride)).all()
+    return WorkCalendar(
+        holidays=public_holidays(wanted),
+        days_off={o.day: o.reason for o in overrides if not o.working},
+        working={o.day: o.reason for o in overrides if o.working},
+    )
+
+
+def set_override(
+    day: dt.date, working: bool, reason: str, *, session: Session, actor: str, now: dt.datetime
+) -> None:
+    """Make ``day`` a working day or a day off, with its legal source; replaces an earlier override."""
+    row = session.exec(select(CalendarOverride).where(col(CalendarOverride.day) == day)).first()
+    before = None if row is None else {"working": row.working, "reason": row.reason}
+    if row is None:
+        row = CalendarOverride(day=day, working=working, reason=reason)
+    else:
+        row.working, row.reason = working, reason
+    session.add(row)
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action="set",
+        entity="calendar_override",
+        key=day.isoformat(),
+        before=before,
+        after={"working": working, "reason": reason},
+    )
+
+
+def clear_override(day: dt.date, *, session: Session, actor: str, now: dt.datetime) -> bool:
+    row = session.exec(select(CalendarOverride).where(col(CalendarOverride.day) == day)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action="clear",
+        entity="calendar_override",
+        key=day.isoformat(),
+        before={"working": row.working, "reason": row.reason},
+    )
+    return True

@@ -1,0 +1,416 @@
+"""Occurrences: materialising a plan year, routing to officers, and their lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from domain.errors import LocalizedError, NotFoundError
+from domain.lifecycle import ACTIVE, CANCELLED, RETURNED, SUBMITTED, apply
+from domain.occurrence import OccurrenceView
+from domain.periods import due_date, periods
+from domain.plan import Plan, Task
+from domain.reminders import CLOSED, due_at, ladder, require_aware, working_days_left
+from domain.workdays import WorkCalendar
+from models import (
+    Occurrence,
+    OccurrenceRoute,
+    Officer,
+    PlanRecord,
+    ReminderLog,
+    TaskRecord,
+    UnitRecord,
+)
+from responsibilities.holding import Holding, holders
+from storage.audit import record
+from storage.calendar import load_calendar
+from storage.officers import holdings
+from storage.plans import find_plan, read_plan_record
+
+
+def local_date(now: dt.datetime, timezone: str) -> dt.date:
+    return require_aware(now).astimezone(zoneinfo.ZoneInfo(timezone)).date()
+
+
+@dataclass
+class MaterialiseReport:
+    """What ``cchc schedule`` did for one plan."""
+
+    unit: str
+    plan: str
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    unchanged: int = 0
+    rerouted: int = 0
+    by_every: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Context:
+    """What the functions of this module share for one plan."""
+
+    session: Session
+    plan_row: PlanRecord
+    plan: Plan
+    calendar: WorkCalendar
+    holdings: list[Holding]
+    officer_ids: dict[str, int]
+    actor: str
+    now: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        return local_date(self.now, self.plan.timezone)
+
+    def accountable(self, role: str, area: str, on: dt.date) -> tuple[int | None, int | None]:
+        """(officer id, acting-for officer id) answering for ``role`` in ``area`` on ``on``."""
+        found = holders(self.holdings, role, on, area)
+        if not found:
+            return None, None
+        first = found[0]
+        acting_for = self.officer_ids.get(first.acting_for) if first.acting_for else None
+        return self.officer_ids.get(first.officer), acting_for
+
+
+def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime) -> Context:
+    plan = read_plan_record(plan_row, session=session)
+    officers = session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id)).all()
+    return Context(
+        session=session,
+        plan_row=plan_row,
+        plan=plan,
+        calendar=load_calendar(session=session, years=[plan.year]),
+        holdings=holdings(session=session, unit_id=plan_row.unit_id),
+        officer_ids={o.email: o.id for o in officers if o.id is not None},
+        actor=actor,
+        now=require_aware(now),
+    )
+
+
+def _done(session: Session, occurrence_id: int) -> set[tuple[str, int]]:
+    rows = session.exec(select(ReminderLog).where(ReminderLog.occurrence_id == occurrence_id)).all()
+    return {(r.kind, r.step) for r in rows}
+
+
+def next_look(
+    ctx: Context, task: Task, occ: Occurrence, done: set[tuple[str, int]]
+) -> dt.datetime | None:
+    """When the sweep must next look at ``occ``: its first step not yet handled."""
+    if occ.status in CLOSED:
+        return None
+    steps = ladder(occ.due_date, task.reminders, ctx.calendar, ctx.plan.timezone)
+    pending = [s.at for s in steps if s.key not in done]
+    return pending[0] if pending else None
+
+
+def materialise(
+    plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime
+) -> MaterialiseReport:
+    """Create the occurrences of a plan's year; idempotent by (task, period).
+
+    Open occurrences whose deadline is still ahead follow a revised schedule (new due date,
+    or cancelled when their period is gone); submitted, accepted and waived ones, and any
+    whose deadline has passed, are never touched.
+    """
+    ctx = context(plan_row, session=session, actor=actor, now=now)
+    unit = session.get(UnitRecord, plan_row.unit_id)
+    report = MaterialiseReport(unit=unit.code if unit else "", plan=plan_row.code)
+    tasks = {
+        t.code: t for t in session.exec(select(TaskRecord).where(TaskRecord.plan_id == plan_row.id))
+    }
+    existing = {
+        (o.task_id, o.period): o
+        for o in session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id))
+    }
+    for task in ctx.plan.tasks:
+        row = tasks[task.code]
+        assert row.id is not None
+        for period in periods(task.schedule):
+            due = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
+            occ = existing.pop((row.id, period.key), None)
+            if occ is None:
+                officer, acting = ctx.accountable(
+                    task.lead, task.area, max(ctx.today, period.start)
+                )
+                occ = Occurrence(
+                    unit_id=plan_row.unit_id,
+                    plan_id=plan_row.id or 0,
+                    task_id=row.id,
+                    task_code=task.code,
+                    period=period.key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    due_date=due,
+                    due_at=due_at(due, ctx.plan.timezone),
+                    lead_role=task.lead,
+                    officer_id=officer,
+                    acting_for_id=acting,
+                    updated_at=now,
+                )
+                occ.next_reminder_at = next_look(ctx, task, occ, set())
+                session.add(occ)
+                report.created += 1
+                report.by_every[task.schedule.every] = (
+                    report.by_every.get(task.schedule.every, 0) + 1
+                )
+                continue
+            changed = (occ.due_date, occ.period_start, occ.period_end) != (
+                due,
+                period.start,
+                period.end,
+            )
+            if changed and occ.status in ACTIVE and _ahead(occ, now):
+                before = {
+                    "due_date": occ.due_date.isoformat(),
+                    "period": [str(occ.period_start), str(occ.period_end)],
+                }
+                occ.due_date, occ.period_start, occ.period_end = due, period.start, period.end
+                occ.due_at = due_at(due, ctx.plan.timezone)
+                occ.next_reminder_at = next_look(ctx, task, occ, _done(session, occ.id or 0))
+                occ.updated_at = now
+                session.add(occ)
+                record(
+                    session=session,
+                    actor=actor,
+                    now=now,
+                    action="reschedule",
+                    entity="occurrence",
+                    key=f"{task.code}/{occ.period}",
+                    unit_id=plan_row.unit_id,
+                    before=before,
+                    after={
+                        "due_date": due.isoformat(),
+                        "period": [str(period.start), str(period.end)],
+                    },
+                )
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    for occ in existing.values():  # periods the plan no longer has, or tasks it archived
+        if occ.status in ACTIVE and _ahead(occ, now):
+            before_status = occ.status
+            occ.status, occ.next_reminder_at, occ.updated_at = CANCELLED, None, now
+            session.add(occ)
+            record(
+                session=session,
+                actor=actor,
+                now=now,
+                action="cancel",
+                entity="occurrence",
+                key=f"{occ.task_code}/{occ.period}",
+                unit_id=plan_row.unit_id,
+                before={"status": before_status},
+                after={"status": CANCELLED},
+            )
+            report.cancelled += 1
+    session.flush()
+    report.rerouted = reroute(ctx)
+    if report.created or report.updated or report.cancelled:
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="materialise",
+            entity="plan",
+            key=plan_row.code,
+            unit_id=plan_row.unit_id,
+            after={
+                k: v
+                for k, v in report.as_dict().items()
+                if k in ("created", "updated", "cancelled")
+            },
+        )
+    session.flush()
+    return report
+
+
+def _ahead(occ: Occurrence, now: dt.datetime) -> bool:
+    due = occ.due_at if occ.due_at.tzinfo else occ.due_at.replace(tzinfo=dt.UTC)
+    return due > now
+
+
+def reroute(ctx: Context) -> int:
+    """Give every active occurrence to whoever answers for its role from today on.
+
+    History stays in ``occurrence_route`` and the audit log. Returns how many moved.
+    """
+    session, moved = ctx.session, 0
+    areas = {t.code: t.area for t in ctx.plan.tasks}
+    active = session.exec(
+        select(Occurrence).where(
+            Occurrence.plan_id == ctx.plan_row.id, col(Occurrence.status).in_(ACTIVE)
+        )
+    ).all()
+    names = {v: k for k, v in ctx.officer_ids.items()}
+    for occ in active:
+        area = areas.get(occ.task_code)
+        if area is None:
+            continue
+        officer, acting = ctx.accountable(occ.lead_role, area, max(ctx.today, occ.period_start))
+        if (officer, acting) == (occ.officer_id, occ.acting_for_id):
+            continue
+        before = {
+            "officer": names.get(occ.officer_id or -1),
+            "acting_for": names.get(occ.acting_for_id or -1),
+        }
+        occ.officer_id, occ.acting_for_id, occ.updated_at = officer, acting, ctx.now
+        session.add(occ)
+        session.add(
+            OccurrenceRoute(
+                occurrence_id=occ.id or 0, officer_id=officer, since=ctx.now, reason="holder change"
+            )
+        )
+        record(
+            session=session,
+            actor=ctx.actor,
+            now=ctx.now,
+            action="reroute",
+            entity="occurrence",
+            key=f"{occ.task_code}/{occ.period}",
+            unit_id=ctx.plan_row.unit_id,
+            before=before,
+            after={"officer": names.get(officer or -1), "acting_for": names.get(acting or -1)},
+        )
+        moved += 1
+    return moved
+
+
+def reroute_unit(unit_id: int, *, session: Session, actor: str, now: dt.datetime) -> int:
+    """After a holder change: re-route the active occurrences of the unit's plans."""
+    moved = 0
+    for plan_row in session.exec(select(PlanRecord).where(PlanRecord.unit_id == unit_id)):
+        moved += reroute(context(plan_row, session=session, actor=actor, now=now))
+    return moved
+
+
+def find_occurrence(
+    unit_id: int, task_code: str, period: str, *, session: Session, plan: str | None = None
+) -> Occurrence:
+    plan_row = find_plan(session=session, unit_id=unit_id, code=plan)
+    occ = session.exec(
+        select(Occurrence).where(
+            Occurrence.plan_id == plan_row.id,
+            Occurrence.task_code == task_code,
+            Occurrence.period == period,
+        )
+    ).first()
+    if occ is None:
+        raise NotFoundError("error.occurrence_not_found", code=task_code, period=period)
+    return occ
+
+
+def transition(
+    occ: Occurrence,
+    action: str,
+    *,
+    session: Session,
+    actor: str,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> Occurrence:
+    """Move ``occ`` by ``action`` (start, submit, accept, return, waive), audit-logged."""
+    plan_row = session.get(PlanRecord, occ.plan_id)
+    assert plan_row is not None
+    target = apply(occ.status, action, reason)
+    ctx = context(plan_row, session=session, actor=actor, now=now)
+    if action == "waive":
+        allowed = {h.officer for h in holders(ctx.holdings, "chairman", ctx.today)}
+        if actor.lower() not in allowed:
+            raise LocalizedError("error.chairman_only", actor=actor, on=ctx.today.isoformat())
+    before = {"status": occ.status}
+    occ.status, occ.updated_at = target, now
+    if reason:
+        occ.reason = reason
+    if target == SUBMITTED:
+        occ.submitted_at = now
+    if action == "accept":
+        occ.accepted_at = now
+    task = (
+        next(t for t in ctx.plan.tasks if t.code == occ.task_code) if target == RETURNED else None
+    )
+    occ.next_reminder_at = next_look(ctx, task, occ, _done(session, occ.id or 0)) if task else None
+    session.add(occ)
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action=action,
+        entity="occurrence",
+        key=f"{occ.task_code}/{occ.period}",
+        unit_id=occ.unit_id,
+        before=before,
+        after={"status": target, "reason": reason},
+    )
+    session.flush()
+    return occ
+
+
+def views(
+    plan_row: PlanRecord,
+    *,
+    session: Session,
+    now: dt.datetime,
+    occurrences: Sequence[Occurrence] | None = None,
+    lang: str = "vi",
+) -> list[OccurrenceView]:
+    """Occurrences of a plan (or the given ones) as readers see them, in deadline order."""
+    plan = read_plan_record(plan_row, session=session)
+    calendar = load_calendar(session=session, years=[plan.year])
+    today = local_date(now, plan.timezone)
+    tasks = {t.code: t for t in plan.tasks}
+    unit = session.get(UnitRecord, plan_row.unit_id)
+    rows = (
+        occurrences
+        if occurrences is not None
+        else session.exec(
+            select(Occurrence)
+            .where(Occurrence.plan_id == plan_row.id)
+            .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+        ).all()
+    )
+    officers = {
+        o.id: o for o in session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id))
+    }
+    out = []
+    for occ in rows:
+        task = tasks.get(occ.task_code)
+        officer = officers.get(occ.officer_id) if occ.officer_id else None
+        acting_for = officers.get(occ.acting_for_id) if occ.acting_for_id else None
+        title = (
+            (task.title_en if lang == "en" and task and task.title_en else task.title)
+            if task
+            else occ.task_code
+        )
+        out.append(
+            OccurrenceView(
+                id=occ.id or 0,
+                unit=unit.code if unit else "",
+                plan=plan_row.code,
+                task=occ.task_code,
+                title=title,
+                area=task.area if task else "",
+                period=occ.period,
+                period_start=occ.period_start,
+                period_end=occ.period_end,
+                due_date=occ.due_date,
+                due_at=occ.due_at if occ.due_at.tzinfo else occ.due_at.replace(tzinfo=dt.UTC),
+                status=occ.status,
+                lead_role=occ.lead_role,
+                officer_email=officer.email if officer else None,
+                officer_name=officer.name if officer else None,
+                acting_for=acting_for.name if acting_for else None,
+                overdue=occ.status in ACTIVE and _ahead(occ, now) is False,
+                working_days_left=working_days_left(today, occ.due_date, calendar),
+                evidence=tuple(e.name for e in task.evidence) if task else (),
+                reason=occ.reason,
+            )
+        )
+    return out
