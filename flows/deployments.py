@@ -50,7 +50,11 @@ def deployment_config() -> dict[str, Any]:
 def prefect_yaml() -> str:
     """The text of the root ``prefect.yaml``."""
     body = yaml.safe_dump(
-        deployment_config(), sort_keys=False, allow_unicode=True, default_flow_style=False
+        deployment_config(),
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
     )
     return HEADER + "\n" + body
 

@@ -88,7 +88,7 @@ def set_(
     )
 
 
-@app.command("add")
+@app.command("add", context_settings={"ignore_unknown_options": True})
 def add(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument()],

@@ -18,8 +18,13 @@ def serve(ctx: typer.Context) -> None:
     from cchc.runner import serve as run_serve
 
     logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+        level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
     )
+    logging.getLogger("cchc").setLevel(logging.INFO)
     app_ctx.engine()  # create or check the schema before taking the lock
-    print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
-    run_serve(app_ctx.settings)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    def started() -> None:
+        print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
+
+    run_serve(app_ctx.settings, on_started=started)

@@ -1,0 +1,126 @@
+"""Scheduled work from the command line: calendar, schedule, tasks, occurrences, reminders, ics."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from pathlib import Path
+
+import pytest
+
+from plans import HERE, PLAN_2020
+
+
+@pytest.fixture
+def ward(cli):  # type: ignore[no-untyped-def]
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
+    return cli
+
+
+def test_calendar_counts_working_days_over_tet_and_follows_overrides(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("calendar", "add", "2020-01-20", "5", "--json")
+    assert json.loads(out)["date"] == "2020-02-03"
+    code, out, _ = cli("calendar", "add", "2020-02-03", "-5", "--json")
+    assert json.loads(out)["date"] == "2020-01-20"
+    code, out, _ = cli("calendar", "add", "2020-01-20", "5")
+    assert "Thứ Hai, 03/02/2020" in out
+    assert (
+        cli("calendar", "set", "2020-01-21", "--off", "--reason", "Quyết định nghỉ thêm (thử)")[0]
+        == 0
+    )
+    assert cli("calendar", "set", "2020-01-18", "--working", "--reason", "Làm bù (thử)")[0] == 0
+    code, out, _ = cli("calendar", "add", "2020-01-17", "2", "--json")
+    assert json.loads(out)["date"] == "2020-01-20"  # Saturday 18 works, Sunday 19 does not
+    code, out, _ = cli("calendar", "show", "2020", "--json")
+    days = {d["date"]: d for d in json.loads(out)["days"]}
+    assert days["2020-01-18"]["kind"] == "make_up" and days["2020-01-21"]["kind"] == "override"
+    assert days["2020-01-23"]["kind"] == "holiday"
+    code, _, err = cli("calendar", "set", "2020-01-21", "--off")
+    assert code == 2
+
+
+def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ward("schedule", "--now", "2020-01-01T06:00", "--json")
+    assert json.loads(out)["created"] == 146
+    code, out, _ = ward("schedule", "--now", "2020-01-01T06:00", "--json")
+    assert json.loads(out)["created"] == 0 and json.loads(out)["unchanged"] == 146
+    code, out, _ = ward(
+        "tasks",
+        "--officer",
+        "hung.nv@phuhuu.gov.vn",
+        "--now",
+        "2020-03-17T08:00",
+        "--overdue",
+        "--json",
+    )
+    overdue = json.loads(out)
+    assert [(t["task"], t["period"]) for t in overdue] == [("II.1.2", "2020-Q1")]
+    assert overdue[0]["working_days_left"] == -1
+    code, out, _ = ward("tasks", "--position", "justice", "--json")
+    assert {t["lead_role"] for t in json.loads(out)} == {"justice"}
+
+
+def test_occurrence_lifecycle_from_the_command_line(ward) -> None:  # type: ignore[no-untyped-def]
+    ward("schedule", "--now", "2020-01-01T06:00")
+    code, out, _ = ward(
+        "occurrence", "submit", "II.1.2", "2020-Q1", "--now", "2020-03-10T09:00", "--json"
+    )
+    assert json.loads(out)["to"] == "submitted"
+    code, _, err = ward("occurrence", "start", "II.1.2", "2020-Q1")
+    assert code == 1 and err.startswith("Error:") and "submitted" in err
+    code, _, err = ward("occurrence", "return", "II.1.2", "2020-Q1")
+    assert code == 1 and "--reason" in err
+    code, out, _ = ward(
+        "occurrence", "return", "II.1.2", "2020-Q1", "--reason", "Thiếu báo cáo", "--json"
+    )
+    assert json.loads(out)["to"] == "returned"
+    code, _, err = ward(
+        "occurrence", "waive", "II.1.2", "2020-Q1", "--reason", "x", "--as", "mai.tt@phuhuu.gov.vn"
+    )
+    assert code == 1
+    code, out, _ = ward(
+        "occurrence",
+        "waive",
+        "II.1.2",
+        "2020-Q1",
+        "--reason",
+        "Đã gộp vào báo cáo 6 tháng",
+        "--as",
+        "hung.nv@phuhuu.gov.vn",
+        "--now",
+        "2020-03-12T09:00",
+        "--json",
+    )
+    assert json.loads(out)["to"] == "waived"
+
+
+def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ward("schedule", "--now", "2020-01-01T06:00")
+    code, out, _ = ward("remind", "--now", "2020-03-17T08:00", "--dry-run", "--json")
+    planned = json.loads(out)
+    assert planned["planned"] == [
+        {"task": "II.1.2", "period": "2020-Q1", "kind": "escalation", "step": 1, "catch_up": True}
+    ]
+    outbox = tmp_path / "home" / "outbox"
+    assert not outbox.exists() or not list(outbox.iterdir())
+    code, out, _ = ward("remind", "--now", "2020-03-17T08:00", "--json")
+    assert json.loads(out)["escalations"] == 1 and json.loads(out)["delivered"]["sent"] == 1
+    code, out, _ = ward("remind", "--now", "2020-03-17T08:00", "--json")
+    assert json.loads(out)["messages"] == 0
+    files = list(outbox.glob("*.eml"))
+    assert len(files) == 1
+    mail = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert mail["Subject"].startswith("[CCHC] Báo cáo trễ hạn: II.1.2 kỳ 2020-Q1")
+    assert "Nguyễn Văn Hùng" in str(mail["To"])
+    body = mail.get_content()
+    assert "Thứ Hai, 16/03/2020" in body and "tổng hợp" in body
+
+
+def test_ics_feed_of_an_officer(ward) -> None:  # type: ignore[no-untyped-def]
+    ward("schedule", "--now", "2020-01-01T06:00")
+    code, out, _ = ward("ics", "--officer", "ha.dtt@phuhuu.gov.vn", "--now", "2020-01-02T08:00")
+    assert code == 0
+    assert out.startswith("BEGIN:VCALENDAR") and out.rstrip().endswith("END:VCALENDAR")
+    assert out.count("BEGIN:VEVENT") == 3  # the accountant leads II.6.1 (two halves) and II.6.2

@@ -1,0 +1,191 @@
+"""The Prefect flows and the generated ``prefect.yaml``.
+
+Every ``prefect.yaml`` entrypoint imports and is a flow; the file is what
+``flows.deployments`` renders from ``cchc.jobs.JOBS``, so the embedded runner and the
+Prefect deployments share one schedule. The ``prefect``-marked tests run each flow under
+Prefect's test harness (one temporary server for the session, heartbeats off) against a
+fresh embedded cchc database holding the bundled 2020 plan and the demo roster.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import plans
+from cchc.jobs import JOBS, TIMEZONE
+from flows.deployments import prefect_yaml
+from plans import PLAN_2020
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFECT_YAML = ROOT / "prefect.yaml"
+SPECS = {spec.name: spec for spec in JOBS}
+
+
+def _deployments() -> dict[str, dict[str, Any]]:
+    document = yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))
+    return {d["name"]: d for d in document["deployments"]}
+
+
+def _load_entrypoint(entrypoint: str) -> object:
+    """Import ``path/to/file.py:name`` from the file, as a Prefect worker does."""
+    path, name = entrypoint.split(":")
+    module_name = "_entrypoint_" + path.replace("/", "_").removesuffix(".py")
+    spec = importlib.util.spec_from_file_location(module_name, ROOT / path)
+    assert spec is not None and spec.loader is not None, f"{path} cannot be imported"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(module_name, None)
+    return getattr(module, name)
+
+
+@pytest.mark.parametrize("job", sorted(SPECS))
+def test_prefect_yaml_entrypoint_is_a_flow(job: str) -> None:
+    from prefect import Flow
+
+    entrypoint = _deployments()[job]["entrypoint"]
+    loaded = _load_entrypoint(entrypoint)
+    assert isinstance(loaded, Flow), f"{entrypoint} is {type(loaded).__name__}, not a Flow"
+    assert loaded.name == f"cchc-{job}"  # `prefect deployment run cchc-<job>/<job>`
+
+
+def test_prefect_yaml_is_generated_from_jobs() -> None:
+    assert yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8")) == yaml.safe_load(
+        prefect_yaml()
+    ), "prefect.yaml is stale: run `make docs`"
+    deployments = _deployments()
+    assert set(deployments) == set(SPECS)
+    for name, spec in SPECS.items():
+        deployment = deployments[name]
+        assert deployment["entrypoint"] == spec.flow
+        assert [(s["cron"], s["timezone"]) for s in deployment["schedules"]] == [
+            (spec.cron, TIMEZONE)
+        ]
+        assert deployment["parameters"] == {"units": None}
+        assert deployment["work_pool"] == {"name": "cchc"}
+
+
+def test_job_flows_cover_every_job() -> None:
+    from flows.work import job_flows
+
+    flows = job_flows()
+    assert set(flows) == set(SPECS)
+    for name, spec in SPECS.items():
+        assert spec.flow.endswith(":" + flows[name].fn.__name__)
+
+
+# --- flows under Prefect's test harness -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One temporary Prefect server for the session; sync flow runs without heartbeats."""
+    from prefect.settings import (
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_HOME,
+        PREFECT_SERVER_ANALYTICS_ENABLED,
+        PREFECT_UI_ENABLED,
+        temporary_settings,
+    )
+    from prefect.testing.utilities import prefect_test_harness
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        with (
+            temporary_settings(
+                updates={
+                    PREFECT_HOME: str(home),
+                    PREFECT_SERVER_ANALYTICS_ENABLED: False,
+                    PREFECT_UI_ENABLED: False,  # the test server serves no UI
+                }
+            ),
+            prefect_test_harness(server_startup_timeout=60),
+            # entered in this (the test) thread: the thread that calls the flows
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+        ):
+            yield
+
+
+@pytest.fixture
+def cchc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh embedded cchc database with the bundled plan and the demo roster."""
+    from cchc.cli import main
+
+    home = tmp_path / "cchc"
+    monkeypatch.setenv("CCHC_HOME", str(home))
+    for name in ("CCHC_DATABASE_URL", "CCHC_LANG", "CCHC_CHANNEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CCHC_USER", "tester")
+    for argv in (
+        ["plan", "load", str(PLAN_2020)],
+        ["officer", "import", str(plans.HERE / "demo-roster.csv")],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code in (0, None), f"cchc {' '.join(argv)} failed"
+    return home
+
+
+def _materialise(now: str) -> None:
+    from cchc.context import parse_now
+    from cchc.jobs import materialise_job
+    from cchc.settings import Settings
+
+    materialise_job(Settings.from_env(os.environ), now=parse_now(now))
+
+
+def _remind(now: str) -> None:
+    from cchc.context import parse_now
+    from cchc.jobs import remind_job
+    from cchc.settings import Settings
+
+    remind_job(Settings.from_env(os.environ), now=parse_now(now))
+
+
+@pytest.mark.prefect
+def test_materialise_flow_creates_the_year(prefect_server: None, cchc_home: Path) -> None:
+    from flows.work import materialise_flow
+
+    report = materialise_flow(now="2020-01-01T06:00")
+
+    assert report["job"] == "materialise"
+    assert report["now"] == "2020-01-01T06:00:00+07:00"
+    assert sum(plan["created"] for plan in report["plans"]) == 146
+
+
+@pytest.mark.prefect
+def test_remind_flow_catches_up_an_escalation(prefect_server: None, cchc_home: Path) -> None:
+    from flows.work import remind_flow
+
+    _materialise("2020-01-01T06:00")
+
+    report = remind_flow(units=["phu-huu"], now="2020-03-17T08:00")
+
+    assert report["escalations"] == 1
+    assert report["catch_ups"] == 1
+    assert report["messages"] == 1
+
+
+@pytest.mark.prefect
+def test_deliver_flow_writes_the_message(prefect_server: None, cchc_home: Path) -> None:
+    from flows.work import deliver_flow
+
+    _materialise("2020-01-01T06:00")
+    _remind("2020-03-17T08:00")
+
+    report = deliver_flow(now="2020-03-17T08:00")
+
+    assert report["sent"] == 1
+    assert report["channel"] == "file"
+    assert len(list((cchc_home / "outbox").glob("*.eml"))) == 1
