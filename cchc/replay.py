@@ -161,10 +161,7 @@ def _summarise(session: Session, plan_row: PlanRecord, report: ReplayReport) -> 
         if occ.submitted_at is None:
             counts[occ.lead_role][1] += 1
             continue
-        submitted = (
-            occ.submitted_at if occ.submitted_at.tzinfo else occ.submitted_at.replace(tzinfo=dt.UTC)
-        )
-        due = occ.due_at if occ.due_at.tzinfo else occ.due_at.replace(tzinfo=dt.UTC)
+        submitted, due = occ.submitted_at, occ.due_at
         counts[occ.lead_role][0] += submitted <= due
         counts[occ.lead_role][1] += 1
     report.on_time = {role: (c[0], c[1]) for role, c in counts.items()}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from models.base import json_field
+from models.base import UTCDateTime, json_field
 
 
 class AuditEntry(SQLModel, table=True):
@@ -16,7 +16,7 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     actor: str
     action: str = Field(max_length=64)
     entity: str = Field(max_length=64)

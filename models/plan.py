@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import json_field
+from models.base import UTCDateTime, json_field
 
 
 def _archived() -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class PlanRecord(SQLModel, table=True):

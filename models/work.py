@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import json_field
+from models.base import UTCDateTime, json_field
 
 
 def _aware(nullable: bool = True, index: bool = False) -> Any:
-    return Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index)
-    )
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
 class CalendarOverride(SQLModel, table=True):
@@ -45,7 +43,7 @@ class Occurrence(SQLModel, table=True):
     period_start: dt.date
     period_end: dt.date
     due_date: dt.date
-    due_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    due_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     status: str = Field(default="open", max_length=16)
     lead_role: str = Field(max_length=64)
     officer_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
@@ -64,7 +62,7 @@ class OccurrenceRoute(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
-    since: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    since: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     reason: str = ""
 
 
@@ -81,7 +79,7 @@ class ReminderLog(SQLModel, table=True):
     kind: str = Field(max_length=16)
     step: int
     outcome: str = Field(max_length=16)  # sent | skipped
-    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -102,7 +100,7 @@ class OutboxMessage(SQLModel, table=True):
     body: str
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
-    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     next_attempt_at: dt.datetime | None = _aware()
     sent_at: dt.datetime | None = _aware()
     last_error: str = ""

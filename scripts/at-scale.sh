@@ -30,7 +30,7 @@ TIMINGS=()
 
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { printf '[%6ss] %s\n' "$(since "$T0")" "$*"; }
-mark() { TIMINGS+=("$(printf '%-44s %6s s' "$1" "$(since "$2")")"); }
+mark() { TIMINGS+=("$(printf '%-54s %6s s' "$1" "$(since "$2")")"); }
 fail() {
     log "FAILED: $*"
     for f in "$WORK"/server.log "$WORK"/worker.log; do
@@ -39,12 +39,15 @@ fail() {
     exit 1
 }
 
-stop_group() { # stop a background process group we started, by its id, then wait (bounded)
-    local pid="$1"
+stop_group() { # stop a background process group we started, by its id (bounded waits)
+    # Ctrl-C first: the server stops in a few seconds. An idle prefect 3.9 worker logs the
+    # SIGINT but keeps running; the next signal makes it kill itself.
+    local pid="$1" sig
     [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    for sig in INT TERM KILL; do
+        kill "-$sig" -- "-$pid" 2>/dev/null || true
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    done
 }
 
 cleanup() {
@@ -100,6 +103,7 @@ log "Prefect database $PREFECT_DB migrated"
 t="$(date +%s.%N)"
 setsid prefect server start --host 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
+disown "$SERVER_PID"
 for _ in $(seq 1 120); do
     curl -sf "$PREFECT_API_URL/health" >/dev/null && break
     kill -0 "$SERVER_PID" 2>/dev/null || fail "prefect server exited"
@@ -120,6 +124,7 @@ log "deployed: $(curl -sf -X POST "$PREFECT_API_URL/deployments/count") deployme
 export CCHC_ROOT="$ROOT" # read by the pull step when a flow run starts
 setsid prefect worker start --pool cchc --type process >"$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
+disown "$WORKER_PID"
 
 state_of() { # the state type of a flow run, from the REST API
     curl -sf "$PREFECT_API_URL/flow_runs/$1" | python -c 'import json,sys; print(json.load(sys.stdin)["state_type"])'
@@ -139,7 +144,7 @@ run_and_wait() { # deployment, params...: trigger a run, wait for a final state
         case "$state" in COMPLETED | FAILED | CRASHED | CANCELLED) break ;; esac
         sleep 1
     done
-    mark "run $deployment (trigger → COMPLETED)" "$t"
+    mark "run $deployment (trigger to COMPLETED)" "$t"
     [[ $state == COMPLETED ]] || fail "$deployment run $id is $state after ≤ ${TIMEOUT}s"
     log "$deployment run $id COMPLETED"
 }
@@ -160,5 +165,5 @@ log "occurrences: $occurrences, outbox sent: $sent, .eml files: $emails"
 echo
 echo "Timings (wall clock):"
 printf '  %s\n' "${TIMINGS[@]}"
-printf '  %-44s %6s s\n' "total" "$(since "$T0")"
+printf '  %-54s %6s s\n' "total" "$(since "$T0")"
 echo "OK"

@@ -65,6 +65,8 @@ class Context:
     officer_ids: dict[str, int]
     actor: str
     now: dt.datetime
+    officers: dict[int, Officer] = field(default_factory=dict)
+    unit_code: str = ""
 
     @property
     def today(self) -> dt.date:
@@ -92,6 +94,8 @@ def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datet
         officer_ids={o.email: o.id for o in officers if o.id is not None},
         actor=actor,
         now=require_aware(now),
+        officers={o.id: o for o in officers if o.id is not None},
+        unit_code=unit.code if (unit := session.get(UnitRecord, plan_row.unit_id)) else "",
     )
 
 
@@ -233,8 +237,7 @@ def materialise(
 
 
 def _ahead(occ: Occurrence, now: dt.datetime) -> bool:
-    due = occ.due_at if occ.due_at.tzinfo else occ.due_at.replace(tzinfo=dt.UTC)
-    return due > now
+    return occ.due_at > now
 
 
 def reroute(ctx: Context) -> int:
@@ -360,13 +363,16 @@ def views(
     now: dt.datetime,
     occurrences: Sequence[Occurrence] | None = None,
     lang: str = "vi",
+    ctx: Context | None = None,
 ) -> list[OccurrenceView]:
-    """Occurrences of a plan (or the given ones) as readers see them, in deadline order."""
-    plan = read_plan_record(plan_row, session=session)
-    calendar = load_calendar(session=session, years=[plan.year])
+    """Occurrences of a plan (or the given ones) as readers see them, in deadline order.
+
+    A sweep passes its ``ctx`` so nothing is read twice."""
+    if ctx is None or ctx.now != now:
+        ctx = context(plan_row, session=session, actor="", now=now)
+    plan, calendar, officers = ctx.plan, ctx.calendar, ctx.officers
     today = local_date(now, plan.timezone)
     tasks = {t.code: t for t in plan.tasks}
-    unit = session.get(UnitRecord, plan_row.unit_id)
     rows = (
         occurrences
         if occurrences is not None
@@ -376,9 +382,6 @@ def views(
             .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
         ).all()
     )
-    officers = {
-        o.id: o for o in session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id))
-    }
     out = []
     for occ in rows:
         task = tasks.get(occ.task_code)
@@ -392,7 +395,7 @@ def views(
         out.append(
             OccurrenceView(
                 id=occ.id or 0,
-                unit=unit.code if unit else "",
+                unit=ctx.unit_code,
                 plan=plan_row.code,
                 task=occ.task_code,
                 title=title,
@@ -401,7 +404,7 @@ def views(
                 period_start=occ.period_start,
                 period_end=occ.period_end,
                 due_date=occ.due_date,
-                due_at=occ.due_at if occ.due_at.tzinfo else occ.due_at.replace(tzinfo=dt.UTC),
+                due_at=occ.due_at,
                 status=occ.status,
                 lead_role=occ.lead_role,
                 officer_email=officer.email if officer else None,

@@ -106,8 +106,9 @@ def sweep(
         ctx = contexts[occ.plan_id]
         task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
         if task is None:  # archived task: nothing more to say about it
-            occ.next_reminder_at = None
-            session.add(occ)
+            if not dry_run:
+                occ.next_reminder_at = None
+                session.add(occ)
             continue
         steps = ladder(occ.due_date, task.reminders, ctx.calendar, ctx.plan.timezone)
         decision = decide(steps, done.get(occ.id or 0, set()), occ.status, now)
@@ -178,7 +179,9 @@ def _officer_contacts(ctx: Context, role: str, area: str) -> list[tuple[str, str
 def _enqueue(
     ctx: Context, occ: Occurrence, area: str, step: Step, catch_up: bool, lang: Lang
 ) -> int:
-    view = views(ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=lang)[0]
+    view = views(
+        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=lang, ctx=ctx
+    )[0]
     position = ctx.plan.role(occ.lead_role)
     title = position.title_en if lang == "en" and position.title_en else position.title
     cchc = [email for email, _ in _officer_contacts(ctx, CCHC_OFFICER, area)]

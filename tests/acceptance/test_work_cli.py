@@ -38,7 +38,7 @@ def test_calendar_counts_working_days_over_tet_and_follows_overrides(cli) -> Non
     assert days["2020-01-18"]["kind"] == "make_up" and days["2020-01-21"]["kind"] == "override"
     assert days["2020-01-23"]["kind"] == "holiday"
     code, _, err = cli("calendar", "set", "2020-01-21", "--off")
-    assert code == 2
+    assert code == 2 and "--reason" in err
 
 
 def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[no-untyped-def]
@@ -59,6 +59,7 @@ def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[
     assert [(t["task"], t["period"]) for t in overdue] == [("II.1.2", "2020-Q1")]
     assert overdue[0]["working_days_left"] == -1
     code, out, _ = ward("tasks", "--position", "justice", "--json")
+    assert code == 0
     assert {t["lead_role"] for t in json.loads(out)} == {"justice"}
 
 
@@ -108,7 +109,7 @@ def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -
     code, out, _ = ward("remind", "--now", "2020-03-17T08:00", "--json")
     assert json.loads(out)["escalations"] == 1 and json.loads(out)["delivered"]["sent"] == 1
     code, out, _ = ward("remind", "--now", "2020-03-17T08:00", "--json")
-    assert json.loads(out)["messages"] == 0
+    assert code == 0 and json.loads(out)["messages"] == 0
     files = list(outbox.glob("*.eml"))
     assert len(files) == 1
     mail = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)

@@ -1,0 +1,66 @@
+"""What running the sweep as a Prefect flow costs, against calling the job directly."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from typing import Any
+
+NOW = "2020-06-15T08:00"
+
+
+def prefect_cost(runs: int = 5) -> dict[str, Any]:
+    from cchc.context import parse_now
+    from cchc.jobs import remind_job
+    from cchc.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = {
+            k: os.environ.get(k)
+            for k in ("CCHC_HOME", "CCHC_DATABASE_URL", "PREFECT_SERVER_ANALYTICS_ENABLED")
+        }
+        os.environ["CCHC_HOME"] = tmp
+        os.environ.pop("CCHC_DATABASE_URL", None)
+        os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+        try:
+            settings = Settings.from_env()
+            from storage.db import make_engine
+            from storage.migrate import upgrade
+
+            engine = make_engine(settings.database_url)
+            upgrade(engine)
+            engine.dispose()
+            now = parse_now(NOW)
+            direct = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                remind_job(settings, now=now)
+                direct.append(time.perf_counter() - start)
+
+            from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+            from prefect.testing.utilities import prefect_test_harness
+
+            from flows.work import remind_flow
+
+            start = time.perf_counter()
+            with prefect_test_harness():
+                startup = time.perf_counter() - start
+                with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+                    flow_runs = []
+                    for _ in range(runs):
+                        start = time.perf_counter()
+                        remind_flow(now=NOW)
+                        flow_runs.append(time.perf_counter() - start)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    return {
+        "direct": statistics.median(direct),
+        "flow": statistics.median(flow_runs),
+        "startup": startup,
+    }

@@ -1,0 +1,207 @@
+"""Scheduling benchmarks: materialising a city's year, and what a sweep costs as history grows.
+
+- A city: the bundled plan loaded for N units and materialised — occurrences per second.
+- The sweep's cost must follow what is due, not history: the same number of due reminders
+  swept over 10,000 and over 1,000,000 stored occurrences (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+import uuid
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, text
+from sqlmodel import Session, select
+
+from domain.planfile import read_plan
+from models import Occurrence, OutboxMessage, PlanRecord, ReminderLog, TaskRecord
+from plans import HERE, PLAN_2020
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = dt.datetime(2020, 6, 15, 8, 0, tzinfo=TZ)
+
+
+def _fresh_sqlite(folder: Path) -> Engine:
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+    upgrade(engine)
+    return engine
+
+
+def _load_ward(engine: Engine, unit: str) -> PlanRecord:
+    from cchc.tables import read_table
+    from responsibilities.roster import read_roster
+    from storage.officers import import_roster
+    from storage.plans import find_plan, load_plan
+    from storage.units import get_unit
+
+    plan = read_plan(PLAN_2020.read_text(encoding="utf-8"), "plan")
+    with Session(engine, expire_on_commit=False) as session:
+        load_plan(plan, session=session, actor="bench", now=NOW, unit_code=unit)
+        uid = get_unit(unit, session=session).id or 0
+        header, rows = read_table(HERE / "demo-roster.csv")
+        entries = read_roster(
+            header,
+            rows,
+            file="roster",
+            positions={r.code for r in plan.roles},
+            areas={a.code for a in plan.areas},
+        )
+        import_roster(entries, session=session, unit_id=uid, actor="bench", now=NOW)
+        session.commit()
+        return find_plan(session=session, unit_id=uid)
+
+
+def bench_city(units: int) -> dict[str, Any]:
+    from storage.occurrences import materialise
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = _fresh_sqlite(Path(tmp))
+        plans = [_load_ward(engine, f"ward-{i:03d}") for i in range(units)]
+        start = time.perf_counter()
+        created = 0
+        with Session(engine) as session:
+            for plan_row in plans:
+                created += materialise(
+                    plan_row,
+                    session=session,
+                    actor="bench",
+                    now=dt.datetime(2020, 1, 1, 6, tzinfo=TZ),
+                ).created
+                session.commit()
+        seconds = time.perf_counter() - start
+        engine.dispose()
+    return {
+        "units": units,
+        "occurrences": created,
+        "seconds": seconds,
+        "per_second": created / seconds,
+    }
+
+
+def _fill(engine: Engine, plan_row: PlanRecord, history: int, due: int, start_index: int) -> None:
+    """Insert closed history rows and ``due`` rows whose next reminder time has come."""
+    with Session(engine) as session:
+        task_ids = [
+            t.id for t in session.exec(select(TaskRecord).where(TaskRecord.plan_id == plan_row.id))
+        ]
+    base = {
+        "unit_id": plan_row.unit_id,
+        "plan_id": plan_row.id,
+        "lead_role": "justice",
+        "officer_id": None,
+        "period_start": dt.date(2020, 1, 1),
+        "period_end": dt.date(2020, 1, 31),
+        "reason": "",
+    }
+    rows: list[dict[str, Any]] = []
+    chunk = 20_000
+    with engine.begin() as connection:
+        for i in range(start_index, start_index + history + due):
+            is_due = i >= start_index + history
+            task_id = task_ids[i % len(task_ids)]
+            rows.append(
+                {
+                    **base,
+                    "task_id": task_id,
+                    "task_code": "II.2.1",
+                    "period": f"P{i}",
+                    "due_date": dt.date(2020, 6, 12),
+                    "due_at": dt.datetime(2020, 6, 12, 10, tzinfo=dt.UTC),
+                    "status": "open" if is_due else "accepted",
+                    "next_reminder_at": NOW - dt.timedelta(minutes=5) if is_due else None,
+                }
+            )
+            if len(rows) >= chunk:
+                connection.execute(insert(Occurrence), rows)
+                rows = []
+        if rows:
+            connection.execute(insert(Occurrence), rows)
+
+
+def _reset_due(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM outbox"))
+        connection.execute(text("DELETE FROM reminder_log"))
+        connection.execute(
+            text("UPDATE occurrence SET next_reminder_at = :t WHERE status = 'open'"),
+            {"t": NOW - dt.timedelta(minutes=5)},
+        )
+
+
+def _timed_sweep(engine: Engine) -> tuple[float, int]:
+    from storage.sweep import sweep
+
+    with Session(engine) as session:
+        start = time.perf_counter()
+        report = sweep(session=session, now=NOW, actor="bench")
+        session.commit()
+        return time.perf_counter() - start, report.messages
+
+
+def bench_sweep(engine: Engine, small: int, large: int, due: int) -> dict[str, Any]:
+    """Sweep ``due`` reminders over ``small`` then ``large`` stored occurrences."""
+    plan_row = _load_ward(engine, "sweep-ward")
+    _fill(engine, plan_row, small - due, due, 0)
+    small_time, small_messages = _timed_sweep(engine)
+    _fill(engine, plan_row, large - small, 0, small)
+    _reset_due(engine)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE occurrence"))
+        else:
+            connection.execute(text("ANALYZE"))
+    large_time, large_messages = _timed_sweep(engine)
+    assert small_messages == large_messages == due, (small_messages, large_messages)
+    with Session(engine) as session:  # sanity: nothing left behind
+        assert (
+            len(session.exec(select(ReminderLog).where(ReminderLog.outcome == "sent")).all()) == due
+        )
+        assert len(session.exec(select(OutboxMessage)).all()) == due
+    return {
+        "database": engine.dialect.name,
+        "due": due,
+        "small": small,
+        "large": large,
+        "small_seconds": small_time,
+        "large_seconds": large_time,
+        "ratio": large_time / small_time,
+    }
+
+
+def sweep_on_sqlite(small: int, large: int, due: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = _fresh_sqlite(Path(tmp))
+        try:
+            return bench_sweep(engine, small, large, due)
+        finally:
+            engine.dispose()
+
+
+def sweep_on_postgres(admin_url: str, small: int, large: int, due: int) -> dict[str, Any] | str:
+    import psycopg
+
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    name = f"cchc_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        return f"PostgreSQL unreachable: {exc}"
+    engine = make_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
+    try:
+        upgrade(engine)
+        return bench_sweep(engine, small, large, due)
+    finally:
+        engine.dispose()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

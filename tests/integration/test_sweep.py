@@ -1,0 +1,557 @@
+"""The reminder sweep, the outbox and its channels, on SQLite and PostgreSQL.
+
+Most tests use a small plan cut from the bundled one: three one-off tasks due on Wednesday
+10 June 2020, with the default ladder (reminders 5, 2 and 0 working days before, escalations
+1 and 3 working days after, at 07:30 local time):
+
+    reminder 5 → Wed 3/6   reminder 2 → Mon 8/6   reminder 0 → Wed 10/6
+    escalation 1 → Thu 11/6   escalation 2 → Mon 15/6
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import zoneinfo
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from email import policy
+from email.parser import BytesParser
+from email.utils import parseaddr
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from cchc.tables import read_table
+from domain.plan import Due, Plan, Reminders, Schedule
+from domain.reminders import ladder
+from models import AuditEntry, Occurrence, OutboxMessage, PlanRecord, ReminderLog
+from notifications.channels import FileChannel, MemoryChannel, Outgoing, message_id
+from plans import HERE
+from responsibilities.roster import read_roster
+from storage.calendar import load_calendar, set_override
+from storage.occurrences import find_occurrence, materialise, transition
+from storage.officers import import_roster
+from storage.outbox import deliver
+from storage.plans import find_plan
+from storage.sweep import SweepReport, due_occurrences, sweep
+from storage.units import get_unit
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+D = dt.date
+
+HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
+MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman, areas 3, 6, 7
+BAO = "bao.lq@phuhuu.gov.vn"  # vice-chairman, areas 1, 2, 4, 5, 8, 9
+NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer
+
+DUE = D(2020, 6, 10)
+
+
+def local(y: int, m: int, d: int, h: int = 8, mi: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, tzinfo=TZ)
+
+
+MATERIALISED_AT = local(2020, 6, 1, 6)
+REMINDER_5, REMINDER_2, REMINDER_0 = (local(2020, 6, d, 7, 30) for d in (3, 8, 10))
+ESCALATION_1, ESCALATION_2 = local(2020, 6, 11, 7, 30), local(2020, 6, 15, 7, 30)
+MINUTE = dt.timedelta(minutes=1)
+
+
+def stored(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware datetime: SQLite gives back the wall-clock time it was
+    handed (local time here) without its offset; PostgreSQL gives it back aware."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=TZ)
+
+
+def small_plan(plan: Plan, due: dt.date = DUE, *extra: str) -> Plan:
+    """Three one-off tasks due on ``due`` (two led by the CCHC officer, in areas 3 and 9,
+    one by the chairman), plus the bundled tasks named in ``extra``."""
+    base = next(t for t in plan.tasks if t.code == "II.3.1")
+    schedule = Schedule("once", D(2020, 1, 1), D(2020, 12, 31), Due(date=due))
+    tasks = [
+        dataclasses.replace(
+            base, code=code, area=area, lead=lead, schedule=schedule, reminders=Reminders()
+        )
+        for code, area, lead in (
+            ("T.A3", "3", "cchc_officer"),
+            ("T.A9", "9", "cchc_officer"),
+            ("T.CHAIR", "1", "chairman"),
+        )
+    ]
+    tasks += [t for t in plan.tasks if t.code in extra]
+    return dataclasses.replace(plan, tasks=tuple(tasks))
+
+
+def setup_ward(session: Session, load, plan: Plan) -> tuple[int, PlanRecord]:  # type: ignore[no-untyped-def]
+    """Load ``plan`` and the demo roster (without its acting row), materialise; ids back."""
+    load(plan, now=MATERIALISED_AT)
+    unit_id = get_unit("phu-huu", session=session).id
+    assert unit_id is not None
+    header, rows = read_table(HERE / "demo-roster.csv")
+    rows = [(n, r) for n, r in rows if r.get("kind") != "acting"]
+    entries = read_roster(
+        header,
+        rows,
+        file="demo-roster.csv",
+        positions=[r.code for r in plan.roles],
+        areas=[a.code for a in plan.areas],
+    )
+    import_roster(entries, session=session, unit_id=unit_id, actor="test", now=MATERIALISED_AT)
+    plan_row = find_plan(session=session, unit_id=unit_id)
+    materialise(plan_row, session=session, actor="test", now=MATERIALISED_AT)
+    session.commit()
+    return unit_id, plan_row
+
+
+@pytest.fixture
+def ward(session, load, bundled_plan):  # type: ignore[no-untyped-def]
+    """The small plan, loaded with the roster and materialised on 1 June 2020."""
+    return setup_ward(session, load, small_plan(bundled_plan))
+
+
+def run(session: Session, now: dt.datetime, **kw: object) -> SweepReport:
+    report = sweep(session=session, now=now, actor="test", **kw)  # type: ignore[arg-type]
+    session.commit()
+    return report
+
+
+def outbox(session: Session, since_id: int = 0) -> list[OutboxMessage]:
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.id) > since_id)
+            .order_by(col(OutboxMessage.id))
+        )
+    )
+
+
+def last_id(session: Session) -> int:
+    return session.exec(select(func.coalesce(func.max(OutboxMessage.id), 0))).one()
+
+
+def by_task(session: Session, messages: list[OutboxMessage]) -> dict[str, OutboxMessage]:
+    """One message per task (fails on more), keyed by task code."""
+    codes = {o.id: o.task_code for o in session.exec(select(Occurrence))}
+    counted = Counter(codes[m.occurrence_id] for m in messages)
+    assert all(n == 1 for n in counted.values()), counted
+    return {codes[m.occurrence_id]: m for m in messages}
+
+
+def log(session: Session) -> list[tuple[str, str, int, str]]:
+    codes = {o.id: o.task_code for o in session.exec(select(Occurrence))}
+    return sorted(
+        (codes[r.occurrence_id], r.kind, r.step, r.outcome)
+        for r in session.exec(select(ReminderLog))
+    )
+
+
+def count(session: Session, model: type) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+# --- timing and recipients -------------------------------------------------------------------
+
+
+def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> None:  # type: ignore[no-untyped-def]
+    occurrences = list(session.exec(select(Occurrence).order_by(col(Occurrence.id))))
+    assert len(occurrences) == 3
+    assert {stored(o.next_reminder_at) for o in occurrences} == {REMINDER_5}
+
+    expected_to = {
+        "reminder": {"T.A3": NHUNG, "T.A9": NHUNG, "T.CHAIR": HUNG},
+        ("escalation", 1): {"T.A3": MAI, "T.A9": BAO, "T.CHAIR": HUNG},
+        ("escalation", 2): {"T.A3": HUNG, "T.A9": HUNG, "T.CHAIR": HUNG},
+    }
+    ladder_ = [
+        (REMINDER_5, "reminder", 5),
+        (REMINDER_2, "reminder", 2),
+        (REMINDER_0, "reminder", 0),
+        (ESCALATION_1, "escalation", 1),
+        (ESCALATION_2, "escalation", 2),
+    ]
+    for moment, kind, step in ladder_:
+        early = moment - MINUTE
+        assert due_occurrences(session, early, None, 100) == []
+        before = last_id(session)
+        report = run(session, early)
+        assert (report.looked_at, report.messages) == (0, 0), (kind, step)
+        assert outbox(session, before) == []
+
+        assert len(due_occurrences(session, moment, None, 100)) == 3
+        session.rollback()  # let go of the rows PostgreSQL locked FOR UPDATE
+        report = run(session, moment)
+        assert (report.looked_at, report.messages, report.catch_ups) == (3, 3, 0)
+        assert (report.reminders, report.escalations) == ((3, 0) if kind == "reminder" else (0, 3))
+        sent = by_task(session, outbox(session, before))
+        wanted = expected_to["reminder" if kind == "reminder" else (kind, step)]
+        assert {code: m.recipient for code, m in sent.items()} == wanted, (kind, step)
+        for code, message in sent.items():
+            assert message.kind == kind
+            assert message.key.endswith(f":{kind}:{step}:{message.recipient}")
+            if kind == "reminder":
+                assert message.cc == []
+                assert message.subject.startswith(f"[CCHC] Nhắc việc {code} kỳ 2020")
+            else:  # the CCHC officer follows every escalation
+                assert message.cc == [NHUNG]
+                late = 1 if step == 1 else 3
+                assert message.subject.startswith(f"[CCHC] Báo cáo trễ hạn: {code} kỳ 2020")
+                assert f"chậm {late} ngày làm việc" in message.subject
+            assert "tổng hợp" not in message.body
+
+    # every step handled: nothing left to look at, ever
+    assert all(o.next_reminder_at is None for o in session.exec(select(Occurrence)))
+    assert due_occurrences(session, local(2020, 12, 31), None, 100) == []
+    session.rollback()
+    assert run(session, local(2020, 12, 31)).looked_at == 0
+    assert count(session, OutboxMessage) == 15
+    assert Counter(outcome for *_, outcome in log(session)) == {"sent": 15}
+
+
+def test_sweep_looks_only_at_occurrences_whose_next_reminder_has_come(
+    session, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
+    setup_ward(session, load, bundled_plan)
+    now = local(2020, 3, 10)
+    rows = list(session.exec(select(Occurrence)))
+    wanted = sorted(
+        (o for o in rows if o.next_reminder_at is not None and stored(o.next_reminder_at) <= now),
+        key=lambda o: (stored(o.next_reminder_at), o.id),
+    )
+    assert 0 < len(wanted) < len(rows)
+    assert [o.id for o in due_occurrences(session, now, None, 1000)] == [o.id for o in wanted]
+    assert [o.id for o in due_occurrences(session, now, None, 2)] == [o.id for o in wanted[:2]]
+    session.rollback()
+
+    report = run(session, now)
+    assert report.looked_at == len(wanted)
+    assert due_occurrences(session, now, None, 1000) == []
+    session.rollback()
+
+
+def test_a_submitted_or_accepted_occurrence_gets_no_more_messages(session, ward) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    assert run(session, REMINDER_5).messages == 3
+    submitted = find_occurrence(unit_id, "T.A3", "2020", session=session)
+    accepted = find_occurrence(unit_id, "T.CHAIR", "2020", session=session)
+    transition(submitted, "submit", session=session, actor=NHUNG, now=local(2020, 6, 4))
+    transition(accepted, "submit", session=session, actor=HUNG, now=local(2020, 6, 4))
+    transition(accepted, "accept", session=session, actor=HUNG, now=local(2020, 6, 5))
+    session.commit()
+    assert submitted.next_reminder_at is None and accepted.next_reminder_at is None
+
+    before = last_id(session)
+    for moment in (REMINDER_2, REMINDER_0, ESCALATION_1, ESCALATION_2):
+        report = run(session, moment)
+        assert (report.looked_at, report.messages) == (1, 1)
+    codes = {o.id: o.task_code for o in session.exec(select(Occurrence))}
+    assert Counter(codes[m.occurrence_id] for m in outbox(session, before)) == {"T.A9": 4}
+    assert not [row for row in log(session) if row[0] != "T.A9" and row[1:3] != ("reminder", 5)]
+
+    # a returned submission is chased again: one catch-up message at the next sweep
+    transition(
+        submitted, "return", session=session, actor=MAI, now=local(2020, 6, 15, 9), reason="Thiếu"
+    )
+    session.commit()
+    before = last_id(session)
+    report = run(session, local(2020, 6, 15, 10))
+    assert (report.messages, report.catch_ups) == (1, 1)
+    [message] = outbox(session, before)
+    assert (message.kind, message.recipient) == ("escalation", HUNG)
+
+
+# --- exactly once ------------------------------------------------------------------------------
+
+
+def test_running_the_sweep_twice_at_the_same_time_sends_nothing_more(session, ward) -> None:  # type: ignore[no-untyped-def]
+    now = ESCALATION_1 + dt.timedelta(minutes=5)
+    first = run(session, now)
+    assert first.messages == 3
+    second = run(session, now)
+    assert (second.looked_at, second.messages) == (0, 0)
+    entries = log(session)
+
+    # even when an occurrence is looked at again, its log says the steps were handled
+    for occ in session.exec(select(Occurrence)):
+        occ.next_reminder_at = MATERIALISED_AT
+        session.add(occ)
+    session.commit()
+    third = run(session, now)
+    assert (third.looked_at, third.messages, third.raced) == (3, 0, 0)
+    assert count(session, OutboxMessage) == 3
+    assert log(session) == entries
+    assert {stored(o.next_reminder_at) for o in session.exec(select(Occurrence))} == {ESCALATION_2}
+
+
+def test_two_sweeps_in_parallel_send_each_step_once(session, load, bundled_plan, engine) -> None:  # type: ignore[no-untyped-def]
+    # a weekly and a monthly task: dozens of occurrences due at once
+    setup_ward(session, load, small_plan(bundled_plan, DUE, "II.8.2", "II.9.2"))
+    now = local(2020, 8, 3, 8)
+    planned = sweep(session=session, now=now, actor="test", dry_run=True).planned
+    session.rollback()
+    due = {(p["task"], p["period"]) for p in planned}
+    assert len(due) == len(planned) > 20
+    session.close()
+
+    barrier = threading.Barrier(2, timeout=30)
+
+    def one_sweep() -> SweepReport:
+        with Session(engine, expire_on_commit=False) as own:
+            barrier.wait()
+            report = sweep(session=own, now=now, actor="test")
+            own.commit()
+            return report
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(one_sweep) for _ in range(2)]
+        reports = [f.result(timeout=120) for f in futures]
+
+    # every step planned went out exactly once, whichever sweep sent it
+    assert sum(r.messages for r in reports) == len(planned)
+    assert sum(r.reminders + r.escalations for r in reports) == len(planned)
+    messages = outbox(session)
+    assert len(messages) == len(planned)
+    assert len({m.key for m in messages}) == len(messages)
+    assert Counter(m.occurrence_id for m in messages).most_common(1)[0][1] == 1
+    sent = [r for r in session.exec(select(ReminderLog)) if r.outcome == "sent"]
+    assert len(sent) == len(planned)
+    assert len({(r.occurrence_id, r.kind, r.step) for r in session.exec(select(ReminderLog))}) == (
+        count(session, ReminderLog)
+    )
+    codes = {o.id: (o.task_code, o.period) for o in session.exec(select(Occurrence))}
+    assert {codes[m.occurrence_id] for m in messages} == due
+    assert {(codes[r.occurrence_id], r.kind, r.step) for r in sent} == {
+        ((p["task"], p["period"]), p["kind"], p["step"]) for p in planned
+    }
+    assert run(session, now).messages == 0
+
+
+def test_a_crash_before_commit_records_nothing_and_the_next_sweep_sends_once(session, ward) -> None:  # type: ignore[no-untyped-def]
+    now = REMINDER_0 + dt.timedelta(minutes=2)
+    report = sweep(session=session, now=now, actor="test")
+    assert report.messages == 3
+    session.rollback()  # the process died before its commit
+
+    assert count(session, OutboxMessage) == 0
+    assert count(session, ReminderLog) == 0
+    assert {stored(o.next_reminder_at) for o in session.exec(select(Occurrence))} == {REMINDER_5}
+
+    again = run(session, now)
+    assert (again.messages, again.catch_ups) == (3, 3)
+    assert count(session, OutboxMessage) == 3
+    assert run(session, now).messages == 0
+    assert count(session, OutboxMessage) == 3
+
+
+# --- after a gap ---------------------------------------------------------------------------------
+
+
+def test_after_a_gap_one_catch_up_message_goes_out_and_the_missed_steps_are_skipped(
+    session, ward
+) -> None:  # type: ignore[no-untyped-def]
+    report = run(session, local(2020, 6, 12, 8))  # no sweep since 1 June
+
+    assert (report.looked_at, report.messages, report.catch_ups) == (3, 3, 3)
+    assert (report.escalations, report.reminders, report.skipped_steps) == (3, 0, 9)
+    sent = by_task(session, outbox(session))
+    assert {code: m.recipient for code, m in sent.items()} == {
+        "T.A3": MAI,
+        "T.A9": BAO,
+        "T.CHAIR": HUNG,
+    }
+    for message in sent.values():
+        assert "tổng hợp" in message.body
+        assert "trạng thái hiện tại: open" in message.body
+    assert log(session) == sorted(
+        [(code, "escalation", 1, "sent") for code in sent]
+        + [(code, "reminder", n, "skipped") for code in sent for n in (5, 2, 0)]
+    )
+    assert {stored(o.next_reminder_at) for o in session.exec(select(Occurrence))} == {ESCALATION_2}
+
+    before = last_id(session)
+    on_time = run(session, ESCALATION_2)
+    assert (on_time.messages, on_time.catch_ups, on_time.skipped_steps) == (3, 0, 0)
+    assert all("tổng hợp" not in m.body for m in outbox(session, before))
+
+
+# --- dry run -------------------------------------------------------------------------------------
+
+
+def test_a_dry_run_plans_without_writing(session, ward) -> None:  # type: ignore[no-untyped-def]
+    now = local(2020, 6, 12, 8)
+    audits = count(session, AuditEntry)
+    report = run(session, now, dry_run=True)
+
+    assert sorted((p["task"], p["kind"], p["step"], p["catch_up"]) for p in report.planned) == [
+        ("T.A3", "escalation", 1, True),
+        ("T.A9", "escalation", 1, True),
+        ("T.CHAIR", "escalation", 1, True),
+    ]
+    assert (report.messages, report.reminders, report.escalations, report.skipped_steps) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert count(session, OutboxMessage) == 0
+    assert count(session, ReminderLog) == 0
+    assert count(session, AuditEntry) == audits
+    assert {stored(o.next_reminder_at) for o in session.exec(select(Occurrence))} == {REMINDER_5}
+
+    real = run(session, now)
+    assert real.messages == 3
+    assert len(outbox(session)) == 3
+
+
+def test_a_dry_run_does_not_write_for_an_archived_task(session, ward, load, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    # the plan drops T.CHAIR after its deadline: its overdue occurrence stays open
+    later = local(2020, 6, 12, 8)
+    _, plan_row = ward
+    plan = small_plan(bundled_plan)
+    load(dataclasses.replace(plan, tasks=plan.tasks[:2]), now=later)
+    materialise(plan_row, session=session, actor="test", now=later)
+    session.commit()
+    chair = session.exec(select(Occurrence).where(Occurrence.task_code == "T.CHAIR")).one()
+    assert chair.status == "open"
+    assert stored(chair.next_reminder_at) == REMINDER_5
+
+    run(session, later, dry_run=True)
+
+    session.expire_all()
+    chair = session.exec(select(Occurrence).where(Occurrence.task_code == "T.CHAIR")).one()
+    assert stored(chair.next_reminder_at) == REMINDER_5
+
+
+# --- time zones --------------------------------------------------------------------------------
+
+
+def test_a_sweep_given_the_time_in_utc_sends_what_is_due(session, ward, engine) -> None:  # type: ignore[no-untyped-def]
+    utc = (REMINDER_5 + dt.timedelta(minutes=5)).astimezone(dt.UTC)  # 00:35 UTC = 07:35 local
+    report = run(session, utc)
+    assert (report.looked_at, report.messages) == (3, 3)
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class BrokenChannel:
+    name: str = "broken"
+
+    def send(self, message: Outgoing) -> None:
+        raise OSError("máy chủ thư không trả lời")
+
+
+def test_deliver_sends_each_pending_message_once(session, ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run(session, REMINDER_5)
+    now = REMINDER_5 + MINUTE
+
+    assert deliver(BrokenChannel(), session=session, now=now) == 0
+    session.commit()
+    for row in outbox(session):
+        assert (row.status, row.attempts) == ("pending", 1)
+        assert row.last_error == "máy chủ thư không trả lời"
+
+    memory = MemoryChannel()
+    assert deliver(memory, session=session, now=now) == 3
+    session.commit()
+    rows = outbox(session)
+    assert sorted(m.key for m in memory.sent) == sorted(r.key for r in rows)
+    for row in rows:
+        assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
+        assert stored(row.sent_at) == now
+    assert deliver(memory, session=session, now=now + MINUTE) == 0
+    assert len(memory.sent) == 3
+
+    # the next step goes to files: one .eml each, readable with the Vietnamese subject
+    before = last_id(session)
+    run(session, REMINDER_2)
+    folder = tmp_path / "outbox"
+    assert deliver(FileChannel(folder), session=session, now=REMINDER_2 + MINUTE) == 3
+    session.commit()
+    fresh = outbox(session, before)
+    files = sorted(folder.iterdir())
+    assert len(files) == 3 and all(f.suffix == ".eml" for f in files)
+    parsed = {}
+    for file in files:
+        with file.open("rb") as handle:
+            mail = BytesParser(policy=policy.default).parse(handle)
+        parsed[str(mail["Message-ID"])] = mail
+    for row in fresh:
+        mail = parsed[message_id(row.key)]
+        assert str(mail["Subject"]) == row.subject
+        assert "Nhắc việc" in str(mail["Subject"])
+        assert parseaddr(str(mail["To"]))[1] == row.recipient
+        assert mail.get_content() == row.body
+        assert row.status == "sent"
+
+
+def test_file_channel_writes_one_eml_per_message_and_never_overwrites(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    channel = FileChannel(folder)
+    message = Outgoing(
+        key="occ7:reminder:5:nhung.pth@phuhuu.gov.vn",
+        kind="reminder",
+        recipient="nhung.pth@phuhuu.gov.vn",
+        recipient_name="Phạm Thị Hồng Nhung",
+        subject="[CCHC] Nhắc việc II.3.1 kỳ 2020-Q2: hạn Thứ Hai, 15/06/2020",
+        body="Nhiệm vụ II.3.1: Rà soát, công khai thủ tục hành chính\nCòn 5 ngày làm việc.\n",
+        cc=("mai.tt@phuhuu.gov.vn",),
+        created_at=local(2020, 6, 8, 7, 30),
+    )
+    other = dataclasses.replace(message, key="occ7:reminder:2:nhung.pth@phuhuu.gov.vn")
+
+    channel.send(message)
+    channel.send(other)
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == [
+        "occ7_reminder_2_nhung.pth_phuhuu.gov.vn.eml",
+        "occ7_reminder_5_nhung.pth_phuhuu.gov.vn.eml",
+    ]
+    first = folder / "occ7_reminder_5_nhung.pth_phuhuu.gov.vn.eml"
+    original = first.read_bytes()
+    mail = BytesParser(policy=policy.default).parsebytes(original)
+    assert str(mail["Subject"]) == message.subject
+    assert mail["To"].addresses[0].display_name == "Phạm Thị Hồng Nhung"
+    assert str(mail["Cc"]) == "mai.tt@phuhuu.gov.vn"
+    assert str(mail["Message-ID"]) == message_id(message.key)
+    assert mail.get_content() == message.body
+
+    channel.send(dataclasses.replace(message, subject="khác", body="khác\n"))  # a re-send
+    assert first.read_bytes() == original
+    first.write_bytes(b"written by an earlier run")
+    channel.send(message)
+    assert first.read_bytes() == b"written by an earlier run"
+    assert len(list(folder.iterdir())) == 2  # no temporary files left behind
+
+
+# --- the calendar -------------------------------------------------------------------------------
+
+
+def test_a_day_off_set_before_materialising_moves_the_due_date(session, load, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    at = local(2020, 1, 2)
+    set_override(D(2020, 6, 10), False, "Nghỉ bù (thử)", session=session, actor="test", now=at)
+    set_override(D(2020, 6, 15), False, "Nghỉ bù (thử)", session=session, actor="test", now=at)
+    session.commit()
+    setup_ward(session, load, small_plan(bundled_plan, DUE, "II.1.2"))
+
+    due = {(o.task_code, o.period): o for o in session.exec(select(Occurrence))}
+    assert due["T.A3", "2020"].due_date == D(2020, 6, 11)  # 10/6 off: rolls to the next day
+    assert due["II.1.2", "2020-Q2"].due_date == D(2020, 6, 16)  # 15/6 off
+    assert due["II.1.2", "2020-Q1"].due_date == D(2020, 3, 16)  # untouched by the overrides
+    calendar = load_calendar(session=session, years=[2020])
+    assert not calendar.is_working(D(2020, 6, 10))
+    steps = ladder(D(2020, 6, 11), Reminders(), calendar, "Asia/Ho_Chi_Minh")
+    assert [s.at for s in steps[:3]] == [
+        local(2020, 6, 3, 7, 30),
+        local(2020, 6, 8, 7, 30),
+        local(2020, 6, 11, 7, 30),
+    ]
+    assert stored(due["T.A3", "2020"].next_reminder_at) == steps[0].at
+    keys = [a.key for a in session.exec(select(AuditEntry)) if a.entity == "calendar_override"]
+    assert keys == ["2020-06-10", "2020-06-15"]
