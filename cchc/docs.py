@@ -1,4 +1,4 @@
-"""Generated documentation: the JSON Schemas and the README's command reference.
+"""Generated files: the JSON Schemas, the README's command reference and ``prefect.yaml``.
 
 ``python -m cchc.docs`` rewrites them; ``--check`` fails when a committed copy is out
 of date (run by ``make lint``), so the docs always match the code.
@@ -89,8 +89,11 @@ def readme_with_reference(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    from flows.deployments import prefect_yaml
+
     wanted = schemas()
     wanted[README] = readme_with_reference(README.read_text(encoding="utf-8"))
+    wanted[ROOT / "prefect.yaml"] = prefect_yaml()
     stale = [
         p
         for p, content in wanted.items()

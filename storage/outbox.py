@@ -12,12 +12,15 @@ from notifications.channels import Channel, Outgoing
 
 def deliver(channel: Channel, *, session: Session, now: dt.datetime, limit: int = 1000) -> int:
     """Send pending messages due at ``now``; a failure is recorded on the row and left pending."""
-    rows = session.exec(
+    query = (
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now)
         .order_by(col(OutboxMessage.id))
         .limit(limit)
-    ).all()
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # parallel workers never share a row
+    rows = session.exec(query).all()
     sent = 0
     for row in rows:
         message = Outgoing(

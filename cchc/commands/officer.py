@@ -20,6 +20,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố đị
 UnitOpt = Annotated[
     str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
 ]
+NowOpt = Annotated[
+    str | None, typer.Option("--now", help="Thời điểm (ISO, giờ địa phương) thay cho đồng hồ.")
+]
 
 
 def parse_day(value: str) -> dt.date:
@@ -77,11 +80,13 @@ def assign(
         str | None, typer.Option("--for", help="Email người được thay/ủy quyền.")
     ] = None,
     unit: UnitOpt = None,
+    now: NowOpt = None,
 ) -> None:
     """Giao chức danh cho cán bộ trong một khoảng thời gian. Assign a position for a date range."""
     app_ctx: AppContext = ctx.obj
     from responsibilities.roster import split_scope
     from storage.db import transaction
+    from storage.occurrences import reroute_unit
     from storage.officers import assign as do_assign
     from storage.plans import find_plan, read_plan_record
     from storage.units import resolve_unit
@@ -112,13 +117,14 @@ def assign(
             session=session,
             unit_id=uid,
             actor=app_ctx.actor,
-            now=app_ctx.now(),
+            now=app_ctx.now(now),
             end=parse_day(end) if end else None,
             kind=kind,
             scope=areas,
             acting_for=acting_for,
             unit_code=unit_row.code,
         )
+        reroute_unit(uid, session=session, actor=app_ctx.actor, now=app_ctx.now(now))
     console.print(
         app_ctx.t("cli.assigned", email=email, position=position, start=start, end=end or "…")
     )
@@ -131,10 +137,12 @@ def end(
     position: Annotated[str, typer.Argument()],
     on: Annotated[str, typer.Option("--on", help="Ngày cuối cùng giữ chức danh.")],
     unit: UnitOpt = None,
+    now: NowOpt = None,
 ) -> None:
     """Kết thúc việc giữ chức danh. End a holding on a date."""
     app_ctx: AppContext = ctx.obj
     from storage.db import transaction
+    from storage.occurrences import reroute_unit
     from storage.officers import end_assignment
     from storage.units import resolve_unit
 
@@ -147,9 +155,10 @@ def end(
             session=session,
             unit_id=unit_row.id or 0,
             actor=app_ctx.actor,
-            now=app_ctx.now(),
+            now=app_ctx.now(now),
             unit_code=unit_row.code,
         )
+        reroute_unit(unit_row.id or 0, session=session, actor=app_ctx.actor, now=app_ctx.now(now))
     console.print(app_ctx.t("cli.ended", email=email, position=position, on=on))
 
 
@@ -201,12 +210,14 @@ def import_(
     file: Annotated[Path, typer.Argument(help="Danh sách CSV hoặc XLSX.")],
     unit: UnitOpt = None,
     json: JsonOpt = False,
+    now: NowOpt = None,
 ) -> None:
     """Nhập danh sách cán bộ (CSV/XLSX): có lỗi thì không nhập gì. Import a roster, all or nothing."""
     app_ctx: AppContext = ctx.obj
     from cchc.tables import read_table
     from responsibilities.roster import read_roster
     from storage.db import transaction
+    from storage.occurrences import reroute_unit
     from storage.officers import import_roster, known_names
     from storage.plans import find_plan, read_plan_record
     from storage.units import resolve_unit
@@ -229,9 +240,10 @@ def import_(
             session=session,
             unit_id=uid,
             actor=app_ctx.actor,
-            now=app_ctx.now(),
+            now=app_ctx.now(now),
             unit_code=unit_row.code,
         )
+        reroute_unit(uid, session=session, actor=app_ctx.actor, now=app_ctx.now(now))
     if json:
         print_json({"file": str(file), "rows": len(entries), **counts})
         return
