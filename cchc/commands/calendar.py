@@ -8,10 +8,10 @@ import typer
 
 from cchc.commands.officer import parse_day
 from cchc.context import AppContext
+from cchc.options import JsonOpt
 from cchc.render import console, print_json
 
 app = typer.Typer(help="Lịch ngày làm việc. The working-day calendar.", no_args_is_help=True)
-JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
 
 
 @app.command("show")

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
+from cchc.options import JsonOpt
 from cchc.render import console, fmt_num, print_json
 
 app = typer.Typer(help="Bộ chỉ số CCHC: kiểm tra, nạp, xem. PAR frameworks.", no_args_is_help=True)
-JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
 
 
 @app.command("validate")

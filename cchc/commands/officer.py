@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
+from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 from domain.errors import LocalizedError
 from responsibilities.holding import Holding
@@ -16,13 +17,6 @@ from responsibilities.holding import Holding
 app = typer.Typer(
     help="Cán bộ và phân công chức danh. Officers and positions.", no_args_is_help=True
 )
-JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
-UnitOpt = Annotated[
-    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
-]
-NowOpt = Annotated[
-    str | None, typer.Option("--now", help="Thời điểm (ISO, giờ địa phương) thay cho đồng hồ.")
-]
 
 
 def parse_day(value: str) -> dt.date:

@@ -8,19 +8,12 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
+from cchc.options import JsonOpt, PlanOpt, UnitOpt
 from cchc.render import console, print_json
 
 app = typer.Typer(
     help="Kế hoạch CCHC: kiểm tra, nạp, xem. Plans: validate, load, show.", no_args_is_help=True
 )
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
-UnitOpt = Annotated[
-    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
-]
-PlanOpt = Annotated[
-    str | None, typer.Option("--plan", help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")
-]
 
 
 def init(ctx: typer.Context, json: JsonOpt = False) -> None:

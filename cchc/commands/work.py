@@ -7,18 +7,9 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
+from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON (khóa cố định).")]
-UnitOpt = Annotated[
-    str | None, typer.Option("--unit", help="Mã đơn vị (mặc định: đơn vị duy nhất).")
-]
-NowOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--now", help="Thời điểm (ISO, giờ địa phương) thay cho đồng hồ, để chạy lại một năm."
-    ),
-]
 occurrence_app = typer.Typer(
     help="Thao tác trên một lần thực hiện. Act on an occurrence.", no_args_is_help=True
 )
