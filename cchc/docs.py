@@ -89,7 +89,7 @@ def readme_with_reference(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
-    from flows.deployments import prefect_yaml
+    from cchc.deployments import prefect_yaml
 
     wanted = schemas()
     wanted[README] = readme_with_reference(README.read_text(encoding="utf-8"))

@@ -2,6 +2,6 @@
 
 ``flows.work`` holds one flow per job (the ``flow`` entrypoints named in ``JOBS``); each
 only reads the clock and the settings at the edge and calls one retried task that runs
-the job function. ``flows.deployments`` renders the root ``prefect.yaml`` from ``JOBS``,
+the job function. ``cchc.deployments`` renders the root ``prefect.yaml`` from ``JOBS``,
 so the embedded runner (``cchc serve``) and Prefect deployments share one schedule.
 """

@@ -1,7 +1,7 @@
 """The Prefect flows and the generated ``prefect.yaml``.
 
 Every ``prefect.yaml`` entrypoint imports and is a flow; the file is what
-``flows.deployments`` renders from ``cchc.jobs.JOBS``, so the embedded runner and the
+``cchc.deployments`` renders from ``cchc.jobs.JOBS``, so the embedded runner and the
 Prefect deployments share one schedule. The ``prefect``-marked tests run each flow under
 Prefect's test harness (one temporary server for the session, heartbeats off) against a
 fresh embedded cchc database holding the bundled 2020 plan and the demo roster.
@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 import plans
+from cchc.deployments import prefect_yaml
 from cchc.jobs import JOBS, TIMEZONE
-from flows.deployments import prefect_yaml
 from plans import PLAN_2020
 
 ROOT = Path(__file__).resolve().parents[2]
