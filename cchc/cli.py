@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cchc.commands import calendar, framework, matrix, officer, plan, service, work
+from cchc.commands import calendar, framework, matrix, officer, outbox, plan, service, work
 from cchc.context import AppContext
 from cchc.render import err_console
 from cchc.settings import Settings
@@ -41,6 +41,8 @@ app.command("tasks")(work.tasks)
 app.add_typer(work.occurrence_app, name="occurrence")
 app.command("ics")(work.ics)
 app.command("serve")(service.serve)
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(outbox.notify_app, name="notify")
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")

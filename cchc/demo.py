@@ -38,12 +38,23 @@ def demo(home: Path) -> None:
     run("plan", "load", str(PLAN_2020))
     run("plan", "load", str(PLAN_2020))
     run("officer", "import", str(roster))
+    run("officer", "contact", "hung.nv@phuhuu.gov.vn", "--digest")
+    run(
+        "officer",
+        "contact",
+        "anh.btn@phuhuu.gov.vn",
+        "--apprise",
+        "json://localhost/cchc-demo",
+        "--channels",
+        "email,apprise",
+    )
     run("plan", "show")
     run("matrix")
     run("who", "II.3.5", "--on", "2020-05-04")
     run("who", "II.9.1", "--on", "2020-05-04")
     run("who", "II.1.3", "--on", "2020-07-15")
     run("calendar", "add", "2020-01-20", "5")
+    run("notify", "preview", "escalation")
     replay(home)
     print(f"\nCơ sở dữ liệu demo / demo database: {home / 'cchc.sqlite3'}")
 
@@ -86,7 +97,8 @@ def replay(home: Path) -> None:
         f"báo cáo lên cấp trên / escalations sent: {steps['escalation:sent']} · "
         f"bước bỏ qua khi tổng hợp / steps folded into catch-ups: "
         f"{steps['reminder:skipped'] + steps['escalation:skipped']} · "
-        f"chuyển người phụ trách / re-routed: {report.rerouted} · thư / messages: {report.messages}"
+        f"chuyển người phụ trách / re-routed: {report.rerouted} · thư tổng hợp / digests: {report.digests} · "
+        f"thư / messages: {report.messages}"
     )
     on_time = Table(title="Tỷ lệ nộp đúng hạn theo chức danh / on-time share per position")
     for head in ("Chức danh", "Đúng hạn", "Tổng", "%"):

@@ -46,6 +46,13 @@ JOBS: tuple[JobSpec, ...] = (
         "Reminder and escalation sweep: what is due now becomes outbox messages (every 5 minutes).",
     ),
     JobSpec(
+        "digest",
+        "cchc.jobs:digest_job",
+        "flows/work.py:digest_flow",
+        "0 7 * * *",
+        "One daily message per officer who chose a digest (working mornings, 07:00).",
+    ),
+    JobSpec(
         "deliver",
         "cchc.jobs:deliver_job",
         "flows/work.py:deliver_flow",
@@ -133,27 +140,60 @@ def outbox_folder(settings: Settings) -> Path:
     return settings.home / "outbox"
 
 
-def channel_for(settings: Settings) -> Any:
-    """The configured channel: ``file`` (an ``.eml`` per message in the outbox folder) or ``console``."""
+def channels_for(settings: Settings) -> dict[str, Any]:
+    """The delivery channels: ``email`` (SMTP when ``CCHC_SMTP_URL`` is set, else ``.eml``
+    files or the console) and ``apprise`` (officers' chat targets)."""
     import sys
+    from email.utils import parseaddr
 
     from notifications.channels import ConsoleChannel, FileChannel
+    from notifications.chat import AppriseChannel
 
-    if settings.channel == "console":
-        return ConsoleChannel(sys.stdout)
-    return FileChannel(outbox_folder(settings))
+    email: Any
+    if settings.smtp_url:
+        from notifications.smtp import SmtpChannel, SmtpSettings
+
+        email = SmtpChannel(SmtpSettings.from_url(settings.smtp_url), parseaddr(settings.smtp_from))
+    elif settings.channel == "console":
+        email = ConsoleChannel(sys.stdout)
+    else:
+        email = FileChannel(outbox_folder(settings))
+    return {"email": email, "apprise": AppriseChannel()}
 
 
-def deliver_job(settings: Settings, *, now: dt.datetime) -> dict[str, Any]:
-    """One delivery pass over the outbox."""
-    from storage.db import transaction
+def deliver_job(settings: Settings, *, now: dt.datetime, limit: int = 1000) -> dict[str, Any]:
+    """One delivery pass over the outbox; dead messages are reported to the CCHC officer."""
+    from storage.notices import notify_dead
     from storage.outbox import deliver
 
     engine = _engine(settings)
-    with transaction(engine) as session:
-        sent = deliver(channel_for(settings), session=session, now=now)
+    report = deliver(
+        engine,
+        channels_for(settings),
+        now=now,
+        limit=limit,
+        max_attempts=settings.max_attempts,
+        on_dead=notify_dead,
+    )
     engine.dispose()
-    return {"job": "deliver", "now": now.isoformat(), "sent": sent, "channel": settings.channel}
+    via = "smtp" if settings.smtp_url else settings.channel
+    return {"job": "deliver", "now": now.isoformat(), "channel": via, **report.as_dict()}
+
+
+def digest_job(
+    settings: Settings, *, units: list[str] | None = None, now: dt.datetime, horizon: int = 3
+) -> dict[str, Any]:
+    """Each officer who chose a digest gets one message on working mornings."""
+    from storage.db import transaction
+    from storage.digest import send_digests
+
+    engine = _engine(settings)
+    with transaction(engine) as session:
+        count = send_digests(
+            session=session, now=now, unit_ids=_unit_ids(session, units), horizon=horizon
+        )
+    engine.dispose()
+    return {"job": "digest", "now": now.isoformat(), "digests": count}
 
 
 def run(
@@ -166,4 +206,6 @@ def run(
         return remind_job(settings, units=units, now=now)
     if name == "deliver":
         return deliver_job(settings, now=now)
+    if name == "digest":
+        return digest_job(settings, units=units, now=now)
     raise KeyError(name)

@@ -23,6 +23,7 @@ from domain.workdays import WorkCalendar
 from models import Occurrence, Officer, PlanRecord, ReminderLog
 from notifications.channels import FileChannel
 from storage.calendar import load_calendar
+from storage.digest import send_digests
 from storage.occurrences import materialise, reroute_unit, transition
 from storage.officers import holdings
 from storage.outbox import deliver
@@ -48,6 +49,7 @@ class ReplayReport:
     on_time: dict[str, tuple[int, int]] = field(default_factory=dict)
     messages: int = 0
     rerouted: int = 0
+    digests: int = 0
     outbox: Path | None = None
 
 
@@ -85,7 +87,7 @@ def replay_year(
 ) -> ReplayReport:
     """Play ``year`` for a unit whose plan and officers are loaded; messages go to ``outbox``."""
     rng = random.Random(seed)
-    channel = FileChannel(outbox)
+    channels = {"email": FileChannel(outbox), "apprise": FileChannel(outbox / "chat")}
     report = ReplayReport(outbox=outbox)
     with Session(engine, expire_on_commit=False) as session:
         plan_row = session.exec(
@@ -113,9 +115,10 @@ def replay_year(
             morning = dt.datetime.combine(day, dt.time(7, 35), tzinfo=TZ)
             if day in changes and day != dt.date(year, 1, 1):
                 report.rerouted += reroute_unit(unit_id, session=session, actor="demo", now=morning)
+            report.digests += send_digests(session=session, now=morning)
             sweep(session=session, now=morning, actor="demo")
-            report.messages += deliver(channel, session=session, now=morning)
             session.commit()
+            report.messages += deliver(engine, channels, now=morning).sent
             afternoon = dt.datetime.combine(day, dt.time(16, 0), tzinfo=TZ)
             for act in actions.get(day, []):
                 occ = by_id[act.occurrence_id]
@@ -137,6 +140,9 @@ def replay_year(
                 except CchcError:  # e.g. an accept planned for a submission that never came
                     continue
             session.commit()
+            report.messages += deliver(
+                engine, channels, now=afternoon + dt.timedelta(minutes=5)
+            ).sent
             day += dt.timedelta(days=1)
         _summarise(session, plan_row, report)
     return report

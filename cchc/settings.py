@@ -15,8 +15,12 @@ class Settings:
     """``CCHC_HOME``: data directory (embedded database, later evidence and outbox).
     ``CCHC_DATABASE_URL``: a database URL (PostgreSQL at scale); default SQLite in home.
     ``CCHC_LANG``: ``vi`` (default) or ``en``. ``CCHC_USER``: the actor recorded in the audit log.
-    ``CCHC_CHANNEL``: where messages go — ``file`` (``.eml`` files in ``$CCHC_HOME/outbox``,
-    default) or ``console``.
+    ``CCHC_CHANNEL``: where email goes when no SMTP server is set — ``file`` (``.eml`` files
+    in ``$CCHC_HOME/outbox``, default) or ``console``.
+    ``CCHC_SMTP_URL``: ``smtp://``, ``smtp+starttls://`` or ``smtps://[user:pass@]host[:port]``;
+    when set, email goes through it. ``CCHC_SMTP_FROM``: the sender, e.g.
+    ``Hệ thống CCHC <cchc@phuhuu.gov.vn>``. ``CCHC_OUTBOX_MAX_ATTEMPTS``: failures before a
+    message is dead (default 8).
     """
 
     home: Path
@@ -24,6 +28,9 @@ class Settings:
     lang: Lang
     user: str
     channel: str = "file"
+    smtp_url: str | None = None
+    smtp_from: str = "Hệ thống CCHC <cchc@localhost>"
+    max_attempts: int = 8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

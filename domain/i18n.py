@@ -260,6 +260,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Đã có một tiến trình cchc serve chạy trên cơ sở dữ liệu này ({where}).",
         "Another cchc serve is already running on this database ({where}).",
     ),
+    "error.message_not_found": ("Không có thư số {id}.", "No message {id}."),
     "error.database": ("Lỗi cơ sở dữ liệu: {detail}", "Database error: {detail}"),
     # --- messages to officers ---------------------------------------------------------------
     "msg.reminder_subject": (
@@ -398,6 +399,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "cchc serve đang chạy với {url}. Dừng bằng Ctrl+C.",
         "cchc serve running on {url}. Stop with Ctrl+C.",
     ),
+    "cli.delivered": (
+        "Gửi thư: nhận {claimed}, đã gửi {sent}, thử lại sau {retried}, không gửi được {dead}.",
+        "Delivery: {claimed} claimed, {sent} sent, {retried} to retry, {dead} dead.",
+    ),
+    "cli.outbox_title": ("Hộp thư đi ({n})", "Outbox ({n})"),
+    "cli.retried": ("Đã đưa {n} thư trở lại hàng đợi.", "{n} message(s) queued again."),
+    "cli.contact_set": ("Đã cập nhật liên lạc của {email}.", "Contact points of {email} updated."),
+    "label.kind": ("Loại", "Kind"),
+    "label.recipient": ("Người nhận", "Recipient"),
+    "label.subject": ("Tiêu đề", "Subject"),
+    "label.attempts": ("Số lần", "Attempts"),
     "kind.holder": ("giữ chức danh", "holder"),
     "kind.acting": ("quyền", "acting"),
     "kind.delegate": ("ủy quyền", "delegate"),

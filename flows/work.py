@@ -56,6 +56,12 @@ def deliver_task(settings: Settings, now: dt.datetime) -> Report:
     return jobs.deliver_job(settings, now=now)
 
 
+@task(name="digest-job", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def digest_task(settings: Settings, units: list[str] | None, now: dt.datetime) -> Report:
+    """The daily digests (``cchc.jobs.digest_job``, one transaction)."""
+    return jobs.digest_job(settings, units=units, now=now)
+
+
 @flow(name="cchc-materialise")
 def materialise_flow(units: list[str] | None = None, now: str | None = None) -> Report:
     """Create each plan's occurrences and follow plan revisions and holder changes."""
@@ -68,6 +74,12 @@ def remind_flow(units: list[str] | None = None, now: str | None = None) -> Repor
     return remind_task(Settings.from_env(), units, _when(now))
 
 
+@flow(name="cchc-digest")
+def digest_flow(units: list[str] | None = None, now: str | None = None) -> Report:
+    """One daily message per officer who chose a digest."""
+    return digest_task(Settings.from_env(), units, _when(now))
+
+
 @flow(name="cchc-deliver")
 def deliver_flow(units: list[str] | None = None, now: str | None = None) -> Report:
     """Deliver pending outbox messages through the configured channel (``units`` unused)."""
@@ -76,4 +88,9 @@ def deliver_flow(units: list[str] | None = None, now: str | None = None) -> Repo
 
 def job_flows() -> dict[str, Flow[..., Report]]:
     """The flow of each job in ``cchc.jobs.JOBS``, by job name."""
-    return {"materialise": materialise_flow, "remind": remind_flow, "deliver": deliver_flow}
+    return {
+        "materialise": materialise_flow,
+        "remind": remind_flow,
+        "digest": digest_flow,
+        "deliver": deliver_flow,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -15,9 +16,10 @@ def utcnow() -> dt.datetime:
 
 def json_field(default: Any = None) -> Any:
     """A JSON column (TEXT on SQLite, JSON on PostgreSQL)."""
-    factory = (lambda: type(default)()) if default is not None else None
-    if factory is not None:
-        return Field(default_factory=factory, sa_column=Column(JSON, nullable=False))
+    if default is not None:
+        return Field(
+            default_factory=lambda: copy.deepcopy(default), sa_column=Column(JSON, nullable=False)
+        )
     return Field(default=None, sa_column=Column(JSON, nullable=True))
 
 

@@ -32,12 +32,23 @@ class OfficerBase(SQLModel):
 
 
 class Officer(OfficerBase, table=True):
-    """A person (cán bộ, công chức) of a unit, identified by email within it."""
+    """A person (cán bộ, công chức) of a unit, identified by email within it.
+
+    Contact points and preferences: ``apprise_urls`` (chat targets: Telegram, Slack, Teams,
+    ntfy, JSON webhooks …), ``channels`` (which of ``email``/``apprise`` to use), ``digest``
+    (one daily message instead of individual reminders), ``quiet`` (nothing outside working
+    days and hours except escalations) and ``lang``.
+    """
 
     __tablename__ = "officer"
     __table_args__ = (UniqueConstraint("unit_id", "email"),)
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
+    apprise_urls: list[str] = json_field([])
+    channels: list[str] = json_field(["email"])
+    digest: bool = False
+    quiet: bool = True
+    lang: str = Field(default="vi", max_length=8)
 
 
 class Assignment(SQLModel, table=True):

@@ -98,8 +98,12 @@ class OutboxMessage(SQLModel, table=True):
     cc: list[str] = json_field([])
     subject: str
     body: str
-    status: str = Field(default="pending", max_length=16)
+    html: str = ""
+    reply_to: str = ""
+    status: str = Field(default="pending", max_length=16)  # pending sending sent failed dead
     attempts: int = 0
+    claim_token: str | None = Field(default=None, max_length=40, index=True)
+    claimed_at: dt.datetime | None = _aware()
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     next_attempt_at: dt.datetime | None = _aware()
     sent_at: dt.datetime | None = _aware()

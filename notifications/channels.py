@@ -1,4 +1,9 @@
-"""Delivery channels behind one small interface, each with an in-memory twin for tests."""
+"""Delivery channels behind one small interface, each with an in-memory twin for tests.
+
+A channel delivers one message or raises ``DeliveryError`` (or ``OSError``); it never retries
+by itself — the outbox does. Channels that hold a connection (SMTP) are context managers, so
+one delivery pass reuses one connection.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,14 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
+from types import TracebackType
 from typing import Protocol, TextIO
 
 SENDER = ("Hệ thống CCHC", "cchc@localhost")
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver a message (the outbox will retry it)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,9 @@ class Outgoing:
     body: str
     cc: tuple[str, ...] = ()
     created_at: dt.datetime | None = None
+    html: str = ""
+    reply_to: str = ""
+    channel: str = "email"
 
 
 class Channel(Protocol):
@@ -38,38 +51,61 @@ class Channel(Protocol):
     def send(self, message: Outgoing) -> None: ...
 
 
+class Reusable:
+    """Mixin: a channel usable in a ``with`` block (one connection per delivery pass)."""
+
+    def __enter__(self) -> Reusable:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release what the channel holds; nothing by default."""
+
+
 def message_id(key: str, domain: str = "cchc.local") -> str:
     """A stable Message-ID per idempotency key, so a re-send shows as the same mail."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
 def to_email(message: Outgoing, sender: tuple[str, str] = SENDER) -> EmailMessage:
+    """The message as an email: text and (when given) HTML alternatives, Vietnamese-safe headers."""
     mail = EmailMessage()
     mail["From"] = formataddr(sender)
     mail["To"] = formataddr((message.recipient_name, message.recipient))
     if message.cc:
         mail["Cc"] = ", ".join(message.cc)
+    if message.reply_to:
+        mail["Reply-To"] = message.reply_to
     mail["Subject"] = message.subject
-    mail["Message-ID"] = message_id(message.key)
+    mail["Message-ID"] = message_id(message.key, sender[1].rpartition("@")[2] or "cchc.local")
     if message.created_at is not None:
         mail["Date"] = format_datetime(message.created_at)
     mail.set_content(message.body)
+    if message.html:
+        mail.add_alternative(message.html, subtype="html")
     return mail
 
 
 @dataclass
-class MemoryChannel:
-    """Keeps what it is given; for tests and ``--dry-run``."""
+class MemoryChannel(Reusable):
+    """Keeps what it is given; for tests and ``--dry-run``. ``fail`` makes it refuse."""
 
     name: str = "memory"
     sent: list[Outgoing] = field(default_factory=list)
+    fail: bool = False
 
     def send(self, message: Outgoing) -> None:
+        if self.fail:
+            raise DeliveryError("memory channel set to fail")
         self.sent.append(message)
 
 
 @dataclass
-class ConsoleChannel:
+class ConsoleChannel(Reusable):
     """Prints each message (subject, recipients, body) to a text stream."""
 
     stream: TextIO
@@ -87,7 +123,7 @@ def _safe(key: str) -> str:
 
 
 @dataclass
-class FileChannel:
+class FileChannel(Reusable):
     """Writes one ``.eml`` file per message into a folder; never overwrites, never half-writes."""
 
     folder: Path

@@ -271,6 +271,7 @@ def reroute(ctx: Context) -> int:
                 occurrence_id=occ.id or 0, officer_id=officer, since=ctx.now, reason="holder change"
             )
         )
+        _notify_assignment(ctx, occ)
         record(
             session=session,
             actor=ctx.actor,
@@ -284,6 +285,44 @@ def reroute(ctx: Context) -> int:
         )
         moved += 1
     return moved
+
+
+def _notify_assignment(ctx: Context, occ: Occurrence) -> None:
+    """Tell an officer that work was routed to them (a holder change)."""
+    from notifications.render import assignment_context, render
+    from storage.notices import enqueue, recipient
+
+    officer = ctx.officers.get(occ.officer_id or -1)
+    if officer is None:
+        return
+    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
+    view = views(
+        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
+    )[0]
+    rendered = render(
+        "assignment",
+        assignment_context(
+            view,
+            lang=to.lang,
+            unit_name=ctx.plan.unit.name or ctx.unit_code,
+            recipient_name=to.name,
+            position_title=_role_title(ctx, occ.lead_role, to.lang),
+            since=ctx.today,
+        ),
+        to.lang,
+    )
+    enqueue(
+        ctx.session,
+        to=to,
+        kind="assignment",
+        key=f"occ{occ.id}:assignment:{officer.id}:{ctx.today}",
+        rendered=rendered,
+        now=ctx.now,
+        calendar=ctx.calendar,
+        timezone=ctx.plan.timezone,
+        unit_id=occ.unit_id,
+        occurrence_id=occ.id,
+    )
 
 
 def reroute_unit(unit_id: int, *, session: Session, actor: str, now: dt.datetime) -> int:
@@ -352,8 +391,58 @@ def transition(
         before=before,
         after={"status": target, "reason": reason},
     )
+    if action in ("return", "accept"):
+        _notify_review(ctx, occ, action, reason)
     session.flush()
     return occ
+
+
+def _role_title(ctx: Context, code: str, lang: str) -> str:
+    role = ctx.plan.role(code)
+    return role.title_en if lang == "en" and role.title_en else role.title
+
+
+def _notify_review(ctx: Context, occ: Occurrence, action: str, reason: str | None) -> None:
+    """Tell the lead officer their submission was accepted or returned (with the reason)."""
+    from notifications.render import render, review_context
+    from storage.notices import enqueue, recipient
+
+    officer = ctx.officers.get(occ.officer_id or -1)
+    if officer is None:
+        return
+    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
+    reviewer = next(
+        (o.name for o in ctx.officers.values() if o.email == ctx.actor.lower()), ctx.actor
+    )
+    view = views(
+        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
+    )[0]
+    kind = "returned" if action == "return" else "accepted"
+    rendered = render(
+        kind,
+        review_context(
+            view,
+            lang=to.lang,
+            unit_name=ctx.plan.unit.name or ctx.unit_code,
+            recipient_name=to.name,
+            position_title=_role_title(ctx, occ.lead_role, to.lang),
+            reviewer_name=reviewer,
+            reason=reason,
+        ),
+        to.lang,
+    )
+    enqueue(
+        ctx.session,
+        to=to,
+        kind=kind,
+        key=f"occ{occ.id}:{kind}:{ctx.now.isoformat()}",
+        rendered=rendered,
+        now=ctx.now,
+        calendar=ctx.calendar,
+        timezone=ctx.plan.timezone,
+        unit_id=occ.unit_id,
+        occurrence_id=occ.id,
+    )
 
 
 def views(

@@ -23,12 +23,22 @@ class OfficerView:
     email: str
     phone: str
     holdings: tuple[Holding, ...]
+    channels: tuple[str, ...] = ("email",)
+    apprise_urls: tuple[str, ...] = ()
+    digest: bool = False
+    quiet: bool = True
+    lang: str = "vi"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
             "email": self.email,
             "phone": self.phone,
+            "channels": list(self.channels),
+            "apprise": len(self.apprise_urls),
+            "digest": self.digest,
+            "quiet": self.quiet,
+            "lang": self.lang,
             "positions": [
                 {
                     "position": h.position,
@@ -235,7 +245,20 @@ def list_officers(
     rows = session.exec(
         select(Officer).where(Officer.unit_id == unit_id).order_by(col(Officer.name))
     ).all()
-    return [OfficerView(o.name, o.email, o.phone, tuple(by_officer.get(o.email, []))) for o in rows]
+    return [
+        OfficerView(
+            o.name,
+            o.email,
+            o.phone,
+            tuple(by_officer.get(o.email, [])),
+            tuple(o.channels),
+            tuple(o.apprise_urls),
+            o.digest,
+            o.quiet,
+            o.lang,
+        )
+        for o in rows
+    ]
 
 
 def known_names(*, session: Session, unit_id: int) -> dict[str, str]:
@@ -303,3 +326,54 @@ def import_roster(
         )
         counts["assignments"] += created
     return counts
+
+
+def set_contact(
+    email: str,
+    *,
+    session: Session,
+    unit_id: int,
+    actor: str,
+    now: dt.datetime,
+    apprise_urls: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    digest: bool | None = None,
+    quiet: bool | None = None,
+    lang: str | None = None,
+) -> Officer:
+    """Change an officer's contact points and message preferences (only what is given)."""
+    officer = get_officer(email, session=session, unit_id=unit_id)
+    fields = ("apprise_urls", "channels", "digest", "quiet", "lang")
+    before = {name: getattr(officer, name) for name in fields}
+    if apprise_urls is not None:
+        officer.apprise_urls = list(apprise_urls)
+    if channels is not None:
+        officer.channels = list(channels)
+    if digest is not None:
+        officer.digest = digest
+    if quiet is not None:
+        officer.quiet = quiet
+    if lang is not None:
+        officer.lang = lang
+    after = {name: getattr(officer, name) for name in fields}
+    if after != before:
+        session.add(officer)
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="contact",
+            entity="officer",
+            key=officer.email,
+            unit_id=unit_id,
+            before=_redacted(before),
+            after=_redacted(after),
+        )
+    return officer
+
+
+def _redacted(prefs: dict[str, object]) -> dict[str, object]:
+    """Preferences for the audit log: Apprise URLs carry secrets (tokens), keep only the scheme."""
+    urls = prefs.get("apprise_urls")
+    shown = [str(u).split("://")[0] + "://…" for u in urls] if isinstance(urls, list) else []
+    return {**prefs, "apprise_urls": shown}

@@ -1,46 +1,179 @@
-"""Delivering the outbox through a channel (one pass; retries and backoff come with issue 4)."""
+"""The outbox — the only way anything is sent — and its delivery worker.
+
+Rows move ``pending → sending → sent``; a failed attempt goes back to ``pending`` with an
+exponential backoff, and after ``max_attempts`` the row is ``dead`` and the CCHC officer is told.
+A worker claims rows in one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite takes
+its write lock for the statement), so two workers never send the same row. A row left in
+``sending`` by a crash is claimed again after a lease and re-sent with the same Message-ID, so
+a mail client shows one message.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
 from models import OutboxMessage
-from notifications.channels import Channel, Outgoing
+from notifications.channels import Channel, DeliveryError, Outgoing
+
+PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+LEASE = dt.timedelta(minutes=10)
+BACKOFF_BASE = dt.timedelta(minutes=1)
+BACKOFF_CAP = dt.timedelta(hours=6)
+MAX_ATTEMPTS = 8
 
 
-def deliver(channel: Channel, *, session: Session, now: dt.datetime, limit: int = 1000) -> int:
-    """Send pending messages due at ``now``; a failure is recorded on the row and left pending."""
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now)
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
+def backoff(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failure: 1, 2, 4 … minutes, at most 6 hours."""
+    wait: dt.timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(wait, BACKOFF_CAP)
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery pass did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _due(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(col(OutboxMessage.status) == PENDING, col(OutboxMessage.next_attempt_at) <= now),
+        and_(col(OutboxMessage.status) == SENDING, col(OutboxMessage.claimed_at) < now - LEASE),
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # parallel workers never share a row
-    rows = session.exec(query).all()
-    sent = 0
-    for row in rows:
-        message = Outgoing(
-            key=row.key,
-            kind=row.kind,
-            recipient=row.recipient,
-            recipient_name=row.recipient_name,
-            subject=row.subject,
-            body=row.body,
-            cc=tuple(row.cc),
-            created_at=row.created_at,
+
+
+def claim(engine: Engine, *, now: dt.datetime, limit: int) -> list[OutboxMessage]:
+    """Take up to ``limit`` due rows for this worker alone, in one committed statement."""
+    token = uuid.uuid4().hex
+    with Session(engine, expire_on_commit=False) as session:
+        chosen = (
+            select(OutboxMessage.id).where(_due(now)).order_by(col(OutboxMessage.id)).limit(limit)
         )
-        row.attempts += 1
-        try:
-            channel.send(message)
-        except OSError as exc:
-            row.last_error = str(exc)
-        else:
-            row.status, row.sent_at, row.last_error = "sent", now, ""
-            sent += 1
+        if engine.dialect.name == "postgresql":
+            chosen = chosen.with_for_update(skip_locked=True)
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(chosen.scalar_subquery()), _due(now))
+            .values(
+                status=SENDING,
+                claim_token=token,
+                claimed_at=now,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.claim_token == token)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    return list(rows)
+
+
+def outgoing(row: OutboxMessage) -> Outgoing:
+    return Outgoing(
+        key=row.key,
+        kind=row.kind,
+        recipient=row.recipient,
+        recipient_name=row.recipient_name,
+        subject=row.subject,
+        body=row.body,
+        cc=tuple(row.cc),
+        created_at=row.created_at,
+        html=row.html,
+        reply_to=row.reply_to,
+        channel=row.channel,
+    )
+
+
+OnDead = Callable[[Session, OutboxMessage, dt.datetime], None]
+
+
+def deliver(
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    *,
+    now: dt.datetime,
+    limit: int = 1000,
+    max_attempts: int = MAX_ATTEMPTS,
+    on_dead: OnDead | None = None,
+    batch: int = 50,
+) -> DeliveryReport:
+    """One delivery pass: claim due rows, send each through its channel, record the outcome.
+
+    Outcomes are committed every ``batch`` messages; a crash in between leaves those rows in
+    ``sending`` until the lease ends, and they are re-sent with the same Message-ID.
+    """
+    report = DeliveryReport()
+    rows = claim(engine, now=now, limit=limit)
+    report.claimed = len(rows)
+    if not rows:
+        return report
+    with ExitStack() as stack, Session(engine, expire_on_commit=False) as session:
+        opened: dict[str, Channel] = {}
+        for n, row in enumerate(rows, start=1):
+            channel = opened.get(row.channel)
+            if channel is None and row.channel in channels:
+                channel = channels[row.channel]
+                enter = getattr(channel, "__enter__", None)
+                if enter is not None:
+                    stack.enter_context(channel)  # type: ignore[arg-type]
+                opened[row.channel] = channel
+            try:
+                if channel is None:
+                    raise DeliveryError(f"no channel configured for {row.channel!r}")
+                channel.send(outgoing(row))
+            except (DeliveryError, OSError) as exc:
+                row.last_error = str(exc)[:500]
+                if row.attempts >= max_attempts:
+                    row.status = DEAD
+                    report.dead += 1
+                    if on_dead is not None:
+                        on_dead(session, row, now)
+                else:
+                    row.status, row.next_attempt_at = PENDING, now + backoff(row.attempts)
+                    report.retried += 1
+            else:
+                row.status, row.sent_at, row.last_error = SENT, now, ""
+                report.sent += 1
+            row.claim_token = None
+            session.add(row)
+            if n % batch == 0:
+                session.commit()
+        session.commit()
+    return report
+
+
+def retry(
+    *, session: Session, now: dt.datetime, ids: list[int] | None = None, dead: bool = False
+) -> int:
+    """Put messages (by id, or every dead one) back in the queue at once."""
+    query = select(OutboxMessage)
+    if ids:
+        query = query.where(col(OutboxMessage.id).in_(ids))
+    elif dead:
+        query = query.where(OutboxMessage.status == DEAD)
+    else:
+        return 0
+    count = 0
+    for row in session.exec(query):
+        if row.status == SENT:
+            continue
+        row.status, row.next_attempt_at, row.attempts, row.claim_token = PENDING, now, 0, None
         session.add(row)
-    session.flush()
-    return sent
+        count += 1
+    return count

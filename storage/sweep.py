@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert
 from sqlmodel import Session, col, select
 
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
 from domain.reminders import ESCALATION, Decision, Step, decide, escalation_role, ladder
-from models import Occurrence, OutboxMessage, PlanRecord, ReminderLog
-from notifications.compose import Escalation, compose
+from models import Occurrence, PlanRecord, ReminderLog
+from notifications.render import escalation_context, occurrence_context, render
 from responsibilities.holding import holders
+from storage.notices import enqueue, insert_ignore, recipient
 from storage.occurrences import Context, context, views
 
 CCHC_OFFICER = "cchc_officer"
@@ -43,21 +42,6 @@ class SweepReport:
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
-
-
-def _insert_ignore(session: Session, model: type, values: dict[str, object]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Insert = pg_insert(model).values(**values).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing()
-    result = cast("CursorResult[Any]", session.execute(stmt))
-    return bool(result.rowcount)
 
 
 def due_occurrences(
@@ -138,7 +122,7 @@ def _handle(
     if decision.send is None:
         return
     for step in decision.skip:
-        if _insert_ignore(
+        if insert_ignore(
             session,
             ReminderLog,
             {
@@ -151,7 +135,7 @@ def _handle(
         ):
             report.skipped_steps += 1
     step = decision.send
-    if not _insert_ignore(
+    if not insert_ignore(
         session,
         ReminderLog,
         {
@@ -179,41 +163,72 @@ def _officer_contacts(ctx: Context, role: str, area: str) -> list[tuple[str, str
 def _enqueue(
     ctx: Context, occ: Occurrence, area: str, step: Step, catch_up: bool, lang: Lang
 ) -> int:
-    view = views(
-        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=lang, ctx=ctx
-    )[0]
-    position = ctx.plan.role(occ.lead_role)
-    title = position.title_en if lang == "en" and position.title_en else position.title
-    cchc = [email for email, _ in _officer_contacts(ctx, CCHC_OFFICER, area)]
+    """Render the step's message for each recipient, in their language, into the outbox."""
+    del lang  # each recipient's own language is used
+    session = ctx.session
+    cchc = _officer_contacts(ctx, CCHC_OFFICER, area)
+    reply_to = cchc[0][0] if cchc else ""
+    unit_name = ctx.plan.unit.name or ctx.unit_code
+    view_by_lang = {
+        lang_: views(
+            ctx.plan_row, session=session, now=ctx.now, occurrences=[occ], lang=lang_, ctx=ctx
+        )[0]
+        for lang_ in ("vi", "en")
+    }
+
+    def title(role_code: str, lang_: Lang) -> str:
+        role = ctx.plan.role(role_code)
+        return role.title_en if lang_ == "en" and role.title_en else role.title
+
     if step.kind == ESCALATION:
         role = escalation_role(ctx.plan, occ.lead_role, step.step)
-        recipients = _officer_contacts(ctx, role, area)
-        escalation = Escalation(
-            step.step, view.officer_name or title, max(-view.working_days_left, 0), role
-        )
-        cc = tuple(e for e in cchc if e not in {r for r, _ in recipients})
+        people = _officer_contacts(ctx, role, area)
+        at_top = ctx.plan.chain(occ.lead_role)[-1] == role
+        cc = tuple(e for e, _ in cchc if e not in {r for r, _ in people})
     else:
-        recipients = [(view.officer_email, view.officer_name or "")] if view.officer_email else []
-        escalation, cc = None, ()
-        if not recipients:  # vacant post: the CCHC officer must find someone
-            recipients = _officer_contacts(ctx, CCHC_OFFICER, area)
-    subject, body = compose(
-        view, step.kind, lang, catch_up=catch_up, escalation=escalation, position_title=title
-    )
-    for email, name in recipients:
-        ctx.session.add(
-            OutboxMessage(
-                key=f"occ{occ.id}:{step.kind}:{step.step}:{email}",
-                unit_id=occ.unit_id,
-                occurrence_id=occ.id,
-                kind=step.kind,
-                recipient=email,
-                recipient_name=name,
-                cc=list(cc),
-                subject=subject,
-                body=body,
-                created_at=ctx.now,
-                next_attempt_at=ctx.now,
+        view = view_by_lang["vi"]
+        people = [(view.officer_email, view.officer_name or "")] if view.officer_email else []
+        role, at_top, cc = occ.lead_role, False, ()
+        if not people:  # vacant post: the CCHC officer must find someone
+            people = cchc
+    added = 0
+    for email, name in people:
+        to = recipient(session, occ.unit_id, email, name)
+        view = view_by_lang[to.lang]
+        if step.kind == ESCALATION:
+            context_ = escalation_context(
+                view,
+                lang=to.lang,
+                unit_name=unit_name,
+                position_title=title(occ.lead_role, to.lang),
+                recipient_name=to.name,
+                step=step.step,
+                days_late=max(-view.working_days_left, 0),
+                superior_role_title=title(role, to.lang),
+                at_top=at_top,
+                catch_up=catch_up,
             )
+        else:
+            context_ = occurrence_context(
+                view,
+                lang=to.lang,
+                unit_name=unit_name,
+                position_title=title(occ.lead_role, to.lang),
+                recipient_name=to.name,
+                catch_up=catch_up,
+            )
+        added += enqueue(
+            session,
+            to=to,
+            kind=step.kind,
+            key=f"occ{occ.id}:{step.kind}:{step.step}",
+            rendered=render(step.kind, context_, to.lang),
+            now=ctx.now,
+            calendar=ctx.calendar,
+            timezone=ctx.plan.timezone,
+            unit_id=occ.unit_id,
+            occurrence_id=occ.id,
+            cc=cc,
+            reply_to=reply_to,
         )
-    return len(recipients)
+    return added

@@ -242,3 +242,64 @@ def import_(
         print_json({"file": str(file), "rows": len(entries), **counts})
         return
     console.print(app_ctx.t("cli.imported", rows=len(entries), **counts))
+
+
+@app.command("contact")
+def contact(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument()],
+    apprise: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--apprise", help="URL Apprise (Telegram, Slack, Teams, ntfy, json://…); lặp lại được."
+        ),
+    ] = None,
+    clear_apprise: Annotated[
+        bool, typer.Option("--clear-apprise", help="Xóa mọi URL Apprise.")
+    ] = False,
+    channels: Annotated[
+        str | None, typer.Option("--channels", help="email, apprise (phân cách bằng dấu phẩy).")
+    ] = None,
+    digest: Annotated[
+        bool | None, typer.Option("--digest/--no-digest", help="Một thư tổng hợp mỗi sáng.")
+    ] = None,
+    quiet: Annotated[
+        bool | None,
+        typer.Option(
+            "--quiet/--no-quiet", help="Không nhận thư ngoài giờ làm việc (trừ báo cáo trễ hạn)."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--message-lang", help="Ngôn ngữ thư: vi | en.")
+    ] = None,
+    unit: UnitOpt = None,
+    now: NowOpt = None,
+) -> None:
+    """Nơi nhận và cách nhận thông báo của cán bộ. An officer's contact points and preferences."""
+    app_ctx: AppContext = ctx.obj
+    from storage.db import transaction
+    from storage.officers import set_contact
+    from storage.units import resolve_unit
+
+    chosen = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
+    for value in chosen or []:
+        if value not in ("email", "apprise"):
+            raise typer.BadParameter(f"--channels {value}: email, apprise")
+    if lang is not None and lang not in ("vi", "en"):
+        raise typer.BadParameter("--message-lang vi | en")
+    urls = [] if clear_apprise else (list(apprise) if apprise else None)
+    with transaction(app_ctx.engine()) as session:
+        unit_row = resolve_unit(unit, session=session)
+        set_contact(
+            email,
+            session=session,
+            unit_id=unit_row.id or 0,
+            actor=app_ctx.actor,
+            now=app_ctx.now(now),
+            apprise_urls=urls,
+            channels=chosen,
+            digest=digest,
+            quiet=quiet,
+            lang=lang,
+        )
+    console.print(app_ctx.t("cli.contact_set", email=email))

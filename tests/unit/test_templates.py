@@ -1,0 +1,312 @@
+"""Message templates: every kind renders in both languages with the words officers need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from domain.i18n import Lang
+from notifications.render import (
+    KINDS,
+    assignment_context,
+    dead_letter_context,
+    digest_context,
+    escalation_context,
+    occurrence_context,
+    render,
+    review_context,
+    sample,
+    sample_view,
+)
+
+UNIT = "UBND phường Phú Hữu"
+WEEKDAY = {"vi": "Thứ Hai, 03/02/2020", "en": "Monday, 03/02/2020"}
+POSITION = {"vi": "Bộ phận tiếp nhận và trả kết quả (một cửa)", "en": "One-stop desk"}
+EVIDENCE = sample_view().evidence
+
+
+def reminder(lang: Lang = "vi", **kw: Any) -> Any:
+    view_kw = {k: kw.pop(k) for k in list(kw) if k not in ("catch_up", "link")}
+    return render(
+        "reminder",
+        occurrence_context(
+            sample_view(**view_kw),
+            lang=lang,
+            unit_name=UNIT,
+            position_title=POSITION[lang],
+            recipient_name="Bùi Thị Ngọc Ánh",
+            **kw,
+        ),
+        lang,
+    )
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_renders_with_a_one_line_subject(kind: str, lang: Lang) -> None:
+    out = sample(kind, lang)
+    assert out.subject and "\n" not in out.subject
+    assert out.text.endswith("\n") and "\n\n\n" not in out.text
+    assert out.html.lstrip().startswith("<!DOCTYPE html>")
+    assert UNIT in out.text  # signed with the unit's name
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("digest", "dead_letter")])
+def test_occurrence_messages_carry_the_weekday_date(kind: str) -> None:
+    vi, en = sample(kind, "vi"), sample(kind, "en")
+    assert WEEKDAY["vi"] in vi.text and WEEKDAY["vi"] in vi.html
+    assert WEEKDAY["en"] in en.text and WEEKDAY["en"] in en.html
+    assert "II.3.5" in vi.subject and "2020-01" in vi.subject
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_vietnamese_is_written_with_full_diacritics(kind: str) -> None:
+    text = sample(kind, "vi").text
+    assert text.startswith("Kính gửi đồng chí ")
+    assert "Trân trọng." in text
+    assert f"Hệ thống quản lý công tác CCHC — {UNIT}" in text
+    for stripped in ("Kinh gui", "dong chi", "Tran trong", "ngay lam viec"):
+        assert stripped not in text
+
+
+def test_reminder_says_what_to_do_and_by_when() -> None:
+    text = reminder("vi", working_days_left=4).text
+    assert "cchc occurrence submit II.3.5 2020-01" in text
+    assert "Còn 4 ngày làm việc." in text
+    assert "Kỳ thực hiện: 2020-01 (01/01/2020 – 31/01/2020)" in text
+    assert f"Giao cho: {POSITION['vi']} — Bùi Thị Ngọc Ánh" in text
+    for name in EVIDENCE:
+        assert f"  - {name}" in text
+    en = reminder("en", working_days_left=1).text
+    assert "1 working day left." in en and "cchc occurrence submit II.3.5 2020-01" in en
+
+
+def test_overdue_reminder_counts_working_days_late() -> None:
+    out = reminder("vi", working_days_left=-2, overdue=True)
+    assert "Đã quá hạn 2 ngày làm việc." in out.text
+    assert out.subject.startswith("[CCHC] Quá hạn II.3.5")
+    assert "Overdue by 2 working days." in reminder("en", working_days_left=-2).text
+
+
+def test_link_replaces_the_command() -> None:
+    out = reminder("vi", link="https://cchc.example/o/17?x=1&y=2")
+    assert "https://cchc.example/o/17?x=1&y=2" in out.text
+    assert "cchc occurrence submit" not in out.text
+    assert 'href="https://cchc.example/o/17?x=1&amp;y=2"' in out.html
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("vi", "(quyền, thay Phạm Thị Hồng Nhung)"), ("en", "(acting for Phạm Thị Hồng Nhung)")],
+)
+def test_acting_for_appears_only_when_set(lang: Lang, line: str) -> None:
+    acting = reminder(lang, officer_name="Đỗ Thanh Sơn", acting_for="Phạm Thị Hồng Nhung")
+    assert f"Đỗ Thanh Sơn {line}" in acting.text and line in acting.html
+    plain = reminder(lang)
+    assert line not in plain.text and ("quyền, thay" not in plain.text)
+    assert "acting for" not in plain.text
+
+
+def escalation(lang: Lang, **kw: Any) -> Any:
+    ctx = {
+        "step": 2,
+        "days_late": 3,
+        "superior_role_title": "Phó Chủ tịch UBND phường",
+        "at_top": False,
+        **kw,
+    }
+    return render(
+        "escalation",
+        escalation_context(
+            sample_view(working_days_left=-3, overdue=True, status="open"),
+            lang=lang,
+            unit_name=UNIT,
+            position_title=POSITION[lang],
+            recipient_name="Trần Thị Mai",
+            **ctx,
+        ),
+        lang,
+    )
+
+
+def test_escalation_names_the_late_officer_days_and_step() -> None:
+    out = escalation("vi")
+    assert "Bùi Thị Ngọc Ánh" in out.subject and "chậm 3 ngày làm việc" in out.subject
+    assert "đồng chí Bùi Thị Ngọc Ánh" in out.text
+    assert "đã chậm 3 ngày làm việc" in out.text
+    assert "lần thứ 2" in out.text
+    assert "Đề nghị đồng chí đôn đốc đồng chí Bùi Thị Ngọc Ánh" in out.text
+    assert "giao nhiệm vụ cho cán bộ khác" in out.text
+    assert "Kính gửi đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường," in out.text
+    en = escalation("en", superior_role_title="Vice-chairman")
+    assert "Bùi Thị Ngọc Ánh" in en.text and "3 working days late" in en.text
+    assert "Escalation 2" in en.text
+
+
+def test_escalation_at_the_top_asks_the_chairman_to_direct() -> None:
+    assert "cấp báo cáo cao nhất" in escalation("vi", at_top=True).text
+    assert "cấp báo cáo cao nhất" not in escalation("vi").text
+    assert "top of the escalation chain" in escalation("en", at_top=True).text
+
+
+@pytest.mark.parametrize("kind", ["reminder", "escalation"])
+def test_catch_up_line_only_with_the_flag(kind: str) -> None:
+    def text(lang: Lang, flag: bool) -> str:
+        if kind == "escalation":
+            return escalation(lang, catch_up=flag).text
+        return reminder(lang, catch_up=flag, status="in_progress").text
+
+    assert "hệ thống tạm ngừng hoạt động" in text("vi", True)
+    assert "hệ thống tạm ngừng hoạt động" not in text("vi", False)
+    assert "while the system was down" in text("en", True)
+    assert "while the system was down" not in text("en", False)
+    if kind == "reminder":
+        assert "trạng thái hiện tại: đang thực hiện." in text("vi", True)
+        assert "current status: in progress." in text("en", True)
+
+
+def digest(lang: Lang, *, empty: bool = False) -> Any:
+    soon = sample_view(task="II.3.5", working_days_left=1)
+    late = sample_view(task="II.1.2", period="2020-Q1", working_days_left=-4, overdue=True)
+    back = sample_view(task="II.3.2", period="2019-12", status="returned", reason="Thiếu chữ ký")
+    return render(
+        "digest",
+        digest_context(
+            lang=lang,
+            unit_name=UNIT,
+            recipient_name="Bùi Thị Ngọc Ánh",
+            today=dt.date(2020, 1, 31),
+            horizon=5,
+            due_soon=[] if empty else [soon],
+            overdue=[] if empty else [late],
+            returned=[] if empty else [back],
+        ),
+        lang,
+    )
+
+
+def test_digest_groups_items_into_three_sections() -> None:
+    text = digest("vi").text
+    i_soon, i_late, i_back = (
+        text.index("1. SẮP ĐẾN HẠN"),
+        text.index("2. QUÁ HẠN"),
+        text.index("3. BỊ TRẢ LẠI"),
+    )
+    assert i_soon < text.index("II.3.5 kỳ 2020-01") < i_late
+    assert i_late < text.index("II.1.2 kỳ 2020-Q1") < i_back
+    assert i_back < text.index("II.3.2 kỳ 2019-12")
+    assert "quá hạn 4 ngày làm việc" in text and "còn 1 ngày làm việc" in text
+    assert "Lý do trả lại: Thiếu chữ ký" in text
+    assert "Không có việc nào" not in text
+    html = digest("vi").html
+    assert html.count("<table") == 3 and "Thứ Hai, 03/02/2020" in html
+    en = digest("en").text
+    assert en.index("1. DUE SOON") < en.index("II.3.5 (2020-01)") < en.index("2. OVERDUE")
+
+
+def test_empty_digest_says_nothing_due() -> None:
+    vi = digest("vi", empty=True)
+    assert "không có việc đến hạn" in vi.subject
+    assert "Không có việc nào đến hạn trong 5 ngày làm việc tới." in vi.text
+    assert "Không có việc nào quá hạn." in vi.text
+    assert "Không có việc nào bị trả lại." in vi.text
+    assert "<table" not in vi.html
+    en = digest("en", empty=True)
+    assert "nothing due" in en.subject and "Nothing due within 5 working days." in en.text
+
+
+def test_returned_carries_the_reason_and_accepted_names_the_approver() -> None:
+    def review(kind: str, lang: Lang, reason: str | None) -> Any:
+        ctx = review_context(
+            sample_view(),
+            lang=lang,
+            unit_name=UNIT,
+            recipient_name="Bùi Thị Ngọc Ánh",
+            position_title=POSITION[lang],
+            reviewer_name="Trần Thị Mai",
+            reason=reason,
+        )
+        return render(kind, ctx, lang)
+
+    returned = review("returned", "vi", "Thiếu Sổ theo dõi hồ sơ (Mẫu 06).")
+    assert "Lý do trả lại: Thiếu Sổ theo dõi hồ sơ (Mẫu 06)." in returned.text
+    assert "Trần Thị Mai" in returned.text
+    assert "cchc occurrence submit II.3.5 2020-01" in returned.text
+    accepted = review("accepted", "vi", None)
+    assert "Đồng chí Trần Thị Mai đã chấp nhận" in accepted.text and "Cảm ơn" in accepted.text
+    assert "Thank you" in review("accepted", "en", None).text
+
+
+def test_assignment_says_from_when() -> None:
+    ctx = assignment_context(
+        sample_view(officer_name="Đỗ Thanh Sơn"),
+        lang="vi",
+        unit_name=UNIT,
+        recipient_name="Đỗ Thanh Sơn",
+        position_title=POSITION["vi"],
+        since=dt.date(2020, 2, 3),
+    )
+    text = render("assignment", ctx).text
+    assert "Kể từ Thứ Hai, 03/02/2020, nhiệm vụ dưới đây được giao cho đồng chí" in text
+
+
+def test_dead_letter_gives_the_retry_command() -> None:
+    for lang in ("vi", "en"):
+        ctx = dead_letter_context(
+            lang=lang,
+            unit_name=UNIT,
+            recipient_name="Phạm Thị Hồng Nhung",
+            outbox_id=42,
+            original_recipient="anh.btn@phuhuu.gov.vn",
+            channel="smtp",
+            subject="[CCHC] Nhắc việc II.3.5",
+            attempts=5,
+            last_error="550 mailbox unavailable",
+        )
+        out = render("dead_letter", ctx, lang)
+        for part in ("anh.btn@phuhuu.gov.vn", "smtp", "[CCHC] Nhắc việc II.3.5", "550 mailbox"):
+            assert part in out.text
+        assert "cchc outbox retry 42" in out.text and "cchc outbox retry 42" in out.html
+        assert "5" in out.subject
+
+
+def test_html_escapes_while_text_keeps_verbatim() -> None:
+    title = "<script>alert('x')</script> & một cửa"
+    out = reminder("vi", title=title)
+    assert title in out.text
+    assert "<script>" not in out.html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; một cửa" in out.html
+
+
+def test_render_rejects_an_unknown_kind_and_a_mixed_language() -> None:
+    with pytest.raises(ValueError, match="unknown message kind 'memo'"):
+        render("memo", {})
+    with pytest.raises(ValueError, match="lang"):
+        render("reminder", {"lang": "en"}, "vi")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_eml_round_trip_keeps_subject_and_both_parts(lang: Lang) -> None:
+    out = sample("escalation", lang)
+    mail = EmailMessage()
+    mail["From"] = "Hệ thống CCHC <cchc@localhost>"
+    mail["To"] = "Trần Thị Mai <mai.tt@phuhuu.gov.vn>"
+    mail["Subject"] = out.subject
+    mail.set_content(out.text)
+    mail.add_alternative(out.html, subtype="html")
+    raw = mail.as_bytes()
+    assert raw.isascii()  # headers and bodies are encoded for transport
+
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    assert parsed["Subject"] == out.subject
+    text_part = parsed.get_body(preferencelist=("plain",))
+    html_part = parsed.get_body(preferencelist=("html",))
+    assert text_part is not None and html_part is not None
+    assert text_part.get_content() == out.text
+    assert html_part.get_content() == out.html
