@@ -262,45 +262,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "error.message_not_found": ("Không có thư số {id}.", "No message {id}."),
     "error.database": ("Lỗi cơ sở dữ liệu: {detail}", "Database error: {detail}"),
-    # --- messages to officers ---------------------------------------------------------------
-    "msg.reminder_subject": (
-        "[CCHC] Nhắc việc {task} kỳ {period}: hạn {due}",
-        "[CCHC] Reminder {task} ({period}): due {due}",
-    ),
-    "msg.overdue_subject": (
-        "[CCHC] Quá hạn {task} kỳ {period} (hạn {due})",
-        "[CCHC] Overdue {task} ({period}), was due {due}",
-    ),
-    "msg.escalation_subject": (
-        "[CCHC] Báo cáo trễ hạn: {task} kỳ {period} — {officer} chậm {days} ngày làm việc",
-        "[CCHC] Late: {task} ({period}) — {officer} is {days} working day(s) late",
-    ),
-    "msg.task": ("Nhiệm vụ {task}: {title}", "Task {task}: {title}"),
-    "msg.period": (
-        "Kỳ thực hiện: {period} ({start} – {end})",
-        "Period: {period} ({start} – {end})",
-    ),
-    "msg.due": ("Hạn hoàn thành: {due}", "Due: {due}"),
-    "msg.days_left": ("Còn {n} ngày làm việc.", "{n} working day(s) left."),
-    "msg.days_late": ("Đã quá hạn {n} ngày làm việc.", "Overdue by {n} working day(s)."),
-    "msg.assigned": ("Giao cho: {position} — {name}", "Assigned through: {position} — {name}"),
-    "msg.assigned_acting": (
-        "Giao cho: {position} — {name} (quyền, thay {other})",
-        "Assigned through: {position} — {name} (acting for {other})",
-    ),
-    "msg.evidence": ("Tài liệu kiểm chứng cần nộp:", "Evidence still required:"),
-    "msg.how_to_submit": (
-        "Khi hoàn thành, nộp bằng lệnh: {command}",
-        "When done, submit with: {command}",
-    ),
-    "msg.escalation_ask": (
-        "Đề nghị đồng chí đôn đốc {officer} hoàn thành ngay (lần báo cáo thứ {step}), hoặc giao lại cho người khác.",
-        "Please see that {officer} completes it now (escalation {step}), or reassign it.",
-    ),
-    "msg.catch_up": (
-        "(Tin nhắn tổng hợp sau thời gian hệ thống ngừng; trạng thái hiện tại: {status}.)",
-        "(Catch-up message after the system was down; current status: {status}.)",
-    ),
     # --- command line ---------------------------------------------------------------------
     "cli.init_done": (
         "Cơ sở dữ liệu sẵn sàng: {url} (phiên bản {revision}).",

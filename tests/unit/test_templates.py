@@ -290,23 +290,39 @@ def test_render_rejects_an_unknown_kind_and_a_mixed_language() -> None:
         render("reminder", {"lang": "en"}, "vi")
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
-def test_eml_round_trip_keeps_subject_and_both_parts(lang: Lang) -> None:
-    out = sample("escalation", lang)
-    mail = EmailMessage()
+# Folding a long subject at 78 columns loses the space between two adjacent encoded words on
+# CPython before the fix for gh-144156 (python/cpython#144692); headers that are not folded
+# (max_line_length=998, the RFC 5322 limit) round-trip exactly.
+NO_FOLD = email.policy.default.clone(max_line_length=998)
+
+
+def eml_round_trip(out: Any, policy: email.policy.EmailPolicy) -> tuple[str, str, str]:
+    mail = EmailMessage(policy=policy)
     mail["From"] = "Hệ thống CCHC <cchc@localhost>"
     mail["To"] = "Trần Thị Mai <mai.tt@phuhuu.gov.vn>"
     mail["Subject"] = out.subject
     mail.set_content(out.text)
     mail.add_alternative(out.html, subtype="html")
-    raw = mail.as_bytes()
-    assert raw.isascii()  # headers and bodies are encoded for transport
-
-    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    parsed = email.message_from_bytes(mail.as_bytes(), policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
-    assert parsed["Subject"] == out.subject
     text_part = parsed.get_body(preferencelist=("plain",))
     html_part = parsed.get_body(preferencelist=("html",))
     assert text_part is not None and html_part is not None
-    assert text_part.get_content() == out.text
-    assert html_part.get_content() == out.html
+    return str(parsed["Subject"]), text_part.get_content(), html_part.get_content()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_eml_round_trip_keeps_subject_and_both_parts(kind: str, lang: Lang) -> None:
+    out = sample(kind, lang)
+    assert eml_round_trip(out, NO_FOLD) == (out.subject, out.text, out.html)
+    _, text, html = eml_round_trip(out, email.policy.default)
+    assert (text, html) == (out.text, out.html)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="CPython gh-144156: folding drops a space between encoded words"
+)
+def test_eml_default_folding_keeps_the_subject() -> None:
+    out = sample("escalation", "en")
+    assert eml_round_trip(out, email.policy.default)[0] == out.subject
