@@ -1,8 +1,11 @@
 """Storage tables (SQLModel). Every record belongs to a unit, so one database can serve a
 ward, a district or a whole city. Import this package to register every table."""
 
+from models.assessment import Assessment, AssessmentItem
 from models.audit import AuditEntry
 from models.base import utcnow
+from models.dossier import Dossier, Measurement
+from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
 from models.people import Assignment, Officer, Position
 from models.plan import (
@@ -26,12 +29,18 @@ from models.work import (
 
 __all__ = [
     "AreaRecord",
+    "Assessment",
+    "AssessmentItem",
     "Assignment",
     "AuditEntry",
+    "Blob",
     "CalendarOverride",
+    "Dossier",
+    "Evidence",
     "EvidenceRequirementRecord",
     "FrameworkNode",
     "FrameworkRecord",
+    "Measurement",
     "Occurrence",
     "OccurrenceRoute",
     "Officer",

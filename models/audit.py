@@ -24,3 +24,5 @@ class AuditEntry(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     before: dict[str, Any] | None = json_field()
     after: dict[str, Any] | None = json_field()
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from models.base import UTCDateTime
-
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -39,7 +37,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("html", sa.String(), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("reply_to", sa.String(), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("claim_token", sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column("claimed_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index("ix_outbox_claim_token", ["claim_token"], unique=False)
 
 

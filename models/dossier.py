@@ -1,0 +1,63 @@
+"""One-stop dossiers (hồ sơ TTHC) imported from the electronic one-stop system, and manual
+measurements for targets that no export feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime
+
+
+class Dossier(SQLModel, table=True):
+    """A dossier as the export gives it (spec: shared/specs/dossiers.md), keyed by unit + id.
+
+    The ``*_day`` columns hold the local (Asia/Ho_Chi_Minh) calendar dates the KPI formulas use.
+    """
+
+    __tablename__ = "dossier"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "ma_ho_so"),
+        Index("ix_dossier_unit_due", "unit_id", "hen_tra_day"),
+        Index("ix_dossier_unit_received", "unit_id", "tiep_nhan_day"),
+        Index("ix_dossier_unit_returned", "unit_id", "tra_day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    ma_ho_so: str = Field(max_length=100)
+    ma_linh_vuc: str = Field(max_length=64)
+    ten_thu_tuc: str
+    ma_thu_tuc: str = ""
+    kenh_nop: str = Field(max_length=16)
+    muc_do_dvc: int
+    ngay_tiep_nhan: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ngay_hen_tra: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ngay_tra: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    tiep_nhan_day: dt.date
+    hen_tra_day: dt.date
+    tra_day: dt.date | None = None
+    trang_thai: str = Field(max_length=16)
+    tra_qua_buu_chinh: bool = False
+    danh_gia: str | None = Field(default=None, max_length=32)
+    phieu_xin_loi: bool = False
+    so_lan_bo_sung: int = 0
+
+
+class Measurement(SQLModel, table=True):
+    """A number a person records for a target or a framework ``measure`` (with evidence)."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (UniqueConstraint("unit_id", "year", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    year: int
+    code: str = Field(max_length=64)
+    value: float
+    note: str = ""
+    evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
+    recorded_by: str = ""
+    recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
