@@ -36,7 +36,7 @@ def record(
         session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)).first()
         or GENESIS
     )
-    entry = {
+    entry: dict[str, Any] = {
         "at": now,
         "actor": actor,
         "action": action,
