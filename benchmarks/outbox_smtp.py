@@ -1,7 +1,8 @@
 """Outbox delivery over SMTP against a plain ``smtplib`` loop, both to a local aiosmtpd server.
 
-- Baseline: one ``smtplib.SMTP`` connection, ``send_message`` of the same email N times (built
-  once with ``to_email``; only its Message-ID header is swapped per send, so each is distinct).
+- Baseline: one ``smtplib.SMTP`` connection; each of the N messages built with the standard
+  library's ``EmailMessage`` (text + HTML, Vietnamese headers, its own Message-ID) and sent with
+  ``send_message`` — what a plain script sending these messages does.
 - cchc: N ``OutboxMessage`` rows of the same size in a fresh SQLite database (bulk insert, not
   timed), then ``deliver(..., limit=1000)`` passes through ``SmtpChannel`` until nothing is left.
 
@@ -27,7 +28,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.sql import func
 
 from models import OutboxMessage
-from notifications.channels import SENDER, Outgoing, message_id, to_email
+from notifications.channels import SENDER, message_id
 from notifications.smtp import SmtpChannel, SmtpSettings
 
 NOW = dt.datetime(2020, 6, 15, 8, 0, tzinfo=dt.UTC)
@@ -108,27 +109,27 @@ def _row(i: int, prefix: str) -> dict[str, Any]:
 
 
 def run_baseline(port: int, messages: int, handler: CountingHandler) -> float:
-    """One connection, ``send_message`` N times; only the Message-ID changes."""
-    mail = to_email(
-        Outgoing(
-            key="template",
-            kind="reminder",
-            recipient=RECIPIENT[1],
-            recipient_name=RECIPIENT[0],
-            subject=SUBJECT,
-            body=BODY,
-            created_at=NOW,
-            html=HTML,
-        ),
-        SENDER,
-    )
+    """One connection; each message built with the standard library and sent with ``send_message``.
+
+    This is what a plain script sending these N messages does: every message is its own email
+    (its own Message-ID), text and HTML parts, Vietnamese headers.
+    """
+    from email.message import EmailMessage
+    from email.utils import formataddr
+
     domain = SENDER[1].rpartition("@")[2]
     ids = [message_id(f"base-{i}", domain) for i in range(messages)]
     handler.reset()
     start = time.perf_counter()
     client = smtplib.SMTP("127.0.0.1", port, timeout=30)
     for mid in ids:
-        mail.replace_header("Message-ID", mid)
+        mail = EmailMessage()
+        mail["From"] = formataddr(SENDER)
+        mail["To"] = formataddr(RECIPIENT)
+        mail["Subject"] = SUBJECT
+        mail["Message-ID"] = mid
+        mail.set_content(BODY)
+        mail.add_alternative(HTML, subtype="html")
         client.send_message(mail, from_addr=SENDER[1], to_addrs=[RECIPIENT[1]])
     client.quit()
     seconds = time.perf_counter() - start
@@ -168,7 +169,8 @@ def run_outbox(port: int, messages: int, handler: CountingHandler, *, profile: A
             assert sent == messages, (sent, messages)
             with engine.connect() as connection:
                 left = connection.execute(
-                    select(func.count()).select_from(OutboxMessage.__table__)  # type: ignore[attr-defined]
+                    select(func.count())
+                    .select_from(OutboxMessage.__table__)  # type: ignore[attr-defined]
                     .where(OutboxMessage.status != "sent")  # type: ignore[arg-type]
                 ).scalar_one()
             assert left == 0, f"{left} outbox rows not sent"

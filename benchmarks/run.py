@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument(
         "--pg", default=os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
     )
@@ -95,6 +96,9 @@ def main() -> None:
         sweep_on_postgres(args.pg, args.small, args.large, args.due),
     ]
     flow_cost = prefect_cost()
+    from benchmarks.outbox_smtp import bench_outbox_smtp
+
+    mail = bench_outbox_smtp(args.messages)
     lines = [
         "# Benchmark results",
         "",
@@ -134,6 +138,16 @@ def main() -> None:
         f"| `remind_job` called directly | {flow_cost['direct']:.3f} | 1.00× |",
         f"| `remind_flow` as a Prefect flow run | {flow_cost['flow']:.3f} | {flow_cost['flow'] / flow_cost['direct']:.1f}× |",
         f"| Prefect test server start-up (once) | {flow_cost['startup']:.1f} | |",
+        "",
+        "## Notifications",
+        "",
+        f"{mail['messages']:,.0f} messages to a local SMTP server (aiosmtpd on 127.0.0.1), one connection:",
+        "",
+        "| run | seconds | messages/s | ratio (target ≥ 0.5) |",
+        "|---|---|---|---|",
+        f"| plain `smtplib` loop (baseline) | {mail['baseline_seconds']:.1f} | {mail['baseline_per_second']:.0f} | 1.00 |",
+        f"| cchc outbox → delivery worker → SMTP | {mail['outbox_seconds']:.1f} | {mail['outbox_per_second']:.0f} "
+        f"| {mail['ratio']:.2f} |",
         "",
         "Checking a plan adds its positions, schema, references and framework codes on top of",
         "parsing (the ratio in the first row); an unchanged reload reads and compares but writes",

@@ -21,6 +21,7 @@ class Settings:
     when set, email goes through it. ``CCHC_SMTP_FROM``: the sender, e.g.
     ``Hệ thống CCHC <cchc@phuhuu.gov.vn>``. ``CCHC_OUTBOX_MAX_ATTEMPTS``: failures before a
     message is dead (default 8).
+    ``CCHC_EVIDENCE_MAX_MB``: the largest evidence file accepted, in MB (default 50).
     """
 
     home: Path
@@ -31,6 +32,7 @@ class Settings:
     smtp_url: str | None = None
     smtp_from: str = "Hệ thống CCHC <cchc@localhost>"
     max_attempts: int = 8
+    evidence_max_bytes: int = 50 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -39,7 +41,15 @@ class Settings:
         url = env.get("CCHC_DATABASE_URL") or f"sqlite:///{home / 'cchc.sqlite3'}"
         user = env.get("CCHC_USER") or env.get("USER") or "cchc"
         return cls(
-            home=home, database_url=url, lang=normalize_lang(env.get("CCHC_LANG")), user=user
+            home=home,
+            database_url=url,
+            lang=normalize_lang(env.get("CCHC_LANG")),
+            user=user,
+            channel="console" if env.get("CCHC_CHANNEL") == "console" else "file",
+            smtp_url=env.get("CCHC_SMTP_URL") or None,
+            smtp_from=env.get("CCHC_SMTP_FROM") or "Hệ thống CCHC <cchc@localhost>",
+            max_attempts=int(env.get("CCHC_OUTBOX_MAX_ATTEMPTS") or 8),
+            evidence_max_bytes=int(float(env.get("CCHC_EVIDENCE_MAX_MB") or 50) * 1024 * 1024),
         )
 
     @property

@@ -67,7 +67,7 @@ class Reusable:
         """Release what the channel holds; nothing by default."""
 
 
-def message_id(key: str, domain: str = "cchc.local") -> str:
+def message_id(key: str, domain: str = "localhost") -> str:
     """A stable Message-ID per idempotency key, so a re-send shows as the same mail."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
@@ -87,7 +87,7 @@ def to_email(message: Outgoing, sender: tuple[str, str] = SENDER) -> EmailMessag
     if message.reply_to:
         mail["Reply-To"] = message.reply_to
     mail["Subject"] = message.subject
-    mail["Message-ID"] = message_id(message.key, sender[1].rpartition("@")[2] or "cchc.local")
+    mail["Message-ID"] = message_id(message.key, sender[1].rpartition("@")[2] or "localhost")
     if message.created_at is not None:
         mail["Date"] = format_datetime(message.created_at)
     mail.set_content(message.body)

@@ -236,7 +236,7 @@ def review_context(
         "catch_up": False,
         "link": None,
         "reviewer_name": reviewer_name,
-        "reason": reason or view.reason or None,
+        "reason": reason or None,
     }
 
 

@@ -71,10 +71,14 @@ class SmtpChannel(Reusable):
             client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
         else:
             client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
             if s.security == "starttls":
                 client.starttls(context=self._context())
-        if s.username:
-            client.login(s.username, s.password or "")
+            if s.username:
+                client.login(s.username, s.password or "")
+        except BaseException:
+            client.close()  # a refused login or handshake must not leak the socket
+            raise
         return client
 
     def send(self, message: Outgoing) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Insert
+from sqlalchemy import Insert
 from sqlmodel import Session, select
 
 from domain.i18n import Lang, normalize_lang
@@ -70,7 +70,9 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing()
-    return bool(cast("CursorResult[Any]", session.execute(stmt)).rowcount)
+    # RETURNING, not rowcount: PostgreSQL drivers may report -1 for a skipped conflict
+    keys = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
+    return session.execute(stmt.returning(*keys)).first() is not None
 
 
 def enqueue(

@@ -35,12 +35,14 @@ from responsibilities.roster import read_roster
 from storage.calendar import load_calendar, set_override
 from storage.occurrences import find_occurrence, materialise, transition
 from storage.officers import import_roster
-from storage.outbox import deliver
+from storage.outbox import backoff, deliver
 from storage.plans import find_plan
 from storage.sweep import SweepReport, due_occurrences, sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# these tests are not about evidence: submissions carry a written reason instead
+NO_EVIDENCE = "Nộp không kèm tài liệu (kiểm thử)"
 D = dt.date
 
 HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
@@ -200,7 +202,7 @@ def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> No
             else:  # the CCHC officer follows every escalation
                 assert message.cc == [NHUNG]
                 late = 1 if step == 1 else 3
-                assert message.subject.startswith(f"[CCHC] Báo cáo trễ hạn: {code} kỳ 2020")
+                assert message.subject.startswith(f"[CCHC] Báo cáo trễ hạn (lần {step}): {code} kỳ 2020")
                 assert f"chậm {late} ngày làm việc" in message.subject
             assert "tổng hợp" not in message.body
 
@@ -239,8 +241,12 @@ def test_a_submitted_or_accepted_occurrence_gets_no_more_messages(session, ward)
     assert run(session, REMINDER_5).messages == 3
     submitted = find_occurrence(unit_id, "T.A3", "2020", session=session)
     accepted = find_occurrence(unit_id, "T.CHAIR", "2020", session=session)
-    transition(submitted, "submit", session=session, actor=NHUNG, now=local(2020, 6, 4))
-    transition(accepted, "submit", session=session, actor=HUNG, now=local(2020, 6, 4))
+    transition(
+        submitted, "submit", session=session, actor=NHUNG, now=local(2020, 6, 4), reason=NO_EVIDENCE
+    )
+    transition(
+        accepted, "submit", session=session, actor=HUNG, now=local(2020, 6, 4), reason=NO_EVIDENCE
+    )
     transition(accepted, "accept", session=session, actor=HUNG, now=local(2020, 6, 5))
     session.commit()
     assert submitted.next_reminder_at is None and accepted.next_reminder_at is None
@@ -366,7 +372,7 @@ def test_after_a_gap_one_catch_up_message_goes_out_and_the_missed_steps_are_skip
     }
     for message in sent.values():
         assert "tổng hợp" in message.body
-        assert "trạng thái hiện tại: open" in message.body
+        assert "trạng thái hiện tại: chưa thực hiện" in message.body
     assert log(session) == sorted(
         [(code, "escalation", 1, "sent") for code in sent]
         + [(code, "reminder", n, "skipped") for code in sent for n in (5, 2, 0)]
@@ -447,33 +453,35 @@ class BrokenChannel:
         raise OSError("máy chủ thư không trả lời")
 
 
-def test_deliver_sends_each_pending_message_once(session, ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_deliver_sends_each_pending_message_once(session, engine, ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run(session, REMINDER_5)
+    session.commit()
     now = REMINDER_5 + MINUTE
 
-    assert deliver(BrokenChannel(), session=session, now=now) == 0
-    session.commit()
+    assert deliver(engine, {"email": BrokenChannel()}, now=now).sent == 0
+    session.expire_all()
     for row in outbox(session):
         assert (row.status, row.attempts) == ("pending", 1)
         assert row.last_error == "máy chủ thư không trả lời"
 
     memory = MemoryChannel()
-    assert deliver(memory, session=session, now=now) == 3
-    session.commit()
+    assert deliver(engine, {"email": memory}, now=now + backoff(1)).sent == 3
+    session.expire_all()
     rows = outbox(session)
     assert sorted(m.key for m in memory.sent) == sorted(r.key for r in rows)
     for row in rows:
         assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
-        assert stored(row.sent_at) == now
-    assert deliver(memory, session=session, now=now + MINUTE) == 0
+        assert stored(row.sent_at) == now + backoff(1)
+    assert deliver(engine, {"email": memory}, now=now + backoff(1) + MINUTE).sent == 0
     assert len(memory.sent) == 3
 
     # the next step goes to files: one .eml each, readable with the Vietnamese subject
     before = last_id(session)
     run(session, REMINDER_2)
-    folder = tmp_path / "outbox"
-    assert deliver(FileChannel(folder), session=session, now=REMINDER_2 + MINUTE) == 3
     session.commit()
+    folder = tmp_path / "outbox"
+    assert deliver(engine, {"email": FileChannel(folder)}, now=REMINDER_2 + MINUTE).sent == 3
+    session.expire_all()
     fresh = outbox(session, before)
     files = sorted(folder.iterdir())
     assert len(files) == 3 and all(f.suffix == ".eml" for f in files)
@@ -487,7 +495,7 @@ def test_deliver_sends_each_pending_message_once(session, ward, tmp_path: Path) 
         assert str(mail["Subject"]) == row.subject
         assert "Nhắc việc" in str(mail["Subject"])
         assert parseaddr(str(mail["To"]))[1] == row.recipient
-        assert mail.get_content() == row.body
+        assert mail.get_body(preferencelist=("plain",)).get_content() == row.body
         assert row.status == "sent"
 
 
