@@ -69,6 +69,7 @@ def replay(home: Path) -> None:
 
     from cchc.replay import replay_year
     from domain.lifecycle import STATUSES
+    from storage.blobs import DiskBlobStore
     from storage.db import make_engine
     from storage.units import get_unit
 
@@ -78,7 +79,13 @@ def replay(home: Path) -> None:
     engine = make_engine(f"sqlite:///{home / 'cchc.sqlite3'}")
     with Session(engine) as session:
         unit_id = get_unit("phu-huu", session=session).id or 0
-    report = replay_year(engine, unit_id=unit_id, year=2020, outbox=home / "outbox")
+    report = replay_year(
+        engine,
+        unit_id=unit_id,
+        year=2020,
+        outbox=home / "outbox",
+        store=DiskBlobStore(home / "evidence"),
+    )
     engine.dispose()
 
     table = Table(

@@ -1,8 +1,9 @@
 """Replaying a plan year day by day with simulated officers (``make demo``).
 
 The replay drives the real engine — the same sweep, lifecycle and delivery the runners use —
-with a deterministic cast: most officers submit on time, some late, a few never; approvers
-accept or return submissions. It shows what a ward's year looks like in the engine.
+with a deterministic cast: most officers submit on time, some late, a few never; before
+submitting, an officer uploads a small PDF for each required evidence document (and a new
+revision after a return); approvers accept or return submissions, and accept the evidence. It shows what a ward's year looks like in the engine.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from domain.errors import CchcError
 from domain.workdays import WorkCalendar
 from models import Occurrence, Officer, PlanRecord, ReminderLog
 from notifications.channels import FileChannel
+from storage.blobs import BlobStore, MemoryBlobStore
 from storage.calendar import load_calendar
 from storage.digest import send_digests
+from storage.evidence import Upload, add_evidence, list_evidence, missing_for, review
 from storage.occurrences import materialise, reroute_unit, transition
 from storage.officers import holdings
 from storage.outbox import deliver
@@ -51,6 +54,42 @@ class ReplayReport:
     rerouted: int = 0
     digests: int = 0
     outbox: Path | None = None
+
+
+def minimal_pdf(*lines: str) -> bytes:
+    """A small valid one-page PDF showing ``lines`` (ASCII-folded), for demos and tests."""
+    import unicodedata
+
+    def ascii_(text: str) -> str:
+        folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+        plain = "".join(c for c in folded if ord(c) < 128)
+        return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = "".join(
+        f"BT /F1 11 Tf 50 {780 - 16 * i} Td ({ascii_(line)}) Tj ET\n"
+        for i, line in enumerate(lines)
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%sendstream" % (len(text), text.encode("ascii")),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def _plan_actions(
@@ -83,9 +122,17 @@ def _plan_actions(
 
 
 def replay_year(
-    engine: Engine, *, unit_id: int, year: int, outbox: Path, seed: int = 2020
+    engine: Engine,
+    *,
+    unit_id: int,
+    year: int,
+    outbox: Path,
+    seed: int = 2020,
+    store: BlobStore | None = None,
 ) -> ReplayReport:
-    """Play ``year`` for a unit whose plan and officers are loaded; messages go to ``outbox``."""
+    """Play ``year`` for a unit whose plan and officers are loaded; messages go to ``outbox``,
+    evidence files to ``store`` (in memory unless given)."""
+    store = store or MemoryBlobStore()
     rng = random.Random(seed)
     channels = {"email": FileChannel(outbox), "apprise": FileChannel(outbox / "chat")}
     report = ReplayReport(outbox=outbox)
@@ -107,7 +154,8 @@ def replay_year(
         emails = {
             o.id: o.email for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))
         }
-        approvers = {t.code: t.approver for t in plan_row_tasks(session, plan_row)}
+        plan_tasks = {t.code: t for t in plan_row_tasks(session, plan_row)}
+        approvers = {code: t.approver for code, t in plan_tasks.items()}
         from responsibilities.holding import holders
 
         day = dt.date(year, 1, 1)
@@ -129,6 +177,9 @@ def replay_year(
                     found = holders(held, role, day)
                     actor = found[0].officer if found else "demo"
                 try:
+                    task = plan_tasks.get(occ.task_code)
+                    if act.action == "submit":
+                        _upload(session, store, occ, task, actor, afternoon)
                     transition(
                         occ,
                         act.action,
@@ -137,6 +188,21 @@ def replay_year(
                         now=afternoon,
                         reason=act.reason,
                     )
+                    if act.action == "accept":
+                        for evidence, _ in list_evidence(
+                            session=session,
+                            unit_id=unit_id,
+                            task=occ.task_code,
+                            period=occ.period,
+                            status="pending",
+                        ):
+                            review(
+                                evidence.id or 0,
+                                "accept",
+                                session=session,
+                                actor=actor,
+                                now=afternoon,
+                            )
                 except CchcError:  # e.g. an accept planned for a submission that never came
                     continue
             session.commit()
@@ -146,6 +212,34 @@ def replay_year(
             day += dt.timedelta(days=1)
         _summarise(session, plan_row, report)
     return report
+
+
+def _upload(
+    session: Session,
+    store: BlobStore,
+    occ: Occurrence,
+    task: Any,
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    """The lead's evidence before a submission: a PDF for each document still missing, or
+    after a return a new revision of the first one ("bổ sung")."""
+    absent = missing_for(occ, task, session=session)
+    names = absent or [r.name for r in (task.evidence if task else ()) if r.required][:1]
+    for number, name in enumerate(names, 1):
+        pdf = minimal_pdf(f"{occ.task_code} - {occ.period}", name, f"{actor} {now:%Y-%m-%d}")
+        add_evidence(
+            [Upload(f"{occ.task_code}_{occ.period}_{number}.pdf", pdf)],
+            session=session,
+            store=store,
+            unit_id=occ.unit_id,
+            occurrence=occ,
+            requirement=name,
+            actor=actor,
+            now=now,
+            max_bytes=1024 * 1024,
+            task=task,
+        )
 
 
 def plan_row_tasks(session: Session, plan_row: PlanRecord) -> list[Any]:

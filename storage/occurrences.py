@@ -367,6 +367,8 @@ def transition(
         allowed = {h.officer for h in holders(ctx.holdings, "chairman", ctx.today)}
         if actor.lower() not in allowed:
             raise LocalizedError("error.chairman_only", actor=actor, on=ctx.today.isoformat())
+    if target == SUBMITTED and not (reason and reason.strip()):
+        _require_evidence(ctx, occ)
     before = {"status": occ.status}
     occ.status, occ.updated_at = target, now
     if reason:
@@ -395,6 +397,23 @@ def transition(
         _notify_review(ctx, occ, action, reason)
     session.flush()
     return occ
+
+
+def _require_evidence(ctx: Context, occ: Occurrence) -> None:
+    """The submit rule: every required document has an upload that was not rejected,
+    unless the officer gives a written reason."""
+    from storage.evidence import missing_for
+
+    task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+    absent = missing_for(occ, task, session=ctx.session)
+    if absent:
+        raise LocalizedError(
+            "error.evidence_missing",
+            task=occ.task_code,
+            period=occ.period,
+            n=len(absent),
+            missing="; ".join(f"'{name}'" for name in absent),
+        )
 
 
 def _role_title(ctx: Context, code: str, lang: str) -> str:

@@ -66,7 +66,15 @@ def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[
 def test_occurrence_lifecycle_from_the_command_line(ward) -> None:  # type: ignore[no-untyped-def]
     ward("schedule", "--now", "2020-01-01T06:00")
     code, out, _ = ward(
-        "occurrence", "submit", "II.1.2", "2020-Q1", "--now", "2020-03-10T09:00", "--json"
+        "occurrence",
+        "submit",
+        "II.1.2",
+        "2020-Q1",
+        "--now",
+        "2020-03-10T09:00",
+        "--reason",
+        "Nộp không kèm tài liệu (kiểm thử)",  # not about evidence
+        "--json",
     )
     assert json.loads(out)["to"] == "submitted"
     code, _, err = ward("occurrence", "start", "II.1.2", "2020-Q1")
@@ -113,9 +121,9 @@ def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -
     files = list(outbox.glob("*.eml"))
     assert len(files) == 1
     mail = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
-    assert mail["Subject"].startswith("[CCHC] Báo cáo trễ hạn: II.1.2 kỳ 2020-Q1")
+    assert mail["Subject"].startswith("[CCHC] Báo cáo trễ hạn (lần 1): II.1.2 kỳ 2020-Q1")
     assert "Nguyễn Văn Hùng" in str(mail["To"])
-    body = mail.get_content()
+    body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "Thứ Hai, 16/03/2020" in body and "tổng hợp" in body
 
 

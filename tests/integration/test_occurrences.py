@@ -29,6 +29,8 @@ from storage.plans import find_plan
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# these tests are not about evidence: submissions carry a written reason instead
+NO_EVIDENCE = "Nộp không kèm tài liệu (kiểm thử)"
 D = dt.date
 
 HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
@@ -181,7 +183,9 @@ def test_lifecycle_start_submit_return_submit_accept_with_audit(session, ward) -
 
     transition(occ, "start", session=session, actor=NHUNG, now=local(2020, 8, 3))
     assert occ.status == "in_progress"
-    transition(occ, "submit", session=session, actor=NHUNG, now=local(2020, 8, 10, 9))
+    transition(
+        occ, "submit", session=session, actor=NHUNG, now=local(2020, 8, 10, 9), reason=NO_EVIDENCE
+    )
     assert occ.status == "submitted"
     assert stored(occ.submitted_at) == local(2020, 8, 10, 9)
     assert occ.next_reminder_at is None
@@ -201,7 +205,9 @@ def test_lifecycle_start_submit_return_submit_accept_with_audit(session, ward) -
     assert occ.status == "returned"
     assert occ.reason == "Thiếu biên bản kiểm tra"
     assert occ.next_reminder_at is not None  # reminders resume for a returned submission
-    transition(occ, "submit", session=session, actor=NHUNG, now=local(2020, 8, 12))
+    transition(
+        occ, "submit", session=session, actor=NHUNG, now=local(2020, 8, 12), reason=NO_EVIDENCE
+    )
     transition(occ, "accept", session=session, actor=MAI, now=local(2020, 8, 13))
     assert occ.status == "accepted"
     for action in ("start", "submit", "return", "accept", "waive"):
@@ -286,8 +292,17 @@ def test_an_acting_officer_takes_open_work_while_acting_and_gives_it_back(sessio
     unit_id, plan_row = ward
     submitted = find_occurrence(unit_id, "II.3.1", "2020-Q3", session=session)
     accepted = find_occurrence(unit_id, "II.3.7", "2020-Q3", session=session)
-    transition(submitted, "submit", session=session, actor=NHUNG, now=local(2020, 6, 20))
-    transition(accepted, "submit", session=session, actor=NHUNG, now=local(2020, 6, 20))
+    transition(
+        submitted,
+        "submit",
+        session=session,
+        actor=NHUNG,
+        now=local(2020, 6, 20),
+        reason=NO_EVIDENCE,
+    )
+    transition(
+        accepted, "submit", session=session, actor=NHUNG, now=local(2020, 6, 20), reason=NO_EVIDENCE
+    )
     transition(accepted, "accept", session=session, actor=MAI, now=local(2020, 6, 25))
     session.commit()
     before = {o.id: o.officer_id for o in all_occurrences(session)}
@@ -372,9 +387,16 @@ def test_a_revised_plan_moves_or_cancels_only_future_open_occurrences(
     unit_id, plan_row = ward
     july = local(2020, 7, 10)
     early = find_occurrence(unit_id, "II.1.2", "2020-Q4", session=session)
-    transition(early, "submit", session=session, actor=HUNG, now=july)
+    transition(early, "submit", session=session, actor=HUNG, now=july, reason=NO_EVIDENCE)
     august = find_occurrence(unit_id, "II.9.2", "2020-08", session=session)
-    transition(august, "submit", session=session, actor="phat.ht@phuhuu.gov.vn", now=july)
+    transition(
+        august,
+        "submit",
+        session=session,
+        actor="phat.ht@phuhuu.gov.vn",
+        now=july,
+        reason=NO_EVIDENCE,
+    )
     transition(august, "accept", session=session, actor=BAO, now=july)
     session.commit()
     before = {(o.task_code, o.period): (o.due_date, o.status) for o in all_occurrences(session)}
@@ -468,7 +490,9 @@ def test_views_show_overdue_and_working_days_left(session, ward) -> None:  # typ
     assert english.title != ahead.title and english.title
 
     occ = find_occurrence(unit_id, "II.1.1", "2020", session=session)
-    transition(occ, "submit", session=session, actor=HUNG, now=local(2020, 5, 5))
+    transition(
+        occ, "submit", session=session, actor=HUNG, now=local(2020, 5, 5), reason=NO_EVIDENCE
+    )
     done = view(local(2020, 5, 6), "II.1.1", "2020")
     assert (done.overdue, done.working_days_left, done.status) == (False, -3, "submitted")
 

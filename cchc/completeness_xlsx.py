@@ -1,0 +1,102 @@
+"""The completeness report as an Excel workbook: totals per group, and who owes what."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from domain import completeness as core
+from domain.i18n import Lang, t
+
+
+def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) -> None:
+    """Write ``path`` atomically: a temporary file beside it, flushed, then renamed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    groups = book.active
+    assert groups is not None
+    groups.title = t("cli.completeness_sheet_groups", lang)
+    by = t(f"cli.completeness_by.{report.by}", lang)
+    groups.append([t("cli.completeness_title", lang, by=by, plan=report.plan)])
+    head = [
+        t("label.code", lang),
+        t("cli.completeness_group", lang),
+        t("cli.completeness_occurrences", lang),
+        t("cli.completeness_required", lang),
+        t("cli.completeness_provided", lang),
+        t("cli.completeness_accepted", lang),
+        "% " + t("cli.completeness_provided", lang),
+        "% " + t("cli.completeness_accepted", lang),
+    ]
+    groups.append(head)
+    for g in (*report.groups, report.total):
+        groups.append(
+            [
+                g.key,
+                g.label,
+                g.occurrences,
+                g.required,
+                g.provided,
+                g.accepted,
+                g.share(g.provided),
+                g.share(g.accepted),
+            ]
+        )
+        for cell in groups[groups.max_row][6:8]:
+            cell.number_format = "0%"
+    for cell in (*groups[2], *groups[groups.max_row]):
+        cell.font = Font(bold=True)
+    groups.column_dimensions["B"].width = 48
+    groups.freeze_panes = "A3"
+
+    owes = book.create_sheet(t("cli.completeness_sheet_owes", lang))
+    owes.append(
+        [
+            t("label.email", lang),
+            t("label.officers", lang),
+            t("label.task", lang),
+            t("label.title", lang),
+            t("label.period", lang),
+            t("label.due", lang),
+            t("label.status", lang),
+            t("cli.completeness_missing", lang),
+            t("cli.completeness_overdue", lang),
+        ]
+    )
+    for cell in owes[1]:
+        cell.font = Font(bold=True)
+    for o in report.owed:
+        owes.append(
+            [
+                o.officer or "",
+                o.officer_name or t("cli.vacant", lang),
+                o.task,
+                o.title,
+                o.period,
+                o.due_date,
+                t(f"status.{o.status}", lang),
+                "\n".join(o.missing),
+                o.working_days_overdue,
+            ]
+        )
+        owes.cell(owes.max_row, 6).number_format = "DD/MM/YYYY"
+    owes.column_dimensions["D"].width = 40
+    owes.column_dimensions["H"].width = 60
+    owes.freeze_panes = "A2"
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            book.save(out)
+            out.flush()
+            os.fsync(out.fileno())
+        tmp.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

@@ -1,0 +1,405 @@
+"""Evidence in storage, on SQLite and PostgreSQL: atomic content-addressed blobs, refusals,
+revisions, verification, the submit rule and the completeness report.
+
+The ward runs a small plan materialised on 1 June 2020: T.A3 (three required documents,
+the CCHC officer) and T.A9 (one, the culture officer) due 10 June, T.LATE due 10 December.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import zoneinfo
+from pathlib import Path
+from typing import BinaryIO
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from cchc.completeness_xlsx import write_completeness
+from cchc.replay import minimal_pdf
+from cchc.tables import read_table
+from domain.errors import LocalizedError
+from domain.evidence import EvidenceRefused
+from domain.plan import Due, Plan, Reminders, Schedule
+from models import AuditEntry, Blob, Evidence, Occurrence
+from plans import HERE
+from responsibilities.roster import read_roster
+from storage.blobs import DiskBlobStore, MemoryBlobStore, Source
+from storage.evidence import Upload, add_evidence, completeness, reject, review, verify
+from storage.occurrences import find_occurrence, materialise, transition
+from storage.officers import import_roster
+from storage.plans import find_plan
+from storage.units import get_unit
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer
+PHAT = "phat.ht@phuhuu.gov.vn"  # culture officer
+MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman, approver
+MB = 1024 * 1024
+
+
+def local(y: int, m: int, d: int, h: int = 8) -> dt.datetime:
+    return dt.datetime(y, m, d, h, tzinfo=TZ)
+
+
+def small_plan(plan: Plan) -> Plan:
+    def task(code: str, like: str, lead: str, due: dt.date):  # type: ignore[no-untyped-def]
+        base = next(t for t in plan.tasks if t.code == like)
+        schedule = Schedule("once", dt.date(2020, 1, 1), dt.date(2020, 12, 31), Due(date=due))
+        return dataclasses.replace(
+            base, code=code, lead=lead, schedule=schedule, reminders=Reminders()
+        )
+
+    tasks = (
+        task("T.A3", "II.3.1", "cchc_officer", dt.date(2020, 6, 10)),
+        task("T.A9", "II.9.2", "culture_info", dt.date(2020, 6, 10)),
+        task("T.LATE", "II.3.1", "cchc_officer", dt.date(2020, 12, 10)),
+    )
+    return dataclasses.replace(plan, tasks=tasks)
+
+
+@pytest.fixture
+def ward(session: Session, load, bundled_plan):  # type: ignore[no-untyped-def]
+    plan = small_plan(bundled_plan)
+    load(plan, now=local(2020, 6, 1, 6))
+    unit_id = get_unit("phu-huu", session=session).id
+    header, rows = read_table(HERE / "demo-roster.csv")
+    rows = [(n, r) for n, r in rows if r.get("kind") != "acting"]
+    entries = read_roster(
+        header,
+        rows,
+        file="demo-roster.csv",
+        positions=[r.code for r in plan.roles],
+        areas=[a.code for a in plan.areas],
+    )
+    import_roster(entries, session=session, unit_id=unit_id, actor="test", now=local(2020, 6, 1))
+    materialise(
+        find_plan(session=session, unit_id=unit_id),
+        session=session,
+        actor="t",
+        now=local(2020, 6, 1),
+    )
+    session.commit()
+    return unit_id, plan
+
+
+def occurrence(session: Session, unit_id: int, code: str) -> Occurrence:
+    return find_occurrence(unit_id, code, "2020", session=session)
+
+
+def add(session: Session, store, unit_id: int, code: str, files, **kw):  # type: ignore[no-untyped-def]
+    kw.setdefault("actor", NHUNG)
+    kw.setdefault("now", local(2020, 6, 5))
+    kw.setdefault("max_bytes", MB)
+    return add_evidence(
+        files,
+        session=session,
+        store=store,
+        unit_id=unit_id,
+        occurrence=occurrence(session, unit_id, code),
+        **kw,
+    )
+
+
+def count(session: Session, model: type) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+# --- the blob store -----------------------------------------------------------------------
+
+
+class CrashingStore(DiskBlobStore):
+    """A disk store whose copy dies half-way through, like a full disk or a killed process."""
+
+    def _write(self, source: Source, out: BinaryIO) -> tuple[str, int]:
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        out.write(data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+
+def test_a_crash_mid_write_leaves_no_blob_no_temp_file_and_no_record(
+    session: Session, ward, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    store = CrashingStore(tmp_path / "evidence")
+    pdf = minimal_pdf("T.A3", "anh niem yet")
+    with pytest.raises(OSError, match="No space"):
+        add(session, store, unit_id, "T.A3", [Upload("anh.pdf", pdf)], requirement="1")
+    session.rollback()
+
+    sha, _ = MemoryBlobStore().put(pdf)
+    assert not store.path(sha).exists()
+    assert files_under(tmp_path / "evidence") == []  # the half-written temporary is gone
+    assert count(session, Evidence) == 0 and count(session, Blob) == 0
+    assert (
+        session.exec(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "evidence")
+        ).one()
+        == 0
+    )
+
+    # the same upload through a healthy store is stored whole, read-only
+    healthy = DiskBlobStore(tmp_path / "evidence")
+    add(session, healthy, unit_id, "T.A3", [Upload("anh.pdf", pdf)], requirement="1")
+    session.commit()
+    assert healthy.path(sha).read_bytes() == pdf
+    assert not os.access(healthy.path(sha), os.W_OK) or os.geteuid() == 0
+    assert [p.name for p in files_under(tmp_path / "evidence")] == [sha]
+
+
+def test_all_files_of_one_call_or_none(session: Session, ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    store = MemoryBlobStore()
+    good = tmp_path / "Báo cáo.pdf"
+    good.write_bytes(minimal_pdf("ok"))
+    exe = tmp_path / "bao-cao.pdf"
+    exe.write_bytes(b"MZ\x90\x00" + bytes(300))
+    text = tmp_path / "ghi-chu.pdf"
+    text.write_text("chỉ là văn bản", encoding="utf-8")
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + bytes(MB))
+
+    with pytest.raises(EvidenceRefused) as raised:
+        add(session, store, unit_id, "T.A3", [good, exe, text, big], requirement="1")
+    problems = raised.value.problems
+    assert [(p.code, p.params["name"]) for p in problems] == [
+        ("evidence_type_refused", "bao-cao.pdf"),
+        ("evidence_type_refused", "ghi-chu.pdf"),
+        ("evidence_too_large", "scan.pdf"),
+    ]
+    assert problems[0].params["detected"] == "exe" and "pdf" in problems[0].params["allowed"]
+    assert problems[2].params["limit"] == "1.0 MB"
+    message = raised.value.render("vi")
+    assert "bao-cao.pdf" in message and "scan.pdf" in message and "1.0 MB" in message
+    assert store.blobs == {} and count(session, Evidence) == 0
+
+    with pytest.raises(LocalizedError) as unknown:
+        add(session, store, unit_id, "T.A3", [good], requirement="Biên bản không có")
+    assert unknown.value.key == "error.evidence_unknown_requirement"
+    assert "Danh mục TTHC" in unknown.value.render("vi")
+    assert store.blobs == {}
+
+
+def test_same_content_is_stored_once_and_every_upload_is_a_readable_revision(
+    session: Session, ward, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    store = DiskBlobStore(tmp_path / "evidence")
+    first, second = minimal_pdf("ban 1"), minimal_pdf("ban 2")
+    a = add(session, store, unit_id, "T.A3", [Upload("danh-muc.pdf", first)], requirement="2")
+    b = add(session, store, unit_id, "T.A3", [Upload("danh-muc (1).pdf", first)], requirement="2")
+    c = add(session, store, unit_id, "T.A3", [Upload("danh-muc-v2.pdf", second)], requirement="2")
+    extra = add(session, store, unit_id, "T.A3", [Upload("../../x.pdf", first)])
+    session.commit()
+
+    rows = [*a, *b, *c]
+    assert [r.revision for r in rows] == [1, 2, 3]
+    assert {r.requirement for r in rows} == {"Danh mục TTHC cấp phường đang niêm yết, công khai"}
+    assert (extra[0].requirement, extra[0].revision, extra[0].file_name) == ("", 1, "x.pdf")
+    assert rows[0].blob_sha256 == rows[1].blob_sha256 != rows[2].blob_sha256
+    assert count(session, Blob) == 2 and len(files_under(tmp_path / "evidence")) == 2
+    with store.open(rows[0].blob_sha256) as f:
+        assert f.read() == first  # the old revision stays readable
+    with store.open(rows[2].blob_sha256) as f:
+        assert f.read() == second
+    assert rows[0].criteria == ["3.1.1", "3.1.2", "3.1.3"]  # the task's criteria by default
+
+
+def test_verify_finds_a_corrupted_and_a_missing_blob(
+    session: Session, ward, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    store = DiskBlobStore(tmp_path / "evidence")
+    rows = add(
+        session,
+        store,
+        unit_id,
+        "T.A3",
+        [
+            Upload("a.pdf", minimal_pdf("a")),
+            Upload("b.pdf", minimal_pdf("b")),
+            Upload("c.pdf", minimal_pdf("c")),
+        ],
+        requirement="1",
+    )
+    session.commit()
+    assert verify(session, store) == []
+
+    flipped = store.path(rows[0].blob_sha256)
+    flipped.chmod(0o644)
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    flipped.write_bytes(bytes(data))
+    store.path(rows[1].blob_sha256).unlink()
+    assert verify(session, store) == [(rows[0].id, "corrupted"), (rows[1].id, "missing")]
+
+    twin = MemoryBlobStore()
+    again = add(session, twin, unit_id, "T.A9", [Upload("d.pdf", minimal_pdf("d"))])
+    twin.blobs[again[0].blob_sha256] = b"%PDF-tampered"
+    assert (again[0].id, "corrupted") in verify(session, twin)
+
+
+# --- reviewing and the submit rule ---------------------------------------------------------
+
+
+def test_submitting_needs_every_required_document_or_a_reason(session: Session, ward) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    store = MemoryBlobStore()
+    occ = occurrence(session, unit_id, "T.A3")
+    when = local(2020, 6, 8)
+
+    with pytest.raises(LocalizedError) as raised:
+        transition(occ, "submit", session=session, actor=NHUNG, now=when)
+    assert raised.value.key == "error.evidence_missing" and raised.value.params["n"] == 3
+    assert occ.status == "open"
+
+    one, _two, three = (
+        add(
+            session,
+            store,
+            unit_id,
+            "T.A3",
+            [Upload(f"{n}.pdf", minimal_pdf(str(n)))],
+            requirement=str(n),
+        )[0]
+        for n in (1, 2, 3)
+    )
+    with pytest.raises(LocalizedError) as no_reason:
+        reject(three.id, session=session, actor=MAI, now=when, reason="  ")
+    assert no_reason.value.key == "error.evidence_reason_required"
+    reject(three.id, session=session, actor=MAI, now=when, reason="Báo cáo chưa ký")
+    review(one.id, "accept", session=session, actor=MAI, now=when)
+    with pytest.raises(LocalizedError) as again:
+        review(one.id, "accept", session=session, actor=MAI, now=when)
+    assert again.value.key == "error.evidence_already"
+
+    with pytest.raises(LocalizedError) as raised:
+        transition(occ, "submit", session=session, actor=NHUNG, now=when)
+    assert raised.value.params["n"] == 1
+    assert "Báo cáo tình hình, kết quả kiểm soát TTHC quý" in raised.value.render("vi")
+
+    add(session, store, unit_id, "T.A3", [Upload("3b.pdf", minimal_pdf("3b"))], requirement="3")
+    transition(occ, "submit", session=session, actor=NHUNG, now=when)
+    assert occ.status == "submitted"
+
+    late = occurrence(session, unit_id, "T.A9")
+    transition(
+        late, "submit", session=session, actor=PHAT, now=when, reason="Trang tin đang bảo trì"
+    )
+    assert (late.status, late.reason) == ("submitted", "Trang tin đang bảo trì")
+    session.commit()
+    log = session.exec(
+        select(AuditEntry).where(AuditEntry.entity == "evidence").order_by(col(AuditEntry.id))
+    ).all()
+    assert [a.action for a in log] == [
+        "evidence_add",
+        "evidence_add",
+        "evidence_add",
+        "evidence_reject",
+        "evidence_accept",
+        "evidence_add",
+    ]
+    assert (log[3].actor, (log[3].after or {})["reason"]) == (MAI, "Báo cáo chưa ký")
+
+
+# --- the completeness report ---------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed(session: Session, ward):  # type: ignore[no-untyped-def]
+    """T.A3: document 1 accepted, 2 rejected, 3 never sent; T.A9: its one document pending."""
+    unit_id, _ = ward
+    store = MemoryBlobStore()
+    one, two = (
+        add(
+            session,
+            store,
+            unit_id,
+            "T.A3",
+            [Upload(f"{n}.pdf", minimal_pdf(str(n)))],
+            requirement=str(n),
+        )[0]
+        for n in (1, 2)
+    )
+    review(one.id, "accept", session=session, actor=MAI, now=local(2020, 6, 9))
+    reject(two.id, session=session, actor=MAI, now=local(2020, 6, 9), reason="Thiếu dấu")
+    add(
+        session,
+        store,
+        unit_id,
+        "T.A9",
+        [Upload("tin.pdf", minimal_pdf("tin"))],
+        actor=PHAT,
+        requirement="1",
+    )
+    session.commit()
+    return unit_id
+
+
+def totals(report) -> dict[str, tuple[int, int, int, int]]:  # type: ignore[no-untyped-def]
+    return {g.key: (g.occurrences, g.required, g.provided, g.accepted) for g in report.groups}
+
+
+def test_completeness_counts_and_who_owes_what(session: Session, reviewed: int) -> None:
+    now = local(2020, 6, 15)  # Monday: three working days after the 10 June deadline
+    by_position = completeness(session=session, unit_id=reviewed, now=now, by="position")
+    assert totals(by_position) == {"cchc_officer": (2, 6, 1, 1), "culture_info": (1, 1, 1, 0)}
+    total = by_position.total
+    assert (total.occurrences, total.required, total.provided, total.accepted) == (3, 7, 2, 1)
+    assert [g.label for g in by_position.groups] == [
+        "Công chức phụ trách công tác CCHC",
+        "Công chức Văn hóa – Thông tin",
+    ]
+
+    assert [(o.officer, o.task, o.missing, o.working_days_overdue) for o in by_position.owed] == [
+        (
+            NHUNG,
+            "T.A3",
+            (
+                "Danh mục TTHC cấp phường đang niêm yết, công khai",
+                "Báo cáo tình hình, kết quả kiểm soát TTHC quý",
+            ),
+            3,
+        )
+    ]  # T.A9 has its document (pending counts as provided); T.LATE is not due yet
+
+    by_criterion = totals(completeness(session=session, unit_id=reviewed, now=now, by="criterion"))
+    assert by_criterion["3.1.1"] == (2, 6, 1, 1) and by_criterion["7.1.5"] == (1, 1, 1, 0)
+    by_officer = totals(completeness(session=session, unit_id=reviewed, now=now, by="officer"))
+    assert by_officer == {NHUNG: (2, 6, 1, 1), PHAT: (1, 1, 1, 0)}
+    by_area = totals(completeness(session=session, unit_id=reviewed, now=now, by="area"))
+    assert by_area == {"3": (2, 6, 1, 1), "9": (1, 1, 1, 0)}
+    with pytest.raises(LocalizedError):
+        completeness(session=session, unit_id=reviewed, now=now, by="colour")
+
+
+def test_completeness_exports_to_xlsx(session: Session, reviewed: int, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    report = completeness(session=session, unit_id=reviewed, now=local(2020, 6, 15), by="officer")
+    path = tmp_path / "out" / "đầy-đủ.xlsx"
+    write_completeness(report, path, "vi")
+    assert [p.name for p in path.parent.iterdir()] == ["đầy-đủ.xlsx"]  # no temporary left
+
+    book = load_workbook(path)
+    groups, owes = book.worksheets
+    rows = [r for r in groups.iter_rows(min_row=3, values_only=True)]
+    assert [r[:6] for r in rows] == [
+        (NHUNG, "Phạm Thị Hồng Nhung", 2, 6, 1, 1),
+        (PHAT, "Huỳnh Tấn Phát", 1, 1, 1, 0),
+        (None, "Tổng", 3, 7, 2, 1),
+    ]
+    owed = [r for r in owes.iter_rows(min_row=2, values_only=True)]
+    assert len(owed) == 1
+    assert owed[0][0] == NHUNG and owed[0][2] == "T.A3" and owed[0][8] == 3
+    assert owed[0][7].splitlines() == [
+        "Danh mục TTHC cấp phường đang niêm yết, công khai",
+        "Báo cáo tình hình, kết quả kiểm soát TTHC quý",
+    ]
