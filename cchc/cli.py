@@ -12,7 +12,19 @@ from typing import Annotated
 
 import typer
 
-from cchc.commands import calendar, framework, matrix, officer, outbox, plan, service, work
+from cchc.commands import (
+    calendar,
+    dossiers,
+    evidence,
+    framework,
+    matrix,
+    officer,
+    outbox,
+    par,
+    plan,
+    service,
+    work,
+)
 from cchc.context import AppContext
 from cchc.render import err_console
 from cchc.settings import Settings
@@ -43,6 +55,13 @@ app.command("ics")(work.ics)
 app.command("serve")(service.serve)
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(outbox.notify_app, name="notify")
+app.add_typer(dossiers.app, name="dossiers")
+app.command("kpi")(dossiers.kpi)
+app.add_typer(dossiers.measure_app, name="measure")
+app.add_typer(evidence.app, name="evidence")
+app.command("completeness")(evidence.completeness)
+app.add_typer(par.app, name="par")
+app.add_typer(par.audit_app, name="audit")
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")

@@ -185,6 +185,41 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "problem.unreadable": ("không đọc được tệp: {detail}", "cannot read the file: {detail}"),
     "problem.empty_table": ("bảng không có dòng dữ liệu nào", "the table has no data rows"),
+    # --- one-stop dossier exports (spec: dossiers.md) ---------------------------------
+    "problem.dossier_missing_column": (
+        "thiếu cột bắt buộc '{column}'",
+        "required column '{column}' is missing",
+    ),
+    "problem.dossier_bad_cell": (
+        "'{value}' không hợp lệ, cần {expected}",
+        "'{value}' is invalid, expected {expected}",
+    ),
+    "problem.dossier_empty_cell": ("ô bắt buộc đang trống", "required cell is empty"),
+    "problem.dossier_unknown_unit": (
+        "không có đơn vị '{value}'",
+        "no unit '{value}'",
+    ),
+    "hint.dossier_unknown_unit": (
+        "nạp kế hoạch của đơn vị trước (cchc plan load) hoặc sửa mã đơn vị",
+        "load the unit's plan first (cchc plan load) or correct the unit code",
+    ),
+    "problem.dossier_appointment_before_received": (
+        "ngày hẹn trả {value} trước ngày tiếp nhận {received}",
+        "appointment {value} is before the date received {received}",
+    ),
+    "problem.dossier_returned_before_received": (
+        "ngày trả {value} trước ngày tiếp nhận {received}",
+        "returned {value} before the date received {received}",
+    ),
+    "problem.dossier_returned_needs_date": (
+        "trang_thai là da_tra nhưng chưa có ngày trả",
+        "trang_thai is da_tra but ngay_tra is empty",
+    ),
+    "problem.dossier_processing_has_return": (
+        "trang_thai là dang_xu_ly nhưng đã có ngày trả {value}",
+        "trang_thai is dang_xu_ly but ngay_tra is {value}",
+    ),
+    "problem.dossier_more": ("… và {n} lỗi khác.", "… and {n} more problem(s)."),
     # --- errors -------------------------------------------------------------------------
     "error.unit_not_found": ("Không có đơn vị '{code}'.", "No unit '{code}'."),
     "error.plan_not_found": ("Không có kế hoạch '{code}'.", "No plan '{code}'."),
@@ -261,6 +296,35 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Another cchc serve is already running on this database ({where}).",
     ),
     "error.message_not_found": ("Không có thư số {id}.", "No message {id}."),
+    "error.no_plan_for_year": ("Chưa có kế hoạch năm {year}.", "No plan for {year}."),
+    "error.plan_without_framework": (
+        "Kế hoạch {plan} không nêu bộ chỉ số (plan.framework).",
+        "Plan {plan} names no framework (plan.framework).",
+    ),
+    "error.assessment_frozen": (
+        "Bản tự đánh giá năm {year} đã nộp và bị khóa; Chủ tịch có thể mở lại: cchc par reopen --year {year} --reason …",
+        "The {year} self-assessment is submitted and frozen; the chairman may reopen it: cchc par reopen --year {year} --reason …",
+    ),
+    "error.item_not_found": (
+        "Không có tiêu chí thành phần '{item}' trong bộ chỉ số {framework}.",
+        "No item '{item}' in framework {framework}.",
+    ),
+    "error.score_out_of_range": (
+        "Điểm {value} của {item} phải từ 0 đến {max}.",
+        "Score {value} for {item} must be between 0 and {max}.",
+    ),
+    "error.survey_not_self": (
+        "{item} được chấm qua điều tra xã hội học, không tự chấm; dùng --survey.",
+        "{item} is scored by survey, never self-scored; use --survey.",
+    ),
+    "error.bad_level": (
+        "Mức '{level}' không có ở {item} (có: {allowed}).",
+        "No level '{level}' for {item} (allowed: {allowed}).",
+    ),
+    "error.audit_broken": (
+        "Nhật ký thay đổi bị sửa: {n} chỗ không khớp.",
+        "The audit log was tampered with: {n} break(s).",
+    ),
     "error.database": ("Lỗi cơ sở dữ liệu: {detail}", "Database error: {detail}"),
     # --- command line ---------------------------------------------------------------------
     "cli.init_done": (
@@ -346,6 +410,74 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{task} kỳ {period}: {before} → {after}.",
         "{task} ({period}): {before} → {after}.",
     ),
+    "cli.dossiers_imported": (
+        "Đã nhập {rows} hồ sơ: thêm mới {created}, cập nhật {updated}.",
+        "Imported {rows} dossiers: {created} created, {updated} updated.",
+    ),
+    "cli.dossiers_late_title": (
+        "Hồ sơ trễ hạn chưa có phiếu xin lỗi ({n}) — {start} đến {end}",
+        "Late dossiers without an apology slip ({n}) — {start} to {end}",
+    ),
+    "cli.dossiers_not_returned": ("chưa trả", "not returned"),
+    "cli.dossiers_days_late": ("trễ {n} ngày", "{n} days late"),
+    "cli.dossiers_not_found": ("Không có hồ sơ '{id}'.", "No dossier '{id}'."),
+    "cli.dossiers_slip_written": (
+        "Đã ghi phiếu xin lỗi vào {path}.",
+        "Apology slip written to {path}.",
+    ),
+    "cli.dossiers_id": ("Mã hồ sơ", "Dossier"),
+    "cli.dossiers_field": ("Lĩnh vực", "Field"),
+    "cli.dossiers_procedure": ("Thủ tục", "Procedure"),
+    "cli.dossiers_received": ("Tiếp nhận", "Received"),
+    "cli.dossiers_appointment": ("Hẹn trả", "Appointment"),
+    "cli.dossiers_returned": ("Đã trả", "Returned"),
+    "cli.kpi_title": (
+        "Chỉ số giải quyết TTHC — {unit}, {start} đến {end} (tính đến {now})",
+        "One-stop KPIs — {unit}, {start} to {end} (as of {now})",
+    ),
+    "cli.kpi_name": ("Chỉ số", "KPI"),
+    "cli.kpi_overall": ("Chung", "Overall"),
+    "cli.kpi_fields": ("Theo lĩnh vực", "Per field"),
+    "cli.kpi_target": ("Chỉ tiêu", "Target"),
+    "cli.kpi_result": ("Kết quả", "Result"),
+    "cli.kpi_met": ("đạt", "met"),
+    "cli.kpi_not_met": ("không đạt", "not met"),
+    "cli.kpi_no_data": ("chưa có số liệu", "no data"),
+    "cli.kpi_on_time_rate": ("Tỷ lệ hồ sơ đúng hạn", "On-time rate"),
+    "cli.kpi_online_rate": (
+        "Tỷ lệ hồ sơ nộp trực tuyến (mức 3, 4)",
+        "Online filing rate (level 3/4)",
+    ),
+    "cli.kpi_online_procedure_share": (
+        "Tỷ lệ thủ tục có dịch vụ công mức 3, 4",
+        "Share of procedures online at level 3/4",
+    ),
+    "cli.kpi_postal_return_rate": (
+        "Tỷ lệ trả kết quả qua bưu chính công ích",
+        "Results returned by public post",
+    ),
+    "cli.kpi_satisfaction_rate": ("Tỷ lệ hài lòng", "Satisfaction rate"),
+    "cli.kpi_apology_coverage": (
+        "Tỷ lệ hồ sơ trễ hạn có phiếu xin lỗi",
+        "Late dossiers with an apology slip",
+    ),
+    "cli.kpi_household_business_online_rate": (
+        "Tỷ lệ hồ sơ hộ kinh doanh nộp trực tuyến",
+        "Household-business dossiers filed online",
+    ),
+    "cli.kpi_manual": ("Đo thủ công", "Measured manually"),
+    "cli.kpi_bad_period": (
+        "Chọn một kỳ: --year, --quarter (ví dụ 2020-Q3) hoặc --from và --to (YYYY-MM-DD, --from ≤ --to).",
+        "Choose one period: --year, --quarter (e.g. 2020-Q3) or --from and --to (YYYY-MM-DD, --from ≤ --to).",
+    ),
+    "cli.kpi_measure_set": (
+        "Đã ghi {code} năm {year} = {value}.",
+        "Recorded {code} for {year} = {value}.",
+    ),
+    "cli.kpi_measurements_title": ("Số liệu đo thủ công ({n})", "Manual measurements ({n})"),
+    "cli.kpi_value": ("Giá trị", "Value"),
+    "cli.kpi_note": ("Ghi chú", "Note"),
+    "cli.kpi_recorded": ("Người ghi, lúc", "Recorded by, at"),
     "status.open": ("chưa thực hiện", "open"),
     "status.in_progress": ("đang thực hiện", "in progress"),
     "status.submitted": ("đã nộp", "submitted"),
@@ -371,6 +503,36 @@ CATALOG: dict[str, tuple[str, str]] = {
     "label.recipient": ("Người nhận", "Recipient"),
     "label.subject": ("Tiêu đề", "Subject"),
     "label.attempts": ("Số lần", "Attempts"),
+    "cli.par_title": (
+        "Tự đánh giá Chỉ số CCHC năm {year} — {framework}",
+        "PAR Index self-assessment {year} — {framework}",
+    ),
+    "cli.par_total": (
+        "Tổng điểm tự đánh giá: {total} / {scale} = {index}% — xếp loại: {grade}",
+        "Self-assessed total: {total} / {scale} = {index}% — grade: {grade}",
+    ),
+    "cli.par_appraised": (
+        "Tổng điểm thẩm định: {total} / {scale} = {index}% — xếp loại: {grade}",
+        "Appraised total: {total} / {scale} = {index}% — grade: {grade}",
+    ),
+    "cli.par_needs": (
+        "Cần giải trình (có điểm, không có tài liệu kiểm chứng): {items}",
+        "Explanation needed (scored without evidence): {items}",
+    ),
+    "cli.par_saved": ("Đã ghi {item}.", "Saved {item}."),
+    "cli.par_submitted": (
+        "Đã nộp bản tự đánh giá năm {year}; mã băm {sha}.",
+        "Submitted the {year} self-assessment; hash {sha}.",
+    ),
+    "cli.par_reopened": (
+        "Đã mở lại bản tự đánh giá năm {year}.",
+        "Reopened the {year} self-assessment.",
+    ),
+    "cli.par_exported": (
+        "Đã xuất hồ sơ tự đánh giá vào {path} ({files} tệp kiểm chứng).",
+        "Exported the submission pack to {path} ({files} evidence files).",
+    ),
+    "cli.audit_ok": ("Nhật ký thay đổi toàn vẹn: {n} mục.", "Audit log intact: {n} entries."),
     "kind.holder": ("giữ chức danh", "holder"),
     "kind.acting": ("quyền", "acting"),
     "kind.delegate": ("ủy quyền", "delegate"),
@@ -395,6 +557,123 @@ CATALOG: dict[str, tuple[str, str]] = {
     "label.relation": ("Vai trò", "Role"),
     "label.position": ("Chức danh", "Position"),
     "label.officers": ("Cán bộ", "Officers"),
+    # --- evidence (tài liệu kiểm chứng) ------------------------------------------------
+    "problem.evidence_too_large": (
+        "tệp '{name}' nặng {size}, vượt giới hạn {limit} "
+        "(Hint: nén hoặc tách tệp; giới hạn đặt bằng CCHC_EVIDENCE_MAX_MB)",
+        "file '{name}' is {size}, over the {limit} limit "
+        "(Hint: compress or split the file; the limit is set by CCHC_EVIDENCE_MAX_MB)",
+    ),
+    "problem.evidence_type_refused": (
+        "tệp '{name}' có nội dung kiểu '{detected}', không thuộc các kiểu cho phép "
+        "(Hint: kiểu được nhận theo nội dung tệp, không theo đuôi tên; cho phép: {allowed})",
+        "file '{name}' contains '{detected}', which is not an allowed type "
+        "(Hint: the type is read from the content, not the name; allowed: {allowed})",
+    ),
+    "error.evidence_refused": (
+        "Không nhận tài liệu kiểm chứng ({n} lỗi, không tệp nào được lưu):",
+        "Evidence refused ({n} problem(s), no file was stored):",
+    ),
+    "error.evidence_unknown_requirement": (
+        "Nhiệm vụ {task} không có tài liệu kiểm chứng '{given}'. Các tài liệu yêu cầu: {known}. "
+        "(Hint: ghi đúng tên, số thứ tự 1, 2, … hoặc một phần tên chỉ khớp một tài liệu.)",
+        "Task {task} has no evidence requirement '{given}'. Its requirements: {known}. "
+        "(Hint: give the exact name, its number 1, 2, … or part of exactly one name.)",
+    ),
+    "error.evidence_missing": (
+        "Chưa thể nộp {task} kỳ {period}: còn thiếu {n} tài liệu kiểm chứng: {missing}. "
+        "(Hint: tải lên bằng 'cchc evidence add FILE --task {task} --period {period} "
+        "--requirement N', hoặc nộp kèm --reason giải thích.)",
+        "Cannot submit {task} {period}: {n} required evidence document(s) missing: {missing}. "
+        "(Hint: upload with 'cchc evidence add FILE --task {task} --period {period} "
+        "--requirement N', or submit with a --reason.)",
+    ),
+    "error.evidence_not_found": (
+        "Không có tài liệu kiểm chứng số {id}.",
+        "No evidence record {id}.",
+    ),
+    "error.evidence_already": (
+        "Tài liệu kiểm chứng số {id} đã ở trạng thái '{status}'.",
+        "Evidence record {id} is already '{status}'.",
+    ),
+    "error.evidence_reason_required": (
+        "Cần ghi lý do khi trả lại tài liệu kiểm chứng (--reason).",
+        "A reason is required to reject evidence (--reason).",
+    ),
+    "error.evidence_file_changed": (
+        "Tệp {name} thay đổi trong lúc tải lên; hãy thử lại.",
+        "File {name} changed while it was being stored; try again.",
+    ),
+    "error.evidence_bad_by": (
+        "Không nhóm được theo '{by}'; chọn một trong: {allowed}.",
+        "Cannot group by '{by}'; use one of: {allowed}.",
+    ),
+    "cli.evidence_added": (
+        "Đã lưu #{id} {file} cho {task} kỳ {period} — {requirement} (lần {revision}, {size}).",
+        "Stored #{id} {file} for {task} {period} — {requirement} (revision {revision}, {size}).",
+    ),
+    "cli.evidence_extra": ("(tài liệu bổ sung)", "(extra document)"),
+    "cli.evidence_title": ("Tài liệu kiểm chứng ({n})", "Evidence ({n})"),
+    "cli.evidence_reviewed": (
+        "Tài liệu #{id}: {status}.",
+        "Evidence #{id}: {status}.",
+    ),
+    "cli.evidence_verified": (
+        "Đã kiểm tra {n} tệp: mọi tài liệu còn nguyên vẹn.",
+        "Checked {n} file(s): every document is intact.",
+    ),
+    "cli.evidence_broken": (
+        "Tài liệu #{id} ({task} kỳ {period}, {file}): {problem}",
+        "Evidence #{id} ({task} {period}, {file}): {problem}",
+    ),
+    "cli.evidence_problem.missing": ("mất tệp", "file missing"),
+    "cli.evidence_problem.corrupted": (
+        "tệp bị hỏng (sai mã băm)",
+        "file corrupted (hash mismatch)",
+    ),
+    "cli.evidence_status.pending": ("chờ duyệt", "pending"),
+    "cli.evidence_status.accepted": ("đã chấp nhận", "accepted"),
+    "cli.evidence_status.rejected": ("bị trả lại", "rejected"),
+    "cli.evidence_field.requirement": ("Tài liệu yêu cầu", "Requirement"),
+    "cli.evidence_field.revision": ("Lần", "Revision"),
+    "cli.evidence_field.file": ("Tệp", "File"),
+    "cli.evidence_field.doc_number": ("Số văn bản", "Document number"),
+    "cli.evidence_field.doc_date": ("Ngày văn bản", "Document date"),
+    "cli.evidence_field.issuer": ("Cơ quan ban hành", "Issuer"),
+    "cli.evidence_field.summary": ("Trích yếu", "Summary"),
+    "cli.evidence_field.criteria": ("Tiêu chí", "Criteria"),
+    "cli.evidence_field.uploaded": ("Tải lên", "Uploaded"),
+    "cli.evidence_field.reviewed": ("Duyệt", "Reviewed"),
+    "cli.evidence_field.reason": ("Lý do", "Reason"),
+    "cli.evidence_field.blob": ("Tệp lưu trữ", "Stored file"),
+    "cli.evidence_field.type": ("Kiểu", "Type"),
+    "cli.completeness_title": (
+        "Mức đầy đủ tài liệu kiểm chứng theo {by} — {plan}",
+        "Evidence completeness by {by} — {plan}",
+    ),
+    "cli.completeness_by.position": ("chức danh", "position"),
+    "cli.completeness_by.area": ("lĩnh vực", "area"),
+    "cli.completeness_by.criterion": ("tiêu chí", "criterion"),
+    "cli.completeness_by.officer": ("cán bộ", "officer"),
+    "cli.completeness_group": ("Nhóm", "Group"),
+    "cli.completeness_occurrences": ("Lần thực hiện", "Occurrences"),
+    "cli.completeness_required": ("Yêu cầu", "Required"),
+    "cli.completeness_provided": ("Đã nộp", "Provided"),
+    "cli.completeness_accepted": ("Đã chấp nhận", "Accepted"),
+    "cli.completeness_total": ("Tổng", "Total"),
+    "cli.completeness_owes_title": (
+        "Ai còn nợ tài liệu gì ({n})",
+        "Who owes what ({n})",
+    ),
+    "cli.completeness_missing": ("Còn thiếu", "Missing"),
+    "cli.completeness_overdue": ("Trễ (ngày làm việc)", "Overdue (working days)"),
+    "cli.completeness_none_owed": (
+        "Không ai còn nợ tài liệu đến hạn.",
+        "Nobody owes a document that is due.",
+    ),
+    "cli.completeness_written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
+    "cli.completeness_sheet_groups": ("Theo nhóm", "By group"),
+    "cli.completeness_sheet_owes": ("Còn nợ", "Owed"),
 }
 
 

@@ -202,7 +202,9 @@ def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> No
             else:  # the CCHC officer follows every escalation
                 assert message.cc == [NHUNG]
                 late = 1 if step == 1 else 3
-                assert message.subject.startswith(f"[CCHC] Báo cáo trễ hạn (lần {step}): {code} kỳ 2020")
+                assert message.subject.startswith(
+                    f"[CCHC] Báo cáo trễ hạn (lần {step}): {code} kỳ 2020"
+                )
                 assert f"chậm {late} ngày làm việc" in message.subject
             assert "tổng hợp" not in message.body
 

@@ -1,0 +1,142 @@
+"""Dossiers, KPIs and measurements from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from plans import PLAN_2020
+
+HEADER = (
+    "ma_ho_so,ma_don_vi,ma_linh_vuc,ten_thu_tuc,ma_thu_tuc,kenh_nop,muc_do_dvc,"
+    "ngay_tiep_nhan,ngay_hen_tra,ngay_tra,trang_thai,tra_qua_buu_chinh,danh_gia,phieu_xin_loi"
+)
+GOOD = [
+    "HS-1,phu-huu,dat_dai,Cấp Giấy chứng nhận,1.001,truc_tuyen,3,02/03/2020 08:00,10/03/2020,"
+    "10/03/2020 16:30,da_tra,1,hai_long,0",
+    "HS-2,phu-huu,ho_tich,Đăng ký khai sinh,,truc_tiep,2,2020-03-02 09:15,2020-03-04,,"
+    "dang_xu_ly,,,0",
+    "HS-3,phu-huu,ho_tich,Đăng ký khai sinh,,truc_tiep,2,2020-03-02,2020-03-04,2020-03-06,"
+    "da_tra,,rat_hai_long,1",
+]
+
+
+@pytest.fixture
+def ward(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    path = tmp_path / "hoso.csv"
+    path.write_text("\n".join([HEADER, *GOOD]) + "\n", encoding="utf-8")
+    code, out, err = cli("dossiers", "import", str(path))
+    assert code == 0, err
+    assert out.strip() == "Đã nhập 3 hồ sơ: thêm mới 3, cập nhật 0."
+    return cli
+
+
+def test_import_errors_list_every_bad_row_and_import_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    bad = [
+        GOOD[0],
+        GOOD[1].replace("truc_tiep", "fax"),
+        GOOD[2].replace("phu-huu", "phu-huu-x").replace(",2020-03-06,", ",,"),
+    ]
+    path = tmp_path / "loi.csv"
+    path.write_text("\n".join([HEADER, *bad]) + "\n", encoding="utf-8")
+    code, out, err = cli("--lang", "en", "dossiers", "import", str(path))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0] == "Error:"
+    assert lines[1] == (
+        f"{path}:row 3: kenh_nop: 'fax' is invalid, expected truc_tiep | truc_tuyen | buu_chinh"
+    )
+    assert lines[2].startswith(f"{path}:row 4: ma_don_vi: no unit 'phu-huu-x'")
+    assert lines[3] == f"{path}:row 4: ngay_tra: trang_thai is da_tra but ngay_tra is empty"
+    assert lines[4] == "3 problem(s) in all."
+    code, out, _ = cli("kpi", "--year", "2020", "--now", "2020-04-15", "--json")
+    assert json.loads(out)["kpis"]["on_time_rate"]["denominator"] == 0  # nothing was imported
+
+    code, _, err = cli("dossiers", "import", str(tmp_path / "khong-co.csv"))
+    assert code == 1 and "khong-co.csv" in err
+
+
+def test_import_json_counts_and_reimport(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, out, _ = ward("dossiers", "import", str(tmp_path / "hoso.csv"), "--json")
+    data = json.loads(out)
+    assert (data["rows"], data["created"], data["updated"]) == (3, 0, 3)
+    assert len(data["sha256"]) == 64
+
+
+def test_kpi_json_has_every_kpi_and_target(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ward("kpi", "--quarter", "2020-Q1", "--now", "2020-04-15T08:00", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["unit"], data["from"], data["to"]) == ("phu-huu", "2020-01-01", "2020-03-31")
+    assert list(data["kpis"]) == [
+        "on_time_rate",
+        "online_rate",
+        "online_procedure_share",
+        "postal_return_rate",
+        "satisfaction_rate",
+        "apology_coverage",
+        "household_business_online_rate",
+    ]
+    on_time = data["kpis"]["on_time_rate"]
+    assert (on_time["numerator"], on_time["denominator"]) == (1, 3)
+    assert on_time["fields"]["dat_dai"]["value"] == 100.0
+    assert on_time["fields"]["ho_tich"] == {"value": 0.0, "numerator": 0, "denominator": 2}
+    assert data["kpis"]["household_business_online_rate"]["value"] is None
+    targets = {t["code"]: t for t in data["targets"]}
+    assert targets["T2.2a"]["status"] == "met" and targets["T2.2b"]["status"] == "not_met"
+    assert targets["T2.2b"]["fields"]["ho_tich"] == {"value": 0.0, "status": "not_met"}
+    assert targets["T2.3d"]["status"] == "no_data" and targets["T2.5"]["status"] == "no_data"
+
+
+def test_kpi_table_in_vietnamese_and_english(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ward("kpi", "--year", "2020", "--now", "2020-04-15")
+    assert code == 0
+    assert "Tỷ lệ hồ sơ đúng hạn" in out and "33.3 % (1/3)" in out
+    assert "không đạt" in out and "chưa có số liệu" in out and "T2.2a" in out
+    code, out, _ = ward("--lang", "en", "kpi", "--from", "2020-03-01", "--to", "2020-03-31")
+    assert "On-time rate" in out and "not met" in out and "no data" in out
+    code, _, err = ward("kpi", "--year", "2020", "--quarter", "2020-Q1")
+    assert code == 2 and "--quarter" in err
+    code, _, err = ward("kpi", "--quarter", "2020-Q9")
+    assert code == 2
+
+
+def test_late_without_apology_and_the_apology_slip(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ward("dossiers", "late", "--year", "2020", "--now", "2020-04-15", "--json")
+    late = json.loads(out)
+    assert [(x["ma_ho_so"], x["days_late"]) for x in late] == [("HS-2", 42)]  # HS-3 has a slip
+    code, out, _ = ward("dossiers", "late", "--quarter", "2020-Q1", "--now", "2020-04-15")
+    assert "HS-2" in out and "chưa trả" in out and "trễ 42 ngày" in out
+
+    code, html, _ = ward("dossiers", "apology", "HS-2")
+    assert code == 0 and html.startswith("<!DOCTYPE html>")
+    assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in html
+    assert "Mẫu số 04" in html and "UBND phường Phú Hữu" in html and "UBND Quận 9" in html
+    assert "HS-2" in html and "Đăng ký khai sinh" in html
+    assert "Ngày 02/03/2020 (lúc 09 giờ 15)" in html
+    assert "ngày 04 tháng 03 năm 2020" in html
+    assert "Lý do:" in html and "Thủ trưởng cơ quan" in html and "Ông/Bà" in html
+    out_file = tmp_path / "phieu.html"
+    code, out, _ = ward("dossiers", "apology", "HS-2", "--out", str(out_file))
+    assert code == 0 and str(out_file) in out.replace("\n", "")
+    assert out_file.read_text(encoding="utf-8") == html
+    code, _, err = ward("dossiers", "apology", "HS-404")
+    assert code == 1 and "HS-404" in err
+
+
+def test_measurements_feed_manual_targets(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ward("measure", "set", "T2.5", "100", "--year", "2020", "--note", "Sổ theo dõi")
+    assert code == 0 and out.strip() == "Đã ghi T2.5 năm 2020 = 100."
+    ward("measure", "set", "T2.6", "80", "--year", "2020")
+    code, out, _ = ward("measure", "list", "--json")
+    assert [(m["code"], m["value"]) for m in json.loads(out)] == [("T2.5", 100.0), ("T2.6", 80.0)]
+    code, out, _ = ward("measure", "list")
+    assert "Sổ theo dõi" in out
+    code, out, _ = ward("kpi", "--year", "2020", "--now", "2020-04-15", "--json")
+    targets = {t["code"]: t for t in json.loads(out)["targets"]}
+    assert targets["T2.5"]["status"] == "met" and targets["T2.5"]["value"] == 100.0
+    assert targets["T2.6"]["status"] == "not_met"
