@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument(
         "--pg", default=os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
     )
@@ -99,6 +100,13 @@ def main() -> None:
     from benchmarks.outbox_smtp import bench_outbox_smtp
 
     mail = bench_outbox_smtp(args.messages)
+    import tempfile
+
+    from benchmarks.dossiers import bench_import, bench_kpi
+
+    with tempfile.TemporaryDirectory() as folder:
+        imported = bench_import(args.dossiers, Path(folder))
+        kpi = bench_kpi(imported["database"])
     lines = [
         "# Benchmark results",
         "",
@@ -138,6 +146,24 @@ def main() -> None:
         f"| `remind_job` called directly | {flow_cost['direct']:.3f} | 1.00× |",
         f"| `remind_flow` as a Prefect flow run | {flow_cost['flow']:.3f} | {flow_cost['flow'] / flow_cost['direct']:.1f}× |",
         f"| Prefect test server start-up (once) | {flow_cost['startup']:.1f} | |",
+        "",
+        "## One-stop dossiers and KPIs",
+        "",
+        f"Importing {imported['rows']:,} generated dossier rows ({imported['file_mb']:.0f} MB CSV, SQLite):",
+        "",
+        "| run | seconds | rows/s | ratio (target ≤ 3×) |",
+        "|---|---|---|---|",
+        f"| plain `sqlite3.executemany` bulk insert (baseline) | {imported['baseline_seconds']:.1f} "
+        f"| {imported['rows'] / imported['baseline_seconds']:,.0f} | 1.00× |",
+        f"| `cchc dossiers import` (checks every row first, all or nothing, upsert) | {imported['import_seconds']:.1f} "
+        f"| {imported['rows_per_second']:,.0f} | {imported['ratio']:.2f}× |",
+        "",
+        f"Peak memory of the import: **{imported['peak_mb']:.0f} MB** (target < 300 MB).",
+        "",
+        "| KPI report for a year over those rows | seconds | ratio (target ≤ 2×) |",
+        "|---|---|---|",
+        f"| hand-written SQL aggregate (baseline) | {kpi['hand_sql_seconds']:.2f} | 1.00× |",
+        f"| `cchc kpi` (every KPI, overall and per field) | {kpi['kpi_seconds']:.2f} | {kpi['ratio']:.2f}× |",
         "",
         "## Notifications",
         "",

@@ -56,7 +56,74 @@ def demo(home: Path) -> None:
     run("calendar", "add", "2020-01-20", "5")
     run("notify", "preview", "escalation")
     replay(home)
+    year_end(home)
     print(f"\nCơ sở dữ liệu demo / demo database: {home / 'cchc.sqlite3'}")
+
+
+# what the ward's officers record by hand at year end: targets no export feeds, framework
+# measures, counts, levels and the survey results the district sends
+MEASUREMENTS = [
+    ("T2.1b", 100, "Kết quả đánh giá công khai tại Bộ phận một cửa"),
+    ("T2.3c", 100, "Thống kê Hệ thống thông tin một cửa điện tử thành phố"),
+    ("T2.5", 100, "Thống kê phần mềm quản lý văn bản"),
+    ("T2.6", 100, "Danh sách tài khoản thư công vụ"),
+    ("ton_tai_khac_phuc_pct", 100, "Báo cáo khắc phục sau kiểm tra"),
+    ("van_ban_dung_quy_dinh_pct", 100, "Kết quả kiểm tra văn bản của quận"),
+    ("hoa_giai_thanh_pct", 85, "Sổ theo dõi hòa giải"),
+    ("pakn_dung_han_pct", 100, "Sổ theo dõi PAKN"),
+    ("ho_so_duoc_danh_gia_pct", 62, "Báo cáo kết quả đánh giá"),
+    ("cbcc_dat_chuan_pct", 100, "Hồ sơ CBCC"),
+    ("dao_tao_hoan_thanh_pct", 90, "Kế hoạch đào tạo và chứng chỉ"),
+    ("kien_nghi_thanh_tra_pct", 100, "Báo cáo thực hiện kiến nghị"),
+    ("thu_ngan_sach_pct", 104, "Báo cáo quyết toán"),
+    ("chu_ky_so_pct", 95, "Danh sách chứng thư số"),
+    ("sang_kien_cong_nhan", 1, "Quyết định công nhận sáng kiến"),
+    ("kien_nghi_don_gian_hoa", 2, "Văn bản kiến nghị"),
+    ("cbcc_bi_ky_luat", 0, "Không có quyết định kỷ luật"),
+]
+ENTRIES = [
+    ("1.1.1", ["--level", "kip_thoi"]),
+    ("7.2.1", ["--level", "duy_tri_cai_tien_cong_bo"]),
+    (
+        "5.1.5",
+        ["--self", "1.5", "--reason", "Không có vi phạm kỷ luật, kỷ cương hành chính trong năm"],
+    ),
+    ("8.1.1", ["--survey", "7"]),
+    ("8.1.2", ["--survey", "4.2"]),
+    ("8.2.1", ["--survey", "5"]),
+    ("8.2.2", ["--survey", "3"]),
+    ("8.3.1", ["--survey", "3"]),
+]
+
+
+def year_end(home: Path) -> None:
+    """One-stop dossiers, KPIs, manual measurements, the self-assessment, export and submission."""
+    from cchc.demo_data import write_export
+
+    at = ["--now", "2021-01-05T08:00"]
+    export = write_export(home / "ho-so-mot-cua-2020.csv")
+    run("dossiers", "import", str(export))
+    run("kpi", "--year", "2020", *at)
+    for code, value, note in MEASUREMENTS:
+        run("measure", "set", code, str(value), "--year", "2020", "--note", note)
+    for item, options in ENTRIES:
+        run("par", "set", item, "--year", "2020", *options, *at)
+    run(
+        "par",
+        "explain",
+        "1.1.1",
+        "--year",
+        "2020",
+        "--text",
+        "Kế hoạch số …/KH-UBND ngày 10/4/2020 ban hành sau kế hoạch của Quận 9 (12/3/2020)",
+        *at,
+    )
+    run("completeness", "--by", "area", "--year", "2020", *at)
+    run("par", "score", "--year", "2020", *at)
+    run("par", "export", "--year", "2020", "--out", str(home / "nop-chi-so-cchc-2020"), *at)
+    run("par", "submit", "--year", "2020", "--as", "hung.nv@phuhuu.gov.vn", *at)
+    run("audit", "verify")
+    print(f"\nHồ sơ nộp / submission pack: {home / 'nop-chi-so-cchc-2020'}")
 
 
 def replay(home: Path) -> None:

@@ -106,6 +106,7 @@ def write_export(
                     max(days.index(received_day), min(days.index(due_day) + offset, len(days) - 1))
                 ]
                 returned = dt.datetime.combine(return_day, dt.time(rng.randint(8, 17), 0))
+                returned = max(returned, received + dt.timedelta(hours=1))
             rating = rng.choices(
                 ["rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long", ""],
                 weights=[40, 45, 6, 1, 25],

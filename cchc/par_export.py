@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from domain.i18n import t
 from domain.scoring import Scorecard
 from storage.assessment import EvidenceFile
 
@@ -112,7 +113,7 @@ def write_sheet(
             card.self_index,
             _num(card.appraised_index),
             "",
-            card.self_grade or "",
+            t(f"grade.{card.self_grade}", "vi") if card.self_grade else "",
         ]
     )
     for row in sheet.iter_rows(min_row=sheet.max_row - 1, max_row=sheet.max_row):
@@ -136,7 +137,7 @@ def write_report(
     doc.heading(f"BÁO CÁO TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
     doc.paragraph(
         f"Tổng điểm tự đánh giá: {card.self_total:g}/{card.scale:g} điểm, đạt {card.self_index:g}% "
-        f"— xếp loại: {card.self_grade or 'chưa xếp loại'}."
+        f"— xếp loại: {t(f'grade.{card.self_grade}', 'vi') if card.self_grade else 'chưa xếp loại'}."
     )
     doc.paragraph("I. KẾT QUẢ TỰ ĐÁNH GIÁ THEO LĨNH VỰC", bold=True)
     rows = [

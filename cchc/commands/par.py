@@ -81,7 +81,7 @@ def score(
             total=fmt_num(card.self_total),
             scale=fmt_num(card.scale),
             index=fmt_num(card.self_index),
-            grade=card.self_grade or "—",
+            grade=_grade(app_ctx, card.self_grade),
         )
     )
     if card.appraised_total is not None:
@@ -91,12 +91,16 @@ def score(
                 total=fmt_num(card.appraised_total),
                 scale=fmt_num(card.scale),
                 index=fmt_num(card.appraised_index),
-                grade=card.appraised_grade or "—",
+                grade=_grade(app_ctx, card.appraised_grade),
             )
         )
     needs = [i.code for i in card.items() if i.needs_explanation]
     if needs:
         console.print(app_ctx.t("cli.par_needs", items=", ".join(needs)))
+
+
+def _grade(ctx: AppContext, code: str | None) -> str:
+    return ctx.t(f"grade.{code}") if code else "—"
 
 
 @app.command("set")
