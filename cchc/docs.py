@@ -21,24 +21,28 @@ SCHEMAS = ROOT / "docs" / "schemas"
 README = ROOT / "README.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
 
-COMMANDS = [
-    [],
-    ["init"],
-    ["plan", "validate"],
-    ["plan", "load"],
-    ["plan", "list"],
-    ["plan", "show"],
-    ["framework", "validate"],
-    ["framework", "load"],
-    ["framework", "show"],
-    ["officer", "add"],
-    ["officer", "list"],
-    ["officer", "assign"],
-    ["officer", "end"],
-    ["officer", "import"],
-    ["matrix"],
-    ["who"],
-]
+
+def commands() -> list[list[str]]:
+    """Every command of the CLI, walked from the typer app (so none can be left out)."""
+    from typing import Any
+
+    import typer
+
+    from cchc.cli import app
+
+    out: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        out.append(path)
+        if hasattr(command, "list_commands"):  # a group
+            ctx = command.context_class(command)
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return out
 
 
 def schemas() -> dict[Path, str]:
@@ -66,9 +70,9 @@ def _help(args: list[str]) -> str:
 
 def cli_reference() -> str:
     parts = [START, ""]
-    for args in COMMANDS:
+    for args in commands():
         parts += [
-            f"#### `cchc {' '.join(args)}`".replace("` ", "`").replace(" `", "`"),
+            f"#### `{' '.join(['cchc', *args])}`",
             "",
             "```text",
             _help(args),
