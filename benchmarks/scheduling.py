@@ -127,12 +127,16 @@ def _fill(engine: Engine, plan_row: PlanRecord, history: int, due: int, start_in
 
 
 def _reset_due(engine: Engine) -> None:
+    """Forget what the first sweep sent, so the second has the same due reminders to send."""
+    from sqlalchemy import delete, update
+
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM outbox"))
-        connection.execute(text("DELETE FROM reminder_log"))
-        connection.execute(
-            text("UPDATE occurrence SET next_reminder_at = :t WHERE status = 'open'"),
-            {"t": NOW - dt.timedelta(minutes=5)},
+        connection.execute(delete(OutboxMessage))
+        connection.execute(delete(ReminderLog))
+        connection.execute(  # through the model's column type: times are stored as UTC
+            update(Occurrence)
+            .where(Occurrence.status == "open")
+            .values(next_reminder_at=NOW - dt.timedelta(minutes=5))
         )
 
 
