@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
+from domain.occurrence import OccurrenceView
 from domain.reminders import ESCALATION, Decision, Step, decide, escalation_role, ladder
 from models import Occurrence, PlanRecord, ReminderLog
 from notifications.render import escalation_context, occurrence_context, render
@@ -169,12 +170,15 @@ def _enqueue(
     cchc = _officer_contacts(ctx, CCHC_OFFICER, area)
     reply_to = cchc[0][0] if cchc else ""
     unit_name = ctx.plan.unit.name or ctx.unit_code
-    view_by_lang = {
-        lang_: views(
-            ctx.plan_row, session=session, now=ctx.now, occurrences=[occ], lang=lang_, ctx=ctx
-        )[0]
-        for lang_ in ("vi", "en")
-    }
+    view_by_lang: dict[str, OccurrenceView] = {}
+
+    def view_in(lang_: Lang) -> OccurrenceView:
+        """The occurrence as a reader of ``lang_`` sees it, computed once per language needed."""
+        if lang_ not in view_by_lang:
+            view_by_lang[lang_] = views(
+                ctx.plan_row, session=session, now=ctx.now, occurrences=[occ], lang=lang_, ctx=ctx
+            )[0]
+        return view_by_lang[lang_]
 
     def title(role_code: str, lang_: Lang) -> str:
         role = ctx.plan.role(role_code)
@@ -186,7 +190,7 @@ def _enqueue(
         at_top = ctx.plan.chain(occ.lead_role)[-1] == role
         cc = tuple(e for e, _ in cchc if e not in {r for r, _ in people})
     else:
-        view = view_by_lang["vi"]
+        view = view_in("vi")
         people = [(view.officer_email, view.officer_name or "")] if view.officer_email else []
         role, at_top, cc = occ.lead_role, False, ()
         if not people:  # vacant post: the CCHC officer must find someone
@@ -194,7 +198,7 @@ def _enqueue(
     added = 0
     for email, name in people:
         to = recipient(session, occ.unit_id, email, name)
-        view = view_by_lang[to.lang]
+        view = view_in(to.lang)
         if step.kind == ESCALATION:
             context_ = escalation_context(
                 view,
