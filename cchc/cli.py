@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     except _database_errors() as exc:
         if verbose:
             raise
-        from domain.i18n import t
+        from cchc.messages import t
 
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         err_console.print("Error: " + t("error.database", lang, detail=detail), markup=False)

@@ -49,7 +49,7 @@ def render_completeness(report: core.CompletenessReport, ctx: AppContext, consol
     owes.add_column(ctx.t("cli.completeness_overdue"), justify="right")
     for o in report.owed:
         owes.add_row(
-            o.officer_name or o.officer or ctx.t("cli.vacant"),
+            o.officer_name or o.officer or ctx.t("label.vacant"),
             o.task,
             o.period,
             o.due_date.strftime("%d/%m/%Y"),

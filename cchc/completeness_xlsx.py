@@ -7,8 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from cchc.messages import t
 from domain import completeness as core
-from domain.i18n import Lang, t
+from domain.i18n import Lang
 
 
 def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) -> None:
@@ -73,7 +74,7 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
         owes.append(
             [
                 o.officer or "",
-                o.officer_name or t("cli.vacant", lang),
+                o.officer_name or t("label.vacant", lang),
                 o.task,
                 o.title,
                 o.period,

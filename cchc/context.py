@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cchc.messages import t
 from cchc.settings import Settings
-from domain.i18n import Lang, t
+from domain.i18n import Lang
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.i18n import Lang, t
+from domain.i18n import Lang, has, t
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class Problem:
 
     def hint(self, lang: Lang = "vi") -> str | None:
         key = f"hint.{self.code}"
-        text = t(key, lang, **self.params)
-        return None if text == key else text
+        return t(key, lang, **self.params) if has(key) else None
 
     def where(self) -> str:
         if self.row is not None:

@@ -451,7 +451,7 @@ def find_dossier(ma_ho_so: str, *, session: Session, unit_id: int) -> Dossier:
         orm_select(Dossier).where(Dossier.unit_id == unit_id, Dossier.ma_ho_so == ma_ho_so)
     ).first()
     if row is None:
-        raise NotFoundError("cli.dossiers_not_found", id=ma_ho_so)
+        raise NotFoundError("error.dossier_not_found", id=ma_ho_so)
     return row
 
 

@@ -408,7 +408,7 @@ def completeness(
         by=by,
         today=ctx.today,
         groups=tuple(report_core.groups(rows, by, label, order)),
-        total=report_core.total(rows, t("cli.completeness_total", language)),
+        total=report_core.total(rows, t("label.total", language)),
         owed=tuple(report_core.owed(rows)),
         occurrences=tuple(rows),
     )
@@ -421,7 +421,7 @@ def _labels(
     from domain.i18n import t
 
     plan = ctx.plan
-    vacant = t("cli.vacant", lang)
+    vacant = t("label.vacant", lang)
     if by == "position":
         titles = {
             r.code: (r.title_en if lang == "en" and r.title_en else r.title) for r in plan.roles

@@ -18,6 +18,10 @@ import pytest
 
 from plans import FRAMEWORK_2020, PLAN_2020
 
+# A message key missing from every catalogue fails the test (here and in the CLI processes
+# the tests start) instead of printing the key to a user.
+os.environ["CCHC_STRICT_MESSAGES"] = "1"
+
 PG_ADMIN_URL = os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
 NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)
 

@@ -116,6 +116,6 @@ def who(
                 else ""
             )
             for h in r.holders
-        ) or app_ctx.t("cli.vacant")
+        ) or app_ctx.t("label.vacant")
         table.add_row(app_ctx.t("relation." + r.relation), r.title, people)
     console.print(table)

@@ -157,7 +157,7 @@ def tasks(
             r.period,
             weekday_date(r.due_date, app_ctx.lang) + late,
             app_ctx.t(f"status.{r.status}"),
-            r.officer_name or app_ctx.t("cli.vacant"),
+            r.officer_name or app_ctx.t("label.vacant"),
             r.title,
         )
     console.print(table)
