@@ -27,7 +27,7 @@ from cchc.commands import (
 )
 from cchc.context import AppContext
 from cchc.render import err_console
-from cchc.settings import Settings
+from cchc.settings import Settings, SettingsError
 from domain.errors import CchcError
 from domain.i18n import normalize_lang
 
@@ -81,11 +81,11 @@ def _root(
         bool, typer.Option("--verbose", "-v", help="In traceback khi có lỗi.")
     ] = False,
 ) -> None:
-    settings = Settings.from_env()
+    settings = _settings or Settings.from_env()  # read once by main(), else here
     ctx.obj = AppContext(
         settings=settings,
         lang=normalize_lang(lang) if lang else settings.lang,
-        actor=actor or settings.user,
+        actor=actor or settings.user or _local_operator(),
         verbose=verbose,
     )
 
@@ -117,10 +117,21 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return front + rest
 
 
+_settings: Settings | None = None  # the settings main() read, passed on to _root
+
+
 def main(argv: list[str] | None = None) -> None:
+    global _settings
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     verbose = "--verbose" in args or "-v" in args
-    lang = normalize_lang(_value_of(args, "--lang") or Settings.from_env().lang)
+    flag_lang = _value_of(args, "--lang")
+    try:
+        _settings = Settings.from_env()  # every setting checked before anything runs, even --help
+    except SettingsError as exc:
+        for line in exc.lines(normalize_lang(flag_lang) if flag_lang else None):
+            err_console.print("Error: " + line, markup=False, emoji=False, soft_wrap=True)
+        raise SystemExit(1) from None
+    lang = normalize_lang(flag_lang) if flag_lang else _settings.lang
     try:
         app(args=args, prog_name="cchc", standalone_mode=True)
     except CchcError as exc:
@@ -136,6 +147,8 @@ def main(argv: list[str] | None = None) -> None:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         err_console.print("Error: " + t("error.database", lang, detail=detail), markup=False)
         raise SystemExit(1) from None
+    finally:
+        _settings = None
 
 
 def _error_text(exc: CchcError, lang: str) -> str:
@@ -154,6 +167,13 @@ def _value_of(args: list[str], flag: str) -> str | None:
         if arg == flag and i + 1 < len(args):
             return args[i + 1]
     return None
+
+
+def _local_operator() -> str:
+    """The actor without --as or CCHC_USER: the local operator's login name."""
+    import os
+
+    return os.environ.get("USER") or "cchc"
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:

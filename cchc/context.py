@@ -1,4 +1,9 @@
-"""What every command shares: settings, language, actor, and the database."""
+"""What every command shares: settings, language, who is acting, the clock, the database.
+
+Commands parse their options, call one use case of the application layer with
+``ctx.uow()``, ``ctx.identity`` and ``ctx.now(...)``, and render the result; they never open
+a session themselves.
+"""
 
 from __future__ import annotations
 
@@ -13,26 +18,58 @@ from domain.i18n import Lang
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from application.access import Identity
+    from application.jobs import JobEnv
+    from application.uow import UnitOfWork
+
 
 @dataclass
 class AppContext:
     settings: Settings
     lang: Lang
-    actor: str
+    actor: str | None
     verbose: bool = False
     _engine: Engine | None = field(default=None, repr=False)
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
 
-    def now(self, value: str | None = None) -> dt.datetime:
-        """``--now`` (ISO date-time, local time unless it has an offset), else the wall clock.
+    @property
+    def identity(self) -> Identity:
+        """The officer named by ``--as`` (or ``CCHC_USER``); without one, the local operator."""
+        from application.access import Identity
 
-        The wall clock is read only here, at the edge; everything below takes ``now``.
-        """
+        return Identity.officer(self.actor) if self.actor else Identity.operator()
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work on this installation's database, for one use case."""
+        from application.uow import UnitOfWork
+
+        return UnitOfWork(self.engine())
+
+    def job_env(self) -> JobEnv:
+        """The jobs' environment (engine, delivery channels) for a job run by hand."""
+        from application.jobs import JobEnv
+
+        return JobEnv.build(self.settings, engine=self.engine())
+
+    def now(self, value: str | None = None, *, unit: str | None = None) -> dt.datetime:
+        """``--now`` (ISO date-time; wall time in the unit's plan time zone unless it has an
+        offset), else the wall clock — read only here, at the edge; everything below takes
+        ``now``."""
         if not value:
             return dt.datetime.now(dt.UTC)
-        return parse_now(value)
+        from domain.clock import parse_moment
+        from domain.errors import LocalizedError
+
+        moment = parse_moment(value, "UTC")
+        if moment is None:
+            raise LocalizedError("error.naive_time", value=value)
+        if dt.datetime.fromisoformat(value.strip()).tzinfo is None:  # wall time: the unit's
+            from application.units import timezone_of
+
+            moment = parse_moment(value, timezone_of(self.uow(), unit)) or moment
+        return moment
 
     def engine(self, *, migrate: bool | None = None) -> Engine:
         """The database engine, its schema brought to the current revision.
@@ -58,21 +95,3 @@ class AppContext:
             raise LocalizedError("error.not_migrated", url=self.settings.display_url())
         self._engine = engine
         return engine
-
-
-LOCAL_TZ = "Asia/Ho_Chi_Minh"
-
-
-def parse_now(value: str, timezone: str = LOCAL_TZ) -> dt.datetime:
-    """``2020-03-02T07:30`` (local), ``2020-03-02`` (local midnight) or with an offset → aware."""
-    import zoneinfo
-
-    from domain.errors import LocalizedError
-
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise LocalizedError("error.naive_time", value=value) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
-    return parsed

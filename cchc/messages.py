@@ -13,6 +13,10 @@ from domain.i18n import t as core_t
 
 # key: (Vietnamese, English)
 CLI: dict[str, tuple[str, str]] = {
+    "cli.submission_final": (
+        "Chủ tịch tự nộp {task} {period}: kết quả được ghi nhận là cuối cùng (không ai phê duyệt trên Chủ tịch).",
+        "The chairman's own submission of {task} {period} is final (nobody approves above the chairman).",
+    ),
     "cli.init_done": (
         "Cơ sở dữ liệu sẵn sàng: {url} (phiên bản {revision}).",
         "Database ready: {url} (revision {revision}).",

@@ -1,10 +1,11 @@
-"""The embedded runner (``cchc serve``): APScheduler running ``cchc.jobs.JOBS`` in-process.
+"""The embedded runner (``cchc serve``): APScheduler running ``application.jobs.JOBS`` in-process.
 
 One runner per database: a lock (a file lock beside the SQLite database, an advisory lock on
 PostgreSQL) refuses a second one, because two schedulers would run every job twice. Jobs
 are rebuilt from code at each start (in-memory job store); what was missed while the runner
 was down is caught up by the jobs themselves, which select what is due at ``now``, so the
-runner simply runs them all once at start.
+runner simply runs them all once at start. The job environment (engine, delivery channels) is
+built once before anything runs: a bad SMTP address stops ``cchc serve`` at once.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cchc.jobs import JOBS, TIMEZONE, run
-from cchc.settings import Settings
+from application.jobs import JOBS, JobEnv, JobSpec, installation_timezone
+from application.settings import Settings
 from domain.errors import LocalizedError
 
 log = logging.getLogger("cchc.serve")
@@ -64,15 +65,17 @@ def runner_lock(settings: Settings) -> Iterator[str]:
 
 
 def run_once(
-    settings: Settings, name: str, clock: Callable[[], dt.datetime]
+    env: JobEnv, spec: JobSpec, clock: Callable[[], dt.datetime]
 ) -> dict[str, Any] | None:
-    """Run one job now; a failure is logged and the runner goes on."""
+    """Run one job of the table now; a failure is logged and the runner goes on."""
     try:
-        report = run(name, settings, clock())
+        report = spec.run(env, clock(), None).as_dict()
     except Exception:  # a job's failure must not stop the runner; it is logged with its traceback
-        log.exception("job %s failed", name)
+        log.exception("job %s failed", spec.name)
         return None
-    log.info("job %s: %s", name, {k: v for k, v in report.items() if not isinstance(v, list)})
+    log.info(
+        "job %s: %s", spec.name, {k: v for k, v in report.items() if not isinstance(v, list)}
+    )
     return report
 
 
@@ -87,17 +90,18 @@ def serve(
     from apscheduler.triggers.cron import CronTrigger
 
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
-    tz = zoneinfo.ZoneInfo(TIMEZONE)
+    env = JobEnv.build(settings)  # channels first: a bad SMTP address refuses to start
     with runner_lock(settings) as where:
+        tz = zoneinfo.ZoneInfo(installation_timezone(env))
         log.info("cchc serve: lock %s, database %s", where, settings.display_url())
         for spec in JOBS:  # catch up whatever was missed while no runner was up
-            run_once(settings, spec.name, clock)
+            run_once(env, spec, clock)
         scheduler = BlockingScheduler(timezone=tz)
         for spec in JOBS:
             scheduler.add_job(
                 run_once,
                 CronTrigger.from_crontab(spec.cron, timezone=tz),
-                args=[settings, spec.name, clock],
+                args=[env, spec, clock],
                 id=spec.name,
                 name=spec.description,
                 coalesce=True,
@@ -117,4 +121,5 @@ def serve(
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+        env.close()
         log.info("cchc serve: stopped")

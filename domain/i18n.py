@@ -431,6 +431,101 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cannot group by '{by}'; use one of: {allowed}.",
     ),
     "label.total": ("Tổng", "Total"),
+    # --- who may do what (responsibilities.policy) -------------------------------------
+    "action.occurrence.start": ("bắt đầu thực hiện", "start"),
+    "action.occurrence.submit": ("nộp kết quả", "submit"),
+    "action.occurrence.accept": ("chấp nhận kết quả", "accept"),
+    "action.occurrence.return": ("trả lại kết quả", "return"),
+    "action.occurrence.waive": ("miễn thực hiện", "waive"),
+    "action.evidence.upload": ("tải lên tài liệu kiểm chứng", "upload evidence for"),
+    "action.evidence.accept": ("chấp nhận tài liệu kiểm chứng", "accept the evidence of"),
+    "action.evidence.reject": ("trả lại tài liệu kiểm chứng", "reject the evidence of"),
+    "action.par.edit": ("sửa bản tự đánh giá Chỉ số CCHC", "change the PAR self-assessment"),
+    "action.par.submit": ("nộp bản tự đánh giá Chỉ số CCHC", "submit the PAR self-assessment"),
+    "action.par.reopen": ("mở lại bản tự đánh giá Chỉ số CCHC", "reopen the PAR self-assessment"),
+    "action.measure.set": ("ghi số liệu chỉ tiêu", "record a measurement"),
+    "action.dossier.import": ("nhập hồ sơ một cửa", "import one-stop dossiers"),
+    "action.dossier.apology": ("lập phiếu xin lỗi", "issue an apology slip"),
+    "action.plan.load": ("nạp kế hoạch", "load a plan"),
+    "action.framework.load": ("nạp bộ tiêu chí", "load a framework"),
+    "action.people.edit": ("sửa danh sách cán bộ và phân công", "change the roster and holdings"),
+    "action.calendar.edit": ("sửa lịch ngày làm việc", "change the working-day calendar"),
+    "action.contact.edit": (
+        "sửa thông tin liên lạc của cán bộ khác",
+        "change another officer's contacts",
+    ),
+    "action.outbox.retry": ("gửi lại thư", "retry messages"),
+    "action.audit.read": ("xem nhật ký thay đổi", "read the audit log"),
+    "action.job.materialise": ("tạo các lần thực hiện", "materialise occurrences"),
+    "action.job.remind": ("chạy quét nhắc việc", "run the reminder sweep"),
+    "action.job.digest": ("gửi thư tổng hợp", "send digests"),
+    "action.job.deliver": ("gửi thư trong hộp thư đi", "deliver the outbox"),
+    "refused.unknown_identity": (
+        "Không được phép: '{actor}' không phải cán bộ của đơn vị nên không được {verb} {task}. (Hint: dùng --as với email trong `cchc officer list`)",
+        "Not allowed: '{actor}' is no officer of this unit and may not {verb} {task}. (Hint: use --as with an email from `cchc officer list`)",
+    ),
+    "refused.operator_not_officer": (
+        "Không được phép: người vận hành hệ thống không được {verb} {task} thay cán bộ. (Hint: cán bộ có thẩm quyền tự làm, với --as EMAIL)",
+        "Not allowed: the operator may not {verb} {task} in an officer's name. (Hint: the officer who may does it, with --as EMAIL)",
+    ),
+    "refused.scheduler_only_jobs": (
+        "Không được phép: tiến trình lập lịch chỉ chạy các công việc định kỳ.",
+        "Not allowed: the scheduler only runs the periodic jobs.",
+    ),
+    "refused.no_position": (
+        "Không được phép: {actor} không giữ chức danh nào ngày {on} nên không được {verb} {task}.",
+        "Not allowed: {actor} holds no position on {on} and may not {verb} {task}.",
+    ),
+    "refused.lead": (
+        "Không được phép: chỉ {who} (chủ trì {task}) được {verb}; {actor} không giữ chức danh này ngày {on}.",
+        "Not allowed: only {who} (the lead of {task}) may {verb} it; {actor} does not hold that position on {on}.",
+    ),
+    "refused.lead_or_support": (
+        "Không được phép: chỉ {who} (chủ trì hoặc phối hợp {task}) được {verb}; {actor} không giữ các chức danh này ngày {on}.",
+        "Not allowed: only {who} (leading or supporting {task}) may {verb} it; {actor} holds none of these positions on {on}.",
+    ),
+    "refused.approver_or_chairman": (
+        "Không được phép: chỉ người phê duyệt {task} — {who} — được {verb}; {actor} không giữ chức danh này ngày {on}.",
+        "Not allowed: only the approver of {task} — {who} — may {verb} it; {actor} does not hold that position on {on}.",
+    ),
+    "refused.not_own_work": (
+        "Không được phép: {actor} không được tự {verb} {task}; người phê duyệt — {who} — phải là người khác.",
+        "Not allowed: {actor} may not {verb} {task} themself; the approver — {who} — must be someone else.",
+    ),
+    "refused.conflict": (
+        "{name} đã nộp hoặc tải lên kết quả này.",
+        "{name} submitted or uploaded it.",
+    ),
+    "refused.chairman": (
+        "Không được phép: chỉ {who} (hoặc người được giao quyền) được {verb} {task}; {actor} không giữ chức danh này ngày {on}.",
+        "Not allowed: only {who} (or whoever acts for them) may {verb} {task}; {actor} does not hold that position on {on}.",
+    ),
+    "refused.cchc_officer_or_chairman": (
+        "Không được phép: chỉ {who} được {verb}; {actor} không giữ các chức danh này ngày {on}.",
+        "Not allowed: only {who} may {verb}; {actor} holds neither position on {on}.",
+    ),
+    "refused.measure": (
+        "Không được phép: chỉ {who} được {verb} {task}; {actor} không giữ các chức danh này ngày {on}.",
+        "Not allowed: only {who} may {verb} {task}; {actor} holds none of these positions on {on}.",
+    ),
+    "refused.one_stop": (
+        "Không được phép: chỉ {who} được {verb}; {actor} không giữ các chức danh này ngày {on}.",
+        "Not allowed: only {who} may {verb}; {actor} holds none of these positions on {on}.",
+    ),
+    "refused.administrator": (
+        "Không được phép: chỉ {who} hoặc người vận hành hệ thống được {verb}; {actor} không giữ các chức danh này ngày {on}.",
+        "Not allowed: only {who} or the installation's operator may {verb}; {actor} holds neither position on {on}.",
+    ),
+    "refused.for_area": ("{title} phụ trách lĩnh vực {area}", "{title} for area {area}"),
+    "refused.or": (" hoặc ", " or "),
+    "error.bad_status": (
+        "Không có trạng thái '{status}'; chọn một trong: {allowed}.",
+        "No status '{status}'; use one of: {allowed}.",
+    ),
+    "error.bad_action": (
+        "Không có thao tác '{action}'; chọn một trong: {allowed}.",
+        "No action '{action}'; use one of: {allowed}.",
+    ),
     "error.dossier_not_found": ("Không có hồ sơ '{id}'.", "No dossier '{id}'."),
 }
 

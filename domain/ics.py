@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Sequence
 
+from domain.clock import DEFAULT_TIMEZONE
 from domain.i18n import Lang, normalize_lang
 from domain.occurrence import OccurrenceView
 
 PRODID = "-//cchc//deadlines//VI"
-TIMEZONE = "Asia/Ho_Chi_Minh"
 CRLF = "\r\n"
 MAX_OCTETS = 75  # per line, without the CRLF (RFC 5545 §3.1)
 ONE_DAY = dt.timedelta(days=1)
@@ -50,17 +51,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # TEXT allows HTAB; newlines
 
 
 def calendar_feed(
-    views: Sequence[OccurrenceView], *, stamp: dt.datetime, name: str, lang: str = "vi"
+    views: Sequence[OccurrenceView],
+    *,
+    stamp: dt.datetime,
+    name: str,
+    lang: str = "vi",
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> str:
     """The iCalendar document (CRLF lines, folded) for ``views``, named ``name``.
 
     ``stamp`` is when the feed was generated (``DTSTAMP``); it must be time-zone-aware and is
     written in UTC. ``lang`` chooses the description's labels (``vi`` unless it is English).
+    ``timezone`` is the plan's; its offset at ``stamp`` describes the calendar's zone.
     """
     if stamp.tzinfo is None or stamp.utcoffset() is None:
         raise ValueError(f"a time-zone-aware datetime is required, got {stamp!r}")
     language = normalize_lang(lang)
     dtstamp = format_utc(stamp)
+    offset = _offset(stamp, timezone)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -68,16 +76,16 @@ def calendar_feed(
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
-        f"X-WR-TIMEZONE:{TIMEZONE}",
-        # Vietnam has kept +07:00 since 1975 with no daylight saving; the component also keeps
-        # an empty feed valid (RFC 5545 wants at least one component in a calendar).
+        f"X-WR-TIMEZONE:{timezone}",
+        # Deadlines are all-day events, so one standard offset describes the zone (Vietnam
+        # has kept +07:00 since 1975); the component also keeps an empty feed valid (RFC 5545
+        # wants at least one component in a calendar).
         "BEGIN:VTIMEZONE",
-        f"TZID:{TIMEZONE}",
+        f"TZID:{timezone}",
         "BEGIN:STANDARD",
         "DTSTART:19700101T000000",
-        "TZOFFSETFROM:+0700",
-        "TZOFFSETTO:+0700",
-        "TZNAME:ICT",
+        f"TZOFFSETFROM:{offset}",
+        f"TZOFFSETTO:{offset}",
         "END:STANDARD",
         "END:VTIMEZONE",
     ]
@@ -85,6 +93,14 @@ def calendar_feed(
         lines.extend(_event(view, dtstamp, language))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
+
+
+def _offset(stamp: dt.datetime, timezone: str) -> str:
+    """``+0700`` for ``timezone`` at ``stamp``."""
+    delta = stamp.astimezone(zoneinfo.ZoneInfo(timezone)).utcoffset() or dt.timedelta()
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
 def _event(view: OccurrenceView, dtstamp: str, lang: Lang) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from dateutil.rrule import rrulestr
 
 from domain.checks import check_ref, code_of, find_cycles, unique_codes
+from domain.clock import DEFAULT_TIMEZONE
 from domain.errors import InvalidInput
 from domain.plan import (
     FORMAT,
@@ -276,7 +277,7 @@ def _build(data: dict[str, Any]) -> Plan:
         issued=_as_date(plan.get("issued")),
         basis=tuple(plan.get("basis") or []),
         framework=str(plan["framework"]) if plan.get("framework") else None,
-        timezone=plan.get("timezone") or "Asia/Ho_Chi_Minh",
+        timezone=plan.get("timezone") or DEFAULT_TIMEZONE,
         roll=defaults.get("roll") or "next",
         reminders=base,
         areas=tuple(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from domain.reminders import require_aware
+from domain.clock import require_aware
 from domain.workdays import WorkCalendar
 
 DAY_START = dt.time(7, 0)

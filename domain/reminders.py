@@ -14,18 +14,13 @@ import zoneinfo
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from domain.clock import require_aware
 from domain.plan import Plan, Reminders
 from domain.workdays import WorkCalendar
 
 REMINDER, ESCALATION = "reminder", "escalation"
 DUE_TIME = dt.time(17, 0)  # a deadline is the end of the working day, local time
 CLOSED = frozenset({"submitted", "accepted", "waived", "cancelled"})
-
-
-def require_aware(now: dt.datetime) -> dt.datetime:
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"a time-zone-aware datetime is required, got {now!r}")
-    return now
 
 
 def local(day: dt.date, at: dt.time, timezone: str) -> dt.datetime:

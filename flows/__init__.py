@@ -1,4 +1,4 @@
-"""Prefect flows wrapping the periodic jobs of ``cchc.jobs.JOBS``, and ``prefect.yaml``.
+"""Prefect flows wrapping the periodic jobs of ``application.jobs.JOBS``, and ``prefect.yaml``.
 
 ``flows.work`` holds one flow per job (the ``flow`` entrypoints named in ``JOBS``); each
 only reads the clock and the settings at the edge and calls one retried task that runs

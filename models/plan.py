@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from domain.clock import DEFAULT_TIMEZONE
 from models.base import UTCDateTime, json_field
 
 
@@ -32,7 +33,7 @@ class PlanRecord(SQLModel, table=True):
     issued: dt.date | None = None
     basis: list[str] = json_field([])
     framework_code: str | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = DEFAULT_TIMEZONE
     roll: str = "next"
     reminders: dict[str, Any] = json_field({})
     source_sha256: str = ""

@@ -51,6 +51,8 @@ class Occurrence(SQLModel, table=True):
     next_reminder_at: dt.datetime | None = _aware(index=True)
     reason: str = ""
     submitted_at: dt.datetime | None = _aware()
+    submitted_by: str = Field(default="", max_length=320)
+    reviewed_by: str = Field(default="", max_length=320)
     accepted_at: dt.datetime | None = _aware()
     updated_at: dt.datetime | None = _aware()
 

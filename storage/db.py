@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Insert, create_engine, event
 from sqlmodel import Session
 
 
@@ -39,3 +39,18 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Insert = pg_insert(model).values(**values).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing()
+    # RETURNING, not rowcount: PostgreSQL drivers may report -1 for a skipped conflict
+    keys = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
+    return session.execute(stmt.returning(*keys)).first() is not None

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from domain import completeness as report_core
+from domain.clock import require_aware
 from domain.errors import LocalizedError, NotFoundError, Problem
 from domain.evidence import (
     ALLOWED,
@@ -31,7 +32,6 @@ from domain.evidence import (
     type_refused,
 )
 from domain.plan import Task
-from domain.reminders import require_aware
 from models import Blob, Evidence, Occurrence, PlanRecord, UnitRecord
 from storage.audit import record
 from storage.blobs import BlobStore, rehash, sniff_data, sniff_file

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from domain.errors import LocalizedError, NotFoundError
-from domain.lifecycle import ACTIVE, CANCELLED, RETURNED, SUBMITTED, apply
+from domain.clock import local_today, require_aware
+from domain.errors import NotFoundError
+from domain.lifecycle import ACTIVE, CANCELLED, SUBMITTED, apply
 from domain.occurrence import OccurrenceView
 from domain.periods import due_date, periods
 from domain.plan import Plan, Task
-from domain.reminders import CLOSED, due_at, ladder, require_aware, working_days_left
+from domain.reminders import CLOSED, due_at, ladder, working_days_left
 from domain.workdays import WorkCalendar
 from models import (
     Occurrence,
@@ -30,10 +30,6 @@ from storage.audit import record
 from storage.calendar import load_calendar
 from storage.officers import holdings
 from storage.plans import find_plan, read_plan_record
-
-
-def local_date(now: dt.datetime, timezone: str) -> dt.date:
-    return require_aware(now).astimezone(zoneinfo.ZoneInfo(timezone)).date()
 
 
 @dataclass
@@ -70,7 +66,7 @@ class Context:
 
     @property
     def today(self) -> dt.date:
-        return local_date(self.now, self.plan.timezone)
+        return local_today(self.now, self.plan.timezone)
 
     def accountable(self, role: str, area: str, on: dt.date) -> tuple[int | None, int | None]:
         """(officer id, acting-for officer id) answering for ``role`` in ``area`` on ``on``."""
@@ -216,7 +212,6 @@ def materialise(
             )
             report.cancelled += 1
     session.flush()
-    report.rerouted = reroute(ctx)
     if report.created or report.updated or report.cancelled:
         record(
             session=session,
@@ -240,12 +235,12 @@ def _ahead(occ: Occurrence, now: dt.datetime) -> bool:
     return occ.due_at > now
 
 
-def reroute(ctx: Context) -> int:
+def reroute(ctx: Context) -> list[Occurrence]:
     """Give every active occurrence to whoever answers for its role from today on.
 
-    History stays in ``occurrence_route`` and the audit log. Returns how many moved.
+    History stays in ``occurrence_route`` and the audit log. Returns the occurrences moved.
     """
-    session, moved = ctx.session, 0
+    session, moved = ctx.session, []
     areas = {t.code: t.area for t in ctx.plan.tasks}
     active = session.exec(
         select(Occurrence).where(
@@ -271,7 +266,6 @@ def reroute(ctx: Context) -> int:
                 occurrence_id=occ.id or 0, officer_id=officer, since=ctx.now, reason="holder change"
             )
         )
-        _notify_assignment(ctx, occ)
         record(
             session=session,
             actor=ctx.actor,
@@ -283,53 +277,7 @@ def reroute(ctx: Context) -> int:
             before=before,
             after={"officer": names.get(officer or -1), "acting_for": names.get(acting or -1)},
         )
-        moved += 1
-    return moved
-
-
-def _notify_assignment(ctx: Context, occ: Occurrence) -> None:
-    """Tell an officer that work was routed to them (a holder change)."""
-    from notifications.render import assignment_context, render
-    from storage.notices import enqueue, recipient
-
-    officer = ctx.officers.get(occ.officer_id or -1)
-    if officer is None:
-        return
-    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
-    view = views(
-        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
-    )[0]
-    rendered = render(
-        "assignment",
-        assignment_context(
-            view,
-            lang=to.lang,
-            unit_name=ctx.plan.unit.name or ctx.unit_code,
-            recipient_name=to.name,
-            position_title=_role_title(ctx, occ.lead_role, to.lang),
-            since=ctx.today,
-        ),
-        to.lang,
-    )
-    enqueue(
-        ctx.session,
-        to=to,
-        kind="assignment",
-        key=f"occ{occ.id}:assignment:{officer.id}:{ctx.today}",
-        rendered=rendered,
-        now=ctx.now,
-        calendar=ctx.calendar,
-        timezone=ctx.plan.timezone,
-        unit_id=occ.unit_id,
-        occurrence_id=occ.id,
-    )
-
-
-def reroute_unit(unit_id: int, *, session: Session, actor: str, now: dt.datetime) -> int:
-    """After a holder change: re-route the active occurrences of the unit's plans."""
-    moved = 0
-    for plan_row in session.exec(select(PlanRecord).where(PlanRecord.unit_id == unit_id)):
-        moved += reroute(context(plan_row, session=session, actor=actor, now=now))
+        moved.append(occ)
     return moved
 
 
@@ -357,30 +305,33 @@ def transition(
     actor: str,
     now: dt.datetime,
     reason: str | None = None,
+    ctx: Context | None = None,
+    rule: str | None = None,
 ) -> Occurrence:
-    """Move ``occ`` by ``action`` (start, submit, accept, return, waive), audit-logged."""
-    plan_row = session.get(PlanRecord, occ.plan_id)
-    assert plan_row is not None
+    """Move ``occ`` by ``action`` (start, submit, accept, return, waive), audit-logged.
+
+    Only the state change: who may, the evidence rule and who is told are the application
+    layer's (``application.occurrences``)."""
     target = apply(occ.status, action, reason)
-    ctx = context(plan_row, session=session, actor=actor, now=now)
-    if action == "waive":
-        allowed = {h.officer for h in holders(ctx.holdings, "chairman", ctx.today)}
-        if actor.lower() not in allowed:
-            raise LocalizedError("error.chairman_only", actor=actor, on=ctx.today.isoformat())
-    if target == SUBMITTED and not (reason and reason.strip()):
-        _require_evidence(ctx, occ)
     before = {"status": occ.status}
     occ.status, occ.updated_at = target, now
     if reason:
         occ.reason = reason
     if target == SUBMITTED:
-        occ.submitted_at = now
+        occ.submitted_at, occ.submitted_by = now, actor
+    if action in ("accept", "return"):
+        occ.reviewed_by = actor
     if action == "accept":
         occ.accepted_at = now
-    task = (
-        next(t for t in ctx.plan.tasks if t.code == occ.task_code) if target == RETURNED else None
-    )
-    occ.next_reminder_at = next_look(ctx, task, occ, _done(session, occ.id or 0)) if task else None
+    occ.next_reminder_at = None
+    if target in ACTIVE:  # still to be done (started, returned): the reminders go on
+        if ctx is None:
+            plan_row = session.get(PlanRecord, occ.plan_id)
+            assert plan_row is not None
+            ctx = context(plan_row, session=session, actor=actor, now=now)
+        task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+        if task is not None:
+            occ.next_reminder_at = next_look(ctx, task, occ, _done(session, occ.id or 0))
     session.add(occ)
     record(
         session=session,
@@ -391,77 +342,10 @@ def transition(
         key=f"{occ.task_code}/{occ.period}",
         unit_id=occ.unit_id,
         before=before,
-        after={"status": target, "reason": reason},
+        after={"status": target, "reason": reason, **({"rule": rule} if rule else {})},
     )
-    if action in ("return", "accept"):
-        _notify_review(ctx, occ, action, reason)
     session.flush()
     return occ
-
-
-def _require_evidence(ctx: Context, occ: Occurrence) -> None:
-    """The submit rule: every required document has an upload that was not rejected,
-    unless the officer gives a written reason."""
-    from storage.evidence import missing_for
-
-    task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
-    absent = missing_for(occ, task, session=ctx.session)
-    if absent:
-        raise LocalizedError(
-            "error.evidence_missing",
-            task=occ.task_code,
-            period=occ.period,
-            n=len(absent),
-            missing="; ".join(f"'{name}'" for name in absent),
-        )
-
-
-def _role_title(ctx: Context, code: str, lang: str) -> str:
-    role = ctx.plan.role(code)
-    return role.title_en if lang == "en" and role.title_en else role.title
-
-
-def _notify_review(ctx: Context, occ: Occurrence, action: str, reason: str | None) -> None:
-    """Tell the lead officer their submission was accepted or returned (with the reason)."""
-    from notifications.render import render, review_context
-    from storage.notices import enqueue, recipient
-
-    officer = ctx.officers.get(occ.officer_id or -1)
-    if officer is None:
-        return
-    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
-    reviewer = next(
-        (o.name for o in ctx.officers.values() if o.email == ctx.actor.lower()), ctx.actor
-    )
-    view = views(
-        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
-    )[0]
-    kind = "returned" if action == "return" else "accepted"
-    rendered = render(
-        kind,
-        review_context(
-            view,
-            lang=to.lang,
-            unit_name=ctx.plan.unit.name or ctx.unit_code,
-            recipient_name=to.name,
-            position_title=_role_title(ctx, occ.lead_role, to.lang),
-            reviewer_name=reviewer,
-            reason=reason,
-        ),
-        to.lang,
-    )
-    enqueue(
-        ctx.session,
-        to=to,
-        kind=kind,
-        key=f"occ{occ.id}:{kind}:{ctx.now.isoformat()}",
-        rendered=rendered,
-        now=ctx.now,
-        calendar=ctx.calendar,
-        timezone=ctx.plan.timezone,
-        unit_id=occ.unit_id,
-        occurrence_id=occ.id,
-    )
 
 
 def views(
@@ -479,7 +363,7 @@ def views(
     if ctx is None or ctx.now != now:
         ctx = context(plan_row, session=session, actor="", now=now)
     plan, calendar, officers = ctx.plan, ctx.calendar, ctx.officers
-    today = local_date(now, plan.timezone)
+    today = local_today(now, plan.timezone)
     tasks = {t.code: t for t in plan.tasks}
     rows = (
         occurrences

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
 from models import OutboxMessage
-from notifications.channels import Channel, DeliveryError, Outgoing
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 LEASE = dt.timedelta(minutes=10)
@@ -82,80 +79,6 @@ def claim(engine: Engine, *, now: dt.datetime, limit: int) -> list[OutboxMessage
             .order_by(col(OutboxMessage.id))
         ).all()
     return list(rows)
-
-
-def outgoing(row: OutboxMessage) -> Outgoing:
-    return Outgoing(
-        key=row.key,
-        kind=row.kind,
-        recipient=row.recipient,
-        recipient_name=row.recipient_name,
-        subject=row.subject,
-        body=row.body,
-        cc=tuple(row.cc),
-        created_at=row.created_at,
-        html=row.html,
-        reply_to=row.reply_to,
-        channel=row.channel,
-    )
-
-
-OnDead = Callable[[Session, OutboxMessage, dt.datetime], None]
-
-
-def deliver(
-    engine: Engine,
-    channels: Mapping[str, Channel],
-    *,
-    now: dt.datetime,
-    limit: int = 1000,
-    max_attempts: int = MAX_ATTEMPTS,
-    on_dead: OnDead | None = None,
-    batch: int = 50,
-) -> DeliveryReport:
-    """One delivery pass: claim due rows, send each through its channel, record the outcome.
-
-    Outcomes are committed every ``batch`` messages; a crash in between leaves those rows in
-    ``sending`` until the lease ends, and they are re-sent with the same Message-ID.
-    """
-    report = DeliveryReport()
-    rows = claim(engine, now=now, limit=limit)
-    report.claimed = len(rows)
-    if not rows:
-        return report
-    with ExitStack() as stack, Session(engine, expire_on_commit=False) as session:
-        opened: dict[str, Channel] = {}
-        for n, row in enumerate(rows, start=1):
-            channel = opened.get(row.channel)
-            if channel is None and row.channel in channels:
-                channel = channels[row.channel]
-                enter = getattr(channel, "__enter__", None)
-                if enter is not None:
-                    stack.enter_context(channel)  # type: ignore[arg-type]
-                opened[row.channel] = channel
-            try:
-                if channel is None:
-                    raise DeliveryError(f"no channel configured for {row.channel!r}")
-                channel.send(outgoing(row))
-            except (DeliveryError, OSError) as exc:
-                row.last_error = str(exc)[:500]
-                if row.attempts >= max_attempts:
-                    row.status = DEAD
-                    report.dead += 1
-                    if on_dead is not None:
-                        on_dead(session, row, now)
-                else:
-                    row.status, row.next_attempt_at = PENDING, now + backoff(row.attempts)
-                    report.retried += 1
-            else:
-                row.status, row.sent_at, row.last_error = SENT, now, ""
-                report.sent += 1
-            row.claim_token = None
-            session.add(row)
-            if n % batch == 0:
-                session.commit()
-        session.commit()
-    return report
 
 
 def retry(

@@ -396,6 +396,18 @@ def find_plan(*, session: Session, unit_id: int, code: str | None = None) -> Pla
     return row
 
 
+def unit_timezone(*, session: Session, unit_id: int) -> str:
+    """The time zone of a unit's latest plan (the default when it has none)."""
+    from domain.clock import DEFAULT_TIMEZONE
+
+    row = session.exec(
+        select(PlanRecord.timezone)
+        .where(PlanRecord.unit_id == unit_id)
+        .order_by(col(PlanRecord.year).desc(), col(PlanRecord.id).desc())
+    ).first()
+    return row or DEFAULT_TIMEZONE
+
+
 def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
     if unit_id is None:
         return None

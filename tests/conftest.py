@@ -136,7 +136,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[
     monkeypatch.setenv("CCHC_HOME", str(home))
     monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)
     monkeypatch.delenv("CCHC_LANG", raising=False)
-    monkeypatch.setenv("CCHC_USER", "tester")
+    monkeypatch.delenv("CCHC_USER", raising=False)  # the local operator, unless --as
     monkeypatch.setenv("COLUMNS", "200")
 
     def run(*args: str) -> tuple[int, str, str]:

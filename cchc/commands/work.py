@@ -24,24 +24,11 @@ def schedule(
 ) -> None:
     """Tạo các lần thực hiện của kế hoạch năm (chạy lại không tạo trùng). Materialise a plan year."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import col, select
+    from application.occurrences import schedule as run_schedule
 
-    from domain.errors import NotFoundError
-    from models import PlanRecord
-    from storage.db import transaction
-    from storage.occurrences import materialise
-    from storage.units import resolve_unit
-
-    when = app_ctx.now(now)
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        query = select(PlanRecord).where(PlanRecord.unit_id == unit_row.id)
-        if year is not None:
-            query = query.where(PlanRecord.year == year)
-        plan_row = session.exec(query.order_by(col(PlanRecord.year).desc())).first()
-        if plan_row is None:
-            raise NotFoundError("error.no_plan")
-        report = materialise(plan_row, session=session, actor=app_ctx.actor, now=when)
+    report = run_schedule(
+        app_ctx.uow(), app_ctx.identity, app_ctx.now(now, unit=unit), unit=unit, year=year
+    )
     if json:
         print_json(report.as_dict())
         return
@@ -67,14 +54,14 @@ def remind(
 ) -> None:
     """Quét nhắc việc và báo cáo trễ hạn, rồi gửi thư trong hộp thư đi. Reminder sweep, then delivery."""
     app_ctx: AppContext = ctx.obj
-    from cchc.jobs import deliver_job, outbox_folder, remind_job
+    from application.channels import outbox_folder
+    from application.jobs import run_by_hand
 
-    when = app_ctx.now(now)
-    app_ctx.engine()  # migrates the embedded database on first use
-    report = remind_job(
-        app_ctx.settings, units=unit or None, now=when, dry_run=dry_run, actor=app_ctx.actor
-    )
-    delivered = None if dry_run else deliver_job(app_ctx.settings, now=when)
+    when = app_ctx.now(now, unit=(unit or [None])[0])
+    env = app_ctx.job_env()
+    run = run_by_hand(env, app_ctx.identity, "remind", when, unit or None, dry_run=dry_run)
+    report = run.as_dict()
+    delivered = None if dry_run else run_by_hand(env, app_ctx.identity, "deliver", when).as_dict()
     if json:
         print_json({**report, "delivered": delivered})
         return
@@ -116,18 +103,20 @@ def tasks(
 ) -> None:
     """Danh sách việc phải làm. What is to be done, by whom, by when."""
     app_ctx: AppContext = ctx.obj
-    from cchc.work_views import select_views
+    from application.occurrences import TaskFilter, list_tasks
 
-    when = app_ctx.now(now)
-    rows = select_views(
-        app_ctx,
-        when,
+    rows = list_tasks(
+        app_ctx.uow(),
+        app_ctx.now(now, unit=unit),
         unit=unit,
-        officer=officer,
-        position=position,
-        status=status,
-        overdue=overdue,
-        due_within=due_within,
+        where=TaskFilter(
+            officer=officer,
+            position=position,
+            status=tuple(status or ()),
+            overdue=overdue,
+            due_within=due_within,
+        ),
+        lang=app_ctx.lang,
     )
     if json:
         print_json([r.as_dict() for r in rows])
@@ -176,30 +165,33 @@ def _act(action: str):  # type: ignore[no-untyped-def]
         json: JsonOpt = False,
     ) -> None:
         app_ctx: AppContext = ctx.obj
-        from storage.db import transaction
-        from storage.occurrences import find_occurrence, transition
-        from storage.units import resolve_unit
+        from application.occurrences import act
 
-        when = app_ctx.now(now)
-        with transaction(app_ctx.engine()) as session:
-            unit_row = resolve_unit(unit, session=session)
-            occ = find_occurrence(unit_row.id or 0, code, period, session=session)
-            before = occ.status
-            transition(occ, action, session=session, actor=app_ctx.actor, now=when, reason=reason)
+        result = act(
+            app_ctx.uow(),
+            app_ctx.identity,
+            app_ctx.now(now, unit=unit),
+            action=action,
+            task=code,
+            period=period,
+            reason=reason,
+            unit=unit,
+        )
         if json:
-            print_json(
-                {"task": code, "period": period, "from": before, "to": occ.status, "reason": reason}
-            )
+            print_json(result.as_dict())
             return
+        before = result.before
         console.print(
             app_ctx.t(
                 "cli.transitioned",
                 task=code,
                 period=period,
                 before=app_ctx.t(f"status.{before}"),
-                after=app_ctx.t(f"status.{occ.status}"),
+                after=app_ctx.t(f"status.{result.after}"),
             )
         )
+        if result.final:
+            console.print(app_ctx.t("cli.submission_final", task=code, period=period))
 
     command.__doc__ = {
         "start": "Bắt đầu thực hiện. Start work on an occurrence.",
@@ -225,21 +217,20 @@ def ics(
     app_ctx: AppContext = ctx.obj
     import sys
 
-    from cchc.work_views import select_views
+    from application.occurrences import TaskFilter, list_tasks
+    from application.units import timezone_of
     from domain.ics import calendar_feed
 
-    when = app_ctx.now(now)
-    rows = select_views(
-        app_ctx,
-        when,
-        unit=unit,
-        officer=officer,
-        position=None,
-        status=None,
-        overdue=False,
-        due_within=None,
+    when = app_ctx.now(now, unit=unit)
+    rows = list_tasks(
+        app_ctx.uow(), when, unit=unit, where=TaskFilter(officer=officer), lang=app_ctx.lang
     )
     name = f"CCHC — {rows[0].officer_name if rows else officer}"
-    sys.stdout.buffer.write(
-        calendar_feed(rows, stamp=when, name=name, lang=app_ctx.lang).encode("utf-8")
+    feed = calendar_feed(
+        rows,
+        stamp=when,
+        name=name,
+        lang=app_ctx.lang,
+        timezone=timezone_of(app_ctx.uow(), unit),
     )
+    sys.stdout.buffer.write(feed.encode("utf-8"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from application.notices import enqueue, recipient
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
 from domain.occurrence import OccurrenceView
@@ -22,7 +23,7 @@ from domain.reminders import ESCALATION, Decision, Step, decide, escalation_role
 from models import Occurrence, PlanRecord, ReminderLog
 from notifications.render import escalation_context, occurrence_context, render
 from responsibilities.holding import holders
-from storage.notices import enqueue, insert_ignore, recipient
+from storage.db import insert_ignore
 from storage.occurrences import Context, context, views
 
 CCHC_OFFICER = "cchc_officer"

@@ -1,4 +1,4 @@
-"""Putting messages to officers into the outbox, by their contact points and preferences.
+"""Composing messages to officers and putting them into the outbox, by their contact points and preferences.
 
 Every message goes in as one outbox row per channel the officer uses (email, and each Apprise
 URL), under an idempotency key, so enqueuing the same notice twice adds nothing. Officers who
@@ -13,14 +13,16 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert
 from sqlmodel import Session, select
 
 from domain.i18n import Lang, normalize_lang
+from domain.plan import Plan
 from domain.quiet import next_allowed
 from domain.workdays import WorkCalendar
-from models import Officer, OutboxMessage, UnitRecord
+from models import Occurrence, Officer, OutboxMessage, UnitRecord
 from notifications.render import Rendered, render
+from storage.db import insert_ignore
+from storage.occurrences import Context, views
 
 URGENT = frozenset({"escalation", "dead_letter"})
 CCHC_OFFICER = "cchc_officer"
@@ -58,21 +60,6 @@ def recipient(session: Session, unit_id: int, email: str, name: str = "") -> Rec
     return (
         Recipient.of(officer) if officer is not None else Recipient(email=email, name=name or email)
     )
-
-
-def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Insert = pg_insert(model).values(**values).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing()
-    # RETURNING, not rowcount: PostgreSQL drivers may report -1 for a skipped conflict
-    keys = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
-    return session.execute(stmt.returning(*keys)).first() is not None
 
 
 def enqueue(
@@ -151,8 +138,11 @@ def notify_dead(session: Session, row: OutboxMessage, now: dt.datetime) -> None:
     if row.kind == "dead_letter" or row.unit_id is None:
         return  # never a notice about a notice
     unit = session.get(UnitRecord, row.unit_id)
-    timezone = "Asia/Ho_Chi_Minh"
-    today = now.astimezone(dt.UTC).date()
+    from domain.clock import local_today
+    from storage.plans import unit_timezone
+
+    timezone = unit_timezone(session=session, unit_id=row.unit_id)
+    today = local_today(now, timezone)
     calendar = load_calendar(session=session, years=[today.year])
     for to in cchc_officers(session, row.unit_id, today):
         context = dead_letter_context(
@@ -177,3 +167,87 @@ def notify_dead(session: Session, row: OutboxMessage, now: dt.datetime) -> None:
             timezone=timezone,
             unit_id=row.unit_id,
         )
+
+
+def role_title(plan: Plan, code: str, lang: str) -> str:
+    """A position's title in ``lang``."""
+    role = plan.role(code)
+    return role.title_en if lang == "en" and role.title_en else role.title
+
+
+def notify_review(
+    ctx: Context, occ: Occurrence, action: str, *, reviewer: str, reason: str | None
+) -> None:
+    """Tell the lead officer their submission was accepted or returned (with the reason)."""
+    from notifications.render import review_context
+
+    officer = ctx.officers.get(occ.officer_id or -1)
+    if officer is None:
+        return
+    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
+    view = views(
+        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
+    )[0]
+    kind = "returned" if action == "return" else "accepted"
+    rendered = render(
+        kind,
+        review_context(
+            view,
+            lang=to.lang,
+            unit_name=ctx.plan.unit.name or ctx.unit_code,
+            recipient_name=to.name,
+            position_title=role_title(ctx.plan, occ.lead_role, to.lang),
+            reviewer_name=reviewer,
+            reason=reason,
+        ),
+        to.lang,
+    )
+    enqueue(
+        ctx.session,
+        to=to,
+        kind=kind,
+        key=f"occ{occ.id}:{kind}:{ctx.now.isoformat()}",
+        rendered=rendered,
+        now=ctx.now,
+        calendar=ctx.calendar,
+        timezone=ctx.plan.timezone,
+        unit_id=occ.unit_id,
+        occurrence_id=occ.id,
+    )
+
+
+def notify_assignment(ctx: Context, occ: Occurrence) -> None:
+    """Tell an officer that work was routed to them (a holder change)."""
+    from notifications.render import assignment_context
+
+    officer = ctx.officers.get(occ.officer_id or -1)
+    if officer is None:
+        return
+    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
+    view = views(
+        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
+    )[0]
+    rendered = render(
+        "assignment",
+        assignment_context(
+            view,
+            lang=to.lang,
+            unit_name=ctx.plan.unit.name or ctx.unit_code,
+            recipient_name=to.name,
+            position_title=role_title(ctx.plan, occ.lead_role, to.lang),
+            since=ctx.today,
+        ),
+        to.lang,
+    )
+    enqueue(
+        ctx.session,
+        to=to,
+        kind="assignment",
+        key=f"occ{occ.id}:assignment:{officer.id}:{ctx.today}",
+        rendered=rendered,
+        now=ctx.now,
+        calendar=ctx.calendar,
+        timezone=ctx.plan.timezone,
+        unit_id=occ.unit_id,
+        occurrence_id=occ.id,
+    )

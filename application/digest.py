@@ -6,11 +6,12 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from application.notices import Recipient, enqueue
+from domain.clock import local_today
 from domain.lifecycle import ACTIVE, RETURNED
 from models import Occurrence, Officer, PlanRecord
 from notifications.render import digest_context, render
-from storage.notices import Recipient, enqueue
-from storage.occurrences import context, local_date, views
+from storage.occurrences import context, views
 
 
 def send_digests(
@@ -37,7 +38,7 @@ def send_digests(
         if not officers:
             continue
         ctx = context(plan_row, session=session, actor="cchc-digest", now=now)
-        today = local_date(now, ctx.plan.timezone)
+        today = local_today(now, ctx.plan.timezone)
         if not ctx.calendar.is_working(today):
             continue
         for officer in officers:

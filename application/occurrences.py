@@ -1,0 +1,298 @@
+"""Occurrences — "lần thực hiện": scheduling a plan year, routing work, and acting on it.
+
+Use cases take a unit of work, the acting ``Identity``, ``now`` and typed inputs, and return
+typed results. The follow-ups live here once: materialising re-routes what a holder change
+moved; every transition asks the policy first; a submission needs its evidence (or a written
+reason); a review tells the lead officer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from application.access import Gate, Identity
+from application.notices import notify_assignment, notify_review
+from application.uow import UnitOfWork
+from domain.errors import LocalizedError, NotFoundError
+from domain.lifecycle import ACTIVE, STATUSES
+from domain.occurrence import OccurrenceView
+from domain.plan import Plan, Task
+from models import Occurrence, PlanRecord
+from responsibilities.policy import CHAIRMAN, Subject, submission_is_final
+from storage.evidence import missing_for
+from storage.occurrences import (
+    Context,
+    MaterialiseReport,
+    context,
+    find_occurrence,
+    materialise,
+    reroute,
+    transition,
+    views,
+)
+from storage.officers import get_officer
+from storage.plans import find_plan
+from storage.units import resolve_unit
+
+ACTIONS = ("start", "submit", "accept", "return", "waive")
+
+
+def approver_of(plan: Plan, task: Task) -> str:
+    """The position that accepts a task's work: its ``approver``, else the position its lead
+    reports to, else the chairman."""
+    if task.approver:
+        return task.approver
+    try:
+        above = plan.role(task.lead).reports_to
+    except KeyError:
+        above = None
+    return above or CHAIRMAN
+
+
+def subject_of(plan: Plan, task: Task | None, occ: Occurrence) -> Subject:
+    """An occurrence as the policy sees it."""
+    if task is None:
+        return Subject(task=occ.task_code, lead=occ.lead_role, approver=CHAIRMAN)
+    return Subject(
+        task=task.code,
+        area=task.area,
+        lead=task.lead,
+        support=tuple(task.support),
+        approver=approver_of(plan, task),
+        submitted_by=occ.submitted_by or None,
+    )
+
+
+def plan_of_year(session: Session, unit_id: int, year: int | None) -> PlanRecord:
+    """The unit's plan for ``year``, or its latest plan."""
+    if year is None:
+        return find_plan(session=session, unit_id=unit_id)
+    row = session.exec(
+        select(PlanRecord)
+        .where(PlanRecord.unit_id == unit_id, PlanRecord.year == year)
+        .order_by(col(PlanRecord.id).desc())
+    ).first()
+    if row is None:
+        raise NotFoundError("error.no_plan")
+    return row
+
+
+# --- scheduling ---------------------------------------------------------------------------
+
+
+def follow_holder_change(ctx: Context) -> int:
+    """A holder change re-routes open work to whoever answers for it now, and tells them."""
+    moved = reroute(ctx)
+    for occ in moved:
+        notify_assignment(ctx, occ)
+    return len(moved)
+
+
+def reroute_unit(session: Session, unit_id: int, *, actor: str, now: dt.datetime) -> int:
+    """After the roster of a unit changed: re-route the open work of its plans."""
+    moved = 0
+    for plan_row in session.exec(select(PlanRecord).where(PlanRecord.unit_id == unit_id)):
+        moved += follow_holder_change(context(plan_row, session=session, actor=actor, now=now))
+    return moved
+
+
+def materialise_plan(
+    session: Session, plan_row: PlanRecord, *, actor: str, now: dt.datetime
+) -> MaterialiseReport:
+    """Create and update a plan year's occurrences, then follow holder changes."""
+    report = materialise(plan_row, session=session, actor=actor, now=now)
+    report.rerouted = follow_holder_change(context(plan_row, session=session, actor=actor, now=now))
+    return report
+
+
+def schedule(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
+) -> MaterialiseReport:
+    """``cchc schedule``: materialise a plan year by hand (an administrator or a job)."""
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        plan_row = plan_of_year(session, unit_row.id or 0, year)
+        ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
+        Gate(unit_row.id or 0, ctx.holdings, _names(ctx), ctx.plan).check(
+            identity,
+            "job.materialise",
+            Subject(),
+            on=ctx.today,
+            entity="plan",
+            key=plan_row.code,
+        )
+        return materialise_plan(session, plan_row, actor=identity.audit_name, now=now)
+
+
+# --- acting on an occurrence ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """What a transition did; ``final`` when a chairman's own submission closed it."""
+
+    task: str
+    period: str
+    before: str
+    after: str
+    reason: str | None
+    actor: str
+    final: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["from"], out["to"] = out.pop("before"), out.pop("after")
+        return out
+
+
+def act(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    action: str,
+    task: str,
+    period: str,
+    reason: str | None = None,
+    unit: str | None = None,
+    plan: str | None = None,
+) -> TransitionResult:
+    """Start, submit, accept, return or waive one occurrence, as ``identity``."""
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        occ = find_occurrence(unit_row.id or 0, task, period, session=session, plan=plan)
+        plan_row = session.get(PlanRecord, occ.plan_id)
+        assert plan_row is not None
+        ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
+        return perform(ctx, identity, occ, action, reason)
+
+
+def perform(
+    ctx: Context, identity: Identity, occ: Occurrence, action: str, reason: str | None
+) -> TransitionResult:
+    """The transition inside an open unit of work: policy, evidence rule, state, notices."""
+    if action not in ACTIONS:
+        raise LocalizedError("error.bad_action", action=action, allowed=", ".join(ACTIONS))
+    task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+    subject = subject_of(ctx.plan, task, occ)
+    gate = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan)
+    actor = gate.check(
+        identity,
+        f"occurrence.{action}",
+        subject,
+        on=ctx.today,
+        entity="occurrence",
+        key=f"{occ.task_code}/{occ.period}",
+    )
+    reasoned = bool(reason and reason.strip())
+    if action == "submit" and not reasoned:
+        require_evidence(ctx, occ, task)
+    if action == "accept" and not occ.reason.strip():
+        require_evidence(ctx, occ, task)  # a submission without evidence carried a reason
+    before = occ.status
+    if action == "submit":
+        occ.reason = ""  # a new submission's reason replaces the last return's
+    transition(
+        occ, action, session=ctx.session, actor=actor.identity, now=ctx.now, reason=reason, ctx=ctx
+    )
+    final = action == "submit" and submission_is_final(actor, subject, ctx.today, ctx.holdings)
+    if final:
+        transition(
+            occ,
+            "accept",
+            session=ctx.session,
+            actor=actor.identity,
+            now=ctx.now,
+            ctx=ctx,
+            rule="own_submission_final",
+        )
+    elif action in ("accept", "return"):
+        notify_review(ctx, occ, action, reviewer=actor.label, reason=reason)
+    return TransitionResult(
+        task=occ.task_code,
+        period=occ.period,
+        before=before,
+        after=occ.status,
+        reason=reason,
+        actor=actor.identity,
+        final=final,
+    )
+
+
+def require_evidence(ctx: Context, occ: Occurrence, task: Task | None) -> None:
+    """The evidence rule: every required document has an upload that was not rejected."""
+    absent = missing_for(occ, task, session=ctx.session)
+    if absent:
+        raise LocalizedError(
+            "error.evidence_missing",
+            task=occ.task_code,
+            period=occ.period,
+            n=len(absent),
+            missing="; ".join(f"'{name}'" for name in absent),
+        )
+
+
+def _names(ctx: Context) -> dict[str, str]:
+    return {o.email: o.name for o in ctx.officers.values()}
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which occurrences ``tasks`` shows."""
+
+    officer: str | None = None
+    position: str | None = None
+    status: tuple[str, ...] = ()
+    overdue: bool = False
+    due_within: int | None = None
+
+
+def list_tasks(
+    uow: UnitOfWork,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    where: TaskFilter = TaskFilter(),
+    lang: str = "vi",
+) -> list[OccurrenceView]:
+    """What is to be done, by whom, by when (``cchc tasks``, an officer's calendar feed)."""
+    unknown = [s for s in where.status if s not in STATUSES]
+    if unknown:
+        raise LocalizedError(
+            "error.bad_status", status=", ".join(unknown), allowed=", ".join(STATUSES)
+        )
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        plan_row = find_plan(session=session, unit_id=uid)
+        query = select(Occurrence).where(Occurrence.plan_id == plan_row.id)
+        if where.officer:
+            officer = get_officer(where.officer, session=session, unit_id=uid)
+            query = query.where(Occurrence.officer_id == officer.id)
+        if where.position:
+            query = query.where(Occurrence.lead_role == where.position)
+        if where.status:
+            query = query.where(col(Occurrence.status).in_(where.status))
+        elif where.overdue or where.due_within is not None:
+            query = query.where(col(Occurrence.status).in_(ACTIVE))
+        rows = session.exec(
+            query.order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+        ).all()
+        out = views(plan_row, session=session, now=now, occurrences=rows, lang=lang)
+    if where.overdue:
+        out = [v for v in out if v.overdue]
+    if where.due_within is not None:
+        out = [v for v in out if 0 <= v.working_days_left <= where.due_within and not v.overdue]
+    return out

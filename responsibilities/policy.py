@@ -1,0 +1,189 @@
+"""Who may do what — "phân quyền": one policy for every front end.
+
+``decide(actor, action, subject, on, holdings)`` is a pure function: the application layer
+calls it for every change, whichever front end (command line, web, scheduled job) asked, and
+refuses, audits and explains what it refuses. Nothing here reads a database or a clock.
+
+The rules, by action (a *position* answers through its holders on the action's date: the
+appointed holder, or whoever acts for them — ``quyền`` — or holds their delegation —
+``ủy quyền``; an area-scoped holder answers only for the areas of the scope):
+
+- ``occurrence.start`` / ``occurrence.submit``: the task's lead position.
+- ``evidence.upload``: the lead position or a support position of the task.
+- ``occurrence.accept`` / ``occurrence.return`` / ``evidence.accept`` / ``evidence.reject``:
+  the task's approver position, or the chairman — never the officer who submitted the
+  occurrence or uploaded the file. A task without an approver is approved by the position
+  the lead reports to (the chairman at the top).
+- ``occurrence.waive``: the chairman.
+- ``par.edit`` (scores, explanations, survey results, bonus and penalty): the CCHC officer or
+  the chairman; ``par.submit`` / ``par.reopen``: the chairman.
+- ``measure.set``: the CCHC officer, the chairman, or the position owning the target.
+- ``dossier.import``, ``dossier.apology``: the one-stop desk, the CCHC officer or the chairman;
+  the operator may import an export too (scripts do).
+- administration (``ADMIN``: plans, frameworks, roster and holdings, calendar, others'
+  contacts, outbox retries, running a job by hand): the CCHC officer, the chairman, or the
+  installation's operator. ``contact.edit`` of one's own contact: the officer themself.
+- ``job.*``: the scheduler, or anyone who may administer.
+
+The operator (a command run without ``--as``) administers but never acts in an officer's
+name. An identity that is no officer of the unit, or an officer holding no position on the
+date, is refused everything.
+
+A chairman's own submission of a task the chairman approves is final: there is nobody above
+the chairman in the unit to approve it (``submission_is_final``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from responsibilities.holding import Holding, holders
+
+CHAIRMAN = "chairman"
+CCHC_OFFICER = "cchc_officer"
+ONE_STOP = "one_stop"
+
+ActorKind = Literal["officer", "operator", "system", "unknown"]
+
+OCCURRENCE_ACTIONS = (
+    "occurrence.start",
+    "occurrence.submit",
+    "occurrence.accept",
+    "occurrence.return",
+    "occurrence.waive",
+)
+EVIDENCE_ACTIONS = ("evidence.upload", "evidence.accept", "evidence.reject")
+PAR_ACTIONS = ("par.edit", "par.submit", "par.reopen")
+DATA_ACTIONS = ("measure.set", "dossier.import", "dossier.apology")
+ADMIN = (
+    "plan.load",
+    "framework.load",
+    "people.edit",
+    "calendar.edit",
+    "contact.edit",
+    "outbox.retry",
+    "audit.read",
+)
+JOBS = ("job.materialise", "job.remind", "job.digest", "job.deliver")
+ACTIONS: tuple[str, ...] = (
+    OCCURRENCE_ACTIONS + EVIDENCE_ACTIONS + PAR_ACTIONS + DATA_ACTIONS + ADMIN + JOBS
+)
+REVIEWS = ("occurrence.accept", "occurrence.return", "evidence.accept", "evidence.reject")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts. ``identity`` is an officer's email (also for ``unknown``, as given), the
+    operator's login name, or the job's name for ``system``."""
+
+    kind: ActorKind
+    identity: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.identity
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an action is on: the task's positions for work, the people involved."""
+
+    task: str | None = None
+    area: str | None = None
+    lead: str | None = None
+    support: tuple[str, ...] = ()
+    approver: str | None = None
+    owner: str | None = None
+    submitted_by: str | None = None
+    uploaded_by: str | None = None
+    officer: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer, with what a refusal message needs: the ``rule`` applied, the positions
+    that ``may`` do it (with the ``area`` they must cover), and the ``conflict`` (the
+    officer's own submission or upload) when that is why."""
+
+    allowed: bool
+    rule: str
+    may: tuple[str, ...] = ()
+    area: str | None = None
+    conflict: str | None = None
+    through: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _holds(holdings: Sequence[Holding], who: str, position: str, on: dt.date, area: str | None) -> bool:
+    return any(h.officer == who for h in holders(holdings, position, on, area))
+
+
+def _through(
+    holdings: Sequence[Holding], who: str, positions: Iterable[str], on: dt.date, area: str | None
+) -> tuple[str, ...]:
+    return tuple(p for p in dict.fromkeys(positions) if p and _holds(holdings, who, p, on, area))
+
+
+def decide(
+    actor: Actor, action: str, subject: Subject, on: dt.date, holdings: Sequence[Holding]
+) -> Decision:
+    """May ``actor`` do ``action`` on ``subject`` on ``on``, given the unit's ``holdings``?"""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if actor.kind == "unknown":
+        return Decision(False, "unknown_identity")
+    if actor.kind == "system":
+        return Decision(action in JOBS, "scheduler" if action in JOBS else "scheduler_only_jobs")
+    if actor.kind == "operator":
+        if action in ADMIN or action in JOBS or action == "dossier.import":
+            return Decision(True, "operator")
+        return Decision(False, "operator_not_officer")
+    me = actor.identity
+    if not any(h.officer == me and h.active(on) for h in holdings):
+        return Decision(False, "no_position")
+    area = subject.area
+
+    def grant(rule: str, *positions: str | None, scoped: bool = True) -> Decision:
+        wanted = tuple(p for p in positions if p)
+        through = _through(holdings, me, wanted, on, area if scoped else None)
+        return Decision(bool(through), rule, wanted, area if scoped else None, None, through)
+
+    if action in ("occurrence.start", "occurrence.submit"):
+        return grant("lead", subject.lead)
+    if action == "evidence.upload":
+        return grant("lead_or_support", subject.lead, *subject.support)
+    if action in REVIEWS:
+        own = subject.uploaded_by if action.startswith("evidence.") else None
+        for who in (subject.submitted_by, own):
+            if who and who == me:
+                return Decision(
+                    False, "not_own_work", (subject.approver or CHAIRMAN, CHAIRMAN), area, who
+                )
+        return grant("approver_or_chairman", subject.approver, CHAIRMAN)
+    if action in ("occurrence.waive", "par.submit", "par.reopen"):
+        return grant("chairman", CHAIRMAN, scoped=False)
+    if action == "par.edit":
+        return grant("cchc_officer_or_chairman", CCHC_OFFICER, CHAIRMAN, scoped=False)
+    if action == "measure.set":
+        return grant("measure", CCHC_OFFICER, CHAIRMAN, subject.owner, scoped=False)
+    if action in ("dossier.import", "dossier.apology"):
+        return grant("one_stop", ONE_STOP, CCHC_OFFICER, CHAIRMAN, scoped=False)
+    if action == "contact.edit" and subject.officer and subject.officer == me:
+        return Decision(True, "own_contact")
+    # administration and jobs run by hand
+    return grant("administrator", CCHC_OFFICER, CHAIRMAN, scoped=False)
+
+
+def submission_is_final(
+    actor: Actor, subject: Subject, on: dt.date, holdings: Sequence[Holding]
+) -> bool:
+    """A chairman's own submission of a task the chairman approves needs no one else's
+    acceptance (nobody in the unit stands above the chairman): it is final as submitted."""
+    return (
+        actor.kind == "officer"
+        and (subject.approver or CHAIRMAN) == CHAIRMAN
+        and _holds(holdings, actor.identity, CHAIRMAN, on, None)
+    )
