@@ -157,7 +157,7 @@ def materialise_job(
         for plan_row in session.exec(query):
             latest.setdefault(plan_row.unit_id, plan_row)
         for plan_row in latest.values():
-            report = materialise_plan(session, plan_row, actor=actor, now=now)
+            report = materialise_plan(plan_row, session=session, actor=actor, now=now)
             run.plans.append(report.as_dict())
     return run
 
@@ -220,7 +220,7 @@ def deliver_job(
         on_dead=notify_dead,
     )
     via = "smtp" if env.settings.smtp_url else env.settings.channel
-    return DeliveryRun(now, via, **report.as_dict())
+    return DeliveryRun(now, via, report.claimed, report.sent, report.retried, report.dead)
 
 
 JOBS: tuple[JobSpec, ...] = (

@@ -18,7 +18,7 @@ from application.access import Gate, Identity
 from application.notices import notify_assignment, notify_review
 from application.uow import UnitOfWork
 from domain.errors import LocalizedError, NotFoundError
-from domain.lifecycle import ACTIVE, STATUSES
+from domain.lifecycle import ACTIVE, STATUSES, apply
 from domain.occurrence import OccurrenceView
 from domain.plan import Plan, Task
 from models import Occurrence, PlanRecord
@@ -31,9 +31,9 @@ from storage.occurrences import (
     find_occurrence,
     materialise,
     reroute,
-    transition,
     views,
 )
+from storage.occurrences import transition as change_state
 from storage.officers import get_officer
 from storage.plans import find_plan
 from storage.units import resolve_unit
@@ -101,7 +101,7 @@ def reroute_unit(session: Session, unit_id: int, *, actor: str, now: dt.datetime
 
 
 def materialise_plan(
-    session: Session, plan_row: PlanRecord, *, actor: str, now: dt.datetime
+    plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime
 ) -> MaterialiseReport:
     """Create and update a plan year's occurrences, then follow holder changes."""
     report = materialise(plan_row, session=session, actor=actor, now=now)
@@ -130,7 +130,7 @@ def schedule(
             entity="plan",
             key=plan_row.code,
         )
-        return materialise_plan(session, plan_row, actor=identity.audit_name, now=now)
+        return materialise_plan(plan_row, session=session, actor=identity.audit_name, now=now)
 
 
 # --- acting on an occurrence ----------------------------------------------------------------
@@ -180,8 +180,7 @@ def perform(
     ctx: Context, identity: Identity, occ: Occurrence, action: str, reason: str | None
 ) -> TransitionResult:
     """The transition inside an open unit of work: policy, evidence rule, state, notices."""
-    if action not in ACTIONS:
-        raise LocalizedError("error.bad_action", action=action, allowed=", ".join(ACTIONS))
+    apply(occ.status, action, reason)  # a move the lifecycle has no way for fails first
     task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
     subject = subject_of(ctx.plan, task, occ)
     gate = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan)
@@ -201,12 +200,12 @@ def perform(
     before = occ.status
     if action == "submit":
         occ.reason = ""  # a new submission's reason replaces the last return's
-    transition(
+    change_state(
         occ, action, session=ctx.session, actor=actor.identity, now=ctx.now, reason=reason, ctx=ctx
     )
     final = action == "submit" and submission_is_final(actor, subject, ctx.today, ctx.holdings)
     if final:
-        transition(
+        change_state(
             occ,
             "accept",
             session=ctx.session,
@@ -215,6 +214,7 @@ def perform(
             ctx=ctx,
             rule="own_submission_final",
         )
+        accept_pending_evidence(ctx, occ, actor.identity)
     elif action in ("accept", "return"):
         notify_review(ctx, occ, action, reviewer=actor.label, reason=reason)
     return TransitionResult(
@@ -226,6 +226,40 @@ def perform(
         actor=actor.identity,
         final=final,
     )
+
+
+def transition(
+    occ: Occurrence,
+    action: str,
+    *,
+    session: Session,
+    actor: str,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> TransitionResult:
+    """``perform`` for the officer ``actor`` inside a session the caller owns (scripts and
+    tests; front ends use ``act``, whose unit of work also audits a refusal)."""
+    plan_row = session.get(PlanRecord, occ.plan_id)
+    assert plan_row is not None
+    ctx = context(plan_row, session=session, actor=actor, now=now)
+    return perform(ctx, Identity.officer(actor), occ, action, reason)
+
+
+def accept_pending_evidence(ctx: Context, occ: Occurrence, actor: str) -> int:
+    """A final submission vouches for its documents: those still waiting are accepted with it
+    (nobody else may review what the chairman submitted)."""
+    from storage.evidence import list_evidence, review
+
+    pending = list_evidence(
+        session=ctx.session,
+        unit_id=occ.unit_id,
+        task=occ.task_code,
+        period=occ.period,
+        status="pending",
+    )
+    for evidence, _occurrence in pending:
+        review(evidence.id or 0, "accept", session=ctx.session, actor=actor, now=ctx.now)
+    return len(pending)
 
 
 def require_evidence(ctx: Context, occ: Occurrence, task: Task | None) -> None:

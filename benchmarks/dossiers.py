@@ -112,11 +112,13 @@ def _import_in_child(url: str, export: Path) -> dict[str, Any]:
     code = (
         "import json, time, datetime as dt, pathlib\n"
         "from storage.db import make_engine\n"
-        "from storage.dossiers import import_dossiers\n"
+        "from application.access import Identity\n"
+        "from application.dossiers import import_dossiers\n"
+        "from application.uow import UnitOfWork\n"
         f"engine = make_engine({url!r})\n"
         "t = time.perf_counter()\n"
-        f"r = import_dossiers(pathlib.Path({str(export)!r}), engine=engine, actor='bench',"
-        f" now=dt.datetime.fromisoformat({NOW.isoformat()!r}))\n"
+        "r = import_dossiers(UnitOfWork(engine), Identity.operator('bench'),"
+        f" dt.datetime.fromisoformat({NOW.isoformat()!r}), path=pathlib.Path({str(export)!r}))\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, **r.as_dict()}))\n"
     )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -236,7 +238,7 @@ def bench_kpi(url: str, repeat: int = 3) -> dict[str, Any]:
 
     from domain.kpi import KPIS
     from storage.db import make_engine
-    from storage.dossiers import kpis
+    from storage.kpi_inputs import kpis
     from storage.units import get_unit
 
     engine = make_engine(url)

@@ -139,7 +139,7 @@ def run_baseline(port: int, messages: int, handler: CountingHandler) -> float:
 
 def run_outbox(port: int, messages: int, handler: CountingHandler, *, profile: Any = None) -> float:
     """Fresh SQLite outbox of N rows (not timed), then ``deliver`` passes until none is left."""
-    from storage.outbox import deliver
+    from application.delivery import deliver
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = _fresh_sqlite(Path(tmp))

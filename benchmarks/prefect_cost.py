@@ -12,9 +12,9 @@ NOW = "2020-06-15T08:00"
 
 
 def prefect_cost(runs: int = 5) -> dict[str, Any]:
-    from cchc.context import parse_now
-    from cchc.jobs import remind_job
-    from cchc.settings import Settings
+    from application.jobs import JobEnv, run_job
+    from application.settings import Settings
+    from domain.clock import DEFAULT_TIMEZONE, parse_moment
 
     with tempfile.TemporaryDirectory() as tmp:
         saved = {
@@ -32,11 +32,14 @@ def prefect_cost(runs: int = 5) -> dict[str, Any]:
             engine = make_engine(settings.database_url)
             upgrade(engine)
             engine.dispose()
-            now = parse_now(NOW)
+            now = parse_moment(NOW, DEFAULT_TIMEZONE)
+            assert now is not None
             direct = []
             for _ in range(runs):
                 start = time.perf_counter()
-                remind_job(settings, now=now)
+                env = JobEnv.build(settings)
+                run_job(env, "remind", now)
+                env.close()
                 direct.append(time.perf_counter() - start)
 
             from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings

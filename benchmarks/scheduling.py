@@ -141,7 +141,7 @@ def _reset_due(engine: Engine) -> None:
 
 
 def _timed_sweep(engine: Engine) -> tuple[float, int]:
-    from storage.sweep import sweep
+    from application.sweep import sweep
 
     with Session(engine) as session:
         start = time.perf_counter()

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from cchc.commands import (
+    audit,
     calendar,
     dossiers,
     evidence,
@@ -61,7 +62,7 @@ app.add_typer(dossiers.measure_app, name="measure")
 app.add_typer(evidence.app, name="evidence")
 app.command("completeness")(evidence.completeness)
 app.add_typer(par.app, name="par")
-app.add_typer(par.audit_app, name="audit")
+app.add_typer(audit.app, name="audit")
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")
@@ -85,7 +86,7 @@ def _root(
     ctx.obj = AppContext(
         settings=settings,
         lang=normalize_lang(lang) if lang else settings.lang,
-        actor=actor or settings.user or _local_operator(),
+        actor=actor or settings.user,
         verbose=verbose,
     )
 
@@ -167,13 +168,6 @@ def _value_of(args: list[str], flag: str) -> str | None:
         if arg == flag and i + 1 < len(args):
             return args[i + 1]
     return None
-
-
-def _local_operator() -> str:
-    """The actor without --as or CCHC_USER: the local operator's login name."""
-    import os
-
-    return os.environ.get("USER") or "cchc"
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:

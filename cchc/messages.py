@@ -171,6 +171,22 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.outbox_title": ("Hộp thư đi ({n})", "Outbox ({n})"),
     "cli.retried": ("Đã đưa {n} thư trở lại hàng đợi.", "{n} message(s) queued again."),
     "cli.contact_set": ("Đã cập nhật liên lạc của {email}.", "Contact points of {email} updated."),
+    "cli.rerouted": (
+        "Đã chuyển {n} việc đang mở cho người chịu trách nhiệm mới.",
+        "{n} open occurrence(s) re-routed to whoever answers for them now.",
+    ),
+    "cli.dry_run_nothing_kept": (
+        "Chạy thử: không ghi gì vào cơ sở dữ liệu.",
+        "Dry run: nothing was written to the database.",
+    ),
+    "cli.calendar_cleared": (
+        "Đã bỏ ngày nghỉ thêm / làm bù {day}.",
+        "Override of {day} removed.",
+    ),
+    "cli.calendar_not_set": (
+        "Ngày {day} không có ngày nghỉ thêm / làm bù nào.",
+        "{day} had no override.",
+    ),
     "cli.par_title": (
         "Tự đánh giá Chỉ số CCHC năm {year} — {framework}",
         "PAR Index self-assessment {year} — {framework}",
@@ -201,6 +217,25 @@ CLI: dict[str, tuple[str, str]] = {
         "Exported the submission pack to {path} ({files} evidence files).",
     ),
     "cli.audit_ok": ("Nhật ký thay đổi toàn vẹn: {n} mục.", "Audit log intact: {n} entries."),
+    "cli.audit_title": ("Nhật ký thay đổi ({n} mục)", "Audit log ({n} entries)"),
+    "cli.audit_none": ("Không có mục nhật ký nào khớp.", "No audit log entry matches."),
+    "cli.audit_refused": ("từ chối: {action}", "refused: {action}"),
+    "cli.audit_id": ("Số", "Id"),
+    "cli.audit_at": ("Thời điểm", "Time"),
+    "cli.audit_actor": ("Người thực hiện", "Actor"),
+    "cli.audit_action": ("Thao tác", "Action"),
+    "cli.audit_object": ("Đối tượng", "Object"),
+    "cli.audit_unit": ("Đơn vị", "Unit"),
+    "cli.audit_rule": ("Quy tắc", "Rule"),
+    "cli.audit_before": ("Trước", "Before"),
+    "cli.audit_after": ("Sau", "After"),
+    "cli.audit_hash": ("Mã băm", "Hash"),
+    "cli.audit_prev_hash": ("Mã băm mục trước", "Previous hash"),
+    "cli.par_columns": (
+        "tối đa / gợi ý / tự chấm / thẩm định · TLKC",
+        "max / suggested / self / appraised · evidence",
+    ),
+    "cli.par_flag": ("⚠ giải trình", "⚠ explain"),
     "cli.evidence_added": (
         "Đã lưu #{id} {file} cho {task} kỳ {period} — {requirement} (lần {revision}, {size}).",
         "Stored #{id} {file} for {task} {period} — {requirement} (revision {revision}, {size}).",

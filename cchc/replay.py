@@ -1,45 +1,57 @@
 """Replaying a plan year day by day with simulated officers (``make demo``).
 
-The replay drives the real engine — the same sweep, lifecycle and delivery the runners use —
-with a deterministic cast: most officers submit on time, some late, a few never; before
-submitting, an officer uploads a small PDF for each required evidence document (and a new
-revision after a return); approvers accept or return submissions, and accept the evidence. It shows what a ward's year looks like in the engine.
+The replay drives the real engine exactly as the runners and the officers would: every day
+it runs the periodic jobs from the one job table (``application.jobs.JOBS``: the daily
+materialise, the morning digest, the reminder sweep, delivery), and the simulated officers
+act through the same use cases as the command line and the web, each as themselves: the lead
+of an occurrence uploads a small PDF for each required document and submits it (most on
+time, some late, a few never; a new revision after a return), and the approver of the task —
+never the officer who submitted it — accepts or returns it and accepts its evidence. The
+policy refuses anything else, as it would for a real officer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from application.access import Identity
+from application.jobs import JobEnv, run_job
+from application.occurrences import TaskFilter, act, approver_of, list_tasks
+from application.uow import UnitOfWork
 from domain.errors import CchcError
+from domain.occurrence import OccurrenceView
+from domain.plan import Plan
 from domain.workdays import WorkCalendar
-from models import Occurrence, Officer, PlanRecord, ReminderLog
-from notifications.channels import FileChannel
+from models import Occurrence, PlanRecord, ReminderLog
+from responsibilities.holding import Holding, holders
+from responsibilities.policy import CHAIRMAN
 from storage.blobs import BlobStore, MemoryBlobStore
 from storage.calendar import load_calendar
-from storage.digest import send_digests
-from storage.evidence import Upload, add_evidence, list_evidence, missing_for, review
-from storage.occurrences import materialise, reroute_unit, transition
-from storage.officers import holdings
-from storage.outbox import deliver
-from storage.sweep import sweep
+from storage.officers import holdings as load_holdings
+from storage.plans import read_plan_record
 
-TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# A ward's day as the runners play it: every job of ``application.jobs.JOBS`` at its time
+# (the same table ``cchc serve`` and the Prefect deployments run; a test checks they agree).
+DAY: tuple[tuple[str, dt.time], ...] = (
+    ("materialise", dt.time(0, 10)),
+    ("digest", dt.time(7, 0)),
+    ("remind", dt.time(7, 35)),
+    ("deliver", dt.time(7, 36)),
+)
 
 
 @dataclass
 class Action:
     """Something a simulated officer does on a day."""
 
-    occurrence_id: int
+    task: str
+    period: str
     action: str
     actor_role: str  # "lead" or "approver"
     reason: str | None = None
@@ -53,6 +65,8 @@ class ReplayReport:
     messages: int = 0
     rerouted: int = 0
     digests: int = 0
+    refused: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
     outbox: Path | None = None
 
 
@@ -93,7 +107,7 @@ def minimal_pdf(*lines: str) -> bytes:
 
 
 def _plan_actions(
-    occurrences: list[Occurrence], calendar: WorkCalendar, rng: random.Random
+    occurrences: list[OccurrenceView], calendar: WorkCalendar, rng: random.Random
 ) -> dict[dt.date, list[Action]]:
     """Decide each occurrence's fate: on time (75 %), late (15 %), never (10 %)."""
     days: dict[dt.date, list[Action]] = defaultdict(list)
@@ -106,151 +120,216 @@ def _plan_actions(
             submit = calendar.add(occ.due_date, -rng.randrange(0, min(span, 6)))
         else:
             submit = calendar.add(occ.due_date, rng.randint(1, 8))
-        occ_id = occ.id or 0
-        days[submit].append(Action(occ_id, "submit", "lead"))
+        key = (occ.task, occ.period)
+        days[submit].append(Action(*key, "submit", "lead"))
         review = calendar.add(submit, rng.randint(1, 3))
         if rng.random() < 0.1:
             days[review].append(
-                Action(occ_id, "return", "approver", "Bổ sung tài liệu kiểm chứng còn thiếu")
+                Action(*key, "return", "approver", "Bổ sung tài liệu kiểm chứng còn thiếu")
             )
             again = calendar.add(review, 2)
-            days[again].append(Action(occ_id, "submit", "lead"))
-            days[calendar.add(again, 1)].append(Action(occ_id, "accept", "approver"))
+            days[again].append(Action(*key, "submit", "lead"))
+            days[calendar.add(again, 1)].append(Action(*key, "accept", "approver"))
         else:
-            days[review].append(Action(occ_id, "accept", "approver"))
+            days[review].append(Action(*key, "accept", "approver"))
     return days
 
 
+@dataclass
+class _World:
+    """What the simulated officers know: the plan, who holds what, whom they submitted."""
+
+    unit: str
+    plan: Plan
+    holdings: list[Holding]
+    tz: str
+    submitted_by: dict[tuple[str, str], str] = field(default_factory=dict)
+    uploaded: set[tuple[str, str]] = field(default_factory=set)
+    final: set[tuple[str, str]] = field(default_factory=set)
+
+    def lead(self, task_code: str, day: dt.date) -> str | None:
+        task = self.plan.task(task_code)
+        found = holders(self.holdings, task.lead, day, task.area)
+        return found[0].officer if found else None
+
+    def approver(self, task_code: str, period: str, day: dt.date) -> str | None:
+        """A holder of the task's approving position (else the chairman) who did not submit."""
+        task = self.plan.task(task_code)
+        submitter = self.submitted_by.get((task_code, period))
+        for role in (approver_of(self.plan, task), CHAIRMAN):
+            for h in holders(self.holdings, role, day, task.area):
+                if h.officer != submitter:
+                    return h.officer
+        return None
+
+
 def replay_year(
-    engine: Engine,
+    env: JobEnv,
     *,
-    unit_id: int,
+    unit: str,
     year: int,
-    outbox: Path,
     seed: int = 2020,
     store: BlobStore | None = None,
+    outbox: Path | None = None,
 ) -> ReplayReport:
-    """Play ``year`` for a unit whose plan and officers are loaded; messages go to ``outbox``,
-    evidence files to ``store`` (in memory unless given)."""
+    """Play ``year`` for a unit whose plan and officers are loaded, running ``env``'s jobs
+    (messages go through ``env.channels``); evidence files go to ``store`` (in memory unless
+    given)."""
     store = store or MemoryBlobStore()
     rng = random.Random(seed)
-    channels = {"email": FileChannel(outbox), "apprise": FileChannel(outbox / "chat")}
     report = ReplayReport(outbox=outbox)
-    with Session(engine, expire_on_commit=False) as session:
-        plan_row = session.exec(
-            select(PlanRecord).where(PlanRecord.unit_id == unit_id, PlanRecord.year == year)
-        ).one()
-        start = dt.datetime(year, 1, 1, 6, 0, tzinfo=TZ)
-        materialise(plan_row, session=session, actor="demo", now=start)
-        session.commit()
+    world = _load_world(env, unit, year)
+    start = _at(dt.date(year, 1, 1), DAY[0][1], world.tz)
+    _run(env, "materialise", start, unit, report)
+    occurrences = list_tasks(UnitOfWork(env.engine), start, unit=unit, where=TaskFilter())
+    with Session(env.engine) as session:
         calendar = load_calendar(session=session, years=[year])
-        occurrences = list(
-            session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id))
-        )
-        by_id = {o.id: o for o in occurrences}
-        actions = _plan_actions(occurrences, calendar, rng)
-        held = holdings(session=session, unit_id=unit_id)
-        changes = {h.start for h in held} | {h.end + dt.timedelta(days=1) for h in held if h.end}
-        emails = {
-            o.id: o.email for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))
-        }
-        plan_tasks = {t.code: t for t in plan_row_tasks(session, plan_row)}
-        approvers = {code: t.approver for code, t in plan_tasks.items()}
-        from responsibilities.holding import holders
-
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            morning = dt.datetime.combine(day, dt.time(7, 35), tzinfo=TZ)
-            if day in changes and day != dt.date(year, 1, 1):
-                report.rerouted += reroute_unit(unit_id, session=session, actor="demo", now=morning)
-            report.digests += send_digests(session=session, now=morning)
-            sweep(session=session, now=morning, actor="demo")
-            session.commit()
-            report.messages += deliver(engine, channels, now=morning).sent
-            afternoon = dt.datetime.combine(day, dt.time(16, 0), tzinfo=TZ)
-            for act in actions.get(day, []):
-                occ = by_id[act.occurrence_id]
-                if act.actor_role == "lead":
-                    actor = emails.get(occ.officer_id or -1, "demo")
-                else:
-                    role = approvers.get(occ.task_code) or "chairman"
-                    found = holders(held, role, day)
-                    actor = found[0].officer if found else "demo"
-                try:
-                    task = plan_tasks.get(occ.task_code)
-                    if act.action == "submit":
-                        _upload(session, store, occ, task, actor, afternoon)
-                    transition(
-                        occ,
-                        act.action,
-                        session=session,
-                        actor=actor,
-                        now=afternoon,
-                        reason=act.reason,
-                    )
-                    if act.action == "accept":
-                        for evidence, _ in list_evidence(
-                            session=session,
-                            unit_id=unit_id,
-                            task=occ.task_code,
-                            period=occ.period,
-                            status="pending",
-                        ):
-                            review(
-                                evidence.id or 0,
-                                "accept",
-                                session=session,
-                                actor=actor,
-                                now=afternoon,
-                            )
-                except CchcError:  # e.g. an accept planned for a submission that never came
-                    continue
-            session.commit()
-            report.messages += deliver(
-                engine, channels, now=afternoon + dt.timedelta(minutes=5)
-            ).sent
-            day += dt.timedelta(days=1)
-        _summarise(session, plan_row, report)
+    actions = _plan_actions(occurrences, calendar, rng)
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        for name, at in DAY:
+            if (day, name) != (start.date(), "materialise"):  # the year's first ran above
+                _run(env, name, _at(day, at, world.tz), unit, report)
+        afternoon = _at(day, dt.time(16, 0), world.tz)
+        for step in actions.get(day, []):
+            _perform(env, world, store, step, day, afternoon, report)
+        _run(env, "deliver", afternoon + dt.timedelta(minutes=5), unit, report)
+        day += dt.timedelta(days=1)
+    with Session(env.engine) as session:
+        _summarise(session, world, year, report)
     return report
 
 
-def _upload(
-    session: Session,
+def _run(env: JobEnv, name: str, now: dt.datetime, unit: str, report: ReplayReport) -> None:
+    """Run one job of the table for the unit and add what it did to ``report``."""
+    done = run_job(env, name, now, [unit]).as_dict()
+    if name == "materialise":
+        report.rerouted += sum(p["rerouted"] for p in done["plans"])
+    elif name == "digest":
+        report.digests += done["digests"]
+    elif name == "deliver":
+        report.messages += done["sent"]
+
+
+def _at(day: dt.date, at: dt.time, tz: str) -> dt.datetime:
+    import zoneinfo
+
+    return dt.datetime.combine(day, at, tzinfo=zoneinfo.ZoneInfo(tz))
+
+
+def _load_world(env: JobEnv, unit: str, year: int) -> _World:
+    from storage.units import get_unit
+
+    with Session(env.engine) as session:
+        unit_row = get_unit(unit, session=session)
+        plan_row = session.exec(
+            select(PlanRecord).where(PlanRecord.unit_id == unit_row.id, PlanRecord.year == year)
+        ).one()
+        plan = read_plan_record(plan_row, session=session)
+        held = load_holdings(session=session, unit_id=unit_row.id or 0)
+    return _World(unit, plan, held, plan.timezone)
+
+
+def _perform(
+    env: JobEnv,
+    world: _World,
     store: BlobStore,
-    occ: Occurrence,
-    task: Any,
-    actor: str,
+    step: Action,
+    day: dt.date,
     now: dt.datetime,
+    report: ReplayReport,
 ) -> None:
-    """The lead's evidence before a submission: a PDF for each document still missing, or
-    after a return a new revision of the first one ("bổ sung")."""
-    absent = missing_for(occ, task, session=session)
-    names = absent or [r.name for r in (task.evidence if task else ()) if r.required][:1]
-    for number, name in enumerate(names, 1):
-        pdf = minimal_pdf(f"{occ.task_code} - {occ.period}", name, f"{actor} {now:%Y-%m-%d}")
-        add_evidence(
-            [Upload(f"{occ.task_code}_{occ.period}_{number}.pdf", pdf)],
-            session=session,
-            store=store,
-            unit_id=occ.unit_id,
-            occurrence=occ,
-            requirement=name,
-            actor=actor,
-            now=now,
-            max_bytes=1024 * 1024,
-            task=task,
+    """One simulated officer's step, through the use cases. A step that cannot be done — the
+    review of a submission the chairman made final, or one the policy refuses — is counted."""
+    key = (step.task, step.period)
+    if key in world.final:
+        return  # the chairman's own submission was final: no review, nothing to resubmit
+    from application.access import Refused
+
+    who = (
+        world.lead(step.task, day)
+        if step.actor_role == "lead"
+        else world.approver(step.task, step.period, day)
+    )
+    if who is None:
+        report.skipped["nobody holds the position"] += 1
+        return
+    identity = Identity.officer(who)
+    try:
+        if step.action == "submit":
+            _upload(env, world, store, identity, step, now)
+        result = act(
+            UnitOfWork(env.engine),
+            identity,
+            now,
+            action=step.action,
+            task=step.task,
+            period=step.period,
+            reason=step.reason,
+            unit=world.unit,
         )
+        if step.action == "submit":
+            world.submitted_by[key] = who
+            if result.final:
+                world.final.add(key)
+        if step.action == "accept":
+            _accept_evidence(env, world, identity, step, now)
+    except Refused:
+        report.refused += 1
+    except CchcError as exc:
+        report.skipped[str(getattr(exc, "key", type(exc).__name__))] += 1
 
 
-def plan_row_tasks(session: Session, plan_row: PlanRecord) -> list[Any]:
-    from storage.plans import read_plan_record
+def _upload(
+    env: JobEnv, world: _World, store: BlobStore, identity: Identity, step: Action, now: dt.datetime
+) -> None:
+    """The lead's evidence before a submission: a PDF for each required document the first
+    time, a new revision of the first one after a return ("bổ sung")."""
+    from application.evidence import upload
+    from storage.evidence import Upload
 
-    return list(read_plan_record(plan_row, session=session).tasks)
+    task = world.plan.task(step.task)
+    names = [r.name for r in task.evidence if r.required]
+    key = (step.task, step.period)
+    if key in world.uploaded:
+        names = names[:1]
+    for number, name in enumerate(names, 1):
+        pdf = minimal_pdf(f"{step.task} - {step.period}", name, f"{identity.name} {now:%Y-%m-%d}")
+        upload(
+            UnitOfWork(env.engine),
+            identity,
+            now,
+            unit=world.unit,
+            task=step.task,
+            period=step.period,
+            requirement=name,
+            files=[Upload(f"{step.task}_{step.period}_{number}.pdf", pdf)],
+            store=store,
+            max_bytes=1024 * 1024,
+        )
+    world.uploaded.add(key)
 
 
-def _summarise(session: Session, plan_row: PlanRecord, report: ReplayReport) -> None:
-    areas = {t.code: t.area for t in plan_row_tasks(session, plan_row)}
-    rows = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
+def _accept_evidence(
+    env: JobEnv, world: _World, identity: Identity, step: Action, now: dt.datetime
+) -> None:
+    """The approver accepts the evidence still waiting for review."""
+    from application.evidence import list_evidence, review
+
+    for item in list_evidence(
+        UnitOfWork(env.engine),
+        unit=world.unit,
+        task=step.task,
+        period=step.period,
+        status="pending",
+    ):
+        review(UnitOfWork(env.engine), identity, now, evidence_id=item.id, action="accept")
+
+
+def _summarise(session: Session, world: _World, year: int, report: ReplayReport) -> None:
+    areas = {t.code: t.area for t in world.plan.tasks}
+    plan_ids = select(PlanRecord.id).where(PlanRecord.code == world.plan.code)
+    rows = session.exec(select(Occurrence).where(col(Occurrence.plan_id).in_(plan_ids))).all()
     for occ in rows:
         report.by_status.setdefault(areas.get(occ.task_code, "?"), Counter())[occ.status] += 1
     ids = [o.id for o in rows]
@@ -258,10 +337,7 @@ def _summarise(session: Session, plan_row: PlanRecord, report: ReplayReport) -> 
         report.steps[f"{log.kind}:{log.outcome}"] += 1
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for occ in rows:
-        if occ.submitted_at is None:
-            counts[occ.lead_role][1] += 1
-            continue
-        submitted, due = occ.submitted_at, occ.due_at
-        counts[occ.lead_role][0] += submitted <= due
         counts[occ.lead_role][1] += 1
+        if occ.submitted_at is not None:
+            counts[occ.lead_role][0] += occ.submitted_at <= occ.due_at
     report.on_time = {role: (c[0], c[1]) for role, c in counts.items()}

@@ -64,33 +64,32 @@ def runner_lock(settings: Settings) -> Iterator[str]:
     engine.dispose()
 
 
-def run_once(
-    env: JobEnv, spec: JobSpec, clock: Callable[[], dt.datetime]
-) -> dict[str, Any] | None:
+def run_once(env: JobEnv, spec: JobSpec, clock: Callable[[], dt.datetime]) -> dict[str, Any] | None:
     """Run one job of the table now; a failure is logged and the runner goes on."""
     try:
         report = spec.run(env, clock(), None).as_dict()
     except Exception:  # a job's failure must not stop the runner; it is logged with its traceback
         log.exception("job %s failed", spec.name)
         return None
-    log.info(
-        "job %s: %s", spec.name, {k: v for k, v in report.items() if not isinstance(v, list)}
-    )
+    log.info("job %s: %s", spec.name, {k: v for k, v in report.items() if not isinstance(v, list)})
     return report
 
 
 def serve(
-    settings: Settings,
+    env: JobEnv,
     *,
     clock: Callable[[], dt.datetime] | None = None,
-    on_started: Callable[[], None] | None = None,
+    on_started: Callable[[list[str]], None] | None = None,
 ) -> None:
-    """Catch up, then run the jobs on their schedules until SIGTERM or SIGINT."""
+    """Catch up, then run the jobs on their schedules until SIGTERM or SIGINT.
+
+    ``env`` is built by the front end before anything runs (``JobEnv.build``), so a bad
+    SMTP address or an unmigrated database stops ``cchc serve`` at once."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
-    env = JobEnv.build(settings)  # channels first: a bad SMTP address refuses to start
+    settings = env.settings
     with runner_lock(settings) as where:
         tz = zoneinfo.ZoneInfo(installation_timezone(env))
         log.info("cchc serve: lock %s, database %s", where, settings.display_url())
@@ -116,7 +115,7 @@ def serve(
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             if on_started is not None:
-                on_started()
+                on_started([job.id for job in scheduler.get_jobs()])
             scheduler.start()
         finally:
             for sig, handler in previous.items():

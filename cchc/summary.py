@@ -8,9 +8,6 @@ from rich.table import Table
 
 from cchc.context import AppContext
 from cchc.render import console
-from domain.plansummary import plan_summary
-
-__all__ = ["plan_summary", "render_summary"]
 
 
 def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:

@@ -3,22 +3,20 @@
 The functions here take cells as the container gives them (text from a CSV file; text,
 numbers or native date-times from an XLSX sheet) and return a :class:`DossierRow` with aware
 date-times and the local calendar days the KPI formulas use, or every problem of the row.
-Reading files and writing rows live in ``storage.dossiers``.
+"Local" is the time zone the caller passes — the unit's plan time zone; nothing here assumes
+one. Reading files and writing rows live in ``storage.dossiers``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import InvalidInput, Problem
 from domain.i18n import Lang, t
-
-LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 REQUIRED: tuple[str, ...] = (
     "ma_ho_so",
@@ -60,7 +58,7 @@ _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2
 
 @dataclass(frozen=True, slots=True)
 class DossierRow:
-    """One checked dossier of an export; date-times aware, ``*_day`` in local time."""
+    """One checked dossier of an export; date-times aware, ``*_day`` in the unit's time zone."""
 
     ma_ho_so: str
     ma_don_vi: str
@@ -114,8 +112,9 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
-def parse_datetime(value: object, tz: dt.tzinfo = LOCAL_TZ) -> dt.datetime | None:
-    """A cell as an aware date-time (local ``tz`` unless it has an offset); None if invalid.
+def parse_datetime(value: object, tz: dt.tzinfo) -> dt.datetime | None:
+    """A cell as an aware date-time (wall time in ``tz``, the unit's plan time zone, unless
+    it has an offset); None if invalid.
 
     Accepts the spec's text forms and a native date or date-time from a spreadsheet.
     """
@@ -147,8 +146,8 @@ def parse_datetime(value: object, tz: dt.tzinfo = LOCAL_TZ) -> dt.datetime | Non
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
 
 
-def local_day(moment: dt.datetime, tz: dt.tzinfo = LOCAL_TZ) -> dt.date:
-    """The calendar day of ``moment`` in local time."""
+def local_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """The calendar day of ``moment`` in ``tz``."""
     if moment.tzinfo is tz:
         return moment.date()
     return moment.astimezone(tz).date()
@@ -268,12 +267,13 @@ def parse_row(
     row: int,
     file: str = "",
     units: Mapping[str, object] | None = None,
-    tz: dt.tzinfo = LOCAL_TZ,
+    tz: dt.tzinfo,
 ) -> tuple[DossierRow | None, list[Problem]]:
     """One data row (``row`` as a spreadsheet numbers it) → the dossier, or its problems.
 
     ``index`` comes from :func:`match_header`. When ``units`` is given, ``ma_don_vi`` must be
-    one of its keys.
+    one of its keys. Times without an offset are wall times in ``tz`` (the unit's plan time
+    zone), and the ``*_day`` columns are days in ``tz``.
     """
     r = _Row(cells, index, row, file)
     ma_ho_so = r.required_text("ma_ho_so")
@@ -362,7 +362,7 @@ class RowParser:
         *,
         file: str = "",
         units: Mapping[str, object] | None = None,
-        tz: dt.tzinfo = LOCAL_TZ,
+        tz: dt.tzinfo,
     ) -> None:
         self.index = dict(index)
         self.file = file

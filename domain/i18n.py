@@ -205,6 +205,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "nạp kế hoạch của đơn vị trước (cchc plan load) hoặc sửa mã đơn vị",
         "load the unit's plan first (cchc plan load) or correct the unit code",
     ),
+    "problem.dossier_other_unit": (
+        "hồ sơ của đơn vị '{value}', không phải đơn vị đang nhập '{unit}'",
+        "a dossier of unit '{value}', not of the unit being imported '{unit}'",
+    ),
+    "hint.dossier_other_unit": (
+        "bỏ --unit để nhập hồ sơ của mọi đơn vị trong tệp, hoặc lọc tệp theo ma_don_vi",
+        "leave out --unit to import every unit's dossiers in the file, or filter it by ma_don_vi",
+    ),
     "problem.dossier_appointment_before_received": (
         "ngày hẹn trả {value} trước ngày tiếp nhận {received}",
         "appointment {value} is before the date received {received}",
@@ -285,10 +293,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Không có lần thực hiện {code} kỳ {period}.",
         "No occurrence {code} for period {period}.",
     ),
-    "error.chairman_only": (
-        "Chỉ Chủ tịch (hoặc người giữ quyền) được miễn thực hiện; {actor} không giữ chức danh này ngày {on}.",
-        "Only the chairman (or an acting chairman) may waive; {actor} does not hold it on {on}.",
-    ),
     "error.naive_time": (
         "Thời điểm '{value}' không hợp lệ (ISO, giờ địa phương).",
         "'{value}' is not a valid time (ISO, local time).",
@@ -306,6 +310,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "error.assessment_frozen": (
         "Bản tự đánh giá năm {year} đã nộp và bị khóa; Chủ tịch có thể mở lại: cchc par reopen --year {year} --reason …",
         "The {year} self-assessment is submitted and frozen; the chairman may reopen it: cchc par reopen --year {year} --reason …",
+    ),
+    "error.assessment_not_submitted": (
+        "Bản tự đánh giá năm {year} chưa nộp nên không cần mở lại.",
+        "The {year} self-assessment is not submitted; there is nothing to reopen.",
+    ),
+    "error.audit_entry_not_found": (
+        "Không có mục nhật ký số {id}. (Hint: xem các số bằng `cchc audit list`)",
+        "No audit log entry {id}. (Hint: see the ids with `cchc audit list`)",
+    ),
+    "error.bad_limit": (
+        "Số mục tối đa phải lớn hơn 0 (nhận được {limit}).",
+        "The limit must be at least 1 (got {limit}).",
     ),
     "error.item_not_found": (
         "Không có tiêu chí thành phần '{item}' trong bộ chỉ số {framework}.",
@@ -521,10 +537,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "error.bad_status": (
         "Không có trạng thái '{status}'; chọn một trong: {allowed}.",
         "No status '{status}'; use one of: {allowed}.",
-    ),
-    "error.bad_action": (
-        "Không có thao tác '{action}'; chọn một trong: {allowed}.",
-        "No action '{action}'; use one of: {allowed}.",
     ),
     "error.dossier_not_found": ("Không có hồ sơ '{id}'.", "No dossier '{id}'."),
 }

@@ -189,7 +189,18 @@ class Plan:
     framework: str | None = None
 
     def role(self, code: str) -> Role:
-        return next(r for r in self.roles if r.code == code)
+        """The position ``code``; ``KeyError`` when the plan has none."""
+        for r in self.roles:
+            if r.code == code:
+                return r
+        raise KeyError(code)
+
+    def task(self, code: str) -> Task:
+        """The task ``code``; ``KeyError`` when the plan has none."""
+        for t in self.tasks:
+            if t.code == code:
+                return t
+        raise KeyError(code)
 
     def chain(self, role_code: str) -> list[str]:
         """``role_code`` and the roles above it, following ``reports_to`` to the top."""

@@ -14,7 +14,7 @@ from models.base import UTCDateTime
 class Dossier(SQLModel, table=True):
     """A dossier as the export gives it (spec: shared/specs/dossiers.md), keyed by unit + id.
 
-    The ``*_day`` columns hold the local (Asia/Ho_Chi_Minh) calendar dates the KPI formulas use.
+    The ``*_day`` columns hold the local (plan time zone's) calendar dates the KPI formulas use.
     """
 
     __tablename__ = "dossier"

@@ -1,4 +1,6 @@
-"""The self-assessment of a unit for a year: gathering what the rules read, entries, submission."""
+"""The self-assessment of a unit for a year: gathering what the rules read, storing entries,
+adjustments, the submitted snapshot and a reopening — each change written to the audit log.
+Who may change it, and what a valid entry is, the application layer decides."""
 
 from __future__ import annotations
 
@@ -188,15 +190,16 @@ def _numbers(
 
 
 def gather(
-    session: Session, *, unit_id: int, year: int, now: dt.datetime
+    session: Session, *, unit_id: int, year: int, now: dt.datetime, create: bool = True
 ) -> tuple[Framework, Inputs, Assessment]:
-    """Everything the rules read for a unit's year, and its assessment row."""
+    """Everything the rules read for a unit's year, and its assessment row (added to the
+    session when it did not exist, unless ``create`` is false: reading writes nothing)."""
     plan_row = plan_for_year(session, unit_id, year)
     plan = read_plan_record(plan_row, session=session)
     if not plan.framework:
         raise LocalizedError("error.plan_without_framework", plan=plan.code)
     fw = read_framework_record(plan.framework, session=session)
-    assessment = get_assessment(session, unit_id, year, fw.code)
+    assessment = get_assessment(session, unit_id, year, fw.code, create=create)
     occurrences = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
     by_task: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in occurrences:
@@ -256,41 +259,23 @@ def gather(
 
 
 def scorecard(
-    session: Session, *, unit_id: int, year: int, now: dt.datetime
+    session: Session, *, unit_id: int, year: int, now: dt.datetime, create: bool = True
 ) -> tuple[Scorecard, Assessment]:
-    fw, inputs, assessment = gather(session, unit_id=unit_id, year=year, now=now)
+    fw, inputs, assessment = gather(session, unit_id=unit_id, year=year, now=now, create=create)
     return score(fw, inputs), assessment
 
 
-def set_entry(
+def save_entry(
     session: Session,
+    assessment: Assessment,
     *,
-    unit_id: int,
-    year: int,
     item: str,
+    values: dict[str, Any],
     actor: str,
     now: dt.datetime,
-    **values: Any,
-) -> None:
-    """Record what a person entered for an item (self-score with reason, level, survey, appraisal, explanation)."""
-    fw, _, assessment = gather(session, unit_id=unit_id, year=year, now=now)
-    if assessment.status == "submitted":
-        raise LocalizedError("error.assessment_frozen", year=year)
-    node = next((i for i in fw.items() if i.code == item), None)
-    if node is None:
-        raise LocalizedError("error.item_not_found", item=item, framework=fw.code)
-    for name in ("self_score", "survey", "appraisal_1", "appraisal_2"):
-        value = values.get(name)
-        if value is not None and not 0 <= value <= node.max:
-            raise LocalizedError("error.score_out_of_range", item=item, value=value, max=node.max)
-    if values.get("self_score") is not None and not (values.get("self_reason") or "").strip():
-        raise LocalizedError("error.reason_required", action="par set --self")
-    if values.get("self_score") is not None and node.assessed_by == "survey":
-        raise LocalizedError("error.survey_not_self", item=item)
-    if values.get("level") is not None and values["level"] not in node.rule.levels:
-        raise LocalizedError(
-            "error.bad_level", item=item, level=values["level"], allowed=", ".join(node.rule.levels)
-        )
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Store what a person entered for an item (the given ``values`` that are not None) and
+    audit it; (before, after)."""
     row = session.exec(
         select(AssessmentItem).where(
             AssessmentItem.assessment_id == assessment.id, AssessmentItem.item == item
@@ -303,76 +288,75 @@ def set_entry(
         if value is not None:
             setattr(row, name, value)
     session.add(row)
+    after = {f: getattr(row, f) for f in ENTRY_FIELDS}
     record(
         session=session,
         actor=actor,
         now=now,
         action="par_set",
         entity="assessment_item",
-        key=f"{year}/{item}",
-        unit_id=unit_id,
+        key=f"{assessment.year}/{item}",
+        unit_id=assessment.unit_id,
         before=before,
-        after={f: getattr(row, f) for f in ENTRY_FIELDS},
+        after=after,
     )
+    return before, after
 
 
-def set_adjustments(
+ADJUSTMENT_FIELDS = (
+    "bonus",
+    "bonus_reason",
+    "penalty",
+    "penalty_reason",
+    "difficulties",
+)
+
+
+def save_adjustments(
     session: Session,
+    assessment: Assessment,
     *,
-    unit_id: int,
-    year: int,
+    changes: dict[str, Any],
     actor: str,
     now: dt.datetime,
-    bonus: float | None = None,
-    bonus_reason: str = "",
-    penalty: float | None = None,
-    penalty_reason: str = "",
-    difficulties: str | None = None,
-) -> None:
-    fw, _, assessment = gather(session, unit_id=unit_id, year=year, now=now)
-    if assessment.status == "submitted":
-        raise LocalizedError("error.assessment_frozen", year=year)
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Store bonus, penalty (with reasons) and the report's difficulties; audit the change."""
     before = {"bonus": assessment.bonus, "penalty": assessment.penalty}
-    if bonus is not None:
-        assessment.bonus, assessment.bonus_reason = min(bonus, fw.bonus_max), bonus_reason
-    if penalty is not None:
-        assessment.penalty, assessment.penalty_reason = min(penalty, fw.penalty_max), penalty_reason
-    if difficulties is not None:
-        assessment.difficulties = difficulties
+    for name, value in changes.items():
+        if name not in ADJUSTMENT_FIELDS:
+            raise ValueError(f"not an adjustment: {name}")
+        setattr(assessment, name, value)
     session.add(assessment)
+    after = {"bonus": assessment.bonus, "penalty": assessment.penalty}
     record(
         session=session,
         actor=actor,
         now=now,
         action="par_adjust",
         entity="assessment",
-        key=str(year),
-        unit_id=unit_id,
+        key=str(assessment.year),
+        unit_id=assessment.unit_id,
         before=before,
-        after={"bonus": assessment.bonus, "penalty": assessment.penalty},
+        after=after,
     )
+    return before, after
 
 
 def canonical(data: Any) -> str:
+    """The JSON a snapshot is hashed as: sorted keys, no spaces, UTF-8 text."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def submit(
-    session: Session, *, unit_id: int, year: int, actor: str, now: dt.datetime
-) -> Assessment:
-    """Freeze the assessment into an immutable snapshot with a content hash."""
-    card, assessment = scorecard(session, unit_id=unit_id, year=year, now=now)
-    if assessment.status == "submitted":
-        raise LocalizedError("error.assessment_frozen", year=year)
-    snapshot = {
-        "year": year,
-        "scorecard": card.as_dict(),
-        "difficulties": assessment.difficulties,
-        "bonus_reason": assessment.bonus_reason,
-        "penalty_reason": assessment.penalty_reason,
-        "submitted_by": actor,
-        "submitted_at": now.isoformat(),
-    }
+def freeze(
+    session: Session,
+    assessment: Assessment,
+    *,
+    snapshot: dict[str, Any],
+    index: float,
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    """Store the submitted snapshot with its SHA-256 and mark the assessment submitted."""
     assessment.snapshot = json.loads(canonical(snapshot))
     assessment.snapshot_sha256 = hashlib.sha256(canonical(assessment.snapshot).encode()).hexdigest()
     assessment.status, assessment.submitted_by, assessment.submitted_at = "submitted", actor, now
@@ -383,38 +367,24 @@ def submit(
         now=now,
         action="par_submit",
         entity="assessment",
-        key=str(year),
-        unit_id=unit_id,
-        after={"sha256": assessment.snapshot_sha256, "index": card.self_index},
+        key=str(assessment.year),
+        unit_id=assessment.unit_id,
+        after={"sha256": assessment.snapshot_sha256, "index": index},
     )
-    return assessment
 
 
-def reopen(
-    session: Session, *, unit_id: int, year: int, actor: str, now: dt.datetime, reason: str
+def mark_open(
+    session: Session, assessment: Assessment, *, reason: str, actor: str, now: dt.datetime
 ) -> None:
-    """Only the chairman reopens a submitted assessment; the snapshot stays in the audit log."""
-    from responsibilities.holding import holders
-    from storage.officers import holdings
-
-    plan_row = plan_for_year(session, unit_id, year)
-    plan = read_plan_record(plan_row, session=session)
-    assessment = get_assessment(session, unit_id, year, plan.framework or "")
-    today = now.date()
-    if actor.lower() not in {
-        h.officer for h in holders(holdings(session=session, unit_id=unit_id), "chairman", today)
-    }:
-        raise LocalizedError("error.chairman_only", actor=actor, on=today.isoformat())
-    if not reason.strip():
-        raise LocalizedError("error.reason_required", action="par reopen")
+    """Open a submitted assessment again; the snapshot it had stays in the audit log."""
     record(
         session=session,
         actor=actor,
         now=now,
         action="par_reopen",
         entity="assessment",
-        key=str(year),
-        unit_id=unit_id,
+        key=str(assessment.year),
+        unit_id=assessment.unit_id,
         before={
             "status": assessment.status,
             "sha256": assessment.snapshot_sha256,

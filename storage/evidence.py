@@ -1,5 +1,6 @@
-"""Evidence documents (tài liệu kiểm chứng) in storage: adding revisions, reviewing them,
-checking the stored files, and the completeness report.
+"""Evidence documents (tài liệu kiểm chứng) in storage: adding revisions, recording reviews,
+checking the stored files, and the queries the reports read. Who may upload or review is
+the application layer's question (``application.evidence``), asked before these run.
 
 Blobs are written before any row, and every row of one call is written in the caller's
 transaction: a failure leaves no record, and no half-written file (the blob store is
@@ -18,7 +19,6 @@ from typing import Any, Literal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from domain import completeness as report_core
 from domain.clock import require_aware
 from domain.errors import LocalizedError, NotFoundError, Problem
 from domain.evidence import (
@@ -32,7 +32,7 @@ from domain.evidence import (
     type_refused,
 )
 from domain.plan import Task
-from models import Blob, Evidence, Occurrence, PlanRecord, UnitRecord
+from models import Blob, Evidence, Occurrence, PlanRecord
 from storage.audit import record
 from storage.blobs import BlobStore, rehash, sniff_data, sniff_file
 
@@ -335,111 +335,14 @@ def blob_count(session: Session, *, unit_id: int | None = None) -> int:
     return session.exec(query).one()
 
 
-# --- the completeness report ----------------------------------------------------------
-
-
-def completeness(
-    *,
-    session: Session,
-    unit_id: int,
-    now: dt.datetime,
-    by: str = "position",
-    year: int | None = None,
-    lang: str = "vi",
-) -> report_core.CompletenessReport:
-    """Required, provided and accepted documents of a plan year (the unit's latest plan
-    unless ``year``), grouped ``by`` position, area, criterion or officer, and the list of
-    due occurrences still missing documents."""
-    from domain.i18n import normalize_lang, t
-    from storage.occurrences import context, views
-
-    if by not in report_core.BY:
-        raise LocalizedError("error.evidence_bad_by", by=by, allowed=", ".join(report_core.BY))
-    query = select(PlanRecord).where(PlanRecord.unit_id == unit_id)
-    if year is not None:
-        query = query.where(PlanRecord.year == year)
-    plan_row = session.exec(
-        query.order_by(col(PlanRecord.year).desc(), col(PlanRecord.id).desc())
-    ).first()
-    if plan_row is None:
-        raise NotFoundError("error.no_plan")
-    language = normalize_lang(lang)
-    ctx = context(plan_row, session=session, actor="", now=now)
-    plan = ctx.plan
-    tasks = {t_.code: t_ for t_ in plan.tasks}
-    seen = views(plan_row, session=session, now=now, lang=language, ctx=ctx)
-    uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    ids = [v.id for v in seen]
-    for occ_id, name, status in session.exec(
+def uploads_of(occurrence_ids: Sequence[int], *, session: Session) -> list[tuple[int, str, str]]:
+    """(occurrence id, requirement, status) of every upload of the given occurrences (the
+    completeness report's reading)."""
+    if not occurrence_ids:
+        return []
+    rows = session.exec(
         select(Evidence.occurrence_id, Evidence.requirement, Evidence.status).where(
-            col(Evidence.occurrence_id).in_(ids)
+            col(Evidence.occurrence_id).in_(list(occurrence_ids))
         )
-    ).all():
-        uploads[occ_id].append((name, status))
-    rows = []
-    for v in seen:
-        task = tasks.get(v.task)
-        got = uploads.get(v.id, [])
-        rows.append(
-            report_core.OccurrenceEvidence(
-                occurrence_id=v.id,
-                task=v.task,
-                title=v.title,
-                area=v.area,
-                period=v.period,
-                due_date=v.due_date,
-                status=v.status,
-                lead_role=v.lead_role,
-                officer=v.officer_email,
-                officer_name=v.officer_name,
-                criteria=task.criteria if task else (),
-                required=tuple(r.name for r in task.evidence if r.required) if task else (),
-                provided=tuple(sorted({n for n, s in got if n and s != REJECTED})),
-                accepted=tuple(sorted({n for n, s in got if n and s == ACCEPTED})),
-                working_days_left=v.working_days_left,
-            )
-        )
-    label, order = _labels(ctx, by, language, rows)
-    unit = session.get(UnitRecord, unit_id)
-    return report_core.CompletenessReport(
-        unit=unit.code if unit else "",
-        plan=plan_row.code,
-        year=plan.year,
-        by=by,
-        today=ctx.today,
-        groups=tuple(report_core.groups(rows, by, label, order)),
-        total=report_core.total(rows, t("label.total", language)),
-        owed=tuple(report_core.owed(rows)),
-        occurrences=tuple(rows),
-    )
-
-
-def _labels(
-    ctx: Any, by: str, lang: Any, rows: Sequence[report_core.OccurrenceEvidence]
-) -> tuple[Any, dict[str, int]]:
-    """How to name a group key, and the plan's order of keys."""
-    from domain.i18n import t
-
-    plan = ctx.plan
-    vacant = t("label.vacant", lang)
-    if by == "position":
-        titles = {
-            r.code: (r.title_en if lang == "en" and r.title_en else r.title) for r in plan.roles
-        }
-        order = {r.code: i for i, r in enumerate(plan.roles)}
-    elif by == "area":
-        titles = {
-            a.code: f"{a.code}. " + (a.title_en if lang == "en" and a.title_en else a.title)
-            for a in plan.areas
-        }
-        order = {a.code: i for i, a in enumerate(plan.areas)}
-    elif by == "officer":
-        titles = {r.officer: r.officer_name or r.officer for r in rows if r.officer}
-        order = {}
-    else:
-        titles, order = {}, {}
-
-    def label(key: str) -> str:
-        return titles.get(key, key) if key else vacant
-
-    return label, order
+    ).all()
+    return [(occ_id, name, status) for occ_id, name, status in rows]

@@ -13,9 +13,7 @@ from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from storage.dossiers import KpiReport, TargetLine
+    from application.dossiers import ApologySlip, KpiResult
 
 app = typer.Typer(
     help="Hồ sơ TTHC từ hệ thống một cửa điện tử. One-stop dossiers.", no_args_is_help=True
@@ -35,15 +33,25 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="Đến ngày (YYYY-MM-D
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Tệp xuất CSV hoặc XLSX.")],
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help="Chỉ nhận hồ sơ của đơn vị này (mặc định: mọi đơn vị trong tệp)."
+        ),
+    ] = None,
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Nhập hồ sơ (CSV/XLSX): có lỗi thì không nhập gì; nhập lại thì cập nhật. Import an export, all or nothing."""
+    """Nhập hồ sơ (CSV/XLSX): có lỗi thì không nhập gì; nhập lại thì cập nhật. Import an export, all or nothing.
+
+    Người nhập: bộ phận một cửa, công chức CCHC, Chủ tịch (--as) hoặc người vận hành. By: the
+    one-stop desk, the CCHC officer, the chairman (--as) or the operator.
+    """
     app_ctx: AppContext = ctx.obj
-    from storage.dossiers import import_dossiers
+    from application.dossiers import import_dossiers
 
     report = import_dossiers(
-        file, engine=app_ctx.engine(), actor=app_ctx.actor, now=app_ctx.now(now)
+        app_ctx.uow(), app_ctx.identity, app_ctx.now(now, unit=unit), path=file, unit=unit
     )
     if json:
         print_json(report.as_dict())
@@ -60,22 +68,19 @@ def import_(
 
 def _period(
     app_ctx: AppContext,
-    session: Session,
-    unit_id: int,
-    when: dt.datetime,
     year: int | None,
     quarter: str | None,
     start: str | None,
     end: str | None,
-) -> tuple[dt.date, dt.date]:
-    """The period asked for; by default the year of the unit's latest plan (else of ``now``)."""
+) -> tuple[dt.date, dt.date] | None:
+    """The period asked for; None when none is (the use case takes the plan's year)."""
     from domain.kpi import period_of
 
     chosen = sum(x is not None for x in (year, quarter)) + (start is not None or end is not None)
     if chosen > 1 or (start is None) != (end is None):
         raise typer.BadParameter(app_ctx.t("cli.kpi_bad_period"))
     if chosen == 0:
-        year = _plan_year(session, unit_id) or when.year
+        return None
     try:
         first = dt.date.fromisoformat(start) if start else None
         last = dt.date.fromisoformat(end) if end else None
@@ -85,18 +90,6 @@ def _period(
     if period is None:
         raise typer.BadParameter(app_ctx.t("cli.kpi_bad_period"))
     return period
-
-
-def _plan_year(session: Session, unit_id: int) -> int | None:
-    from sqlmodel import col, select
-
-    from models import PlanRecord
-
-    return session.exec(
-        select(PlanRecord.year)
-        .where(PlanRecord.unit_id == unit_id)
-        .order_by(col(PlanRecord.year).desc())
-    ).first()
 
 
 def _fmt(value: float | None, app_ctx: AppContext) -> str:
@@ -115,50 +108,30 @@ def kpi(
 ) -> None:
     """Chỉ số giải quyết hồ sơ TTHC và chỉ tiêu của kế hoạch. One-stop KPIs against the plan's targets."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.dossiers import kpis, measurements, target_results
-    from storage.plans import find_plan, read_plan_record
-    from storage.units import resolve_unit
+    from application.dossiers import kpis
 
-    when = app_ctx.now(now)
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        uid = unit_row.id or 0
-        first, last = _period(app_ctx, session, uid, when, year, quarter, start, end)
-        report = kpis(session=session, unit_id=uid, start=first, end=last, now=when)
-        plan = read_plan_record(find_plan(session=session, unit_id=uid), session=session)
-        measured = {
-            m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year)
-        }
-        lines = target_results(plan, report, measured)
+    period = _period(app_ctx, year, quarter, start, end)
+    result = kpis(app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, period=period)
     if json:
-        print_json(
-            {
-                "unit": unit_row.code,
-                **report.as_dict(),
-                "targets": [line.as_dict() for line in lines],
-            }
-        )
+        print_json(result.as_dict())
         return
-    _kpi_table(app_ctx, unit_row.name or unit_row.code, report, lines)
+    _kpi_table(app_ctx, result)
 
 
-def _kpi_table(
-    app_ctx: AppContext, unit_name: str, report: KpiReport, lines: list[TargetLine]
-) -> None:
+def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
     from rich.table import Table
 
-    from domain.dossiers import local_day
     from domain.kpi import KPIS
     from domain.workdays import weekday_date
 
+    report, lines = result.report, result.targets
     table = Table(
         title=app_ctx.t(
             "cli.kpi_title",
-            unit=unit_name,
+            unit=result.unit_name,
             start=report.start.strftime("%d/%m/%Y"),
             end=report.end.strftime("%d/%m/%Y"),
-            now=weekday_date(local_day(report.now), app_ctx.lang),
+            now=weekday_date(result.today, app_ctx.lang),
         )
     )
     for key in ("cli.kpi_name", "cli.kpi_overall", "cli.kpi_fields", "cli.kpi_target"):
@@ -217,33 +190,27 @@ def late(
 ) -> None:
     """Hồ sơ trễ hạn chưa có phiếu xin lỗi (Mẫu 04). Late dossiers without an apology slip."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.dossiers import late_without_apology
-    from storage.units import resolve_unit
+    from application.dossiers import late_dossiers
 
-    when = app_ctx.now(now)
-    with transaction(app_ctx.engine()) as session:
-        uid = resolve_unit(unit, session=session).id or 0
-        first, last = _period(app_ctx, session, uid, when, year, quarter, start, end)
-        rows = late_without_apology(session=session, unit_id=uid, start=first, end=last, now=when)
+    period = _period(app_ctx, year, quarter, start, end)
+    result = late_dossiers(app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, period=period)
+    rows = result.rows
     if json:
         print_json([r.as_dict() for r in rows])
         return
     from rich.table import Table
 
-    from domain.dossiers import LOCAL_TZ
-
     def local(moment: dt.datetime | None) -> str:
         if moment is None:
             return app_ctx.t("cli.dossiers_not_returned")
-        return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+        return result.local(moment).strftime("%d/%m/%Y %H:%M")
 
     table = Table(
         title=app_ctx.t(
             "cli.dossiers_late_title",
             n=len(rows),
-            start=first.strftime("%d/%m/%Y"),
-            end=last.strftime("%d/%m/%Y"),
+            start=result.start.strftime("%d/%m/%Y"),
+            end=result.end.strftime("%d/%m/%Y"),
         )
     )
     for key in (
@@ -280,24 +247,9 @@ def apology(
     app_ctx: AppContext = ctx.obj
     import sys
 
-    from storage.db import transaction
-    from storage.dossiers import find_dossier
-    from storage.units import resolve_unit
+    from application.dossiers import apology_slip
 
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        row = find_dossier(dossier, session=session, unit_id=unit_row.id or 0)
-        parent_name = ""
-        if unit_row.parent_id is not None:
-            from models import UnitRecord
-
-            parent = session.get(UnitRecord, unit_row.parent_id)
-            parent_name = parent.name if parent else ""
-    html = render_apology_slip(
-        unit_name=unit_row.name or unit_row.code,
-        parent_name=parent_name,
-        dossier=row,
-    )
+    html = render_apology_slip(apology_slip(app_ctx.uow(), dossier_id=dossier, unit=unit))
     if out is None:
         sys.stdout.write(html)
         return
@@ -305,11 +257,9 @@ def apology(
     console.print(app_ctx.t("cli.dossiers_slip_written", path=out))
 
 
-def render_apology_slip(*, unit_name: str, parent_name: str, dossier: Any) -> str:
+def render_apology_slip(slip: ApologySlip) -> str:
     """The slip's HTML from ``notifications/templates/vi/apology_slip.html.j2``."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    from domain.dossiers import LOCAL_TZ
 
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
@@ -317,18 +267,14 @@ def render_apology_slip(*, unit_name: str, parent_name: str, dossier: Any) -> st
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-
-    def local(moment: dt.datetime) -> dt.datetime:
-        return moment.astimezone(LOCAL_TZ)
-
     return env.get_template("vi/apology_slip.html.j2").render(
-        unit_name=unit_name,
-        parent_name=parent_name,
-        ma_ho_so=dossier.ma_ho_so,
-        ten_thu_tuc=dossier.ten_thu_tuc,
-        ma_thu_tuc=dossier.ma_thu_tuc,
-        received=local(dossier.ngay_tiep_nhan),
-        appointment=local(dossier.ngay_hen_tra),
+        unit_name=slip.unit_name,
+        parent_name=slip.parent_name,
+        ma_ho_so=slip.ma_ho_so,
+        ten_thu_tuc=slip.ten_thu_tuc,
+        ma_thu_tuc=slip.ma_thu_tuc,
+        received=slip.received,
+        appointment=slip.appointment,
     )
 
 
@@ -343,26 +289,26 @@ def measure_set(
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Ghi số liệu đo thủ công (ghi lại thì thay số cũ). Record a manual measurement."""
-    app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.dossiers import record_measurement
-    from storage.units import resolve_unit
+    """Ghi số liệu đo thủ công (ghi lại thì thay số cũ). Record a manual measurement.
 
-    with transaction(app_ctx.engine()) as session:
-        uid = resolve_unit(unit, session=session).id or 0
-        record_measurement(
-            code,
-            value,
-            session=session,
-            unit_id=uid,
-            year=year,
-            note=note,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-        )
+    Người ghi (--as): công chức CCHC, Chủ tịch hoặc chức danh phụ trách chỉ tiêu. By (--as):
+    the CCHC officer, the chairman or the position owning the target.
+    """
+    app_ctx: AppContext = ctx.obj
+    from application.dossiers import set_measurement
+
+    result = set_measurement(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        code=code,
+        value=value,
+        year=year,
+        note=note,
+        unit=unit,
+    )
     if json:
-        print_json({"code": code, "year": year, "value": value, "note": note})
+        print_json(result.as_dict())
         return
     console.print(app_ctx.t("cli.kpi_measure_set", code=code, year=year, value=f"{value:g}"))
 
@@ -376,30 +322,15 @@ def measure_list(
 ) -> None:
     """Các số liệu đo thủ công đã ghi. Manual measurements recorded."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.dossiers import measurements
-    from storage.units import resolve_unit
+    from application.dossiers import list_measurements
 
-    with transaction(app_ctx.engine()) as session:
-        uid = resolve_unit(unit, session=session).id or 0
-        rows = measurements(session=session, unit_id=uid, year=year)
-    items = [
-        {
-            "code": m.code,
-            "year": m.year,
-            "value": m.value,
-            "note": m.note,
-            "recorded_by": m.recorded_by,
-            "recorded_at": m.recorded_at.isoformat(),
-        }
-        for m in rows
-    ]
+    rows = list_measurements(app_ctx.uow(), unit=unit, year=year)
     if json:
-        print_json(items)
+        print_json([m.as_dict() for m in rows])
         return
     from rich.table import Table
 
-    table = Table(title=app_ctx.t("cli.kpi_measurements_title", n=len(items)))
+    table = Table(title=app_ctx.t("cli.kpi_measurements_title", n=len(rows)))
     for key in ("label.code", "label.year", "cli.kpi_value", "cli.kpi_note", "cli.kpi_recorded"):
         table.add_column(app_ctx.t(key), overflow="fold")
     for m in rows:
@@ -408,6 +339,6 @@ def measure_list(
             str(m.year),
             f"{m.value:g}",
             m.note,
-            f"{m.recorded_by}, {m.recorded_at.strftime('%d/%m/%Y %H:%M')}",
+            f"{m.recorded_by}, {m.recorded_local.strftime('%d/%m/%Y %H:%M')}",
         )
     console.print(table)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,19 +13,12 @@ from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
-    from models import Evidence, Occurrence
-    from storage.blobs import DiskBlobStore
+    from application.evidence import EvidenceItem, Review
 
 app = typer.Typer(
     help="Tài liệu kiểm chứng: tải lên, duyệt, kiểm tra. Evidence documents.",
     no_args_is_help=True,
 )
-
-
-def _store(app_ctx: AppContext) -> DiskBlobStore:
-    from storage.blobs import DiskBlobStore
-
-    return DiskBlobStore(app_ctx.settings.home / "evidence")
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -39,41 +32,9 @@ def _date(value: str | None) -> dt.date | None:
         raise LocalizedError("error.bad_date", value=value) from None
 
 
-def _local(moment: dt.datetime) -> str:
-    import zoneinfo
-
-    from cchc.context import LOCAL_TZ
-
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return f"{aware.astimezone(zoneinfo.ZoneInfo(LOCAL_TZ)):%Y-%m-%d %H:%M}"
-
-
-def _as_dict(
-    row: Evidence, occ: Occurrence | None, store: DiskBlobStore | None = None
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": row.id,
-        "task": occ.task_code if occ else None,
-        "period": occ.period if occ else None,
-        "requirement": row.requirement,
-        "revision": row.revision,
-        "file": row.file_name,
-        "sha256": row.blob_sha256,
-        "doc_number": row.doc_number,
-        "doc_date": row.doc_date,
-        "issuer": row.issuer,
-        "summary": row.summary,
-        "criteria": list(row.criteria or []),
-        "status": row.status,
-        "reason": row.reason,
-        "uploaded_by": row.uploaded_by,
-        "uploaded_at": row.uploaded_at,
-        "reviewed_by": row.reviewed_by or None,
-        "reviewed_at": row.reviewed_at,
-    }
-    if store is not None:
-        data["path"] = str(store.path(row.blob_sha256))
-    return data
+def _wall(moment: dt.datetime | None) -> str:
+    """A moment already on the unit's wall clock, as people read it."""
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
 
 
 @app.command("add")
@@ -109,47 +70,40 @@ def add(
 ) -> None:
     """Tải lên tài liệu kiểm chứng cho một lần thực hiện (mỗi lần tải là một phiên bản mới). Add evidence."""
     app_ctx: AppContext = ctx.obj
+    from application.evidence import disk_store, upload
     from domain.evidence import human_size
-    from storage.db import transaction
-    from storage.evidence import add_evidence
-    from storage.occurrences import find_occurrence
-    from storage.units import resolve_unit
 
-    when = app_ctx.now(now)
-    store = _store(app_ctx)
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        occ = find_occurrence(unit_row.id or 0, task, period, session=session)
-        rows = add_evidence(
-            files,
-            session=session,
-            store=store,
-            unit_id=unit_row.id or 0,
-            occurrence=occ,
-            requirement=requirement,
-            doc_number=doc_number,
-            doc_date=_date(doc_date),
-            issuer=issuer,
-            summary=summary,
-            criteria=criteria.split(",") if criteria is not None else None,
-            actor=app_ctx.actor,
-            now=when,
-            max_bytes=app_ctx.settings.evidence_max_bytes,
-        )
+    rows = upload(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        task=task,
+        period=period,
+        requirement=requirement,
+        files=files,
+        doc_number=doc_number,
+        doc_date=_date(doc_date),
+        issuer=issuer,
+        summary=summary,
+        criteria=criteria.split(",") if criteria is not None else None,
+        store=disk_store(app_ctx.settings.home),
+        max_bytes=app_ctx.settings.evidence_max_bytes,
+    )
     if json:
-        print_json([_as_dict(r, occ, store) for r in rows])
+        print_json([r.as_dict() for r in rows])
         return
     for r in rows:
         console.print(
             app_ctx.t(
                 "cli.evidence_added",
                 id=r.id,
-                file=r.file_name,
+                file=r.file,
                 task=task,
                 period=period,
                 requirement=r.requirement or app_ctx.t("cli.evidence_extra"),
                 revision=r.revision,
-                size=human_size(Path(store.path(r.blob_sha256)).stat().st_size),
+                size=human_size(r.size or 0),
             ),
             markup=False,
         )
@@ -168,18 +122,11 @@ def list_(
 ) -> None:
     """Danh sách tài liệu kiểm chứng (mọi phiên bản). List evidence, every revision."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.evidence import list_evidence
 
-    from storage.evidence import list_evidence
-    from storage.units import resolve_unit
-
-    with Session(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        rows = list_evidence(
-            session=session, unit_id=unit_row.id or 0, task=task, period=period, status=status
-        )
+    rows = list_evidence(app_ctx.uow(), unit=unit, task=task, period=period, status=status)
     if json:
-        print_json([_as_dict(e, o) for e, o in rows])
+        print_json([r.as_dict() for r in rows])
         return
     from rich.table import Table
 
@@ -190,17 +137,17 @@ def list_(
     for key in ("requirement", "revision", "file"):
         table.add_column(app_ctx.t(f"cli.evidence_field.{key}"), overflow="ellipsis", max_width=40)
     table.add_column(app_ctx.t("label.status"))
-    for e, o in rows:
+    for e in rows:
         status_text = app_ctx.t(f"cli.evidence_status.{e.status}")
         if e.status == "rejected" and e.reason:
             status_text += f" ({e.reason})"
         table.add_row(
             str(e.id),
-            o.task_code,
-            o.period,
+            e.task or "",
+            e.period or "",
             e.requirement or app_ctx.t("cli.evidence_extra"),
             str(e.revision),
-            e.file_name,
+            e.file,
             status_text,
         )
     console.print(table)
@@ -215,29 +162,23 @@ def show(
 ) -> None:
     """Chi tiết một tài liệu kiểm chứng. Show one evidence record."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.evidence import disk_store, show_evidence
 
-    from models import Blob, Occurrence
-    from storage.evidence import get_evidence
-    from storage.units import resolve_unit
-
-    store = _store(app_ctx)
-    with Session(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        row = get_evidence(evidence_id, session=session, unit_id=unit_row.id)
-        occ = session.get(Occurrence, row.occurrence_id)
-        blob = session.get(Blob, row.blob_sha256)
-    data = _as_dict(row, occ, store)
-    data["media_type"] = blob.media_type if blob else None
-    data["size"] = blob.size if blob else None
+    row = show_evidence(
+        app_ctx.uow(), evidence_id=evidence_id, unit=unit, store=disk_store(app_ctx.settings.home)
+    )
     if json:
-        print_json(data)
+        print_json(row.as_dict())
         return
+    _render_detail(app_ctx, row)
+
+
+def _render_detail(app_ctx: AppContext, row: EvidenceItem) -> None:
     from rich.table import Table
 
     from domain.evidence import human_size
 
-    table = Table(show_header=False, title=f"#{row.id} — {data['task']} {data['period']}")
+    table = Table(show_header=False, title=f"#{row.id} — {row.task} {row.period}")
     table.add_column(style="bold")
     table.add_column()
 
@@ -247,23 +188,23 @@ def show(
 
     field("requirement", row.requirement or app_ctx.t("cli.evidence_extra"))
     field("revision", row.revision)
-    field("file", row.file_name)
-    field("type", f"{data['media_type']}, {human_size(blob.size)}" if blob else None)
+    field("file", row.file)
+    field("type", f"{row.media_type}, {human_size(row.size)}" if row.size is not None else None)
     field("doc_number", row.doc_number)
     field("doc_date", row.doc_date)
     field("issuer", row.issuer)
     field("summary", row.summary)
-    field("criteria", ", ".join(row.criteria or []))
+    field("criteria", ", ".join(row.criteria))
     table.add_row(app_ctx.t("label.status"), app_ctx.t(f"cli.evidence_status.{row.status}"))
     field("reason", row.reason)
-    field("uploaded", f"{row.uploaded_by} {_local(row.uploaded_at)}")
+    field("uploaded", f"{row.uploaded_by} {_wall(row.uploaded_local)}")
     if row.reviewed_at:
-        field("reviewed", f"{row.reviewed_by} {_local(row.reviewed_at)}")
-    field("blob", data["path"])
+        field("reviewed", f"{row.reviewed_by} {_wall(row.reviewed_local)}")
+    field("blob", row.path)
     console.print(table)
 
 
-def _review(action: str):  # type: ignore[no-untyped-def]
+def _review(action: Review):  # type: ignore[no-untyped-def]
     def command(
         ctx: typer.Context,
         evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Số tài liệu.")],
@@ -275,24 +216,19 @@ def _review(action: str):  # type: ignore[no-untyped-def]
         json: JsonOpt = False,
     ) -> None:
         app_ctx: AppContext = ctx.obj
-        from storage.db import transaction
-        from storage.evidence import review
-        from storage.units import resolve_unit
+        from application.evidence import review
 
-        when = app_ctx.now(now)
-        with transaction(app_ctx.engine()) as session:
-            unit_row = resolve_unit(unit, session=session)
-            row = review(
-                evidence_id,
-                action,  # type: ignore[arg-type]
-                session=session,
-                actor=app_ctx.actor,
-                now=when,
-                reason=reason,
-                unit_id=unit_row.id,
-            )
+        row = review(
+            app_ctx.uow(),
+            app_ctx.identity,
+            app_ctx.now(now, unit=unit),
+            evidence_id=evidence_id,
+            action=action,
+            reason=reason,
+            unit=unit,
+        )
         if json:
-            print_json({"id": row.id, "status": row.status, "reason": row.reason or None})
+            print_json(row.as_dict())
             return
         console.print(
             app_ctx.t(
@@ -318,52 +254,29 @@ app.command("reject")(_review("reject"))
 def verify(ctx: typer.Context, unit: UnitOpt = None, json: JsonOpt = False) -> None:
     """Băm lại mọi tệp đã lưu; mã thoát 1 nếu có tệp mất hoặc hỏng. Re-hash every stored file."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.evidence import disk_store
+    from application.evidence import verify as check
 
-    from models import Evidence, Occurrence
-    from storage.evidence import blob_count
-    from storage.evidence import verify as check
-    from storage.units import resolve_unit
-
-    store = _store(app_ctx)
-    with Session(app_ctx.engine()) as session:
-        uid = resolve_unit(unit, session=session).id if unit else None
-        damage = check(session, store, unit_id=uid)
-        checked = blob_count(session, unit_id=uid)
-        found = []
-        for evidence_id, problem in damage:
-            row = session.get(Evidence, evidence_id)
-            occ = session.get(Occurrence, row.occurrence_id) if row else None
-            found.append(
-                {
-                    "id": evidence_id,
-                    "problem": problem,
-                    "task": occ.task_code if occ else None,
-                    "period": occ.period if occ else None,
-                    "file": row.file_name if row else None,
-                    "sha256": row.blob_sha256 if row else None,
-                    "path": str(store.path(row.blob_sha256)) if row else None,
-                }
-            )
+    result = check(app_ctx.uow(), unit=unit, store=disk_store(app_ctx.settings.home))
     if json:
-        print_json({"checked": checked, "problems": found})
-    elif not found:
-        console.print(app_ctx.t("cli.evidence_verified", n=checked))
+        print_json(result.as_dict())
+    elif not result.problems:
+        console.print(app_ctx.t("cli.evidence_verified", n=result.checked))
     else:
-        for item in found:
+        for item in result.problems:
             console.print(
                 app_ctx.t(
                     "cli.evidence_broken",
-                    id=item["id"],
-                    task=item["task"],
-                    period=item["period"],
-                    file=item["file"],
-                    problem=app_ctx.t(f"cli.evidence_problem.{item['problem']}"),
+                    id=item.id,
+                    task=item.task,
+                    period=item.period,
+                    file=item.file,
+                    problem=app_ctx.t(f"cli.evidence_problem.{item.problem}"),
                 )
-                + f" — {item['path']}",
+                + f" — {item.path}",
                 markup=False,
             )
-    if found:
+    if result.problems:
         raise typer.Exit(1)
 
 
@@ -380,22 +293,11 @@ def completeness(
 ) -> None:
     """Mức đầy đủ tài liệu kiểm chứng, và ai còn nợ tài liệu gì. Evidence completeness report."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.evidence import completeness as build
 
-    from storage.evidence import completeness as build
-    from storage.units import resolve_unit
-
-    when = app_ctx.now(now)
-    with Session(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        report = build(
-            session=session,
-            unit_id=unit_row.id or 0,
-            now=when,
-            by=by,
-            year=year,
-            lang=app_ctx.lang,
-        )
+    report = build(
+        app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, by=by, year=year, lang=app_ctx.lang
+    )
     if xlsx is not None:
         from cchc.completeness_xlsx import write_completeness
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt
+from cchc.options import JsonOpt, UnitOpt
 from cchc.render import console, fmt_num, print_json
 
 app = typer.Typer(help="Bộ chỉ số CCHC: kiểm tra, nạp, xem. PAR frameworks.", no_args_is_help=True)
@@ -25,32 +25,30 @@ def validate(
     json: JsonOpt = False,
 ) -> None:
     """Kiểm tra tệp bộ chỉ số (cộng điểm, quy tắc, mã). Check framework files."""
-    from cchc.validation import validate_files
+    app_ctx: AppContext = ctx.obj
+    from application.plans import validate as check
+    from cchc.validation import render_validation
 
-    validate_files(
-        ctx.obj, plans=[], frameworks=files, as_json=json, plan_targets_from=list(plan or [])
-    )
+    report = check([], files, plan_targets_from=list(plan or []), lang=app_ctx.lang)
+    render_validation(report, app_ctx, as_json=json)
 
 
 @app.command("load")
 def load(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument()], json: JsonOpt = False
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument()],
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Nạp (hoặc cập nhật) bộ chỉ số. Load or revise a framework."""
     app_ctx: AppContext = ctx.obj
-    from cchc.files import FrameworkSource, check_framework, read_text, sha256
-    from storage.db import transaction
-    from storage.frameworks import load_framework
+    from application.plans import load_framework
 
-    fw = check_framework(FrameworkSource(file, None, read_text(file)))
-    with transaction(app_ctx.engine()) as session:
-        counts = load_framework(
-            fw, session=session, actor=app_ctx.actor, now=app_ctx.now(), sha256=sha256(file)
-        )
+    loaded = load_framework(app_ctx.uow(), app_ctx.identity, app_ctx.now(), path=file, unit=unit)
     if json:
-        print_json({"framework": fw.code, "counts": counts})
+        print_json(loaded.as_dict())
         return
-    console.print(app_ctx.t("cli.framework_loaded", code=fw.code, path=file))
+    console.print(app_ctx.t("cli.framework_loaded", code=loaded.framework, path=file))
 
 
 @app.command("show")
@@ -63,18 +61,9 @@ def show(
 ) -> None:
     """Cây bộ chỉ số: lĩnh vực → tiêu chí → tiêu chí thành phần. The framework tree."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.plans import show_framework
 
-    from domain.errors import NotFoundError
-    from storage.frameworks import framework_codes, read_framework_record
-
-    with Session(app_ctx.engine()) as session:
-        codes = framework_codes(session=session)
-        if code is None:
-            if not codes:
-                raise NotFoundError("error.framework_not_found", code="—")
-            code = codes[-1]
-        fw = read_framework_record(code, session=session)
+    fw = show_framework(app_ctx.uow(), code=code)
     if json:
         print_json(fw.as_dict())
         return

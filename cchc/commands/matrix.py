@@ -21,11 +21,10 @@ def matrix(
 ) -> None:
     """Ma trận phân công: nhiệm vụ × chức danh (L chủ trì, S phối hợp, A phê duyệt). Responsibility matrix."""
     app_ctx: AppContext = ctx.obj
-    from cchc.stored import stored_plan
-    from responsibilities.matrix import build_matrix
+    from application.people import matrix as responsibility_matrix
 
-    plan_obj = stored_plan(app_ctx, plan=plan, unit=unit)
-    m = build_matrix(plan_obj, app_ctx.lang)
+    shown = responsibility_matrix(app_ctx.uow(), plan=plan, unit=unit, lang=app_ctx.lang)
+    m, plan_obj = shown.matrix, shown.plan
     if xlsx is not None:
         from cchc.matrix_xlsx import write_matrix
 
@@ -75,26 +74,11 @@ def who(
 ) -> None:
     """Ai chịu trách nhiệm nhiệm vụ vào một ngày (sau phạm vi, quyền, ủy quyền). Who answers for a task."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
-
+    from application.people import who as answering
     from cchc.commands.officer import parse_day
-    from domain.errors import NotFoundError
-    from responsibilities.who import accountable
-    from storage.officers import holdings
-    from storage.plans import find_plan, read_plan_record
-    from storage.units import resolve_unit
 
     day = parse_day(on)
-    with Session(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        plan_obj = read_plan_record(
-            find_plan(session=session, unit_id=unit_row.id or 0, code=plan), session=session
-        )
-        held = holdings(session=session, unit_id=unit_row.id or 0)
-    found = next((t for t in plan_obj.tasks if t.code == task), None)
-    if found is None:
-        raise NotFoundError("error.task_not_found", code=task, plan=plan_obj.code)
-    answer = accountable(plan_obj, found, held, day, app_ctx.lang)
+    answer = answering(app_ctx.uow(), task=task, on=day, plan=plan, unit=unit, lang=app_ctx.lang)
     if json:
         print_json(answer.as_dict())
         return

@@ -35,25 +35,26 @@ def add(
     email: Annotated[str, typer.Argument()],
     phone: Annotated[str, typer.Option("--phone")] = "",
     unit: UnitOpt = None,
+    now: NowOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Thêm cán bộ. Add an officer."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.officers import add_officer
-    from storage.units import resolve_unit
+    from application.people import add_officer
 
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        row = add_officer(
-            name,
-            email,
-            phone,
-            session=session,
-            unit_id=unit_row.id or 0,
-            actor=app_ctx.actor,
-            now=app_ctx.now(),
-        )
-    console.print(app_ctx.t("cli.officer_added", name=row.name, email=row.email))
+    added = add_officer(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        name=name,
+        email=email,
+        phone=phone,
+        unit=unit,
+    )
+    if json:
+        print_json(added.as_dict())
+        return
+    console.print(app_ctx.t("cli.officer_added", name=added.name, email=added.email))
 
 
 @app.command("assign")
@@ -75,53 +76,37 @@ def assign(
     ] = None,
     unit: UnitOpt = None,
     now: NowOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Giao chức danh cho cán bộ trong một khoảng thời gian. Assign a position for a date range."""
     app_ctx: AppContext = ctx.obj
+    from application.people import assign as run_assign
     from responsibilities.roster import split_scope
-    from storage.db import transaction
-    from storage.occurrences import reroute_unit
-    from storage.officers import assign as do_assign
-    from storage.plans import find_plan, read_plan_record
-    from storage.units import resolve_unit
 
     if acting and delegate:
         raise typer.BadParameter("--acting / --delegate")
     kind = "acting" if acting else "delegate" if delegate else "holder"
-    areas = split_scope(scope or "")
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        uid = unit_row.id or 0
-        if areas:
-            known = {
-                a.code
-                for a in read_plan_record(
-                    find_plan(session=session, unit_id=uid), session=session
-                ).areas
-            }
-            for code in areas:
-                if code not in known:
-                    raise LocalizedError(
-                        "error.bad_scope", value=code, known=", ".join(sorted(known))
-                    )
-        do_assign(
-            email,
-            position,
-            parse_day(start),
-            session=session,
-            unit_id=uid,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            end=parse_day(end) if end else None,
-            kind=kind,
-            scope=areas,
-            acting_for=acting_for,
-            unit_code=unit_row.code,
-        )
-        reroute_unit(uid, session=session, actor=app_ctx.actor, now=app_ctx.now(now))
+    result = run_assign(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        email=email,
+        position=position,
+        start=parse_day(start),
+        end=parse_day(end) if end else None,
+        kind=kind,
+        scope=split_scope(scope or ""),
+        acting_for=acting_for,
+        unit=unit,
+    )
+    if json:
+        print_json(result.as_dict())
+        return
     console.print(
         app_ctx.t("cli.assigned", email=email, position=position, start=start, end=end or "…")
     )
+    if result.rerouted:
+        console.print(app_ctx.t("cli.rerouted", n=result.rerouted))
 
 
 @app.command("end")
@@ -132,28 +117,27 @@ def end(
     on: Annotated[str, typer.Option("--on", help="Ngày cuối cùng giữ chức danh.")],
     unit: UnitOpt = None,
     now: NowOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Kết thúc việc giữ chức danh. End a holding on a date."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.occurrences import reroute_unit
-    from storage.officers import end_assignment
-    from storage.units import resolve_unit
+    from application.people import end_holding
 
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        end_assignment(
-            email,
-            position,
-            parse_day(on),
-            session=session,
-            unit_id=unit_row.id or 0,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            unit_code=unit_row.code,
-        )
-        reroute_unit(unit_row.id or 0, session=session, actor=app_ctx.actor, now=app_ctx.now(now))
+    result = end_holding(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        email=email,
+        position=position,
+        on=parse_day(on),
+        unit=unit,
+    )
+    if json:
+        print_json(result.as_dict())
+        return
     console.print(app_ctx.t("cli.ended", email=email, position=position, on=on))
+    if result.rerouted:
+        console.print(app_ctx.t("cli.rerouted", n=result.rerouted))
 
 
 @app.command("list")
@@ -167,25 +151,18 @@ def list_(
 ) -> None:
     """Danh sách cán bộ và chức danh. Officers and their positions."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.people import list_officers
 
-    from storage.officers import list_officers
-    from storage.units import resolve_unit
-
-    with Session(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        views = list_officers(
-            session=session, unit_id=unit_row.id or 0, on=parse_day(on) if on else None
-        )
+    listed = list_officers(app_ctx.uow(), unit=unit, on=parse_day(on) if on else None)
     if json:
-        print_json([v.as_dict() for v in views])
+        print_json(listed.as_dict())
         return
     from rich.table import Table
 
-    table = Table(title=app_ctx.t("cli.officers_title", unit=unit_row.code))
+    table = Table(title=app_ctx.t("cli.officers_title", unit=listed.unit))
     for key in ("label.name", "label.email", "label.phone", "label.positions"):
         table.add_column(app_ctx.t(key))
-    for v in views:
+    for v in listed.officers:
         held = "\n".join(_holding_text(h, app_ctx) for h in v.holdings)
         table.add_row(v.name, v.email, v.phone, held)
     console.print(table)
@@ -208,40 +185,32 @@ def import_(
 ) -> None:
     """Nhập danh sách cán bộ (CSV/XLSX): có lỗi thì không nhập gì. Import a roster, all or nothing."""
     app_ctx: AppContext = ctx.obj
+    from application.people import import_roster
     from cchc.tables import read_table
-    from responsibilities.roster import read_roster
-    from storage.db import transaction
-    from storage.occurrences import reroute_unit
-    from storage.officers import import_roster, known_names
-    from storage.plans import find_plan, read_plan_record
-    from storage.units import resolve_unit
 
     header, rows = read_table(file)
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        uid = unit_row.id or 0
-        plan = read_plan_record(find_plan(session=session, unit_id=uid), session=session)
-        entries = read_roster(
-            header,
-            rows,
-            file=str(file),
-            positions={r.code for r in plan.roles},
-            areas={a.code for a in plan.areas},
-            known_names=known_names(session=session, unit_id=uid),
-        )
-        counts = import_roster(
-            entries,
-            session=session,
-            unit_id=uid,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            unit_code=unit_row.code,
-        )
-        reroute_unit(uid, session=session, actor=app_ctx.actor, now=app_ctx.now(now))
+    result = import_roster(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        header=header,
+        rows=rows,
+        file=str(file),
+        unit=unit,
+    )
     if json:
-        print_json({"file": str(file), "rows": len(entries), **counts})
+        print_json(result.as_dict())
         return
-    console.print(app_ctx.t("cli.imported", rows=len(entries), **counts))
+    console.print(
+        app_ctx.t(
+            "cli.imported",
+            rows=result.rows,
+            officers=result.officers,
+            assignments=result.assignments,
+        )
+    )
+    if result.rerouted:
+        console.print(app_ctx.t("cli.rerouted", n=result.rerouted))
 
 
 @app.command("contact")
@@ -277,9 +246,7 @@ def contact(
 ) -> None:
     """Nơi nhận và cách nhận thông báo của cán bộ. An officer's contact points and preferences."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.officers import set_contact
-    from storage.units import resolve_unit
+    from application.people import set_contact
 
     chosen = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
     for value in chosen or []:
@@ -288,18 +255,16 @@ def contact(
     if lang is not None and lang not in ("vi", "en"):
         raise typer.BadParameter("--message-lang vi | en")
     urls = [] if clear_apprise else (list(apprise) if apprise else None)
-    with transaction(app_ctx.engine()) as session:
-        unit_row = resolve_unit(unit, session=session)
-        set_contact(
-            email,
-            session=session,
-            unit_id=unit_row.id or 0,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            apprise_urls=urls,
-            channels=chosen,
-            digest=digest,
-            quiet=quiet,
-            lang=lang,
-        )
-    console.print(app_ctx.t("cli.contact_set", email=email))
+    result = set_contact(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        email=email,
+        apprise_urls=urls,
+        channels=chosen,
+        digest=digest,
+        quiet=quiet,
+        lang=lang,
+        unit=unit,
+    )
+    console.print(app_ctx.t("cli.contact_set", email=result.email))

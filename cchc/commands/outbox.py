@@ -7,44 +7,21 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt
+from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
 app = typer.Typer(help="Hộp thư đi. The outbox of messages.", no_args_is_help=True)
 notify_app = typer.Typer(help="Mẫu thông báo. Message templates.", no_args_is_help=True)
-STATUSES = ("pending", "sending", "sent", "failed", "dead")
-
-
-def _row_dict(row: object) -> dict[str, object]:
-    from models import OutboxMessage
-
-    assert isinstance(row, OutboxMessage)
-    return {
-        "id": row.id,
-        "key": row.key,
-        "kind": row.kind,
-        "channel": row.channel,
-        "status": row.status,
-        "recipient": row.recipient,
-        "recipient_name": row.recipient_name,
-        "cc": list(row.cc),
-        "subject": row.subject,
-        "attempts": row.attempts,
-        "created_at": row.created_at,
-        "next_attempt_at": row.next_attempt_at,
-        "sent_at": row.sent_at,
-        "last_error": row.last_error or None,
-    }
 
 
 @app.command("deliver")
 def deliver(ctx: typer.Context, now: NowOpt = None, json: JsonOpt = False) -> None:
     """Một lượt gửi thư đang chờ. One delivery pass over the outbox."""
     app_ctx: AppContext = ctx.obj
-    from cchc.jobs import deliver_job
+    from application.jobs import run_by_hand
 
-    app_ctx.engine()
-    report = deliver_job(app_ctx.settings, now=app_ctx.now(now))
+    run = run_by_hand(app_ctx.job_env(), app_ctx.identity, "deliver", app_ctx.now(now))
+    report = run.as_dict()
     if json:
         print_json(report)
         return
@@ -64,20 +41,14 @@ def list_(
 ) -> None:
     """Danh sách thư trong hộp thư đi. Messages in the outbox, newest first."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session, col, select
-
-    from models import OutboxMessage
+    from application.administration import OUTBOX_STATUSES, outbox_messages
 
     for value in status or []:
-        if value not in STATUSES:
-            raise typer.BadParameter(f"--status {value}: {', '.join(STATUSES)}")
-    with Session(app_ctx.engine()) as session:
-        query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
-        if status:
-            query = query.where(col(OutboxMessage.status).in_(status))
-        rows = [_row_dict(r) for r in session.exec(query)]
+        if value not in OUTBOX_STATUSES:
+            raise typer.BadParameter(f"--status {value}: {', '.join(OUTBOX_STATUSES)}")
+    rows = outbox_messages(app_ctx.uow(), status=list(status or []), limit=limit)
     if json:
-        print_json(rows)
+        print_json([r.as_dict() for r in rows])
         return
     from rich.table import Table
 
@@ -94,14 +65,7 @@ def list_(
             app_ctx.t(key) if key.startswith("label.") else key, overflow="ellipsis", max_width=48
         )
     for r in rows:
-        table.add_row(
-            str(r["id"]),
-            str(r["status"]),
-            str(r["kind"]),
-            str(r["recipient"]),
-            str(r["subject"]),
-            str(r["attempts"]),
-        )
+        table.add_row(str(r.id), r.status, r.kind, r.recipient, r.subject, str(r.attempts))
     console.print(table)
 
 
@@ -113,16 +77,9 @@ def show(
 ) -> None:
     """Xem một thư. One message, with its body."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.administration import outbox_message
 
-    from domain.errors import NotFoundError
-    from models import OutboxMessage
-
-    with Session(app_ctx.engine()) as session:
-        row = session.get(OutboxMessage, message_id)
-        if row is None:
-            raise NotFoundError("error.message_not_found", id=message_id)
-        data = {**_row_dict(row), "body": row.body, "html": row.html or None}
+    data = outbox_message(app_ctx.uow(), message_id=message_id).as_dict(full=True)
     if json:
         print_json(data)
         return
@@ -149,18 +106,28 @@ def retry(
     dead: Annotated[
         bool, typer.Option("--dead", help="Gửi lại mọi thư không gửi được. Every dead message.")
     ] = False,
+    unit: UnitOpt = None,
     now: NowOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Đưa thư trở lại hàng đợi. Put messages back in the queue (by id, or --dead)."""
     app_ctx: AppContext = ctx.obj
-    from storage.db import transaction
-    from storage.outbox import retry as do_retry
+    from application.administration import retry as run_retry
 
     if not ids and not dead:
         raise typer.BadParameter("ID… | --dead")
-    with transaction(app_ctx.engine()) as session:
-        count = do_retry(session=session, now=app_ctx.now(now), ids=list(ids or []), dead=dead)
-    console.print(app_ctx.t("cli.retried", n=count))
+    result = run_retry(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        ids=list(ids or []),
+        dead=dead,
+        unit=unit,
+    )
+    if json:
+        print_json(result.as_dict())
+        return
+    console.print(app_ctx.t("cli.retried", n=result.count))
 
 
 @notify_app.command("preview")

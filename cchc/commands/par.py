@@ -1,4 +1,6 @@
-"""``cchc par …`` (the PAR Index self-assessment) and ``cchc audit verify``."""
+"""``cchc par …``: the PAR Index self-assessment (scores, explanations, adjustments, the
+submission pack, submitting and reopening). Each command parses, calls one use case of
+``application.assessment`` and renders its result."""
 
 from __future__ import annotations
 
@@ -14,17 +16,7 @@ from cchc.render import console, fmt_num, print_json
 app = typer.Typer(
     help="Tự đánh giá Chỉ số CCHC. The PAR Index self-assessment.", no_args_is_help=True
 )
-audit_app = typer.Typer(help="Nhật ký thay đổi. The audit log.", no_args_is_help=True)
 YearOpt = Annotated[int, typer.Option("--year", help="Năm đánh giá.")]
-
-
-def _unit_id(session: object, unit: str | None) -> int:
-    from sqlmodel import Session
-
-    from storage.units import resolve_unit
-
-    assert isinstance(session, Session)
-    return resolve_unit(unit, session=session).id or 0
 
 
 @app.command("score")
@@ -37,27 +29,18 @@ def score(
 ) -> None:
     """Bảng điểm: tối đa / gợi ý / tự đánh giá / thẩm định, số tài liệu kiểm chứng. The scorecard."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.assessment import scorecard
 
-    from storage.assessment import scorecard
-
-    with Session(app_ctx.engine()) as session:
-        card, assessment = scorecard(
-            session, unit_id=_unit_id(session, unit), year=year, now=app_ctx.now(now)
-        )
-        status, sha = assessment.status, assessment.snapshot_sha256
+    result = scorecard(app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, year=year)
     if json:
-        print_json({**card.as_dict(), "status": status, "snapshot_sha256": sha or None})
+        print_json(result.as_dict())
         return
+    from rich.markup import escape
     from rich.tree import Tree
 
-    tree = Tree(app_ctx.t("cli.par_title", year=year, framework=card.framework))
-    head = (
-        "[dim]max / gợi ý / tự chấm / thẩm định · TLKC[/dim]"
-        if app_ctx.lang == "vi"
-        else "[dim]max / suggested / self / appraised · evidence[/dim]"
-    )
-    tree.add(head)
+    card = result.card
+    tree = Tree(escape(app_ctx.t("cli.par_title", year=year, framework=card.framework)))
+    tree.add(f"[dim]{escape(app_ctx.t('cli.par_columns'))}[/dim]")
     for area in card.areas:
         branch = tree.add(
             f"[bold]{area.code} {area.title}[/bold]  {fmt_num(area.max)} / {fmt_num(area.self_score)}"
@@ -69,7 +52,7 @@ def score(
                 f"{fmt_num(criterion.self_score)}"
             )
             for item in criterion.children:
-                flag = " [red]⚠ giải trình[/red]" if item.needs_explanation else ""
+                flag = f" [red]{app_ctx.t('cli.par_flag')}[/red]" if item.needs_explanation else ""
                 sub.add(
                     f"{item.code} {item.title}  {fmt_num(item.max)} / {fmt_num(item.suggested) or '—'} / "
                     f"{fmt_num(item.self_score) or '—'} / {fmt_num(item.appraised) or '—'} · {item.evidence}{flag}"
@@ -129,25 +112,23 @@ def set_(
 ) -> None:
     """Ghi điểm tự chấm (kèm lý do), mức, điểm điều tra, điểm thẩm định. Enter scores for an item."""
     app_ctx: AppContext = ctx.obj
-    from storage.assessment import set_entry
-    from storage.db import transaction
+    from application.assessment import set_score
 
-    with transaction(app_ctx.engine()) as session:
-        set_entry(
-            session,
-            unit_id=_unit_id(session, unit),
-            year=year,
-            item=item,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            self_score=self_score,
-            self_reason=reason or None,
-            level=level,
-            survey=survey,
-            appraisal_1=appraisal_1,
-            appraisal_2=appraisal_2,
-        )
-    console.print(app_ctx.t("cli.par_saved", item=item))
+    set_score(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        year=year,
+        item=item,
+        points=self_score,
+        reason=reason or None,
+        level=level,
+        survey=survey,
+        appraisal_1=appraisal_1,
+        appraisal_2=appraisal_2,
+    )
+    console.print(app_ctx.t("cli.par_saved", item=item), markup=False)
 
 
 @app.command("explain")
@@ -161,20 +142,18 @@ def explain(
 ) -> None:
     """Giải trình cho tiêu chí có điểm nhưng thiếu tài liệu kiểm chứng. An explanation (giải trình)."""
     app_ctx: AppContext = ctx.obj
-    from storage.assessment import set_entry
-    from storage.db import transaction
+    from application.assessment import explain as do_explain
 
-    with transaction(app_ctx.engine()) as session:
-        set_entry(
-            session,
-            unit_id=_unit_id(session, unit),
-            year=year,
-            item=item,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            explanation=text,
-        )
-    console.print(app_ctx.t("cli.par_saved", item=item))
+    do_explain(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        year=year,
+        item=item,
+        text=text,
+    )
+    console.print(app_ctx.t("cli.par_saved", item=item), markup=False)
 
 
 @app.command("adjust")
@@ -193,23 +172,21 @@ def adjust(
 ) -> None:
     """Điểm thưởng, điểm trừ và phần khó khăn của báo cáo. Bonus, penalty and difficulties."""
     app_ctx: AppContext = ctx.obj
-    from storage.assessment import set_adjustments
-    from storage.db import transaction
+    from application.assessment import adjust as do_adjust
 
-    with transaction(app_ctx.engine()) as session:
-        set_adjustments(
-            session,
-            unit_id=_unit_id(session, unit),
-            year=year,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            bonus=bonus,
-            bonus_reason=bonus_reason,
-            penalty=penalty,
-            penalty_reason=penalty_reason,
-            difficulties=difficulties,
-        )
-    console.print(app_ctx.t("cli.par_saved", item=str(year)))
+    do_adjust(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        year=year,
+        bonus=bonus,
+        bonus_reason=bonus_reason,
+        penalty=penalty,
+        penalty_reason=penalty_reason,
+        difficulties=difficulties,
+    )
+    console.print(app_ctx.t("cli.par_saved", item=str(year)), markup=False)
 
 
 @app.command("export")
@@ -223,32 +200,21 @@ def export(
 ) -> None:
     """Hồ sơ nộp: bảng điểm XLSX, tài liệu theo tiêu chí, danh mục, báo cáo DOCX. The submission pack."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
+    from application.assessment import export_pack
+    from application.evidence import disk_store
 
-    from cchc.par_export import export_pack
-    from models import UnitRecord
-    from storage.assessment import evidence_files, scorecard
-    from storage.blobs import DiskBlobStore
-
-    store = DiskBlobStore(app_ctx.settings.home / "evidence")
-    with Session(app_ctx.engine()) as session:
-        uid = _unit_id(session, unit)
-        card, assessment = scorecard(session, unit_id=uid, year=year, now=app_ctx.now(now))
-        files = evidence_files(session, unit_id=uid, year=year)
-        unit_row = session.get(UnitRecord, uid)
-        summary = export_pack(
-            card,
-            out,
-            year=year,
-            unit_name=unit_row.name if unit_row else "",
-            difficulties=assessment.difficulties,
-            files=files,
-            blob_path=store.path,
-        )
+    result = export_pack(
+        app_ctx.uow(),
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        year=year,
+        out_dir=out,
+        blobs=disk_store(app_ctx.settings.home),
+    )
     if json:
-        print_json(summary)
+        print_json(result.as_dict())
         return
-    console.print(app_ctx.t("cli.par_exported", path=out, files=summary["files"]))
+    console.print(app_ctx.t("cli.par_exported", path=out, files=result.files), markup=False)
 
 
 @app.command("submit")
@@ -261,22 +227,15 @@ def submit(
 ) -> None:
     """Nộp và khóa bản tự đánh giá (ảnh chụp có mã băm). Submit and freeze the assessment."""
     app_ctx: AppContext = ctx.obj
-    from storage.assessment import submit as do_submit
-    from storage.db import transaction
+    from application.assessment import submit as do_submit
 
-    with transaction(app_ctx.engine()) as session:
-        assessment = do_submit(
-            session,
-            unit_id=_unit_id(session, unit),
-            year=year,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-        )
-        sha = assessment.snapshot_sha256
+    result = do_submit(
+        app_ctx.uow(), app_ctx.identity, app_ctx.now(now, unit=unit), unit=unit, year=year
+    )
     if json:
-        print_json({"year": year, "status": "submitted", "snapshot_sha256": sha})
+        print_json(result.as_dict())
         return
-    console.print(app_ctx.t("cli.par_submitted", year=year, sha=sha))
+    console.print(app_ctx.t("cli.par_submitted", year=year, sha=result.snapshot_sha256))
 
 
 @app.command("reopen")
@@ -289,39 +248,14 @@ def reopen(
 ) -> None:
     """Mở lại bản đã nộp (chỉ Chủ tịch; ghi nhật ký). Reopen a submitted assessment (chairman only)."""
     app_ctx: AppContext = ctx.obj
-    from storage.assessment import reopen as do_reopen
-    from storage.db import transaction
+    from application.assessment import reopen as do_reopen
 
-    with transaction(app_ctx.engine()) as session:
-        do_reopen(
-            session,
-            unit_id=_unit_id(session, unit),
-            year=year,
-            actor=app_ctx.actor,
-            now=app_ctx.now(now),
-            reason=reason,
-        )
+    do_reopen(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        year=year,
+        reason=reason,
+    )
     console.print(app_ctx.t("cli.par_reopened", year=year))
-
-
-@audit_app.command("verify")
-def verify(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Kiểm tra chuỗi băm của nhật ký thay đổi. Verify the audit log's hash chain."""
-    app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session
-
-    from domain.errors import LocalizedError
-    from storage.audit import verify_chain
-
-    with Session(app_ctx.engine()) as session:
-        count, breaks = verify_chain(session=session)
-    if json:
-        print_json({"entries": count, "intact": not breaks, "breaks": [b.__dict__ for b in breaks]})
-        if breaks:
-            raise SystemExit(1)
-        return
-    if breaks:
-        for b in breaks:
-            console.print(f"audit_log id {b.id}: {b.problem}", markup=False)
-        raise LocalizedError("error.audit_broken", n=len(breaks))
-    console.print(app_ctx.t("cli.audit_ok", n=count))

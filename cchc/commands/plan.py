@@ -19,14 +19,15 @@ app = typer.Typer(
 def init(ctx: typer.Context, json: JsonOpt = False) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu (chạy lại nhiều lần không sao). Create or migrate the database."""
     app_ctx: AppContext = ctx.obj
-    from storage.migrate import current_revision
+    from application.administration import init as run_init
+    from application.administration import installation
 
-    engine = app_ctx.engine(migrate=True)
-    revision = current_revision(engine)
+    done = run_init(installation(app_ctx.settings), app_ctx.identity, app_ctx.now())
+    url = app_ctx.settings.display_url()
     if json:
-        print_json({"database": app_ctx.settings.display_url(), "revision": revision})
+        print_json({"database": url, **done.as_dict()})
         return
-    console.print(app_ctx.t("cli.init_done", url=app_ctx.settings.display_url(), revision=revision))
+    console.print(app_ctx.t("cli.init_done", url=url, revision=done.revision))
 
 
 @app.command("validate")
@@ -40,9 +41,12 @@ def validate(
     json: JsonOpt = False,
 ) -> None:
     """Kiểm tra tệp kế hoạch, báo mọi lỗi cùng lúc. Check plan files, every problem at once."""
-    from cchc.validation import validate_files
+    app_ctx: AppContext = ctx.obj
+    from application.plans import validate as check
+    from cchc.validation import render_validation
 
-    validate_files(ctx.obj, plans=files, frameworks=list(framework or []), as_json=json)
+    report = check(files, list(framework or []), lang=app_ctx.lang)
+    render_validation(report, app_ctx, as_json=json)
 
 
 @app.command("load")
@@ -50,78 +54,56 @@ def load(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Tệp kế hoạch (cchc-plan/1).")],
     unit: UnitOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ cho biết sẽ thay đổi gì, không ghi.")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Nạp (hoặc cập nhật) kế hoạch vào cơ sở dữ liệu; nạp lại cùng tệp không thay đổi gì.
 
     Load or revise a plan; loading the same file twice changes nothing."""
     app_ctx: AppContext = ctx.obj
-    from cchc.files import sha256
-    from cchc.validation import plan_for_load
-    from storage.db import transaction
-    from storage.frameworks import load_framework
-    from storage.plans import load_plan
+    from application.plans import load_plan
 
-    engine = app_ctx.engine()
-    now = app_ctx.now()
-    with transaction(engine) as session:
-        plan_obj, framework_obj, framework_path = plan_for_load(file, session=session)
-        fw_counts = None
-        if framework_obj is not None and framework_path is not None:
-            fw_counts = load_framework(
-                framework_obj,
-                session=session,
-                actor=app_ctx.actor,
-                now=now,
-                sha256=sha256(framework_path),
-            )
-        report = load_plan(
-            plan_obj,
-            session=session,
-            actor=app_ctx.actor,
-            now=now,
-            unit_code=unit,
-            sha256=sha256(file),
-        )
+    result = load_plan(
+        app_ctx.uow(), app_ctx.identity, app_ctx.now(), path=file, unit=unit, dry_run=dry_run
+    )
     if json:
-        print_json({**report.as_dict(), "framework_loaded": fw_counts})
+        print_json(result.as_dict())
         return
-    if fw_counts is not None and framework_obj is not None:
+    report = result.report
+    if result.framework is not None:
         console.print(
-            app_ctx.t("cli.framework_loaded", code=framework_obj.code, path=framework_path)
+            app_ctx.t("cli.framework_loaded", code=result.framework, path=result.framework_path)
         )
     key = "cli.plan_loaded" if report.changed else "cli.plan_unchanged"
     console.print(app_ctx.t(key, code=report.plan, unit=report.unit))
     for kind, counts in report.counts.items():
         if counts["created"] or counts["updated"] or counts["archived"]:
             console.print(app_ctx.t("cli.load_counts", kind=kind, **counts))
+    if result.rerouted:
+        console.print(app_ctx.t("cli.rerouted", n=result.rerouted))
+    if dry_run:
+        console.print(app_ctx.t("cli.dry_run_nothing_kept"))
 
 
 @app.command("list")
 def list_plans(ctx: typer.Context, json: JsonOpt = False) -> None:
     """Các kế hoạch đã nạp. Loaded plans."""
     app_ctx: AppContext = ctx.obj
-    from sqlmodel import Session, col, select
+    from application.plans import list_plans as listed
 
-    from models import PlanRecord, UnitRecord
-
-    with Session(app_ctx.engine()) as session:
-        rows = session.exec(
-            select(PlanRecord, UnitRecord)
-            .join(UnitRecord)
-            .order_by(col(UnitRecord.code), col(PlanRecord.year))
-        ).all()
-        data = [{"unit": u.code, "code": p.code, "year": p.year, "title": p.title} for p, u in rows]
+    rows = listed(app_ctx.uow())
     if json:
-        print_json(data)
+        print_json([r.as_dict() for r in rows])
         return
     from rich.table import Table
 
     table = Table(title=app_ctx.t("cli.plans_title"))
     for key in ("label.unit", "label.code", "label.year", "label.title"):
         table.add_column(app_ctx.t(key))
-    for d in data:
-        table.add_row(str(d["unit"]), str(d["code"]), str(d["year"]), str(d["title"]))
+    for r in rows:
+        table.add_row(r.unit, r.code, str(r.year), r.title)
     console.print(table)
 
 
@@ -131,12 +113,11 @@ def show(
 ) -> None:
     """Tóm tắt kế hoạch: chỉ tiêu, lĩnh vực, nhiệm vụ. Plan summary: targets, areas, tasks."""
     app_ctx: AppContext = ctx.obj
-    from cchc.stored import stored_plan
-    from cchc.summary import plan_summary, render_summary
+    from application.plans import show_plan
+    from cchc.summary import render_summary
 
-    plan_obj = stored_plan(app_ctx, plan=plan, unit=unit)
-    summary = plan_summary(plan_obj, app_ctx.lang)
+    shown = show_plan(app_ctx.uow(), plan=plan, unit=unit, lang=app_ctx.lang)
     if json:
-        print_json(summary)
+        print_json(shown.as_dict())
         return
-    render_summary(summary, app_ctx)
+    render_summary(shown.summary, app_ctx)

@@ -21,10 +21,10 @@ def serve(ctx: typer.Context) -> None:
         level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
     )
     logging.getLogger("cchc").setLevel(logging.INFO)
-    app_ctx.engine()  # create or check the schema before taking the lock
+    env = app_ctx.job_env()  # the schema checked, the channels built, before the lock
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    def started() -> None:
+    def started(_jobs: list[str]) -> None:
         print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
 
-    run_serve(app_ctx.settings, on_started=started)
+    run_serve(env, on_started=started)

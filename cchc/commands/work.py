@@ -57,7 +57,7 @@ def remind(
     from application.channels import outbox_folder
     from application.jobs import run_by_hand
 
-    when = app_ctx.now(now, unit=(unit or [None])[0])
+    when = app_ctx.now(now, unit=unit[0] if unit else None)
     env = app_ctx.job_env()
     run = run_by_hand(env, app_ctx.identity, "remind", when, unit or None, dry_run=dry_run)
     report = run.as_dict()

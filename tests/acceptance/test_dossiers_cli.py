@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from plans import PLAN_2020
+from plans import HERE, PLAN_2020
+
+NHUNG = "nhung.pth@phuhuu.gov.vn"  # the CCHC officer
+SON = "son.dt@phuhuu.gov.vn"  # office: owns targets T2.5 and T2.6
+ANH = "anh.btn@phuhuu.gov.vn"  # the one-stop desk: owns T2.1b (manual)
+TAM = "tam.vm@phuhuu.gov.vn"  # justice
 
 HEADER = (
     "ma_ho_so,ma_don_vi,ma_linh_vuc,ten_thu_tuc,ma_thu_tuc,kenh_nop,muc_do_dvc,"
@@ -26,9 +31,10 @@ GOOD = [
 @pytest.fixture
 def ward(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
     assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
     path = tmp_path / "hoso.csv"
     path.write_text("\n".join([HEADER, *GOOD]) + "\n", encoding="utf-8")
-    code, out, err = cli("dossiers", "import", str(path))
+    code, out, err = cli("dossiers", "import", str(path))  # the operator: scripts import
     assert code == 0, err
     assert out.strip() == "Đã nhập 3 hồ sơ: thêm mới 3, cập nhật 0."
     return cli
@@ -129,9 +135,11 @@ def test_late_without_apology_and_the_apology_slip(ward, tmp_path: Path) -> None
 
 
 def test_measurements_feed_manual_targets(ward) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = ward("measure", "set", "T2.5", "100", "--year", "2020", "--note", "Sổ theo dõi")
+    code, out, _ = ward(
+        "measure", "set", "T2.5", "100", "--year", "2020", "--note", "Sổ theo dõi", "--as", NHUNG
+    )
     assert code == 0 and out.strip() == "Đã ghi T2.5 năm 2020 = 100."
-    ward("measure", "set", "T2.6", "80", "--year", "2020")
+    assert ward("measure", "set", "T2.6", "80", "--year", "2020", "--as", SON)[0] == 0  # its owner
     code, out, _ = ward("measure", "list", "--json")
     assert [(m["code"], m["value"]) for m in json.loads(out)] == [("T2.5", 100.0), ("T2.6", 80.0)]
     code, out, _ = ward("measure", "list")
@@ -140,3 +148,45 @@ def test_measurements_feed_manual_targets(ward) -> None:  # type: ignore[no-unty
     targets = {t["code"]: t for t in json.loads(out)["targets"]}
     assert targets["T2.5"]["status"] == "met" and targets["T2.5"]["value"] == 100.0
     assert targets["T2.6"]["status"] == "not_met"
+
+
+def test_the_operator_imports_but_an_officer_outside_the_desk_may_not(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "moi.csv"
+    path.write_text(HEADER + "\n" + GOOD[1].replace("HS-2", "HS-9") + "\n", encoding="utf-8")
+    code, out, err = ward("dossiers", "import", str(path), "--as", TAM)
+    assert code == 1 and out == ""
+    assert err.startswith("Error: Không được phép")
+    for who in (
+        "Bộ phận tiếp nhận và trả kết quả (một cửa)",
+        "Công chức phụ trách công tác CCHC",
+        "Chủ tịch UBND phường",
+    ):
+        assert who in err
+    assert "Võ Minh Tâm" in err
+    code, _, err = ward("dossiers", "apology", "HS-9")
+    assert code == 1 and "HS-9" in err  # nothing was imported
+    code, out, err = ward("--lang", "en", "dossiers", "import", str(path), "--as", TAM)
+    assert code == 1 and "Not allowed" in err and "One-stop desk" in err
+
+    code, out, err = ward("dossiers", "import", str(path), "--as", ANH, "--json")
+    assert code == 0, err
+    assert (json.loads(out)["rows"], json.loads(out)["created"]) == (1, 1)
+    code, out, _ = ward("dossiers", "import", str(path), "--json")  # and the operator
+    assert code == 0 and json.loads(out)["updated"] == 1
+
+
+def test_a_measurement_is_recorded_by_the_officers_who_answer_for_it(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = ward("measure", "set", "T2.5", "90", "--year", "2020", "--as", ANH)
+    assert code == 1 and out == ""
+    assert "Không được phép" in err and "Bùi Thị Ngọc Ánh" in err
+    assert "Công chức phụ trách công tác CCHC" in err and "Chủ tịch UBND phường" in err
+    assert "Công chức Văn phòng – Thống kê" in err  # T2.5's owner
+    code, _, err = ward("--lang", "en", "measure", "set", "T2.5", "90", "--year", "2020")
+    assert code == 1 and "the operator may not record a measurement" in err
+    assert json.loads(ward("measure", "list", "--json")[1]) == []  # nothing recorded
+
+    code, out, err = ward("measure", "set", "T2.1b", "100", "--year", "2020", "--as", ANH, "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"code": "T2.1b", "year": 2020, "value": 100.0, "note": ""}
+    listed = json.loads(ward("measure", "list", "--json")[1])
+    assert [(m["code"], m["value"], m["recorded_by"]) for m in listed] == [("T2.1b", 100.0, ANH)]

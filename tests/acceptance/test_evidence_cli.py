@@ -1,5 +1,6 @@
-"""Evidence from the command line, as a ward officer drives it: upload, refusals, the submit
-rule, review, verification and the completeness report (terminal, JSON and Excel)."""
+"""Evidence from the command line, as ward officers drive it, each as themself (``--as``):
+upload, refusals, the submit rule, review, verification and the completeness report
+(terminal, JSON and Excel); and who may upload and review."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import pytest
 from cchc.replay import minimal_pdf
 from plans import HERE, PLAN_2020
 
-HUNG = "hung.nv@phuhuu.gov.vn"  # chairman, leads II.1.1
-BAO = "bao.lq@phuhuu.gov.vn"  # vice-chairman, approver of area 1
+HUNG = "hung.nv@phuhuu.gov.vn"  # chairman, leads and approves II.1.1
+BAO = "bao.lq@phuhuu.gov.vn"  # vice-chairman for area 1 (not II.1.1's approver)
+NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: supports II.1.1, leads II.3.1
+MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman for area 3: approves II.3.1
+ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk: supports II.3.1
+PHAT = "phat.ht@phuhuu.gov.vn"  # culture officer: neither task is his
 
 
 @pytest.fixture
@@ -37,14 +42,16 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
     assert "Quyết định kiện toàn Ban Chỉ đạo CCHC phường" in err and "--reason" in err
 
     code, _, err = cli(
-        "evidence", "add", str(virus), "--task", "II.1.1", "--period", "2020", "--requirement", "2"
-    )
+        "evidence", "add", str(virus), "--task", "II.1.1", "--period", "2020", "--requirement", "2",
+        "--as", HUNG,
+    )  # fmt: skip
     assert code == 1 and "Phân công.pdf" in err and "exe" in err
 
+    # the CCHC officer (a support position of II.1.1) files the decision for the chairman
     code, out, _ = cli(
         "evidence", "add", str(decision), "--task", "II.1.1", "--period", "2020",
         "--requirement", "kiện toàn", "--doc-number", "12/QĐ-UBND", "--doc-date", "2020-04-02",
-        "--issuer", "UBND phường Phú Hữu", "--as", HUNG, "--json",
+        "--issuer", "UBND phường Phú Hữu", "--as", NHUNG, "--now", "2020-04-10T08:30", "--json",
     )  # fmt: skip
     assert code == 0
     [added] = json.loads(out)
@@ -58,6 +65,7 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
 
     code, out, _ = cli("evidence", "show", str(added["id"]))
     assert code == 0 and "application/pdf" in out and "12/QĐ-UBND" in out
+    assert f"{NHUNG} 2020-04-10 08:30" in out  # on the plan's wall clock (Asia/Ho_Chi_Minh)
 
     code, _, err = cli(
         "occurrence", "submit", "II.1.1", "2020", "--as", HUNG, "--now", "2020-04-20T09:00"
@@ -67,19 +75,30 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
     second = tmp_path / "phan-cong.pdf"
     second.write_bytes(minimal_pdf("QD phan cong"))
     assert cli("evidence", "add", str(second), "--task", "II.1.1", "--period", "2020",
-               "--requirement", "2", "--criteria", "1.1.3")[0] == 0  # fmt: skip
-    code, out, _ = cli(
-        "occurrence", "submit", "II.1.1", "2020", "--as", HUNG, "--now", "2020-04-20T09:00",
-        "--json",
-    )  # fmt: skip
-    assert code == 0 and json.loads(out)["to"] == "submitted"
+               "--requirement", "2", "--criteria", "1.1.3", "--as", HUNG)[0] == 0  # fmt: skip
 
-    code, _, err = cli("evidence", "reject", str(added["id"]), "--as", BAO)
+    # II.1.1 is approved by the chairman: the vice-chairman for area 1 may not review it
+    code, _, err = cli(
+        "evidence", "reject", str(added["id"]), "--reason", "Thiếu chữ ký", "--as", BAO
+    )
+    assert code == 1 and "Chủ tịch UBND phường" in err and "Lê Quốc Bảo" in err
+    code, _, err = cli("evidence", "reject", str(added["id"]), "--as", HUNG)
     assert code == 1 and "--reason" in err
     code, out, _ = cli(
-        "evidence", "reject", str(added["id"]), "--reason", "Thiếu chữ ký", "--as", BAO, "--json"
+        "evidence", "reject", str(added["id"]), "--reason", "Thiếu chữ ký", "--as", HUNG, "--json"
     )
     assert json.loads(out) == {"id": added["id"], "status": "rejected", "reason": "Thiếu chữ ký"}
+
+    # a rejected document no longer counts: the submission needs it again, or a reason
+    code, _, err = cli(
+        "occurrence", "submit", "II.1.1", "2020", "--as", HUNG, "--now", "2020-04-20T09:00"
+    )
+    assert code == 1 and "Quyết định kiện toàn Ban Chỉ đạo CCHC phường" in err
+    code, out, _ = cli(
+        "occurrence", "submit", "II.1.1", "2020", "--as", HUNG, "--now", "2020-04-20T09:00",
+        "--reason", "Quyết định kiện toàn đang trình ký lại", "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["to"] == "accepted"  # the chairman's own: final
     code, out, _ = cli("evidence", "list", "--task", "II.1.1", "--status", "rejected")
     assert code == 0 and "Thiếu chữ ký" in out and "bị trả lại" in out
 
@@ -111,3 +130,56 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
     owes = load_workbook(sheet).worksheets[1]
     tasks = [row[2] for row in owes.iter_rows(min_row=2, values_only=True)]
     assert "II.1.1" in tasks
+
+
+def statuses(cli) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("evidence", "list", "--task", "II.3.1", "--json")
+    assert code == 0
+    return [(e["uploaded_by"], e["status"], e["reviewed_by"] or "") for e in json.loads(out)]
+
+
+def test_who_may_upload_and_review_evidence(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """II.3.1: the CCHC officer leads, the one-stop desk supports, the vice-chairman for area
+    3 approves. Every refusal exits 1, names who may, and changes nothing."""
+    cli = ward
+    photo = tmp_path / "niem-yet.pdf"
+    photo.write_bytes(minimal_pdf("Anh niem yet TTHC"))
+    add = ("evidence", "add", str(photo), "--task", "II.3.1", "--period", "2020-Q2",
+           "--requirement", "1", "--now", "2020-05-04T09:00")  # fmt: skip
+
+    code, _, err = cli(*add, "--as", PHAT)  # an officer of another position
+    assert code == 1 and err.startswith("Error: Không được phép")
+    assert "Công chức phụ trách công tác CCHC" in err and "II.3.1" in err
+    assert "Huỳnh Tấn Phát" in err
+    code, _, err = cli(*add, "--as", PHAT, "--lang", "en")
+    assert code == 1 and "Not allowed" in err and "Administrative-reform officer" in err
+    code, _, err = cli(*add, "--as", "nobody@example.com")
+    assert code == 1 and "nobody@example.com" in err and "cchc officer list" in err
+    code, _, err = cli(*add)  # the operator, without --as
+    assert code == 1 and "người vận hành" in err and "--as" in err
+    assert statuses(cli) == []
+
+    code, out, _ = cli(*add, "--as", ANH, "--json")  # a support position may
+    assert code == 0
+    [photo_id] = [e["id"] for e in json.loads(out)]
+    assert statuses(cli) == [(ANH, "pending", "")]
+
+    accept = ("evidence", "accept", str(photo_id), "--now", "2020-05-05T09:00")
+    code, _, err = cli(*accept, "--as", ANH)  # never one's own upload
+    assert code == 1 and "Bùi Thị Ngọc Ánh" in err
+    assert "Phó Chủ tịch UBND phường phụ trách lĩnh vực 3" in err
+    code, _, err = cli(*accept, "--as", NHUNG)  # the lead does not approve
+    assert code == 1 and "Phó Chủ tịch UBND phường phụ trách lĩnh vực 3" in err
+    code, _, err = cli(*accept, "--as", "nobody@example.com")
+    assert code == 1 and "nobody@example.com" in err
+    code, _, err = cli(*accept)
+    assert code == 1 and "người vận hành" in err
+    code, _, err = cli("evidence", "reject", str(photo_id), "--reason", "Mờ")
+    assert code == 1 and "người vận hành" in err
+    assert statuses(cli) == [(ANH, "pending", "")]
+
+    code, out, _ = cli(*accept, "--as", MAI)  # the approver may
+    assert code == 0 and "đã chấp nhận" in out
+    assert statuses(cli) == [(ANH, "accepted", MAI)]
+    code, out, _ = cli("evidence", "show", str(photo_id))
+    assert f"{MAI} 2020-05-05 09:00" in out

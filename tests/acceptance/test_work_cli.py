@@ -63,46 +63,67 @@ def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[
     assert {t["lead_role"] for t in json.loads(out)} == {"justice"}
 
 
+NHUNG = ("--as", "nhung.pth@phuhuu.gov.vn")  # CCHC officer: leads II.3.1 (quarterly from Q2)
+MAI = ("--as", "mai.tt@phuhuu.gov.vn")  # vice-chairman for areas 3, 6, 7: approves II.3.1
+HUNG = ("--as", "hung.nv@phuhuu.gov.vn")  # chairman
+
+
 def test_occurrence_lifecycle_from_the_command_line(ward) -> None:  # type: ignore[no-untyped-def]
+    ward("schedule", "--now", "2020-01-01T06:00")
+    code, out, _ = ward(
+        "occurrence",
+        "submit",
+        "II.3.1",
+        "2020-Q2",
+        "--now",
+        "2020-06-10T09:00",
+        "--reason",
+        "Nộp không kèm tài liệu (kiểm thử)",  # not about evidence
+        "--json",
+        *NHUNG,
+    )
+    assert json.loads(out)["to"] == "submitted"
+    code, _, err = ward("occurrence", "start", "II.3.1", "2020-Q2", *NHUNG)
+    assert code == 1 and err.startswith("Error:") and "submitted" in err
+    code, _, err = ward("occurrence", "return", "II.3.1", "2020-Q2", *MAI)
+    assert code == 1 and "--reason" in err
+    code, out, _ = ward(
+        "occurrence", "return", "II.3.1", "2020-Q2", "--reason", "Thiếu báo cáo", "--json", *MAI
+    )
+    assert json.loads(out)["to"] == "returned"
+    code, _, err = ward("occurrence", "waive", "II.3.1", "2020-Q2", "--reason", "x", *MAI)
+    assert code == 1 and "Chủ tịch" in err
+    code, out, _ = ward(
+        "occurrence",
+        "waive",
+        "II.3.1",
+        "2020-Q2",
+        "--reason",
+        "Đã gộp vào báo cáo 6 tháng",
+        "--now",
+        "2020-06-12T09:00",
+        "--json",
+        *HUNG,
+    )
+    assert json.loads(out)["to"] == "waived"
+
+
+def test_the_chairmans_own_submission_of_a_task_he_approves_is_final(ward) -> None:  # type: ignore[no-untyped-def]
     ward("schedule", "--now", "2020-01-01T06:00")
     code, out, _ = ward(
         "occurrence",
         "submit",
         "II.1.2",
         "2020-Q1",
+        "--reason",
+        "Báo cáo đã gửi quận (kiểm thử)",
         "--now",
         "2020-03-10T09:00",
-        "--reason",
-        "Nộp không kèm tài liệu (kiểm thử)",  # not about evidence
-        "--json",
+        *HUNG,
     )
-    assert json.loads(out)["to"] == "submitted"
-    code, _, err = ward("occurrence", "start", "II.1.2", "2020-Q1")
-    assert code == 1 and err.startswith("Error:") and "submitted" in err
-    code, _, err = ward("occurrence", "return", "II.1.2", "2020-Q1")
-    assert code == 1 and "--reason" in err
-    code, out, _ = ward(
-        "occurrence", "return", "II.1.2", "2020-Q1", "--reason", "Thiếu báo cáo", "--json"
-    )
-    assert json.loads(out)["to"] == "returned"
-    code, _, err = ward(
-        "occurrence", "waive", "II.1.2", "2020-Q1", "--reason", "x", "--as", "mai.tt@phuhuu.gov.vn"
-    )
-    assert code == 1
-    code, out, _ = ward(
-        "occurrence",
-        "waive",
-        "II.1.2",
-        "2020-Q1",
-        "--reason",
-        "Đã gộp vào báo cáo 6 tháng",
-        "--as",
-        "hung.nv@phuhuu.gov.vn",
-        "--now",
-        "2020-03-12T09:00",
-        "--json",
-    )
-    assert json.loads(out)["to"] == "waived"
+    assert code == 0 and "cuối cùng" in out
+    code, out, _ = ward("tasks", "--status", "accepted", "--json")
+    assert [(t["task"], t["period"]) for t in json.loads(out)] == [("II.1.2", "2020-Q1")]
 
 
 def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""The year-end self-assessment on a real database: scoring, entries, submission, export, audit chain."""
+"""The year-end self-assessment on a real database: scoring, entries, who may change and
+submit it, the submission pack, and the audit log (its chain, reading it)."""
 
 from __future__ import annotations
 
@@ -9,94 +10,101 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import select
 
+from application import assessment as par
+from application import audit
+from application.access import Identity, Refused
+from application.uow import UnitOfWork
+from cchc.tables import read_table
 from domain.errors import LocalizedError
-from storage.assessment import evidence_files, scorecard, set_adjustments, set_entry, submit
+from models import Assessment, AuditEntry
+from plans import HERE
+from responsibilities.roster import read_roster
 from storage.audit import verify_chain
+from storage.blobs import MemoryBlobStore
 from storage.frameworks import load_framework
+from storage.officers import import_roster
 from storage.units import get_unit
 
 NOW = dt.datetime(2021, 1, 5, 8, 0, tzinfo=dt.UTC)
+HUNG = Identity.officer("hung.nv@phuhuu.gov.vn")  # chairman
+NHUNG = Identity.officer("nhung.pth@phuhuu.gov.vn")  # CCHC officer
+ANH = Identity.officer("anh.btn@phuhuu.gov.vn")  # one-stop desk
+OPERATOR = Identity.operator("root")
 
 
 @pytest.fixture
-def ward(session, load, bundled_framework):  # type: ignore[no-untyped-def]
+def ward(session, load, bundled_framework, bundled_plan):  # type: ignore[no-untyped-def]
     load_framework(bundled_framework, session=session, actor="test", now=NOW)
     load()
-    return get_unit("phu-huu", session=session).id
+    unit_id = get_unit("phu-huu", session=session).id
+    header, rows = read_table(HERE / "demo-roster.csv")
+    entries = read_roster(
+        header,
+        rows,
+        file="demo-roster.csv",
+        positions=[r.code for r in bundled_plan.roles],
+        areas=[a.code for a in bundled_plan.areas],
+    )
+    import_roster(entries, session=session, unit_id=unit_id, actor="test", now=NOW)
+    session.commit()
+    return unit_id
 
 
-def test_a_fresh_year_scores_only_what_the_rules_can_say(session, ward) -> None:  # type: ignore[no-untyped-def]
-    card, assessment = scorecard(session, unit_id=ward, year=2020, now=NOW)
+@pytest.fixture
+def uow(engine) -> UnitOfWork:  # type: ignore[no-untyped-def]
+    return UnitOfWork(engine)
+
+
+def test_a_fresh_year_scores_only_what_the_rules_can_say(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    result = par.scorecard(uow, NOW, year=2020)
+    card = result.card
     items = {i.code: i for i in card.items()}
     assert len(items) == 64 and card.scale == 100
     # no dossiers, no late ones: apology coverage has no data and its rule gives full points
     assert items["3.3.5"].suggested == 1 and items["3.3.5"].basis.endswith("→ full")
     # survey items are never suggested; manual rules wait for a person
     assert items["8.1.1"].suggested is None and items["5.1.5"].suggested is None
-    assert assessment.status == "open"
+    assert result.status == "open" and result.snapshot_sha256 is None
     assert card.self_total == sum(i.self_score or 0 for i in items.values())
 
 
-def test_entries_override_survey_explain_caps_and_submit_freezes(
-    session, ward, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    set_entry(
-        session, unit_id=ward, year=2020, item="1.1.1", actor="nhung", now=NOW, level="kip_thoi"
-    )
-    set_entry(
-        session,
-        unit_id=ward,
+def test_entries_override_survey_explain_caps_and_submit_freezes(uow, ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def enter(item: str, who: Identity = NHUNG, **values: object):  # type: ignore[no-untyped-def]
+        return par.set_score(uow, who, NOW, year=2020, item=item, **values)  # type: ignore[arg-type]
+
+    enter("1.1.1", level="kip_thoi")
+    enter("5.1.5", points=1.0, reason="Không có vi phạm kỷ luật, kỷ cương hành chính")
+    enter("8.1.1", HUNG, survey=9.0)  # the chairman may enter scores too
+    par.explain(
+        uow,
+        NHUNG,
+        NOW,
         year=2020,
         item="5.1.5",
-        actor="nhung",
-        now=NOW,
-        self_score=1.0,
-        self_reason="Không có vi phạm kỷ luật, kỷ cương hành chính",
-    )
-    set_entry(session, unit_id=ward, year=2020, item="8.1.1", actor="nhung", now=NOW, survey=9.0)
-    set_entry(
-        session,
-        unit_id=ward,
-        year=2020,
-        item="5.1.5",
-        actor="nhung",
-        now=NOW,
-        explanation="Biên bản kiểm tra công vụ lưu tại Văn phòng",
+        text="Biên bản kiểm tra công vụ lưu tại Văn phòng",
     )
     with pytest.raises(LocalizedError, match="reason"):
-        set_entry(
-            session, unit_id=ward, year=2020, item="6.1.1", actor="x", now=NOW, self_score=1.0
-        )
+        enter("6.1.1", points=1.0)
     with pytest.raises(LocalizedError, match="survey"):
-        set_entry(
-            session,
-            unit_id=ward,
-            year=2020,
-            item="8.1.1",
-            actor="x",
-            now=NOW,
-            self_score=5.0,
-            self_reason="r",
-        )
+        enter("8.1.1", points=5.0, reason="r")
     with pytest.raises(LocalizedError, match="between 0 and 1"):
-        set_entry(
-            session, unit_id=ward, year=2020, item="1.1.1", actor="x", now=NOW, appraisal_1=3.0
-        )
-    set_adjustments(
-        session,
-        unit_id=ward,
+        enter("1.1.1", appraisal_1=3.0)
+    adjusted = par.adjust(
+        uow,
+        NHUNG,
+        NOW,
         year=2020,
-        actor="nhung",
-        now=NOW,
         bonus=9,
         bonus_reason="Sáng kiến",
         penalty=0.5,
         penalty_reason="Chậm báo cáo",
+        difficulties="Thiếu nhân sự",
     )
-    session.commit()
+    assert adjusted.after == {"bonus": 2, "penalty": 0.5}  # capped by the framework
 
-    card, _ = scorecard(session, unit_id=ward, year=2020, now=NOW)
+    card = par.scorecard(uow, NOW, year=2020).card
     items = {i.code: i for i in card.items()}
     assert (
         items["1.1.1"].self_score == 1 and items["1.1.1"].needs_explanation
@@ -106,37 +114,22 @@ def test_entries_override_survey_explain_caps_and_submit_freezes(
     assert card.bonus == 2 and card.penalty == 0.5  # capped by the framework
     assert card.self_index == pytest.approx(card.self_total)  # scale 100
 
-    assessment = submit(session, unit_id=ward, year=2020, actor="hung", now=NOW)
-    session.commit()
-    assert assessment.status == "submitted" and len(assessment.snapshot_sha256) == 64
-    assert assessment.snapshot["scorecard"]["self_total"] == card.self_total
+    submitted = par.submit(uow, HUNG, NOW, year=2020)
+    assert submitted.status == "submitted" and len(submitted.snapshot_sha256 or "") == 64
+    with uow as session:
+        row = session.exec(select(Assessment)).one()
+    assert row.snapshot is not None
+    assert row.snapshot["scorecard"]["self_total"] == card.self_total
+    assert row.snapshot["submitted_by"] == "hung.nv@phuhuu.gov.vn"
     with pytest.raises(LocalizedError, match="frozen"):
-        set_entry(
-            session,
-            unit_id=ward,
-            year=2020,
-            item="1.1.2",
-            actor="x",
-            now=NOW,
-            level=None,
-            explanation="x",
-        )
-
-    from cchc.par_export import export_pack
+        par.explain(uow, NHUNG, NOW, year=2020, item="1.1.2", text="x")
 
     out = tmp_path / "pack"
-    summary = export_pack(
-        card,
-        out,
-        year=2020,
-        unit_name="UBND phường Phú Hữu",
-        difficulties="Thiếu nhân sự",
-        files=evidence_files(session, unit_id=ward, year=2020),
-        blob_path=lambda sha: tmp_path / sha,
-    )
+    summary = par.export_pack(uow, NOW, year=2020, out_dir=out, blobs=MemoryBlobStore())
+    assert summary.files == 0 and Path(summary.folder) == out
     from openpyxl import load_workbook
 
-    sheet = load_workbook(summary["sheet"]).active
+    sheet = load_workbook(summary.sheet).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[2] == [
         "STT",
@@ -154,10 +147,115 @@ def test_entries_override_survey_explain_caps_and_submit_freezes(
     assert item_row[3] == 9.0
     total = next(r for r in rows if r[1] == "TỔNG ĐIỂM")
     assert total[3] == card.self_total
-    with zipfile.ZipFile(summary["report"]) as docx:
+    with zipfile.ZipFile(summary.report) as docx:
         document = docx.read("word/document.xml").decode("utf-8")
     assert "BÁO CÁO TỰ ĐÁNH GIÁ" in document and "Thiếu nhân sự" in document
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == []
+
+
+def test_only_the_cchc_officer_or_chairman_edits_and_only_the_chairman_submits(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Refused) as refused:
+        par.set_score(uow, ANH, NOW, year=2020, item="1.1.1", level="kip_thoi")
+    assert "chỉ Công chức phụ trách công tác CCHC hoặc Chủ tịch UBND phường được sửa" in (
+        refused.value.render("vi")
+    )
+    with pytest.raises(Refused) as refused:
+        par.submit(uow, NHUNG, NOW, year=2020)
+    assert refused.value.decision.rule == "chairman"
+    with pytest.raises(Refused) as refused:
+        par.submit(uow, OPERATOR, NOW, year=2020)
+    assert refused.value.decision.rule == "operator_not_officer"
+    with pytest.raises(Refused):
+        par.adjust(uow, Identity.officer("nobody@example.com"), NOW, year=2020, bonus=1)
+    # nothing changed, and each attempt is in the log
+    result = par.scorecard(uow, NOW, year=2020)
+    level_item = next(i for i in result.card.items() if i.code == "1.1.1")
+    assert result.status == "open" and level_item.self_score is None and result.card.bonus == 0
+    with uow as session:
+        refusals = session.exec(select(AuditEntry).where(AuditEntry.action == "refused")).all()
+    assert [(r.actor, (r.after or {})["attempted"]) for r in refusals] == [
+        ("anh.btn@phuhuu.gov.vn", "par.edit"),
+        ("nhung.pth@phuhuu.gov.vn", "par.submit"),
+        ("operator:root", "par.submit"),
+        ("nobody@example.com", "par.edit"),
+    ]
+
+
+def test_the_chairman_reopens_with_a_reason_and_the_snapshot_stays_in_the_log(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LocalizedError, match="not submitted"):
+        par.reopen(uow, HUNG, NOW, year=2020, reason="Bổ sung")
+    sha = par.submit(uow, HUNG, NOW, year=2020).snapshot_sha256
+    with pytest.raises(Refused):
+        par.reopen(uow, NHUNG, NOW, year=2020, reason="Bổ sung")
+    with pytest.raises(LocalizedError, match="reason"):
+        par.reopen(uow, HUNG, NOW, year=2020, reason="  ")
+    reopened = par.reopen(uow, HUNG, NOW, year=2020, reason="Bổ sung tài liệu 3.3.3")
+    assert reopened.as_dict() == {
+        "year": 2020,
+        "status": "open",
+        "snapshot_sha256": None,
+        "reason": "Bổ sung tài liệu 3.3.3",
+    }
+    par.set_score(uow, NHUNG, NOW, year=2020, item="1.1.1", level="kip_thoi")  # open again
+    entry = audit.list_entries(uow, NHUNG, NOW, action="par_reopen")[0]
+    assert entry.actor == "hung.nv@phuhuu.gov.vn" and entry.before is not None
+    assert entry.before["sha256"] == sha and entry.before["snapshot"]["year"] == 2020
+
+
+def test_reading_the_log_filters_by_actor_action_object_and_local_date(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    late_evening = dt.datetime(2021, 1, 5, 16, 30, tzinfo=dt.UTC)  # 23:30 in Hồ Chí Minh City
+    next_morning = dt.datetime(2021, 1, 5, 17, 30, tzinfo=dt.UTC)  # 00:30 on 6 January there
+    par.set_score(uow, NHUNG, late_evening, year=2020, item="1.1.1", level="kip_thoi")
+    par.set_score(
+        uow, NHUNG, next_morning, year=2020, item="7.2.1", level="duy_tri_cai_tien_cong_bo"
+    )
+    with pytest.raises(Refused):
+        par.submit(uow, ANH, NOW, year=2020)
+
+    def keys(**where: object) -> list[str]:
+        views = audit.list_entries(uow, NHUNG, NOW, **where)  # type: ignore[arg-type]
+        return [v.key for v in views if v.entity == "assessment_item"]
+
+    assert keys(actor="nhung.pth@phuhuu.gov.vn") == ["2020/7.2.1", "2020/1.1.1"]  # newest first
+    assert keys(since=dt.date(2021, 1, 5), until=dt.date(2021, 1, 5)) == ["2020/1.1.1"]
+    assert keys(since=dt.date(2021, 1, 6)) == ["2020/7.2.1"]
+    assert keys(obj="assessment_item:2020/1.1.1") == ["2020/1.1.1"]
+    assert keys(obj="assessment_item", limit=1) == ["2020/7.2.1"]
+    first = audit.list_entries(uow, HUNG, NOW, obj="2020/1.1.1")[0]
+    assert first.at.isoformat() == "2021-01-05T23:30:00+07:00" and first.unit == "phu-huu"
+    refused = audit.list_entries(uow, OPERATOR, NOW, action="refused")
+    assert [(r.actor, r.attempted) for r in refused][:1] == [
+        ("anh.btn@phuhuu.gov.vn", "par.submit")
+    ]
+    shown = audit.show_entry(uow, HUNG, NOW, first.id)
+    assert shown.before == {
+        "self_score": None,
+        "self_reason": "",
+        "level": None,
+        "survey": None,
+        "appraisal_1": None,
+        "appraisal_2": None,
+        "explanation": "",
+    }
+    assert shown.after is not None and shown.after["level"] == "kip_thoi"
+    assert len(shown.hash) == 64 and len(shown.prev_hash) == 64
+    assert set(shown.as_dict()) == {
+        "id",
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "key",
+        "unit",
+        "before",
+        "after",
+    }
+    with pytest.raises(LocalizedError, match="No audit log entry 999999"):
+        audit.show_entry(uow, HUNG, NOW, 999999)
+    with pytest.raises(Refused):
+        audit.list_entries(uow, ANH, NOW)
+    with pytest.raises(Refused):
+        audit.show_entry(uow, ANH, NOW, first.id)
 
 
 def test_audit_chain_detects_an_edited_row(session, ward, engine) -> None:  # type: ignore[no-untyped-def]

@@ -27,8 +27,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from smtp_server import HOST, LocalSmtp, free_port, self_signed, server_context
 from sqlmodel import Session, col, select
 
-from cchc.jobs import channels_for, deliver_job
-from cchc.settings import Settings
+from application.channels import build_channels as channels_for
+from application.jobs import JobEnv, deliver_job
+from application.settings import Settings
 from cchc.tables import read_table
 from domain.plan import Due, Plan, Reminders, Schedule
 from models import OutboxMessage
@@ -37,12 +38,13 @@ from notifications.chat import AppriseChannel
 from notifications.smtp import SmtpChannel, SmtpSettings
 from plans import HERE
 from responsibilities.roster import read_roster
-from storage.notices import notify_dead
-from storage.occurrences import materialise
+from application.notices import notify_dead
+from application.occurrences import materialise_plan as materialise
 from storage.officers import import_roster, set_contact
-from storage.outbox import LEASE, backoff, claim, deliver, outgoing, retry
+from application.delivery import deliver, outgoing
+from storage.outbox import LEASE, backoff, claim, retry
 from storage.plans import find_plan
-from storage.sweep import sweep
+from application.sweep import sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -194,9 +196,11 @@ def test_a_swept_reminder_arrives_once_with_its_vietnamese_parts_intact(
     )
     assert isinstance(channels_for(settings)["email"], SmtpChannel)
 
-    report = deliver_job(settings, now=T0)
+    env = JobEnv.build(settings)
+    report = deliver_job(env, T0).as_dict()
     assert (report["channel"], report["claimed"], report["sent"]) == ("smtp", 3, 3)
-    assert deliver_job(settings, now=T0 + MINUTE)["claimed"] == 0
+    assert deliver_job(env, T0 + MINUTE).as_dict()["claimed"] == 0
+    env.close()
 
     received = {r.message_id: r for r in smtp.received}
     assert len(smtp.received) == len(received) == 3

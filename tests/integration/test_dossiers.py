@@ -16,21 +16,19 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
+from application.access import Identity
+from application.dossiers import import_dossiers, target_results
+from application.uow import UnitOfWork
 from domain.dossiers import COLUMNS, DossierFileInvalid
 from models import AuditEntry, Dossier
-from storage.dossiers import (
-    import_dossiers,
-    kpis,
-    late_without_apology,
-    measurements,
-    record_measurement,
-    target_results,
-)
+from storage.dossiers import measurements, record_measurement
+from storage.kpi_inputs import kpis, late_without_apology
 from storage.units import get_unit
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=VN)
 Q1 = (dt.date(2020, 1, 1), dt.date(2020, 3, 31))
+OPERATOR = Identity.operator("test")  # scripts import exports as the operator
 
 
 def d(ma: str, field: str, name: str, code: str, channel: str, level: int, received: str,
@@ -141,6 +139,11 @@ def ward(load, session: Session, engine):  # type: ignore[no-untyped-def]
     return get_unit("phu-huu", session=session).id
 
 
+def import_file(engine: Any, path: Path, identity: Identity = OPERATOR, **options: Any):  # type: ignore[no-untyped-def]
+    """The import use case, in a unit of work of its own, as the command runs it."""
+    return import_dossiers(UnitOfWork(engine), identity, NOW, path=path, **options)
+
+
 def dossier_count(engine: Any) -> int:
     with Session(engine) as s:
         return int(s.exec(select(func.count()).select_from(Dossier)).one())
@@ -158,9 +161,7 @@ def report_for(session: Session, unit_id: int, now: dt.datetime = NOW, period=Q1
 
 
 def test_every_kpi_on_the_hand_computed_fixture(ward, engine, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    report = import_dossiers(
-        write_csv(tmp_path / "q1.csv", ROWS), engine=engine, actor="t", now=NOW
-    )
+    report = import_file(engine, write_csv(tmp_path / "q1.csv", ROWS))
     assert (report.rows, report.created, report.updated) == (13, 13, 0)
     k = report_for(session, ward).as_dict()["kpis"]
     # due in Q1: A1 A2 A3 H1 C1 K1 K2 K3 (H2 withdrawn, C2 refused, H3 X1 due in April)
@@ -200,7 +201,7 @@ def test_every_kpi_on_the_hand_computed_fixture(ward, engine, session, tmp_path)
 def test_not_returned_is_late_only_once_the_appointment_day_has_passed(  # type: ignore[no-untyped-def]
     ward, engine, session, tmp_path
 ) -> None:
-    import_dossiers(write_csv(tmp_path / "q1.csv", ROWS), engine=engine, actor="t", now=NOW)
+    import_file(engine, write_csv(tmp_path / "q1.csv", ROWS))
     on_day = dt.datetime(2020, 3, 20, 23, 0, tzinfo=VN)  # A3's appointment day, not returned
     after = dt.datetime(2020, 3, 21, 0, 30, tzinfo=VN)
     dat_dai = report_for(session, ward, on_day).kpis["on_time_rate"].fields["dat_dai"]
@@ -210,7 +211,7 @@ def test_not_returned_is_late_only_once_the_appointment_day_has_passed(  # type:
 
 
 def test_zero_denominators_are_no_data(ward, engine, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import_dossiers(write_csv(tmp_path / "q1.csv", ROWS), engine=engine, actor="t", now=NOW)
+    import_file(engine, write_csv(tmp_path / "q1.csv", ROWS))
     q3 = (dt.date(2020, 7, 1), dt.date(2020, 9, 30))
     k = report_for(session, ward, period=q3).as_dict()["kpis"]
     assert all(k[name]["value"] is None for name in k)
@@ -230,9 +231,9 @@ def test_zero_denominators_are_no_data(ward, engine, session, tmp_path) -> None:
 
 def test_import_is_idempotent_and_a_later_export_updates(ward, engine, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = write_csv(tmp_path / "q1.csv", ROWS)
-    first = import_dossiers(path, engine=engine, actor="t", now=NOW)
+    first = import_file(engine, path)
     before = snapshot(engine)
-    again = import_dossiers(path, engine=engine, actor="t", now=NOW)
+    again = import_file(engine, path)
     assert (again.rows, again.created, again.updated) == (13, 0, 13)
     assert snapshot(engine) == before and dossier_count(engine) == 13
     assert first.sha256 == again.sha256
@@ -240,9 +241,7 @@ def test_import_is_idempotent_and_a_later_export_updates(ward, engine, session, 
     a3 = {**ROWS[2], "ngay_tra": "2020-04-16 09:00", "trang_thai": "da_tra", "phieu_xin_loi": "1"}
     new = d("N1", "khac", "Thủ tục khác", "", "truc_tiep", 2, "2020-04-02", "2020-04-03", "",
             "dang_xu_ly")  # fmt: skip
-    later = import_dossiers(
-        write_csv(tmp_path / "april.csv", [a3, new]), engine=engine, actor="t", now=NOW
-    )
+    later = import_file(engine, write_csv(tmp_path / "april.csv", [a3, new]))
     assert (later.rows, later.created, later.updated) == (2, 1, 1)
     assert dossier_count(engine) == 14
     with Session(engine) as s:
@@ -261,7 +260,7 @@ def test_a_file_with_one_bad_row_imports_nothing(ward, engine, tmp_path) -> None
     rows[4] = {**rows[4], "muc_do_dvc": "5"}  # spreadsheet row 6
     rows[9] = {**rows[9], "ma_don_vi": "khong-co", "ngay_hen_tra": "2019-12-01"}  # row 11
     with pytest.raises(DossierFileInvalid) as caught:
-        import_dossiers(write_csv(tmp_path / "bad.csv", rows), engine=engine, actor="t", now=NOW)
+        import_file(engine, write_csv(tmp_path / "bad.csv", rows))
     found = [(p.row, p.path, p.code) for p in caught.value.problems]
     assert found == [
         (6, "muc_do_dvc", "dossier_bad_cell"),
@@ -277,7 +276,7 @@ def test_missing_columns_are_reported_once(ward, engine, tmp_path) -> None:  # t
     header = tuple(c for c in COLUMNS if c not in ("kenh_nop", "trang_thai"))
     path = write_csv(tmp_path / "cols.csv", ROWS, header=header)
     with pytest.raises(DossierFileInvalid) as caught:
-        import_dossiers(path, engine=engine, actor="t", now=NOW)
+        import_file(engine, path)
     assert [(p.row, p.path) for p in caught.value.problems] == [
         (1, "kenh_nop"),
         (1, "trang_thai"),
@@ -290,7 +289,7 @@ def test_problems_are_capped_with_a_count_of_the_rest(ward, engine, tmp_path, mo
     monkeypatch.setattr(storage.dossiers, "MAX_PROBLEMS", 5)
     rows = [{**ROWS[0], "ma_ho_so": f"B{i}", "kenh_nop": "fax"} for i in range(8)]
     with pytest.raises(DossierFileInvalid) as caught:
-        import_dossiers(write_csv(tmp_path / "many.csv", rows), engine=engine, actor="t", now=NOW)
+        import_file(engine, write_csv(tmp_path / "many.csv", rows))
     assert [p.row for p in caught.value.problems] == [2, 3, 4, 5, 6]
     assert caught.value.more == 3
 
@@ -298,19 +297,17 @@ def test_problems_are_capped_with_a_count_of_the_rest(ward, engine, tmp_path, mo
 def test_csv_xlsx_and_semicolon_bom_csv_give_identical_results(  # type: ignore[no-untyped-def]
     ward, engine, session, tmp_path
 ) -> None:
-    import_dossiers(write_csv(tmp_path / "q1.csv", ROWS), engine=engine, actor="t", now=NOW)
+    import_file(engine, write_csv(tmp_path / "q1.csv", ROWS))
     from_csv = snapshot(engine)
     report_csv = report_for(session, ward).as_dict()
 
-    xlsx = import_dossiers(
-        write_xlsx(tmp_path / "q1.xlsx", ROWS), engine=engine, actor="t", now=NOW
-    )
+    xlsx = import_file(engine, write_xlsx(tmp_path / "q1.xlsx", ROWS))
     assert (xlsx.rows, xlsx.created) == (13, 0)
     assert snapshot(engine) == from_csv
     assert report_for(session, ward).as_dict() == report_csv
 
     semi = write_csv(tmp_path / "semi.csv", ROWS, sep=";", bom=True)
-    import_dossiers(semi, engine=engine, actor="t", now=NOW)
+    import_file(engine, semi)
     assert snapshot(engine) == from_csv
     assert report_for(session, ward).as_dict() == report_csv
 
@@ -318,7 +315,7 @@ def test_csv_xlsx_and_semicolon_bom_csv_give_identical_results(  # type: ignore[
 def test_targets_from_kpis_and_manual_measurements(  # type: ignore[no-untyped-def]
     ward, engine, session, tmp_path, bundled_plan
 ) -> None:
-    import_dossiers(write_csv(tmp_path / "q1.csv", ROWS), engine=engine, actor="t", now=NOW)
+    import_file(engine, write_csv(tmp_path / "q1.csv", ROWS))
     record_measurement(
         "T2.5", 90, session=session, unit_id=ward, year=2020, note="", actor="t", now=NOW
     )
@@ -352,8 +349,110 @@ def test_targets_from_kpis_and_manual_measurements(  # type: ignore[no-untyped-d
 def test_a_dossier_repeated_in_one_file_keeps_its_last_row(ward, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     later = {**ROWS[2], "ngay_tra": "2020-04-16 09:00", "trang_thai": "da_tra"}
     path = write_csv(tmp_path / "dup.csv", [ROWS[2], ROWS[0], later])
-    report = import_dossiers(path, engine=engine, actor="t", now=NOW)
+    report = import_file(engine, path)
     assert (report.rows, report.created, report.updated) == (3, 2, 1)
     with Session(engine) as s:
         row = s.exec(select(Dossier).where(Dossier.ma_ho_so == "A3")).one()
     assert row.trang_thai == "da_tra"
+
+
+# --- who may import, one unit at a time, and the unit's time zone --------------------------
+
+ANH = Identity.officer("anh.btn@phuhuu.gov.vn")  # the one-stop desk
+TAM = Identity.officer("tam.vm@phuhuu.gov.vn")  # justice: no part in importing
+
+
+@pytest.fixture
+def roster(ward, session: Session, bundled_plan) -> int:  # type: ignore[no-untyped-def]
+    """The ward with the demo roster (its officers are officers of phu-huu only)."""
+    from cchc.tables import read_table
+    from plans import HERE
+    from responsibilities.roster import read_roster
+    from storage.officers import import_roster
+
+    header, rows = read_table(HERE / "demo-roster.csv")
+    entries = read_roster(
+        header,
+        rows,
+        file="demo-roster.csv",
+        positions=[r.code for r in bundled_plan.roles],
+        areas=[a.code for a in bundled_plan.areas],
+    )
+    import_roster(entries, session=session, unit_id=ward, actor="test", now=NOW)
+    session.commit()
+    return int(ward)
+
+
+def refusals(engine: Any) -> list[AuditEntry]:
+    with Session(engine) as s:
+        return list(s.exec(select(AuditEntry).where(AuditEntry.action == "refused")).all())
+
+
+def test_the_one_stop_desk_imports_its_ward_but_not_another_unit(roster, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from application.access import Refused
+
+    ward_rows = [r for r in ROWS if r["ma_don_vi"] == "phu-huu"]
+    report = import_file(engine, write_csv(tmp_path / "ward.csv", ward_rows), ANH)
+    assert (report.rows, report.created) == (12, 12)
+    with Session(engine) as s:
+        entry = s.exec(select(AuditEntry).where(AuditEntry.action == "import")).one()
+    assert entry.actor == "anh.btn@phuhuu.gov.vn" and entry.unit_id == roster
+
+    # the district's row: she is no officer of quan-9, so nothing of the file is written
+    with pytest.raises(Refused) as caught:
+        import_file(engine, write_csv(tmp_path / "all.csv", ROWS), ANH)
+    assert caught.value.decision.rule == "unknown_identity"
+    assert "anh.btn@phuhuu.gov.vn" in caught.value.render("en")
+    assert dossier_count(engine) == 12
+    assert [(e.entity, e.key) for e in refusals(engine)] == [("dossier_file", "all.csv")]
+
+
+def test_an_officer_outside_the_one_stop_desk_may_not_import(roster, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from application.access import Refused
+
+    path = write_csv(tmp_path / "ward.csv", ROWS[:3])
+    with pytest.raises(Refused) as caught:
+        import_file(engine, path, TAM)
+    message = caught.value.render("vi")
+    assert "Bộ phận tiếp nhận và trả kết quả (một cửa)" in message
+    assert "Công chức phụ trách công tác CCHC" in message and "Chủ tịch UBND phường" in message
+    assert dossier_count(engine) == 0
+    assert refusals(engine)[0].actor == "tam.vm@phuhuu.gov.vn"
+    # naming the unit, she is refused before the file is read (its quan-9 row is no matter)
+    with pytest.raises(Refused):
+        import_file(engine, write_csv(tmp_path / "all.csv", ROWS), TAM, unit="phu-huu")
+    assert len(refusals(engine)) == 2 and dossier_count(engine) == 0
+
+
+def test_a_file_checked_for_one_unit_names_the_rows_of_another(ward, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(tmp_path / "q1.csv", ROWS)
+    with pytest.raises(DossierFileInvalid) as caught:
+        import_file(engine, path, unit="phu-huu")
+    assert [(p.row, p.path, p.code) for p in caught.value.problems] == [
+        (14, "ma_don_vi", "dossier_other_unit")
+    ]
+    assert "quan-9" in caught.value.render("en") and dossier_count(engine) == 0
+    report = import_file(engine, write_csv(tmp_path / "ward.csv", ROWS[:12]), unit="phu-huu")
+    assert report.rows == 12
+
+
+def test_times_and_days_are_the_units_plan_time_zone(  # type: ignore[no-untyped-def]
+    load, session, engine, tmp_path, bundled_plan
+) -> None:
+    import dataclasses
+
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")  # UTC+9: two hours ahead of Vietnam
+    load(dataclasses.replace(bundled_plan, timezone="Asia/Tokyo"))
+    ward = get_unit("phu-huu", session=session).id
+    row = {**ROWS[0], "ngay_tra": "2020-03-11 01:00"}  # still 10 March in Vietnam
+    import_file(engine, write_csv(tmp_path / "tokyo.csv", [row, ROWS[-1]]))
+    with Session(engine) as s:
+        mine = s.exec(select(Dossier).where(Dossier.unit_id == ward)).one()
+        district = s.exec(select(Dossier).where(Dossier.unit_id != ward)).one()
+    assert mine.ngay_tra == dt.datetime(2020, 3, 11, 1, 0, tzinfo=tokyo)
+    assert mine.tra_day == dt.date(2020, 3, 11)  # a day late on the ward's calendar
+    assert mine.ngay_tiep_nhan == dt.datetime(2020, 3, 2, 8, 0, tzinfo=tokyo)
+    # quan-9 has no plan: its rows are read in the plan format's default zone
+    assert district.ngay_tra == dt.datetime(2020, 3, 9, tzinfo=VN)
+    late = late_without_apology(session=session, unit_id=ward or 0, start=Q1[0], end=Q1[1], now=NOW)
+    assert [(x.ma_ho_so, x.days_late) for x in late] == [("A1", 1)]

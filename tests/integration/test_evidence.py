@@ -18,6 +18,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from application.access import Identity
+from application.evidence import completeness as report
+from application.evidence import review as review_use_case
+from application.evidence import upload
+from application.occurrences import act
+from application.uow import UnitOfWork
 from cchc.completeness_xlsx import write_completeness
 from cchc.replay import minimal_pdf
 from cchc.tables import read_table
@@ -28,8 +34,8 @@ from models import AuditEntry, Blob, Evidence, Occurrence
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.blobs import DiskBlobStore, MemoryBlobStore, Source
-from storage.evidence import Upload, add_evidence, completeness, reject, review, verify
-from storage.occurrences import find_occurrence, materialise, transition
+from storage.evidence import Upload, add_evidence, reject, review, verify
+from storage.occurrences import find_occurrence, materialise
 from storage.officers import import_roster
 from storage.plans import find_plan
 from storage.units import get_unit
@@ -249,52 +255,81 @@ def test_verify_finds_a_corrupted_and_a_missing_blob(
 # --- reviewing and the submit rule ---------------------------------------------------------
 
 
-def test_submitting_needs_every_required_document_or_a_reason(session: Session, ward) -> None:  # type: ignore[no-untyped-def]
+def test_submitting_needs_every_required_document_or_a_reason(
+    engine, session: Session, ward
+) -> None:  # type: ignore[no-untyped-def]
+    """Through the use cases, each officer as themself: the lead uploads and submits, the
+    approver of area 3 (the vice-chairman) reviews."""
     unit_id, _ = ward
     store = MemoryBlobStore()
-    occ = occurrence(session, unit_id, "T.A3")
     when = local(2020, 6, 8)
 
-    with pytest.raises(LocalizedError) as raised:
-        transition(occ, "submit", session=session, actor=NHUNG, now=when)
-    assert raised.value.key == "error.evidence_missing" and raised.value.params["n"] == 3
-    assert occ.status == "open"
+    def submit(who: str, code: str, reason: str | None = None):  # type: ignore[no-untyped-def]
+        return act(
+            UnitOfWork(engine),
+            Identity.officer(who),
+            when,
+            action="submit",
+            task=code,
+            period="2020",
+            reason=reason,
+            unit="phu-huu",
+        )
 
-    one, _two, three = (
-        add(
-            session,
-            store,
-            unit_id,
-            "T.A3",
-            [Upload(f"{n}.pdf", minimal_pdf(str(n)))],
-            requirement=str(n),
-        )[0]
-        for n in (1, 2, 3)
-    )
+    def upload_as(who: str, code: str, name: str, requirement: str):  # type: ignore[no-untyped-def]
+        [item] = upload(
+            UnitOfWork(engine),
+            Identity.officer(who),
+            when,
+            unit="phu-huu",
+            task=code,
+            period="2020",
+            requirement=requirement,
+            files=[Upload(name, minimal_pdf(name))],
+            store=store,
+            max_bytes=MB,
+        )
+        return item
+
+    def review_as(who: str, evidence_id: int, action: str, reason: str | None = None):  # type: ignore[no-untyped-def]
+        return review_use_case(
+            UnitOfWork(engine),
+            Identity.officer(who),
+            when,
+            evidence_id=evidence_id,
+            action=action,  # type: ignore[arg-type]
+            reason=reason,
+        )
+
+    with pytest.raises(LocalizedError) as raised:
+        submit(NHUNG, "T.A3")
+    assert raised.value.key == "error.evidence_missing" and raised.value.params["n"] == 3
+    assert occurrence(session, unit_id, "T.A3").status == "open"
+
+    one, _two, three = (upload_as(NHUNG, "T.A3", f"{n}.pdf", str(n)) for n in (1, 2, 3))
     with pytest.raises(LocalizedError) as no_reason:
-        reject(three.id, session=session, actor=MAI, now=when, reason="  ")
+        review_as(MAI, three.id, "reject", "  ")
     assert no_reason.value.key == "error.evidence_reason_required"
-    reject(three.id, session=session, actor=MAI, now=when, reason="Báo cáo chưa ký")
-    review(one.id, "accept", session=session, actor=MAI, now=when)
+    review_as(MAI, three.id, "reject", "Báo cáo chưa ký")
+    review_as(MAI, one.id, "accept")
     with pytest.raises(LocalizedError) as again:
-        review(one.id, "accept", session=session, actor=MAI, now=when)
+        review_as(MAI, one.id, "accept")
     assert again.value.key == "error.evidence_already"
 
     with pytest.raises(LocalizedError) as raised:
-        transition(occ, "submit", session=session, actor=NHUNG, now=when)
+        submit(NHUNG, "T.A3")
     assert raised.value.params["n"] == 1
     assert "Báo cáo tình hình, kết quả kiểm soát TTHC quý" in raised.value.render("vi")
 
-    add(session, store, unit_id, "T.A3", [Upload("3b.pdf", minimal_pdf("3b"))], requirement="3")
-    transition(occ, "submit", session=session, actor=NHUNG, now=when)
-    assert occ.status == "submitted"
+    upload_as(NHUNG, "T.A3", "3b.pdf", "3")
+    assert submit(NHUNG, "T.A3").after == "submitted"
+    session.expire_all()
+    assert occurrence(session, unit_id, "T.A3").status == "submitted"
 
+    submit(PHAT, "T.A9", reason="Trang tin đang bảo trì")
+    session.expire_all()
     late = occurrence(session, unit_id, "T.A9")
-    transition(
-        late, "submit", session=session, actor=PHAT, now=when, reason="Trang tin đang bảo trì"
-    )
     assert (late.status, late.reason) == ("submitted", "Trang tin đang bảo trì")
-    session.commit()
     log = session.exec(
         select(AuditEntry).where(AuditEntry.entity == "evidence").order_by(col(AuditEntry.id))
     ).all()
@@ -347,9 +382,14 @@ def totals(report) -> dict[str, tuple[int, int, int, int]]:  # type: ignore[no-u
     return {g.key: (g.occurrences, g.required, g.provided, g.accepted) for g in report.groups}
 
 
-def test_completeness_counts_and_who_owes_what(session: Session, reviewed: int) -> None:
+def completeness(engine, now: dt.datetime, by: str):  # type: ignore[no-untyped-def]
+    """The report through its use case, in a unit of work of its own."""
+    return report(UnitOfWork(engine), now, unit="phu-huu", by=by)
+
+
+def test_completeness_counts_and_who_owes_what(engine, reviewed: int) -> None:  # type: ignore[no-untyped-def]
     now = local(2020, 6, 15)  # Monday: three working days after the 10 June deadline
-    by_position = completeness(session=session, unit_id=reviewed, now=now, by="position")
+    by_position = completeness(engine, now, "position")
     assert totals(by_position) == {"cchc_officer": (2, 6, 1, 1), "culture_info": (1, 1, 1, 0)}
     total = by_position.total
     assert (total.occurrences, total.required, total.provided, total.accepted) == (3, 7, 2, 1)
@@ -370,22 +410,21 @@ def test_completeness_counts_and_who_owes_what(session: Session, reviewed: int) 
         )
     ]  # T.A9 has its document (pending counts as provided); T.LATE is not due yet
 
-    by_criterion = totals(completeness(session=session, unit_id=reviewed, now=now, by="criterion"))
+    by_criterion = totals(completeness(engine, now, "criterion"))
     assert by_criterion["3.1.1"] == (2, 6, 1, 1) and by_criterion["7.1.5"] == (1, 1, 1, 0)
-    by_officer = totals(completeness(session=session, unit_id=reviewed, now=now, by="officer"))
+    by_officer = totals(completeness(engine, now, "officer"))
     assert by_officer == {NHUNG: (2, 6, 1, 1), PHAT: (1, 1, 1, 0)}
-    by_area = totals(completeness(session=session, unit_id=reviewed, now=now, by="area"))
+    by_area = totals(completeness(engine, now, "area"))
     assert by_area == {"3": (2, 6, 1, 1), "9": (1, 1, 1, 0)}
     with pytest.raises(LocalizedError):
-        completeness(session=session, unit_id=reviewed, now=now, by="colour")
+        completeness(engine, now, "colour")
 
 
-def test_completeness_exports_to_xlsx(session: Session, reviewed: int, tmp_path: Path) -> None:
+def test_completeness_exports_to_xlsx(engine, reviewed: int, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    report = completeness(session=session, unit_id=reviewed, now=local(2020, 6, 15), by="officer")
     path = tmp_path / "out" / "đầy-đủ.xlsx"
-    write_completeness(report, path, "vi")
+    write_completeness(completeness(engine, local(2020, 6, 15), "officer"), path, "vi")
     assert [p.name for p in path.parent.iterdir()] == ["đầy-đủ.xlsx"]  # no temporary left
 
     book = load_workbook(path)

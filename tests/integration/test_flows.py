@@ -1,8 +1,8 @@
 """The Prefect flows and the generated ``prefect.yaml``.
 
 Every ``prefect.yaml`` entrypoint imports and is a flow; the file is what
-``cchc.deployments`` renders from ``cchc.jobs.JOBS``, so the embedded runner and the
-Prefect deployments share one schedule. The ``prefect``-marked tests run each flow under
+``cchc.deployments`` renders from ``application.jobs.JOBS``, so the embedded runner, the
+Prefect deployments and the demo's replay share one table of jobs. The ``prefect``-marked tests run each flow under
 Prefect's test harness (one temporary server for the session, heartbeats off) against a
 fresh embedded cchc database holding the bundled 2020 plan and the demo roster.
 """
@@ -21,7 +21,8 @@ import yaml
 
 import plans
 from cchc.deployments import prefect_yaml
-from cchc.jobs import JOBS, TIMEZONE
+from application.jobs import JOBS
+from domain.clock import DEFAULT_TIMEZONE as TIMEZONE
 from plans import PLAN_2020
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,12 +77,54 @@ def test_prefect_yaml_is_generated_from_jobs() -> None:
 
 
 def test_job_flows_cover_every_job() -> None:
+    import inspect
+
     from flows.work import job_flows
 
     flows = job_flows()
     assert set(flows) == set(SPECS)
     for name, spec in SPECS.items():
         assert spec.flow.endswith(":" + flows[name].fn.__name__)
+        # each flow runs its own job of the table, by name
+        assert f'job_task("{name}"' in inspect.getsource(flows[name].fn)
+
+
+def test_the_replay_plays_every_job_of_the_table() -> None:
+    from cchc.replay import DAY
+
+    assert [name for name, _ in DAY if name in SPECS] == [name for name, _ in DAY]
+    assert {name for name, _ in DAY} == set(SPECS)
+
+
+def test_serve_schedules_every_job_of_the_table(tmp_path: Path) -> None:
+    """The embedded runner catches up with each job of the table, then schedules each."""
+    import datetime as dt
+
+    from application.jobs import JobEnv
+    from application.settings import Settings
+    from cchc.runner import serve
+    from notifications.channels import FileChannel
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    settings = Settings(home=tmp_path, database_url=url, lang="vi")
+    env = JobEnv.build(settings, channels={"email": FileChannel(tmp_path / "out")}, engine=engine)
+    scheduled: list[str] = []
+
+    class Started(Exception):
+        pass
+
+    def started(jobs: list[str]) -> None:
+        scheduled.extend(jobs)
+        raise Started  # stop before the scheduler blocks
+
+    with pytest.raises(Started):
+        serve(env, clock=lambda: dt.datetime(2020, 3, 2, 1, 0, tzinfo=dt.UTC), on_started=started)
+    assert scheduled == [spec.name for spec in JOBS]
+    env.close()
 
 
 # --- flows under Prefect's test harness -------------------------------------------------
@@ -126,7 +169,7 @@ def cchc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CCHC_HOME", str(home))
     for name in ("CCHC_DATABASE_URL", "CCHC_LANG", "CCHC_CHANNEL"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CCHC_USER", "tester")
+    monkeypatch.delenv("CCHC_USER", raising=False)  # set up as the operator
     for argv in (
         ["plan", "load", str(PLAN_2020)],
         ["officer", "import", str(plans.HERE / "demo-roster.csv")],
@@ -137,20 +180,24 @@ def cchc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def _materialise(now: str) -> None:
-    from cchc.context import parse_now
-    from cchc.jobs import materialise_job
-    from cchc.settings import Settings
+def _job(name: str, now: str) -> None:
+    from application.jobs import JobEnv, run_job
+    from application.settings import Settings
+    from domain.clock import parse_moment
 
-    materialise_job(Settings.from_env(os.environ), now=parse_now(now))
+    env = JobEnv.build(Settings.from_env(os.environ))
+    moment = parse_moment(now, TIMEZONE)
+    assert moment is not None
+    run_job(env, name, moment)
+    env.close()
+
+
+def _materialise(now: str) -> None:
+    _job("materialise", now)
 
 
 def _remind(now: str) -> None:
-    from cchc.context import parse_now
-    from cchc.jobs import remind_job
-    from cchc.settings import Settings
-
-    remind_job(Settings.from_env(os.environ), now=parse_now(now))
+    _job("remind", now)
 
 
 @pytest.mark.prefect

@@ -28,19 +28,22 @@ from notifications.smtp import SmtpChannel, SmtpSettings
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar
-from storage.digest import send_digests
-from storage.notices import Recipient, enqueue
-from storage.occurrences import find_occurrence, materialise, transition
+from application.digest import send_digests
+from application.notices import Recipient, enqueue
+from application.occurrences import materialise_plan as materialise
+from application.occurrences import transition
+from storage.occurrences import find_occurrence
 from storage.officers import import_roster, set_contact
-from storage.outbox import deliver
+from application.delivery import deliver
 from storage.plans import find_plan
-from storage.sweep import sweep
+from application.sweep import sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 D = dt.date
 HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
 MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman, areas 3, 6, 7
+BAO = "bao.lq@phuhuu.gov.vn"  # vice-chairman, areas 1, 2, 4, 5, 8, 9
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer
 ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk
 
@@ -180,7 +183,7 @@ def test_digest_officers_get_no_reminders_and_one_digest_each_working_morning(
     assert [(m.kind, m.recipient) for m in queued] == [("reminder", ANH)]
 
     act(session, ward, "T.BACK", "submit", NHUNG, local(2020, 6, 5, 9))
-    act(session, ward, "T.BACK", "return", MAI, local(2020, 6, 5, 10), reason=REASON)
+    act(session, ward, "T.BACK", "return", BAO, local(2020, 6, 5, 10), reason=REASON)
     before = outbox(session)[-1].id
     assert [m.kind for m in outbox(session)] == ["reminder", "returned"]
 
@@ -280,7 +283,7 @@ def test_a_notice_composed_at_night_waits_for_the_next_working_morning(
     # an officer who does not ask for quiet gets it at once, at night too
     contact(session, ward, HUNG, quiet=False)
     act(session, ward, "T.CHAIR", "submit", HUNG, local(2020, 6, 8, 10))
-    act(session, ward, "T.CHAIR", "return", MAI, night, reason=REASON)
+    act(session, ward, "T.CHAIR", "return", BAO, night, reason=REASON)
     [at_once] = outbox(session, weekend.id or 0)
     assert (at_once.kind, at_once.recipient) == ("returned", HUNG)
     assert at_once.next_attempt_at == night

@@ -23,7 +23,10 @@ from models import AuditEntry, Occurrence, OccurrenceRoute, Officer, PlanRecord
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar
-from storage.occurrences import find_occurrence, materialise, reroute_unit, transition, views
+from application.occurrences import materialise_plan as materialise
+from application.access import Refused
+from application.occurrences import reroute_unit, transition
+from storage.occurrences import find_occurrence, views
 from storage.officers import assign, end_assignment, import_roster
 from storage.plans import find_plan
 from storage.units import get_unit
@@ -238,11 +241,15 @@ def test_only_whoever_holds_chairman_that_day_may_waive(session, ward) -> None: 
     second = find_occurrence(unit_id, "II.3.4", "2020", session=session)
     june = local(2020, 6, 1)
 
-    for actor in (NHUNG, MAI, "someone@else.vn"):
+    for actor, rule in (
+        (NHUNG, "chairman"),
+        (MAI, "chairman"),
+        ("someone@else.vn", "unknown_identity"),
+    ):
         audits = audit_count(session)
-        with pytest.raises(LocalizedError) as raised:
+        with pytest.raises(Refused) as refused:
             transition(first, "waive", session=session, actor=actor, now=june, reason="Không cần")
-        assert raised.value.key == "error.chairman_only"
+        assert refused.value.decision.rule == rule
         assert first.status == "open"
         assert audit_count(session) == audits
     with pytest.raises(LocalizedError) as raised:
@@ -276,9 +283,10 @@ def test_only_whoever_holds_chairman_that_day_may_waive(session, ward) -> None: 
     )
     session.commit()
     july = local(2020, 7, 2)
-    with pytest.raises(LocalizedError) as raised:
+    with pytest.raises(Refused) as refused:
         transition(second, "waive", session=session, actor=HUNG, now=july, reason="x")
-    assert raised.value.key == "error.chairman_only"
+    assert refused.value.decision.rule == "no_position"  # his holding ended on 30 June
+    assert "không giữ chức danh nào" in refused.value.render("vi")
     assert second.status == "open"
     transition(second, "waive", session=session, actor=MAI, now=july, reason="Đã lồng ghép")
     session.commit()
@@ -324,7 +332,7 @@ def test_an_acting_officer_takes_open_work_while_acting_and_gives_it_back(sessio
     )
     session.commit()
     on = local(2020, 7, 1, 7)
-    moved = reroute_unit(unit_id, session=session, actor="test", now=on)
+    moved = reroute_unit(session, unit_id, actor="test", now=on)
     session.commit()
 
     rows = all_occurrences(session)
@@ -366,9 +374,9 @@ def test_an_acting_officer_takes_open_work_while_acting_and_gives_it_back(sessio
     )
     assert (view.officer_email, view.acting_for) == (SON, "Phạm Thị Hồng Nhung")
 
-    assert reroute_unit(unit_id, session=session, actor="test", now=on) == 0  # nothing new
+    assert reroute_unit(session, unit_id, actor="test", now=on) == 0  # nothing new
 
-    back = reroute_unit(unit_id, session=session, actor="test", now=local(2020, 9, 1, 7))
+    back = reroute_unit(session, unit_id, actor="test", now=local(2020, 9, 1, 7))
     session.commit()
     assert back == moved
     for o in all_occurrences(session):
@@ -494,7 +502,8 @@ def test_views_show_overdue_and_working_days_left(session, ward) -> None:  # typ
         occ, "submit", session=session, actor=HUNG, now=local(2020, 5, 5), reason=NO_EVIDENCE
     )
     done = view(local(2020, 5, 6), "II.1.1", "2020")
-    assert (done.overdue, done.working_days_left, done.status) == (False, -3, "submitted")
+    # the chairman leads and approves II.1.1: his own submission is final
+    assert (done.overdue, done.working_days_left, done.status) == (False, -3, "accepted")
 
     everything = views(plan_row, session=session, now=local(2020, 6, 1))
     assert len(everything) == 146

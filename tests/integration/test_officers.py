@@ -38,6 +38,9 @@ MAI = ("Trần Thị Mai", "mai.tt@phuhuu.gov.vn")
 BAO = ("Lê Quốc Bảo", "bao.lq@phuhuu.gov.vn")
 NHUNG = ("Phạm Thị Hồng Nhung", "nhung.pth@phuhuu.gov.vn")
 SON = ("Đỗ Thanh Sơn", "son.dt@phuhuu.gov.vn")
+TAM = ("Võ Minh Tâm", "tam.vm@phuhuu.gov.vn")
+PHAT = ("Huỳnh Tấn Phát", "phat.ht@phuhuu.gov.vn")
+ANH = ("Bùi Thị Ngọc Ánh", "anh.btn@phuhuu.gov.vn")
 ROSTER_HEADER = ["name", "email", "phone", "position", "scope", "from", "to", "kind", "acting_for"]
 
 
@@ -327,3 +330,91 @@ def test_a_roster_with_bad_rows_lists_every_one_and_writes_nothing(
     assert "roster.csv:row 2" not in message
     assert officer_count(session) == before
     assert holdings(session=session, unit_id=ward) == []
+
+
+# --- changing holdings through the application layer -------------------------------------------
+
+
+def demo_roster() -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    with (HERE / "demo-roster.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), [(n, row) for n, row in enumerate(reader, start=2)]
+
+
+@pytest.fixture
+def staffed(engine, ward):  # type: ignore[no-untyped-def]
+    """The demo roster imported and the year scheduled, by the operator; the unit of work."""
+    from application.access import Identity
+    from application.occurrences import schedule
+    from application.people import import_roster as run_import
+    from application.uow import UnitOfWork
+
+    uow = UnitOfWork(engine)
+    header, rows = demo_roster()
+    operator = Identity.operator("test")
+    run_import(uow, operator, NOW, header=header, rows=rows, file="demo-roster.csv")
+    schedule(uow, operator, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    return uow
+
+
+def test_a_stand_in_assigned_by_the_chairman_gets_the_open_work_and_is_told(
+    session, staffed
+) -> None:  # type: ignore[no-untyped-def]
+    from application.access import Identity
+    from application.people import assign as run_assign
+    from models import Occurrence, OutboxMessage
+
+    result = run_assign(
+        staffed,
+        Identity.officer(CHAIR[1]),
+        NOW,
+        email=PHAT[1],
+        position="justice",
+        start=D(2020, 4, 20),
+        end=D(2020, 12, 31),
+        kind="acting",
+        acting_for=TAM[1],
+    )
+
+    session.expire_all()
+    phat = session.exec(select(Officer).where(Officer.email == PHAT[1])).one()
+    routed = session.exec(
+        select(Occurrence).where(
+            Occurrence.officer_id == phat.id, Occurrence.lead_role == "justice"
+        )
+    ).all()
+    told = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == PHAT[1], OutboxMessage.kind == "assignment"
+        )
+    ).all()
+    assert result.created is True
+    assert result.rerouted == len(routed) > 0
+    assert all(o.period_start >= D(2020, 4, 20) for o in routed)  # from the stand-in's start
+    assert len(told) == result.rerouted  # once each: the follow-up ran once
+
+
+def test_a_refused_holding_change_changes_nothing_and_is_audited(session, ward, staffed) -> None:  # type: ignore[no-untyped-def]
+    from application.access import Identity, Refused
+    from application.people import assign as run_assign
+
+    session.expire_all()
+    before = holdings(session=session, unit_id=ward)
+    with pytest.raises(Refused) as refused:
+        run_assign(
+            staffed,
+            Identity.officer(ANH[1]),
+            NOW,
+            email=PHAT[1],
+            position="justice",
+            start=D(2020, 4, 20),
+        )
+
+    message = refused.value.render("vi")
+    assert "Công chức phụ trách công tác CCHC" in message and "Chủ tịch UBND phường" in message
+    session.expire_all()
+    assert holdings(session=session, unit_id=ward) == before
+    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
+    assert last is not None and last.action == "refused"
+    assert (last.actor, last.unit_id) == (ANH[1], ward)
+    assert last.after is not None and last.after["attempted"] == "people.edit"

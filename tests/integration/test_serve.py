@@ -40,10 +40,10 @@ def ward(tmp_path: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "CCHC_HOME": str(tmp_path / "home"),
-        "CCHC_USER": "tester",
         "CCHC_CHANNEL": "file",
     }
     env.pop("CCHC_DATABASE_URL", None)
+    env.pop("CCHC_USER", None)  # the operator
     assert _cchc(env, "plan", "load", str(PLAN_2020)).returncode == 0
     assert _cchc(env, "officer", "import", str(HERE / "demo-roster.csv")).returncode == 0
     return env

@@ -33,11 +33,14 @@ from notifications.channels import FileChannel, MemoryChannel, Outgoing, message
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar, set_override
-from storage.occurrences import find_occurrence, materialise, transition
+from application.occurrences import materialise_plan as materialise
+from application.occurrences import transition
+from storage.occurrences import find_occurrence
 from storage.officers import import_roster
-from storage.outbox import backoff, deliver
+from application.delivery import deliver
+from storage.outbox import backoff
 from storage.plans import find_plan
-from storage.sweep import SweepReport, due_occurrences, sweep
+from application.sweep import SweepReport, due_occurrences, sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -249,7 +252,7 @@ def test_a_submitted_or_accepted_occurrence_gets_no_more_messages(session, ward)
     transition(
         accepted, "submit", session=session, actor=HUNG, now=local(2020, 6, 4), reason=NO_EVIDENCE
     )
-    transition(accepted, "accept", session=session, actor=HUNG, now=local(2020, 6, 5))
+    transition(accepted, "accept", session=session, actor=BAO, now=local(2020, 6, 5))
     session.commit()
     assert submitted.next_reminder_at is None and accepted.next_reminder_at is None
 

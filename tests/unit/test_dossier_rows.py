@@ -49,8 +49,8 @@ INDEX = {c: i for i, c in enumerate(COLUMNS)}
 
 def both(row_cells: list[object], row: int = 2):  # type: ignore[no-untyped-def]
     """The slow path and the fast path must agree on every row."""
-    slow = parse_row(row_cells, INDEX, row=row, file="f.csv", units=UNITS)
-    fast = RowParser(INDEX, file="f.csv", units=UNITS)(row_cells, row)
+    slow = parse_row(row_cells, INDEX, row=row, file="f.csv", units=UNITS, tz=VN)
+    fast = RowParser(INDEX, file="f.csv", units=UNITS, tz=VN)(row_cells, row)
     assert slow == fast
     return slow
 
@@ -100,7 +100,7 @@ def test_a_clean_row_gives_aware_times_and_local_days() -> None:
 def test_every_date_form_reads_as_local_time_unless_an_offset_is_given(
     text: object, expected: dt.datetime
 ) -> None:
-    parsed = parse_datetime(text)
+    parsed = parse_datetime(text, VN)
     assert parsed == expected and parsed is not None and parsed.tzinfo is not None
     row, found = both(cells(ngay_tiep_nhan=text, ngay_hen_tra="2020-03-20", ngay_tra=""), 2)
     if found:  # ngay_tra is required for da_tra; use a processing dossier
@@ -113,6 +113,20 @@ def test_every_date_form_reads_as_local_time_unless_an_offset_is_given(
 def test_an_offset_moves_the_local_day() -> None:
     row, _ = both(cells(ngay_tra="2020-03-10T18:30:00+00:00", ngay_hen_tra="2020-03-10"))
     assert row is not None and row.tra_day == dt.date(2020, 3, 11)  # 01:30 next day in Vietnam
+
+
+def test_wall_times_are_read_in_the_time_zone_given() -> None:
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")  # a plan in another time zone: UTC+9, not UTC+7
+    values = cells(ngay_tiep_nhan="2020-03-02 08:15", ngay_tra="2020-03-11 01:00")
+    slow = parse_row(values, INDEX, row=2, units=UNITS, tz=tokyo)
+    fast = RowParser(INDEX, units=UNITS, tz=tokyo)(values, 2)
+    assert slow == fast
+    row, found = slow
+    assert found == [] and row is not None
+    assert row.ngay_tiep_nhan == dt.datetime(2020, 3, 2, 8, 15, tzinfo=tokyo)
+    assert row.ngay_tiep_nhan == dt.datetime(2020, 3, 2, 6, 15, tzinfo=VN)
+    assert row.tra_day == dt.date(2020, 3, 11)  # the unit's day, though still the 10th in Vietnam
+    assert parse_datetime("02/03/2020", tokyo) == dt.datetime(2020, 3, 2, tzinfo=tokyo)
 
 
 @pytest.mark.parametrize(
@@ -130,7 +144,7 @@ def test_an_offset_moves_the_local_day() -> None:
     ],
 )
 def test_bad_dates_are_reported_with_the_forms_expected(text: str) -> None:
-    assert parse_datetime(text) is None
+    assert parse_datetime(text, VN) is None
     found = problems(ngay_tiep_nhan=text)
     assert [(p.code, p.path, p.row) for p in found] == [("dossier_bad_cell", "ngay_tiep_nhan", 2)]
     assert found[0].params["value"] == text and "DD/MM/YYYY" in found[0].params["expected"]
@@ -190,8 +204,8 @@ def test_optional_columns_may_be_absent_and_extra_columns_are_ignored() -> None:
     assert missing == [] and "ghi_chu" not in index
     values = ["HS-9", "phu-huu", "bất kỳ", *[GOOD[c] for c in REQUIRED[2:]]]
     values[header.index("trang_thai")] = "dang_xu_ly"
-    row, found = parse_row(values, index, row=7, units=UNITS)
-    fast = RowParser(index, units=UNITS)(values, 7)
+    row, found = parse_row(values, index, row=7, units=UNITS, tz=VN)
+    fast = RowParser(index, units=UNITS, tz=VN)(values, 7)
     assert (row, found) == fast
     assert found == [] and row is not None and row.ngay_tra is None and row.ma_ho_so == "HS-9"
 

@@ -1,5 +1,6 @@
-"""The year-end submission pack: score sheet (XLSX, the layout wards submit), evidence filed by
-criterion, a manifest (CSV and JSON) with each file's SHA-256, and a report document (DOCX)."""
+"""The year-end submission pack — "hồ sơ nộp": score sheet (XLSX, the layout wards submit),
+evidence filed by criterion, a manifest (CSV and JSON) with each file's SHA-256, and a report
+document (DOCX). The pack is the assessment's deliverable, written the same for every front end."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from domain.i18n import t
 from domain.scoring import Scorecard
@@ -130,7 +131,7 @@ def write_sheet(
 def write_report(
     card: Scorecard, path: Path, year: int, unit_name: str, difficulties: str, lang: str = "vi"
 ) -> None:
-    from cchc.docx import Document
+    from application.docx import Document
 
     doc = Document()
     doc.heading(unit_name.upper(), size=12)
@@ -176,7 +177,7 @@ def write_report(
     del lang
 
 
-def export_pack(
+def write_pack(
     card: Scorecard,
     out: Path,
     *,
@@ -184,7 +185,7 @@ def export_pack(
     unit_name: str,
     difficulties: str,
     files: list[EvidenceFile],
-    blob_path: Callable[[str], Path],
+    open_blob: Callable[[str], BinaryIO],
 ) -> dict[str, Any]:
     """Write the pack into ``out`` (created); returns a summary with the paths written."""
     out.mkdir(parents=True, exist_ok=True)
@@ -203,7 +204,8 @@ def export_pack(
         target = target_dir / f"{f.task}_{f.period}_{f.evidence_id}_{f.file_name}"
         if not target.exists():
             tmp = target.with_name(target.name + ".tmp")
-            shutil.copyfile(blob_path(f.sha256), tmp)
+            with open_blob(f.sha256) as source, tmp.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
             tmp.replace(target)
         manifest.append(
             {

@@ -1,0 +1,263 @@
+"""The audit log — "nhật ký thay đổi": verifying its hash chain and reading it.
+
+Every change and every refused attempt is an entry (a refusal has the action ``refused`` and
+``after = {"attempted": <action>, "rule": <rule>, …}``). Reading the log is ``audit.read``:
+the CCHC officer, the chairman, or the installation's operator; before any unit exists, only
+the operator. Times are shown, and date filters read, in the unit's plan time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from application.access import Gate, Identity, Refused, actor_for, explain
+from application.uow import UnitOfWork
+from domain.audit_chain import Break
+from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, parse_moment
+from domain.errors import LocalizedError, NotFoundError
+from models import AuditEntry, UnitRecord
+from responsibilities.policy import Subject, decide
+from storage.audit import find_entries, get_entry, verify_chain
+from storage.plans import find_plan, read_plan_record, unit_timezone
+from storage.units import get_unit, units_with_plans
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+READ = "audit.read"
+DEFAULT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """How many entries were checked and where the chain does not hold."""
+
+    entries: int
+    breaks: list[Break] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entries": self.entries,
+            "intact": self.intact,
+            "breaks": [{"id": b.id, "problem": b.problem} for b in self.breaks],
+        }
+
+
+def verify(uow: UnitOfWork) -> ChainReport:
+    """``cchc audit verify``: recompute every entry's hash and link."""
+    with uow as session:
+        count, breaks = verify_chain(session=session)
+    return ChainReport(count, breaks)
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One entry as a reader sees it; ``at`` on the wall clock of the entry's unit."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    key: str
+    unit: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str
+    prev_hash: str
+
+    @property
+    def attempted(self) -> str | None:
+        """For a refused attempt, the action that was refused."""
+        if self.action != "refused" or not self.after:
+            return None
+        return str(self.after.get("attempted") or "") or None
+
+    @property
+    def object(self) -> str:
+        return f"{self.entity}:{self.key}" if self.key else self.entity
+
+    def as_dict(self, *, chain: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "entity": self.entity,
+            "key": self.key,
+            "unit": self.unit,
+            "before": self.before,
+            "after": self.after,
+        }
+        if chain:
+            out |= {"hash": self.hash, "prev_hash": self.prev_hash}
+        return out
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """Which entries a reader may see: ``unit_ids`` (None: all) and entries of no unit; the
+    time zone the query's dates are in."""
+
+    unit_ids: list[int] | None
+    unitless: bool
+    timezone: str
+
+
+def list_entries(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    obj: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    unit: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[AuditView]:
+    """``cchc audit list``: entries newest first. ``actor`` (an email, or ``operator``/
+    ``system`` for every operator or job), ``action`` (``refused`` for refused attempts),
+    ``obj`` (an entity, a key or ``entity:key``), ``since``/``until`` (local dates, both
+    included), ``unit`` (only that unit's entries), at most ``limit``."""
+    if limit < 1:
+        raise LocalizedError("error.bad_limit", limit=limit)
+    with uow as session:
+        reach = _reach(session, identity, now, unit)
+        rows = find_entries(
+            session=session,
+            actor=actor,
+            action=action,
+            obj=obj,
+            unit_ids=reach.unit_ids,
+            unitless=reach.unitless,
+            start=_midnight(since, reach.timezone),
+            end=_midnight(until + dt.timedelta(days=1), reach.timezone) if until else None,
+            limit=limit,
+        )
+        return _views(session, rows, reach.timezone)
+
+
+def show_entry(uow: UnitOfWork, identity: Identity, now: dt.datetime, entry_id: int) -> AuditView:
+    """``cchc audit show ID``: one entry with what it changed (before/after) and its hashes."""
+    with uow as session:
+        row = get_entry(entry_id, session=session)
+        if row is not None and row.unit_id is not None:
+            unit_row = session.get(UnitRecord, row.unit_id)
+            reach = _reach(session, identity, now, unit_row.code if unit_row else None)
+        else:
+            reach = _reach(session, identity, now, None)
+        if row is None:
+            raise NotFoundError("error.audit_entry_not_found", id=entry_id)
+        return _views(session, [row], reach.timezone)[0]
+
+
+def _reach(session: Session, identity: Identity, now: dt.datetime, unit: str | None) -> _Reach:
+    """What ``identity`` may read (asking the policy for each unit concerned), or ``Refused``."""
+    if unit:
+        unit_row = get_unit(unit, session=session)
+        return _Reach([_check(session, identity, now, unit_row)], False, _tz(session, unit_row))
+    units = units_with_plans(session=session)
+    if not units:
+        _check_without_unit(identity, now)
+        return _Reach(None, True, DEFAULT_TIMEZONE)
+    allowed: list[UnitRecord] = []
+    refusal: Refused | None = None
+    for unit_row in units:
+        try:
+            _check(session, identity, now, unit_row)
+        except Refused as exc:
+            refusal = refusal or exc
+        else:
+            allowed.append(unit_row)
+    if not allowed:
+        assert refusal is not None
+        raise refusal
+    timezone = _tz(session, allowed[0]) if len(allowed) == 1 else DEFAULT_TIMEZONE
+    if len(allowed) == len(units):
+        return _Reach(None, True, timezone)  # the whole log
+    return _Reach([u.id or 0 for u in allowed], True, timezone)
+
+
+def _check(session: Session, identity: Identity, now: dt.datetime, unit_row: UnitRecord) -> int:
+    uid = unit_row.id or 0
+    try:
+        plan = read_plan_record(find_plan(session=session, unit_id=uid), session=session)
+    except NotFoundError:
+        plan = None
+    gate = Gate.load(session, uid, plan)
+    today = local_today(now, _tz(session, unit_row))
+    gate.check(identity, READ, Subject(), on=today, entity="audit_log", key="")
+    return uid
+
+
+def _check_without_unit(identity: Identity, now: dt.datetime) -> None:
+    """Before any unit exists only the operator may read the log (no officer is known yet)."""
+    actor = actor_for(identity, [], {})
+    today = local_today(now, DEFAULT_TIMEZONE)
+    decision = decide(actor, READ, Subject(), today, [])
+    if decision.allowed:
+        return
+    gate = Gate(0, [], {})
+    raise Refused(
+        actor=actor,
+        action=READ,
+        decision=decision,
+        on=today,
+        entity="audit_log",
+        key="",
+        unit_id=None,
+        messages={
+            lang: explain(actor, READ, Subject(), decision, today, gate, lang)
+            for lang in ("vi", "en")
+        },
+    )
+
+
+def _tz(session: Session, unit_row: UnitRecord) -> str:
+    return unit_timezone(session=session, unit_id=unit_row.id or 0)
+
+
+def _midnight(day: dt.date | None, timezone: str) -> dt.datetime | None:
+    """The moment ``day`` begins on the wall clock of ``timezone``."""
+    if day is None:
+        return None
+    return parse_moment(day.isoformat(), timezone)
+
+
+def _views(session: Session, rows: list[AuditEntry], default_tz: str) -> list[AuditView]:
+    units: dict[int, tuple[str, str]] = {}
+    out = []
+    for row in rows:
+        code, timezone = None, default_tz
+        if row.unit_id is not None:
+            if row.unit_id not in units:
+                unit_row = session.get(UnitRecord, row.unit_id)
+                units[row.unit_id] = (
+                    unit_row.code if unit_row else str(row.unit_id),
+                    unit_timezone(session=session, unit_id=row.unit_id),
+                )
+            code, timezone = units[row.unit_id]
+        out.append(
+            AuditView(
+                id=row.id or 0,
+                at=local_moment(row.at, timezone),
+                actor=row.actor,
+                action=row.action,
+                entity=row.entity,
+                key=row.key,
+                unit=code,
+                before=row.before,
+                after=row.after,
+                hash=row.hash,
+                prev_hash=row.prev_hash,
+            )
+        )
+    return out

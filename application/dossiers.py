@@ -1,0 +1,412 @@
+"""One-stop dossiers and KPIs — "hồ sơ một cửa", "chỉ số", "chỉ tiêu".
+
+Use cases: importing the one-stop system's export (all or nothing), the KPIs against the
+plan's targets, the late dossiers without an apology slip, the apology slip itself, and the
+measurements officers record by hand for targets no export feeds.
+
+Who may: ``dossier.import`` — the one-stop desk, the CCHC officer, the chairman, or the
+installation's operator (scripts import exports), checked for every unit the file names;
+``measure.set`` — the CCHC officer, the chairman, or the position owning the target in the
+plan (a measurement is a claim an officer answers for: the operator may not). The KPIs, the
+late list, the measurements and the apology slip only read: the slip is rendered for
+printing and nothing about it is recorded, so it needs no ``dossier.apology``.
+
+Local days and times are in the unit's plan time zone (``plan.timezone``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from application.access import Gate, Identity
+from application.occurrences import plan_of_year
+from application.uow import UnitOfWork
+from domain.clock import local_moment, local_today, require_aware
+from domain.errors import NotFoundError
+from domain.kpi import TargetResult, evaluate_kpi, evaluate_manual
+from domain.plan import Plan
+from models import UnitRecord
+from responsibilities.policy import Subject
+from storage.audit import record
+from storage.dossiers import (
+    BATCH,
+    check_file,
+    file_sha256,
+    find_dossier,
+    known_units,
+    measurements,
+    record_measurement,
+    write_file,
+)
+from storage.kpi_inputs import KpiReport, LateDossier, late_without_apology
+from storage.kpi_inputs import kpis as kpi_report
+from storage.plans import find_plan, read_plan_record, unit_timezone
+from storage.units import resolve_unit
+
+Period = tuple[dt.date, dt.date]
+
+
+def _plan(session: Session, unit_id: int, year: int | None = None) -> Plan | None:
+    """The unit's plan for ``year`` (else its latest plan), or None when it has none."""
+    try:
+        row = plan_of_year(session, unit_id, year)
+    except NotFoundError:
+        if year is None:
+            return None
+        return _plan(session, unit_id)
+    return read_plan_record(row, session=session)
+
+
+def _default_period(session: Session, unit_id: int, now: dt.datetime) -> Period:
+    """The year of the unit's latest plan, else the unit's current year."""
+    try:
+        year = find_plan(session=session, unit_id=unit_id).year
+    except NotFoundError:
+        year = local_today(now, unit_timezone(session=session, unit_id=unit_id)).year
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# --- importing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import did."""
+
+    file: str
+    rows: int
+    created: int
+    updated: int
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "sha256": self.sha256,
+        }
+
+
+def import_dossiers(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    path: Path,
+    unit: str | None = None,
+    batch: int = BATCH,
+) -> ImportReport:
+    """``cchc dossiers import``: a dossier export (CSV or XLSX), all or nothing; idempotent
+    by unit + ``ma_ho_so``.
+
+    Every row is checked first (:class:`~domain.dossiers.DossierFileInvalid` lists every
+    problem); then ``identity`` must be allowed ``dossier.import`` for every unit the file
+    names; only then is the file read again and written, with one audit entry. With
+    ``unit``, the file may hold only that unit's dossiers.
+    """
+    require_aware(now)
+    with uow as session:
+        units = known_units(session=session)
+        allowed: set[str] = set()
+
+        def allow(code: str) -> None:
+            if code in allowed:
+                return
+            unit_id = units.ids[code]
+            Gate.load(session, unit_id, _plan(session, unit_id)).check(
+                identity,
+                "dossier.import",
+                Subject(),
+                on=local_today(now, units.timezone(code)),
+                entity="dossier_file",
+                key=path.name,
+            )
+            allowed.add(code)
+
+        only = resolve_unit(unit, session=session).code if unit else None
+        if only:
+            allow(only)  # before reading a file that would be refused anyway
+        named = check_file(path, units=units, only=only)
+        for code in named or [only or resolve_unit(None, session=session).code]:
+            allow(code)
+        rows, created = write_file(path, session=session, units=units, only=only, batch=batch)
+        report = ImportReport(
+            file=path.name,
+            rows=rows,
+            created=created,
+            updated=rows - created,
+            sha256=file_sha256(path),
+        )
+        record(
+            session=session,
+            actor=identity.audit_name,
+            now=now,
+            action="import",
+            entity="dossier_file",
+            key=path.name,
+            unit_id=units.ids[named[0]] if len(named) == 1 else None,
+            after=report.as_dict(),
+        )
+    return report
+
+
+# --- KPIs and targets --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A plan target with its verdict, for reports."""
+
+    title: str
+    title_en: str
+    result: TargetResult
+    scope: Mapping[str, object] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.result.as_dict(),
+            "title": self.title,
+            "title_en": self.title_en,
+            "scope": dict(self.scope),
+        }
+
+
+def target_results(
+    plan: Plan, report: KpiReport, measured: Mapping[str, float]
+) -> list[TargetLine]:
+    """Each plan target met / not met / no data: KPI targets from the report, manual ones
+    from ``measured`` (measurement code = target code)."""
+    out = []
+    for target in plan.targets:
+        if target.metric == "manual":
+            result = evaluate_manual(target, measured.get(target.code))
+        else:
+            result = evaluate_kpi(target, report.kpis[target.metric])
+        out.append(TargetLine(target.title, target.title_en, result, dict(target.scope)))
+    return out
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """The KPIs of a unit over a period and the plan's targets judged against them."""
+
+    unit: str
+    unit_name: str
+    timezone: str
+    report: KpiReport
+    targets: list[TargetLine]
+
+    @property
+    def today(self) -> dt.date:
+        """The day the report was made, in the unit's time zone."""
+        return local_today(self.report.now, self.timezone)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            **self.report.as_dict(),
+            "targets": [line.as_dict() for line in self.targets],
+        }
+
+
+def kpis(
+    uow: UnitOfWork, now: dt.datetime, *, unit: str | None = None, period: Period | None = None
+) -> KpiResult:
+    """``cchc kpi``: the one-stop KPIs over ``period`` (by default the year of the unit's
+    latest plan) and that year's plan targets, manual ones from the measurements."""
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        first, last = period or _default_period(session, uid, now)
+        plan = _plan(session, uid, first.year)
+        if plan is None:
+            raise NotFoundError("error.no_plan")
+        report = kpi_report(
+            session=session, unit_id=uid, start=first, end=last, now=now, timezone=plan.timezone
+        )
+        measured = {
+            m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year)
+        }
+        return KpiResult(
+            unit=unit_row.code,
+            unit_name=unit_row.name or unit_row.code,
+            timezone=plan.timezone,
+            report=report,
+            targets=target_results(plan, report, measured),
+        )
+
+
+# --- late dossiers and the apology slip ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateDossiers:
+    """Late dossiers due in ``start``..``end`` with no apology slip; times shown in
+    ``timezone``. ``--json`` prints ``rows``."""
+
+    unit: str
+    start: dt.date
+    end: dt.date
+    timezone: str
+    rows: list[LateDossier]
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return local_moment(moment, self.timezone)
+
+
+def late_dossiers(
+    uow: UnitOfWork, now: dt.datetime, *, unit: str | None = None, period: Period | None = None
+) -> LateDossiers:
+    """``cchc dossiers late``: who is owed an apology slip (Mẫu 04)."""
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        timezone = unit_timezone(session=session, unit_id=uid)
+        first, last = period or _default_period(session, uid, now)
+        rows = late_without_apology(
+            session=session, unit_id=uid, start=first, end=last, now=now, timezone=timezone
+        )
+        return LateDossiers(unit_row.code, first, last, timezone, rows)
+
+
+@dataclass(frozen=True)
+class ApologySlip:
+    """What the apology slip (Mẫu 04) prints: the unit, its parent, the dossier, and its
+    dates on the unit's wall clock."""
+
+    unit_name: str
+    parent_name: str
+    ma_ho_so: str
+    ten_thu_tuc: str
+    ma_thu_tuc: str
+    received: dt.datetime
+    appointment: dt.datetime
+
+
+def apology_slip(uow: UnitOfWork, *, dossier_id: str, unit: str | None = None) -> ApologySlip:
+    """``cchc dossiers apology``: the slip's contents for one dossier (read only: printing a
+    slip records nothing; the export says when one was issued)."""
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        row = find_dossier(dossier_id, session=session, unit_id=uid)
+        parent = session.get(UnitRecord, unit_row.parent_id) if unit_row.parent_id else None
+        timezone = unit_timezone(session=session, unit_id=uid)
+        return ApologySlip(
+            unit_name=unit_row.name or unit_row.code,
+            parent_name=parent.name if parent else "",
+            ma_ho_so=row.ma_ho_so,
+            ten_thu_tuc=row.ten_thu_tuc,
+            ma_thu_tuc=row.ma_thu_tuc,
+            received=local_moment(row.ngay_tiep_nhan, timezone),
+            appointment=local_moment(row.ngay_hen_tra, timezone),
+        )
+
+
+# --- manual measurements ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasurementSet:
+    """A measurement recorded by ``recorded_by``."""
+
+    code: str
+    year: int
+    value: float
+    note: str
+    recorded_by: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "year": self.year, "value": self.value, "note": self.note}
+
+
+def set_measurement(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    code: str,
+    value: float,
+    year: int,
+    note: str = "",
+    unit: str | None = None,
+) -> MeasurementSet:
+    """``cchc measure set``: the number for ``code`` in ``year`` (replacing an earlier one),
+    by the CCHC officer, the chairman or the position owning the target in ``year``'s plan."""
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        plan = _plan(session, uid, year)
+        target = next((t for t in plan.targets if t.code == code), None) if plan else None
+        timezone = plan.timezone if plan else unit_timezone(session=session, unit_id=uid)
+        actor = Gate.load(session, uid, plan).check(
+            identity,
+            "measure.set",
+            Subject(task=code, owner=target.owner if target else None),
+            on=local_today(now, timezone),
+            entity="measurement",
+            key=f"{year}:{code}",
+        )
+        record_measurement(
+            code,
+            value,
+            session=session,
+            unit_id=uid,
+            year=year,
+            note=note,
+            actor=actor.identity,
+            now=now,
+        )
+        return MeasurementSet(code, year, value, note, actor.identity)
+
+
+@dataclass(frozen=True)
+class MeasurementView:
+    """A recorded measurement; ``recorded_local`` is when, on the unit's wall clock."""
+
+    code: str
+    year: int
+    value: float
+    note: str
+    recorded_by: str
+    recorded_at: dt.datetime
+    recorded_local: dt.datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "year": self.year,
+            "value": self.value,
+            "note": self.note,
+            "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+
+def list_measurements(
+    uow: UnitOfWork, *, unit: str | None = None, year: int | None = None
+) -> list[MeasurementView]:
+    """``cchc measure list``: the measurements recorded, by year and code."""
+    with uow as session:
+        uid = resolve_unit(unit, session=session).id or 0
+        timezone = unit_timezone(session=session, unit_id=uid)
+        return [
+            MeasurementView(
+                m.code,
+                m.year,
+                m.value,
+                m.note,
+                m.recorded_by,
+                m.recorded_at,
+                local_moment(m.recorded_at, timezone),
+            )
+            for m in measurements(session=session, unit_id=uid, year=year)
+        ]

@@ -1,0 +1,137 @@
+"""The PAR Index self-assessment from the command line, as the ward's officers use it: who may
+enter scores, who may submit and reopen, and that a refusal changes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from plans import HERE, PLAN_2020
+
+HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
+NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer
+TAM = "tam.vm@phuhuu.gov.vn"  # justice officer
+ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk
+AT = ("--year", "2020", "--now", "2021-01-05T08:00")
+
+
+@pytest.fixture
+def ward(cli):  # type: ignore[no-untyped-def]
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
+    return cli
+
+
+def flat(text: str) -> str:
+    """Error text with the terminal's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def score(cli) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    code, out, err = cli("par", "score", *AT, "--json")
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def item(card: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(
+        i
+        for area in card["areas"]
+        for criterion in area["children"]
+        for i in criterion["children"]
+        if i["code"] == code
+    )
+
+
+def test_only_the_chairman_submits_the_self_assessment(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = ward("par", "submit", *AT, "--as", ANH)
+    assert code == 1 and out == ""
+    assert flat(err).startswith("Error: Không được phép: chỉ Chủ tịch UBND phường")
+    assert "Bùi Thị Ngọc Ánh không giữ chức danh này ngày 05/01/2021" in flat(err)
+    assert "Traceback" not in err
+    assert score(ward)["status"] == "open" and score(ward)["snapshot_sha256"] is None
+
+    code, _, err = ward("--lang", "en", "par", "submit", *AT)  # the operator, no --as
+    assert code == 1
+    assert "the operator may not submit the PAR self-assessment in an officer's name" in flat(err)
+    code, _, err = ward("par", "submit", *AT, "--as", NHUNG)  # the CCHC officer edits, not submits
+    assert code == 1 and "Chủ tịch UBND phường" in flat(err)
+    assert score(ward)["status"] == "open"
+
+    code, out, err = ward("par", "submit", *AT, "--as", HUNG, "--json")
+    assert code == 0, err
+    submitted = json.loads(out)
+    assert submitted["year"] == 2020 and submitted["status"] == "submitted"
+    assert len(submitted["snapshot_sha256"]) == 64
+    card = score(ward)
+    assert card["status"] == "submitted"
+    assert card["snapshot_sha256"] == submitted["snapshot_sha256"]
+
+    code, _, err = ward("par", "set", "1.1.1", "--level", "kip_thoi", *AT, "--as", NHUNG)
+    assert code == 1 and "đã nộp và bị khóa" in flat(err)
+
+
+def test_only_the_chairman_reopens_a_submitted_assessment(ward) -> None:  # type: ignore[no-untyped-def]
+    assert ward("par", "submit", *AT, "--as", HUNG)[0] == 0
+    code, _, err = ward("par", "reopen", *AT, "--reason", "Bổ sung", "--as", NHUNG)
+    assert code == 1
+    assert "chỉ Chủ tịch UBND phường (hoặc người được giao quyền) được mở lại" in flat(err)
+    assert score(ward)["status"] == "submitted"
+    code, out, err = ward("par", "reopen", *AT, "--reason", "Bổ sung tài liệu", "--as", HUNG)
+    assert code == 0, err
+    assert "Đã mở lại bản tự đánh giá năm 2020." in out
+    assert score(ward)["status"] == "open"
+
+
+def test_the_cchc_officer_enters_scores_and_the_justice_officer_may_not(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = ward("par", "set", "1.1.1", "--level", "kip_thoi", *AT, "--as", TAM)
+    assert code == 1 and out == ""
+    assert (
+        "chỉ Công chức phụ trách công tác CCHC hoặc Chủ tịch UBND phường được sửa bản tự đánh giá"
+        in flat(err)
+    )
+    assert "Võ Minh Tâm" in flat(err)
+    assert item(score(ward), "1.1.1")["self_score"] is None
+    code, _, err = ward(
+        "--lang", "en", "par", "explain", "1.1.1", *AT, "--text", "Kế hoạch", "--as", TAM
+    )
+    assert code == 1
+    assert (
+        "only Administrative-reform officer or Chairman of the ward People's Committee may change"
+        in flat(err)
+    )
+    code, _, err = ward("par", "adjust", *AT, "--bonus", "1", "--bonus-reason", "x", "--as", TAM)
+    assert code == 1 and "Công chức phụ trách công tác CCHC" in flat(err)
+    code, _, err = ward("par", "set", "1.1.1", "--level", "kip_thoi", *AT)  # the operator
+    assert code == 1 and "người vận hành hệ thống không được sửa" in flat(err)
+    card = score(ward)
+    assert item(card, "1.1.1")["self_score"] is None and card["bonus"] == 0
+
+    code, out, err = ward("par", "set", "1.1.1", "--level", "kip_thoi", *AT, "--as", NHUNG)
+    assert code == 0, err
+    assert "Đã ghi 1.1.1." in out
+    code, _, err = ward("par", "explain", "1.1.1", *AT, "--text", "Kế hoạch số 12", "--as", NHUNG)
+    assert code == 0, err
+    code, _, err = ward(
+        "par", "adjust", *AT, "--bonus", "9", "--bonus-reason", "Sáng kiến", "--as", HUNG
+    )
+    assert code == 0, err
+    card = score(ward)
+    assert item(card, "1.1.1")["self_score"] == 1
+    assert item(card, "1.1.1")["explanation"] == "Kế hoạch số 12"
+    assert card["bonus"] == 2  # capped by the framework
+
+
+def test_the_submission_pack_is_exported_without_changing_anything(ward, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out_dir = tmp_path / "pack"
+    code, out, err = ward("par", "export", *AT, "--out", str(out_dir), "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert set(summary) == {"folder", "sheet", "report", "files"}
+    assert (out_dir / "bang-tu-danh-gia-2020.xlsx").is_file()
+    assert (out_dir / "bao-cao-tu-danh-gia-2020.docx").is_file()
+    assert summary["files"] == 0
+    assert score(ward)["status"] == "open"

@@ -1,0 +1,184 @@
+"""Who may do what: every action × every kind of actor, as one table.
+
+The ward of the tests: the chairman, two vice-chairmen with area scopes (3,6,7 and
+1,2,4,5,8,9), the CCHC officer (away in July–August, when the office clerk acts for her),
+the one-stop desk, justice, accounting, the office clerk, the Fatherland Front (a position
+outside the matrix), a vice-chairman holding the chairman's delegation for one week, and an
+officer whose holding ended. The work item is II.3.5: area 3, led by the one-stop desk with
+the CCHC officer's support, approved by a vice-chairman; the one-stop officer submitted it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from responsibilities.holding import Holding
+from responsibilities.policy import (
+    ACTIONS,
+    Actor,
+    Subject,
+    decide,
+    submission_is_final,
+)
+
+D = dt.date
+START = D(2020, 1, 1)
+ON = D(2020, 4, 15)  # an ordinary day
+JULY = D(2020, 7, 15)  # the CCHC officer is away; the office clerk acts for her
+DELEGATION = D(2020, 2, 5)  # the chairman's delegation to a vice-chairman runs
+
+HOLDINGS = [
+    Holding("hung@w", "Hùng", "chairman", START),
+    Holding("mai@w", "Mai", "vice_chairman", START, scope=("3", "6", "7")),
+    Holding("bao@w", "Bảo", "vice_chairman", START, scope=("1", "2", "4", "5", "8", "9")),
+    Holding("bao@w", "Bảo", "chairman", D(2020, 2, 3), D(2020, 2, 7), "delegate", (), "hung@w"),
+    Holding("nhung@w", "Nhung", "cchc_officer", START),
+    Holding("son@w", "Sơn", "office", START),
+    Holding("son@w", "Sơn", "cchc_officer", D(2020, 7, 1), D(2020, 8, 31), "acting", (), "nhung@w"),
+    Holding("anh@w", "Ánh", "one_stop", START),
+    Holding("tam@w", "Tâm", "justice", START),
+    Holding("ha@w", "Hà", "accounting", START),
+    Holding("lan@w", "Lan", "fatherland_front", START),
+    Holding("cu@w", "Cũ", "justice", D(2019, 1, 1), D(2019, 12, 31)),
+]
+
+SUBJECT = Subject(
+    task="II.3.5",
+    area="3",
+    lead="one_stop",
+    support=("cchc_officer",),
+    approver="vice_chairman",
+    owner="one_stop",
+    submitted_by="anh@w",
+    uploaded_by="anh@w",
+    officer="tam@w",
+)
+
+
+def officer(email: str) -> Actor:
+    return Actor("officer", email)
+
+
+# (label, actor, date): every kind of actor the issue lists
+ACTORS = {
+    "chairman": (officer("hung@w"), ON),
+    "vice_chairman_area_3": (officer("mai@w"), ON),
+    "vice_chairman_other_areas": (officer("bao@w"), ON),
+    "cchc_officer": (officer("nhung@w"), ON),
+    "one_stop_submitter": (officer("anh@w"), ON),
+    "justice": (officer("tam@w"), ON),
+    "accounting": (officer("ha@w"), ON),
+    "office": (officer("son@w"), ON),
+    "fatherland_front": (officer("lan@w"), ON),
+    "acting_cchc_officer": (officer("son@w"), JULY),
+    "cchc_officer_while_away": (officer("nhung@w"), JULY),
+    "delegate_of_chairman": (officer("bao@w"), DELEGATION),
+    "chairman_while_delegated": (officer("hung@w"), DELEGATION),
+    "holding_ended": (officer("cu@w"), ON),
+    "unknown": (Actor("unknown", "nobody@example.com"), ON),
+    "operator": (Actor("operator", "operator:root"), ON),
+    "scheduler": (Actor("system", "system:remind"), ON),
+}
+
+CHAIR = {"chairman", "delegate_of_chairman"}
+ADMINS = CHAIR | {"cchc_officer", "acting_cchc_officer", "operator"}
+# who may, per action; every other actor of ACTORS is refused
+ALLOWED: dict[str, set[str]] = {
+    "occurrence.start": {"one_stop_submitter"},
+    "occurrence.submit": {"one_stop_submitter"},
+    "evidence.upload": {"one_stop_submitter", "cchc_officer", "acting_cchc_officer"},
+    "occurrence.accept": CHAIR | {"vice_chairman_area_3"},
+    "occurrence.return": CHAIR | {"vice_chairman_area_3"},
+    "evidence.accept": CHAIR | {"vice_chairman_area_3"},
+    "evidence.reject": CHAIR | {"vice_chairman_area_3"},
+    "occurrence.waive": CHAIR,
+    "par.edit": CHAIR | {"cchc_officer", "acting_cchc_officer"},
+    "par.submit": CHAIR,
+    "par.reopen": CHAIR,
+    "measure.set": CHAIR | {"cchc_officer", "acting_cchc_officer", "one_stop_submitter"},
+    "dossier.import": ADMINS | {"one_stop_submitter"},
+    "dossier.apology": CHAIR | {"cchc_officer", "acting_cchc_officer", "one_stop_submitter"},
+    "plan.load": ADMINS,
+    "framework.load": ADMINS,
+    "people.edit": ADMINS,
+    "calendar.edit": ADMINS,
+    "contact.edit": ADMINS | {"justice"},  # the subject is the justice officer's own contact
+    "outbox.retry": ADMINS,
+    "audit.read": ADMINS,
+    "job.materialise": ADMINS | {"scheduler"},
+    "job.remind": ADMINS | {"scheduler"},
+    "job.digest": ADMINS | {"scheduler"},
+    "job.deliver": ADMINS | {"scheduler"},
+}
+
+
+def test_the_table_lists_every_action_and_every_rule_has_a_message() -> None:
+    from domain.i18n import has
+
+    assert set(ALLOWED) == set(ACTIONS)
+    for action in ACTIONS:
+        assert has(f"action.{action}"), action
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("label", sorted(ACTORS))
+def test_who_may_do_what(action: str, label: str) -> None:
+    actor, on = ACTORS[label]
+    decision = decide(actor, action, SUBJECT, on, HOLDINGS)
+    assert decision.allowed == (label in ALLOWED[action]), (label, action, decision)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("label", sorted(ACTORS))
+def test_every_refusal_names_a_rule_with_a_message(action: str, label: str) -> None:
+    from domain.i18n import has
+
+    actor, on = ACTORS[label]
+    decision = decide(actor, action, SUBJECT, on, HOLDINGS)
+    assert has(f"refused.{decision.rule}") or decision.allowed
+
+
+def test_a_refused_review_by_the_submitter_names_the_conflict_and_who_may() -> None:
+    decision = decide(officer("anh@w"), "occurrence.accept", SUBJECT, ON, HOLDINGS)
+    assert not decision.allowed
+    assert decision.rule == "not_own_work" and decision.conflict == "anh@w"
+    assert decision.may == ("vice_chairman", "chairman")
+
+
+def test_the_approver_who_submitted_it_may_not_accept_it_either() -> None:
+    own = Subject(
+        task="II.3.5", area="3", lead="vice_chairman", approver="vice_chairman", submitted_by="mai@w"
+    )
+    assert not decide(officer("mai@w"), "occurrence.accept", own, ON, HOLDINGS).allowed
+    assert decide(officer("hung@w"), "occurrence.accept", own, ON, HOLDINGS).allowed
+
+
+def test_a_refusal_for_the_wrong_area_names_the_area() -> None:
+    decision = decide(officer("bao@w"), "occurrence.accept", SUBJECT, ON, HOLDINGS)
+    assert decision.rule == "approver_or_chairman" and decision.area == "3"
+
+
+def test_uploaders_cannot_review_their_own_file_even_as_approver() -> None:
+    uploaded = Subject(
+        task="II.3.5", area="3", lead="one_stop", approver="vice_chairman", uploaded_by="mai@w"
+    )
+    assert not decide(officer("mai@w"), "evidence.accept", uploaded, ON, HOLDINGS).allowed
+    assert decide(officer("mai@w"), "occurrence.accept", uploaded, ON, HOLDINGS).allowed
+
+
+def test_the_chairmans_own_submission_of_a_task_the_chairman_approves_is_final() -> None:
+    chairs = Subject(task="II.1.1", area="1", lead="chairman", approver="chairman")
+    assert submission_is_final(officer("hung@w"), chairs, ON, HOLDINGS)
+    assert submission_is_final(officer("bao@w"), chairs, DELEGATION, HOLDINGS)
+    # a vice-chairman's submission of a task they approve still waits for the chairman
+    own = Subject(task="II.3.1", area="3", lead="vice_chairman", approver="vice_chairman")
+    assert not submission_is_final(officer("mai@w"), own, ON, HOLDINGS)
+    # nor is anyone's submission of a task someone else approves
+    assert not submission_is_final(officer("hung@w"), SUBJECT, ON, HOLDINGS)
+
+
+def test_unknown_actions_are_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        decide(officer("hung@w"), "occurrence.delete", SUBJECT, ON, HOLDINGS)
