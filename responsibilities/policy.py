@@ -117,7 +117,9 @@ class Decision:
     through: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _holds(holdings: Sequence[Holding], who: str, position: str, on: dt.date, area: str | None) -> bool:
+def _holds(
+    holdings: Sequence[Holding], who: str, position: str, on: dt.date, area: str | None
+) -> bool:
     return any(h.officer == who for h in holders(holdings, position, on, area))
 
 

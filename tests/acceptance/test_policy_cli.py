@@ -27,7 +27,7 @@ def ward(cli):  # type: ignore[no-untyped-def]
 
 
 def status(cli, task: str, period: str) -> str:  # type: ignore[no-untyped-def]
-    code, out, _ = cli("tasks", "--json")
+    _, out, _ = cli("tasks", "--json")
     return next(t["status"] for t in json.loads(out) if (t["task"], t["period"]) == (task, period))
 
 

@@ -28,8 +28,12 @@ from smtp_server import HOST, LocalSmtp, free_port, self_signed, server_context
 from sqlmodel import Session, col, select
 
 from application.channels import build_channels as channels_for
+from application.delivery import deliver, outgoing
 from application.jobs import JobEnv, deliver_job
+from application.notices import notify_dead
+from application.occurrences import materialise_plan as materialise
 from application.settings import Settings
+from application.sweep import sweep
 from cchc.tables import read_table
 from domain.plan import Due, Plan, Reminders, Schedule
 from models import OutboxMessage
@@ -38,13 +42,9 @@ from notifications.chat import AppriseChannel
 from notifications.smtp import SmtpChannel, SmtpSettings
 from plans import HERE
 from responsibilities.roster import read_roster
-from application.notices import notify_dead
-from application.occurrences import materialise_plan as materialise
 from storage.officers import import_roster, set_contact
-from application.delivery import deliver, outgoing
 from storage.outbox import LEASE, backoff, claim, retry
 from storage.plans import find_plan
-from application.sweep import sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 import plans
-from cchc.deployments import prefect_yaml
 from application.jobs import JOBS
+from cchc.deployments import prefect_yaml
 from domain.clock import DEFAULT_TIMEZONE as TIMEZONE
 from plans import PLAN_2020
 

@@ -20,6 +20,12 @@ import pytest
 from smtp_server import LocalSmtp
 from sqlmodel import Session, col, select
 
+from application.delivery import deliver
+from application.digest import send_digests
+from application.notices import Recipient, enqueue
+from application.occurrences import materialise_plan as materialise
+from application.occurrences import transition
+from application.sweep import sweep
 from cchc.tables import read_table
 from domain.plan import Due, Plan, Reminders, Schedule
 from models import Occurrence, OutboxMessage
@@ -28,15 +34,9 @@ from notifications.smtp import SmtpChannel, SmtpSettings
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar
-from application.digest import send_digests
-from application.notices import Recipient, enqueue
-from application.occurrences import materialise_plan as materialise
-from application.occurrences import transition
 from storage.occurrences import find_occurrence
 from storage.officers import import_roster, set_contact
-from application.delivery import deliver
 from storage.plans import find_plan
-from application.sweep import sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

@@ -14,6 +14,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from application.access import Refused
+from application.occurrences import materialise_plan as materialise
+from application.occurrences import reroute_unit, transition
 from cchc.tables import read_table
 from domain.errors import LocalizedError
 from domain.periods import due_date, periods
@@ -23,9 +26,6 @@ from models import AuditEntry, Occurrence, OccurrenceRoute, Officer, PlanRecord
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar
-from application.occurrences import materialise_plan as materialise
-from application.access import Refused
-from application.occurrences import reroute_unit, transition
 from storage.occurrences import find_occurrence, views
 from storage.officers import assign, end_assignment, import_roster
 from storage.plans import find_plan

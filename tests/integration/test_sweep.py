@@ -25,6 +25,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from application.delivery import deliver
+from application.occurrences import materialise_plan as materialise
+from application.occurrences import transition
+from application.sweep import SweepReport, due_occurrences, sweep
 from cchc.tables import read_table
 from domain.plan import Due, Plan, Reminders, Schedule
 from domain.reminders import ladder
@@ -33,14 +37,10 @@ from notifications.channels import FileChannel, MemoryChannel, Outgoing, message
 from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar, set_override
-from application.occurrences import materialise_plan as materialise
-from application.occurrences import transition
 from storage.occurrences import find_occurrence
 from storage.officers import import_roster
-from application.delivery import deliver
 from storage.outbox import backoff
 from storage.plans import find_plan
-from application.sweep import SweepReport, due_occurrences, sweep
 from storage.units import get_unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

@@ -149,7 +149,11 @@ def test_a_refused_review_by_the_submitter_names_the_conflict_and_who_may() -> N
 
 def test_the_approver_who_submitted_it_may_not_accept_it_either() -> None:
     own = Subject(
-        task="II.3.5", area="3", lead="vice_chairman", approver="vice_chairman", submitted_by="mai@w"
+        task="II.3.5",
+        area="3",
+        lead="vice_chairman",
+        approver="vice_chairman",
+        submitted_by="mai@w",
     )
     assert not decide(officer("mai@w"), "occurrence.accept", own, ON, HOLDINGS).allowed
     assert decide(officer("hung@w"), "occurrence.accept", own, ON, HOLDINGS).allowed
