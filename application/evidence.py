@@ -1,5 +1,5 @@
 """Evidence — "tài liệu kiểm chứng": uploading, reviewing, listing and checking the documents
-that prove an occurrence's work, and the completeness report.
+that prove an occurrence's work (the completeness report is ``application.completeness``).
 
 Use cases take a unit of work, the acting ``Identity``, ``now`` and typed inputs, and return
 typed results. Uploading asks the policy (``evidence.upload``: the task's lead or a support
@@ -13,30 +13,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from application.access import Gate, Identity
-from application.occurrences import plan_of_year, subject_of
+from application.occurrences import subject_of
 from application.uow import UnitOfWork
-from domain import completeness as report_core
 from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today
 from domain.errors import LocalizedError
-from domain.i18n import Lang, normalize_lang, t
 from domain.plan import Plan, Task
-from models import Blob, Evidence, Occurrence, PlanRecord, UnitRecord
+from models import Blob, Evidence, Occurrence, PlanRecord
 from storage.blobs import BlobStore, DiskBlobStore
-from storage.evidence import REJECTED, STATUSES, add_evidence, get_evidence, uploads_of
+from storage.evidence import STATUSES, add_evidence, get_evidence
 from storage.evidence import Upload as Upload  # what a front end hands over: a name and bytes
 from storage.evidence import blob_count as count_blobs
 from storage.evidence import list_evidence as query_evidence
 from storage.evidence import review as record_review
 from storage.evidence import verify as rehash_all
-from storage.occurrences import context, find_occurrence, views
-from storage.plans import find_plan, read_plan_record, unit_timezone
+from storage.occurrences import find_occurrence
+from storage.plans import read_plan_record, unit_timezone
 from storage.units import resolve_unit
 
 if TYPE_CHECKING:
@@ -413,109 +410,3 @@ def verify(uow: UnitOfWork, *, store: BlobStore, unit: str | None = None) -> Ver
                 )
             )
         return VerifyResult(count_blobs(session, unit_id=uid), tuple(found))
-
-
-def completeness(
-    uow: UnitOfWork,
-    now: dt.datetime,
-    *,
-    unit: str | None = None,
-    year: int | None = None,
-    plan: str | None = None,
-    by: str = "position",
-    lang: str = "vi",
-) -> report_core.CompletenessReport:
-    """``cchc completeness``: required, provided and accepted documents of a plan (``plan`` by
-    code, else the plan of ``year``, else the unit's latest), grouped ``by`` position, area,
-    criterion or officer, and the due occurrences still missing documents."""
-    if by not in report_core.BY:
-        raise LocalizedError("error.evidence_bad_by", by=by, allowed=", ".join(report_core.BY))
-    language = normalize_lang(lang)
-    with uow as session:
-        unit_row = resolve_unit(unit, session=session)
-        uid = unit_row.id or 0
-        if plan:
-            plan_row = find_plan(session=session, unit_id=uid, code=plan)
-        else:
-            plan_row = plan_of_year(session, uid, year)
-        return _report(session, plan_row, unit_row, now=now, by=by, lang=language)
-
-
-def _report(
-    session: Session,
-    plan_row: PlanRecord,
-    unit_row: UnitRecord,
-    *,
-    now: dt.datetime,
-    by: str,
-    lang: Lang,
-) -> report_core.CompletenessReport:
-    ctx = context(plan_row, session=session, actor="", now=now)
-    tasks = {x.code: x for x in ctx.plan.tasks}
-    seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx)
-    uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for occ_id, name, status in uploads_of([v.id for v in seen], session=session):
-        uploads[occ_id].append((name, status))
-    rows = []
-    for v in seen:
-        task = tasks.get(v.task)
-        got = uploads.get(v.id, [])
-        rows.append(
-            report_core.OccurrenceEvidence(
-                occurrence_id=v.id,
-                task=v.task,
-                title=v.title,
-                area=v.area,
-                period=v.period,
-                due_date=v.due_date,
-                status=v.status,
-                lead_role=v.lead_role,
-                officer=v.officer_email,
-                officer_name=v.officer_name,
-                criteria=task.criteria if task else (),
-                required=tuple(r.name for r in task.evidence if r.required) if task else (),
-                provided=tuple(sorted({n for n, s in got if n and s != REJECTED})),
-                accepted=tuple(sorted({n for n, s in got if n and s == "accepted"})),
-                working_days_left=v.working_days_left,
-            )
-        )
-    label, order = _labels(ctx.plan, by, lang, rows)
-    return report_core.CompletenessReport(
-        unit=unit_row.code,
-        plan=plan_row.code,
-        year=ctx.plan.year,
-        by=by,
-        today=ctx.today,
-        groups=tuple(report_core.groups(rows, by, label, order)),
-        total=report_core.total(rows, t("label.total", lang)),
-        owed=tuple(report_core.owed(rows)),
-        occurrences=tuple(rows),
-    )
-
-
-def _labels(
-    plan: Plan, by: str, lang: Lang, rows: Sequence[report_core.OccurrenceEvidence]
-) -> tuple[Callable[[str], str], dict[str, int]]:
-    """How to name a group key, and the plan's order of keys."""
-    vacant = t("label.vacant", lang)
-    if by == "position":
-        titles = {
-            r.code: (r.title_en if lang == "en" and r.title_en else r.title) for r in plan.roles
-        }
-        order = {r.code: i for i, r in enumerate(plan.roles)}
-    elif by == "area":
-        titles = {
-            a.code: f"{a.code}. " + (a.title_en if lang == "en" and a.title_en else a.title)
-            for a in plan.areas
-        }
-        order = {a.code: i for i, a in enumerate(plan.areas)}
-    elif by == "officer":
-        titles = {r.officer: r.officer_name or r.officer for r in rows if r.officer}
-        order = {}
-    else:
-        titles, order = {}, {}
-
-    def label(key: str) -> str:
-        return titles.get(key, key) if key else vacant
-
-    return label, order

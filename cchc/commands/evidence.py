@@ -293,7 +293,7 @@ def completeness(
 ) -> None:
     """Mức đầy đủ tài liệu kiểm chứng, và ai còn nợ tài liệu gì. Evidence completeness report."""
     app_ctx: AppContext = ctx.obj
-    from application.evidence import completeness as build
+    from application.completeness import completeness as build
 
     report = build(
         app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, by=by, year=year, lang=app_ctx.lang

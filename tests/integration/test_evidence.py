@@ -19,7 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from application.access import Identity
-from application.evidence import completeness as report
+from application.completeness import completeness as report
 from application.evidence import review as review_use_case
 from application.evidence import upload
 from application.occurrences import act

@@ -1,0 +1,132 @@
+"""Completeness — "mức đầy đủ tài liệu kiểm chứng": which documents each occurrence of a plan
+needs, which were provided and accepted, grouped by position, area, criterion or officer, and
+who still owes what (read-only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from application.occurrences import plan_of_year
+from application.uow import UnitOfWork
+from domain import completeness as report_core
+from domain.errors import LocalizedError
+from domain.i18n import Lang, normalize_lang, t
+from domain.plan import Plan
+from models import PlanRecord, UnitRecord
+from storage.evidence import REJECTED, uploads_of
+from storage.occurrences import context, views
+from storage.plans import find_plan
+from storage.units import resolve_unit
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+def completeness(
+    uow: UnitOfWork,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
+    plan: str | None = None,
+    by: str = "position",
+    lang: str = "vi",
+) -> report_core.CompletenessReport:
+    """``cchc completeness``: required, provided and accepted documents of a plan (``plan`` by
+    code, else the plan of ``year``, else the unit's latest), grouped ``by`` position, area,
+    criterion or officer, and the due occurrences still missing documents."""
+    if by not in report_core.BY:
+        raise LocalizedError("error.evidence_bad_by", by=by, allowed=", ".join(report_core.BY))
+    language = normalize_lang(lang)
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        if plan:
+            plan_row = find_plan(session=session, unit_id=uid, code=plan)
+        else:
+            plan_row = plan_of_year(session, uid, year)
+        return _report(session, plan_row, unit_row, now=now, by=by, lang=language)
+
+
+def _report(
+    session: Session,
+    plan_row: PlanRecord,
+    unit_row: UnitRecord,
+    *,
+    now: dt.datetime,
+    by: str,
+    lang: Lang,
+) -> report_core.CompletenessReport:
+    ctx = context(plan_row, session=session, actor="", now=now)
+    tasks = {x.code: x for x in ctx.plan.tasks}
+    seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx)
+    uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for occ_id, name, status in uploads_of([v.id for v in seen], session=session):
+        uploads[occ_id].append((name, status))
+    rows = []
+    for v in seen:
+        task = tasks.get(v.task)
+        got = uploads.get(v.id, [])
+        rows.append(
+            report_core.OccurrenceEvidence(
+                occurrence_id=v.id,
+                task=v.task,
+                title=v.title,
+                area=v.area,
+                period=v.period,
+                due_date=v.due_date,
+                status=v.status,
+                lead_role=v.lead_role,
+                officer=v.officer_email,
+                officer_name=v.officer_name,
+                criteria=task.criteria if task else (),
+                required=tuple(r.name for r in task.evidence if r.required) if task else (),
+                provided=tuple(sorted({n for n, s in got if n and s != REJECTED})),
+                accepted=tuple(sorted({n for n, s in got if n and s == "accepted"})),
+                working_days_left=v.working_days_left,
+            )
+        )
+    label, order = _labels(ctx.plan, by, lang, rows)
+    return report_core.CompletenessReport(
+        unit=unit_row.code,
+        plan=plan_row.code,
+        year=ctx.plan.year,
+        by=by,
+        today=ctx.today,
+        groups=tuple(report_core.groups(rows, by, label, order)),
+        total=report_core.total(rows, t("label.total", lang)),
+        owed=tuple(report_core.owed(rows)),
+        occurrences=tuple(rows),
+    )
+
+
+def _labels(
+    plan: Plan, by: str, lang: Lang, rows: Sequence[report_core.OccurrenceEvidence]
+) -> tuple[Callable[[str], str], dict[str, int]]:
+    """How to name a group key, and the plan's order of keys."""
+    vacant = t("label.vacant", lang)
+    if by == "position":
+        titles = {
+            r.code: (r.title_en if lang == "en" and r.title_en else r.title) for r in plan.roles
+        }
+        order = {r.code: i for i, r in enumerate(plan.roles)}
+    elif by == "area":
+        titles = {
+            a.code: f"{a.code}. " + (a.title_en if lang == "en" and a.title_en else a.title)
+            for a in plan.areas
+        }
+        order = {a.code: i for i, a in enumerate(plan.areas)}
+    elif by == "officer":
+        titles = {r.officer: r.officer_name or r.officer for r in rows if r.officer}
+        order = {}
+    else:
+        titles, order = {}, {}
+
+    def label(key: str) -> str:
+        return titles.get(key, key) if key else vacant
+
+    return label, order
