@@ -24,16 +24,18 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
-## lint: ruff, mypy (strict on the core), import-linter, and the generated docs are current
+## lint: ruff, mypy (strict on the core), import-linter, the generated docs and the compiled message catalogues are current
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m cchc.docs --check
+	$(BIN)/python -m cchc.messages_build --check
 
-## docs: regenerate the JSON Schemas and the README's command reference
+## docs: regenerate the JSON Schemas and the README's command reference; compile the message catalogues (.po → .mo)
 docs: $(STAMP)
+	$(BIN)/python -m cchc.messages_build
 	$(BIN)/python -m cchc.docs
 
 ## bench: run the benchmarks and write benchmarks/results.md
