@@ -182,7 +182,8 @@ def explain(
     text = text.replace(" .", ".")
     if decision.conflict:
         by = gate.names.get(decision.conflict, decision.conflict)
-        text += " " + t("refused.conflict", lang, name=by)
+        own = "submitted" if decision.conflict == subject.submitted_by else "uploaded"
+        text += " " + t(f"refused.conflict_{own}", lang, name=by)
     return text
 
 
