@@ -74,7 +74,8 @@ t="$(date +%s.%N)"
 createdb "$CCHC_DB"
 createdb "$PREFECT_DB"
 export CCHC_DATABASE_URL="postgresql://${USERPART}$PGHOST:$PGPORT/$CCHC_DB"
-export CCHC_HOME="$WORK/cchc-home" CCHC_USER="at-scale"
+export CCHC_HOME="$WORK/cchc-home"  # set up as the operator (no CCHC_USER)
+unset CCHC_USER
 cchc init >/dev/null
 cchc plan load "$ROOT/plans/phu-huu-2020.yaml" >/dev/null
 cchc officer import "$ROOT/plans/demo-roster.csv" >/dev/null
