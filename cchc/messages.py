@@ -295,6 +295,38 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.completeness_written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
     "cli.completeness_sheet_groups": ("Theo nhóm", "By group"),
     "cli.completeness_sheet_owes": ("Còn nợ", "Owed"),
+    # --- issue 9: PAR Index figures ---
+    "cli.par_columns_split": (
+        "tiêu chí thành phần: tối đa / gợi ý / tự chấm / điều tra XHH / thẩm định · số TLKC; "
+        "lĩnh vực, tiêu chí: tối đa / tự chấm / điều tra XHH / thẩm định",
+        "items: max / suggested / self / survey / appraised · evidence files; "
+        "areas, criteria: max / self / survey / appraised",
+    ),
+    "cli.par_self_assessed": (
+        "Điểm tự đánh giá: {total} / {max}",
+        "Self-assessed points: {total} / {max}",
+    ),
+    "cli.par_survey": (
+        "Điểm điều tra xã hội học: {total} / {max}",
+        "Survey points: {total} / {max}",
+    ),
+    "cli.par_adjustments": (
+        "Điểm thưởng: +{bonus}; điểm trừ: −{penalty}",
+        "Bonus: +{bonus}; penalty: −{penalty}",
+    ),
+    "cli.par_index": (
+        "Chỉ số CCHC: {total} / {scale} = {index}% — xếp loại: {grade}",
+        "PAR Index: {total} / {scale} = {index}% — grade: {grade}",
+    ),
+    "cli.par_flag_input": ("⚠ thiếu số liệu", "⚠ no data"),
+    "cli.par_needs_input": (
+        "Thiếu số liệu đầu vào, chưa chấm điểm — Công chức phụ trách CCHC nhập số liệu "
+        "(cchc measure set, cchc dossiers import) hoặc tự chấm kèm lý do "
+        "(cchc par set --self … --reason …): {items}",
+        "Missing input, not scored — the CCHC officer enters the data (cchc measure set, "
+        "cchc dossiers import) or scores the item with a reason (cchc par set --self … "
+        "--reason …): {items}",
+    ),
 }
 
 

@@ -539,6 +539,24 @@ CATALOG: dict[str, tuple[str, str]] = {
         "No status '{status}'; use one of: {allowed}.",
     ),
     "error.dossier_not_found": ("Không có hồ sơ '{id}'.", "No dossier '{id}'."),
+    # --- issue 9: PAR Index figures ---
+    "grade.kem": ("Kém", "Poor"),
+    "problem.grades_gap": (
+        "ngưỡng xếp loại thấp nhất là {min}: chỉ số dưới {min} sẽ không có xếp loại",
+        "the lowest cut-off is {min}: an index below {min} would have no grade",
+    ),
+    "hint.grades_gap": (
+        "đặt min: 0 cho xếp loại thấp nhất",
+        "give the lowest grade min: 0",
+    ),
+    "problem.grade_cutoff_twice": (
+        "xếp loại {grade} và {other} cùng bắt đầu từ {min}",
+        "{grade} and {other} both start at {min}",
+    ),
+    "hint.grade_cutoff_twice": (
+        "mỗi xếp loại cần một ngưỡng riêng",
+        "give each grade its own cut-off",
+    ),
 }
 
 
