@@ -1,6 +1,9 @@
 """The year-end submission pack — "hồ sơ nộp": score sheet (XLSX, the layout wards submit),
 evidence filed by criterion, a manifest (CSV and JSON) with each file's SHA-256, and a report
-document (DOCX). The pack is the assessment's deliverable, written the same for every front end."""
+document (DOCX). The pack is the assessment's deliverable, written the same for every front end.
+
+Self-assessed and survey points stand in their own columns and totals; documents not accepted
+are marked in the sheet and the manifest (pending ones are filed, rejected ones are not)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from domain.i18n import t
-from domain.scoring import Scorecard
+from domain.scoring import ItemScore, NodeScore, Scorecard
 from storage.assessment import EvidenceFile
 
 HEADER = [
@@ -20,15 +23,52 @@ HEADER = [
     "Lĩnh vực/Tiêu chí/Tiêu chí thành phần",
     "Điểm tối đa",
     "Điểm tự đánh giá",
+    "Điểm điều tra XHH",
+    "Điểm đạt được",
     "Điểm thẩm định",
     "Tài liệu kiểm chứng",
     "Ghi chú",
 ]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+# how the pack marks a document that was not accepted (sheet, manifest)
+PENDING_MARK = "CHƯA DUYỆT"
+PENDING_FLAG = "CHƯA DUYỆT — tài liệu chưa được chấp nhận"
+REJECTED_MARK = "BỊ TỪ CHỐI — không nộp kèm"
 
 
 def _num(value: float | None) -> float | str:
     return "" if value is None else round(value, 2)
+
+
+def _part(value: float, maximum: float) -> float | str:
+    """A node's self-assessed or survey points, blank when it has no item of that kind."""
+    return round(value, 2) if maximum else ""
+
+
+def flag(f: EvidenceFile) -> str:
+    """What the pack says about a document that was not accepted ("" when accepted)."""
+    if f.accepted:
+        return ""
+    if not f.filed:
+        return f"{REJECTED_MARK} ({f.reason})" if f.reason else REJECTED_MARK
+    return PENDING_FLAG
+
+
+def _document(f: EvidenceFile) -> str:
+    if f.accepted:
+        return f.file_name
+    return f"{f.file_name} ({PENDING_MARK if f.filed else REJECTED_MARK})"
+
+
+def _notes(item: ItemScore) -> str:
+    notes = [
+        item.explanation or item.self_reason or ("Cần giải trình" if item.needs_explanation else "")
+    ]
+    if item.needs_input:
+        notes.append(f"Thiếu số liệu đầu vào ({item.missing_input}), chưa chấm điểm")
+    if item.is_survey:
+        notes.append("Điều tra xã hội học")
+    return "; ".join(n for n in notes if n)
 
 
 def write_sheet(
@@ -38,6 +78,8 @@ def write_sheet(
     unit_name: str,
     files_by_item: dict[str, list[EvidenceFile]],
 ) -> None:
+    """The score sheet: self-assessed and survey points in their own columns, their sum
+    ("Điểm đạt được"), the appraisal, the documents (those not accepted marked) and notes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -52,65 +94,93 @@ def write_sheet(
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    for a, area in enumerate(card.areas):
+
+    def node_row(number: str, title: str, node: NodeScore) -> None:
         sheet.append(
             [
-                ROMAN[a] if a < len(ROMAN) else str(a + 1),
-                area.title,
-                area.max,
-                area.self_score,
-                _num(area.appraised),
+                number,
+                title,
+                node.max,
+                _part(node.self_assessed, node.self_assessed_max),
+                _part(node.survey, node.survey_max),
+                node.self_score,
+                _num(node.appraised),
                 "",
                 "",
             ]
         )
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
+
+    for a, area in enumerate(card.areas):
+        node_row(ROMAN[a] if a < len(ROMAN) else str(a + 1), area.title, area)
         for c_i, criterion in enumerate(area.children, start=1):
-            sheet.append(
-                [
-                    str(c_i),
-                    f"{criterion.code}. {criterion.title}",
-                    criterion.max,
-                    criterion.self_score,
-                    _num(criterion.appraised),
-                    "",
-                    "",
-                ]
-            )
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
+            node_row(str(c_i), f"{criterion.code}. {criterion.title}", criterion)
             for item in criterion.children:
                 files = files_by_item.get(item.code, [])
-                documents = "; ".join(f.file_name for f in files)
-                notes = (
-                    item.explanation
-                    or item.self_reason
-                    or ("Cần giải trình" if item.needs_explanation else "")
-                )
-                if item.assessed_by == "survey":
-                    notes = (notes + "; " if notes else "") + "Điều tra xã hội học"
                 sheet.append(
                     [
                         item.code,
                         item.title,
                         item.max,
+                        "" if item.is_survey else _num(item.self_score),
+                        _num(item.survey) if item.is_survey else "",
                         _num(item.self_score),
                         _num(item.appraised),
-                        documents,
-                        notes,
+                        "; ".join(_document(f) for f in files),
+                        _notes(item),
                     ]
                 )
                 for cell in sheet[sheet.max_row]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.append(["", "Điểm thưởng", "", card.bonus, "", "", ""])
-    sheet.append(["", "Điểm trừ", "", card.penalty, "", "", ""])
-    sheet.append(["", "TỔNG ĐIỂM", card.scale, card.self_total, _num(card.appraised_total), "", ""])
+    sheet.append(
+        [
+            "",
+            "Cộng điểm tự đánh giá",
+            card.self_assessed_max,
+            card.self_assessed_total,
+            "",
+            card.self_assessed_total,
+            "",
+            "",
+            "",
+        ]
+    )
+    sheet.append(
+        [
+            "",
+            "Cộng điểm điều tra xã hội học",
+            card.survey_max,
+            "",
+            card.survey_total,
+            card.survey_total,
+            "",
+            "",
+            "",
+        ]
+    )
+    sheet.append(["", "Điểm thưởng", "", "", "", card.bonus, "", "", ""])
+    sheet.append(["", "Điểm trừ", "", "", "", card.penalty, "", "", ""])
+    sheet.append(
+        [
+            "",
+            "TỔNG ĐIỂM",
+            card.scale,
+            card.self_assessed_total,
+            card.survey_total,
+            card.self_total,
+            _num(card.appraised_total),
+            "",
+            "",
+        ]
+    )
     sheet.append(
         [
             "",
             "CHỈ SỐ (%)",
             100,
+            "",
+            "",
             card.self_index,
             _num(card.appraised_index),
             "",
@@ -120,7 +190,7 @@ def write_sheet(
     for row in sheet.iter_rows(min_row=sheet.max_row - 1, max_row=sheet.max_row):
         for cell in row:
             cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFG", (8, 70, 10, 12, 12, 45, 30), strict=True):
+    for column, width in zip("ABCDEFGHI", (8, 70, 10, 12, 12, 12, 12, 45, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C4"
     tmp = path.with_name(path.name + ".tmp")
@@ -136,9 +206,13 @@ def write_report(
     doc = Document()
     doc.heading(unit_name.upper(), size=12)
     doc.heading(f"BÁO CÁO TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
+    grade = t(f"grade.{card.self_grade}", "vi") if card.self_grade else "chưa xếp loại"
     doc.paragraph(
-        f"Tổng điểm tự đánh giá: {card.self_total:g}/{card.scale:g} điểm, đạt {card.self_index:g}% "
-        f"— xếp loại: {t(f'grade.{card.self_grade}', 'vi') if card.self_grade else 'chưa xếp loại'}."
+        f"Điểm tự đánh giá: {card.self_assessed_total:g}/{card.self_assessed_max:g} điểm; "
+        f"điểm điều tra xã hội học: {card.survey_total:g}/{card.survey_max:g} điểm; "
+        f"điểm thưởng: {card.bonus:g}; điểm trừ: {card.penalty:g}. "
+        f"Tổng điểm: {card.self_total:g}/{card.scale:g} điểm, Chỉ số CCHC đạt "
+        f"{card.self_index:g}% — xếp loại: {grade}."
     )
     doc.paragraph("I. KẾT QUẢ TỰ ĐÁNH GIÁ THEO LĨNH VỰC", bold=True)
     rows = [
@@ -146,21 +220,35 @@ def write_report(
             a.code,
             a.title,
             f"{a.max:g}",
-            f"{a.self_score:g}",
+            f"{a.self_assessed:g}" if a.self_assessed_max else "—",
+            f"{a.survey:g}" if a.survey_max else "—",
             f"{a.self_score / a.max * 100:.1f}%" if a.max else "",
         ]
         for a in card.areas
     ]
-    rows.append(["", "Điểm thưởng / điểm trừ", "", f"+{card.bonus:g} / −{card.penalty:g}", ""])
     rows.append(
-        ["", "Tổng cộng", f"{card.scale:g}", f"{card.self_total:g}", f"{card.self_index:g}%"]
+        [
+            "",
+            "Cộng điểm tự đánh giá / điều tra xã hội học",
+            f"{card.self_assessed_max:g} / {card.survey_max:g}",
+            f"{card.self_assessed_total:g}",
+            f"{card.survey_total:g}",
+            "",
+        ]
+    )
+    rows.append(["", "Điểm thưởng / điểm trừ", "", f"+{card.bonus:g} / −{card.penalty:g}", "", ""])
+    rows.append(
+        ["", "Tổng cộng", f"{card.scale:g}", f"{card.self_total:g}", "", f"{card.self_index:g}%"]
     )
     doc.table(
-        ["Mã", "Lĩnh vực", "Điểm tối đa", "Tự đánh giá", "Tỷ lệ"], rows, bold_rows={len(rows) - 1}
+        ["Mã", "Lĩnh vực", "Điểm tối đa", "Tự đánh giá", "Điều tra XHH", "Tỷ lệ"],
+        rows,
+        bold_rows={len(rows) - 1},
     )
     doc.paragraph("II. GIẢI TRÌNH", bold=True)
     explained = [i for i in card.items() if i.explanation or i.self_reason or i.needs_explanation]
-    if not explained:
+    missing = [i for i in card.items() if i.needs_input]
+    if not explained and not missing:
         doc.paragraph("Không có tiêu chí cần giải trình.")
     for item in explained:
         text = (
@@ -169,6 +257,11 @@ def write_report(
             or "(chưa có giải trình — có điểm nhưng chưa có tài liệu kiểm chứng)"
         )
         doc.paragraph(f"- {item.code} {item.title}: {text}")
+    for item in missing:
+        doc.paragraph(
+            f"- {item.code} {item.title}: thiếu số liệu đầu vào ({item.missing_input}), "
+            "chưa chấm điểm."
+        )
     doc.paragraph("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT", bold=True)
     doc.paragraph(difficulties or "Không có.")
     doc.paragraph("")
@@ -199,18 +292,21 @@ def write_pack(
     folder = out / "tai-lieu-kiem-chung"
     manifest: list[dict[str, Any]] = []
     for f in files:
-        target_dir = folder / f.item
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / f"{f.task}_{f.period}_{f.evidence_id}_{f.file_name}"
-        if not target.exists():
-            tmp = target.with_name(target.name + ".tmp")
-            with open_blob(f.sha256) as source, tmp.open("wb") as copy:
-                shutil.copyfileobj(source, copy)
-            tmp.replace(target)
+        path = ""
+        if f.filed:  # a rejected document is listed, marked, and not filed as evidence
+            target_dir = folder / f.item
+            target_dir.mkdir(parents=True, exist_ok=True)
+            target = target_dir / f"{f.task}_{f.period}_{f.evidence_id}_{f.file_name}"
+            if not target.exists():
+                tmp = target.with_name(target.name + ".tmp")
+                with open_blob(f.sha256) as source, tmp.open("wb") as copy:
+                    shutil.copyfileobj(source, copy)
+                tmp.replace(target)
+            path = str(target.relative_to(out))
         manifest.append(
             {
                 "item": f.item,
-                "path": str(target.relative_to(out)),
+                "path": path,
                 "sha256": f.sha256,
                 "size": f.size,
                 "task": f.task,
@@ -221,6 +317,8 @@ def write_pack(
                 "issuer": f.issuer,
                 "summary": f.summary,
                 "status": f.status,
+                "accepted": f.accepted,
+                "flag": flag(f),
             }
         )
     (out / "manifest.json").write_text(
@@ -240,8 +338,11 @@ def write_pack(
             "issuer",
             "summary",
             "status",
+            "accepted",
+            "flag",
         ]
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(manifest)
-    return {"folder": str(out), "sheet": str(sheet), "report": str(report), "files": len(manifest)}
+    filed = sum(1 for f in files if f.filed)
+    return {"folder": str(out), "sheet": str(sheet), "report": str(report), "files": filed}

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from domain.plan import CODE, EVIDENCE_KINDS, METRICS, EvidenceRequirement
-from domain.schema import Bool, Enum, ListOf, MapOf, Num, Obj, Str
+from domain.schema import AnyOf, Bool, Enum, ListOf, MapOf, Num, Obj, Str
 
 FORMAT = "cchc-framework/1"
 RULE_TYPES = ("boolean", "levels", "bands", "count", "manual")
@@ -46,6 +46,25 @@ class Band:
             if self.op is None
             else f"{self.op}{self.value:g}: {self.points:g}"
         )
+
+
+def grades_of(value: Any) -> tuple[Grade, ...]:
+    """The grades of a framework file's (or a stored record's) ``grades`` mapping, each given
+    as a number or as ``{min, source, note}``, highest cut-off first."""
+    out = []
+    for name, given in (value or {}).items():
+        if isinstance(given, dict):
+            out.append(
+                Grade(
+                    str(name),
+                    float(given["min"]),
+                    given.get("source") or "inferred",
+                    given.get("note") or "",
+                )
+            )
+        else:
+            out.append(Grade(str(name), float(given)))
+    return tuple(sorted(out, key=lambda g: -g.min))
 
 
 def parse_band(text: str) -> Band | None:
@@ -110,8 +129,22 @@ class FrameworkArea:
 
 
 @dataclass(frozen=True)
+class Grade:
+    """A grade (xếp loại) and the lowest index, in % of the scale, that earns it; ``source``
+    and ``note`` say where the cut-off comes from."""
+
+    code: str
+    min: float
+    source: str = "inferred"
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Framework:
-    """A validated ``cchc-framework/1`` tree."""
+    """A validated ``cchc-framework/1`` tree.
+
+    ``grades`` maps each grade to its cut-off; ``grade_cutoffs`` holds the same grades, highest
+    first, with the source and note of each cut-off."""
 
     code: str
     title: str
@@ -123,6 +156,7 @@ class Framework:
     areas: tuple[FrameworkArea, ...]
     title_en: str = ""
     source: str = "inferred"
+    grade_cutoffs: tuple[Grade, ...] = ()
 
     def items(self) -> list[Item]:
         return [i for a in self.areas for c in a.criteria for i in c.items]
@@ -147,6 +181,18 @@ class Framework:
 
 
 _SRC = Enum(("sourced", "inferred"))
+_PERCENT = Num(minimum=0, maximum=100, description="lowest index (% of the scale) for the grade")
+_GRADE = AnyOf(
+    (
+        _PERCENT,
+        Obj(
+            {"min": _PERCENT, "source": _SRC, "note": Str()},
+            required=("min",),
+            description="a cut-off with where it comes from",
+        ),
+    ),
+    description="the grade's cut-off: a number, or {min, source, note}",
+)
 _EVIDENCE = Obj(
     {"name": Str(), "kind": Enum(EVIDENCE_KINDS), "required": Bool(), "note": Str()},
     required=("name", "kind"),
@@ -208,7 +254,7 @@ FRAMEWORK_SCHEMA = Obj(
                 "title_en": Str(),
                 "year": Num(minimum=2000, integer=True, maximum=2100),
                 "scale": Num(minimum=0, exclusive_minimum=True),
-                "grades": MapOf(Num(minimum=0)),
+                "grades": MapOf(_GRADE),
                 "bonus_max": Num(minimum=0),
                 "penalty_max": Num(minimum=0),
                 "source": _SRC,

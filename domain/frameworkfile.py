@@ -24,6 +24,7 @@ from domain.framework import (
     FrameworkArea,
     Item,
     Rule,
+    grades_of,
     parse_band,
 )
 from domain.plan import EvidenceRequirement
@@ -113,6 +114,7 @@ def _check_tree(src: Source, targets: Collection[str] | None) -> None:
                     _check_item(src, item, (*cpath, "items", i), targets)
 
     fw = data.get("framework") if isinstance(data.get("framework"), dict) else {}
+    _check_grades(src, fw.get("grades"))
     scale = _num(fw.get("scale"))
     maxima = [_num(a.get("max")) for a in areas if isinstance(a, dict)]
     if scale is not None and maxima and all(m is not None for m in maxima):
@@ -123,6 +125,36 @@ def _check_tree(src: Source, targets: Collection[str] | None) -> None:
                     "scale_mismatch", ("framework", "scale"), total=f"{total:g}", scale=f"{scale:g}"
                 )
             )
+
+
+def _check_grades(src: Source, grades: Any) -> None:
+    """Every index maps to exactly one grade: distinct cut-offs, the lowest at 0 (an index
+    under 0, possible with penalty points, takes the lowest grade too)."""
+    if not isinstance(grades, dict) or not grades:
+        return
+    cutoffs: dict[str, Decimal] = {}
+    for name, given in grades.items():
+        value = _num(given.get("min") if isinstance(given, dict) else given)
+        if value is None or not 0 <= value <= 100:
+            return  # the schema reported it
+        cutoffs[str(name)] = value
+    seen: dict[Decimal, str] = {}
+    for name, value in cutoffs.items():
+        if value in seen:
+            src.problems.append(
+                src.problem(
+                    "grade_cutoff_twice",
+                    ("framework", "grades", name),
+                    grade=name,
+                    other=seen[value],
+                    min=f"{value:g}",
+                )
+            )
+        else:
+            seen[value] = name
+    lowest = min(cutoffs.values())
+    if lowest != 0:
+        src.problems.append(src.problem("grades_gap", ("framework", "grades"), min=f"{lowest:g}"))
 
 
 def _check_item(
@@ -214,7 +246,11 @@ def _build(data: dict[str, Any]) -> Framework:
         title_en=fw.get("title_en") or "",
         year=int(fw.get("year") or 0),
         scale=float(fw["scale"]),
-        grades={str(k): float(v) for k, v in (fw.get("grades") or {}).items()},
+        grades={
+            str(k): float(v["min"] if isinstance(v, dict) else v)
+            for k, v in (fw.get("grades") or {}).items()
+        },
+        grade_cutoffs=grades_of(fw.get("grades")),
         bonus_max=float(fw.get("bonus_max") or 0),
         penalty_max=float(fw.get("penalty_max") or 0),
         source=fw.get("source") or "inferred",

@@ -255,6 +255,13 @@ class AnyOf(Type):
             if isinstance(option, Str) and isinstance(value, str):
                 option.check(value, path, src)
                 return
+            if (
+                isinstance(option, Num)
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            ):
+                option.check(value, path, src)
+                return
         _wrong(src, path, " | ".join(_name(o) for o in self.options), value)
 
     def json(self) -> dict[str, Any]:
@@ -262,7 +269,7 @@ class AnyOf(Type):
 
 
 def _name(t: Type) -> str:
-    return {Obj: "mapping", Str: "text"}.get(type(t), type(t).__name__.lower())
+    return {Obj: "mapping", Str: "text", Num: "number"}.get(type(t), type(t).__name__.lower())
 
 
 @dataclass

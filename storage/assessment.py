@@ -20,13 +20,16 @@ from domain.plan import Plan
 from domain.scoring import Entry, Inputs, Scorecard, input_key, score
 from models import Assessment, AssessmentItem, Evidence, Measurement, Occurrence, PlanRecord
 from storage.audit import record
+from storage.evidence import ACCEPTED as ACCEPTED_EVIDENCE
+from storage.evidence import REJECTED
 from storage.frameworks import read_framework_record
 from storage.plans import read_plan_record
 
 
 @dataclass(frozen=True)
 class EvidenceFile:
-    """One evidence document to file under an item's folder."""
+    """One evidence document to file under an item's folder (a rejected one is listed, marked,
+    and not filed)."""
 
     item: str
     evidence_id: int
@@ -40,30 +43,58 @@ class EvidenceFile:
     issuer: str
     summary: str
     status: str
+    reason: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == ACCEPTED_EVIDENCE
+
+    @property
+    def filed(self) -> bool:
+        return self.status != REJECTED
+
+
+def year_evidence(
+    session: Session, plan_row: PlanRecord, plan: Plan, *, rejected: bool = False
+) -> list[tuple[Evidence, Occurrence, tuple[str, ...]]]:
+    """The evidence of the year: every document uploaded for an occurrence of the year's plan
+    (not rejected ones unless asked), with the occurrence and the items it proves — the
+    criteria given at upload (by default its task's), else its task's criteria now."""
+    criteria = {t.code: t.criteria for t in plan.tasks}
+    query = (
+        select(Evidence, Occurrence)
+        .join(Occurrence, col(Occurrence.id) == col(Evidence.occurrence_id))
+        .where(Occurrence.plan_id == plan_row.id)
+        .order_by(col(Evidence.id))
+    )
+    if not rejected:
+        query = query.where(Evidence.status != REJECTED)
+    out = []
+    for ev, occ in session.exec(query):
+        items = tuple(sorted(set(ev.criteria or criteria.get(occ.task_code, ()))))
+        out.append((ev, occ, items))
+    return out
 
 
 def evidence_files(session: Session, *, unit_id: int, year: int) -> list[EvidenceFile]:
-    """Every non-rejected evidence document of the year, once per item it supports."""
+    """Every evidence document of the year, once per item it proves, rejected ones included
+    (marked: the pack lists them and does not file them)."""
     from models import Blob
 
     plan_row = plan_for_year(session, unit_id, year)
     plan = read_plan_record(plan_row, session=session)
-    criteria = {t.code: t.criteria for t in plan.tasks}
-    occurrences = {
-        o.id: o for o in session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id))
-    }
-    rows = session.exec(
-        select(Evidence)
-        .where(Evidence.unit_id == unit_id, Evidence.status != "rejected")
-        .order_by(col(Evidence.id))
-    ).all()
-    sizes = {b.sha256: b.size for b in session.exec(select(Blob))}
+    rows = year_evidence(session, plan_row, plan, rejected=True)
+    sizes = dict(
+        session.exec(
+            select(Blob.sha256, Blob.size)
+            .join(Evidence, col(Evidence.blob_sha256) == col(Blob.sha256))
+            .join(Occurrence, col(Occurrence.id) == col(Evidence.occurrence_id))
+            .where(Occurrence.plan_id == plan_row.id)
+        ).all()
+    )
     out = []
-    for ev in rows:
-        occ = occurrences.get(ev.occurrence_id)
-        if occ is None:
-            continue
-        for item in sorted(set(criteria.get(occ.task_code, ())) | set(ev.criteria)):
+    for ev, occ, items in rows:
+        for item in items:
             out.append(
                 EvidenceFile(
                     item=item,
@@ -78,6 +109,7 @@ def evidence_files(session: Session, *, unit_id: int, year: int) -> list[Evidenc
                     issuer=ev.issuer,
                     summary=ev.summary,
                     status=ev.status,
+                    reason=ev.reason,
                 )
             )
     return out
@@ -205,18 +237,14 @@ def gather(
     for occ in occurrences:
         if occ.status != "cancelled":
             by_task[occ.task_code].append(occ)
-    evidence_rows = session.exec(
-        select(Evidence).where(Evidence.unit_id == unit_id, Evidence.status != "rejected")
-    ).all()
     evidence_by_occ: dict[int, int] = defaultdict(int)
-    evidence_by_item: dict[str, int] = defaultdict(int)
-    for ev in evidence_rows:
+    evidence: dict[str, int] = defaultdict(int)
+    for ev, _, items in year_evidence(session, plan_row, plan):
         evidence_by_occ[ev.occurrence_id] += 1
-        for code in ev.criteria:
-            evidence_by_item[code] += 1
+        for code in items:
+            evidence[code] += 1  # each file once per item it proves
     completion: dict[str, float | None] = {}
     all_done: dict[str, bool | None] = {}
-    evidence: dict[str, int] = {}
     for item_code, tasks in linked_items(plan).items():
         occs = [o for t in tasks for o in by_task.get(t, [])]
         if not occs:
@@ -237,9 +265,6 @@ def gather(
             ]
             completion[item_code] = round(100 * len(on_time) / len(occs), 2)
             all_done[item_code] = all(o.status in DONE for o in occs)
-        evidence[item_code] = sum(evidence_by_occ.get(o.id or 0, 0) for o in occs)
-    for code, n in evidence_by_item.items():
-        evidence[code] = evidence.get(code, 0) + n
     entries = {
         row.item: Entry(**{f: getattr(row, f) for f in ENTRY_FIELDS})
         for row in session.exec(
@@ -250,7 +275,7 @@ def gather(
         numbers=_numbers(session, unit_id, year, fw, plan, now),
         completion=completion,
         all_done=all_done,
-        evidence=evidence,
+        evidence=dict(evidence),
         entries=entries,
         bonus=assessment.bonus,
         penalty=assessment.penalty,

@@ -9,7 +9,15 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from domain.errors import NotFoundError
-from domain.framework import Criterion, Framework, FrameworkArea, Item, Rule, parse_band
+from domain.framework import (
+    Criterion,
+    Framework,
+    FrameworkArea,
+    Item,
+    Rule,
+    grades_of,
+    parse_band,
+)
 from domain.plan import EvidenceRequirement
 from models import FrameworkNode, FrameworkRecord
 from storage.audit import record
@@ -88,7 +96,10 @@ def load_framework(
         "title_en": fw.title_en,
         "year": fw.year,
         "scale": fw.scale,
-        "grades": fw.grades,
+        "grades": {
+            g.code: {"min": g.min, "source": g.source, "note": g.note} for g in fw.grade_cutoffs
+        }
+        or fw.grades,
         "bonus_max": fw.bonus_max,
         "penalty_max": fw.penalty_max,
         "source": fw.source,
@@ -242,7 +253,8 @@ def read_framework_record(code: str, *, session: Session) -> Framework:
         title_en=row.title_en,
         year=row.year,
         scale=row.scale,
-        grades=dict(row.grades),
+        grades={g.code: g.min for g in grades_of(row.grades)},
+        grade_cutoffs=grades_of(row.grades),
         bonus_max=row.bonus_max,
         penalty_max=row.penalty_max,
         source=row.source,

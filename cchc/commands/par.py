@@ -5,13 +5,16 @@ submission pack, submitting and reopening). Each command parses, calls one use c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cchc.context import AppContext
 from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, fmt_num, print_json
+
+if TYPE_CHECKING:
+    from domain.scoring import NodeScore
 
 app = typer.Typer(
     help="Tự đánh giá Chỉ số CCHC. The PAR Index self-assessment.", no_args_is_help=True
@@ -27,7 +30,11 @@ def score(
     unit: UnitOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Bảng điểm: tối đa / gợi ý / tự đánh giá / thẩm định, số tài liệu kiểm chứng. The scorecard."""
+    """Bảng điểm, điểm tự đánh giá và điểm điều tra XHH tách riêng. The scorecard.
+
+    Mỗi tiêu chí thành phần: tối đa / gợi ý / tự chấm / điều tra XHH / thẩm định, số tài liệu
+    kiểm chứng; tiêu chí thiếu số liệu được đánh dấu. Per item: max / suggested / self / survey /
+    appraised, evidence files; an item without data is flagged."""
     app_ctx: AppContext = ctx.obj
     from application.assessment import scorecard
 
@@ -40,32 +47,66 @@ def score(
 
     card = result.card
     tree = Tree(escape(app_ctx.t("cli.par_title", year=year, framework=card.framework)))
-    tree.add(f"[dim]{escape(app_ctx.t('cli.par_columns'))}[/dim]")
+    tree.add(f"[dim]{escape(app_ctx.t('cli.par_columns_split'))}[/dim]")
+
+    def points(node: NodeScore) -> str:
+        parts = [
+            fmt_num(node.max),
+            fmt_num(node.self_assessed) if node.self_assessed_max else "—",
+            fmt_num(node.survey) if node.survey_max else "—",
+        ]
+        if node.appraised is not None:
+            parts.append(fmt_num(node.appraised))
+        return " / ".join(parts)
+
     for area in card.areas:
-        branch = tree.add(
-            f"[bold]{area.code} {area.title}[/bold]  {fmt_num(area.max)} / {fmt_num(area.self_score)}"
-            + (f" / {fmt_num(area.appraised)}" if area.appraised is not None else "")
-        )
+        branch = tree.add(f"[bold]{escape(f'{area.code} {area.title}')}[/bold]  {points(area)}")
         for criterion in area.children:
             sub = branch.add(
-                f"[bold]{criterion.code} {criterion.title}[/bold]  {fmt_num(criterion.max)} / "
-                f"{fmt_num(criterion.self_score)}"
+                f"[bold]{escape(f'{criterion.code} {criterion.title}')}[/bold]  {points(criterion)}"
             )
             for item in criterion.children:
-                flag = f" [red]{app_ctx.t('cli.par_flag')}[/red]" if item.needs_explanation else ""
+                flags = ""
+                if item.needs_explanation:
+                    flags += f" [red]{escape(app_ctx.t('cli.par_flag'))}[/red]"
+                if item.needs_input:
+                    flags += f" [red]{escape(app_ctx.t('cli.par_flag_input'))}[/red]"
+                own = "—" if item.is_survey else (fmt_num(item.self_score) or "—")
+                survey = (fmt_num(item.survey) or "—") if item.is_survey else "—"
                 sub.add(
-                    f"{item.code} {item.title}  {fmt_num(item.max)} / {fmt_num(item.suggested) or '—'} / "
-                    f"{fmt_num(item.self_score) or '—'} / {fmt_num(item.appraised) or '—'} · {item.evidence}{flag}"
+                    f"{escape(f'{item.code} {item.title}')}  {fmt_num(item.max)} / "
+                    f"{fmt_num(item.suggested) or '—'} / {own} / {survey} / "
+                    f"{fmt_num(item.appraised) or '—'} · {item.evidence}{flags}"
                 )
     console.print(tree)
     console.print(
         app_ctx.t(
-            "cli.par_total",
+            "cli.par_self_assessed",
+            total=fmt_num(card.self_assessed_total),
+            max=fmt_num(card.self_assessed_max),
+        ),
+        markup=False,
+    )
+    console.print(
+        app_ctx.t("cli.par_survey", total=fmt_num(card.survey_total), max=fmt_num(card.survey_max)),
+        markup=False,
+    )
+    if card.bonus or card.penalty:
+        console.print(
+            app_ctx.t(
+                "cli.par_adjustments", bonus=fmt_num(card.bonus), penalty=fmt_num(card.penalty)
+            ),
+            markup=False,
+        )
+    console.print(
+        app_ctx.t(
+            "cli.par_index",
             total=fmt_num(card.self_total),
             scale=fmt_num(card.scale),
             index=fmt_num(card.self_index),
             grade=_grade(app_ctx, card.self_grade),
-        )
+        ),
+        markup=False,
     )
     if card.appraised_total is not None:
         console.print(
@@ -80,6 +121,9 @@ def score(
     needs = [i.code for i in card.items() if i.needs_explanation]
     if needs:
         console.print(app_ctx.t("cli.par_needs", items=", ".join(needs)))
+    missing = [f"{i.code} ({i.missing_input})" for i in card.items() if i.needs_input]
+    if missing:
+        console.print(app_ctx.t("cli.par_needs_input", items=", ".join(missing)), markup=False)
 
 
 def _grade(ctx: AppContext, code: str | None) -> str:

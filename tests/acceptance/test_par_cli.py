@@ -135,3 +135,77 @@ def test_the_submission_pack_is_exported_without_changing_anything(ward, tmp_pat
     assert (out_dir / "bao-cao-tu-danh-gia-2020.docx").is_file()
     assert summary["files"] == 0
     assert score(ward)["status"] == "open"
+
+
+def test_the_score_shows_survey_points_apart_and_the_index_adds_them(ward) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = ward("par", "set", "8.1.1", "--survey", "7", *AT, "--as", NHUNG)
+    assert code == 0, err
+    code, _, err = ward(
+        "par", "set", "5.1.5", "--self", "1.5", "--reason", "Không vi phạm", *AT, "--as", NHUNG
+    )
+    assert code == 0, err
+    card = score(ward)
+    assert (card["self_assessed_total"], card["self_assessed_max"]) == (1.5, 70)
+    assert (card["survey_total"], card["survey_max"]) == (7, 30)
+    assert card["self_total"] == 8.5 and card["self_index"] == 8.5  # the index adds both
+    assert card["self_grade"] == "kem"  # every index has a grade, the lowest included
+    survey_area = next(a for a in card["areas"] if a["code"] == "A8")
+    assert (survey_area["survey"], survey_area["self_assessed"]) == (7, 0)
+    assert item(card, "8.1.1")["survey"] == 7
+
+    code, out, err = ward("par", "score", *AT)
+    assert code == 0, err
+    assert "Điểm tự đánh giá: 1.5 / 70" in out
+    assert "Điểm điều tra xã hội học: 7 / 30" in out
+    assert "Chỉ số CCHC: 8.5 / 100 = 8.5% — xếp loại: Kém" in out
+    assert "Tổng điểm tự đánh giá: 8.5" not in out  # survey points are not self-assessed
+    line = next(x for x in out.splitlines() if "8.1.1 " in x)
+    assert line.rstrip().endswith("10 / — / — / 7 / — · 0")
+    code, out, err = ward("--lang", "en", "par", "score", *AT)
+    assert code == 0, err
+    assert "Self-assessed points: 1.5 / 70" in out and "Survey points: 7 / 30" in out
+    assert "PAR Index: 8.5 / 100 = 8.5% — grade: Poor" in out
+
+
+def test_an_item_without_data_gets_no_points_and_is_flagged(ward) -> None:  # type: ignore[no-untyped-def]
+    card = score(ward)
+    pakn = item(card, "3.2.1")
+    assert pakn["suggested"] is None and pakn["self_score"] is None
+    assert pakn["basis"] == "measure:pakn_dung_han_pct: no data"
+    assert pakn["missing_input"] == "measure:pakn_dung_han_pct" and pakn["needs_input"] is True
+    assert card["self_total"] == 0  # nothing scored silently
+    code, out, err = ward("par", "score", *AT)
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if "3.2.1 " in x)
+    assert "⚠ thiếu số liệu" in line
+    summary = flat(out[out.index("Thiếu số liệu đầu vào") :])
+    assert "3.2.1 (measure:pakn_dung_han_pct)" in summary
+    assert "3.3.5 (metric:apology_coverage)" in summary
+
+    code, _, err = ward(
+        "measure", "set", "pakn_dung_han_pct", "100", "--year", "2020", "--as", NHUNG
+    )
+    assert code == 0, err
+    pakn = item(score(ward), "3.2.1")
+    assert pakn["suggested"] == 2 and pakn["self_score"] == 2
+    assert pakn["missing_input"] is None and pakn["needs_input"] is False
+    # the officer confirms that no dossier was late: scored by a person, with a reason
+    code, _, err = ward(
+        "par",
+        "set",
+        "3.3.5",
+        "--self",
+        "1",
+        "--reason",
+        "Không có hồ sơ trễ hạn",
+        *AT,
+        "--as",
+        NHUNG,
+    )
+    assert code == 0, err
+    apology = item(score(ward), "3.3.5")
+    assert apology["self_score"] == 1 and apology["needs_input"] is False
+    assert apology["missing_input"] == "metric:apology_coverage"
+    code, out, _ = ward("par", "score", *AT)
+    line = next(x for x in out.splitlines() if "3.3.5 " in x)
+    assert "thiếu số liệu" not in line

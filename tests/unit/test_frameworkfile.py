@@ -303,6 +303,63 @@ def test_document_of_nothing_is_reported_as_empty() -> None:
     assert only("---\n").code == "empty_file"
 
 
+# --- grades (xếp loại) ---------------------------------------------------------------------------
+
+
+def with_grades(grades: str) -> str:
+    return seed(small(), "  scale: 10\n", f"  scale: 10\n  grades: {grades}\n")
+
+
+def test_a_grade_may_carry_its_source_and_note() -> None:
+    fw = read_framework(
+        with_grades('{tot: {min: 80, source: sourced, note: "S14"}, kem: {min: 0}}'), FILE
+    )
+    assert fw.grades == {"tot": 80, "kem": 0}
+    assert [(g.code, g.min, g.source, g.note) for g in fw.grade_cutoffs] == [
+        ("tot", 80, "sourced", "S14"),
+        ("kem", 0, "inferred", ""),
+    ]
+
+
+def test_a_grade_given_as_a_number_is_still_read() -> None:
+    fw = read_framework(with_grades("{kem: 0, tot: 80}"), FILE)
+    assert fw.grades == {"kem": 0, "tot": 80}
+    assert [(g.code, g.source) for g in fw.grade_cutoffs] == [
+        ("tot", "inferred"),
+        ("kem", "inferred"),
+    ]
+
+
+def test_grades_must_cover_every_index_down_to_zero() -> None:
+    text = with_grades("{xuat_sac: 90, tot: 80, kha: 70, trung_binh: 50}")
+    p = only(text)
+    assert (p.code, p.path) == ("grades_gap", "framework.grades")
+    assert at(p) == position(text, "{xuat_sac")
+    assert "an index below 50 would have no grade" in p.render("en")
+    assert p.hint("en") == "give the lowest grade min: 0"
+
+
+def test_two_grades_may_not_share_a_cut_off() -> None:
+    text = with_grades("{tot: 80, kha: {min: 80}, kem: 0}")
+    p = only(text)
+    assert (p.code, p.path) == ("grade_cutoff_twice", "framework.grades.kha")
+    assert "kha and tot both start at 80" in p.render("en")
+
+
+@pytest.mark.parametrize(
+    ("grades", "path", "code"),
+    [
+        ("{tot: 180, kem: 0}", "framework.grades.tot", "out_of_range"),
+        ("{tot: {source: sourced}, kem: 0}", "framework.grades.tot", "missing_key"),
+        ("{tot: {min: 80, by: x}, kem: 0}", "framework.grades.tot.by", "unknown_key"),
+        ("{tot: high, kem: 0}", "framework.grades.tot", "wrong_type"),
+    ],
+)
+def test_a_bad_grade_is_reported_where_it_is(grades: str, path: str, code: str) -> None:
+    p = only(with_grades(grades))
+    assert (p.code, p.path) == (code, path)
+
+
 # --- band notation ----------------------------------------------------------------------------
 
 
