@@ -8,6 +8,7 @@ the plan's targets are given.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
@@ -57,7 +58,10 @@ def read_framework(text: str, file: str, *, targets: Collection[str] | None = No
 
 
 def _num(value: Any) -> Decimal | None:
+    """A finite number as a Decimal; None for anything else (the schema reports it)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return Decimal(str(value))
 
@@ -212,7 +216,7 @@ def _check_item(
     levels = rule.get("levels")
     if isinstance(levels, dict):
         for name, points in levels.items():
-            if isinstance(points, int | float) and not isinstance(points, bool):
+            if _num(points) is not None:
                 _check_points(src, points, maximum, (*rpath, "levels", name))
 
 

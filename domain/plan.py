@@ -223,19 +223,24 @@ _UNIT: Obj = Obj(
 # a parent may itself be a mapping with its own parent (ward → district → city)
 _UNIT.fields = {**_UNIT.fields, "parent": AnyOf((Str(CODE), _UNIT))}
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a plan may be for
+
+# a count of working days: a year has about 250, so more than a year's days is a mistake
+MAX_WORKING_DAYS = 366
+
 _REMINDERS = Obj(
     {
-        "before": ListOf(Int(minimum=0)),
-        "escalate": ListOf(Int(minimum=1)),
+        "before": ListOf(Int(minimum=0, maximum=MAX_WORKING_DAYS)),
+        "escalate": ListOf(Int(minimum=1, maximum=MAX_WORKING_DAYS)),
         "at": Time(description="Local time reminders are sent, HH:MM"),
     },
     description="Working days before the due date, working days after it, and the hour",
 )
 _DUE = Obj(
     {
-        "working_days": Int(minimum=0),
-        "before_end_working_days": Int(minimum=0),
-        "month_day": Int(minimum=1),
+        "working_days": Int(minimum=0, maximum=MAX_WORKING_DAYS),
+        "before_end_working_days": Int(minimum=0, maximum=MAX_WORKING_DAYS),
+        "month_day": Int(minimum=1, maximum=31),
         "date": Date(),
     },
     description="Exactly one of the four keys",
@@ -264,7 +269,7 @@ PLAN_SCHEMA = Obj(
                 "code": Str(CODE),
                 "title": Str(),
                 "unit": _UNIT,
-                "year": Int(minimum=2000, maximum=2100),
+                "year": Int(minimum=MIN_YEAR, maximum=MAX_YEAR),
                 "issued": Date(),
                 "basis": ListOf(Str()),
                 "framework": Str(CODE),

@@ -9,17 +9,20 @@ references between lists, the ``reports_to`` chain and schedule consistency.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Collection
 from typing import Any
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from domain.checks import check_ref, code_of, find_cycles, unique_codes
 from domain.clock import DEFAULT_TIMEZONE
 from domain.errors import InvalidInput
 from domain.plan import (
     FORMAT,
+    MAX_YEAR,
+    MIN_YEAR,
     PLAN_SCHEMA,
     Area,
     Due,
@@ -73,7 +76,9 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
     targets = unique_codes(src, data.get("targets"), ("targets",))
     unique_codes(src, data.get("tasks"), ("tasks",))
     plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
-    year = plan.get("year") if isinstance(plan.get("year"), int) else None
+    year = plan.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        year = None  # reported by the schema; the checks below need a year dates can hold
 
     if plan.get("framework") is not None and not framework_known:
         src.problems.append(
@@ -154,6 +159,26 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
+_SUB_DAILY = re.compile(r"FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)", re.IGNORECASE)
+
+
+def _at_most_daily(text: str, parsed: Any, year: int) -> bool:
+    """Whether a rule yields at most one date a day in ``year``: an occurrence is a day.
+
+    Counted on the rule cut at the year's end, so a rule that never matches stops there."""
+    if _SUB_DAILY.search(text):
+        return False
+    if not isinstance(parsed, rrule):
+        return True  # several rules (a set) are not something a plan writes; periods() copes
+    bounded = parsed.replace(count=None, until=dt.datetime(year, 12, 31, 23, 59, 59))
+    seen: set[dt.date] = set()
+    for moment in bounded:
+        if moment.date() in seen:
+            return False
+        seen.add(moment.date())
+    return True
+
+
 def _check_schedule(
     src: Source, schedule: dict[str, Any], path: tuple[str | int, ...], year: int | None
 ) -> None:
@@ -171,12 +196,10 @@ def _check_schedule(
             src.problems.append(src.problem("once_needs_date", (*path, "due")))
         if every not in (None, "once") and "date" in given:
             src.problems.append(src.problem("date_needs_once", (*path, "due", "date")))
-        month_day = due.get("month_day")
-        if isinstance(month_day, int) and not isinstance(month_day, bool) and month_day > 31:
+        when = _as_date(due.get("date"))
+        if when is not None and year is not None and when.year != year:
             src.problems.append(
-                src.problem(
-                    "out_of_range", (*path, "due", "month_day"), value=month_day, constraint="≤ 31"
-                )
+                src.problem("date_outside_year", (*path, "due", "date"), value=when, year=year)
             )
     rule = schedule.get("rrule")
     if every == "rrule" and not rule:
@@ -185,9 +208,12 @@ def _check_schedule(
         src.problems.append(src.problem("rule_needs_rrule_every", (*path, "rrule")))
     if rule and isinstance(rule, str):
         try:
-            rrulestr(rule, dtstart=dt.datetime(year or 2000, 1, 1))
+            parsed = rrulestr(rule, dtstart=dt.datetime(year or 2000, 1, 1))
         except (ValueError, TypeError) as exc:
             src.problems.append(src.problem("bad_rrule", (*path, "rrule"), detail=str(exc)))
+        else:
+            if not _at_most_daily(rule, parsed, year or 2000):
+                src.problems.append(src.problem("rrule_too_frequent", (*path, "rrule")))
     start, until = _as_date(schedule.get("start")), _as_date(schedule.get("until"))
     for key, value in (("start", start), ("until", until)):
         if value is not None and year is not None and value.year != year:

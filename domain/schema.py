@@ -9,6 +9,7 @@ drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -107,29 +108,40 @@ class Enum(Type):
 
 @dataclass
 class Num(Type):
+    """A number. NaN and infinities are refused, and so is any number beyond ``LIMIT``
+    (a value no file of ours needs, too large for dates, floats and the databases)."""
+
     minimum: float | None = None
     integer: bool = False
     exclusive_minimum: bool = False
     description: str = ""
     maximum: float | None = None
 
+    LIMIT = 1e15
+
     def check(self, value: Any, path: Path, src: Source) -> None:
+        if isinstance(value, _Invalid):
+            return  # already reported by the reader
         ok = isinstance(value, int) if self.integer else isinstance(value, int | float)
         if isinstance(value, bool) or not ok:
             _wrong(src, path, "integer" if self.integer else "number", value)
             return
+        if isinstance(value, float) and not math.isfinite(value):
+            src.problems.append(src.problem("not_finite", path, value=value))
+            return
+        maximum = self.LIMIT if self.maximum is None else self.maximum
         if self.minimum is not None and (
             value < self.minimum or (self.exclusive_minimum and value == self.minimum)
         ):
             sign = ">" if self.exclusive_minimum else "≥"
             src.problems.append(
                 src.problem(
-                    "out_of_range", path, value=value, constraint=f"{sign} {self.minimum:g}"
+                    "out_of_range", path, value=_short(value), constraint=f"{sign} {self.minimum:g}"
                 )
             )
-        elif self.maximum is not None and value > self.maximum:
+        elif value > maximum or (self.minimum is None and value < -maximum):
             src.problems.append(
-                src.problem("out_of_range", path, value=value, constraint=f"≤ {self.maximum:g}")
+                src.problem("out_of_range", path, value=_short(value), constraint=f"≤ {maximum:g}")
             )
 
     def json(self) -> dict[str, Any]:

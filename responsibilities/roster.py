@@ -3,17 +3,33 @@
 The roster is a table with the columns name, email, phone, position, scope, from, to
 (and optionally kind, acting_for). Readers for CSV and XLSX live at the edge; here
 each row is a mapping of column → text with its spreadsheet row number.
+
+Cells are cleaned the same way whatever database stores them: line breaks, tabs and other
+white space (Alt+Enter in Excel) become single spaces; any other control character (NUL,
+ESC …) is refused. Rows are then checked against each other:
+
+* a position has one appointed holder (``kind`` holder) at a time for each area: two holder
+  rows of the same position whose dates overlap are refused unless their scopes split the
+  areas — both scoped with no area in common, or one scoped and the other not (the scoped
+  holder answers for its areas, the other for the rest). The chairman is never shared, so
+  two chairmen at once are refused whatever their scopes;
+* one person has one row per position at a time, whatever the kind;
+* nobody acts for themself.
+
+Acting and delegated rows stand in beside the holder and may overlap it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from domain.errors import InvalidInput, Problem
 from responsibilities.holding import KINDS
+from responsibilities.policy import CHAIRMAN
 
 COLUMNS = ("name", "email", "phone", "position", "scope", "from", "to", "kind", "acting_for")
 REQUIRED = ("name", "email", "position", "from")
@@ -48,6 +64,18 @@ def parse_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+_BREAKS = frozenset("\t\n\x0b\x0c\r\x85")  # the control characters that are white space
+
+
+def clean_cell(text: str) -> tuple[str, str | None]:
+    """``text`` with each run of white space (line breaks, tabs) as one space, and the first
+    other control character (as ``U+0000``) when there is one: such a cell is refused."""
+    for char in text:
+        if char not in _BREAKS and unicodedata.category(char) == "Cc":
+            return text, f"U+{ord(char):04X}"
+    return " ".join(text.split()), None
 
 
 def split_scope(text: str) -> tuple[str, ...]:
@@ -98,8 +126,25 @@ def read_roster(
         )
 
     for row, raw in rows:
-        cell = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if not any(cell.values()):
+        cell: dict[str, str] = {}
+        refused = False
+        for key, value in raw.items():
+            if not key:
+                continue
+            column = key.strip().lower()
+            cell[column], char = clean_cell(value or "")
+            if char is not None:
+                refused = True
+                problems.append(
+                    Problem(
+                        "control_character",
+                        file=file,
+                        row=row,
+                        path=column,
+                        params={"char": char},
+                    )
+                )
+        if refused or not any(cell.values()):
             continue
         name, email = cell.get("name", ""), cell.get("email", "").lower()
         ok = True
@@ -183,6 +228,7 @@ def read_roster(
                     acting_for,
                 )
             )
+    problems.extend(_conflicts(entries, file))
     for entry in entries:
         if entry.acting_for and entry.acting_for not in names:
             bad(
@@ -196,3 +242,70 @@ def read_roster(
     if not entries:
         raise InvalidInput([Problem("empty_table", file=file, row=2)], source=file)
     return entries
+
+
+# --- rows checked against each other ----------------------------------------------------------
+
+
+def _overlap(a: RosterEntry, b: RosterEntry) -> bool:
+    """Whether the dates of ``a`` and ``b`` share a day (an empty ``to`` runs on)."""
+    return (b.end is None or a.start <= b.end) and (a.end is None or b.start <= a.end)
+
+
+def _same_areas(a: RosterEntry, b: RosterEntry) -> bool:
+    """Whether two holders of a position would answer for the same area."""
+    if a.position == CHAIRMAN or (not a.scope and not b.scope):
+        return True
+    return bool(a.scope and b.scope and set(a.scope) & set(b.scope))
+
+
+def _conflicts(entries: list[RosterEntry], file: str) -> list[Problem]:
+    """Two holders at once, one person's overlapping rows and self-acting, each at its row.
+
+    Rows are taken in order of their start; each is compared with the earlier rows still
+    running, and one found conflict is enough for a row."""
+    problems: list[Problem] = []
+    for entry in entries:
+        if entry.acting_for is not None and entry.acting_for == entry.email:
+            problems.append(
+                Problem(
+                    "acting_for_self",
+                    file=file,
+                    row=entry.row,
+                    path="acting_for",
+                    params={"email": entry.email},
+                )
+            )
+    running: dict[str, list[RosterEntry]] = {}
+    for entry in sorted(entries, key=lambda e: (e.start, e.row)):
+        earlier = running.setdefault(entry.position, [])
+        earlier[:] = [e for e in earlier if e.end is None or e.end >= entry.start]
+        problem = _conflict(entry, earlier, file)
+        if problem is None:
+            earlier.append(entry)
+        else:
+            problems.append(problem)
+    return problems
+
+
+def _conflict(entry: RosterEntry, earlier: list[RosterEntry], file: str) -> Problem | None:
+    for other in earlier:
+        if not _overlap(entry, other):
+            continue
+        if other.email == entry.email:
+            return Problem(
+                "overlapping_rows",
+                file=file,
+                row=entry.row,
+                path="from",
+                params={"email": entry.email, "position": entry.position, "first": other.row},
+            )
+        if entry.kind == other.kind == "holder" and _same_areas(entry, other):
+            return Problem(
+                "two_chairmen" if entry.position == CHAIRMAN else "two_holders",
+                file=file,
+                row=entry.row,
+                path="position",
+                params={"position": entry.position, "other": other.name, "first": other.row},
+            )
+    return None

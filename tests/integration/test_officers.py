@@ -418,3 +418,82 @@ def test_a_refused_holding_change_changes_nothing_and_is_audited(session, ward, 
     assert last is not None and last.action == "refused"
     assert (last.actor, last.unit_id) == (ANH[1], ward)
     assert last.after is not None and last.after["attempted"] == "people.edit"
+
+
+# --- hostile rosters: the same answer on SQLite and PostgreSQL -----------------------------------
+
+
+def run_roster_import(engine, *rows: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    from application.access import Identity
+    from application.people import import_roster as run_import
+    from application.uow import UnitOfWork
+
+    return run_import(
+        UnitOfWork(engine),
+        Identity.operator("test"),
+        NOW,
+        header=ROSTER_HEADER,
+        rows=roster_rows(*rows),
+        file="roster.xlsx",
+    )
+
+
+def test_a_nul_in_a_name_is_refused_and_nothing_is_stored(session, engine, ward) -> None:  # type: ignore[no-untyped-def]
+    good = {"name": CHAIR[0], "email": CHAIR[1], "position": "chairman", "from": "01/01/2020"}
+    bad = {"name": "Trần Thị\x00Mai", "email": MAI[1], "position": "vice_chairman"}
+
+    with pytest.raises(InvalidInput) as caught:
+        run_roster_import(engine, good, {**bad, "from": "01/01/2020"})
+
+    [problem] = caught.value.problems
+    assert (problem.code, problem.row, problem.path) == ("control_character", 3, "name")
+    assert "roster.xlsx:row 3: name: ký tự điều khiển U+0000" in caught.value.render("vi")
+    session.expire_all()
+    assert officer_count(session) == 0
+    assert holdings(session=session, unit_id=ward) == []
+
+
+def test_a_line_break_in_a_name_is_stored_as_a_space(session, engine, ward) -> None:  # type: ignore[no-untyped-def]
+    result = run_roster_import(
+        engine,
+        {
+            "name": "Nguyễn Văn\nHùng",  # Alt+Enter in Excel
+            "email": CHAIR[1],
+            "position": "chairman",
+            "from": "01/01/2020",
+        },
+        {
+            "name": "Trần\r\nThị\tMai",
+            "email": MAI[1],
+            "position": "vice_chairman",
+            "from": "01/01/2020",
+        },
+    )
+
+    assert (result.officers, result.assignments) == (2, 2)
+    session.expire_all()
+    names = {o.email: o.name for o in session.exec(select(Officer))}
+    assert names == {CHAIR[1]: "Nguyễn Văn Hùng", MAI[1]: "Trần Thị Mai"}
+
+
+def test_two_chairmen_at_once_are_refused_and_nothing_is_stored(session, engine, ward) -> None:  # type: ignore[no-untyped-def]
+    chair = {"name": CHAIR[0], "email": CHAIR[1], "position": "chairman", "from": "01/01/2020"}
+    usurper = {"name": SON[0], "email": SON[1], "position": "chairman", "from": "03/02/2020"}
+    self_acting = {
+        "name": NHUNG[0],
+        "email": NHUNG[1],
+        "position": "cchc_officer",
+        "from": "01/01/2020",
+        "kind": "acting",
+        "acting_for": NHUNG[1],
+    }
+
+    with pytest.raises(InvalidInput) as caught:
+        run_roster_import(engine, chair, usurper, self_acting)
+
+    assert [(p.code, p.row) for p in caught.value.problems] == [
+        ("two_chairmen", 3),
+        ("acting_for_self", 4),
+    ]
+    session.expire_all()
+    assert officer_count(session) == 0
