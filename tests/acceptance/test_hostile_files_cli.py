@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import Path
 
+from hostile_inputs import big_xlsx, billion_laughs
+
 from plans import PLAN_2020
-from tests.unit.test_roster_limits import big_xlsx
-from tests.unit.test_yaml_limits import billion_laughs
 
 PLAN = PLAN_2020.read_text(encoding="utf-8")
 

@@ -4,11 +4,11 @@ huge cells and huge sheets — each refused as a problem with its row, never a t
 from __future__ import annotations
 
 import time
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hostile_inputs import big_xlsx
 
 from cchc.tables import MAX_CELL, MAX_CSV_BYTES, MAX_ROWS, read_table
 from domain.errors import InvalidInput, Problem
@@ -217,32 +217,6 @@ def test_a_csv_with_too_many_rows_is_refused(tmp_path: Path) -> None:
 
     assert (p.code, p.row) == ("too_many_rows", MAX_ROWS + 2)
     assert str(MAX_ROWS) in p.render("vi")
-
-
-def big_xlsx(path: Path, rows: int, cell: str = "x") -> Path:
-    """An XLSX of ``rows`` data rows under a header, made quickly: openpyxl (write-only) writes
-    the workbook, then its sheet is rewritten with the rows streamed into the zip."""
-    from openpyxl import Workbook
-
-    template = path.with_name("template.xlsx")
-    book = Workbook(write_only=True)
-    book.create_sheet().append(["name", "email", "position", "from"])
-    book.save(template)
-    row = '<row r="%d"><c t="inlineStr"><is><t>' + cell + "</t></is></c></row>"
-    with zipfile.ZipFile(template) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if not info.filename.startswith("xl/worksheets/"):
-                out.writestr(info.filename, data)
-                continue
-            head, tail = data.split(b"</sheetData>")
-            with out.open(info.filename, "w", force_zip64=True) as sheet:
-                sheet.write(head)
-                for start in range(2, rows + 2, 10_000):
-                    end = min(start + 10_000, rows + 2)
-                    sheet.write("".join(row % n for n in range(start, end)).encode())
-                sheet.write(b"</sheetData>" + tail)
-    return path
 
 
 def test_a_small_xlsx_of_two_million_rows_is_refused_at_once(tmp_path: Path) -> None:

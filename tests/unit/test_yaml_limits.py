@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hostile_inputs import billion_laughs
 
 from domain.errors import InvalidInput, Problem
 from domain.frameworkfile import read_framework
@@ -36,14 +37,6 @@ def located(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
     for _ in range(occurrence + 1):
         at = text.index(needle, at + 1)
     return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-
-
-def billion_laughs(levels: int = 9, width: int = 9) -> str:
-    """The classic: each level a list of ``width`` aliases of the level below (9**9 leaves)."""
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for n in range(1, levels):
-        lines.append(f"a{n}: &a{n} [" + ",".join([f"*a{n - 1}"] * width) + "]")
-    return "\n".join(lines) + "\n"
 
 
 # --- aliases --------------------------------------------------------------------------------
@@ -198,7 +191,7 @@ def test_a_target_value_must_be_a_finite_number(plan_text: str, value: str) -> N
 
 @pytest.mark.parametrize("value", [".nan", ".inf"])
 def test_framework_points_must_be_finite(value: str) -> None:
-    from tests.unit.test_frameworkfile import small
+    from test_frameworkfile import small  # tests/unit is on the path (rootdir-relative imports)
 
     text = small("{type: levels, levels: {tot: " + value + ", kem: 0}}")
     found = problems(read_framework, text)
