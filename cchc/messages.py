@@ -295,6 +295,39 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.completeness_written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
     "cli.completeness_sheet_groups": ("Theo nhóm", "By group"),
     "cli.completeness_sheet_owes": ("Còn nợ", "Owed"),
+    # --- issue 9: the command line for officers ---
+    "cli.completeness_due_so_far": ("đến hạn", "due so far"),
+    "cli.completeness_year": ("cả năm", "whole year"),
+    "cli.completeness_scopes": (
+        "«đến hạn»: các lần thực hiện đã qua hạn tính đến {today}; «cả năm»: cả kế hoạch năm.",
+        "«due so far»: occurrences whose deadline had passed by {today}; «whole year»: the whole plan.",
+    ),
+    "cli.completeness_sheet_due": ("Đến hạn: {what}", "Due so far: {what}"),
+    "cli.occ_reason": ("Lý do", "Reason"),
+    "cli.occ_lead": ("Chủ trì", "Lead"),
+    "cli.occ_approver": ("Phê duyệt", "Approver"),
+    "cli.occ_acting_for": ("(quyền thay {name})", "(acting for {name})"),
+    "cli.occ_days_left": ("còn {n} ngày làm việc", "{n} working days left"),
+    "cli.occ_documents": ("Tài liệu kiểm chứng", "Evidence documents"),
+    "cli.occ_uploads": ("Đã tải lên", "Uploaded"),
+    "cli.occ_upload": (
+        "{file} (lần {revision}, {by}, {at}): {status}",
+        "{file} (revision {revision}, {by}, {at}): {status}",
+    ),
+    "cli.occ_nothing": ("chưa có", "nothing yet"),
+    "cli.occ_optional": ("không bắt buộc", "optional"),
+    "cli.occ_history": ("Lịch sử", "History"),
+    "cli.occ_no_history": ("Chưa có thay đổi nào.", "No changes yet."),
+    "cli.occ_when": ("Thời điểm", "When"),
+    "cli.occ_who": ("Người thực hiện", "By"),
+    "cli.occ_change": ("Thay đổi", "Change"),
+    "cli.occ_rerouted": ("giao cho {officer}", "given to {officer}"),
+    "cli.occ_rescheduled": ("dời hạn sang {due}", "deadline moved to {due}"),
+    "cli.occ_rule.own_submission_final": (
+        "Chủ tịch tự nộp: kết quả cuối cùng",
+        "the chairman's own submission: final",
+    ),
+    "cli.tasks_title_of": ("Việc cần làm của {name} ({n})", "Work to do for {name} ({n})"),
 }
 
 

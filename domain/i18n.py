@@ -539,6 +539,35 @@ CATALOG: dict[str, tuple[str, str]] = {
         "No status '{status}'; use one of: {allowed}.",
     ),
     "error.dossier_not_found": ("Không có hồ sơ '{id}'.", "No dossier '{id}'."),
+    # --- issue 9: the command line for officers ---
+    "error.bad_period": (
+        "Kỳ '{value}' không đúng dạng. (Hint: viết theo một trong các dạng: {forms}; "
+        "với lịch RRULE: ngày, ví dụ 2020-04-24)",
+        "'{value}' is not a period. (Hint: write it in one of these forms: {forms}; "
+        "for an RRULE schedule: the date, e.g. 2020-04-24)",
+    ),
+    "error.officer_ambiguous": (
+        "'{name}' khớp với nhiều cán bộ: {candidates}. (Hint: ghi đủ họ tên hoặc dùng email)",
+        "'{name}' matches several officers: {candidates}. (Hint: give the full name or the email)",
+    ),
+    "error.officer_name_not_found": (
+        "Không có cán bộ nào tên '{name}'; gần giống: {candidates}. (Hint: ghi đủ họ tên hoặc dùng email)",
+        "No officer is named '{name}'; similar: {candidates}. (Hint: give the full name or the email)",
+    ),
+    "error.officer_name_unknown": (
+        "Không có cán bộ nào tên '{name}'; cán bộ của đơn vị: {candidates}. (Hint: ghi đủ họ tên hoặc dùng email)",
+        "No officer is named '{name}'; the unit's officers: {candidates}. (Hint: give the full name or the email)",
+    ),
+    "error.mine_needs_officer": (
+        "--mine cần biết bạn là cán bộ nào: người vận hành không có việc được giao. "
+        "(Hint: thêm --as EMAIL, hoặc đặt CCHC_USER)",
+        "--mine needs to know which officer you are: the operator has no tasks. "
+        "(Hint: add --as EMAIL, or set CCHC_USER)",
+    ),
+    "error.mine_with_officer": (
+        "Dùng --mine hoặc --officer, không dùng cả hai.",
+        "Use --mine or --officer, not both.",
+    ),
 }
 
 
