@@ -15,6 +15,7 @@ from application.uow import UnitOfWork
 from domain import completeness as report_core
 from domain.errors import LocalizedError
 from domain.i18n import Lang, normalize_lang, t
+from domain.names import fold
 from domain.plan import Plan
 from models import PlanRecord, UnitRecord
 from storage.evidence import REJECTED, uploads_of
@@ -88,6 +89,7 @@ def _report(
                 provided=tuple(sorted({n for n, s in got if n and s != REJECTED})),
                 accepted=tuple(sorted({n for n, s in got if n and s == "accepted"})),
                 working_days_left=v.working_days_left,
+                due_so_far=v.due_at <= now,
             )
         )
     label, order = _labels(ctx.plan, by, lang, rows)
@@ -120,9 +122,10 @@ def _labels(
             for a in plan.areas
         }
         order = {a.code: i for i, a in enumerate(plan.areas)}
-    elif by == "officer":
+    elif by == "officer":  # by name (case and diacritics aside), the vacant group last
         titles = {r.officer: r.officer_name or r.officer for r in rows if r.officer}
-        order = {}
+        ranked = sorted(titles, key=lambda k: (fold(titles[k]), titles[k], k))
+        order = {k: i for i, k in enumerate(ranked)}
     else:
         titles, order = {}, {}
 

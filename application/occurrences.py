@@ -17,12 +17,24 @@ from sqlmodel import Session, col, select
 from application.access import Gate, Identity
 from application.notices import notify_assignment, notify_review
 from application.uow import UnitOfWork
+from domain.clock import local_moment
 from domain.errors import LocalizedError, NotFoundError
 from domain.lifecycle import ACTIVE, STATUSES, apply
-from domain.occurrence import OccurrenceView
+from domain.occurrence import (
+    DocumentView,
+    HistoryEntry,
+    OccurrenceDetail,
+    OccurrenceView,
+    UploadView,
+)
+from domain.periods import parse_period
 from domain.plan import Plan, Task
-from models import Occurrence, PlanRecord
+from domain.workdays import weekday_date
+from models import AuditEntry, Evidence, Occurrence, PlanRecord
+from responsibilities.holding import holders
 from responsibilities.policy import CHAIRMAN, Subject, submission_is_final
+from storage.audit import find_entries
+from storage.evidence import list_evidence as evidence_rows
 from storage.evidence import missing_for
 from storage.occurrences import (
     Context,
@@ -34,7 +46,7 @@ from storage.occurrences import (
     views,
 )
 from storage.occurrences import transition as change_state
-from storage.officers import get_officer
+from storage.officers import find_officer
 from storage.plans import find_plan
 from storage.units import resolve_unit
 
@@ -166,7 +178,9 @@ def act(
     unit: str | None = None,
     plan: str | None = None,
 ) -> TransitionResult:
-    """Start, submit, accept, return or waive one occurrence, as ``identity``."""
+    """Start, submit, accept, return or waive one occurrence, as ``identity``; ``period`` as
+    officers write it (``Q2/2020``, ``tháng 6/2020`` …)."""
+    period = parse_period(period)
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         occ = find_occurrence(unit_row.id or 0, task, period, session=session, plan=plan)
@@ -284,9 +298,11 @@ def _names(ctx: Context) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class TaskFilter:
-    """Which occurrences ``tasks`` shows."""
+    """Which occurrences ``tasks`` shows. ``officer``: an email or a name; ``mine``: the
+    acting officer's own."""
 
     officer: str | None = None
+    mine: bool = False
     position: str | None = None
     status: tuple[str, ...] = ()
     overdue: bool = False
@@ -300,20 +316,29 @@ def list_tasks(
     unit: str | None = None,
     where: TaskFilter = TaskFilter(),
     lang: str = "vi",
+    identity: Identity | None = None,
 ) -> list[OccurrenceView]:
-    """What is to be done, by whom, by when (``cchc tasks``, an officer's calendar feed)."""
+    """What is to be done, by whom, by when (``cchc tasks``, an officer's calendar feed);
+    ``where.mine``: the tasks of ``identity``, who must be an officer."""
     unknown = [s for s in where.status if s not in STATUSES]
     if unknown:
         raise LocalizedError(
             "error.bad_status", status=", ".join(unknown), allowed=", ".join(STATUSES)
         )
+    who = where.officer
+    if where.mine:
+        if where.officer:
+            raise LocalizedError("error.mine_with_officer")
+        if identity is None or identity.kind != "officer":
+            raise LocalizedError("error.mine_needs_officer")
+        who = identity.name
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
         plan_row = find_plan(session=session, unit_id=uid)
         query = select(Occurrence).where(Occurrence.plan_id == plan_row.id)
-        if where.officer:
-            officer = get_officer(where.officer, session=session, unit_id=uid)
+        if who:
+            officer = find_officer(who, session=session, unit_id=uid)
             query = query.where(Occurrence.officer_id == officer.id)
         if where.position:
             query = query.where(Occurrence.lead_role == where.position)
@@ -330,3 +355,124 @@ def list_tasks(
     if where.due_within is not None:
         out = [v for v in out if 0 <= v.working_days_left <= where.due_within and not v.overdue]
     return out
+
+
+def show_occurrence(
+    uow: UnitOfWork,
+    now: dt.datetime,
+    *,
+    task: str,
+    period: str,
+    unit: str | None = None,
+    plan: str | None = None,
+    lang: str = "vi",
+) -> OccurrenceDetail:
+    """``cchc occurrence show``: one occurrence in full — deadline, lead and approver, the
+    documents with what was uploaded for each, and its history from the audit log (read-only);
+    ``period`` as officers write it."""
+    key = parse_period(period)
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        uid = unit_row.id or 0
+        occ = find_occurrence(uid, task, key, session=session, plan=plan)
+        plan_row = session.get(PlanRecord, occ.plan_id)
+        assert plan_row is not None
+        ctx = context(plan_row, session=session, actor="", now=now)
+        [view] = views(plan_row, session=session, now=now, occurrences=[occ], lang=lang, ctx=ctx)
+        uploads = [
+            e
+            for e, o in evidence_rows(
+                session=session, unit_id=uid, task=occ.task_code, period=occ.period
+            )
+            if o.id == occ.id
+        ]
+        entries = find_entries(
+            session=session,
+            obj=f"occurrence:{occ.task_code}/{occ.period}",
+            unit_ids=[uid],
+            unitless=False,
+        )
+    timezone = ctx.plan.timezone
+    found = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+    names = _names(ctx)
+    approver = approver_of(ctx.plan, found) if found else CHAIRMAN
+
+    def shown(e: Evidence) -> UploadView:
+        return UploadView(
+            id=e.id or 0,
+            file=e.file_name,
+            revision=e.revision,
+            status=e.status,
+            reason=e.reason,
+            uploaded_by=e.uploaded_by,
+            uploaded_at=local_moment(e.uploaded_at, timezone),
+        )
+
+    documents = tuple(
+        DocumentView(
+            name=r.name,
+            kind=r.kind,
+            required=r.required,
+            uploads=tuple(shown(e) for e in uploads if e.requirement == r.name),
+        )
+        for r in (found.evidence if found else ())
+    )
+    asked = {d.name for d in documents}
+    history = tuple(
+        _history_entry(row, names, timezone) for row in reversed(entries) if row.action != "refused"
+    )
+    return OccurrenceDetail(
+        unit=view.unit,
+        plan=view.plan,
+        task=view.task,
+        title=view.title,
+        area=view.area,
+        period=view.period,
+        period_start=view.period_start,
+        period_end=view.period_end,
+        due_date=view.due_date,
+        due_weekday=weekday_date(view.due_date, lang),
+        due_at=local_moment(view.due_at, timezone),
+        status=view.status,
+        overdue=view.overdue,
+        working_days_left=view.working_days_left,
+        lead_role=view.lead_role,
+        lead_title=_role_title(ctx.plan, view.lead_role, lang),
+        officer_email=view.officer_email,
+        officer_name=view.officer_name,
+        acting_for=view.acting_for,
+        approver_role=approver,
+        approver_title=_role_title(ctx.plan, approver, lang),
+        approver_officers=tuple(
+            h.name for h in holders(ctx.holdings, approver, ctx.today, view.area or None)
+        ),
+        reason=view.reason,
+        documents=documents,
+        extra=tuple(shown(e) for e in uploads if e.requirement not in asked),
+        history=history,
+    )
+
+
+def _role_title(plan: Plan, code: str, lang: str) -> str:
+    try:
+        role = plan.role(code)
+    except KeyError:
+        return code
+    return role.title_en if lang == "en" and role.title_en else role.title
+
+
+def _history_entry(row: AuditEntry, names: dict[str, str], timezone: str) -> HistoryEntry:
+    """An audit entry of an occurrence as its history shows it."""
+    before, after = row.before or {}, row.after or {}
+    changes = {k: v for k, v in after.items() if k not in ("status", "reason", "rule")}
+    return HistoryEntry(
+        at=local_moment(row.at, timezone),
+        action=row.action,
+        actor=row.actor,
+        actor_name=names.get(row.actor),
+        before=before.get("status"),
+        after=after.get("status"),
+        reason=after.get("reason") or None,
+        rule=after.get("rule"),
+        changes=changes or None,
+    )

@@ -1,4 +1,5 @@
-"""The completeness report for people: a table with progress bars, then who owes what."""
+"""The completeness report for people: per group, what was due so far next to the whole year
+(with progress bars), then who owes what. Codes and dates are never cut; labels wrap."""
 
 from __future__ import annotations
 
@@ -14,38 +15,51 @@ from domain import completeness as core
 def _bar(part: int, whole: int) -> RenderableType:
     share = f"{100 * part / whole:.0f}%" if whole else "—"
     return Group(
-        Text(f"{part}/{whole} ({share})"),
-        ProgressBar(total=max(whole, 1), completed=part, width=20),
+        Text(f"{part}/{whole} ({share})", no_wrap=True),
+        ProgressBar(total=max(whole, 1), completed=part, width=12),
+    )
+
+
+def _row(table: Table, label: Text, scope: str, tally: core.Tally, *, last: bool) -> None:
+    table.add_row(
+        label,
+        scope,
+        str(tally.occurrences),
+        str(tally.required),
+        _bar(tally.provided, tally.required),
+        _bar(tally.accepted, tally.required),
+        end_section=last,
     )
 
 
 def render_completeness(report: core.CompletenessReport, ctx: AppContext, console: Console) -> None:
     by = ctx.t(f"cli.completeness_by.{report.by}")
-    table = Table(title=ctx.t("cli.completeness_title", by=by, plan=report.plan))
-    table.add_column(ctx.t("cli.completeness_group"), overflow="fold", max_width=48)
+    table = Table(
+        title=ctx.t("cli.completeness_title", by=by, plan=report.plan),
+        caption=ctx.t("cli.completeness_scopes", today=f"{report.today:%d/%m/%Y}"),
+    )
+    table.add_column(ctx.t("cli.completeness_group"), overflow="fold", ratio=1)
+    table.add_column("", no_wrap=True)
     table.add_column(ctx.t("cli.completeness_occurrences"), justify="right")
     table.add_column(ctx.t("cli.completeness_required"), justify="right")
-    table.add_column(ctx.t("cli.completeness_provided"))
-    table.add_column(ctx.t("cli.completeness_accepted"))
+    table.add_column(ctx.t("cli.completeness_provided"), no_wrap=True)
+    table.add_column(ctx.t("cli.completeness_accepted"), no_wrap=True)
     for g in (*report.groups, report.total):
-        table.add_row(
-            Text(g.label, style="bold" if g is report.total else ""),
-            str(g.occurrences),
-            str(g.required),
-            _bar(g.provided, g.required),
-            _bar(g.accepted, g.required),
-            end_section=g is report.groups[-1] if report.groups else False,
-        )
+        style = "bold" if g is report.total else ""
+        year = core.Tally(g.occurrences, g.required, g.provided, g.accepted)
+        _row(table, Text(g.label, style=style), ctx.t("cli.completeness_due_so_far"),
+             g.due_so_far, last=False)  # fmt: skip
+        _row(table, Text(""), ctx.t("cli.completeness_year"), year, last=True)
     console.print(table)
     if not report.owed:
         console.print(ctx.t("cli.completeness_none_owed"))
         return
     owes = Table(title=ctx.t("cli.completeness_owes_title", n=len(report.owed)))
-    owes.add_column(ctx.t("label.officers"))
-    owes.add_column(ctx.t("label.task"))
-    owes.add_column(ctx.t("label.period"))
-    owes.add_column(ctx.t("label.due"))
-    owes.add_column(ctx.t("cli.completeness_missing"), overflow="fold", max_width=70)
+    owes.add_column(ctx.t("label.officers"), overflow="fold", ratio=1)
+    owes.add_column(ctx.t("label.task"), no_wrap=True)
+    owes.add_column(ctx.t("label.period"), no_wrap=True)
+    owes.add_column(ctx.t("label.due"), no_wrap=True)
+    owes.add_column(ctx.t("cli.completeness_missing"), overflow="fold", ratio=2)
     owes.add_column(ctx.t("cli.completeness_overdue"), justify="right")
     for o in report.owed:
         owes.add_row(

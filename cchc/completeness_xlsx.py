@@ -33,8 +33,10 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
         "% " + t("cli.completeness_provided", lang),
         "% " + t("cli.completeness_accepted", lang),
     ]
+    head += [t("cli.completeness_sheet_due", lang, what=h) for h in head[2:]]  # due so far
     groups.append(head)
     for g in (*report.groups, report.total):
+        due = g.due_so_far
         groups.append(
             [
                 g.key,
@@ -45,9 +47,15 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
                 g.accepted,
                 g.share(g.provided),
                 g.share(g.accepted),
+                due.occurrences,
+                due.required,
+                due.provided,
+                due.accepted,
+                due.share(due.provided),
+                due.share(due.accepted),
             ]
         )
-        for cell in groups[groups.max_row][6:8]:
+        for cell in (*groups[groups.max_row][6:8], *groups[groups.max_row][12:14]):
             cell.number_format = "0%"
     for cell in (*groups[2], *groups[groups.max_row]):
         cell.font = Font(bold=True)

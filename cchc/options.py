@@ -19,3 +19,8 @@ NowOpt = Annotated[
         "--now", help="Thời điểm (ISO, giờ địa phương) thay cho đồng hồ, để chạy lại một năm."
     ),
 ]
+PERIOD_HELP = (
+    "Kỳ: 2020-06 (06/2020, T6/2020, tháng 6/2020), 2020-Q2 (Q2/2020, quý II/2020), "
+    "2020-H1 (6 tháng đầu năm 2020), 2020-W23 (tuần 23/2020), 2020 (năm 2020), "
+    "hoặc ngày của lịch RRULE."
+)

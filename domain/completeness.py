@@ -4,6 +4,11 @@ Counts are of required documents: an occurrence whose task asks for three docume
 three to "required"; a document is "provided" when it has at least one upload that was not
 rejected, and "accepted" when one of its uploads was accepted. Waived and cancelled
 occurrences ask for nothing.
+
+Each figure is given for the whole plan year and for what was due so far: the occurrences
+whose deadline had passed at the report's moment (mid-year, the year's figures alone read as
+if nearly nothing were done). An accepted occurrence is closed: it owes nothing and is never
+late, even when it was accepted without one of its documents.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 BY: tuple[str, ...] = ("position", "area", "criterion", "officer")
 EXEMPT = frozenset({"waived", "cancelled"})
+CLOSED = frozenset({"accepted"})
 VACANT = ""
 
 
@@ -37,6 +43,7 @@ class OccurrenceEvidence:
     provided: tuple[str, ...]
     accepted: tuple[str, ...]
     working_days_left: int
+    due_so_far: bool = False  # its deadline had passed at the report's moment
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -48,11 +55,9 @@ class OccurrenceEvidence:
 
 
 @dataclass(frozen=True)
-class Group:
-    """Totals for one position, area, criterion or officer."""
+class Tally:
+    """Occurrences and their required, provided and accepted documents."""
 
-    key: str
-    label: str
     occurrences: int = 0
     required: int = 0
     provided: int = 0
@@ -63,9 +68,37 @@ class Group:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            **asdict(self),
+            "occurrences": self.occurrences,
+            "required": self.required,
+            "provided": self.provided,
+            "accepted": self.accepted,
             "provided_share": self.share(self.provided),
             "accepted_share": self.share(self.accepted),
+        }
+
+
+@dataclass(frozen=True)
+class Group:
+    """Totals for one position, area, criterion or officer: over the year, and over what
+    was due so far (``due_so_far``)."""
+
+    key: str
+    label: str
+    occurrences: int = 0
+    required: int = 0
+    provided: int = 0
+    accepted: int = 0
+    due_so_far: Tally = field(default_factory=Tally)
+
+    def share(self, part: int) -> float | None:
+        return None if not self.required else part / self.required
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            **Tally(self.occurrences, self.required, self.provided, self.accepted).as_dict(),
+            "due_so_far": self.due_so_far.as_dict(),
         }
 
 
@@ -127,7 +160,7 @@ def _keys(row: OccurrenceEvidence, by: str) -> Sequence[str]:
     raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(BY)}")
 
 
-def _counts(rows: Iterable[OccurrenceEvidence]) -> tuple[int, int, int, int]:
+def _tally(rows: Iterable[OccurrenceEvidence]) -> Tally:
     n = required = provided = accepted = 0
     for row in rows:
         want = set(row.required)
@@ -135,7 +168,20 @@ def _counts(rows: Iterable[OccurrenceEvidence]) -> tuple[int, int, int, int]:
         required += len(want)
         provided += len(want & set(row.provided))
         accepted += len(want & set(row.accepted))
-    return n, required, provided, accepted
+    return Tally(n, required, provided, accepted)
+
+
+def _group(key: str, label: str, rows: Sequence[OccurrenceEvidence]) -> Group:
+    year = _tally(rows)
+    return Group(
+        key,
+        label,
+        year.occurrences,
+        year.required,
+        year.provided,
+        year.accepted,
+        due_so_far=_tally(r for r in rows if r.due_so_far),
+    )
 
 
 def groups(
@@ -158,16 +204,17 @@ def groups(
         natural = [int(p) if p.isdigit() else p for p in key.replace("-", ".").split(".")]
         return rank.get(key, len(rank)), [(0, p) if isinstance(p, int) else (1, p) for p in natural]
 
-    return [Group(key, label(key), *_counts(members[key])) for key in sorted(members, key=sort_key)]
+    return [_group(key, label(key), members[key]) for key in sorted(members, key=sort_key)]
 
 
 def total(rows: Sequence[OccurrenceEvidence], label: str) -> Group:
-    return Group("", label, *_counts(r for r in rows if r.status not in EXEMPT))
+    return _group("", label, [r for r in rows if r.status not in EXEMPT])
 
 
 def owed(rows: Sequence[OccurrenceEvidence]) -> list[Owed]:
     """Occurrences due by today (or overdue) that still miss a required document, most
-    overdue first."""
+    overdue first (vacant positions after named officers); an accepted occurrence owes
+    nothing."""
     out = [
         Owed(
             officer=row.officer,
@@ -181,7 +228,15 @@ def owed(rows: Sequence[OccurrenceEvidence]) -> list[Owed]:
             working_days_overdue=max(0, -row.working_days_left),
         )
         for row in rows
-        if row.status not in EXEMPT and row.missing and row.working_days_left <= 0
+        if row.status not in EXEMPT | CLOSED and row.missing and row.working_days_left <= 0
     ]
-    out.sort(key=lambda o: (-o.working_days_overdue, o.officer_name or "", o.task, o.period))
+    out.sort(
+        key=lambda o: (
+            -o.working_days_overdue,
+            o.officer_name is None,
+            o.officer_name or "",
+            o.task,
+            o.period,
+        )
+    )
     return out

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from domain.errors import ConflictError, NotFoundError
+from domain.names import find_by_name, fold, near_names
 from models import Assignment, Officer, Position
 from responsibilities.holding import Holding
 from responsibilities.roster import RosterEntry
@@ -60,6 +61,29 @@ def get_officer(email: str, *, session: Session, unit_id: int) -> Officer:
     if row is None:
         raise NotFoundError("error.officer_not_found", email=email)
     return row
+
+
+def find_officer(who: str, *, session: Session, unit_id: int) -> Officer:
+    """The officer ``who`` names: an email, or a name written as officers write it (exactly,
+    without caring for case or diacritics, or a unique part such as "Ngọc Ánh"). An ambiguous
+    or unknown name is an error listing the candidates."""
+    if "@" in who:
+        return get_officer(who.strip(), session=session, unit_id=unit_id)
+    everyone = session.exec(select(Officer).where(Officer.unit_id == unit_id)).all()
+    found = find_by_name(who, everyone, lambda o: o.name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise NotFoundError("error.officer_ambiguous", name=who, candidates=_listed(found))
+    near = near_names(who, everyone, lambda o: o.name)
+    if near:
+        raise NotFoundError("error.officer_name_not_found", name=who, candidates=_listed(near))
+    raise NotFoundError("error.officer_name_unknown", name=who, candidates=_listed(everyone))
+
+
+def _listed(officers: Sequence[Officer]) -> str:
+    ordered = sorted(officers, key=lambda o: (fold(o.name), o.name, o.email))
+    return "; ".join(f"{o.name} <{o.email}>" for o in ordered)
 
 
 def get_position(code: str, *, session: Session, unit_id: int, unit_code: str = "") -> Position:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def add(
         list[Path], typer.Argument(help="Tệp PDF, DOC(X), XLS(X), ODT, ODS, JPG, PNG.")
     ],
     task: Annotated[str, typer.Option("--task", help="Mã nhiệm vụ, ví dụ II.3.5.")],
-    period: Annotated[str, typer.Option("--period", help="Kỳ, ví dụ 2020-Q1.")],
+    period: Annotated[str, typer.Option("--period", help=PERIOD_HELP)],
     requirement: Annotated[
         str | None,
         typer.Option(
@@ -72,7 +72,9 @@ def add(
     app_ctx: AppContext = ctx.obj
     from application.evidence import disk_store, upload
     from domain.evidence import human_size
+    from domain.periods import parse_period
 
+    period = parse_period(period)
     rows = upload(
         app_ctx.uow(),
         app_ctx.identity,
@@ -113,7 +115,7 @@ def add(
 def list_(
     ctx: typer.Context,
     task: Annotated[str | None, typer.Option("--task", help="Mã nhiệm vụ.")] = None,
-    period: Annotated[str | None, typer.Option("--period", help="Kỳ.")] = None,
+    period: Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)] = None,
     status: Annotated[
         str | None, typer.Option("--status", help="pending | accepted | rejected")
     ] = None,
@@ -123,7 +125,10 @@ def list_(
     """Danh sách tài liệu kiểm chứng (mọi phiên bản). List evidence, every revision."""
     app_ctx: AppContext = ctx.obj
     from application.evidence import list_evidence
+    from domain.periods import parse_period
 
+    if period is not None:
+        period = parse_period(period)
     rows = list_evidence(app_ctx.uow(), unit=unit, task=task, period=period, status=status)
     if json:
         print_json([r.as_dict() for r in rows])

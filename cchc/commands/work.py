@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
 occurrence_app = typer.Typer(
@@ -88,7 +88,12 @@ def remind(
 
 def tasks(
     ctx: typer.Context,
-    officer: Annotated[str | None, typer.Option("--officer", help="Email cán bộ.")] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", help="Email hoặc họ tên cán bộ.")
+    ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Việc của tôi (người --as hoặc CCHC_USER).")
+    ] = False,
     position: Annotated[str | None, typer.Option("--position", help="Mã chức danh.")] = None,
     status: Annotated[
         list[str] | None, typer.Option("--status", help="open, in_progress, submitted, …")
@@ -111,52 +116,28 @@ def tasks(
         unit=unit,
         where=TaskFilter(
             officer=officer,
+            mine=mine,
             position=position,
             status=tuple(status or ()),
             overdue=overdue,
             due_within=due_within,
         ),
         lang=app_ctx.lang,
+        identity=app_ctx.identity,
     )
     if json:
         print_json([r.as_dict() for r in rows])
         return
-    from rich.table import Table
+    from cchc.tasks_view import render_tasks
 
-    from domain.workdays import weekday_date
-
-    table = Table(title=app_ctx.t("cli.tasks_title", n=len(rows)))
-    for key in (
-        "label.task",
-        "label.period",
-        "label.due",
-        "label.status",
-        "label.officers",
-        "label.title",
-    ):
-        table.add_column(
-            app_ctx.t(key), overflow="ellipsis", no_wrap=key == "label.title", max_width=40
-        )
-    for r in rows:
-        late = (
-            f" [red]({app_ctx.t('cli.late_by', n=-r.working_days_left)})[/red]" if r.overdue else ""
-        )
-        table.add_row(
-            r.task,
-            r.period,
-            weekday_date(r.due_date, app_ctx.lang) + late,
-            app_ctx.t(f"status.{r.status}"),
-            r.officer_name or app_ctx.t("label.vacant"),
-            r.title,
-        )
-    console.print(table)
+    render_tasks(rows, app_ctx, console, one_officer=bool(officer or mine))
 
 
 def _act(action: str):  # type: ignore[no-untyped-def]
     def command(
         ctx: typer.Context,
         code: Annotated[str, typer.Argument(help="Mã nhiệm vụ, ví dụ II.3.5.")],
-        period: Annotated[str, typer.Argument(help="Kỳ, ví dụ 2020-Q1, 2020-03, 2020-W14, 2020.")],
+        period: Annotated[str, typer.Argument(help=PERIOD_HELP)],
         reason: Annotated[
             str | None, typer.Option("--reason", help="Lý do (bắt buộc khi trả lại, miễn).")
         ] = None,
@@ -185,13 +166,13 @@ def _act(action: str):  # type: ignore[no-untyped-def]
             app_ctx.t(
                 "cli.transitioned",
                 task=code,
-                period=period,
+                period=result.period,
                 before=app_ctx.t(f"status.{before}"),
                 after=app_ctx.t(f"status.{result.after}"),
             )
         )
         if result.final:
-            console.print(app_ctx.t("cli.submission_final", task=code, period=period))
+            console.print(app_ctx.t("cli.submission_final", task=code, period=result.period))
 
     command.__doc__ = {
         "start": "Bắt đầu thực hiện. Start work on an occurrence.",
@@ -207,9 +188,38 @@ for _action in ("start", "submit", "accept", "return", "waive"):
     occurrence_app.command(_action)(_act(_action))
 
 
+@occurrence_app.command("show")
+def show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Mã nhiệm vụ, ví dụ II.3.5.")],
+    period: Annotated[str, typer.Argument(help=PERIOD_HELP)],
+    now: NowOpt = None,
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Chi tiết một lần thực hiện: hạn, người làm, người duyệt, tài liệu, lịch sử. Show one occurrence."""
+    app_ctx: AppContext = ctx.obj
+    from application.occurrences import show_occurrence
+
+    detail = show_occurrence(
+        app_ctx.uow(),
+        app_ctx.now(now, unit=unit),
+        task=code,
+        period=period,
+        unit=unit,
+        lang=app_ctx.lang,
+    )
+    if json:
+        print_json(detail.as_dict())
+        return
+    from cchc.occurrence_view import render_occurrence
+
+    render_occurrence(detail, app_ctx, console)
+
+
 def ics(
     ctx: typer.Context,
-    officer: Annotated[str, typer.Option("--officer", help="Email cán bộ.")],
+    officer: Annotated[str, typer.Option("--officer", help="Email hoặc họ tên cán bộ.")],
     now: NowOpt = None,
     unit: UnitOpt = None,
 ) -> None:

@@ -120,7 +120,9 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
     # with his final submission
     assert area1["provided"] == 1 and area1["accepted"] == 1
     owed = [(o["task"], o["period"], o["missing"]) for o in report["owed"] if o["task"] == "II.1.1"]
-    assert owed == [("II.1.1", "2020", ["Quyết định kiện toàn Ban Chỉ đạo CCHC phường"])]
+    assert owed == []  # accepted (the chairman's final submission): closed, never owed or late
+    missing = [(o["task"], o["missing"]) for o in report["occurrences"] if o["task"] == "II.1.1"]
+    assert missing == [("II.1.1", ["Quyết định kiện toàn Ban Chỉ đạo CCHC phường"])]
 
     sheet = tmp_path / "bao-cao.xlsx"
     code, out, _ = cli(
@@ -131,7 +133,8 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
 
     owes = load_workbook(sheet).worksheets[1]
     tasks = [row[2] for row in owes.iter_rows(min_row=2, values_only=True)]
-    assert "II.1.1" in tasks
+    assert tasks == [o["task"] for o in report["owed"]] and tasks  # what the report owes
+    assert "II.1.1" not in tasks
 
 
 def statuses(cli) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]

@@ -8,7 +8,8 @@ import itertools
 import holidays
 import pytest
 
-from domain.periods import Period, due_date, periods
+from domain.errors import LocalizedError
+from domain.periods import Period, due_date, parse_period, periods
 from domain.plan import Due, Schedule
 from domain.workdays import WorkCalendar
 
@@ -144,19 +145,45 @@ def test_a_schedule_ending_mid_month_clips_its_last_period() -> None:
 # --- RFC 5545 rules ---------------------------------------------------------------------
 
 
-def test_an_rrule_across_a_year_boundary() -> None:
+def test_an_rrule_across_a_year_boundary_has_one_day_periods() -> None:
     s = schedule(
         "rrule",
         start=D(2020, 11, 1),
         until=D(2021, 2, 28),
         rrule="FREQ=MONTHLY;BYMONTHDAY=15",
     )
+    # an RRULE occurrence's period is its own date (plan-format.md), not the days since the last
     assert periods(s) == [
-        Period("2020-11-15", D(2020, 11, 1), D(2020, 11, 15)),
-        Period("2020-12-15", D(2020, 11, 16), D(2020, 12, 15)),
-        Period("2021-01-15", D(2020, 12, 16), D(2021, 1, 15)),
-        Period("2021-02-15", D(2021, 1, 16), D(2021, 2, 15)),
+        Period("2020-11-15", D(2020, 11, 15), D(2020, 11, 15)),
+        Period("2020-12-15", D(2020, 12, 15), D(2020, 12, 15)),
+        Period("2021-01-15", D(2021, 1, 15), D(2021, 1, 15)),
+        Period("2021-02-15", D(2021, 2, 15), D(2021, 2, 15)),
     ]
+
+
+def test_an_rrule_due_in_working_days_counts_from_the_occurrence_itself() -> None:
+    """Every second month on the first Monday, due three working days later: the occurrence
+    of Monday 1 March 2021 is due Thursday 4 March, not 8 January (three working days after
+    the previous occurrence)."""
+    s = schedule(
+        "rrule",
+        Due(working_days=3),
+        start=D(2021, 1, 1),
+        until=D(2021, 12, 31),
+        rrule="FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO",
+    )
+    ps = {p.key: p for p in periods(s)}
+    assert list(ps) == [
+        "2021-01-04",
+        "2021-03-01",
+        "2021-05-03",
+        "2021-07-05",
+        "2021-09-06",
+        "2021-11-01",
+    ]
+    assert due_date(s, ps["2021-03-01"], CAL) == D(2021, 3, 4)
+    assert due_date(s, ps["2021-01-04"], CAL) == D(2021, 1, 7)
+    assert all(due_date(s, p, CAL) >= p.start for p in ps.values())
 
 
 def test_the_bundled_last_friday_rule() -> None:
@@ -168,20 +195,29 @@ def test_the_bundled_last_friday_rule() -> None:
     assert all(D.fromisoformat(k).weekday() == 4 for k in ks)
 
 
-def test_rrule_periods_have_working_day_deadlines_off_their_last_day() -> None:
+def test_an_rrule_date_off_work_is_due_the_next_working_day_never_before_it() -> None:
     s = schedule(
         "rrule",
         start=D(2020, 11, 1),
         until=D(2021, 2, 28),
         rrule="FREQ=MONTHLY;BYMONTHDAY=15",
     )
-    # 15/11/2020 is a Sunday, 15/2/2021 is in Tết
+    # 15/11/2020 is a Sunday, 15/2/2021 is in Tết (10–16/2): counting back would put the
+    # deadline before the occurrence itself (13/11, 9/2)
     assert [due_date(s, p, CAL) for p in periods(s)] == [
-        D(2020, 11, 13),
+        D(2020, 11, 16),
         D(2020, 12, 15),
         D(2021, 1, 15),
-        D(2021, 2, 9),
+        D(2021, 2, 17),
     ]
+    counted_back = schedule(
+        "rrule",
+        Due(before_end_working_days=3),
+        start=D(2020, 11, 1),
+        until=D(2021, 2, 28),
+        rrule="FREQ=MONTHLY;BYMONTHDAY=15",
+    )
+    assert due_date(counted_back, periods(counted_back)[1], CAL) == D(2020, 12, 15)
 
 
 # --- due forms ----------------------------------------------------------------------------
@@ -316,3 +352,98 @@ def test_every_bundled_deadline_is_a_working_day_in_its_schedule(bundled_plan) -
             due = due_date(task.schedule, p, CAL, bundled_plan.roll)
             assert CAL.is_working(due), (task.code, p.key, due)
             assert due.year in (2020, 2021), (task.code, p.key, due)
+
+
+# --- no deadline before its period ----------------------------------------------------------
+
+
+def test_a_clipped_period_of_days_off_is_due_on_the_next_working_day() -> None:
+    s = schedule("week", start=D(2020, 4, 18))  # a Saturday: the first period is 18–19/4
+    first = periods(s)[0]
+    assert first == Period("2020-W16", D(2020, 4, 18), D(2020, 4, 19))
+    assert due_date(s, first, CAL) == D(2020, 4, 20)  # not Friday 17/4, before the period
+
+
+def test_a_count_back_past_the_period_start_stops_at_its_first_working_day() -> None:
+    s = schedule("week", Due(before_end_working_days=10))
+    w16 = next(p for p in periods(s) if p.key == "2020-W16")
+    assert due_date(s, w16, CAL) == D(2020, 4, 13)
+
+
+def test_a_month_day_before_a_weekly_period_gives_its_first_working_day() -> None:
+    s = schedule("week", Due(month_day=5))
+    w16 = next(p for p in periods(s) if p.key == "2020-W16")  # 13–19/4: the 5th is before it
+    assert due_date(s, w16, CAL) == D(2020, 4, 13)
+
+
+def test_a_once_date_before_the_schedule_start_gives_its_first_working_day() -> None:
+    s = schedule("once", Due(date=D(2020, 3, 2)), start=D(2020, 4, 11))
+    (period,) = periods(s)
+    assert due_date(s, period, CAL) == D(2020, 4, 13)
+
+
+# --- periods as officers write them ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2020-06", "2020-06"),
+        ("06/2020", "2020-06"),
+        ("6/2020", "2020-06"),
+        ("T6/2020", "2020-06"),
+        ("t06/2020", "2020-06"),
+        ("tháng 6/2020", "2020-06"),
+        ("Tháng 12/2020", "2020-12"),
+        ("tháng 6 năm 2020", "2020-06"),
+        ("  thang 6 / 2020 ", "2020-06"),
+        ("2020-Q2", "2020-Q2"),
+        ("2020-q2", "2020-Q2"),
+        ("Q2/2020", "2020-Q2"),
+        ("quý II/2020", "2020-Q2"),
+        ("Quý IV/2020", "2020-Q4"),
+        ("quý 2/2020", "2020-Q2"),
+        ("quý I năm 2020", "2020-Q1"),
+        ("2020-H1", "2020-H1"),
+        ("H2/2020", "2020-H2"),
+        ("6 tháng đầu năm 2020", "2020-H1"),
+        ("6 tháng cuối năm 2020", "2020-H2"),
+        ("2020-W23", "2020-W23"),
+        ("2020-W3", "2020-W03"),
+        ("tuần 23/2020", "2020-W23"),
+        ("Tuần 1/2020", "2020-W01"),
+        ("W53/2020", "2020-W53"),
+        ("2020", "2020"),
+        ("năm 2020", "2020"),
+        ("Năm 2020", "2020"),
+        ("2020-04-24", "2020-04-24"),  # an RRULE occurrence's date
+        ("24/04/2020", "2020-04-24"),
+        ("24/4/2020", "2020-04-24"),
+    ],
+)
+def test_periods_are_read_as_officers_write_them(text: str, key: str) -> None:
+    assert parse_period(text) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "2020-13", "13/2020", "T0/2020", "quý V/2020", "Q5/2020", "2020-H3", "tuần 54/2020",
+     "2021-W53", "tháng sáu", "30/02/2020", "20", "2020-Q", "next month"],
+)  # fmt: skip
+def test_an_unknown_period_form_is_an_error_with_every_accepted_form(text: str) -> None:
+    with pytest.raises(LocalizedError) as caught:
+        parse_period(text)
+    message = caught.value.render("vi")
+    assert f"'{text}'" in message and "Hint:" in message
+    for form in ("06/2020", "T6/2020", "Q2/2020", "quý II/2020", "6 tháng đầu năm 2020",
+                 "tuần 23/2020", "năm 2020"):  # fmt: skip
+        assert form in message
+    assert "Hint:" in caught.value.render("en")
+
+
+def test_every_canonical_key_reads_as_itself() -> None:
+    for every in ("week", "month", "quarter", "half_year", "year"):
+        for p in periods(schedule(every)):
+            assert parse_period(p.key) == p.key
+    for p in periods(schedule("rrule", rrule="FREQ=MONTHLY;BYDAY=-1FR")):
+        assert parse_period(p.key) == p.key
