@@ -295,6 +295,61 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.completeness_written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
     "cli.completeness_sheet_groups": ("Theo nhóm", "By group"),
     "cli.completeness_sheet_owes": ("Còn nợ", "Owed"),
+    # --- issue 9: one-stop dossier figures ---
+    "cli.kpi_online_dossier_share": (
+        "Tỷ lệ hồ sơ nộp trực tuyến trên tổng số hồ sơ",
+        "Dossiers filed online, of all dossiers",
+    ),
+    "cli.kpi_basis_catalogue": (
+        "theo danh mục {n} thủ tục",
+        "over the catalogue of {n} procedures",
+    ),
+    "cli.kpi_basis_dossiers": (
+        "trên các thủ tục có hồ sơ (chưa nhập danh mục thủ tục)",
+        "over the procedures that received dossiers (no procedure catalogue imported)",
+    ),
+    "cli.dossiers_working_days_late": ("trễ {n} ngày làm việc", "{n} working days late"),
+    "cli.dossiers_working_days_left": ("còn {n} ngày làm việc", "{n} working days left"),
+    "cli.dossiers_due_today": ("đến hạn hôm nay", "due today"),
+    "cli.dossiers_due_title": (
+        "Hồ sơ đến hạn trả trong {n} ngày làm việc tới, chưa trả ({count}) — đến {end}",
+        "Dossiers due within the next {n} working days, not yet returned ({count}) — to {end}",
+    ),
+    "cli.dossiers_none_due": (
+        "Không có hồ sơ nào chưa trả đến hạn trong {n} ngày làm việc tới (đến {end}).",
+        "No dossier not yet returned is due within the next {n} working days (to {end}).",
+    ),
+    "cli.dossiers_slip": ("Phiếu xin lỗi", "Apology slip"),
+    "cli.dossiers_slip_cell": ("lập {date}, hẹn lại {new}", "issued {date}, new appointment {new}"),
+    "cli.dossiers_slip_recorded": (
+        "Đã ghi phiếu xin lỗi hồ sơ {id}: lập ngày {date}, hẹn lại ngày {new}.",
+        "Apology slip for dossier {id} recorded: issued {date}, new appointment {new}.",
+    ),
+    "cli.dossiers_slip_late": (
+        "Phiếu lập sau ngày hẹn trả {appointment}: không được tính vào tỷ lệ hồ sơ trễ hạn có "
+        "phiếu xin lỗi.",
+        "The slip was issued after the appointment {appointment}: it does not count for the "
+        "share of late dossiers with an apology slip.",
+    ),
+    "cli.dossiers_date_needs_new": (
+        "--date chỉ dùng cùng --new-appointment (ghi nhận phiếu đã lập).",
+        "--date goes with --new-appointment (recording a slip issued).",
+    ),
+    "cli.procedures_imported": (
+        "Đã nhập danh mục {rows} thủ tục: thêm mới {added}, cập nhật {updated}, bỏ khỏi danh "
+        "mục {removed}.",
+        "Imported a catalogue of {rows} procedures: {added} added, {updated} updated, "
+        "{removed} removed.",
+    ),
+    "cli.procedures_title": (
+        "Danh mục thủ tục hành chính ({n}; có dịch vụ công mức độ 3, 4: {online})",
+        "Procedure catalogue ({n}; online at level 3/4: {online})",
+    ),
+    "cli.procedures_level": ("Mức độ", "Level"),
+    "cli.procedures_none": (
+        "Chưa nhập danh mục thủ tục (cchc procedures import TỆP).",
+        "No procedure catalogue imported (cchc procedures import FILE).",
+    ),
 }
 
 

@@ -539,6 +539,75 @@ CATALOG: dict[str, tuple[str, str]] = {
         "No status '{status}'; use one of: {allowed}.",
     ),
     "error.dossier_not_found": ("Không có hồ sơ '{id}'.", "No dossier '{id}'."),
+    # --- issue 9: one-stop dossier figures ---
+    "problem.dossier_ready_before_received": (
+        "ngày có kết quả {value} trước ngày tiếp nhận {received}",
+        "result ready {value} before the date received {received}",
+    ),
+    "problem.procedure_missing_column": (
+        "thiếu cột bắt buộc '{column}'",
+        "required column '{column}' is missing",
+    ),
+    "hint.procedure_missing_column": (
+        "danh mục thủ tục có các cột {expected}",
+        "a catalogue has the columns {expected}",
+    ),
+    "problem.procedure_empty_cell": ("ô bắt buộc đang trống", "required cell is empty"),
+    "hint.procedure_empty_cell": (
+        "mỗi thủ tục cần ma_thu_tuc, ten_thu_tuc, linh_vuc và muc_do",
+        "every procedure needs ma_thu_tuc, ten_thu_tuc, linh_vuc and muc_do",
+    ),
+    "problem.procedure_too_long": (
+        "'{value}' dài quá {max} ký tự",
+        "'{value}' is longer than {max} characters",
+    ),
+    "hint.procedure_too_long": (
+        "ghi mã, không ghi mô tả; tên thủ tục đầy đủ đặt ở cột ten_thu_tuc",
+        "give the code, not a description; the full name goes in ten_thu_tuc",
+    ),
+    "problem.procedure_bad_level": (
+        "'{value}' không hợp lệ, cần {expected}",
+        "'{value}' is invalid, expected {expected}",
+    ),
+    "hint.procedure_bad_level": (
+        "mức độ dịch vụ công trực tuyến: 2 = chỉ cung cấp thông tin, 3 = một phần trực tuyến, "
+        "4 = toàn trình",
+        "the level of online public service: 2 = information only, 3 = partly online, "
+        "4 = fully online",
+    ),
+    "problem.procedure_repeated": (
+        "thủ tục '{value}' đã có ở dòng {first}",
+        "procedure '{value}' is already on row {first}",
+    ),
+    "hint.procedure_repeated": (
+        "mỗi thủ tục một dòng: bỏ dòng lặp hoặc sửa mã",
+        "one row per procedure: remove the repeated row or correct its code",
+    ),
+    "error.apology_returned": (
+        "Hồ sơ '{id}' đã trả kết quả ngày {returned}: không lập phiếu xin lỗi cho hồ sơ đã trả.",
+        "Dossier '{id}' was returned on {returned}: no apology slip for a dossier already "
+        "returned.",
+    ),
+    "error.apology_closed": (
+        "Hồ sơ '{id}' có trạng thái {status} (rút hoặc từ chối): không lập phiếu xin lỗi.",
+        "Dossier '{id}' is {status} (withdrawn or refused): no apology slip.",
+    ),
+    "error.apology_new_appointment": (
+        "Ngày hẹn lại {new} phải sau ngày hẹn trả {appointment} của hồ sơ '{id}'.",
+        "The new appointment {new} must be after the appointment {appointment} of dossier '{id}'.",
+    ),
+    "error.apology_new_before_slip": (
+        "Ngày hẹn lại {new} phải sau ngày lập phiếu {date}.",
+        "The new appointment {new} must be after the slip's date {date}.",
+    ),
+    "error.apology_date_future": (
+        "Ngày lập phiếu {date} ở sau hôm nay ({today}).",
+        "The slip's date {date} is after today ({today}).",
+    ),
+    "error.apology_date_before_received": (
+        "Ngày lập phiếu {date} trước ngày tiếp nhận {received} của hồ sơ '{id}'.",
+        "The slip's date {date} is before dossier '{id}' was received ({received}).",
+    ),
 }
 
 
