@@ -1,15 +1,15 @@
 """One-stop dossiers and KPIs — "hồ sơ một cửa", "chỉ số", "chỉ tiêu".
 
 Use cases: importing the one-stop system's export (all or nothing), the KPIs against the
-plan's targets, the late dossiers without an apology slip, the apology slip itself, and the
-measurements officers record by hand for targets no export feeds.
+plan's targets, and the measurements officers record by hand for targets no export feeds.
+The late dossiers and apology slips are in ``application.late_dossiers``; the procedure
+catalogue in ``application.procedures``.
 
 Who may: ``dossier.import`` — the one-stop desk, the CCHC officer, the chairman, or the
 installation's operator (scripts import exports), checked for every unit the file names;
 ``measure.set`` — the CCHC officer, the chairman, or the position owning the target in the
-plan (a measurement is a claim an officer answers for: the operator may not). The KPIs, the
-late list, the measurements and the apology slip only read: the slip is rendered for
-printing and nothing about it is recorded, so it needs no ``dossier.apology``.
+plan (a measurement is a claim an officer answers for: the operator may not). The KPIs and
+the measurements only read.
 
 Local days and times are in the unit's plan time zone (``plan.timezone``).
 """
@@ -31,20 +31,18 @@ from domain.clock import local_moment, local_today, require_aware
 from domain.errors import NotFoundError
 from domain.kpi import TargetResult, evaluate_kpi, evaluate_manual
 from domain.plan import Plan
-from models import UnitRecord
 from responsibilities.policy import Subject
 from storage.audit import record
 from storage.dossiers import (
     BATCH,
     check_file,
     file_sha256,
-    find_dossier,
     known_units,
     measurements,
     record_measurement,
     write_file,
 )
-from storage.kpi_inputs import KpiReport, LateDossier, late_without_apology
+from storage.kpi_inputs import KpiReport
 from storage.kpi_inputs import kpis as kpi_report
 from storage.plans import find_plan, read_plan_record, unit_timezone
 from storage.units import resolve_unit
@@ -52,18 +50,18 @@ from storage.units import resolve_unit
 Period = tuple[dt.date, dt.date]
 
 
-def _plan(session: Session, unit_id: int, year: int | None = None) -> Plan | None:
+def unit_plan(session: Session, unit_id: int, year: int | None = None) -> Plan | None:
     """The unit's plan for ``year`` (else its latest plan), or None when it has none."""
     try:
         row = plan_of_year(session, unit_id, year)
     except NotFoundError:
         if year is None:
             return None
-        return _plan(session, unit_id)
+        return unit_plan(session, unit_id)
     return read_plan_record(row, session=session)
 
 
-def _default_period(session: Session, unit_id: int, now: dt.datetime) -> Period:
+def default_period(session: Session, unit_id: int, now: dt.datetime) -> Period:
     """The year of the unit's latest plan, else the unit's current year."""
     try:
         year = find_plan(session=session, unit_id=unit_id).year
@@ -121,7 +119,7 @@ def import_dossiers(
             if code in allowed:
                 return
             unit_id = units.ids[code]
-            Gate.load(session, unit_id, _plan(session, unit_id)).check(
+            Gate.load(session, unit_id, unit_plan(session, unit_id)).check(
                 identity,
                 "dossier.import",
                 Subject(),
@@ -225,8 +223,8 @@ def kpis(
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
-        first, last = period or _default_period(session, uid, now)
-        plan = _plan(session, uid, first.year)
+        first, last = period or default_period(session, uid, now)
+        plan = unit_plan(session, uid, first.year)
         if plan is None:
             raise NotFoundError("error.no_plan")
         report = kpi_report(
@@ -241,73 +239,6 @@ def kpis(
             timezone=plan.timezone,
             report=report,
             targets=target_results(plan, report, measured),
-        )
-
-
-# --- late dossiers and the apology slip ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LateDossiers:
-    """Late dossiers due in ``start``..``end`` with no apology slip; times shown in
-    ``timezone``. ``--json`` prints ``rows``."""
-
-    unit: str
-    start: dt.date
-    end: dt.date
-    timezone: str
-    rows: list[LateDossier]
-
-    def local(self, moment: dt.datetime) -> dt.datetime:
-        return local_moment(moment, self.timezone)
-
-
-def late_dossiers(
-    uow: UnitOfWork, now: dt.datetime, *, unit: str | None = None, period: Period | None = None
-) -> LateDossiers:
-    """``cchc dossiers late``: who is owed an apology slip (Mẫu 04)."""
-    with uow as session:
-        unit_row = resolve_unit(unit, session=session)
-        uid = unit_row.id or 0
-        timezone = unit_timezone(session=session, unit_id=uid)
-        first, last = period or _default_period(session, uid, now)
-        rows = late_without_apology(
-            session=session, unit_id=uid, start=first, end=last, now=now, timezone=timezone
-        )
-        return LateDossiers(unit_row.code, first, last, timezone, rows)
-
-
-@dataclass(frozen=True)
-class ApologySlip:
-    """What the apology slip (Mẫu 04) prints: the unit, its parent, the dossier, and its
-    dates on the unit's wall clock."""
-
-    unit_name: str
-    parent_name: str
-    ma_ho_so: str
-    ten_thu_tuc: str
-    ma_thu_tuc: str
-    received: dt.datetime
-    appointment: dt.datetime
-
-
-def apology_slip(uow: UnitOfWork, *, dossier_id: str, unit: str | None = None) -> ApologySlip:
-    """``cchc dossiers apology``: the slip's contents for one dossier (read only: printing a
-    slip records nothing; the export says when one was issued)."""
-    with uow as session:
-        unit_row = resolve_unit(unit, session=session)
-        uid = unit_row.id or 0
-        row = find_dossier(dossier_id, session=session, unit_id=uid)
-        parent = session.get(UnitRecord, unit_row.parent_id) if unit_row.parent_id else None
-        timezone = unit_timezone(session=session, unit_id=uid)
-        return ApologySlip(
-            unit_name=unit_row.name or unit_row.code,
-            parent_name=parent.name if parent else "",
-            ma_ho_so=row.ma_ho_so,
-            ten_thu_tuc=row.ten_thu_tuc,
-            ma_thu_tuc=row.ma_thu_tuc,
-            received=local_moment(row.ngay_tiep_nhan, timezone),
-            appointment=local_moment(row.ngay_hen_tra, timezone),
         )
 
 
@@ -344,7 +275,7 @@ def set_measurement(
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
-        plan = _plan(session, uid, year)
+        plan = unit_plan(session, uid, year)
         target = next((t for t in plan.targets if t.code == code), None) if plan else None
         timezone = plan.timezone if plan else unit_timezone(session=session, unit_id=uid)
         actor = Gate.load(session, uid, plan).check(

@@ -217,6 +217,8 @@ SELECT
       AND (tra_day IS NOT NULL OR hen_tra_day < :today)),
   (SELECT sum(kenh_nop = 'truc_tuyen') * 100.0 / nullif(sum(muc_do_dvc >= 3), 0) FROM d
     WHERE tiep_nhan_day BETWEEN :s AND :e),
+  (SELECT sum(kenh_nop = 'truc_tuyen') * 100.0 / nullif(count(*), 0) FROM d
+    WHERE tiep_nhan_day BETWEEN :s AND :e),
   (SELECT sum(online) * 100.0 / count(*) FROM (SELECT max(muc_do_dvc >= 3) AS online FROM d
     WHERE tiep_nhan_day BETWEEN :s AND :e
     GROUP BY ma_thu_tuc, CASE WHEN ma_thu_tuc = '' THEN ten_thu_tuc ELSE '' END)),

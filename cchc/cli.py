@@ -23,6 +23,7 @@ from cchc.commands import (
     outbox,
     par,
     plan,
+    procedures,
     service,
     work,
 )
@@ -59,6 +60,7 @@ app.add_typer(outbox.notify_app, name="notify")
 app.add_typer(dossiers.app, name="dossiers")
 app.command("kpi")(dossiers.kpi)
 app.add_typer(dossiers.measure_app, name="measure")
+app.add_typer(procedures.app, name="procedures")
 app.add_typer(evidence.app, name="evidence")
 app.command("completeness")(evidence.completeness)
 app.add_typer(par.app, name="par")
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     except CchcError as exc:
         if verbose:
             raise
-        err_console.print(_error_text(exc, lang), markup=False)
+        err_console.print(_error_text(exc, lang), markup=False, soft_wrap=True)
         raise SystemExit(1) from None
     except _database_errors() as exc:
         if verbose:

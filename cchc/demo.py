@@ -99,12 +99,14 @@ ENTRIES = [
 
 def year_end(home: Path) -> None:
     """One-stop dossiers, KPIs, manual measurements, the self-assessment, export and submission."""
-    from cchc.demo_data import write_export
+    from cchc.demo_data import write_catalogue, write_export
 
     at = ["--now", "2021-01-05T08:00"]
     export = write_export(home / "ho-so-mot-cua-2020.csv")
     run("dossiers", "import", str(export))
+    run("procedures", "import", str(write_catalogue(home / "danh-muc-thu-tuc.csv")))
     run("kpi", "--year", "2020", *at)
+    run("dossiers", "late", "--year", "2020", *at)
     for code, value, note in MEASUREMENTS:
         run("measure", "set", code, str(value), "--year", "2020", "--note", note, *CCHC_OFFICER)
     for item, options in ENTRIES:

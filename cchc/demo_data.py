@@ -1,4 +1,6 @@
-"""A year of one-stop dossiers for the demo: a deterministic, plausible export (CSV, spec columns)."""
+"""A year of one-stop dossiers for the demo: a deterministic, plausible export (CSV, spec
+columns), and the ward's procedure catalogue (its procedures include some no one filed in
+the year)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,18 @@ FIELDS = [  # (field code, procedures (code, name, online level), share of dossi
     ("ho_kinh_doanh", [("HKD-01", "Đăng ký hộ kinh doanh", 4)], 0.04, 3),
     ("lao_dong_tbxh", [("LD-01", "Xác nhận hộ nghèo, cận nghèo", 2)], 0.05, 5),
     ("khac", [("K-01", "Xác nhận cư trú", 3)], 0.03, 2),
+]
+# procedures of the ward's catalogue that received no dossier in the demo year
+CATALOGUE_ONLY = [
+    ("HT-04", "Đăng ký khai tử", "ho_tich", 3),
+    ("HT-05", "Đăng ký giám hộ", "ho_tich", 2),
+    ("HT-06", "Đăng ký nhận cha, mẹ, con", "ho_tich", 2),
+    ("HT-07", "Cấp Giấy xác nhận tình trạng hôn nhân", "ho_tich", 3),
+    ("CT-03", "Chứng thực hợp đồng, giao dịch", "chung_thuc", 2),
+    ("CT-04", "Chứng thực di chúc", "chung_thuc", 2),
+    ("LD-02", "Xác nhận đơn đề nghị hưởng trợ cấp xã hội", "lao_dong_tbxh", 2),
+    ("K-02", "Giải quyết khiếu nại lần đầu", "khac", 2),
+    ("K-03", "Tiếp nhận đăng ký tổ chức lễ hội", "khac", 2),
 ]
 COLUMNS = [
     "ma_ho_so",
@@ -130,4 +144,18 @@ def write_export(
                     str(rng.choice((0, 0, 0, 1))),
                 ]
             )
+    return path
+
+
+def write_catalogue(path: Path) -> Path:
+    """The ward's procedure catalogue (``cchc procedures import``): every procedure of the
+    export, and those that received no dossier."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "muc_do"])
+        for field, procedures, _, _ in FIELDS:
+            for code, name, level in procedures:
+                writer.writerow([code, name, field, level])
+        for code, name, field, level in CATALOGUE_ONLY:
+            writer.writerow([code, name, field, level])
     return path

@@ -36,6 +36,7 @@ OPTIONAL: tuple[str, ...] = (
     "danh_gia",
     "phieu_xin_loi",
     "so_lan_bo_sung",
+    "ngay_co_ket_qua",  # extension: when the result was ready (docs/formats.md)
 )
 COLUMNS: tuple[str, ...] = REQUIRED + OPTIONAL
 
@@ -78,6 +79,8 @@ class DossierRow:
     tiep_nhan_day: dt.date
     hen_tra_day: dt.date
     tra_day: dt.date | None
+    ngay_co_ket_qua: dt.datetime | None = None
+    co_ket_qua_day: dt.date | None = None
 
 
 class DossierFileInvalid(InvalidInput):
@@ -154,26 +157,33 @@ def local_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
 
 
 def match_header(
-    header: Sequence[object], *, file: str = ""
+    header: Sequence[object],
+    *,
+    file: str = "",
+    columns: Sequence[str] = COLUMNS,
+    required: Sequence[str] = REQUIRED,
+    code: str = "dossier_missing_column",
 ) -> tuple[dict[str, int], list[Problem]]:
     """Where each known column is (case-insensitive, trimmed), and each missing required one.
 
-    Extra columns are ignored; a repeated known column uses its first position.
+    Extra columns are ignored; a repeated known column uses its first position. ``columns``,
+    ``required`` and the problem ``code`` default to the dossier export's (another table
+    read the same way, such as the procedure catalogue, passes its own).
     """
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         key = text(name).lower()
-        if key in COLUMNS and key not in index:
+        if key in columns and key not in index:
             index[key] = i
     problems = [
         Problem(
-            "dossier_missing_column",
+            code,
             file=file,
             row=1,
             path=column,
-            params={"column": column, "expected": ", ".join(REQUIRED)},
+            params={"column": column, "expected": ", ".join(required)},
         )
-        for column in REQUIRED
+        for column in required
         if column not in index
     ]
     return index, problems
@@ -184,8 +194,8 @@ def is_blank(cells: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-class _Row:
-    """Collects one row's cells and problems."""
+class RowCells:
+    """Collects one row's cells and problems (a row of an export or of another table)."""
 
     __slots__ = ("cells", "file", "index", "problems", "row")
 
@@ -275,7 +285,7 @@ def parse_row(
     one of its keys. Times without an offset are wall times in ``tz`` (the unit's plan time
     zone), and the ``*_day`` columns are days in ``tz``.
     """
-    r = _Row(cells, index, row, file)
+    r = RowCells(cells, index, row, file)
     ma_ho_so = r.required_text("ma_ho_so")
     ma_don_vi = r.required_text("ma_don_vi")
     if ma_don_vi and units is not None and ma_don_vi not in units:
@@ -293,6 +303,7 @@ def parse_row(
     rating = r.choice("danh_gia", RATINGS, required=False)
     apology = r.flag("phieu_xin_loi")
     supplements = r.count("so_lan_bo_sung")
+    ready = r.moment("ngay_co_ket_qua", tz, required=False)
 
     if received is not None and appointment is not None and appointment < received:
         r.problem(
@@ -306,6 +317,13 @@ def parse_row(
             "dossier_returned_before_received",
             "ngay_tra",
             value=text(r.raw("ngay_tra")),
+            received=text(r.raw("ngay_tiep_nhan")),
+        )
+    if received is not None and ready is not None and ready < received:
+        r.problem(
+            "dossier_ready_before_received",
+            "ngay_co_ket_qua",
+            value=text(r.raw("ngay_co_ket_qua")),
             received=text(r.raw("ngay_tiep_nhan")),
         )
     if status == "da_tra" and returned is None and not text(r.raw("ngay_tra")):
@@ -336,6 +354,8 @@ def parse_row(
             tiep_nhan_day=local_day(received, tz),
             hen_tra_day=local_day(appointment, tz),
             tra_day=None if returned is None else local_day(returned, tz),
+            ngay_co_ket_qua=ready,
+            co_ket_qua_day=None if ready is None else local_day(ready, tz),
         ),
         [],
     )
@@ -424,6 +444,7 @@ class RowParser:
             i_rating,
             i_apology,
             i_supplements,
+            i_ready,
         ) = self._at
         try:
             ma_ho_so = c[i_id].strip()
@@ -459,12 +480,15 @@ class RowParser:
             appointment = self._moment(c[i_appointment].strip())
             returned_text = c[i_returned].strip()
             returned = self._moment(returned_text) if returned_text else None
+            ready_text = c[i_ready].strip()
+            ready = self._moment(ready_text) if ready_text else None
         except (AttributeError, ValueError, TypeError, IndexError):
             return None
         if (
             received is None
             or appointment is None
             or (returned_text and returned is None)
+            or (ready_text and (ready is None or ready < received))
             or appointment < received
             or (returned is not None and returned < received)
             or (status == "da_tra" and returned is None)
@@ -491,4 +515,6 @@ class RowParser:
             tiep_nhan_day=local_day(received, tz),
             hen_tra_day=local_day(appointment, tz),
             tra_day=None if returned is None else local_day(returned, tz),
+            ngay_co_ket_qua=ready,
+            co_ket_qua_day=None if ready is None else local_day(ready, tz),
         )

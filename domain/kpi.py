@@ -19,6 +19,7 @@ from domain.plan import Target
 KPIS: tuple[str, ...] = (
     "on_time_rate",
     "online_rate",
+    "online_dossier_share",
     "online_procedure_share",
     "postal_return_rate",
     "satisfaction_rate",

@@ -17,6 +17,7 @@ EVERY = ("once", "week", "month", "quarter", "half_year", "year", "rrule")
 METRICS = (
     "on_time_rate",
     "online_rate",
+    "online_dossier_share",
     "online_procedure_share",
     "postal_return_rate",
     "satisfaction_rate",

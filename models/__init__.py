@@ -4,7 +4,7 @@ ward, a district or a whole city. Import this package to register every table.""
 from models.assessment import Assessment, AssessmentItem
 from models.audit import AuditEntry
 from models.base import utcnow
-from models.dossier import Dossier, Measurement
+from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
 from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
 from models.people import Assignment, Officer, Position
@@ -28,6 +28,7 @@ from models.work import (
 )
 
 __all__ = [
+    "ApologySlipRecord",
     "AreaRecord",
     "Assessment",
     "AssessmentItem",
@@ -47,6 +48,7 @@ __all__ = [
     "OutboxMessage",
     "PlanRecord",
     "Position",
+    "ProcedureRecord",
     "ReminderLog",
     "TargetRecord",
     "TaskCriterion",

@@ -45,6 +45,11 @@ class Dossier(SQLModel, table=True):
     danh_gia: str | None = Field(default=None, max_length=32)
     phieu_xin_loi: bool = False
     so_lan_bo_sung: int = 0
+    # extension (docs/formats.md): when the result was ready; on time is judged by it
+    ngay_co_ket_qua: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    co_ket_qua_day: dt.date | None = None
 
 
 class Measurement(SQLModel, table=True):
@@ -60,4 +65,34 @@ class Measurement(SQLModel, table=True):
     note: str = ""
     evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
     recorded_by: str = ""
+    recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ProcedureRecord(SQLModel, table=True):
+    """A procedure of the unit's catalogue — "thủ tục hành chính" (``cchc procedures import``):
+    the denominator of the online procedure share when present."""
+
+    __tablename__ = "procedure"
+    __table_args__ = (UniqueConstraint("unit_id", "ma_thu_tuc"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    ma_thu_tuc: str = Field(max_length=100)
+    ten_thu_tuc: str
+    linh_vuc: str = Field(max_length=64)
+    muc_do: int
+
+
+class ApologySlipRecord(SQLModel, table=True):
+    """An apology and new-appointment slip (Mẫu 04) issued for a dossier — "phiếu xin lỗi và
+    hẹn lại ngày trả kết quả": the day it was issued and the new appointment. Kept apart from
+    the dossier row, which every import of the export rewrites."""
+
+    __tablename__ = "apology_slip"
+    __table_args__ = (Index("ix_apology_slip_dossier", "dossier_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    dossier_id: int = Field(foreign_key="dossier.id")
+    issued_on: dt.date
+    new_appointment: dt.date
+    recorded_by: str = Field(default="", max_length=320)
     recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

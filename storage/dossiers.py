@@ -55,6 +55,8 @@ _UPDATED_COLUMNS = (
     "danh_gia",
     "phieu_xin_loi",
     "so_lan_bo_sung",
+    "ngay_co_ket_qua",
+    "co_ket_qua_day",
 )
 
 
@@ -95,8 +97,11 @@ def known_units(*, session: Session) -> Units:
 
 
 @contextmanager
-def _table(path: Path) -> Iterator[tuple[Sequence[object], Iterator[tuple[int, Sequence[object]]]]]:
-    """The header and an iterator of (spreadsheet row number, cells), read lazily."""
+def open_table(
+    path: Path,
+) -> Iterator[tuple[Sequence[object], Iterator[tuple[int, Sequence[object]]]]]:
+    """The header and an iterator of (spreadsheet row number, cells), read lazily: the first
+    sheet of an XLSX workbook, or a CSV file (UTF-8 with or without BOM, comma or semicolon)."""
     if not path.is_file():
         raise NotFoundError("error.file_not_found", path=path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -119,7 +124,7 @@ def _table(path: Path) -> Iterator[tuple[Sequence[object], Iterator[tuple[int, S
         try:
             first = f.readline()
         except UnicodeDecodeError as exc:
-            raise InvalidInput([_not_utf8(path, 1, exc)]) from exc
+            raise InvalidInput([not_utf8(path, 1, exc)]) from exc
         f.seek(0)
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(f, delimiter=delimiter)
@@ -127,7 +132,7 @@ def _table(path: Path) -> Iterator[tuple[Sequence[object], Iterator[tuple[int, S
         yield header, enumerate(reader, start=2)
 
 
-def _not_utf8(path: Path, row: int, exc: UnicodeDecodeError) -> Problem:
+def not_utf8(path: Path, row: int, exc: UnicodeDecodeError) -> Problem:
     return Problem(
         "unreadable", file=str(path), row=row, params={"detail": f"not UTF-8 ({exc.reason})"}
     )
@@ -146,7 +151,7 @@ def _rows(
 ) -> Iterator[tuple[DossierRow | None, list[Problem]]]:
     """Every non-blank row of the file, parsed in the time zone of the unit it names; a
     missing column stops before any row. With ``only``, a row of another unit is a problem."""
-    with _table(path) as (header, body):
+    with open_table(path) as (header, body):
         index, missing = match_header(header, file=file)
         if missing:
             raise DossierFileInvalid(missing)
@@ -174,7 +179,7 @@ def _rows(
                     parsed = None
                 yield parsed, found
         except UnicodeDecodeError as exc:
-            yield None, [_not_utf8(path, n + 1, exc)]
+            yield None, [not_utf8(path, n + 1, exc)]
 
 
 def _other_unit(code: str, only: str, file: str, row: int) -> Problem:
@@ -248,6 +253,8 @@ def _values(row: DossierRow, unit_id: int) -> dict[str, Any]:
         "danh_gia": row.danh_gia,
         "phieu_xin_loi": row.phieu_xin_loi,
         "so_lan_bo_sung": row.so_lan_bo_sung,
+        "ngay_co_ket_qua": row.ngay_co_ket_qua,
+        "co_ket_qua_day": row.co_ket_qua_day,
     }
 
 

@@ -1,9 +1,12 @@
 """KPIs out of the ``dossier`` table — "chỉ số giải quyết TTHC" — and the late dossiers.
 
-SQL aggregates over the imported dossiers (spec: shared/specs/dossiers.md); the arithmetic
-lives in ``domain.kpi``. "Today" — whether an unreturned dossier's appointment has passed —
-is the unit's calendar day in its plan's time zone. ``kpi_values`` gives PAR rules the
-year's values.
+SQL aggregates over the imported dossiers (spec: shared/specs/dossiers.md, extensions in
+docs/formats.md); the arithmetic lives in ``domain.kpi`` and the formulas, written once in
+plain Python, in ``domain.dossier_kpis`` (the integration tests check that both agree). A
+dossier's result counts from the day it was ready when the export gives it, else the day it
+was handed over; an apology slip recorded in cchc counts by its date, else the export's flag.
+"Today" — whether an unreturned dossier's appointment has passed — is the unit's calendar day
+in its plan's time zone. ``kpi_values`` gives PAR rules the year's values.
 """
 
 from __future__ import annotations
@@ -13,17 +16,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, case, func, or_, select
+from sqlalchemy import Table, and_, case, exists, func, or_, select
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
 from domain.clock import local_today, require_aware
+from domain.dossier_kpis import CATALOGUE, PROCEDURES_WITH_DOSSIERS, Basis
 from domain.dossiers import EXCLUDED_STATUSES
 from domain.kpi import HOUSEHOLD_BUSINESS, KPIS, Kpi, Rate
-from models import Dossier
+from domain.workdays import WorkCalendar
+from models import ApologySlipRecord, Dossier
+from storage.calendar import load_calendar
 from storage.plans import unit_timezone
+from storage.procedures import catalogue
 
 DOSSIERS: Table = Dossier.__table__  # type: ignore[attr-defined]
+SLIPS: Table = ApologySlipRecord.__table__  # type: ignore[attr-defined]
 _T = DOSSIERS.c
 
 
@@ -36,28 +44,44 @@ class KpiReport:
     end: dt.date
     now: dt.datetime
     kpis: Mapping[str, Kpi]
+    # what online_procedure_share is over: the unit's catalogue, or the procedures with
+    # dossiers received in the period (no catalogue imported)
+    online_procedure_basis: Basis = PROCEDURES_WITH_DOSSIERS
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             "now": self.now.isoformat(),
+            "online_procedure_basis": self.online_procedure_basis,
             "kpis": {name: self.kpis[name].as_dict() for name in KPIS},
         }
 
 
-def _due_filter(unit_id: int, start: dt.date, end: dt.date, today: dt.date) -> Any:
-    """Due in P: appointment day in P, not withdrawn or refused, returned or appointment past."""
+def _settled() -> Any:
+    """The day a dossier's result counts from: ready (when the export says), else handed over."""
+    return func.coalesce(_T.co_ket_qua_day, _T.tra_day)
+
+
+def _due(start: dt.date, end: dt.date, today: dt.date) -> Any:
+    """Due in P: appointment day in P, not withdrawn or refused, settled or appointment past."""
     return and_(
-        _T.unit_id == unit_id,
         _T.hen_tra_day.between(start, end),
         _T.trang_thai.not_in(EXCLUDED_STATUSES),
-        or_(_T.tra_day.is_not(None), _T.hen_tra_day < today),
+        or_(_settled().is_not(None), _T.hen_tra_day < today),
     )
 
 
+def _due_filter(unit_id: int, start: dt.date, end: dt.date, today: dt.date) -> Any:
+    return and_(_T.unit_id == unit_id, _due(start, end, today))
+
+
 def _on_time() -> Any:
-    return and_(_T.tra_day.is_not(None), _T.tra_day <= _T.hen_tra_day)
+    return and_(_settled().is_not(None), _settled() <= _T.hen_tra_day)
+
+
+def _has_slip() -> Any:
+    return exists().where(SLIPS.c.dossier_id == _T.id)
 
 
 def _count(condition: Any) -> Any:
@@ -80,29 +104,43 @@ def kpis(
     fields: bool = True,
     timezone: str | None = None,
 ) -> KpiReport:
-    """All the spec's KPIs, overall and per field (``ma_linh_vuc``), with SQL aggregates.
+    """All the KPIs, overall and per field (``ma_linh_vuc``), with SQL aggregates.
 
     "Today" (whether an unreturned dossier's appointment has passed) is ``now`` in
-    ``timezone``, by default the unit's plan time zone. Two queries: one pass over the
-    dossiers received, due or returned in the period, counting with CASE per field; and the
-    distinct procedures received (a few hundred groups).
+    ``timezone``, by default the unit's plan time zone. Three queries: one pass over the
+    dossiers received, due or returned in the period, counting with CASE per field (joined
+    to the first apology slip recorded for each, a small table); the distinct procedures
+    received (a few hundred groups); and the unit's procedure catalogue, which, when there is
+    one, ``online_procedure_share`` is over instead.
     """
     today = _today(session, unit_id, now, timezone)
     conn = session.connection()
     field_col = _T.ma_linh_vuc
-    due = and_(
-        _T.hen_tra_day.between(start, end),
-        _T.trang_thai.not_in(EXCLUDED_STATUSES),
-        or_(_T.tra_day.is_not(None), _T.hen_tra_day < today),
-    )
+    due = _due(start, end, today)
     received = _T.tiep_nhan_day.between(start, end)
     returned = _T.tra_day.between(start, end)
+    # a recorded slip counts when issued by the appointment day; else the export's flag (the
+    # join to the slips is left out for a unit that has recorded none)
+    source: Any = DOSSIERS
+    apology_in_time: Any = _T.phieu_xin_loi
+    if conn.execute(select(exists().where(SLIPS.c.unit_id == unit_id))).scalar():
+        first_slip = (
+            select(SLIPS.c.dossier_id, func.min(SLIPS.c.issued_on).label("issued_on"))
+            .where(SLIPS.c.unit_id == unit_id)
+            .group_by(SLIPS.c.dossier_id)
+            .subquery()
+        )
+        source = DOSSIERS.outerjoin(first_slip, first_slip.c.dossier_id == _T.id)
+        apology_in_time = or_(
+            first_slip.c.issued_on <= _T.hen_tra_day,
+            and_(first_slip.c.issued_on.is_(None), _T.phieu_xin_loi),
+        )
     counts = conn.execute(
         select(
             field_col,
             _count(due),  # 1
             _count(and_(due, _on_time())),  # 2
-            _count(and_(due, ~_on_time(), _T.phieu_xin_loi)),  # 3
+            _count(and_(due, ~_on_time(), apology_in_time)),  # 3
             _count(received),  # 4
             _count(and_(received, _T.kenh_nop == "truc_tuyen")),  # 5
             _count(and_(received, _T.muc_do_dvc >= 3)),  # 6
@@ -111,6 +149,7 @@ def kpis(
             _count(returned),  # 9
             _count(and_(returned, _T.tra_qua_buu_chinh)),  # 10
         )
+        .select_from(source)
         .where(_T.unit_id == unit_id, or_(received, _T.hen_tra_day.between(start, end), returned))
         .group_by(field_col)
     ).all()
@@ -130,6 +169,14 @@ def kpis(
     by_field_procedures: dict[str, Rate] = {}
     for (fcode, _, _), online in field_procedures.items():
         by_field_procedures[fcode] = by_field_procedures.get(fcode, Rate()) + Rate(int(online), 1)
+    listed = catalogue(session=session, unit_id=unit_id)
+    basis: Basis = CATALOGUE if listed else PROCEDURES_WITH_DOSSIERS
+    if listed:
+        by_field_procedures = {}
+        for p in listed:
+            by_field_procedures[p.linh_vuc] = by_field_procedures.get(p.linh_vuc, Rate()) + Rate(
+                int(p.online), 1
+            )
 
     def per_field(num: int, den: int) -> dict[str, Rate]:
         return {r[0]: Rate(int(r[num]), int(r[den])) for r in counts if r[den] or r[num]}
@@ -137,6 +184,7 @@ def kpis(
     tables: dict[str, dict[str, Rate]] = {
         "on_time_rate": per_field(2, 1),
         "online_rate": per_field(5, 6),
+        "online_dossier_share": per_field(5, 4),
         "online_procedure_share": by_field_procedures,
         "postal_return_rate": per_field(10, 9),
         "satisfaction_rate": per_field(8, 7),
@@ -148,20 +196,32 @@ def kpis(
     out: dict[str, Kpi] = {}
     for name, table in tables.items():
         overall = sum(table.values(), Rate())
+        shown = known
         if name == "online_procedure_share":
-            overall = Rate(sum(online_procedures.values()), len(online_procedures))
-        out[name] = Kpi(name, overall, {f: table.get(f, Rate()) for f in known} if fields else {})
+            if listed:
+                shown = sorted(set(known) | set(table))
+            else:
+                overall = Rate(sum(online_procedures.values()), len(online_procedures))
+        out[name] = Kpi(name, overall, {f: table.get(f, Rate()) for f in shown} if fields else {})
     household = next((r for r in counts if r[0] == HOUSEHOLD_BUSINESS), None)
     out["household_business_online_rate"] = Kpi(
         "household_business_online_rate",
         Rate(int(household[5]), int(household[4])) if household else Rate(),
     )
-    return KpiReport(unit_id=unit_id, start=start, end=end, now=now, kpis=out)
+    return KpiReport(
+        unit_id=unit_id,
+        start=start,
+        end=end,
+        now=now,
+        kpis={name: out[name] for name in KPIS},
+        online_procedure_basis=basis,
+    )
 
 
 @dataclass(frozen=True)
 class LateDossier:
-    """A late dossier due in the period with no apology slip (Mẫu 04) issued."""
+    """A late dossier due in the period with no apology slip (Mẫu 04) issued; ``days_late``
+    counts working days ("ngày làm việc"), as task deadlines do."""
 
     ma_ho_so: str
     ma_linh_vuc: str
@@ -170,6 +230,7 @@ class LateDossier:
     ngay_hen_tra: dt.datetime
     ngay_tra: dt.datetime | None
     days_late: int
+    ngay_co_ket_qua: dt.datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -179,6 +240,9 @@ class LateDossier:
             "ngay_tiep_nhan": self.ngay_tiep_nhan.isoformat(),
             "ngay_hen_tra": self.ngay_hen_tra.isoformat(),
             "ngay_tra": None if self.ngay_tra is None else self.ngay_tra.isoformat(),
+            "ngay_co_ket_qua": (
+                None if self.ngay_co_ket_qua is None else self.ngay_co_ket_qua.isoformat()
+            ),
             "days_late": self.days_late,
         }
 
@@ -191,18 +255,31 @@ def late_without_apology(
     end: dt.date,
     now: dt.datetime,
     timezone: str | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[LateDossier]:
-    """Late dossiers due in the period without an apology slip, earliest appointment first;
-    an unreturned one is late by the days to "today" (``now`` in the unit's time zone)."""
+    """Late dossiers due in the period without an apology slip (neither the export's flag nor
+    one recorded in cchc), earliest appointment first. Lateness is in working days of
+    ``calendar`` (by default the stored one) from the appointment day to the day the result
+    was ready or handed over, or to "today" (``now`` in the unit's time zone) while neither."""
     today = _today(session, unit_id, now, timezone)
     rows = session.exec(
         orm_select(Dossier)
-        .where(_due_filter(unit_id, start, end, today), ~_on_time(), ~_T.phieu_xin_loi)
+        .where(
+            _due_filter(unit_id, start, end, today),
+            ~_on_time(),
+            ~_T.phieu_xin_loi,
+            ~_has_slip(),
+        )
         .order_by(_T.hen_tra_day, _T.ma_ho_so)
     ).all()
+    if calendar is None and rows:
+        years = range(min(d.hen_tra_day.year for d in rows), today.year + 1)
+        calendar = load_calendar(session=session, years=years)
     out = []
     for d in rows:
-        last = d.tra_day if d.tra_day is not None else today
+        assert calendar is not None
+        settled = d.co_ket_qua_day if d.co_ket_qua_day is not None else d.tra_day
+        last = settled if settled is not None else today
         out.append(
             LateDossier(
                 ma_ho_so=d.ma_ho_so,
@@ -211,7 +288,8 @@ def late_without_apology(
                 ngay_tiep_nhan=d.ngay_tiep_nhan,
                 ngay_hen_tra=d.ngay_hen_tra,
                 ngay_tra=d.ngay_tra,
-                days_late=(last - d.hen_tra_day).days,
+                days_late=calendar.count(d.hen_tra_day, last),
+                ngay_co_ket_qua=d.ngay_co_ket_qua,
             )
         )
     return out

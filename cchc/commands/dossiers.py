@@ -1,4 +1,4 @@
-"""One-stop dossiers and KPIs: ``dossiers import|late|apology``, ``kpi``, ``measure set|list``."""
+"""One-stop dossiers and KPIs: ``dossiers import|late|due|apology``, ``kpi``, ``measure set|list``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
-    from application.dossiers import ApologySlip, KpiResult
+    from application.dossiers import KpiResult
+    from application.late_dossiers import ApologySlip
 
 app = typer.Typer(
     help="Hồ sơ TTHC từ hệ thống một cửa điện tử. One-stop dossiers.", no_args_is_help=True
@@ -150,7 +151,10 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
             fields = "\n".join(
                 f"{code}: {_fmt(r.value, app_ctx)}" for code, r in sorted(k.fields.items())
             )
-            first_cells = [app_ctx.t(f"cli.kpi_{name}"), overall, fields]
+            label = app_ctx.t(f"cli.kpi_{name}")
+            if name == "online_procedure_share":
+                label += f"\n[dim]{_basis_note(app_ctx, result)}[/]"
+            first_cells = [label, overall, fields]
         if not targets:
             table.add_row(*first_cells, "", "")
             continue
@@ -166,6 +170,14 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
             cells = first_cells if i == 0 else ["", "", ""]
             table.add_row(*cells, f"{text}\n[dim]{title}[/]", verdict)
     console.print(table)
+
+
+def _basis_note(app_ctx: AppContext, result: KpiResult) -> str:
+    """What the online procedure share is over: the catalogue, or the procedures with dossiers."""
+    if result.report.online_procedure_basis == "catalogue":
+        n = result.report.kpis["online_procedure_share"].overall.denominator
+        return app_ctx.t("cli.kpi_basis_catalogue", n=n)
+    return app_ctx.t("cli.kpi_basis_dossiers")
 
 
 def _scope_text(scope: Any) -> str:
@@ -188,9 +200,9 @@ def late(
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Hồ sơ trễ hạn chưa có phiếu xin lỗi (Mẫu 04). Late dossiers without an apology slip."""
+    """Hồ sơ trễ hạn chưa có phiếu xin lỗi (Mẫu 04), trễ bao nhiêu ngày làm việc. Late dossiers without an apology slip, late by how many working days."""
     app_ctx: AppContext = ctx.obj
-    from application.dossiers import late_dossiers
+    from application.late_dossiers import late_dossiers
 
     period = _period(app_ctx, year, quarter, start, end)
     result = late_dossiers(app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, period=period)
@@ -213,8 +225,8 @@ def late(
             end=result.end.strftime("%d/%m/%Y"),
         )
     )
+    table.add_column(app_ctx.t("cli.dossiers_id"), no_wrap=True)
     for key in (
-        "cli.dossiers_id",
         "cli.dossiers_field",
         "cli.dossiers_procedure",
         "cli.dossiers_received",
@@ -229,7 +241,74 @@ def late(
             r.ten_thu_tuc,
             local(r.ngay_tiep_nhan),
             local(r.ngay_hen_tra),
-            f"{local(r.ngay_tra)} ({app_ctx.t('cli.dossiers_days_late', n=r.days_late)})",
+            f"{local(r.ngay_tra)} ({app_ctx.t('cli.dossiers_working_days_late', n=r.days_late)})",
+        )
+    console.print(table)
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    within: Annotated[
+        int,
+        typer.Option("--within", min=0, help="Đến hạn trong N ngày làm việc tới (0: hôm nay)."),
+    ] = 2,
+    unit: UnitOpt = None,
+    now: NowOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Hồ sơ sắp đến hạn trả mà chưa trả, để kịp lập phiếu xin lỗi. Dossiers coming due and not yet returned, so a slip can be made in time."""
+    app_ctx: AppContext = ctx.obj
+    from application.late_dossiers import due_dossiers
+
+    result = due_dossiers(app_ctx.uow(), app_ctx.now(now, unit=unit), within=within, unit=unit)
+    if json:
+        print_json([r.as_dict() for r in result.rows])
+        return
+    if not result.rows:
+        console.print(
+            app_ctx.t("cli.dossiers_none_due", n=result.within, end=f"{result.last:%d/%m/%Y}")
+        )
+        return
+    from rich.table import Table
+
+    table = Table(
+        title=app_ctx.t(
+            "cli.dossiers_due_title",
+            count=len(result.rows),
+            n=result.within,
+            end=f"{result.last:%d/%m/%Y}",
+        )
+    )
+    table.add_column(app_ctx.t("cli.dossiers_id"), no_wrap=True)
+    for key in (
+        "cli.dossiers_field",
+        "cli.dossiers_procedure",
+        "cli.dossiers_received",
+        "cli.dossiers_appointment",
+        "cli.dossiers_slip",
+    ):
+        table.add_column(app_ctx.t(key), overflow="fold")
+    for r in result.rows:
+        left = (
+            app_ctx.t("cli.dossiers_working_days_left", n=r.working_days_left)
+            if result.local(r.ngay_hen_tra).date() != result.today
+            else app_ctx.t("cli.dossiers_due_today")
+        )
+        slip = ""
+        if r.slip_date is not None and r.slip_new_appointment is not None:
+            slip = app_ctx.t(
+                "cli.dossiers_slip_cell",
+                date=f"{r.slip_date:%d/%m/%Y}",
+                new=f"{r.slip_new_appointment:%d/%m/%Y}",
+            )
+        table.add_row(
+            r.ma_ho_so,
+            r.ma_linh_vuc,
+            r.ten_thu_tuc,
+            result.local(r.ngay_tiep_nhan).strftime("%d/%m/%Y %H:%M"),
+            f"{result.local(r.ngay_hen_tra):%d/%m/%Y %H:%M} ({left})",
+            slip,
         )
     console.print(table)
 
@@ -238,27 +317,82 @@ def late(
 def apology(
     ctx: typer.Context,
     dossier: Annotated[str, typer.Argument(help="Mã hồ sơ (ma_ho_so).")],
+    new_appointment: Annotated[
+        str | None,
+        typer.Option(
+            "--new-appointment",
+            help="Ghi nhận phiếu đã lập, với ngày hẹn trả mới (YYYY-MM-DD hoặc DD/MM/YYYY).",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Ngày lập phiếu (mặc định: hôm nay)."),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Ghi phiếu (HTML) vào tệp thay vì in ra.")
     ] = None,
     unit: UnitOpt = None,
+    now: NowOpt = None,
+    json: JsonOpt = False,
 ) -> None:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), dạng HTML để in. Apology slip as printable HTML."""
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), dạng HTML để in; với --new-appointment thì ghi nhận phiếu. Apology slip as printable HTML; recorded with --new-appointment.
+
+    Người ghi nhận (--as): bộ phận một cửa, công chức CCHC hoặc Chủ tịch. Phiếu lập sau ngày
+    hẹn trả không được tính vào tỷ lệ xin lỗi. By (--as): the one-stop desk, the CCHC officer
+    or the chairman; a slip issued after the appointment does not count for coverage.
+    """
     app_ctx: AppContext = ctx.obj
     import sys
 
-    from application.dossiers import apology_slip
+    from cchc.commands.officer import parse_day
 
-    html = render_apology_slip(apology_slip(app_ctx.uow(), dossier_id=dossier, unit=unit))
+    if new_appointment is None:
+        if date is not None:
+            raise typer.BadParameter(app_ctx.t("cli.dossiers_date_needs_new"), param_hint="--date")
+        from application.late_dossiers import apology_slip
+
+        slip = apology_slip(app_ctx.uow(), dossier_id=dossier, unit=unit)
+    else:
+        from application.late_dossiers import record_apology
+
+        new_day = parse_day(new_appointment)
+        slip_day = parse_day(date) if date else None
+        slip = record_apology(
+            app_ctx.uow(),
+            app_ctx.identity,
+            app_ctx.now(now, unit=unit),
+            dossier_id=dossier,
+            new_appointment=new_day,
+            date=slip_day,
+            unit=unit,
+        )
+    if json:
+        print_json(slip.as_dict())
+        return
+    html = render_apology_slip(slip)
     if out is None:
         sys.stdout.write(html)
         return
     out.write_text(html, encoding="utf-8")
+    if new_appointment is not None and slip.date and slip.new_appointment:
+        console.print(
+            app_ctx.t(
+                "cli.dossiers_slip_recorded",
+                id=slip.ma_ho_so,
+                date=f"{slip.date:%d/%m/%Y}",
+                new=f"{slip.new_appointment:%d/%m/%Y}",
+            )
+        )
+        if not slip.in_time:
+            console.print(
+                app_ctx.t("cli.dossiers_slip_late", appointment=f"{slip.appointment:%d/%m/%Y}")
+            )
     console.print(app_ctx.t("cli.dossiers_slip_written", path=out))
 
 
 def render_apology_slip(slip: ApologySlip) -> str:
-    """The slip's HTML from ``notifications/templates/vi/apology_slip.html.j2``."""
+    """The slip's HTML from ``notifications/templates/vi/apology_slip.html.j2``; a recorded
+    slip fills in its date and the new appointment, a blank one leaves them to the pen."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -275,6 +409,8 @@ def render_apology_slip(slip: ApologySlip) -> str:
         ma_thu_tuc=slip.ma_thu_tuc,
         received=slip.received,
         appointment=slip.appointment,
+        date=slip.date,
+        new_appointment=slip.new_appointment,
     )
 
 

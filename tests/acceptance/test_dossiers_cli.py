@@ -81,6 +81,7 @@ def test_kpi_json_has_every_kpi_and_target(ward) -> None:  # type: ignore[no-unt
     assert list(data["kpis"]) == [
         "on_time_rate",
         "online_rate",
+        "online_dossier_share",
         "online_procedure_share",
         "postal_return_rate",
         "satisfaction_rate",
@@ -114,9 +115,10 @@ def test_kpi_table_in_vietnamese_and_english(ward) -> None:  # type: ignore[no-u
 def test_late_without_apology_and_the_apology_slip(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = ward("dossiers", "late", "--year", "2020", "--now", "2020-04-15", "--json")
     late = json.loads(out)
-    assert [(x["ma_ho_so"], x["days_late"]) for x in late] == [("HS-2", 42)]  # HS-3 has a slip
+    # HS-3 has a slip; HS-2 is late by 29 working days (42 calendar days; 02/04 a holiday)
+    assert [(x["ma_ho_so"], x["days_late"]) for x in late] == [("HS-2", 29)]
     code, out, _ = ward("dossiers", "late", "--quarter", "2020-Q1", "--now", "2020-04-15")
-    assert "HS-2" in out and "chưa trả" in out and "trễ 42 ngày" in out
+    assert "HS-2" in out and "chưa trả" in out and "trễ 29 ngày làm việc" in out
 
     code, html, _ = ward("dossiers", "apology", "HS-2")
     assert code == 0 and html.startswith("<!DOCTYPE html>")

@@ -33,7 +33,7 @@ OPERATOR = Identity.operator("test")  # scripts import exports as the operator
 
 def d(ma: str, field: str, name: str, code: str, channel: str, level: int, received: str,
       appointment: str, returned: str, status: str, postal: str = "", rating: str = "",
-      apology: str = "", unit: str = "phu-huu") -> dict[str, Any]:  # fmt: skip
+      apology: str = "", unit: str = "phu-huu", ready: str = "") -> dict[str, Any]:  # fmt: skip
     return {
         "ma_ho_so": ma,
         "ma_don_vi": unit,
@@ -50,6 +50,7 @@ def d(ma: str, field: str, name: str, code: str, channel: str, level: int, recei
         "danh_gia": rating,
         "phieu_xin_loi": apology,
         "so_lan_bo_sung": "",
+        "ngay_co_ket_qua": ready,
     }
 
 
@@ -174,6 +175,9 @@ def test_every_kpi_on_the_hand_computed_fixture(ward, engine, session, tmp_path)
     assert fields["ho_kinh_doanh"]["value"] == 100.0
     # online: received in Q1 by truc_tuyen A1 H1 K1 ÷ received at level 3/4 A1 A2 H1 H2 K1 K2
     assert (k["online_rate"]["numerator"], k["online_rate"]["denominator"]) == (3, 6)
+    # online over all received in Q1: A1 H1 K1 of A1 A2 A3 H1 H2 H3 C1 C2 K1 K2 X1
+    share = k["online_dossier_share"]
+    assert (share["numerator"], share["denominator"]) == (3, 11)
     # procedures received in Q1: 1.001 (online), "GCN" without code (A3, level 2), khai sinh
     # (online), kết hôn, 2.000, 3.000 (online) → 3 of 6
     assert (
@@ -195,7 +199,8 @@ def test_every_kpi_on_the_hand_computed_fixture(ward, engine, session, tmp_path)
     assert (hb["numerator"], hb["denominator"], hb["value"]) == (1, 2, 50.0)
 
     late = late_without_apology(session=session, unit_id=ward, start=Q1[0], end=Q1[1], now=NOW)
-    assert [(x.ma_ho_so, x.days_late) for x in late] == [("A3", 26), ("C1", 1)]
+    # in working days: A3 from Friday 20/03 to 15/04 (26 calendar days; 02/04 a holiday)
+    assert [(x.ma_ho_so, x.days_late) for x in late] == [("A3", 17), ("C1", 1)]
 
 
 def test_not_returned_is_late_only_once_the_appointment_day_has_passed(  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ def target(plan, code: str):  # type: ignore[no-untyped-def]
             "còn lại: đạt 100%",
         ),
         ("T2.3a", "online_procedure_share", ">", 30, {}, "mức độ 4: trên 30%"),
-        ("T2.3b", "online_rate", ">", 30, {}, "giải quyết TTHC: trên 30%"),
+        ("T2.3b", "online_dossier_share", ">", 30, {}, "giải quyết TTHC: trên 30%"),
         ("T2.3c", "manual", ">=", 100, {}, "thành phố: 100% hồ sơ"),
         ("T2.3d", "household_business_online_rate", ">=", 40, {}, "từ 40% trở lên"),
         ("T2.4", "postal_return_rate", ">=", 15, {}, "bưu chính công: 15%"),

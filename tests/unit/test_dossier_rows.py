@@ -36,6 +36,7 @@ GOOD = {
     "danh_gia": "hai_long",
     "phieu_xin_loi": "0",
     "so_lan_bo_sung": "2",
+    "ngay_co_ket_qua": "",
 }
 
 
@@ -290,3 +291,19 @@ def test_a_file_error_lists_the_first_problems_and_counts_the_rest() -> None:
     assert lines[0].startswith("f.csv:row 3: ma_ho_so:") and lines[1].startswith("f.csv:row 9")
     assert "5 more" in lines[2] and lines[3] == "7 problem(s) in all."
     assert "và 5 lỗi khác" in exc.render("vi")
+
+
+def test_the_optional_ready_date_is_read_on_both_paths() -> None:
+    parsed, found = both(cells(ngay_co_ket_qua="09/03/2020 15:00"))
+    assert found == [] and parsed is not None
+    assert parsed.ngay_co_ket_qua == dt.datetime(2020, 3, 9, 15, 0, tzinfo=VN)
+    assert parsed.co_ket_qua_day == dt.date(2020, 3, 9)
+    parsed, _ = both(cells(ngay_co_ket_qua="2020-03-09T23:30+00:00"))  # 10/03 in Vietnam
+    assert parsed is not None and parsed.co_ket_qua_day == dt.date(2020, 3, 10)
+    parsed, _ = both(cells())
+    assert parsed is not None and parsed.ngay_co_ket_qua is None and parsed.co_ket_qua_day is None
+    found = problems(ngay_co_ket_qua="2020-03-01")
+    assert [(p.path, p.code) for p in found] == [
+        ("ngay_co_ket_qua", "dossier_ready_before_received")
+    ]
+    assert [p.path for p in problems(ngay_co_ket_qua="sớm")] == ["ngay_co_ket_qua"]
