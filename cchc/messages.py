@@ -295,6 +295,25 @@ CLI: dict[str, tuple[str, str]] = {
     "cli.completeness_written": ("Đã ghi báo cáo vào {path}.", "Report written to {path}."),
     "cli.completeness_sheet_groups": ("Theo nhóm", "By group"),
     "cli.completeness_sheet_owes": ("Còn nợ", "Owed"),
+    # --- issue 9: messages that mislead or flood ---
+    "cli.remind_planned": ("→ {name} <{to}>: {items}", "→ {name} <{to}>: {items}"),
+    "cli.remind_item.reminder": (
+        "nhắc việc {task} kỳ {period} (bước {step}, trước hạn {step} ngày làm việc)",
+        "reminder {task} ({period}) (step {step}, {step} working days before the deadline)",
+    ),
+    "cli.remind_item.escalation": (
+        "báo cáo trễ hạn {task} kỳ {period} (lần {step})",
+        "escalation {task} ({period}) (step {step})",
+    ),
+    "cli.remind_item.reported": (
+        "thông báo {task} kỳ {period} đã được báo cáo lên cấp trên (lần {step})",
+        "notice that {task} ({period}) was reported up (escalation {step})",
+    ),
+    "cli.remind_catch_up": (" — tổng hợp các bước bị lỡ", " — catch-up of missed steps"),
+    "cli.remind_planned_total": (
+        "Chạy thử: sẽ gửi {n} thư ({reminders} nhắc việc, {escalations} báo cáo trễ hạn); chưa gửi gì.",
+        "Dry run: {n} message(s) would be sent ({reminders} reminder(s), {escalations} escalation(s)); nothing was sent.",
+    ),
 }
 
 
