@@ -232,7 +232,7 @@ def add_working_days(uow: UnitOfWork, *, start: dt.date, n: int) -> WorkingDaysL
 
 # --- the outbox --------------------------------------------------------------------------------
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dead")
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "dead", "dropped", "superseded")
 
 
 def _moment(value: dt.datetime | None) -> str | None:

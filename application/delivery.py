@@ -1,8 +1,11 @@
 """Delivering the outbox: each claimed message through its channel, each outcome recorded.
 
 Rows are claimed by ``storage.outbox.claim`` (so two workers never send the same row); this
-module sends them through the channels built at start-up and moves each row to ``sent``,
-back to ``pending`` with a backoff, or to ``dead`` — then tells the CCHC officer.
+module re-checks each against the occurrences it is about (``application.freshness``: dropped
+when the work is done, superseded by a newer message, else rendered again with the day's
+figures), sends it through the channels built at start-up dated when it goes, and
+moves the row to ``sent``, back to ``pending`` with a backoff, or to ``dead`` — then tells the
+CCHC officer.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from contextlib import ExitStack
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from application.freshness import Freshness
 from models import OutboxMessage
 from notifications.channels import Channel, DeliveryError, Outgoing
 from storage.outbox import DEAD, MAX_ATTEMPTS, PENDING, SENT, DeliveryReport, backoff, claim
 
 
-def outgoing(row: OutboxMessage) -> Outgoing:
+def outgoing(row: OutboxMessage, now: dt.datetime | None = None) -> Outgoing:
+    """The row as a channel sends it, dated when it is sent: the time it was due to go (the
+    end of quiet hours, a retry's time), which a re-send after a crash keeps, so the copy is
+    the same mail; ``now`` when it has none."""
     return Outgoing(
         key=row.key,
         kind=row.kind,
@@ -32,6 +39,7 @@ def outgoing(row: OutboxMessage) -> Outgoing:
         html=row.html,
         reply_to=row.reply_to,
         channel=row.channel,
+        date=row.next_attempt_at or now,
     )
 
 
@@ -60,7 +68,15 @@ def deliver(
         return report
     with ExitStack() as stack, Session(engine, expire_on_commit=False) as session:
         opened: dict[str, Channel] = {}
+        fresh = Freshness(session, now)
         for n, row in enumerate(rows, start=1):
+            session.add(row)
+            if fresh.recheck(row) is not None:
+                row.claim_token = None
+                report.dropped += 1
+                if n % batch == 0:
+                    session.commit()
+                continue
             channel = opened.get(row.channel)
             if channel is None and row.channel in channels:
                 channel = channels[row.channel]
@@ -71,7 +87,7 @@ def deliver(
             try:
                 if channel is None:
                     raise DeliveryError(f"no channel configured for {row.channel!r}")
-                channel.send(outgoing(row))
+                channel.send(outgoing(row, now))
             except (DeliveryError, OSError) as exc:
                 row.last_error = str(exc)[:500]
                 if row.attempts >= max_attempts:

@@ -1,4 +1,7 @@
-"""The daily digest: one message per officer who asked for it, on working mornings."""
+"""The daily digest: one message per officer who asked for it, on working mornings.
+
+It lists the officer's own work (due soon, overdue, returned for changes) and, for those who
+review others' work, the submissions waiting for them."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from application.approvals import approval_queue
 from application.notices import Recipient, enqueue
 from domain.clock import local_today
-from domain.lifecycle import ACTIVE, RETURNED
+from domain.lifecycle import ACTIVE, RETURNED, SUBMITTED
 from models import Occurrence, Officer, PlanRecord
 from notifications.render import digest_context, render
 from storage.occurrences import context, views
@@ -19,8 +23,9 @@ def send_digests(
 ) -> int:
     """Enqueue today's digest for every officer with ``digest`` on; returns how many.
 
-    Each lists what is due within ``horizon`` working days, what is overdue and what was
-    returned for changes. Nothing is sent on non-working days or to an officer with nothing.
+    Each lists what is due within ``horizon`` working days, what is overdue, what was
+    returned for changes and what waits for the officer's review. Nothing is sent on
+    non-working days or to an officer with nothing.
     """
     query = select(PlanRecord).order_by(col(PlanRecord.unit_id), col(PlanRecord.year).desc())
     if unit_ids is not None:
@@ -41,6 +46,14 @@ def send_digests(
         today = local_today(now, ctx.plan.timezone)
         if not ctx.calendar.is_working(today):
             continue
+        waiting = approval_queue(
+            ctx,
+            session.exec(
+                select(Occurrence)
+                .where(Occurrence.plan_id == plan_row.id, Occurrence.status == SUBMITTED)
+                .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+            ).all(),
+        )
         for officer in officers:
             to = Recipient.of(officer)
             rows = session.exec(
@@ -62,7 +75,19 @@ def send_digests(
                 for v in items
                 if not v.overdue and v.status != RETURNED and 0 <= v.working_days_left <= horizon
             ]
-            if not (overdue or returned or due_soon):
+            to_review = views(
+                plan_row,
+                session=session,
+                now=now,
+                occurrences=waiting.get(officer.email, []),
+                lang=to.lang,
+                ctx=ctx,
+            )
+            submitters = {
+                o.id: ctx.officers[i].name if (i := ctx.officer_ids.get(o.submitted_by)) else ""
+                for o in waiting.get(officer.email, [])
+            }
+            if not (overdue or returned or due_soon or to_review):
                 continue
             rendered = render(
                 "digest",
@@ -75,6 +100,7 @@ def send_digests(
                     due_soon=due_soon,
                     overdue=overdue,
                     returned=returned,
+                    to_review=[(v, submitters.get(v.id) or "") for v in to_review],
                 ),
                 to.lang,
             )

@@ -120,6 +120,7 @@ class DeliveryRun:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    dropped: int = 0
     job: str = "deliver"
 
     def as_dict(self) -> dict[str, Any]:
@@ -220,7 +221,9 @@ def deliver_job(
         on_dead=notify_dead,
     )
     via = "smtp" if env.settings.smtp_url else env.settings.channel
-    return DeliveryRun(now, via, report.claimed, report.sent, report.retried, report.dead)
+    return DeliveryRun(
+        now, via, report.claimed, report.sent, report.retried, report.dead, report.dropped
+    )
 
 
 JOBS: tuple[JobSpec, ...] = (

@@ -15,14 +15,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from application.approvals import approvers
+from application.composer import ACCEPTED, ASSIGNMENT, Item, compose, facts
 from domain.i18n import Lang, normalize_lang
-from domain.plan import Plan
+from domain.lifecycle import RETURNED, SUBMITTED
+from domain.plan import Task
 from domain.quiet import next_allowed
 from domain.workdays import WorkCalendar
 from models import Occurrence, Officer, OutboxMessage, UnitRecord
 from notifications.render import Rendered, render
 from storage.db import insert_ignore
-from storage.occurrences import Context, views
+from storage.occurrences import Context
 
 URGENT = frozenset({"escalation", "dead_letter"})
 CCHC_OFFICER = "cchc_officer"
@@ -76,11 +79,18 @@ def enqueue(
     occurrence_id: int | None = None,
     cc: tuple[str, ...] = (),
     reply_to: str = "",
+    facts: dict[str, Any] | None = None,
+    urgent: bool | None = None,
 ) -> int:
-    """Add the notice for each of the recipient's channels; returns the rows added."""
+    """Add the notice for each of the recipient's channels; returns the rows added.
+
+    ``facts`` (what the message is about: ``application.composer.facts``) let delivery
+    re-check it when it is sent; ``urgent`` overrides the kind's urgency (a bundle carrying
+    an escalation is urgent)."""
     if to.digest and kind == "reminder":
         return 0  # the daily digest carries it
-    when = now if kind in URGENT or not to.quiet else next_allowed(now, calendar, timezone)
+    urgent = kind in URGENT if urgent is None else urgent
+    when = now if urgent or not to.quiet else next_allowed(now, calendar, timezone)
     targets: list[tuple[str, str, str]] = []
     if "email" in to.channels or not to.apprise_urls:
         targets.append(("email", to.email, f"{key}:{to.email}"))
@@ -111,6 +121,7 @@ def enqueue(
                 "created_at": now,
                 "next_attempt_at": when,
                 "last_error": "",
+                "facts": dict(facts or {}),
             },
         )
     return added
@@ -169,85 +180,63 @@ def notify_dead(session: Session, row: OutboxMessage, now: dt.datetime) -> None:
         )
 
 
-def role_title(plan: Plan, code: str, lang: str) -> str:
-    """A position's title in ``lang``."""
-    role = plan.role(code)
-    return role.title_en if lang == "en" and role.title_en else role.title
-
-
 def notify_review(
     ctx: Context, occ: Occurrence, action: str, *, reviewer: str, reason: str | None
 ) -> None:
     """Tell the lead officer their submission was accepted or returned (with the reason)."""
-    from notifications.render import review_context
-
-    officer = ctx.officers.get(occ.officer_id or -1)
-    if officer is None:
-        return
-    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
-    view = views(
-        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
-    )[0]
-    kind = "returned" if action == "return" else "accepted"
-    rendered = render(
-        kind,
-        review_context(
-            view,
-            lang=to.lang,
-            unit_name=ctx.plan.unit.name or ctx.unit_code,
-            recipient_name=to.name,
-            position_title=role_title(ctx.plan, occ.lead_role, to.lang),
-            reviewer_name=reviewer,
-            reason=reason,
-        ),
-        to.lang,
-    )
-    enqueue(
-        ctx.session,
-        to=to,
-        kind=kind,
-        key=f"occ{occ.id}:{kind}:{ctx.now.isoformat()}",
-        rendered=rendered,
-        now=ctx.now,
-        calendar=ctx.calendar,
-        timezone=ctx.plan.timezone,
-        unit_id=occ.unit_id,
-        occurrence_id=occ.id,
-    )
+    kind = RETURNED if action == "return" else ACCEPTED
+    _notify_lead(ctx, occ, Item(occ.id or 0, kind, by=reviewer, reason=reason or ""))
 
 
 def notify_assignment(ctx: Context, occ: Occurrence) -> None:
     """Tell an officer that work was routed to them (a holder change)."""
-    from notifications.render import assignment_context
+    officer = ctx.officers.get(occ.officer_id or -1)
+    key = f"occ{occ.id}:assignment:{officer.id if officer else ''}:{ctx.today}"
+    _notify_lead(ctx, occ, Item(occ.id or 0, ASSIGNMENT, since=ctx.today), key=key)
 
+
+def _notify_lead(ctx: Context, occ: Occurrence, item: Item, key: str | None = None) -> None:
     officer = ctx.officers.get(occ.officer_id or -1)
     if officer is None:
         return
     to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
-    view = views(
-        ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=[occ], lang=to.lang, ctx=ctx
-    )[0]
-    rendered = render(
-        "assignment",
-        assignment_context(
-            view,
-            lang=to.lang,
-            unit_name=ctx.plan.unit.name or ctx.unit_code,
-            recipient_name=to.name,
-            position_title=role_title(ctx.plan, occ.lead_role, to.lang),
-            since=ctx.today,
-        ),
-        to.lang,
-    )
+    kind, rendered = compose(ctx, [item], lang=to.lang, recipient_name=to.name)
     enqueue(
         ctx.session,
         to=to,
-        kind="assignment",
-        key=f"occ{occ.id}:assignment:{officer.id}:{ctx.today}",
+        kind=kind,
+        key=key or f"occ{occ.id}:{kind}:{ctx.now.isoformat()}",
         rendered=rendered,
         now=ctx.now,
         calendar=ctx.calendar,
         timezone=ctx.plan.timezone,
         unit_id=occ.unit_id,
         occurrence_id=occ.id,
+        facts=facts(to.email, [item]),
     )
+
+
+def notify_submission(ctx: Context, occ: Occurrence, task: Task, *, submitter: str) -> int:
+    """Tell whoever reviews a submission that it waits for them (never the submitter);
+    returns how many reviewers were told."""
+    told = 0
+    for email, name, role in approvers(ctx, task, occ.submitted_by):
+        to = recipient(ctx.session, occ.unit_id, email, name)
+        item = Item(occ.id or 0, SUBMITTED, role=role, by=submitter, reason=occ.reason)
+        kind, rendered = compose(ctx, [item], lang=to.lang, recipient_name=to.name)
+        told += bool(
+            enqueue(
+                ctx.session,
+                to=to,
+                kind=kind,
+                key=f"occ{occ.id}:{kind}:{ctx.now.isoformat()}",
+                rendered=rendered,
+                now=ctx.now,
+                calendar=ctx.calendar,
+                timezone=ctx.plan.timezone,
+                unit_id=occ.unit_id,
+                occurrence_id=occ.id,
+                facts=facts(to.email, [item]),
+            )
+        )
+    return told

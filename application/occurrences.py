@@ -3,7 +3,7 @@
 Use cases take a unit of work, the acting ``Identity``, ``now`` and typed inputs, and return
 typed results. The follow-ups live here once: materialising re-routes what a holder change
 moved; every transition asks the policy first; a submission needs its evidence (or a written
-reason); a review tells the lead officer.
+reason) and tells whoever reviews it; a review tells the lead officer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from application.access import Gate, Identity
-from application.notices import notify_assignment, notify_review
+from application.approvals import approver_of as approver_of  # re-exported: the replay uses it
+from application.notices import notify_assignment, notify_review, notify_submission
 from application.uow import UnitOfWork
 from domain.clock import local_moment
 from domain.errors import LocalizedError, NotFoundError
@@ -51,18 +52,6 @@ from storage.plans import find_plan
 from storage.units import resolve_unit
 
 ACTIONS = ("start", "submit", "accept", "return", "waive")
-
-
-def approver_of(plan: Plan, task: Task) -> str:
-    """The position that accepts a task's work: its ``approver``, else the position its lead
-    reports to, else the chairman."""
-    if task.approver:
-        return task.approver
-    try:
-        above = plan.role(task.lead).reports_to
-    except KeyError:
-        above = None
-    return above or CHAIRMAN
 
 
 def subject_of(plan: Plan, task: Task | None, occ: Occurrence) -> Subject:
@@ -229,6 +218,8 @@ def perform(
             rule="own_submission_final",
         )
         accept_pending_evidence(ctx, occ, actor.identity)
+    elif action == "submit" and task is not None:
+        notify_submission(ctx, occ, task, submitter=actor.label)
     elif action in ("accept", "return"):
         notify_review(ctx, occ, action, reviewer=actor.label, reason=reason)
     return TransitionResult(

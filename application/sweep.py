@@ -4,8 +4,14 @@ It selects only occurrences whose ``next_reminder_at`` has come (an index), so i
 follows what is due, not the history. Each (occurrence, kind, step) is claimed by inserting
 its ``reminder_log`` row under a unique key, in the same transaction as the messages: two
 sweeps at once, a crash half-way or a re-run never send a step twice. After a gap, one
-catch-up message goes out with the occurrence's current state; the missed steps are logged
+catch-up item goes out with the occurrence's current state; the missed steps are logged
 as skipped.
+
+What one sweep has for one person goes as one message: a single reminder or escalation as
+itself, anything more as a ``bundle`` listing the items. An escalation goes up the chain but
+never to the late officer (nor to their own position): when nobody above is left — the
+chairman's own task, a vacant superior post — only the CCHC officer is told. The late officer
+is told that their work was reported up, and to whom.
 """
 
 from __future__ import annotations
@@ -15,23 +21,32 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from application.notices import enqueue, recipient
+from application.composer import (
+    BUNDLE,
+    CCHC_OFFICER,
+    REPORTED,
+    Item,
+    bundle_key,
+    compose,
+    facts,
+    message_kind,
+)
+from application.notices import Recipient, enqueue, recipient
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
-from domain.occurrence import OccurrenceView
-from domain.reminders import ESCALATION, Decision, Step, decide, escalation_role, ladder
+from domain.reminders import ESCALATION, REMINDER, Decision, decide, escalation_role, ladder
 from models import Occurrence, PlanRecord, ReminderLog
-from notifications.render import escalation_context, occurrence_context, render
 from responsibilities.holding import holders
 from storage.db import insert_ignore
-from storage.occurrences import Context, context, views
-
-CCHC_OFFICER = "cchc_officer"
+from storage.occurrences import Context, context
 
 
 @dataclass
 class SweepReport:
-    """What a sweep did (or, with ``dry_run``, would do)."""
+    """What a sweep did (or, with ``dry_run``, would do).
+
+    ``planned`` lists the steps due (one per occurrence); ``planned_messages`` the messages
+    they make, one per person: ``to``, ``name``, ``kind`` and the ``items`` it lists."""
 
     looked_at: int = 0
     reminders: int = 0
@@ -41,9 +56,26 @@ class SweepReport:
     messages: int = 0
     raced: int = 0
     planned: list[dict[str, object]] = field(default_factory=list)
+    planned_messages: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
+
+
+@dataclass
+class _Bundle:
+    """What the sweep has for one person of one plan."""
+
+    ctx: Context
+    email: str
+    name: str
+    items: list[Item] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    reply_to: str = ""
+    late: set[str] = field(default_factory=set)  # never in copy of their own escalation
+
+
+_Buckets = dict[tuple[int, str], _Bundle]
 
 
 def due_occurrences(
@@ -73,6 +105,7 @@ def sweep(
     lang: Lang = "vi",
 ) -> SweepReport:
     """Handle every occurrence whose next reminder time has come. The caller commits."""
+    del lang  # each recipient's own language is used
     report = SweepReport()
     batch = due_occurrences(session, now, unit_ids, limit)
     report.looked_at = len(batch)
@@ -84,6 +117,7 @@ def sweep(
     ):
         done.setdefault(row.occurrence_id, set()).add((row.kind, row.step))
     contexts: dict[int, Context] = {}
+    buckets: _Buckets = {}
     for occ in batch:
         if occ.plan_id not in contexts:
             plan_row = session.get(PlanRecord, occ.plan_id)
@@ -109,20 +143,29 @@ def sweep(
                         "catch_up": decision.catch_up,
                     }
                 )
+                _address(ctx, occ, task.area, decision, buckets)
             continue
-        _handle(ctx, occ, task.area, decision, report, lang)
+        if _claim(ctx, occ, decision, report):
+            _address(ctx, occ, task.area, decision, buckets)
         occ.next_reminder_at = decision.next_at
         session.add(occ)
+    for bundle in buckets.values():
+        if dry_run:
+            planned = _plan(bundle)
+            if planned:
+                report.planned_messages.append(planned)
+        else:
+            report.messages += _enqueue(bundle)
     session.flush()
     return report
 
 
-def _handle(
-    ctx: Context, occ: Occurrence, area: str, decision: Decision, report: SweepReport, lang: Lang
-) -> None:
+def _claim(ctx: Context, occ: Occurrence, decision: Decision, report: SweepReport) -> bool:
+    """Record the step sent (and the steps it folds in); False when there is nothing to send
+    or another sweep sent it first."""
     session, now = ctx.session, ctx.now
     if decision.send is None:
-        return
+        return False
     for step in decision.skip:
         if insert_ignore(
             session,
@@ -149,91 +192,114 @@ def _handle(
         },
     ):
         report.raced += 1  # another sweep sent this step
-        return
+        return False
     report.catch_ups += decision.catch_up
     if step.kind == ESCALATION:
         report.escalations += 1
     else:
         report.reminders += 1
-    report.messages += _enqueue(ctx, occ, area, step, decision.catch_up, lang)
+    return True
 
 
-def _officer_contacts(ctx: Context, role: str, area: str) -> list[tuple[str, str]]:
+def _contacts(ctx: Context, role: str, area: str) -> list[tuple[str, str]]:
     return [(h.officer, h.name) for h in holders(ctx.holdings, role, ctx.today, area)]
 
 
-def _enqueue(
-    ctx: Context, occ: Occurrence, area: str, step: Step, catch_up: bool, lang: Lang
-) -> int:
-    """Render the step's message for each recipient, in their language, into the outbox."""
-    del lang  # each recipient's own language is used
-    session = ctx.session
-    cchc = _officer_contacts(ctx, CCHC_OFFICER, area)
-    reply_to = cchc[0][0] if cchc else ""
-    unit_name = ctx.plan.unit.name or ctx.unit_code
-    view_by_lang: dict[str, OccurrenceView] = {}
+def _address(
+    ctx: Context, occ: Occurrence, area: str, decision: Decision, buckets: _Buckets
+) -> None:
+    """Put the step's items into the bundles of the people it goes to."""
+    step = decision.send
+    assert step is not None
+    cchc = _contacts(ctx, CCHC_OFFICER, area)
+    officer = ctx.officers.get(occ.officer_id or -1)
+    late = (officer.email, officer.name) if officer else None
 
-    def view_in(lang_: Lang) -> OccurrenceView:
-        """The occurrence as a reader of ``lang_`` sees it, computed once per language needed."""
-        if lang_ not in view_by_lang:
-            view_by_lang[lang_] = views(
-                ctx.plan_row, session=session, now=ctx.now, occurrences=[occ], lang=lang_, ctx=ctx
-            )[0]
-        return view_by_lang[lang_]
-
-    def title(role_code: str, lang_: Lang) -> str:
-        role = ctx.plan.role(role_code)
-        return role.title_en if lang_ == "en" and role.title_en else role.title
-
-    if step.kind == ESCALATION:
-        role = escalation_role(ctx.plan, occ.lead_role, step.step)
-        people = _officer_contacts(ctx, role, area)
-        at_top = ctx.plan.chain(occ.lead_role)[-1] == role
-        cc = tuple(e for e, _ in cchc if e not in {r for r, _ in people})
-    else:
-        view = view_in("vi")
-        people = [(view.officer_email, view.officer_name or "")] if view.officer_email else []
-        role, at_top, cc = occ.lead_role, False, ()
-        if not people:  # vacant post: the CCHC officer must find someone
-            people = cchc
-    added = 0
-    for email, name in people:
-        to = recipient(session, occ.unit_id, email, name)
-        view = view_in(to.lang)
-        if step.kind == ESCALATION:
-            context_ = escalation_context(
-                view,
-                lang=to.lang,
-                unit_name=unit_name,
-                position_title=title(occ.lead_role, to.lang),
-                recipient_name=to.name,
-                step=step.step,
-                days_late=max(-view.working_days_left, 0),
-                superior_role_title=title(role, to.lang),
-                at_top=at_top,
-                catch_up=catch_up,
-            )
-        else:
-            context_ = occurrence_context(
-                view,
-                lang=to.lang,
-                unit_name=unit_name,
-                position_title=title(occ.lead_role, to.lang),
-                recipient_name=to.name,
-                catch_up=catch_up,
-            )
-        added += enqueue(
-            session,
-            to=to,
-            kind=step.kind,
-            key=f"occ{occ.id}:{step.kind}:{step.step}",
-            rendered=render(step.kind, context_, to.lang),
-            now=ctx.now,
-            calendar=ctx.calendar,
-            timezone=ctx.plan.timezone,
-            unit_id=occ.unit_id,
-            occurrence_id=occ.id,
-            cc=cc,
-            reply_to=reply_to,
+    def add(person: tuple[str, str], item: Item, cc: list[str] | None = None) -> None:
+        bundle = buckets.setdefault(
+            (occ.plan_id, person[0]),
+            _Bundle(ctx, person[0], person[1], reply_to=cchc[0][0] if cchc else ""),
         )
-    return added
+        bundle.items.append(item)
+        bundle.cc.extend(e for e in cc or [] if e not in bundle.cc)
+        if item.kind == ESCALATION and late:
+            bundle.late.add(late[0])
+
+    if step.kind == REMINDER:
+        for person in [late] if late else cchc:  # a vacant post: the CCHC officer must act
+            add(person, Item(occ.id or 0, REMINDER, step.step, decision.catch_up))
+        return
+    late_email = late[0] if late else None
+    role = escalation_role(ctx.plan, occ.lead_role, step.step)
+    above = [] if role == occ.lead_role else _contacts(ctx, role, area)
+    told = [p for p in above if p[0] != late_email]
+    instead = not told
+    if instead:  # nobody above the late officer: only the CCHC officer is told
+        told, role = [p for p in cchc if p[0] != late_email], CCHC_OFFICER
+    told_emails = {e for e, _ in told}
+    cc = [e for e, _ in cchc if e not in told_emails and e != late_email]
+    for person in told:
+        item = Item(occ.id or 0, ESCALATION, step.step, decision.catch_up, role, instead)
+        add(person, item, cc)
+    if late and told and not instead:
+        names = tuple((name, role) for _, name in told)
+        add(late, Item(occ.id or 0, REPORTED, step.step, decision.catch_up, role, told=names))
+
+
+def _recipient_items(bundle: _Bundle) -> tuple[Recipient, list[Item]]:
+    """The recipient with their preferences, and the items they get: an officer who chose the
+    daily digest gets no reminders (the digest carries them)."""
+    ctx = bundle.ctx
+    to = recipient(ctx.session, ctx.plan_row.unit_id, bundle.email, bundle.name)
+    return to, [i for i in bundle.items if not (to.digest and i.kind == REMINDER)]
+
+
+def _plan(bundle: _Bundle) -> dict[str, object] | None:
+    to, items = _recipient_items(bundle)
+    if not items:
+        return None
+    occurrences = {
+        i.occurrence_id: bundle.ctx.session.get(Occurrence, i.occurrence_id) for i in items
+    }
+    return {
+        "to": to.email,
+        "name": to.name,
+        "kind": message_kind(items),
+        "items": [
+            {
+                "task": occ.task_code if (occ := occurrences[i.occurrence_id]) else "",
+                "period": occ.period if occ else "",
+                "kind": i.kind,
+                "step": i.step,
+                "catch_up": i.catch_up,
+            }
+            for i in items
+        ],
+    }
+
+
+def _enqueue(bundle: _Bundle) -> int:
+    """Render one person's message in their language into the outbox; the rows added."""
+    ctx = bundle.ctx
+    to, items = _recipient_items(bundle)
+    if not items:
+        return 0
+    kind, rendered = compose(ctx, items, lang=to.lang, recipient_name=to.name)
+    key = bundle_key(items) if kind == BUNDLE else f"occ{items[0].claim}"
+    about = {i.occurrence_id for i in items}
+    return enqueue(
+        ctx.session,
+        to=to,
+        kind=kind,
+        key=key,
+        rendered=rendered,
+        now=ctx.now,
+        calendar=ctx.calendar,
+        timezone=ctx.plan.timezone,
+        unit_id=ctx.plan_row.unit_id,
+        occurrence_id=next(iter(about)) if len(about) == 1 else None,
+        cc=tuple(e for e in bundle.cc if e != to.email and e not in bundle.late),
+        reply_to=bundle.reply_to,
+        facts=facts(to.email, items),
+        urgent=any(i.kind == ESCALATION for i in items),
+    )

@@ -56,6 +56,7 @@ def demo(home: Path) -> None:
     run("calendar", "add", "2020-01-20", "5")
     run("notify", "preview", "escalation")
     replay(home)
+    check_outbox(home)
     year_end(home)
     print(f"\nCơ sở dữ liệu demo / demo database: {home / 'cchc.sqlite3'}")
 
@@ -193,6 +194,51 @@ def replay(home: Path) -> None:
         f"Hộp thư đi / outbox: {report.outbox} ({report.messages} tệp .eml) — "
         f"{time.perf_counter() - started:.1f} s"
     )
+
+
+def check_outbox(home: Path) -> None:
+    """Read the replayed year's sent messages back: the demo fails on a self-escalation (an
+    escalation sent to the late officer) or a stale message (one whose text contradicts its
+    occurrence when it went: work already submitted, a deadline said to be today when it
+    passed, a wrong count of days)."""
+    from sqlmodel import Session, func, select
+
+    from application.message_audit import SELF_ESCALATION, STALE, check_outbox, summary
+    from models import OutboxMessage
+    from storage.db import make_engine
+
+    engine = make_engine(f"sqlite:///{home / 'cchc.sqlite3'}")
+    with Session(engine) as session:
+        findings = check_outbox(session)
+        sent = session.exec(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        ).one()
+        held = session.exec(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    engine.dispose()
+    counts = summary(findings)
+    print(
+        f"\nKiểm tra hộp thư đi / outbox check: {sent} thư đã gửi / sent "
+        f"({', '.join(f'{status}: {n}' for status, n in sorted(held))}) — "
+        f"tự báo cáo chính mình / self-escalations: {counts[SELF_ESCALATION]} · "
+        f"thư lỗi thời / stale messages: {counts[STALE]}",
+        flush=True,
+    )
+    if findings:
+        for f in findings[:20]:
+            print(
+                f"  #{f.outbox_id} {f.problem} → {f.recipient}: {f.task} {f.period} "
+                f"({f.sent_at:%Y-%m-%d %H:%M}): {f.detail}"
+                if f.sent_at
+                else f"  #{f.outbox_id} {f.problem} → {f.recipient}: {f.task} {f.period}: {f.detail}",
+                file=sys.stderr,
+            )
+        raise SystemExit(
+            f"Demo thất bại / demo failed: {len(findings)} thư sai trong hộp thư đi "
+            f"({counts[SELF_ESCALATION]} tự báo cáo chính mình, {counts[STALE]} lỗi thời) / "
+            f"{len(findings)} misleading message(s) in the outbox"
+        )
 
 
 if __name__ == "__main__":

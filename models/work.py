@@ -102,7 +102,8 @@ class OutboxMessage(SQLModel, table=True):
     body: str
     html: str = ""
     reply_to: str = ""
-    status: str = Field(default="pending", max_length=16)  # pending sending sent failed dead
+    # pending → sending → sent; or back to pending (a retry), dead, dropped, superseded
+    status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     claim_token: str | None = Field(default=None, max_length=40, index=True)
     claimed_at: dt.datetime | None = _aware()
@@ -110,3 +111,6 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: dt.datetime | None = _aware()
     sent_at: dt.datetime | None = _aware()
     last_error: str = ""
+    # what the message is about, so it is re-checked and re-rendered when it is sent: the
+    # recipient's email and the items (occurrence, kind, step …); see ``application.composer``
+    facts: dict[str, Any] = json_field({})

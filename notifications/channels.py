@@ -29,7 +29,8 @@ class DeliveryError(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A rendered message ready for a channel; ``key`` is its idempotency key."""
+    """A rendered message ready for a channel; ``key`` is its idempotency key, ``date`` the
+    time it is sent (its ``Date:``; the creation time when not given)."""
 
     key: str
     kind: str
@@ -42,6 +43,7 @@ class Outgoing:
     html: str = ""
     reply_to: str = ""
     channel: str = "email"
+    date: dt.datetime | None = None
 
 
 class Channel(Protocol):
@@ -88,8 +90,9 @@ def to_email(message: Outgoing, sender: tuple[str, str] = SENDER) -> EmailMessag
         mail["Reply-To"] = message.reply_to
     mail["Subject"] = message.subject
     mail["Message-ID"] = message_id(message.key, sender[1].rpartition("@")[2] or "localhost")
-    if message.created_at is not None:
-        mail["Date"] = format_datetime(message.created_at)
+    dated = message.date or message.created_at
+    if dated is not None:
+        mail["Date"] = format_datetime(dated)
     mail.set_content(message.body)
     if message.html:
         mail.add_alternative(message.html, subtype="html")

@@ -31,6 +31,8 @@ KINDS: tuple[str, ...] = (
     "accepted",
     "assignment",
     "dead_letter",
+    "bundle",
+    "submitted",
 )
 PARTS: tuple[str, ...] = ("subject", "txt", "html")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -119,8 +121,11 @@ def submit_command(view: OccurrenceView) -> str:
 
 
 def occurrence_item(view: OccurrenceView, position_title: str = "") -> dict[str, Any]:
-    """What every message says about one occurrence (the ``occ`` of the templates)."""
-    late = view.working_days_left < 0
+    """What every message says about one occurrence (the ``occ`` of the templates).
+
+    It is late once its deadline (17:00 of the due day) has passed, even when no full working
+    day has gone by since (a Saturday after a Friday deadline: ``days_late`` is 0)."""
+    late = view.overdue or view.working_days_left < 0
     return {
         "task": view.task,
         "title": view.title,
@@ -131,7 +136,7 @@ def occurrence_item(view: OccurrenceView, position_title: str = "") -> dict[str,
         "status": view.status,
         "overdue": late,
         "days_left": 0 if late else view.working_days_left,
-        "days_late": -view.working_days_left if late else 0,
+        "days_late": max(-view.working_days_left, 0) if late else 0,
         "evidence": list(view.evidence),
         "position": position_title or view.lead_role,
         "officer_name": view.officer_name,
@@ -175,10 +180,13 @@ def escalation_context(
     superior_role_title: str,
     at_top: bool,
     catch_up: bool = False,
+    instead: bool = False,
 ) -> dict[str, Any]:
     """Context of an ``escalation`` to a superior (``recipient_name``, ``superior_role_title``).
 
     ``at_top`` says the superior is the top of the chain (the chairman): nobody above to tell.
+    ``instead`` says there is nobody above the late officer to tell (the chairman's own task,
+    or a vacant superior post): the CCHC officer is told instead, and asked to follow it up.
     """
     return {
         **_base(lang, unit_name, recipient_name),
@@ -190,6 +198,7 @@ def escalation_context(
         "late_officer": view.officer_name,
         "superior_role_title": superior_role_title,
         "at_top": at_top,
+        "instead": instead,
     }
 
 
@@ -203,12 +212,23 @@ def digest_context(
     due_soon: Sequence[OccurrenceView],
     overdue: Sequence[OccurrenceView],
     returned: Sequence[OccurrenceView],
+    to_review: Sequence[tuple[OccurrenceView, str]] = (),
 ) -> dict[str, Any]:
-    """Context of one officer's ``digest`` for ``today``: three sections, each a list of items."""
+    """Context of one officer's ``digest`` for ``today``: three sections of their own work,
+    each a list of items, and a fourth for reviewers — the submissions waiting for them
+    (with who submitted each)."""
     sections = {
         "due_soon": [occurrence_item(v) for v in due_soon],
         "overdue": [occurrence_item(v) for v in overdue],
         "returned": [{**occurrence_item(v), "reason": v.reason} for v in returned],
+        "to_review": [
+            {
+                **occurrence_item(v),
+                "submitter_name": who or v.officer_name or "",
+                "accept_command": f"cchc occurrence accept {v.task} {v.period}",
+            }
+            for v, who in to_review
+        ],
     }
     return {
         **_base(lang, unit_name, recipient_name),
@@ -256,6 +276,81 @@ def assignment_context(
         "catch_up": False,
         "link": None,
         "since": since,
+    }
+
+
+def submitted_context(
+    view: OccurrenceView,
+    *,
+    lang: Lang,
+    unit_name: str,
+    recipient_name: str,
+    position_title: str,
+    approver_title: str,
+    submitter_name: str,
+    reason: str | None,
+) -> dict[str, Any]:
+    """Context of a ``submitted`` notice: work waits for ``recipient_name`` to accept or return.
+
+    ``reason`` is the submitter's written reason when the submission came without evidence."""
+    return {
+        **_base(lang, unit_name, recipient_name),
+        "occ": occurrence_item(view, position_title),
+        "catch_up": False,
+        "link": None,
+        "approver_title": approver_title,
+        "submitter_name": submitter_name,
+        "reason": reason or None,
+        "accept_command": f"cchc occurrence accept {view.task} {view.period}",
+        "return_command": f'cchc occurrence return {view.task} {view.period} --reason "…"',
+    }
+
+
+def bundle_item(
+    view: OccurrenceView,
+    *,
+    kind: str,
+    step: int,
+    position_title: str,
+    catch_up: bool = False,
+    told: Sequence[tuple[str, str]] = (),
+    instead: bool = False,
+) -> dict[str, Any]:
+    """One entry of a ``bundle``: an escalation to the reader (``step``), the reader's late
+    work reported up (to ``told``: names and position titles), or a reminder."""
+    return {
+        **occurrence_item(view, position_title),
+        "kind": kind,
+        "step": step,
+        "catch_up": catch_up,
+        "late_officer": view.officer_name,
+        "told": [{"name": n, "title": title} for n, title in told],
+        "instead": instead,
+    }
+
+
+def bundle_context(
+    *,
+    lang: Lang,
+    unit_name: str,
+    recipient_name: str,
+    items: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Context of a ``bundle``: what one sweep has for one person, in one message — the
+    escalations addressed to them, their own late work reported up, and their reminders."""
+    escalations = [i for i in items if i["kind"] == "escalation"]
+    reported = [i for i in items if i["kind"] == "reported"]
+    reminders = [i for i in items if i["kind"] == "reminder"]
+    ordered = [*escalations, *reported, *reminders]
+    return {
+        **_base(lang, unit_name, recipient_name),
+        "items": ordered,
+        "escalations": escalations,
+        "reported": reported,
+        "reminders": reminders,
+        "first": ordered[0] if ordered else None,
+        "catch_up": any(i["catch_up"] for i in ordered),
+        "link": None,
     }
 
 
@@ -437,6 +532,42 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             subject="[CCHC] Nhắc việc II.3.5 kỳ 2020-01: hạn Thứ Hai, 03/02/2020",
             attempts=5,
             last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable",
+        )
+    if kind == "submitted":
+        return submitted_context(
+            sample_view(status="submitted", evidence=()),
+            lang=lang,
+            unit_name=SAMPLE_UNIT,
+            recipient_name="Trần Thị Mai",
+            position_title=titles["one_stop"],
+            approver_title=titles["vice_chairman"],
+            submitter_name="Bùi Thị Ngọc Ánh",
+            reason=None,
+        )
+    if kind == "bundle":
+        chair = _SAMPLE_TITLES[lang]
+        mine = sample_view(status="open", overdue=True, working_days_left=-3)
+        other = sample_view(
+            task="II.1.2",
+            title="Kiểm soát thủ tục hành chính, công khai TTHC tại trụ sở",
+            period="2020-Q1",
+            period_start=dt.date(2020, 1, 1),
+            period_end=dt.date(2020, 3, 31),
+            due_date=dt.date(2020, 2, 5),
+            working_days_left=2,
+        )
+        items = [
+            bundle_item(
+                mine,
+                kind="reported",
+                step=1,
+                position_title=titles["one_stop"],
+                told=[("Trần Thị Mai", chair["vice_chairman"])],
+            ),
+            bundle_item(other, kind="reminder", step=2, position_title=titles["one_stop"]),
+        ]
+        return bundle_context(
+            lang=lang, unit_name=SAMPLE_UNIT, recipient_name="Bùi Thị Ngọc Ánh", items=items
         )
     raise ValueError(f"unknown message kind {kind!r}; expected one of: {', '.join(KINDS)}")
 

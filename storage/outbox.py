@@ -2,6 +2,8 @@
 
 Rows move ``pending → sending → sent``; a failed attempt goes back to ``pending`` with an
 exponential backoff, and after ``max_attempts`` the row is ``dead`` and the CCHC officer is told.
+A message re-checked at sending that has nothing left to say is ``dropped`` (its work was
+done meanwhile) or ``superseded`` (a newer message to the same person says it).
 A worker claims rows in one statement (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite takes
 its write lock for the statement), so two workers never send the same row. A row left in
 ``sending`` by a crash is claimed again after a lease and re-sent with the same Message-ID, so
@@ -20,6 +22,7 @@ from sqlmodel import Session, col, select
 from models import OutboxMessage
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+DROPPED, SUPERSEDED = "dropped", "superseded"
 LEASE = dt.timedelta(minutes=10)
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=6)
@@ -40,6 +43,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    dropped: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)

@@ -34,7 +34,8 @@ def deliver(ctx: typer.Context, now: NowOpt = None, json: JsonOpt = False) -> No
 def list_(
     ctx: typer.Context,
     status: Annotated[
-        list[str] | None, typer.Option("--status", help="pending, sending, sent, failed, dead")
+        list[str] | None,
+        typer.Option("--status", help="pending, sending, sent, failed, dead, dropped, superseded"),
     ] = None,
     limit: Annotated[int, typer.Option("--limit")] = 100,
     json: JsonOpt = False,
@@ -136,7 +137,10 @@ def preview(
     kind: Annotated[
         str,
         typer.Argument(
-            help="reminder, escalation, digest, returned, accepted, assignment, dead_letter"
+            help=(
+                "reminder, escalation, digest, returned, accepted, assignment, dead_letter, "
+                "bundle, submitted"
+            )
         ),
     ],
     html: Annotated[bool, typer.Option("--html", help="In bản HTML. Print the HTML part.")] = False,

@@ -66,20 +66,38 @@ def remind(
         print_json({**report, "delivered": delivered})
         return
     if dry_run:
-        for item in report["planned"]:
-            console.print(
-                f"{item['task']} {item['period']}: {item['kind']} {item['step']}"
-                + (" (catch-up)" if item["catch_up"] else "")
+        for message in report["planned_messages"]:
+            items = "; ".join(
+                app_ctx.t(f"cli.remind_item.{item['kind']}", **item)
+                + (app_ctx.t("cli.remind_catch_up") if item["catch_up"] else "")
+                for item in message["items"]
             )
-    console.print(
-        app_ctx.t(
-            "cli.reminded",
-            reminders=report["reminders"],
-            escalations=report["escalations"],
-            messages=report["messages"],
-            catch_ups=report["catch_ups"],
+            console.print(
+                app_ctx.t(
+                    "cli.remind_planned", name=message["name"], to=message["to"], items=items
+                ),
+                markup=False,
+                highlight=False,
+            )
+        steps = report["planned"]
+        console.print(
+            app_ctx.t(
+                "cli.remind_planned_total",
+                n=len(report["planned_messages"]),
+                reminders=sum(1 for p in steps if p["kind"] == "reminder"),
+                escalations=sum(1 for p in steps if p["kind"] == "escalation"),
+            )
         )
-    )
+    else:
+        console.print(
+            app_ctx.t(
+                "cli.reminded",
+                reminders=report["reminders"],
+                escalations=report["escalations"],
+                messages=report["messages"],
+                catch_ups=report["catch_ups"],
+            )
+        )
     if delivered is not None and app_ctx.settings.channel == "file":
         console.print(
             app_ctx.t("cli.outbox_at", path=outbox_folder(app_ctx.settings), n=delivered["sent"])

@@ -143,9 +143,35 @@ def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -
     assert len(files) == 1
     mail = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert mail["Subject"].startswith("[CCHC] Báo cáo trễ hạn (lần 1): II.1.2 kỳ 2020-Q1")
-    assert "Nguyễn Văn Hùng" in str(mail["To"])
+    # the chairman's own task: never escalated to himself, only the CCHC officer is told
+    assert "Phạm Thị Hồng Nhung" in str(mail["To"]) and "Nguyễn Văn Hùng" not in str(mail["To"])
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "Thứ Hai, 16/03/2020" in body and "tổng hợp" in body
+
+
+def test_remind_dry_run_says_what_it_would_send_to_whom(ward) -> None:  # type: ignore[no-untyped-def]
+    ward("schedule", "--now", "2020-01-01T06:00")
+    code, out, _ = ward("remind", "--now", "2020-04-10T08:00", "--dry-run")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines == [
+        "→ Phạm Thị Hồng Nhung <nhung.pth@phuhuu.gov.vn>: báo cáo trễ hạn II.1.2 kỳ 2020-Q1 "
+        "(lần 2) — tổng hợp các bước bị lỡ; nhắc việc II.7.5 kỳ 2020-Q2 (bước 5, trước hạn 5 "
+        "ngày làm việc)",
+        "→ Nguyễn Văn Hùng <hung.nv@phuhuu.gov.vn>: báo cáo trễ hạn II.5.3 kỳ 2020-Q1 (lần 2) — "
+        "tổng hợp các bước bị lỡ",
+        "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: thông báo II.5.3 kỳ 2020-Q1 đã được báo cáo lên "
+        "cấp trên (lần 2) — tổng hợp các bước bị lỡ",
+        "Chạy thử: sẽ gửi 3 thư (1 nhắc việc, 2 báo cáo trễ hạn); chưa gửi gì.",
+    ]
+    code, out, _ = ward("remind", "--now", "2020-04-10T08:00", "--dry-run", "--lang", "en")
+    assert out.strip().splitlines()[-2:] == [
+        "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: notice that II.5.3 (2020-Q1) was reported up "
+        "(escalation 2) — catch-up of missed steps",
+        "Dry run: 3 message(s) would be sent (1 reminder(s), 2 escalation(s)); nothing was sent.",
+    ]
+    code, out, _ = ward("remind", "--now", "2020-04-10T08:00", "--json")
+    assert json.loads(out)["messages"] == 3  # what the dry run said
 
 
 def test_ics_feed_of_an_officer(ward) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from application.delivery import deliver
 from application.digest import send_digests
+from application.message_audit import check_outbox
 from application.notices import Recipient, enqueue
 from application.occurrences import materialise_plan as materialise
 from application.occurrences import transition
@@ -35,7 +36,7 @@ from plans import HERE
 from responsibilities.roster import read_roster
 from storage.calendar import load_calendar
 from storage.occurrences import find_occurrence
-from storage.officers import import_roster, set_contact
+from storage.officers import assign, import_roster, set_contact
 from storage.plans import find_plan
 from storage.units import get_unit
 
@@ -185,7 +186,11 @@ def test_digest_officers_get_no_reminders_and_one_digest_each_working_morning(
     act(session, ward, "T.BACK", "submit", NHUNG, local(2020, 6, 5, 9))
     act(session, ward, "T.BACK", "return", BAO, local(2020, 6, 5, 10), reason=REASON)
     before = outbox(session)[-1].id
-    assert [m.kind for m in outbox(session)] == ["reminder", "returned"]
+    assert [(m.kind, m.recipient) for m in outbox(session)] == [
+        ("reminder", ANH),
+        ("submitted", BAO),  # the approver is told
+        ("returned", NHUNG),
+    ]
 
     # Sunday 7 June: work is due and late, but it is not a working day
     assert send_digests(session=session, now=local(2020, 6, 7, 7)) == 0
@@ -262,8 +267,11 @@ def test_a_notice_composed_at_night_waits_for_the_next_working_morning(
 ) -> None:  # type: ignore[no-untyped-def]
     act(session, ward, "T.SOON", "submit", NHUNG, local(2020, 6, 8, 10))
     night = local(2020, 6, 8, 21)  # Monday evening
+    [submitted] = outbox(session)  # the approver is asked to review it, during the day
+    assert deliver(engine, channels(smtp), now=local(2020, 6, 8, 10, 1)).sent == 1
+    assert smtp.received[0].rcpt_tos == (MAI,)
     act(session, ward, "T.SOON", "return", MAI, night, reason=REASON)
-    [returned] = outbox(session)
+    [returned] = outbox(session, submitted.id or 0)
     assert (returned.kind, returned.recipient) == ("returned", NHUNG)
     assert returned.created_at == night
     assert returned.next_attempt_at == local(2020, 6, 9, 7)  # Tuesday 07:00 (+07:00)
@@ -271,20 +279,20 @@ def test_a_notice_composed_at_night_waits_for_the_next_working_morning(
     assert deliver(engine, channels(smtp), now=night + dt.timedelta(minutes=5)).claimed == 0
     assert deliver(engine, channels(smtp), now=local(2020, 6, 9, 6, 59)).claimed == 0
     assert deliver(engine, channels(smtp), now=local(2020, 6, 9, 7)).sent == 1
-    [got] = smtp.received
+    _, got = smtp.received
     assert str(got.parsed()["Subject"]) == returned.subject
 
     # on a Friday evening, the message waits for Monday morning
     act(session, ward, "T.FAR", "submit", NHUNG, local(2020, 6, 12, 10))
     act(session, ward, "T.FAR", "return", MAI, local(2020, 6, 12, 21), reason=REASON)
-    [weekend] = outbox(session, returned.id or 0)
+    [weekend] = [m for m in outbox(session, returned.id or 0) if m.kind == "returned"]
     assert weekend.next_attempt_at == local(2020, 6, 15, 7)
 
     # an officer who does not ask for quiet gets it at once, at night too
     contact(session, ward, HUNG, quiet=False)
     act(session, ward, "T.CHAIR", "submit", HUNG, local(2020, 6, 8, 10))
     act(session, ward, "T.CHAIR", "return", BAO, night, reason=REASON)
-    [at_once] = outbox(session, weekend.id or 0)
+    [at_once] = [m for m in outbox(session, weekend.id or 0) if m.kind == "returned"]
     assert (at_once.kind, at_once.recipient) == ("returned", HUNG)
     assert at_once.next_attempt_at == night
     assert deliver(engine, channels(smtp), now=night + dt.timedelta(minutes=5)).sent == 1
@@ -297,18 +305,29 @@ def test_an_escalation_at_night_goes_at_once_and_a_reminder_waits(
     night = local(2020, 6, 11, 21)  # Thursday evening, first sweep since 1 June
     sweep(session=session, now=night, actor="test")
     session.commit()
-    queued = outbox(session)
-    escalations = [m for m in queued if m.kind == "escalation"]
-    reminders = [m for m in queued if m.kind == "reminder"]
-    assert escalations and reminders
-    assert {m.next_attempt_at for m in escalations} == {night}
-    assert {m.next_attempt_at for m in reminders} == {local(2020, 6, 12, 7)}
-    assert {m.recipient for m in escalations} == {MAI, HUNG}  # areas 1 and 3
+    queued = {m.recipient: m for m in outbox(session)}
+    # one message per person; those carrying an escalation to their reader go at once
+    assert {to: m.kind for to, m in queued.items()} == {
+        HUNG: "escalation",  # T.LATE, second escalation (areas 3)
+        MAI: "bundle",  # T.SOON and T.DESK, first escalation (area 3)
+        NHUNG: "bundle",  # the chairman's own T.CHAIR, her T.LATE and T.SOON reported up, T.BACK
+        ANH: "bundle",  # her desk's T.DESK was reported up
+    }
+    urgent = {HUNG, MAI, NHUNG}
+    assert {to for to, m in queued.items() if m.next_attempt_at == night} == urgent
+    assert queued[ANH].next_attempt_at == local(2020, 6, 12, 7)
+    assert "T.BACK kỳ 2020" in queued[NHUNG].body  # her reminder rides with the escalation
 
     report = deliver(engine, channels(smtp), now=night + dt.timedelta(minutes=1))
-    assert (report.claimed, report.sent) == (len(escalations), len(escalations))
-    assert sorted(r.message_id for r in smtp.received) == sorted(
-        r.message_id for r in smtp.received if "Báo cáo trễ hạn" in str(r.parsed()["Subject"])
+    assert (report.claimed, report.sent) == (3, 3)
+    assert sorted(r.rcpt_tos[0] for r in smtp.received) == sorted(urgent)
+    assert all("báo cáo trễ hạn" in str(r.parsed()["Subject"]).lower() for r in smtp.received)
+
+    report = deliver(engine, channels(smtp), now=local(2020, 6, 12, 7))
+    assert (report.claimed, report.sent) == (1, 1)
+    assert smtp.received[-1].rcpt_tos == (ANH,)
+    assert str(smtp.received[-1].parsed()["Subject"]) == (
+        "[CCHC] Đã báo cáo lên cấp trên: T.DESK kỳ 2020 chậm 2 ngày làm việc"
     )
 
 
@@ -317,9 +336,10 @@ def test_an_escalation_at_night_goes_at_once_and_a_reminder_waits(
 
 def test_returning_and_accepting_tell_the_lead_officer(session, ward) -> None:  # type: ignore[no-untyped-def]
     occ = act(session, ward, "T.SOON", "submit", NHUNG, local(2020, 6, 8, 9))
-    assert outbox(session) == []  # a submission tells nobody
+    [submitted] = outbox(session)  # a submission tells the approver (see below)
+    assert (submitted.kind, submitted.recipient) == ("submitted", MAI)
     act(session, ward, "T.SOON", "return", MAI, local(2020, 6, 8, 10), reason=REASON)
-    [returned] = outbox(session)
+    [returned] = outbox(session, submitted.id or 0)
     assert (returned.kind, returned.recipient, returned.occurrence_id) == (
         "returned",
         NHUNG,
@@ -335,7 +355,8 @@ def test_returning_and_accepting_tell_the_lead_officer(session, ward) -> None:  
 
     act(session, ward, "T.SOON", "submit", NHUNG, local(2020, 6, 9, 9))
     act(session, ward, "T.SOON", "accept", MAI, local(2020, 6, 9, 14))
-    [accepted] = outbox(session, returned.id or 0)
+    [again, accepted] = outbox(session, returned.id or 0)
+    assert (again.kind, again.recipient) == ("submitted", MAI)
     assert (accepted.kind, accepted.recipient) == ("accepted", NHUNG)
     assert accepted.subject == "[CCHC] Đã chấp nhận: T.SOON kỳ 2020"
     assert "Đồng chí Trần Thị Mai đã chấp nhận kết quả" in accepted.body
@@ -380,3 +401,247 @@ def test_an_officer_who_reads_english_gets_english(session, ward) -> None:  # ty
         "[CCHC] Daily summary for Monday, 08/06/2020: 1 due soon, 0 overdue, 0 returned"
     )
     assert "Monday, 08/06/2020" in digest.body and "Thứ" not in digest.body
+
+
+# --- a held message is re-checked when it goes ----------------------------------------------------
+
+
+def late_returned_on_friday(session, ward, engine, smtp) -> OutboxMessage:  # type: ignore[no-untyped-def]
+    """T.LATE (due Friday 5 June) is submitted on Thursday, so its last reminder (Friday 07:30)
+    is never sent; returned on Friday afternoon, it is chased by the Saturday sweep: a
+    reminder to the CCHC officer written on Saturday and held by quiet hours until Monday."""
+    for moment in (local(2020, 6, 3, 7, 30), local(2020, 6, 5, 7, 30)):
+        if moment.day == 5:
+            act(session, ward, "T.LATE", "submit", NHUNG, local(2020, 6, 4, 9))
+        sweep(session=session, now=moment, actor="test")
+        session.commit()
+        deliver(engine, channels(smtp), now=moment + dt.timedelta(minutes=1))
+    act(session, ward, "T.LATE", "return", MAI, local(2020, 6, 5, 16), reason=REASON)
+    deliver(engine, channels(smtp), now=local(2020, 6, 5, 16, 1))
+    before = outbox(session)[-1].id or 0
+    saturday = local(2020, 6, 6, 8)
+    sweep(session=session, now=saturday, actor="test")
+    session.commit()
+    [held] = outbox(session, before)
+    assert (held.kind, held.recipient, held.created_at) == ("reminder", NHUNG, saturday)
+    assert held.next_attempt_at == local(2020, 6, 8, 7)
+    # written on Saturday, a Friday deadline has passed: never "today is the last day"
+    assert "Hôm nay là ngày cuối" not in held.body
+    assert deliver(engine, channels(smtp), now=saturday + dt.timedelta(minutes=1)).claimed == 0
+    return held
+
+
+def test_a_reminder_held_over_the_weekend_says_on_monday_how_late_it_is(
+    session, ward, engine, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    held = late_returned_on_friday(session, ward, engine, smtp)
+    received = len(smtp.received)
+
+    monday = local(2020, 6, 8, 7)
+    assert deliver(engine, channels(smtp), now=monday).sent == 1
+    [got] = smtp.received[received:]
+    mail = got.parsed()
+    assert got.rcpt_tos == (NHUNG,)
+    assert str(mail["Subject"]) == (
+        "[CCHC] Quá hạn T.LATE kỳ 2020 (hạn Thứ Sáu, 05/06/2020, trễ 1 ngày làm việc)"
+    )
+    body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Đã quá hạn 1 ngày làm việc." in body
+    assert "Hôm nay là ngày cuối" not in body and "Còn " not in body
+    assert mail["Date"].datetime == monday  # dated when it went, not on Saturday
+    [row] = [m for m in outbox(session) if m.id == held.id]
+    assert (row.status, row.body) == ("sent", body)
+    assert check_outbox(session) == []  # the check the demo runs finds nothing wrong
+
+
+def test_a_held_reminder_about_work_submitted_meanwhile_is_dropped(
+    session, ward, engine, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    held = late_returned_on_friday(session, ward, engine, smtp)
+    received = len(smtp.received)
+    act(session, ward, "T.LATE", "submit", NHUNG, local(2020, 6, 7, 20))  # Sunday evening
+
+    report = deliver(engine, channels(smtp), now=local(2020, 6, 8, 7))
+    assert (report.sent, report.dropped) == (1, 1)
+    assert [r.rcpt_tos for r in smtp.received[received:]] == [(MAI,)]  # "waiting for review"
+    [row] = [m for m in outbox(session) if m.id == held.id]
+    assert row.status == "dropped"
+
+
+def test_only_the_newest_of_two_waiting_reminders_goes(session, ward, engine, smtp) -> None:  # type: ignore[no-untyped-def]
+    # the delivery job is down from Monday to Wednesday: Monday's reminders ("còn 2 ngày")
+    # and Wednesday's ("hôm nay là ngày cuối") wait together
+    monday, wednesday = local(2020, 6, 8, 7, 30), local(2020, 6, 10, 7, 30)
+    for moment in (monday, wednesday):
+        sweep(session=session, now=moment, actor="test")
+        session.commit()
+    queued = outbox(session)
+    [old, new] = [m for m in queued if m.recipient == ANH]
+    assert "Còn 2 ngày làm việc." in old.body
+    assert "Hôm nay là ngày cuối của thời hạn" in new.body
+
+    report = deliver(engine, channels(smtp), now=wednesday + dt.timedelta(minutes=1))
+    to_anh = [r for r in smtp.received if r.rcpt_tos == (ANH,)]
+    assert len(to_anh) == 1, [r.parsed()["Subject"] for r in to_anh]
+    [got] = to_anh
+    assert report.sent == len(smtp.received) and report.dropped >= 1
+    body = got.parsed().get_body(("plain",)).get_content()
+    assert "Hôm nay là ngày cuối của thời hạn" in body and "Còn 2 ngày" not in body
+    statuses = {m.id: m.status for m in outbox(session)}
+    assert (statuses[old.id], statuses[new.id]) == ("superseded", "sent")
+    # nobody gets two things about the same occurrence in one delivery
+    codes = {o.id: o.task_code for o in session.exec(select(Occurrence))}
+    told = Counter(
+        (m.recipient, codes[i["occurrence"]])
+        for m in outbox(session)
+        if m.status == "sent"
+        for i in m.facts["items"]
+    )
+    assert told.most_common(1)[0][1] == 1, told
+    assert check_outbox(session) == []
+
+
+# --- approvers are told --------------------------------------------------------------------------
+
+
+def test_a_submission_tells_the_approvers_of_the_area_not_the_submitter(
+    session, ward, engine, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    # the CCHC officer is also a vice-chairman for area 3: she never reviews her own work
+    assign(
+        NHUNG,
+        "vice_chairman",
+        D(2020, 6, 1),
+        session=session,
+        unit_id=ward,
+        actor="test",
+        now=MATERIALISED_AT,
+        scope=["3"],
+    )
+    session.commit()
+    act(session, ward, "T.SOON", "submit", NHUNG, local(2020, 6, 8, 9))  # area 3
+    act(session, ward, "T.BACK", "submit", NHUNG, local(2020, 6, 8, 9, 5))  # area 9
+    act(session, ward, "T.DESK", "submit", ANH, local(2020, 6, 8, 9, 10))  # one-stop, area 3
+    act(session, ward, "T.CHAIR", "submit", HUNG, local(2020, 6, 8, 9, 15))  # area 1
+    queued = outbox(session)
+    assert [(m.kind, m.recipient) for m in queued] == [
+        ("submitted", MAI),
+        ("submitted", BAO),
+        ("submitted", MAI),
+        ("submitted", NHUNG),  # she may review the one-stop desk's work
+        ("submitted", BAO),
+    ]
+    first = queued[0]
+    assert first.subject == (
+        "[CCHC] Chờ duyệt: T.SOON kỳ 2020 — Phạm Thị Hồng Nhung đã nộp kết quả "
+        "(hạn Thứ Tư, 10/06/2020)"
+    )
+    assert "Kính gửi đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường," in first.body
+    assert "cchc occurrence accept T.SOON 2020" in first.body
+    assert deliver(engine, channels(smtp), now=local(2020, 6, 8, 9, 30)).sent == 5
+    assert sorted(r.rcpt_tos[0] for r in smtp.received) == sorted([MAI, BAO, MAI, NHUNG, BAO])
+
+
+def test_an_approvers_digest_lists_what_waits_for_them(session, ward) -> None:  # type: ignore[no-untyped-def]
+    contact(session, ward, MAI, digest=True)
+    act(session, ward, "T.SOON", "submit", NHUNG, local(2020, 6, 8, 9))
+    act(session, ward, "T.DESK", "submit", ANH, local(2020, 6, 8, 9, 10))
+    act(session, ward, "T.BACK", "submit", NHUNG, local(2020, 6, 8, 9, 20))  # area 9: not hers
+    before = outbox(session)[-1].id or 0
+
+    assert send_digests(session=session, now=local(2020, 6, 9, 7), unit_ids=[ward]) == 1
+    session.commit()
+    [digest] = outbox(session, before)
+    assert digest.recipient == MAI
+    assert digest.subject.endswith("0 sắp đến hạn, 0 quá hạn, 0 bị trả lại, 2 chờ duyệt")
+    queue = digest.body[digest.body.index("4. CHỜ ĐỒNG CHÍ DUYỆT") :]
+    assert "T.SOON kỳ 2020" in queue and "T.DESK kỳ 2020" in queue and "T.BACK" not in queue
+    assert "Nộp bởi: Phạm Thị Hồng Nhung" in queue
+    assert "cchc occurrence accept T.SOON 2020" in queue
+
+    # reviewed: it leaves the queue
+    act(session, ward, "T.SOON", "accept", MAI, local(2020, 6, 9, 9))
+    act(session, ward, "T.DESK", "accept", MAI, local(2020, 6, 9, 9, 5))
+    before = outbox(session)[-1].id or 0
+    assert send_digests(session=session, now=local(2020, 6, 10, 7), unit_ids=[ward]) == 0
+
+
+# --- the outbox check the demo runs -----------------------------------------------------------------
+
+
+def test_the_outbox_check_finds_self_escalations_and_stale_messages(session, ward) -> None:  # type: ignore[no-untyped-def]
+    from application.composer import Item, facts
+    from application.message_audit import SELF_ESCALATION, STALE
+
+    act(session, ward, "T.SOON", "submit", NHUNG, local(2020, 6, 8, 9))
+    occ = {
+        code: find_occurrence(ward, code, "2020", session=session)
+        for code in ("T.CHAIR", "T.SOON", "T.LATE", "T.BACK")
+    }
+
+    def sent(n: int, kind: str, to: str, item: Item, body: str, at: dt.datetime) -> int:
+        row = OutboxMessage(
+            key=f"check:{n}",
+            unit_id=ward,
+            occurrence_id=item.occurrence_id,
+            kind=kind,
+            recipient=to,
+            subject="[CCHC] …",
+            body=body,
+            status="sent",
+            created_at=at,
+            next_attempt_at=at,
+            sent_at=at,
+            facts=facts(to, [item]),
+        )
+        session.add(row)
+        session.commit()
+        return row.id or 0
+
+    monday = local(2020, 6, 8, 10)
+    chair = occ["T.CHAIR"].id or 0
+    own = sent(
+        1,
+        "escalation",
+        HUNG,
+        Item(chair, "escalation", 1, role="chairman"),
+        "Nhiệm vụ T.CHAIR: …\nĐã quá hạn 1 ngày làm việc.\n",
+        local(2020, 6, 11, 8),
+    )
+    after_submit = sent(
+        2,
+        "reminder",
+        NHUNG,
+        Item(occ["T.SOON"].id or 0, "reminder", 2),
+        "Nhiệm vụ T.SOON: …\nCòn 2 ngày làm việc.\n",
+        monday,
+    )
+    passed = sent(
+        3,
+        "reminder",
+        NHUNG,
+        Item(occ["T.LATE"].id or 0, "reminder", 0),
+        "Nhiệm vụ T.LATE: …\nHôm nay là ngày cuối của thời hạn (còn 0 ngày làm việc).\n",
+        monday,
+    )
+    miscounted = sent(
+        4,
+        "reminder",
+        NHUNG,
+        Item(occ["T.BACK"].id or 0, "reminder", 5),
+        "Nhiệm vụ T.BACK: …\nCòn 5 ngày làm việc.\n",
+        monday,
+    )
+    sent(
+        5,
+        "reminder",
+        NHUNG,
+        Item(occ["T.BACK"].id or 0, "reminder", 5),
+        "Nhiệm vụ T.BACK: …\nCòn 4 ngày làm việc.\n",
+        monday,
+    )
+
+    found = sorted((f.outbox_id, f.problem) for f in check_outbox(session))
+    assert found == sorted(
+        [(own, SELF_ESCALATION), (after_submit, STALE), (passed, STALE), (miscounted, STALE)]
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import signal
 import subprocess
@@ -63,7 +65,7 @@ def test_serve_catches_up_refuses_a_second_runner_and_stops_on_sigterm(
     first = _start(ward, first_log)
     try:
         # the wall clock is long past 2020: the start-up catch-up materialises the year and sends
-        # one catch-up message per open occurrence, not every missed step
+        # each person one message listing their open occurrences, not every missed step
         log = _wait_for(first_log, "job deliver:")
         assert "job materialise:" in log and "job remind:" in log
 
@@ -79,8 +81,15 @@ def test_serve_catches_up_refuses_a_second_runner_and_stops_on_sigterm(
         import json
 
         open_occurrences = json.loads(tasks.stdout)
-        per_occurrence = {m.name.split("_")[0] for m in messages}
-        assert len(per_occurrence) == len(open_occurrences) == 146
+        assert len(open_occurrences) == 146
+        mails = [
+            email.message_from_bytes(m.read_bytes(), policy=email.policy.default) for m in messages
+        ]
+        recipients = [str(mail["To"]) for mail in mails]
+        assert len(set(recipients)) == len(recipients) <= 12  # one message per person
+        bodies = "\n".join(mail.get_body(("plain",)).get_content() for mail in mails)
+        for occ in open_occurrences:
+            assert f"{occ['task']} kỳ {occ['period']}" in bodies, occ
     finally:
         first.send_signal(signal.SIGTERM)
         code = first.wait(timeout=30)

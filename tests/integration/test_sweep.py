@@ -32,7 +32,7 @@ from application.sweep import SweepReport, due_occurrences, sweep
 from cchc.tables import read_table
 from domain.plan import Due, Plan, Reminders, Schedule
 from domain.reminders import ladder
-from models import AuditEntry, Occurrence, OutboxMessage, PlanRecord, ReminderLog
+from models import AuditEntry, Occurrence, Officer, OutboxMessage, PlanRecord, ReminderLog
 from notifications.channels import FileChannel, MemoryChannel, Outgoing, message_id
 from plans import HERE
 from responsibilities.roster import read_roster
@@ -140,12 +140,12 @@ def last_id(session: Session) -> int:
     return session.exec(select(func.coalesce(func.max(OutboxMessage.id), 0))).one()
 
 
-def by_task(session: Session, messages: list[OutboxMessage]) -> dict[str, OutboxMessage]:
-    """One message per task (fails on more), keyed by task code."""
+def items(session: Session, message: OutboxMessage | None) -> list[tuple[str, str]]:
+    """(task, kind) of what a message says, from what its row stores about it."""
+    if message is None:
+        return []
     codes = {o.id: o.task_code for o in session.exec(select(Occurrence))}
-    counted = Counter(codes[m.occurrence_id] for m in messages)
-    assert all(n == 1 for n in counted.values()), counted
-    return {codes[m.occurrence_id]: m for m in messages}
+    return [(codes[i["occurrence"]], i["kind"]) for i in message.facts["items"]]
 
 
 def log(session: Session) -> list[tuple[str, str, int, str]]:
@@ -168,10 +168,24 @@ def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> No
     assert len(occurrences) == 3
     assert {stored(o.next_reminder_at) for o in occurrences} == {REMINDER_5}
 
+    # what each person gets from each sweep, in one message: (task, kind) of its items.
+    # T.A3 and T.A9 are the CCHC officer's own work: she is told when it is reported up; the
+    # chairman's own T.CHAIR is never escalated to himself — only the CCHC officer is told.
+    reminders = {
+        NHUNG: [("T.A3", "reminder"), ("T.A9", "reminder")],
+        HUNG: [("T.CHAIR", "reminder")],
+    }
     expected_to = {
-        "reminder": {"T.A3": NHUNG, "T.A9": NHUNG, "T.CHAIR": HUNG},
-        ("escalation", 1): {"T.A3": MAI, "T.A9": BAO, "T.CHAIR": HUNG},
-        ("escalation", 2): {"T.A3": HUNG, "T.A9": HUNG, "T.CHAIR": HUNG},
+        "reminder": reminders,
+        ("escalation", 1): {
+            MAI: [("T.A3", "escalation")],
+            BAO: [("T.A9", "escalation")],
+            NHUNG: [("T.A3", "reported"), ("T.A9", "reported"), ("T.CHAIR", "escalation")],
+        },
+        ("escalation", 2): {
+            HUNG: [("T.A3", "escalation"), ("T.A9", "escalation")],
+            NHUNG: [("T.A3", "reported"), ("T.A9", "reported"), ("T.CHAIR", "escalation")],
+        },
     }
     ladder_ = [
         (REMINDER_5, "reminder", 5),
@@ -190,33 +204,45 @@ def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> No
 
         assert len(due_occurrences(session, moment, None, 100)) == 3
         session.rollback()  # let go of the rows PostgreSQL locked FOR UPDATE
-        report = run(session, moment)
-        assert (report.looked_at, report.messages, report.catch_ups) == (3, 3, 0)
-        assert (report.reminders, report.escalations) == ((3, 0) if kind == "reminder" else (0, 3))
-        sent = by_task(session, outbox(session, before))
         wanted = expected_to["reminder" if kind == "reminder" else (kind, step)]
-        assert {code: m.recipient for code, m in sent.items()} == wanted, (kind, step)
-        for code, message in sent.items():
+        report = run(session, moment)
+        assert (report.looked_at, report.messages, report.catch_ups) == (3, len(wanted), 0)
+        assert (report.reminders, report.escalations) == ((3, 0) if kind == "reminder" else (0, 3))
+        sent = {m.recipient: m for m in outbox(session, before)}
+        assert len(sent) == len(outbox(session, before))  # one message per person
+        assert {to: sorted(items(session, m)) for to, m in sent.items()} == wanted, (kind, step)
+        for to, message in sent.items():
+            if len(wanted[to]) > 1:
+                assert message.kind == "bundle"
+                assert message.subject.startswith(f"[CCHC] {len(wanted[to])} việc cần đồng chí")
+                for code, _ in wanted[to]:
+                    assert f"- {code} kỳ 2020:" in message.body
+                continue
+            [(code, _)] = wanted[to]
             assert message.kind == kind
             assert message.key.endswith(f":{kind}:{step}:{message.recipient}")
             if kind == "reminder":
                 assert message.cc == []
                 assert message.subject.startswith(f"[CCHC] Nhắc việc {code} kỳ 2020")
-            else:  # the CCHC officer follows every escalation
-                assert message.cc == [NHUNG]
+            else:
                 late = 1 if step == 1 else 3
                 assert message.subject.startswith(
                     f"[CCHC] Báo cáo trễ hạn (lần {step}): {code} kỳ 2020"
                 )
                 assert f"chậm {late} ngày làm việc" in message.subject
+                assert message.cc == []  # the CCHC officer is the late officer here
             assert "tổng hợp" not in message.body
+        # nobody is ever sent an escalation about their own work
+        assert "đôn đốc đồng chí Nguyễn Văn Hùng" not in (sent[HUNG].body if HUNG in sent else "")
+        if kind == "escalation":  # the chairman's own lateness goes to the CCHC officer
+            assert "đồng chí Nguyễn Văn Hùng — Chủ tịch UBND phường" in sent[NHUNG].body
 
     # every step handled: nothing left to look at, ever
     assert all(o.next_reminder_at is None for o in session.exec(select(Occurrence)))
     assert due_occurrences(session, local(2020, 12, 31), None, 100) == []
     session.rollback()
     assert run(session, local(2020, 12, 31)).looked_at == 0
-    assert count(session, OutboxMessage) == 15
+    assert count(session, OutboxMessage) == 2 + 2 + 2 + 3 + 2
     assert Counter(outcome for *_, outcome in log(session)) == {"sent": 15}
 
 
@@ -243,7 +269,7 @@ def test_sweep_looks_only_at_occurrences_whose_next_reminder_has_come(
 
 def test_a_submitted_or_accepted_occurrence_gets_no_more_messages(session, ward) -> None:  # type: ignore[no-untyped-def]
     unit_id, _ = ward
-    assert run(session, REMINDER_5).messages == 3
+    assert run(session, REMINDER_5).messages == 2  # the CCHC officer's two in one message
     submitted = find_occurrence(unit_id, "T.A3", "2020", session=session)
     accepted = find_occurrence(unit_id, "T.CHAIR", "2020", session=session)
     transition(
@@ -257,11 +283,18 @@ def test_a_submitted_or_accepted_occurrence_gets_no_more_messages(session, ward)
     assert submitted.next_reminder_at is None and accepted.next_reminder_at is None
 
     before = last_id(session)
-    for moment in (REMINDER_2, REMINDER_0, ESCALATION_1, ESCALATION_2):
+    # reminders to the CCHC officer; escalations to the vice-chairman, then the chairman,
+    # each with a notice to the CCHC officer that her work was reported up
+    for moment, messages in (
+        (REMINDER_2, 1),
+        (REMINDER_0, 1),
+        (ESCALATION_1, 2),
+        (ESCALATION_2, 2),
+    ):
         report = run(session, moment)
-        assert (report.looked_at, report.messages) == (1, 1)
+        assert (report.looked_at, report.messages) == (1, messages)
     codes = {o.id: o.task_code for o in session.exec(select(Occurrence))}
-    assert Counter(codes[m.occurrence_id] for m in outbox(session, before)) == {"T.A9": 4}
+    assert Counter(codes[m.occurrence_id] for m in outbox(session, before)) == {"T.A9": 6}
     assert not [row for row in log(session) if row[0] != "T.A9" and row[1:3] != ("reminder", 5)]
 
     # a returned submission is chased again: one catch-up message at the next sweep
@@ -271,9 +304,12 @@ def test_a_submitted_or_accepted_occurrence_gets_no_more_messages(session, ward)
     session.commit()
     before = last_id(session)
     report = run(session, local(2020, 6, 15, 10))
-    assert (report.messages, report.catch_ups) == (1, 1)
-    [message] = outbox(session, before)
+    assert (report.messages, report.catch_ups) == (2, 1)
+    message, notice = outbox(session, before)
     assert (message.kind, message.recipient) == ("escalation", HUNG)
+    assert (notice.kind, notice.recipient) == ("bundle", NHUNG)
+    assert items(session, notice) == [("T.A3", "reported")]
+    assert "Đã báo cáo lên cấp trên (lần 2): đồng chí Nguyễn Văn Hùng — Chủ tịch" in notice.body
 
 
 # --- exactly once ------------------------------------------------------------------------------
@@ -303,7 +339,8 @@ def test_two_sweeps_in_parallel_send_each_step_once(session, load, bundled_plan,
     # a weekly and a monthly task: dozens of occurrences due at once
     setup_ward(session, load, small_plan(bundled_plan, DUE, "II.8.2", "II.9.2"))
     now = local(2020, 8, 3, 8)
-    planned = sweep(session=session, now=now, actor="test", dry_run=True).planned
+    dry = sweep(session=session, now=now, actor="test", dry_run=True)
+    planned, planned_messages = dry.planned, dry.planned_messages
     session.rollback()
     due = {(p["task"], p["period"]) for p in planned}
     assert len(due) == len(planned) > 20
@@ -322,20 +359,34 @@ def test_two_sweeps_in_parallel_send_each_step_once(session, load, bundled_plan,
         futures = [pool.submit(one_sweep) for _ in range(2)]
         reports = [f.result(timeout=120) for f in futures]
 
-    # every step planned went out exactly once, whichever sweep sent it
-    assert sum(r.messages for r in reports) == len(planned)
+    # every step planned went out exactly once to each of its people, whichever sweep sent
+    # it (each sweep puts what it has for one person into one message)
     assert sum(r.reminders + r.escalations for r in reports) == len(planned)
     messages = outbox(session)
-    assert len(messages) == len(planned)
+    assert sum(r.messages for r in reports) == len(messages)
+    assert len(messages) < len(planned)  # not one message per step
     assert len({m.key for m in messages}) == len(messages)
-    assert Counter(m.occurrence_id for m in messages).most_common(1)[0][1] == 1
+    codes = {o.id: (o.task_code, o.period) for o in session.exec(select(Occurrence))}
+    told = [
+        (m.recipient, codes[i["occurrence"]], i["kind"], i.get("step", 0))
+        for m in messages
+        for i in m.facts["items"]
+    ]
+    assert Counter(told).most_common(1)[0][1] == 1
+    assert set(told) == {
+        (m["to"], (i["task"], i["period"]), i["kind"], i["step"])
+        for m in planned_messages
+        for i in m["items"]  # type: ignore[attr-defined]
+    }
+    assert {(task, kind, step) for _, task, kind, step in told if kind != "reported"} == {
+        ((p["task"], p["period"]), p["kind"], p["step"]) for p in planned
+    }
     sent = [r for r in session.exec(select(ReminderLog)) if r.outcome == "sent"]
     assert len(sent) == len(planned)
     assert len({(r.occurrence_id, r.kind, r.step) for r in session.exec(select(ReminderLog))}) == (
         count(session, ReminderLog)
     )
-    codes = {o.id: (o.task_code, o.period) for o in session.exec(select(Occurrence))}
-    assert {codes[m.occurrence_id] for m in messages} == due
+    assert {task for _, task, _, _ in told} == due
     assert {(codes[r.occurrence_id], r.kind, r.step) for r in sent} == {
         ((p["task"], p["period"]), p["kind"], p["step"]) for p in planned
     }
@@ -345,7 +396,7 @@ def test_two_sweeps_in_parallel_send_each_step_once(session, load, bundled_plan,
 def test_a_crash_before_commit_records_nothing_and_the_next_sweep_sends_once(session, ward) -> None:  # type: ignore[no-untyped-def]
     now = REMINDER_0 + dt.timedelta(minutes=2)
     report = sweep(session=session, now=now, actor="test")
-    assert report.messages == 3
+    assert report.messages == 2
     session.rollback()  # the process died before its commit
 
     assert count(session, OutboxMessage) == 0
@@ -353,10 +404,10 @@ def test_a_crash_before_commit_records_nothing_and_the_next_sweep_sends_once(ses
     assert {stored(o.next_reminder_at) for o in session.exec(select(Occurrence))} == {REMINDER_5}
 
     again = run(session, now)
-    assert (again.messages, again.catch_ups) == (3, 3)
-    assert count(session, OutboxMessage) == 3
+    assert (again.messages, again.catch_ups) == (2, 3)
+    assert count(session, OutboxMessage) == 2
     assert run(session, now).messages == 0
-    assert count(session, OutboxMessage) == 3
+    assert count(session, OutboxMessage) == 2
 
 
 # --- after a gap ---------------------------------------------------------------------------------
@@ -369,25 +420,138 @@ def test_after_a_gap_one_catch_up_message_goes_out_and_the_missed_steps_are_skip
 
     assert (report.looked_at, report.messages, report.catch_ups) == (3, 3, 3)
     assert (report.escalations, report.reminders, report.skipped_steps) == (3, 0, 9)
-    sent = by_task(session, outbox(session))
-    assert {code: m.recipient for code, m in sent.items()} == {
-        "T.A3": MAI,
-        "T.A9": BAO,
-        "T.CHAIR": HUNG,
+    sent = {m.recipient: m for m in outbox(session)}
+    assert {to: items(session, m) for to, m in sent.items()} == {
+        MAI: [("T.A3", "escalation")],
+        BAO: [("T.A9", "escalation")],
+        NHUNG: [("T.A3", "reported"), ("T.A9", "reported"), ("T.CHAIR", "escalation")],
     }
-    for message in sent.values():
-        assert "tổng hợp" in message.body
-        assert "trạng thái hiện tại: chưa thực hiện" in message.body
+    for to in (MAI, BAO):
+        assert "tổng hợp" in sent[to].body
+        assert "trạng thái hiện tại: chưa thực hiện" in sent[to].body
+    assert "tổng hợp các lần nhắc bị lỡ" in sent[NHUNG].body
+    assert sent[NHUNG].body.count("Trạng thái hiện tại: chưa thực hiện.") == 3
     assert log(session) == sorted(
-        [(code, "escalation", 1, "sent") for code in sent]
-        + [(code, "reminder", n, "skipped") for code in sent for n in (5, 2, 0)]
+        [(code, "escalation", 1, "sent") for code in ("T.A3", "T.A9", "T.CHAIR")]
+        + [
+            (code, "reminder", n, "skipped")
+            for code in ("T.A3", "T.A9", "T.CHAIR")
+            for n in (5, 2, 0)
+        ]
     )
     assert {stored(o.next_reminder_at) for o in session.exec(select(Occurrence))} == {ESCALATION_2}
 
     before = last_id(session)
     on_time = run(session, ESCALATION_2)
-    assert (on_time.messages, on_time.catch_ups, on_time.skipped_steps) == (3, 0, 0)
+    assert (on_time.messages, on_time.catch_ups, on_time.skipped_steps) == (2, 0, 0)
     assert all("tổng hợp" not in m.body for m in outbox(session, before))
+
+
+def test_after_a_gap_each_person_gets_one_message_listing_everything(
+    session, load, bundled_plan, engine
+) -> None:  # type: ignore[no-untyped-def]
+    # the bundled plan, and no sweep from New Year to 1 July: dozens of late occurrences
+    setup_ward(session, load, bundled_plan)
+    report = run(session, local(2020, 7, 1, 8))
+    assert report.escalations > 20 and report.catch_ups == report.looked_at > 40
+
+    messages = outbox(session)
+    by_person = Counter(m.recipient for m in messages)
+    assert by_person.most_common(1)[0][1] == 1, by_person  # one message per person
+    assert report.messages == len(messages)
+    chair = next(m for m in messages if m.recipient == HUNG)
+    told = items(session, chair)
+    escalated = [task for task, kind in told if kind == "escalation"]
+    assert chair.kind == "bundle" and len(escalated) > 10
+    assert chair.subject.startswith(f"[CCHC] {len(told)} việc cần đồng chí lưu ý (")
+    assert chair.body.count("\n- ") == len(told)  # every item listed once
+    for task, _ in told:
+        assert f"- {task} kỳ " in chair.body
+
+    # every late officer is told that the work was reported up, and to whom
+    codes = {o.id: o for o in session.exec(select(Occurrence))}
+    escalations = [
+        (m.recipient, i) for m in messages for i in m.facts["items"] if i["kind"] == "escalation"
+    ]
+    reported = {
+        (m.recipient, i["occurrence"]): i
+        for m in messages
+        for i in m.facts["items"]
+        if i["kind"] == "reported"
+    }
+    emails = {o.id: o.email for o in session.exec(select(Officer))}
+    for to, item in escalations:
+        occ = codes[item["occurrence"]]
+        late = emails.get(occ.officer_id)
+        assert to != late  # never about one's own work
+        if late and not item.get("instead"):
+            notice = reported[(late, occ.id)]
+            names = {name for name, _ in notice["told"]}
+            assert names, notice
+    for (late, _occurrence), notice in reported.items():
+        message = next(m for m in messages if m.recipient == late)
+        for name, _role in notice["told"]:
+            assert f"đồng chí {name} — " in message.body
+
+
+# --- what messages list as missing ---------------------------------------------------------------
+
+
+def test_returned_and_reminders_list_only_the_documents_still_missing(session, ward) -> None:  # type: ignore[no-untyped-def]
+    from cchc.replay import minimal_pdf
+    from storage.blobs import MemoryBlobStore
+    from storage.evidence import Upload, add_evidence
+    from storage.evidence import review as review_evidence
+
+    unit_id, _ = ward
+    occ = find_occurrence(unit_id, "T.A3", "2020", session=session)
+    photos, catalogue, report = (
+        "Hình ảnh niêm yết TTHC tại Bộ phận tiếp nhận và trả kết quả",
+        "Danh mục TTHC cấp phường đang niêm yết, công khai",
+        "Báo cáo tình hình, kết quả kiểm soát TTHC quý",
+    )
+    store = MemoryBlobStore()
+    uploaded = {}
+    for number, name in enumerate((photos, catalogue), 1):
+        [uploaded[name]] = add_evidence(
+            [Upload(f"T.A3_{number}.pdf", minimal_pdf("T.A3", name))],
+            session=session,
+            store=store,
+            unit_id=unit_id,
+            occurrence=occ,
+            requirement=name,
+            actor=NHUNG,
+            now=local(2020, 6, 4),
+            max_bytes=1024 * 1024,
+        )
+    review_evidence(
+        uploaded[catalogue].id or 0,
+        "reject",
+        session=session,
+        actor=MAI,
+        now=local(2020, 6, 4, 9),
+        reason="Ảnh mờ",
+    )
+    transition(
+        occ, "submit", session=session, actor=NHUNG, now=local(2020, 6, 4, 10), reason=NO_EVIDENCE
+    )
+    before = last_id(session)
+    transition(occ, "return", session=session, actor=MAI, now=local(2020, 6, 4, 11), reason="Thiếu")
+    session.commit()
+    [returned] = [m for m in outbox(session, before) if m.kind == "returned"]
+    missing = returned.body[returned.body.index("Tài liệu kiểm chứng còn thiếu:") :]
+    missing = missing[: missing.index("\n\n")]
+    assert photos not in missing  # uploaded
+    assert catalogue in missing  # uploaded, but rejected
+    assert report in missing  # never uploaded
+    assert photos not in returned.html[returned.html.index("còn thiếu") :]
+
+    # the next reminder says the same
+    before = last_id(session)
+    run(session, REMINDER_2)
+    [mine] = [m for m in outbox(session, before) if m.recipient == NHUNG]
+    block = mine.body[mine.body.index("- T.A3 kỳ 2020:") : mine.body.index("- T.A9 kỳ 2020:")]
+    assert f"Tài liệu kiểm chứng còn thiếu: {catalogue}; {report}" in block
 
 
 # --- dry run -------------------------------------------------------------------------------------
@@ -444,7 +608,7 @@ def test_a_dry_run_does_not_write_for_an_archived_task(session, ward, load, bund
 def test_a_sweep_given_the_time_in_utc_sends_what_is_due(session, ward, engine) -> None:  # type: ignore[no-untyped-def]
     utc = (REMINDER_5 + dt.timedelta(minutes=5)).astimezone(dt.UTC)  # 00:35 UTC = 07:35 local
     report = run(session, utc)
-    assert (report.looked_at, report.messages) == (3, 3)
+    assert (report.looked_at, report.reminders, report.messages) == (3, 3, 2)
 
 
 # --- delivery ------------------------------------------------------------------------------------
@@ -470,7 +634,8 @@ def test_deliver_sends_each_pending_message_once(session, engine, ward, tmp_path
         assert row.last_error == "máy chủ thư không trả lời"
 
     memory = MemoryChannel()
-    assert deliver(engine, {"email": memory}, now=now + backoff(1)).sent == 3
+    # the chairman's reminder, and the CCHC officer's two in one message
+    assert deliver(engine, {"email": memory}, now=now + backoff(1)).sent == 2
     session.expire_all()
     rows = outbox(session)
     assert sorted(m.key for m in memory.sent) == sorted(r.key for r in rows)
@@ -478,18 +643,18 @@ def test_deliver_sends_each_pending_message_once(session, engine, ward, tmp_path
         assert (row.status, row.attempts, row.last_error) == ("sent", 2, "")
         assert stored(row.sent_at) == now + backoff(1)
     assert deliver(engine, {"email": memory}, now=now + backoff(1) + MINUTE).sent == 0
-    assert len(memory.sent) == 3
+    assert len(memory.sent) == 2
 
     # the next step goes to files: one .eml each, readable with the Vietnamese subject
     before = last_id(session)
     run(session, REMINDER_2)
     session.commit()
     folder = tmp_path / "outbox"
-    assert deliver(engine, {"email": FileChannel(folder)}, now=REMINDER_2 + MINUTE).sent == 3
+    assert deliver(engine, {"email": FileChannel(folder)}, now=REMINDER_2 + MINUTE).sent == 2
     session.expire_all()
     fresh = outbox(session, before)
     files = sorted(folder.iterdir())
-    assert len(files) == 3 and all(f.suffix == ".eml" for f in files)
+    assert len(files) == 2 and all(f.suffix == ".eml" for f in files)
     parsed = {}
     for file in files:
         with file.open("rb") as handle:
@@ -498,7 +663,7 @@ def test_deliver_sends_each_pending_message_once(session, engine, ward, tmp_path
     for row in fresh:
         mail = parsed[message_id(row.key)]
         assert str(mail["Subject"]) == row.subject
-        assert "Nhắc việc" in str(mail["Subject"])
+        assert "nhắc việc" in str(mail["Subject"]).lower()
         assert parseaddr(str(mail["To"]))[1] == row.recipient
         assert mail.get_body(preferencelist=("plain",)).get_content() == row.body
         assert row.status == "sent"

@@ -14,6 +14,8 @@ from domain.i18n import Lang
 from notifications.render import (
     KINDS,
     assignment_context,
+    bundle_context,
+    bundle_item,
     dead_letter_context,
     digest_context,
     escalation_context,
@@ -22,6 +24,7 @@ from notifications.render import (
     review_context,
     sample,
     sample_view,
+    submitted_context,
 )
 
 UNIT = "UBND phường Phú Hữu"
@@ -93,6 +96,21 @@ def test_overdue_reminder_counts_working_days_late() -> None:
     assert "Overdue by 2 working days." in reminder("en", working_days_left=-2).text
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("vi", "Đã quá hạn (hạn cuối đã qua)."), ("en", "Overdue (the deadline has passed).")],
+)
+def test_a_deadline_passed_since_less_than_a_working_day_is_overdue_not_today(
+    lang: Lang, line: str
+) -> None:
+    # written on Saturday about Friday's deadline: 0 working days between, but it has passed
+    out = reminder(lang, working_days_left=0, overdue=True)
+    assert line in out.text
+    assert "Hôm nay là ngày cuối" not in out.text and "Due today" not in out.text
+    assert "trễ 0" not in out.subject and " 0 working day" not in out.subject
+    assert "Quá hạn II.3.5" in out.subject or "Overdue II.3.5" in out.subject
+
+
 def test_link_replaces_the_command() -> None:
     out = reminder("vi", link="https://cchc.example/o/17?x=1&y=2")
     assert "https://cchc.example/o/17?x=1&y=2" in out.text
@@ -152,6 +170,114 @@ def test_escalation_at_the_top_asks_the_chairman_to_direct() -> None:
     assert "cấp báo cáo cao nhất" in escalation("vi", at_top=True).text
     assert "cấp báo cáo cao nhất" not in escalation("vi").text
     assert "top of the escalation chain" in escalation("en", at_top=True).text
+
+
+def test_escalation_with_nobody_above_asks_the_cchc_officer_to_follow_up() -> None:
+    out = escalation(
+        "vi", superior_role_title="Công chức phụ trách công tác CCHC", at_top=True, instead=True
+    )
+    assert "Kính gửi đồng chí Trần Thị Mai — Công chức phụ trách công tác CCHC," in out.text
+    assert "báo cáo trễ hạn lần thứ 2" in out.text
+    assert "Không có cấp trên nào khác để báo cáo việc này" in out.text
+    assert "trao đổi trực tiếp với đồng chí Bùi Thị Ngọc Ánh" in out.text
+    assert "đôn đốc" not in out.text and "chỉ đạo" not in out.text
+    en = escalation("en", superior_role_title="Administrative-reform officer", instead=True)
+    assert "nobody above to escalate this to" in en.text and "Please urge" not in en.text
+
+
+def bundle(lang: Lang) -> Any:
+    mine = sample_view(working_days_left=-2, overdue=True, status="open")
+    other = sample_view(task="II.1.2", period="2020-Q1", working_days_left=0, evidence=())
+    third = sample_view(task="II.3.2", period="2020-02", officer_name="Đỗ Thanh Sơn")
+    items = [
+        bundle_item(
+            mine,
+            kind="reported",
+            step=1,
+            position_title=POSITION[lang],
+            told=[("Trần Thị Mai", "Phó Chủ tịch UBND phường")],
+        ),
+        bundle_item(other, kind="reminder", step=0, position_title=POSITION[lang], catch_up=True),
+        bundle_item(third, kind="escalation", step=2, position_title=POSITION[lang]),
+    ]
+    return render(
+        "bundle",
+        bundle_context(lang=lang, unit_name=UNIT, recipient_name="Bùi Thị Ngọc Ánh", items=items),
+        lang,
+    )
+
+
+def test_a_bundle_lists_each_item_once_under_its_heading() -> None:
+    out = bundle("vi")
+    assert out.subject == (
+        "[CCHC] 3 việc cần đồng chí lưu ý (1 báo cáo trễ hạn, 1 đã báo cáo lên cấp trên, "
+        "1 nhắc việc): II.3.2 kỳ 2020-02, II.3.5 kỳ 2020-01, II.1.2 kỳ 2020-Q1"
+    )
+    text = out.text
+    heads = [
+        text.index("BÁO CÁO TRỄ HẠN GỬI ĐỒNG CHÍ"),
+        text.index("NHIỆM VỤ CỦA ĐỒNG CHÍ ĐÃ ĐƯỢC BÁO CÁO LÊN CẤP TRÊN"),
+        text.index("NHẮC VIỆC"),
+    ]
+    assert heads == sorted(heads)
+    assert heads[0] < text.index("- II.3.2 kỳ 2020-02:") < heads[1]
+    assert heads[1] < text.index("- II.3.5 kỳ 2020-01:") < heads[2] < text.index("- II.1.2 kỳ")
+    assert text.count("\n- ") == 3
+    assert "Báo cáo lên cấp trên lần 2: đồng chí Đỗ Thanh Sơn" in text
+    assert (
+        "Đã báo cáo lên cấp trên (lần 1): đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường." in text
+    )
+    assert "Hạn: Thứ Hai, 03/02/2020 — Đã quá hạn 2 ngày làm việc." in text
+    assert "Hạn: Thứ Hai, 03/02/2020 — Hôm nay là ngày cuối của thời hạn" in text
+    assert "tổng hợp các lần nhắc bị lỡ" in text and "Trạng thái hiện tại:" in text
+    assert "Nộp: cchc occurrence submit II.1.2 2020-Q1" in text
+    en = bundle("en")
+    assert en.subject.startswith(
+        "[CCHC] 3 items for you (1 escalated to you, 1 reported up, 1 reminder)"
+    )
+    assert "Reported up (escalation 1) to: Trần Thị Mai" in en.text
+
+
+def test_a_late_officer_alone_is_told_whom_it_was_reported_to() -> None:
+    mine = sample_view(working_days_left=-1, overdue=True, status="open")
+    told = [
+        ("Trần Thị Mai", "Phó Chủ tịch UBND phường"),
+        ("Lê Quốc Bảo", "Phó Chủ tịch UBND phường"),
+    ]
+    item = bundle_item(mine, kind="reported", step=1, position_title=POSITION["vi"], told=told)
+    out = render(
+        "bundle",
+        bundle_context(lang="vi", unit_name=UNIT, recipient_name="Bùi Thị Ngọc Ánh", items=[item]),
+        "vi",
+    )
+    assert out.subject == "[CCHC] Đã báo cáo lên cấp trên: II.3.5 kỳ 2020-01 chậm 1 ngày làm việc"
+    assert "đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường; đồng chí Lê Quốc Bảo" in out.text
+
+
+def test_a_submission_asks_the_approver_to_review_with_the_commands() -> None:
+    def submitted(lang: Lang, reason: str | None = None) -> Any:
+        return render(
+            "submitted",
+            submitted_context(
+                sample_view(status="submitted"),
+                lang=lang,
+                unit_name=UNIT,
+                recipient_name="Trần Thị Mai",
+                position_title=POSITION[lang],
+                approver_title="Phó Chủ tịch UBND phường",
+                submitter_name="Bùi Thị Ngọc Ánh",
+                reason=reason,
+            ),
+            lang,
+        )
+
+    out = submitted("vi")
+    assert out.subject.startswith("[CCHC] Chờ duyệt: II.3.5 kỳ 2020-01 — Bùi Thị Ngọc Ánh")
+    assert "cchc occurrence accept II.3.5 2020-01" in out.text
+    assert "cchc occurrence return II.3.5 2020-01" in out.text
+    assert "Nộp không kèm đủ" not in out.text
+    assert "lý do: Sổ đang được ký" in submitted("vi", "Sổ đang được ký").text
+    assert "Waiting for your review" in submitted("en").subject
 
 
 @pytest.mark.parametrize("kind", ["reminder", "escalation"])
