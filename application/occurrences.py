@@ -217,10 +217,12 @@ def perform(
             ctx=ctx,
             rule="own_submission_final",
         )
-        accept_pending_evidence(ctx, occ, actor.identity)
+        accept_pending_evidence(ctx, occ, actor.identity, own_too=True)
     elif action == "submit" and task is not None:
         notify_submission(ctx, occ, task, submitter=actor.label)
     elif action in ("accept", "return"):
+        if action == "accept":
+            accept_pending_evidence(ctx, occ, actor.identity, own_too=False)
         notify_review(ctx, occ, action, reviewer=actor.label, reason=reason)
     return TransitionResult(
         task=occ.task_code,
@@ -250,9 +252,11 @@ def transition(
     return perform(ctx, Identity.officer(actor), occ, action, reason)
 
 
-def accept_pending_evidence(ctx: Context, occ: Occurrence, actor: str) -> int:
-    """A final submission vouches for its documents: those still waiting are accepted with it
-    (nobody else may review what the chairman submitted)."""
+def accept_pending_evidence(ctx: Context, occ: Occurrence, actor: str, *, own_too: bool) -> int:
+    """Accepting an occurrence accepts its documents still waiting for review — except, for an
+    approver, a file they uploaded themselves (nobody reviews their own upload: it stays
+    waiting, and the submission pack flags it). A final submission (``own_too``) vouches for
+    all of them: nobody else may review what the chairman submitted."""
     from storage.evidence import list_evidence, review
 
     pending = list_evidence(
@@ -262,9 +266,13 @@ def accept_pending_evidence(ctx: Context, occ: Occurrence, actor: str) -> int:
         period=occ.period,
         status="pending",
     )
+    accepted = 0
     for evidence, _occurrence in pending:
+        if evidence.uploaded_by == actor and not own_too:
+            continue
         review(evidence.id or 0, "accept", session=ctx.session, actor=actor, now=ctx.now)
-    return len(pending)
+        accepted += 1
+    return accepted
 
 
 def require_evidence(ctx: Context, occ: Occurrence, task: Task | None) -> None:

@@ -272,8 +272,6 @@ def _perform(
             world.submitted_by[key] = who
             if result.final:
                 world.final.add(key)
-        if step.action == "accept":
-            _accept_evidence(env, world, identity, step, now)
     except Refused:
         report.refused += 1
     except CchcError as exc:
@@ -308,22 +306,6 @@ def _upload(
             max_bytes=1024 * 1024,
         )
     world.uploaded.add(key)
-
-
-def _accept_evidence(
-    env: JobEnv, world: _World, identity: Identity, step: Action, now: dt.datetime
-) -> None:
-    """The approver accepts the evidence still waiting for review."""
-    from application.evidence import list_evidence, review
-
-    for item in list_evidence(
-        UnitOfWork(env.engine),
-        unit=world.unit,
-        task=step.task,
-        period=step.period,
-        status="pending",
-    ):
-        review(UnitOfWork(env.engine), identity, now, evidence_id=item.id, action="accept")
 
 
 def _summarise(session: Session, world: _World, year: int, report: ReplayReport) -> None:

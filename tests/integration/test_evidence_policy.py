@@ -242,3 +242,35 @@ def test_the_approver_accepts_and_rejects(
         (second.id, ANH, "rejected", HUNG),
     ]
     assert refusals(session) == []
+
+
+# --- accepting an occurrence accepts its waiting evidence ----------------------------------
+
+
+def test_accepting_an_occurrence_accepts_the_evidence_waiting_for_review(
+    engine, session: Session, ward, store
+) -> None:  # type: ignore[no-untyped-def]
+    from application.occurrences import act
+
+    [first] = add(engine, store, NHUNG, text="ban 1")
+    [second] = add(engine, store, ANH, text="ban 2")
+    decide(engine, MAI, first.id, "reject")  # a rejected file stays rejected
+    [third] = add(engine, store, NHUNG, text="ban 3")
+    act(
+        UnitOfWork(engine),
+        who(NHUNG),
+        WHEN,
+        action="submit",
+        task="T.A3",
+        period="2020",
+        reason="Các tài liệu khác nộp bản giấy (kiểm thử)",
+    )
+    before = {r[0]: r[2] for r in evidence_rows(session)}
+    assert (before[second.id], before[third.id]) == ("pending", "pending")
+
+    later = WHEN + dt.timedelta(days=1)
+    act(UnitOfWork(engine), who(MAI), later, action="accept", task="T.A3", period="2020")
+
+    after = {r[0]: (r[2], r[3]) for r in evidence_rows(session)}
+    assert after[first.id] == ("rejected", MAI)
+    assert after[second.id] == ("accepted", MAI) and after[third.id] == ("accepted", MAI)
