@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from application.settings import Settings, SettingsError
 from cchc.commands import (
     audit,
     calendar,
@@ -29,7 +30,6 @@ from cchc.commands import (
 )
 from cchc.context import AppContext
 from cchc.render import err_console
-from cchc.settings import Settings, SettingsError
 from domain.errors import CchcError
 from domain.i18n import normalize_lang
 

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from application.settings import Settings
 from cchc.messages import t
-from cchc.settings import Settings
 from domain.i18n import Lang
 
 if TYPE_CHECKING:

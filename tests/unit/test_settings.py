@@ -249,13 +249,6 @@ def test_settings_are_frozen() -> None:
         settings.user = "someone"
 
 
-def test_the_old_import_path_still_works() -> None:
-    from cchc.settings import Settings as Old
-    from cchc.settings import SettingsError as OldError
-
-    assert (Old, OldError) == (Settings, SettingsError)
-
-
 def test_channels_follow_the_settings() -> None:
     from notifications.channels import ConsoleChannel, FileChannel
     from notifications.chat import AppriseChannel
