@@ -41,6 +41,9 @@ HOLDINGS = [
     Holding("tam@w", "Tâm", "justice", START),
     Holding("ha@w", "Hà", "accounting", START),
     Holding("lan@w", "Lan", "fatherland_front", START),
+    Holding("phat@w", "Phát", "culture_info", START),
+    Holding("loi@w", "Lợi", "party_mass_mobilisation", START),
+    Holding("duc@w", "Đức", "peoples_council", START),
     Holding("cu@w", "Cũ", "justice", D(2019, 1, 1), D(2019, 12, 31)),
 ]
 
@@ -72,6 +75,9 @@ ACTORS = {
     "accounting": (officer("ha@w"), ON),
     "office": (officer("son@w"), ON),
     "fatherland_front": (officer("lan@w"), ON),
+    "culture_info": (officer("phat@w"), ON),
+    "party_mass_mobilisation": (officer("loi@w"), ON),
+    "peoples_council": (officer("duc@w"), ON),
     "acting_cchc_officer": (officer("son@w"), JULY),
     "cchc_officer_while_away": (officer("nhung@w"), JULY),
     "delegate_of_chairman": (officer("bao@w"), DELEGATION),
