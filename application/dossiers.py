@@ -25,7 +25,7 @@ from typing import Any
 from sqlmodel import Session
 
 from application.access import Gate, Identity
-from application.occurrences import plan_of_year
+from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
 from domain.errors import NotFoundError
@@ -44,21 +44,10 @@ from storage.dossiers import (
 )
 from storage.kpi_inputs import KpiReport
 from storage.kpi_inputs import kpis as kpi_report
-from storage.plans import find_plan, read_plan_record, unit_timezone
+from storage.plans import find_plan, unit_timezone
 from storage.units import resolve_unit
 
 Period = tuple[dt.date, dt.date]
-
-
-def unit_plan(session: Session, unit_id: int, year: int | None = None) -> Plan | None:
-    """The unit's plan for ``year`` (else its latest plan), or None when it has none."""
-    try:
-        row = plan_of_year(session, unit_id, year)
-    except NotFoundError:
-        if year is None:
-            return None
-        return unit_plan(session, unit_id)
-    return read_plan_record(row, session=session)
 
 
 def default_period(session: Session, unit_id: int, now: dt.datetime) -> Period:

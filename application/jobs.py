@@ -266,17 +266,6 @@ def run_job(env: JobEnv, name: str, now: dt.datetime, units: list[str] | None = 
     return BY_NAME[name].run(env, require_aware(now), units)
 
 
-def _plan_of(session: Any, unit_id: int) -> Any:
-    """The unit's latest plan (for the positions' titles in a refusal), if it has one."""
-    from domain.errors import CchcError
-    from storage.plans import find_plan, read_plan_record
-
-    try:
-        return read_plan_record(find_plan(session=session, unit_id=unit_id), session=session)
-    except CchcError:
-        return None
-
-
 def installation_timezone(env: JobEnv) -> str:
     """The time zone the runner's cron schedules follow: that of the plans in the database
     (the plan format's default when there is none yet)."""
@@ -306,6 +295,7 @@ def run_by_hand(
     """A job started from a front end (``cchc remind``, ``cchc outbox deliver``): the policy
     decides for every unit it touches (administrators, the operator), then the job runs."""
     from application.access import Gate
+    from application.plans import unit_plan
     from application.uow import UnitOfWork
     from domain.clock import local_today
     from responsibilities.policy import Subject
@@ -320,7 +310,7 @@ def run_by_hand(
         )
         for unit_row in rows:
             uid = unit_row.id or 0
-            Gate.load(session, uid, _plan_of(session, uid)).check(
+            Gate.load(session, uid, unit_plan(session, uid)).check(
                 identity,
                 f"job.{name}",
                 Subject(),

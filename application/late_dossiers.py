@@ -25,7 +25,8 @@ from typing import Any
 from sqlmodel import Session
 
 from application.access import Gate, Identity
-from application.dossiers import Period, default_period, unit_plan
+from application.dossiers import Period, default_period
+from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
 from domain.dossiers import EXCLUDED_STATUSES

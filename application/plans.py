@@ -77,7 +77,7 @@ def authorize(
     else:
         uid = unit_row.id or 0
         if plan is None:
-            plan = _latest_plan(session, unit_row)
+            plan = unit_plan(session, uid)
         gate = Gate.load(session, uid, plan)
         timezone = plan.timezone if plan else unit_timezone(session=session, unit_id=uid)
     try:
@@ -95,12 +95,17 @@ def authorize(
         raise
 
 
-def _latest_plan(session: Session, unit_row: UnitRecord) -> Plan | None:
-    """The unit's current plan (its positions' titles name who may); None before its first."""
+def unit_plan(session: Session, unit_id: int, year: int | None = None) -> Plan | None:
+    """The unit's plan for ``year`` (else its latest plan), or None when it has none."""
     try:
-        return current_plan(session, unit_row.code)[2]
+        from application.occurrences import plan_of_year
+
+        row = plan_of_year(session, unit_id, year)
     except NotFoundError:
-        return None
+        if year is None:
+            return None
+        return unit_plan(session, unit_id)
+    return read_plan_record(row, session=session)
 
 
 # --- reading users' files ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from application.access import Gate, Identity
-from application.dossiers import unit_plan
+from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_today, require_aware
 from domain.procedures import Procedure
