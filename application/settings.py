@@ -225,6 +225,12 @@ class Settings(BaseSettings):
         return int(self.evidence_max_mb * 1024 * 1024)
 
     @property
+    def audit_key_path(self) -> Path:
+        """The secret that keys the audit log's hash chain ("khoá nhật ký"): kept beside the
+        database, never in it; created by ``cchc init`` and copied by ``cchc backup``."""
+        return self.home / "audit.key"
+
+    @property
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
 
