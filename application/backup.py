@@ -28,6 +28,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,6 +189,21 @@ class RestoreResult:
 # --- taking a backup -----------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _os_errors(path: Path) -> Iterator[None]:
+    """OS and SQLite errors (no space, no permission, a locked or unreadable database) as a
+    message naming the file, never a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise LocalizedError(
+            "error.backup_io", path=where, detail=exc.strerror or str(exc)
+        ) from None
+    except sqlite3.Error as exc:
+        raise LocalizedError("error.backup_io", path=path, detail=str(exc)) from None
+
+
 def create_backup(
     identity: Identity,
     now: dt.datetime,
@@ -200,6 +216,11 @@ def create_backup(
     check_installation(identity, "backup.create", now)
     if not settings.embedded:
         raise LocalizedError("error.backup_postgresql")
+    with _os_errors(target):
+        return _create(now, settings, target)
+
+
+def _create(now: dt.datetime, settings: Settings, target: Path) -> BackupResult:
     _require_empty(target, "error.backup_target_not_empty")
     source_db = _sqlite_path(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -307,6 +328,11 @@ def _write_manifest(folder: Path, manifest: Manifest) -> None:
 def check_backup(source: Path) -> BackupCheck:
     """``cchc backup --verify DIR``: every file of the manifest is there with its size and
     hash, and the database copy opens and passes an integrity check. Read-only."""
+    with _os_errors(source):
+        return _check(source)
+
+
+def _check(source: Path) -> BackupCheck:
     if not source.is_dir():
         raise LocalizedError("error.backup_not_found", path=source)
     manifest = Manifest.read(source)
@@ -357,6 +383,11 @@ def restore_backup(
     check_installation(identity, "backup.restore", now)
     if not settings.embedded:
         raise LocalizedError("error.backup_postgresql")
+    with _os_errors(source):
+        return _restore(settings, source)
+
+
+def _restore(settings: Settings, source: Path) -> RestoreResult:
     home = settings.home
     _require_empty(home, "error.restore_home_not_empty")
     database = _sqlite_path(settings)
@@ -364,7 +395,7 @@ def restore_backup(
         db_relative = database.resolve().relative_to(home.resolve())
     except ValueError:
         raise LocalizedError("error.restore_database_outside", path=database, home=home) from None
-    check = check_backup(source)
+    check = _check(source)
     if not check.ok:
         raise LocalizedError(
             "error.restore_damaged",

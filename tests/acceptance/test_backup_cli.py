@@ -183,6 +183,8 @@ def test_a_backup_never_overwrites_and_a_damaged_one_is_caught_and_never_restore
 
     code, _, err = cli("backup", "--verify", str(tmp_path / "nowhere"))
     assert code == 1 and err.startswith("Error:")
+    code, _, err = cli("backup", str(doc / "inside-a-file"))  # the OS refuses: no traceback
+    assert code == 1 and err.startswith("Error:") and str(doc) in err
 
 
 def test_postgresql_is_refused_with_the_documented_procedure(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
