@@ -261,7 +261,8 @@ app.command("reject")(_review("reject"))
 
 @app.command("verify")
 def verify(ctx: typer.Context, unit: UnitOpt = None, json: JsonOpt = False) -> None:
-    """Băm lại mọi tệp đã lưu; mã thoát 1 nếu có tệp mất hoặc hỏng. Re-hash every stored file."""
+    """Băm lại mọi tệp đã lưu; mã thoát 1 nếu có tệp mất hoặc hỏng; báo cả tệp tạm còn sót.
+    Re-hash every stored file; report leftovers of interrupted uploads."""
     app_ctx: AppContext = ctx.obj
     from application.evidence import disk_store
     from application.evidence import verify as check
