@@ -197,3 +197,32 @@ def _who_may(decision: Decision, gate: Gate, lang: Lang) -> str:
             title = t("refused.for_area", lang, title=title, area=decision.area)
         parts.append(title)
     return t("refused.or", lang).join(parts) if parts else ""
+
+
+def check_installation(identity: Identity, action: str, now: dt.datetime) -> Actor:
+    """The policy for an action on the whole installation rather than one unit (``evidence
+    gc``, ``backup``, ``restore``): the acting ``Actor`` when allowed, ``Refused`` otherwise.
+    Nothing is audited here: such actions may run with no database at all (a restore)."""
+    on = now.date()
+    gate = Gate(0, [], {})
+    actor = (
+        Actor("officer", identity.name)  # of whichever unit: no officer may, anyway
+        if identity.kind == "officer"
+        else gate.actor(identity)
+    )
+    decision = decide(actor, action, Subject(), on, [])
+    if decision.allowed:
+        return actor
+    raise Refused(
+        actor=actor,
+        action=action,
+        decision=decision,
+        on=on,
+        entity="installation",
+        key=action,
+        unit_id=None,
+        messages={
+            lang: explain(actor, action, Subject(), decision, on, gate, lang)
+            for lang in ("vi", "en")
+        },
+    )

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from application.access import Gate, Identity
+from application.access import Gate, Identity, check_installation
 from application.occurrences import subject_of
 from application.uow import UnitOfWork
-from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today
+from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, require_aware
 from domain.errors import LocalizedError
 from domain.plan import Plan, Task
 from models import Blob, Evidence, Occurrence, PlanRecord
-from storage.blobs import BlobStore, DiskBlobStore
+from storage.blobs import BlobStore, DiskBlobStore, Leftover
 from storage.evidence import STATUSES, add_evidence, get_evidence
 from storage.evidence import Upload as Upload  # what a front end hands over: a name and bytes
 from storage.evidence import blob_count as count_blobs
@@ -78,6 +78,7 @@ class EvidenceItem:
     size: int | None = None
     media_type: str | None = None
     timezone: str = DEFAULT_TIMEZONE
+    repaired: bool = False  # this upload replaced a damaged stored copy of the same file
 
     @property
     def uploaded_local(self) -> dt.datetime:
@@ -110,6 +111,8 @@ class EvidenceItem:
         }
         if self.path is not None:
             out["path"] = self.path
+        if self.repaired:
+            out["repaired"] = True
         return out
 
 
@@ -153,14 +156,72 @@ class Damage:
 
 
 @dataclass(frozen=True)
+class LeftoverFile:
+    """A temporary file an interrupted upload left in the store, and how old it is."""
+
+    path: str
+    size: int
+    modified: dt.datetime
+    age: dt.timedelta
+    stale: bool  # older than the safe age: no upload can still be writing it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "size": self.size,
+            "modified": self.modified,
+            "age_seconds": int(self.age.total_seconds()),
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True)
 class VerifyResult:
-    """``evidence verify``: how many stored files were re-hashed, and what was wrong."""
+    """``evidence verify``: how many stored files were re-hashed, what was wrong, and the
+    temporary files interrupted uploads left behind (not damage: ``evidence gc`` removes them)."""
 
     checked: int
     problems: tuple[Damage, ...]
+    leftovers: tuple[LeftoverFile, ...] = ()
+
+    @property
+    def leftover_bytes(self) -> int:
+        return sum(x.size for x in self.leftovers)
+
+    @property
+    def oldest_leftover(self) -> dt.timedelta | None:
+        return max((x.age for x in self.leftovers), default=None)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"checked": self.checked, "problems": [p.as_dict() for p in self.problems]}
+        return {
+            "checked": self.checked,
+            "problems": [p.as_dict() for p in self.problems],
+            "leftovers": [x.as_dict() for x in self.leftovers],
+        }
+
+
+@dataclass(frozen=True)
+class CleanUp:
+    """``evidence gc``: the leftovers removed (or, for a dry run, that would be) and those
+    kept because an upload may still be writing them."""
+
+    removed: tuple[LeftoverFile, ...]
+    kept: tuple[LeftoverFile, ...]
+    dry_run: bool
+    older_than: dt.timedelta
+
+    @property
+    def removed_bytes(self) -> int:
+        return sum(x.size for x in self.removed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "older_than_seconds": int(self.older_than.total_seconds()),
+            "removed": [x.as_dict() for x in self.removed],
+            "removed_bytes": self.removed_bytes,
+            "kept": [x.as_dict() for x in self.kept],
+        }
 
 
 def _local(moment: dt.datetime, timezone: str) -> dt.datetime:
@@ -176,6 +237,7 @@ def _item(
     store: BlobStore | None = None,
     blob: Blob | None = None,
     kind: type[EvidenceItem] = EvidenceItem,
+    repaired: bool = False,
 ) -> EvidenceItem:
     return kind(
         id=row.id or 0,
@@ -200,6 +262,7 @@ def _item(
         size=blob.size if blob else None,
         media_type=blob.media_type if blob else None,
         timezone=timezone,
+        repaired=repaired,
     )
 
 
@@ -265,6 +328,7 @@ def upload(
             entity="evidence",
             key=work.key,
         )
+        repaired: set[str] = set()
         rows = add_evidence(
             files,
             session=session,
@@ -281,6 +345,7 @@ def upload(
             now=now,
             max_bytes=max_bytes,
             task=work.task,
+            repaired=repaired,
         )
         return [
             _item(
@@ -289,6 +354,7 @@ def upload(
                 timezone=work.plan.timezone,
                 store=store,
                 blob=session.get(Blob, r.blob_sha256),
+                repaired=r.blob_sha256 in repaired,
             )
             for r in rows
         ]
@@ -389,9 +455,17 @@ def show_evidence(
         return item
 
 
-def verify(uow: UnitOfWork, *, store: BlobStore, unit: str | None = None) -> VerifyResult:
+def verify(
+    uow: UnitOfWork,
+    *,
+    store: BlobStore,
+    unit: str | None = None,
+    now: dt.datetime | None = None,
+) -> VerifyResult:
     """``evidence verify``: re-hash every stored file (of ``unit``, or of every unit); the
-    records whose file is missing or corrupted. Read-only."""
+    records whose file is missing or corrupted, and the store's leftover temporary files
+    (their ages as of ``now``, the real clock by default). Read-only."""
+    leftovers = _leftovers(store, now or dt.datetime.now(dt.UTC), STALE_AFTER)
     with uow as session:
         uid = resolve_unit(unit, session=session).id if unit else None
         found = []
@@ -409,4 +483,61 @@ def verify(uow: UnitOfWork, *, store: BlobStore, unit: str | None = None) -> Ver
                     path=str(store.path(row.blob_sha256)) if row else None,
                 )
             )
-        return VerifyResult(count_blobs(session, unit_id=uid), tuple(found))
+        return VerifyResult(count_blobs(session, unit_id=uid), tuple(found), leftovers)
+
+
+# --- leftovers of interrupted uploads --------------------------------------------------------
+
+STALE_AFTER = dt.timedelta(hours=1)
+"""How old a temporary file must be before ``evidence gc`` removes it: far longer than any
+upload takes, so a file still being written is never removed."""
+
+
+def _leftovers(
+    store: BlobStore, now: dt.datetime, older_than: dt.timedelta
+) -> tuple[LeftoverFile, ...]:
+    return tuple(_leftovers_of(store.leftovers(), now, older_than))
+
+
+def remove_leftovers(
+    store: BlobStore,
+    now: dt.datetime,
+    *,
+    older_than: dt.timedelta = STALE_AFTER,
+    dry_run: bool = False,
+) -> CleanUp:
+    """Remove the store's temporary files older than ``older_than`` at ``now`` (the daily
+    job's step, and ``evidence gc``'s once the policy agreed)."""
+    found = store.leftovers()
+    removed, kept = [], []
+    for x, item in zip(found, _leftovers_of(found, now, older_than), strict=True):
+        if not item.stale:
+            kept.append(item)
+        elif dry_run or store.discard(x):
+            removed.append(item)
+    return CleanUp(tuple(removed), tuple(kept), dry_run, older_than)
+
+
+def _leftovers_of(
+    found: Sequence[Leftover], now: dt.datetime, older_than: dt.timedelta
+) -> list[LeftoverFile]:
+    require_aware(now)
+    return [
+        LeftoverFile(str(x.path), x.size, x.modified, x.age(now), x.age(now) >= older_than)
+        for x in found
+    ]
+
+
+def collect_garbage(
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    store: BlobStore,
+    older_than: dt.timedelta = STALE_AFTER,
+    dry_run: bool = False,
+) -> CleanUp:
+    """``evidence gc``: the installation's operator removes the temporary files interrupted
+    uploads left in the store (only those older than ``older_than``: an upload under way
+    keeps its file). ``dry_run``: say what would go, remove nothing."""
+    check_installation(identity, "evidence.gc", now)
+    return remove_leftovers(store, now, older_than=older_than, dry_run=dry_run)

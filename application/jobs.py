@@ -74,14 +74,21 @@ class JobSpec:
 
 @dataclass
 class MaterialiseRun:
-    """The daily materialise: one report per unit's latest plan."""
+    """The daily materialise: one report per unit's latest plan, and the leftovers of
+    interrupted evidence uploads it removed (files older than an hour)."""
 
     now: dt.datetime
     plans: list[dict[str, Any]] = field(default_factory=list)
+    leftovers_removed: int = 0
     job: str = "materialise"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"job": self.job, "now": self.now.isoformat(), "plans": self.plans}
+        return {
+            "job": self.job,
+            "now": self.now.isoformat(),
+            "plans": self.plans,
+            "evidence_leftovers_removed": self.leftovers_removed,
+        }
 
 
 @dataclass
@@ -140,9 +147,11 @@ def _unit_ids(session: Any, units: list[str] | None) -> list[int] | None:
 def materialise_job(
     env: JobEnv, now: dt.datetime, units: list[str] | None = None
 ) -> MaterialiseRun:
-    """Materialise the latest plan of each unit (or of ``units``) and follow holder changes."""
+    """Materialise the latest plan of each unit (or of ``units``) and follow holder changes;
+    then remove the evidence store's stale leftovers (the daily housekeeping)."""
     from sqlmodel import col, select
 
+    from application.evidence import disk_store, remove_leftovers
     from application.occurrences import materialise_plan
     from application.uow import UnitOfWork
     from models import PlanRecord
@@ -160,6 +169,9 @@ def materialise_job(
         for plan_row in latest.values():
             report = materialise_plan(plan_row, session=session, actor=actor, now=now)
             run.plans.append(report.as_dict())
+    # the real clock: a replayed (simulated) year must never age a file being written
+    real_now = min(now, dt.datetime.now(dt.UTC))
+    run.leftovers_removed = len(remove_leftovers(disk_store(env.settings.home), real_now).removed)
     return run
 
 

@@ -15,6 +15,7 @@ import typer
 from application.settings import Settings, SettingsError
 from cchc.commands import (
     audit,
+    backup,
     calendar,
     dossiers,
     evidence,
@@ -65,6 +66,8 @@ app.add_typer(evidence.app, name="evidence")
 app.command("completeness")(evidence.completeness)
 app.add_typer(par.app, name="par")
 app.add_typer(audit.app, name="audit")
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")

@@ -24,6 +24,9 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   contacts, outbox retries, running a job by hand): the CCHC officer, the chairman, or the
   installation's operator. ``contact.edit`` of one's own contact: the officer themself.
 - ``job.*``: the scheduler, or anyone who may administer.
+- the installation itself (``INSTALLATION``: removing leftovers of interrupted uploads,
+  taking and restoring a backup): the operator only — it holds every unit's data and the
+  audit key, beyond any one unit's positions.
 
 The operator (a command run without ``--as``) administers but never acts in an officer's
 name. An identity that is no officer of the unit, or an officer holding no position on the
@@ -68,8 +71,9 @@ ADMIN = (
     "audit.read",
 )
 JOBS = ("job.materialise", "job.remind", "job.digest", "job.deliver")
+INSTALLATION = ("evidence.gc", "backup.create", "backup.restore")
 ACTIONS: tuple[str, ...] = (
-    OCCURRENCE_ACTIONS + EVIDENCE_ACTIONS + PAR_ACTIONS + DATA_ACTIONS + ADMIN + JOBS
+    OCCURRENCE_ACTIONS + EVIDENCE_ACTIONS + PAR_ACTIONS + DATA_ACTIONS + ADMIN + JOBS + INSTALLATION
 )
 REVIEWS = ("occurrence.accept", "occurrence.return", "evidence.accept", "evidence.reject")
 
@@ -139,6 +143,10 @@ def decide(
         return Decision(False, "unknown_identity")
     if actor.kind == "system":
         return Decision(action in JOBS, "scheduler" if action in JOBS else "scheduler_only_jobs")
+    if action in INSTALLATION:
+        return Decision(
+            actor.kind == "operator", "operator" if actor.kind == "operator" else "operator_only"
+        )
     if actor.kind == "operator":
         if action in ADMIN or action in JOBS or action == "dossier.import":
             return Decision(True, "operator")

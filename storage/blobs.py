@@ -2,14 +2,19 @@
 
 ``DiskBlobStore`` keeps ``root/ab/cd/abcdef…``; a blob is written once, atomically (a
 temporary file in the blob's own directory, flushed to disk, then linked to its final
-name only if that name is free) and never overwritten, so the same content is stored
-once however often it is uploaded. ``MemoryBlobStore`` is its in-memory twin for tests
-and dry runs. ``sniff_file`` tells a file's type by its content.
+name only if that name is free), so the same content is stored once however often it is
+uploaded. A stored blob is never overwritten — unless its content no longer matches its
+name (a damaged disk, a hand edit): uploading the original again then replaces it,
+atomically, and says so (``Saved.repaired``). A process killed while writing leaves its
+``.tmp-*`` file behind: ``leftovers`` lists them and ``discard`` removes one.
+``MemoryBlobStore`` is its in-memory twin for tests and dry runs. ``sniff_file`` tells a
+file's type by its content.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import io
@@ -17,6 +22,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 from typing import BinaryIO, Protocol
 
@@ -26,6 +32,29 @@ from domain.evidence import HEAD_BYTES, ole_kind, ole_stream_names, sniff, zip_k
 CHUNK = 1024 * 1024  # a multiple of 128, as OLE scanning needs
 
 Source = Path | bytes
+TEMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What storing a file did: its hash and size, and whether a stored blob of that name
+    held other (damaged) content and was replaced by this one."""
+
+    sha256: str
+    size: int
+    repaired: bool = False
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A temporary file an interrupted upload left in the store ("tệp tạm còn sót")."""
+
+    path: PurePath
+    size: int
+    modified: dt.datetime  # aware, UTC
+
+    def age(self, now: dt.datetime) -> dt.timedelta:
+        return max(now - self.modified, dt.timedelta(0))
 
 
 class BlobStore(Protocol):
@@ -33,6 +62,18 @@ class BlobStore(Protocol):
 
     def put(self, source: Source) -> tuple[str, int]:
         """Store a file (a path or its bytes); (sha256, size). Storing it again is a no-op."""
+        ...
+
+    def save(self, source: Source) -> Saved:
+        """``put``, saying whether a damaged blob of the same name was replaced."""
+        ...
+
+    def leftovers(self) -> list[Leftover]:
+        """Temporary files of uploads that never finished (or are under way)."""
+        ...
+
+    def discard(self, leftover: Leftover) -> bool:
+        """Remove one leftover; False when it was already gone."""
         ...
 
     def open(self, sha256: str) -> BinaryIO:
@@ -90,12 +131,19 @@ class DiskBlobStore:
         return target.open("rb")
 
     def put(self, source: Source) -> tuple[str, int]:
+        saved = self.save(source)
+        return saved.sha256, saved.size
+
+    def save(self, source: Source) -> Saved:
         sha, size = digest(source)
         final = self.path(sha)
+        damaged = False
         if final.is_file():
-            return sha, size  # same content already stored: never rewritten
+            if rehash(self, sha) == (sha, size):
+                return Saved(sha, size)  # same content already stored: never rewritten
+            damaged = True  # the stored copy is not what its name says: replace it
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=final.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=final.parent)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -106,12 +154,38 @@ class DiskBlobStore:
                 name = source.name if isinstance(source, Path) else "(data)"
                 raise LocalizedError("error.evidence_file_changed", name=name)
             os.chmod(tmp, 0o444)
-            self._publish(tmp, final)
+            if damaged:
+                os.replace(tmp, final)  # atomic: readers see the old file or the new one
+            else:
+                self._publish(tmp, final)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         _fsync_dir(final.parent)
-        return sha, size
+        return Saved(sha, size, repaired=damaged)
+
+    def leftovers(self) -> list[Leftover]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for path in sorted(self.root.glob(f"*/*/{TEMP_PREFIX}*")):
+            try:
+                info = path.lstat()
+            except FileNotFoundError:
+                continue  # finished (or removed) meanwhile
+            modified = dt.datetime.fromtimestamp(info.st_mtime, dt.UTC)
+            found.append(Leftover(path, info.st_size, modified))
+        return found
+
+    def discard(self, leftover: Leftover) -> bool:
+        path = Path(leftover.path)
+        if path.parent.parent.parent != self.root or not path.name.startswith(TEMP_PREFIX):
+            raise ValueError(f"not a leftover of this store: {path}")
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
     def _write(self, source: Source, out: BinaryIO) -> tuple[str, int]:
         """Copy ``source`` into the open temporary file; (sha256, size) of what was written."""
@@ -154,6 +228,7 @@ class MemoryBlobStore:
 
     def __init__(self) -> None:
         self.blobs: dict[str, bytes] = {}
+        self.partial: list[Leftover] = []  # tests add interrupted uploads here
 
     def path(self, sha256: str) -> PurePath:
         return PurePosixPath("memory:") / _relative(sha256)
@@ -167,10 +242,24 @@ class MemoryBlobStore:
         return io.BytesIO(self.blobs[sha256])
 
     def put(self, source: Source) -> tuple[str, int]:
+        saved = self.save(source)
+        return saved.sha256, saved.size
+
+    def save(self, source: Source) -> Saved:
         data = source if isinstance(source, bytes) else source.read_bytes()
         sha, size = digest(data)
-        self.blobs.setdefault(sha, data)
-        return sha, size
+        damaged = sha in self.blobs and self.blobs[sha] != data
+        self.blobs[sha] = data
+        return Saved(sha, size, repaired=damaged)
+
+    def leftovers(self) -> list[Leftover]:
+        return list(self.partial)
+
+    def discard(self, leftover: Leftover) -> bool:
+        if leftover not in self.partial:
+            return False
+        self.partial.remove(leftover)
+        return True
 
 
 def rehash(store: BlobStore, sha256: str) -> tuple[str, int] | None:

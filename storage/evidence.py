@@ -87,9 +87,13 @@ def add_evidence(
     now: dt.datetime,
     max_bytes: int,
     task: Task | None = None,
+    repaired: set[str] | None = None,
 ) -> list[Evidence]:
     """Store ``files`` as new revisions of ``requirement`` (its name, number or a part of
-    exactly one name; None = an extra document) for ``occurrence``. All or nothing."""
+    exactly one name; None = an extra document) for ``occurrence``. All or nothing.
+
+    A file whose stored copy was damaged replaces it (audit-logged as ``evidence_repair``);
+    its hash is added to ``repaired`` when given."""
     require_aware(now)
     task = task or task_of(occurrence, session=session)
     requirements = task.evidence if task else ()
@@ -123,11 +127,25 @@ def add_evidence(
     if problems:
         raise EvidenceRefused(problems)
 
-    stored = [store.put(u.source) for u in uploads]  # every blob before any row
+    saved = [store.save(u.source) for u in uploads]  # every blob before any row
+    stored = [(s.sha256, s.size) for s in saved]
 
     for (sha, size), kind in zip(stored, kinds, strict=True):
         if session.get(Blob, sha) is None:
             _insert_blob(session, sha, size, MEDIA_TYPES.get(kind, "application/octet-stream"), now)
+    for fixed in dict.fromkeys(s.sha256 for s in saved if s.repaired):
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="evidence_repair",
+            entity="blob",
+            key=fixed,
+            unit_id=unit_id,
+            after={"sha256": fixed, "path": str(store.path(fixed))},
+        )
+        if repaired is not None:
+            repaired.add(fixed)
     last = session.exec(
         select(func.max(Evidence.revision)).where(
             Evidence.occurrence_id == occurrence.id, Evidence.requirement == name

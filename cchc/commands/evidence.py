@@ -1,4 +1,4 @@
-"""Evidence documents: ``evidence add|list|show|accept|reject|verify`` and ``completeness``."""
+"""Evidence documents: ``evidence add|list|show|accept|reject|verify|gc`` and ``completeness``."""
 
 from __future__ import annotations
 
@@ -96,6 +96,10 @@ def add(
         print_json([r.as_dict() for r in rows])
         return
     for r in rows:
+        if r.repaired:
+            console.print(
+                app_ctx.t("cli.evidence_repaired", file=r.file, path=r.path), markup=False
+            )
         console.print(
             app_ctx.t(
                 "cli.evidence_added",
@@ -257,32 +261,94 @@ app.command("reject")(_review("reject"))
 
 @app.command("verify")
 def verify(ctx: typer.Context, unit: UnitOpt = None, json: JsonOpt = False) -> None:
-    """Băm lại mọi tệp đã lưu; mã thoát 1 nếu có tệp mất hoặc hỏng. Re-hash every stored file."""
+    """Băm lại mọi tệp đã lưu; mã thoát 1 nếu có tệp mất hoặc hỏng; báo cả tệp tạm còn sót.
+    Re-hash every stored file; report leftovers of interrupted uploads."""
     app_ctx: AppContext = ctx.obj
     from application.evidence import disk_store
     from application.evidence import verify as check
 
-    result = check(app_ctx.uow(), unit=unit, store=disk_store(app_ctx.settings.home))
+    result = check(
+        app_ctx.uow(), unit=unit, store=disk_store(app_ctx.settings.home), now=app_ctx.now()
+    )
     if json:
         print_json(result.as_dict())
-    elif not result.problems:
+        if result.problems:
+            raise typer.Exit(1)
+        return
+    if not result.problems:
         console.print(app_ctx.t("cli.evidence_verified", n=result.checked))
-    else:
-        for item in result.problems:
-            console.print(
-                app_ctx.t(
-                    "cli.evidence_broken",
-                    id=item.id,
-                    task=item.task,
-                    period=item.period,
-                    file=item.file,
-                    problem=app_ctx.t(f"cli.evidence_problem.{item.problem}"),
-                )
-                + f" — {item.path}",
-                markup=False,
+    if result.leftovers:
+        from domain.evidence import human_size
+
+        oldest = result.oldest_leftover
+        console.print(
+            app_ctx.t(
+                "cli.evidence_leftovers",
+                n=len(result.leftovers),
+                size=human_size(result.leftover_bytes),
+                age=_age(oldest.total_seconds() if oldest else 0),
+            ),
+            markup=False,
+        )
+    for item in result.problems:
+        console.print(
+            app_ctx.t(
+                "cli.evidence_broken",
+                id=item.id,
+                task=item.task,
+                period=item.period,
+                file=item.file,
+                problem=app_ctx.t(f"cli.evidence_problem.{item.problem}"),
             )
+            + f" — {item.path}",
+            markup=False,
+        )
     if result.problems:
         raise typer.Exit(1)
+
+
+def _age(seconds: float) -> str:
+    """An age as people say it: 45 min, 3 h 20 min, 2 d 4 h."""
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {mins} min"
+    return f"{mins} min"
+
+
+@app.command("gc")
+def gc(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ liệt kê, không xoá. Only list, remove nothing.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Xoá tệp tạm do lần tải lên bị ngắt để lại (cũ hơn 1 giờ). Remove leftovers of interrupted uploads."""
+    app_ctx: AppContext = ctx.obj
+    from application.evidence import collect_garbage, disk_store
+    from domain.evidence import human_size
+
+    result = collect_garbage(
+        app_ctx.identity, app_ctx.now(), store=disk_store(app_ctx.settings.home), dry_run=dry_run
+    )
+    if json:
+        print_json(result.as_dict())
+        return
+    for item in result.removed:
+        console.print(
+            f"{item.path} ({human_size(item.size)}, {_age(item.age.total_seconds())})", markup=False
+        )
+    key = "cli.evidence_gc_would" if dry_run else "cli.evidence_gc_done"
+    console.print(
+        app_ctx.t(key, n=len(result.removed), size=human_size(result.removed_bytes)),
+        markup=False,
+    )
+    if result.kept:
+        console.print(app_ctx.t("cli.evidence_gc_kept", n=len(result.kept)), markup=False)
 
 
 def completeness(

@@ -442,3 +442,110 @@ def test_completeness_exports_to_xlsx(engine, reviewed: int, tmp_path: Path) -> 
         "Danh mục TTHC cấp phường đang niêm yết, công khai",
         "Báo cáo tình hình, kết quả kiểm soát TTHC quý",
     ]
+
+
+# --- a damaged blob is repaired by uploading the original again ----------------------------
+
+
+def damage(store: DiskBlobStore, sha: str) -> None:
+    path = store.path(sha)
+    path.chmod(0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    path.chmod(0o444)
+
+
+def test_uploading_the_original_again_repairs_a_corrupted_blob(
+    engine, session: Session, ward, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    unit_id, _ = ward
+    store = DiskBlobStore(tmp_path / "evidence")
+    original = minimal_pdf("bien ban niem yet")
+    [first] = add(session, store, unit_id, "T.A3", [Upload("bien-ban.pdf", original)])
+    session.commit()
+    damage(store, first.blob_sha256)
+    assert verify(session, store) == [(first.id, "corrupted")]
+
+    [again] = upload(
+        UnitOfWork(engine),
+        Identity.officer(NHUNG),
+        local(2020, 6, 6),
+        task="T.A3",
+        period="2020",
+        files=[Upload("bien-ban.pdf", original)],
+        store=store,
+        max_bytes=MB,
+    )
+    assert again.repaired and again.as_dict()["repaired"] is True
+    assert store.path(first.blob_sha256).read_bytes() == original  # the corrupt bytes are gone
+    assert not os.access(store.path(first.blob_sha256), os.W_OK) or os.geteuid() == 0
+    session.expire_all()
+    assert verify(session, store) == []
+    [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == "evidence_repair")).all()
+    assert (entry.entity, entry.key, entry.actor) == ("blob", first.blob_sha256, NHUNG)
+    assert [p.name for p in files_under(tmp_path / "evidence")] == [first.blob_sha256]
+
+    # an intact blob is left alone: no repair, no audit entry
+    [third] = upload(
+        UnitOfWork(engine),
+        Identity.officer(NHUNG),
+        local(2020, 6, 7),
+        task="T.A3",
+        period="2020",
+        files=[Upload("bien-ban.pdf", original)],
+        store=store,
+        max_bytes=MB,
+    )
+    assert not third.repaired and "repaired" not in third.as_dict()
+    session.expire_all()
+    assert (
+        len(session.exec(select(AuditEntry).where(AuditEntry.action == "evidence_repair")).all())
+        == 1
+    )
+
+
+def test_the_memory_twin_repairs_too() -> None:
+    store = MemoryBlobStore()
+    saved = store.save(b"%PDF-1.4 original")
+    store.blobs[saved.sha256] = b"%PDF-tampered"
+    again = store.save(b"%PDF-1.4 original")
+    assert again.repaired and store.blobs[saved.sha256] == b"%PDF-1.4 original"
+    assert not store.save(b"%PDF-1.4 original").repaired
+
+
+# --- leftovers of interrupted uploads --------------------------------------------------------
+
+
+def leftover(store: DiskBlobStore, name: str, size: int, age: dt.timedelta) -> Path:
+    """A temporary file as a killed upload leaves it, last written ``age`` ago."""
+    folder = store.root / "ab" / "cd"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".tmp-{name}"
+    path.write_bytes(bytes(size))
+    moment = (dt.datetime.now(dt.UTC) - age).timestamp()
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_the_daily_job_removes_stale_leftovers_and_keeps_an_upload_in_progress(
+    engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from application.jobs import JobEnv, run_job
+    from application.settings import Settings
+
+    home = tmp_path / "home"
+    store = DiskBlobStore(home / "evidence")
+    stale = leftover(store, "killed", 3 * MB, dt.timedelta(hours=5))
+    fresh = leftover(store, "writing", MB, dt.timedelta(minutes=2))
+    settings = Settings(home=home, database_url="sqlite://", lang="vi")
+    env = JobEnv(settings, engine, {})
+
+    report = run_job(env, "materialise", dt.datetime.now(dt.UTC)).as_dict()
+    assert report["evidence_leftovers_removed"] == 1
+    assert not stale.exists() and fresh.exists()
+
+    # a replayed (simulated) year never ages a file being written
+    old = leftover(store, "killed-2", MB, dt.timedelta(hours=2))
+    report = run_job(env, "materialise", dt.datetime(2020, 3, 2, 1, tzinfo=dt.UTC)).as_dict()
+    assert report["evidence_leftovers_removed"] == 0 and old.exists()

@@ -117,6 +117,9 @@ ALLOWED: dict[str, set[str]] = {
     "job.remind": ADMINS | {"scheduler"},
     "job.digest": ADMINS | {"scheduler"},
     "job.deliver": ADMINS | {"scheduler"},
+    "evidence.gc": {"operator"},
+    "backup.create": {"operator"},
+    "backup.restore": {"operator"},
 }
 
 
