@@ -79,12 +79,25 @@ def deliver(
                 _deliver_one(
                     session, fresh, row, channels, now=now, report=report, max_attempts=max_attempts
                 )
-                if row.status == DEAD and on_dead is not None:
-                    on_dead(session, row, now)
                 row.claim_token = None
+                if row.status == DEAD and on_dead is not None:
+                    _tell(session, row, now, on_dead)
                 session.add(row)
                 session.commit()
     return report
+
+
+def _tell(session: Session, row: OutboxMessage, now: dt.datetime, on_dead: OnDead) -> None:
+    """Run ``on_dead`` for a row just dead; when that fails, the row is dead all the same
+    (the reason added to its error) and the pass goes on."""
+    outcome = {name: getattr(row, name) for name in ("status", "claim_token", "last_error")}
+    try:
+        on_dead(session, row, now)
+    except Exception as exc:
+        session.rollback()  # no half-written notice
+        for name, value in outcome.items():
+            setattr(row, name, value)
+        row.last_error = f"{row.last_error} (not reported: {type(exc).__name__}: {exc})"[:500]
 
 
 def _deliver_one(

@@ -189,6 +189,35 @@ def test_a_message_that_cannot_be_prepared_fails_alone_then_dies(session, engine
     assert smtp.message_ids()[message_id("row:1", DOMAIN)] == 1
 
 
+def test_a_dead_letter_that_cannot_be_written_does_not_stop_the_pass(session, engine, smtp) -> None:  # type: ignore[no-untyped-def]
+    queue(session, 3)
+    smtp.handler.refuse = {address(0)}
+
+    def unreachable_officer(session: Session, row: OutboxMessage, now: dt.datetime) -> None:
+        letter = OutboxMessage(
+            key=f"dead:{row.id}",
+            kind="dead_letter",
+            recipient="nhung.pth@phuhuu.gov.vn",
+            subject=f"[CCHC] Không gửi được thư #{row.id}",
+            body="…",
+            created_at=now,
+            next_attempt_at=now,
+        )
+        session.add(letter)
+        session.flush()  # written, then it fails: nothing of it may stay
+        raise LookupError("the unit has no CCHC officer")
+
+    channels = {"email": smtp_channel(smtp.url)}
+    report = deliver(engine, channels, now=NOW, max_attempts=1, on_dead=unreachable_officer)
+    assert (report.claimed, report.sent, report.dead) == (3, 2, 1)
+    dead, *sent = rows(session)
+    assert (dead.status, dead.attempts, dead.claim_token) == ("dead", 1, None)
+    assert "550" in dead.last_error
+    assert dead.last_error.endswith("(not reported: LookupError: the unit has no CCHC officer)")
+    assert [r.status for r in sent] == ["sent", "sent"]
+    assert deliver(engine, channels, now=NOW + LEASE * 2).claimed == 0  # no letter half-written
+
+
 # --- a crash during a pass ---------------------------------------------------------------------------
 
 
