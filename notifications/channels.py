@@ -110,7 +110,7 @@ def mailbox(name: str, addr: str) -> Address:
     (``DeliveryError`` otherwise)."""
     display = one_line(name).replace("=?", "= ?")
     try:
-        return Address(display_name=display, addr_spec=one_line(addr))
+        return Address(display_name=display, addr_spec=addr)
     except (HeaderParseError, ValueError, IndexError) as exc:
         raise DeliveryError(f"not one email address: {addr!r}") from exc
 
