@@ -54,56 +54,91 @@ def deliver(
     limit: int = 1000,
     max_attempts: int = MAX_ATTEMPTS,
     on_dead: OnDead | None = None,
-    batch: int = 50,
 ) -> DeliveryReport:
     """One delivery pass: claim due rows, send each through its channel, record the outcome.
 
-    Outcomes are committed every ``batch`` messages; a crash in between leaves those rows in
-    ``sending`` until the lease ends, and they are re-sent with the same Message-ID.
+    Each outcome is committed as soon as it is known, so a crash re-sends at most the one
+    message in flight (still ``sending``: claimed again when its lease ends and re-sent with
+    the same Message-ID). Whatever goes wrong while preparing or sending one message fails
+    that message alone (an attempt counted, a retry after a backoff, ``dead`` after
+    ``max_attempts``), never the pass.
     """
     report = DeliveryReport()
-    rows = claim(engine, now=now, limit=limit)
-    report.claimed = len(rows)
-    if not rows:
-        return report
-    with ExitStack() as stack, Session(engine, expire_on_commit=False) as session:
-        opened: dict[str, Channel] = {}
-        fresh = Freshness(session, now)
-        for n, row in enumerate(rows, start=1):
-            session.add(row)
-            if fresh.recheck(row) is not None:
+    with ExitStack() as stack:
+        for channel in channels.values():
+            if hasattr(channel, "__enter__"):
+                stack.enter_context(channel)  # type: ignore[arg-type]
+        rows = claim(engine, now=now, limit=limit)
+        report.claimed = len(rows)
+        if not rows:
+            return report
+        with Session(engine, expire_on_commit=False) as session:
+            fresh = Freshness(session, now)
+            for row in rows:
+                session.add(row)
+                _deliver_one(
+                    session, fresh, row, channels, now=now, report=report, max_attempts=max_attempts
+                )
                 row.claim_token = None
-                report.dropped += 1
-                if n % batch == 0:
-                    session.commit()
-                continue
-            channel = opened.get(row.channel)
-            if channel is None and row.channel in channels:
-                channel = channels[row.channel]
-                enter = getattr(channel, "__enter__", None)
-                if enter is not None:
-                    stack.enter_context(channel)  # type: ignore[arg-type]
-                opened[row.channel] = channel
-            try:
-                if channel is None:
-                    raise DeliveryError(f"no channel configured for {row.channel!r}")
-                channel.send(outgoing(row, now))
-            except (DeliveryError, OSError) as exc:
-                row.last_error = str(exc)[:500]
-                if row.attempts >= max_attempts:
-                    row.status = DEAD
-                    report.dead += 1
-                    if on_dead is not None:
-                        on_dead(session, row, now)
-                else:
-                    row.status, row.next_attempt_at = PENDING, now + backoff(row.attempts)
-                    report.retried += 1
-            else:
-                row.status, row.sent_at, row.last_error = SENT, now, ""
-                report.sent += 1
-            row.claim_token = None
-            session.add(row)
-            if n % batch == 0:
+                if row.status == DEAD and on_dead is not None:
+                    _tell(session, row, now, on_dead)
+                session.add(row)
                 session.commit()
-        session.commit()
     return report
+
+
+def _tell(session: Session, row: OutboxMessage, now: dt.datetime, on_dead: OnDead) -> None:
+    """Run ``on_dead`` for a row just dead; when that fails, the row is dead all the same
+    (the reason added to its error) and the pass goes on."""
+    outcome = {name: getattr(row, name) for name in ("status", "claim_token", "last_error")}
+    try:
+        on_dead(session, row, now)
+    except Exception as exc:
+        session.rollback()  # no half-written notice
+        for name, value in outcome.items():
+            setattr(row, name, value)
+        row.last_error = f"{row.last_error} (not reported: {type(exc).__name__}: {exc})"[:500]
+
+
+def _deliver_one(
+    session: Session,
+    fresh: Freshness,
+    row: OutboxMessage,
+    channels: Mapping[str, Channel],
+    *,
+    now: dt.datetime,
+    report: DeliveryReport,
+    max_attempts: int,
+) -> None:
+    """Re-check ``row``, send it and set its outcome (not committed)."""
+    try:
+        if fresh.recheck(row) is not None:
+            report.dropped += 1
+            return
+        channel = channels.get(row.channel)
+        if channel is None:
+            raise DeliveryError(f"no channel configured for {row.channel!r}")
+        channel.send(outgoing(row, now))
+    except (DeliveryError, OSError) as exc:
+        _failed(row, str(exc), now=now, report=report, max_attempts=max_attempts)
+    except Exception as exc:
+        # one message's fault (a name a header cannot take, a row that cannot be rendered):
+        # recorded on that message, never the pass's; nothing half-prepared is kept
+        session.rollback()
+        error = f"{type(exc).__name__}: {exc}"
+        _failed(row, error, now=now, report=report, max_attempts=max_attempts)
+    else:
+        row.status, row.sent_at, row.last_error = SENT, now, ""
+        report.sent += 1
+
+
+def _failed(
+    row: OutboxMessage, error: str, *, now: dt.datetime, report: DeliveryReport, max_attempts: int
+) -> None:
+    row.last_error = error[:500]
+    if row.attempts >= max_attempts:
+        row.status = DEAD
+        report.dead += 1
+    else:
+        row.status, row.next_attempt_at = PENDING, now + backoff(row.attempts)
+        report.retried += 1

@@ -3,6 +3,11 @@
 A channel delivers one message or raises ``DeliveryError`` (or ``OSError``); it never retries
 by itself — the outbox does. Channels that hold a connection (SMTP) are context managers, so
 one delivery pass reuses one connection.
+
+Names in headers come from rosters, contact edits, plans and older rows: whatever they hold,
+a name is written as a display name only (never parsed as addresses, so
+``x <attacker@evil.example>, Bùi Thị Ngọc Ánh`` adds no recipient) and on one line (control
+characters become spaces).
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ import hashlib
 import os
 import re
 import tempfile
+import time
+import unicodedata
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, TextIO
@@ -79,16 +88,43 @@ def message_id(key: str, domain: str = "localhost") -> str:
 POLICY = email.policy.default.clone(max_line_length=998)
 
 
+# Bidirectional overrides and isolates would let a name display as something else.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line(text: str) -> str:
+    """``text`` fit for a header: control characters and line or paragraph breaks become
+    spaces, bidirectional overrides go, and runs of spaces become one."""
+    kept = (
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if ch not in _BIDI
+    )
+    return " ".join("".join(kept).split())
+
+
+def mailbox(name: str, addr: str) -> Address:
+    """One address with ``name`` as its display name: the name is encoded as a display name
+    whatever it contains (quotes, ``<…>``, commas), never parsed, and a ``=?`` in it is spaced
+    out so that no client decodes it as an encoded word; ``addr`` must be exactly one address
+    (``DeliveryError`` otherwise)."""
+    display = one_line(name).replace("=?", "= ?")
+    try:
+        return Address(display_name=display, addr_spec=addr)
+    except (HeaderParseError, ValueError, IndexError) as exc:
+        raise DeliveryError(f"not one email address: {addr!r}") from exc
+
+
 def to_email(message: Outgoing, sender: tuple[str, str] = SENDER) -> EmailMessage:
     """The message as an email: text and (when given) HTML alternatives, Vietnamese-safe headers."""
     mail = EmailMessage(policy=POLICY)
-    mail["From"] = formataddr(sender)
-    mail["To"] = formataddr((message.recipient_name, message.recipient))
+    mail["From"] = mailbox(*sender)
+    mail["To"] = mailbox(message.recipient_name, message.recipient)
     if message.cc:
-        mail["Cc"] = ", ".join(message.cc)
+        mail["Cc"] = [mailbox("", addr) for addr in message.cc]
     if message.reply_to:
-        mail["Reply-To"] = message.reply_to
-    mail["Subject"] = message.subject
+        mail["Reply-To"] = mailbox("", message.reply_to)
+    mail["Subject"] = one_line(message.subject)
     mail["Message-ID"] = message_id(message.key, sender[1].rpartition("@")[2] or "localhost")
     dated = message.date or message.created_at
     if dated is not None:
@@ -131,12 +167,41 @@ def _safe(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", key)[:150]
 
 
+# A temporary file older than this was left by a crashed write (a write takes milliseconds; a
+# younger one may be another worker's, whose outbox lease lasts ten minutes).
+STALE_AFTER = dt.timedelta(minutes=10)
+_PARTIAL = ".tmp-*.partial"  # being written: not ``*.eml``, so pickup tools never see it
+_LEGACY = ".tmp-*.eml"  # what earlier versions left behind
+
+
 @dataclass
 class FileChannel(Reusable):
-    """Writes one ``.eml`` file per message into a folder; never overwrites, never half-writes."""
+    """Writes one ``.eml`` file per message into a folder; never overwrites, never half-writes.
+
+    A file is written under a temporary name that pickup tools watching ``*.eml`` ignore
+    (``.tmp-….partial``, in the same folder so the rename is atomic) and linked to its name
+    when complete. Each pass first removes what crashed writes left (``clean``)."""
 
     folder: Path
     name: str = "file"
+
+    def __enter__(self) -> FileChannel:
+        self.clean()
+        return self
+
+    def clean(self, stale_after: dt.timedelta = STALE_AFTER) -> list[Path]:
+        """Remove the temporary files of crashed writes older than ``stale_after``; the
+        files removed."""
+        cutoff = time.time() - stale_after.total_seconds()
+        removed = []
+        for path in (*self.folder.glob(_PARTIAL), *self.folder.glob(_LEGACY)):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(path)
+            except FileNotFoundError:
+                continue  # another worker cleaned it first
+        return removed
 
     def send(self, message: Outgoing) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -144,7 +209,7 @@ class FileChannel(Reusable):
         if target.exists():
             return  # delivered before a crash kept the outbox from recording it
         data = bytes(to_email(message))
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".eml")
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".partial")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

@@ -583,7 +583,7 @@ def test_two_workers_at_once_send_each_message_exactly_once(session, engine, smt
         channel = smtp_channel(smtp.url)
         barrier.wait()
         for _ in range(40):  # bounded: 200 rows in passes of 20
-            report = deliver(engine, {"email": channel}, now=now, limit=20, batch=7)
+            report = deliver(engine, {"email": channel}, now=now, limit=20)
             if report.claimed == 0:
                 break
             assert report.sent == report.claimed
