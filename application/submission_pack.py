@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from application.cells import csv_row, xlsx_row
 from domain.i18n import t
 from domain.scoring import ItemScore, NodeScore, Scorecard
 from storage.assessment import EvidenceFile
@@ -86,17 +87,21 @@ def write_sheet(
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+
+    def add(values: Sequence[object]) -> None:
+        sheet.append(xlsx_row(sheet, values))
+
     sheet.title = f"Tu danh gia {year}"
-    sheet.append([f"BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} — {unit_name}".upper()])
+    add([f"BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} — {unit_name}".upper()])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append(HEADER)
+    add([])
+    add(HEADER)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
     def node_row(number: str, title: str, node: NodeScore) -> None:
-        sheet.append(
+        add(
             [
                 number,
                 title,
@@ -118,7 +123,7 @@ def write_sheet(
             node_row(str(c_i), f"{criterion.code}. {criterion.title}", criterion)
             for item in criterion.children:
                 files = files_by_item.get(item.code, [])
-                sheet.append(
+                add(
                     [
                         item.code,
                         item.title,
@@ -133,7 +138,7 @@ def write_sheet(
                 )
                 for cell in sheet[sheet.max_row]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.append(
+    add(
         [
             "",
             "Cộng điểm tự đánh giá",
@@ -146,7 +151,7 @@ def write_sheet(
             "",
         ]
     )
-    sheet.append(
+    add(
         [
             "",
             "Cộng điểm điều tra xã hội học",
@@ -159,9 +164,9 @@ def write_sheet(
             "",
         ]
     )
-    sheet.append(["", "Điểm thưởng", "", "", "", card.bonus, "", "", ""])
-    sheet.append(["", "Điểm trừ", "", "", "", card.penalty, "", "", ""])
-    sheet.append(
+    add(["", "Điểm thưởng", "", "", "", card.bonus, "", "", ""])
+    add(["", "Điểm trừ", "", "", "", card.penalty, "", "", ""])
+    add(
         [
             "",
             "TỔNG ĐIỂM",
@@ -174,7 +179,7 @@ def write_sheet(
             "",
         ]
     )
-    sheet.append(
+    add(
         [
             "",
             "CHỈ SỐ (%)",
@@ -343,6 +348,6 @@ def write_pack(
         ]
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(manifest)
+        writer.writerows(csv_row(row) for row in manifest)
     filed = sum(1 for f in files if f.filed)
     return {"folder": str(out), "sheet": str(sheet), "report": str(report), "files": filed}

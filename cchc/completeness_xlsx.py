@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from application.cells import xlsx_row
 from cchc.messages import t
 from domain import completeness as core
 from domain.i18n import Lang
@@ -22,7 +23,7 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
     assert groups is not None
     groups.title = t("cli.completeness_sheet_groups", lang)
     by = t(f"cli.completeness_by.{report.by}", lang)
-    groups.append([t("cli.completeness_title", lang, by=by, plan=report.plan)])
+    groups.append(xlsx_row(groups, [t("cli.completeness_title", lang, by=by, plan=report.plan)]))
     head = [
         t("label.code", lang),
         t("cli.completeness_group", lang),
@@ -34,26 +35,29 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
         "% " + t("cli.completeness_accepted", lang),
     ]
     head += [t("cli.completeness_sheet_due", lang, what=h) for h in head[2:]]  # due so far
-    groups.append(head)
+    groups.append(xlsx_row(groups, head))
     for g in (*report.groups, report.total):
         due = g.due_so_far
         groups.append(
-            [
-                g.key,
-                g.label,
-                g.occurrences,
-                g.required,
-                g.provided,
-                g.accepted,
-                g.share(g.provided),
-                g.share(g.accepted),
-                due.occurrences,
-                due.required,
-                due.provided,
-                due.accepted,
-                due.share(due.provided),
-                due.share(due.accepted),
-            ]
+            xlsx_row(
+                groups,
+                [
+                    g.key,
+                    g.label,
+                    g.occurrences,
+                    g.required,
+                    g.provided,
+                    g.accepted,
+                    g.share(g.provided),
+                    g.share(g.accepted),
+                    due.occurrences,
+                    due.required,
+                    due.provided,
+                    due.accepted,
+                    due.share(due.provided),
+                    due.share(due.accepted),
+                ],
+            )
         )
         for cell in (*groups[groups.max_row][6:8], *groups[groups.max_row][12:14]):
             cell.number_format = "0%"
@@ -64,33 +68,39 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
 
     owes = book.create_sheet(t("cli.completeness_sheet_owes", lang))
     owes.append(
-        [
-            t("label.email", lang),
-            t("label.officers", lang),
-            t("label.task", lang),
-            t("label.title", lang),
-            t("label.period", lang),
-            t("label.due", lang),
-            t("label.status", lang),
-            t("cli.completeness_missing", lang),
-            t("cli.completeness_overdue", lang),
-        ]
+        xlsx_row(
+            owes,
+            [
+                t("label.email", lang),
+                t("label.officers", lang),
+                t("label.task", lang),
+                t("label.title", lang),
+                t("label.period", lang),
+                t("label.due", lang),
+                t("label.status", lang),
+                t("cli.completeness_missing", lang),
+                t("cli.completeness_overdue", lang),
+            ],
+        )
     )
     for cell in owes[1]:
         cell.font = Font(bold=True)
     for o in report.owed:
         owes.append(
-            [
-                o.officer or "",
-                o.officer_name or t("label.vacant", lang),
-                o.task,
-                o.title,
-                o.period,
-                o.due_date,
-                t(f"status.{o.status}", lang),
-                "\n".join(o.missing),
-                o.working_days_overdue,
-            ]
+            xlsx_row(
+                owes,
+                [
+                    o.officer or "",
+                    o.officer_name or t("label.vacant", lang),
+                    o.task,
+                    o.title,
+                    o.period,
+                    o.due_date,
+                    t(f"status.{o.status}", lang),
+                    "\n".join(o.missing),
+                    o.working_days_overdue,
+                ],
+            )
         )
         owes.cell(owes.max_row, 6).number_format = "DD/MM/YYYY"
     owes.column_dimensions["D"].width = 40

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from application.cells import xlsx_row
 from cchc.context import AppContext
 from domain.plan import Plan
 from responsibilities.matrix import Matrix
@@ -20,21 +21,25 @@ def write_matrix(m: Matrix, plan: Plan, path: Path, ctx: AppContext) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Ma tran" if ctx.lang == "vi" else "Matrix"
-    sheet.append([ctx.t("cli.matrix_title", plan=m.plan)])
+    sheet.append(xlsx_row(sheet, [ctx.t("cli.matrix_title", plan=m.plan)]))
     sheet.append(
-        [ctx.t("label.task"), ctx.t("label.title"), *[titles.get(c, c) for c in m.positions]]
+        xlsx_row(
+            sheet,
+            [ctx.t("label.task"), ctx.t("label.title"), *[titles.get(c, c) for c in m.positions]],
+        )
     )
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for group in m.groups:
-        sheet.append([group.area, group.title])
+        sheet.append(xlsx_row(sheet, [group.area, group.title]))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in group.rows:
-            sheet.append([row.task, row.title, *[row.cells.get(c, "") for c in m.positions]])
+            cells = [row.task, row.title, *[row.cells.get(c, "") for c in m.positions]]
+            sheet.append(xlsx_row(sheet, cells))
     sheet.append([])
-    sheet.append([ctx.t("cli.matrix_legend")])
+    sheet.append(xlsx_row(sheet, [ctx.t("cli.matrix_legend")]))
     sheet.column_dimensions["A"].width = 10
     sheet.column_dimensions["B"].width = 70
     sheet.freeze_panes = "C3"

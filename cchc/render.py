@@ -9,8 +9,10 @@ from typing import Any
 
 from rich.console import Console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# markup and emoji codes are off: names, titles and messages are printed as typed ("[tạm nghỉ]"
+# and ":x:" stay, a stray "[/b]" does not crash); styled output is built with rich.text.Text
+console = Console(highlight=False, markup=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 def _default(value: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from cchc.context import AppContext
 from cchc.render import console
@@ -13,7 +14,7 @@ from cchc.render import console
 def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
     p = summary["plan"]
     units = " → ".join(u["name"] or u["code"] for u in p["unit"])
-    console.print(f"[bold]{p['title']}[/bold]  ({p['code']})")
+    console.print(Text.assemble((p["title"], "bold"), f"  ({p['code']})"))
     console.print(
         ctx.t(
             "cli.plan_header",

@@ -121,6 +121,7 @@ def kpi(
 
 def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from domain.kpi import KPIS
     from domain.workdays import weekday_date
@@ -142,7 +143,7 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
     for name in (*KPIS, "manual"):
         targets = [line for line in lines if line.result.metric == name]
         if name == "manual":
-            first_cells = [app_ctx.t("cli.kpi_manual"), "", ""]
+            first_cells: list[str | Text] = [app_ctx.t("cli.kpi_manual"), "", ""]
         else:
             k = report.kpis[name]
             overall = _fmt(k.overall.value, app_ctx)
@@ -151,9 +152,9 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
             fields = "\n".join(
                 f"{code}: {_fmt(r.value, app_ctx)}" for code, r in sorted(k.fields.items())
             )
-            label = app_ctx.t(f"cli.kpi_{name}")
+            label = Text(app_ctx.t(f"cli.kpi_{name}"))
             if name == "online_procedure_share":
-                label += f"\n[dim]{_basis_note(app_ctx, result)}[/]"
+                label.append("\n" + _basis_note(app_ctx, result), style="dim")
             first_cells = [label, overall, fields]
         if not targets:
             table.add_row(*first_cells, "", "")
@@ -166,9 +167,9 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
             text = f"{r.code} {rule}{scope}".strip()
             if name == "manual":
                 text += f" = {_fmt(r.value, app_ctx)}" if r.value is not None else ""
-            verdict = f"[{colour[r.status]}]{app_ctx.t('cli.kpi_' + r.status)}[/]"
+            verdict = Text(app_ctx.t("cli.kpi_" + r.status), style=colour[r.status])
             cells = first_cells if i == 0 else ["", "", ""]
-            table.add_row(*cells, f"{text}\n[dim]{title}[/]", verdict)
+            table.add_row(*cells, Text.assemble(text, ("\n" + title, "dim")), verdict)
     console.print(table)
 
 

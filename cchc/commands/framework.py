@@ -67,16 +67,22 @@ def show(
     if json:
         print_json(fw.as_dict())
         return
+    from rich.text import Text
     from rich.tree import Tree
 
     def pick(vi: str, en: str) -> str:
         return en if app_ctx.lang == "en" and en else vi
 
     tree = Tree(
-        f"[bold]{pick(fw.title, fw.title_en)}[/bold] ({fw.code}) — {app_ctx.t('label.max')} {fmt_num(fw.scale)}"
+        Text.assemble(
+            (pick(fw.title, fw.title_en), "bold"),
+            f" ({fw.code}) — {app_ctx.t('label.max')} {fmt_num(fw.scale)}",
+        )
     )
     for a in fw.areas:
-        branch = tree.add(f"[bold]{a.code}[/bold] {pick(a.title, a.title_en)} [{fmt_num(a.max)}]")
+        branch = tree.add(
+            Text.assemble((a.code, "bold"), f" {pick(a.title, a.title_en)} [{fmt_num(a.max)}]")
+        )
         for c in a.criteria:
             sub = branch.add(f"{c.code} {pick(c.title, c.title_en)} [{fmt_num(c.max)}]")
             for i in c.items:

@@ -37,6 +37,7 @@ def matrix(
         return
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     titles = {
         r.code: (r.title_en if app_ctx.lang == "en" and r.title_en else r.title)
@@ -54,7 +55,9 @@ def matrix(
         table.add_column(str(number), justify="center", no_wrap=True, min_width=2)
     for group in m.groups:
         table.add_row(
-            f"[bold]{group.area}[/bold]", f"[bold]{group.title}[/bold]", *[""] * len(m.positions)
+            Text(group.area, style="bold"),
+            Text(group.title, style="bold"),
+            *[""] * len(m.positions),
         )
         for row in group.rows:
             table.add_row(row.task, row.title, *[row.cells.get(code, "") for code in m.positions])

@@ -84,6 +84,8 @@ def show(
     if json:
         print_json(data)
         return
+    from rich.text import Text
+
     for key in (
         "id",
         "status",
@@ -95,7 +97,7 @@ def show(
         "attempts",
         "last_error",
     ):
-        console.print(f"[bold]{key}[/bold]: {data[key]}", markup=True, highlight=False)
+        console.print(Text.assemble((key, "bold"), f": {data[key]}"), highlight=False)
     console.print()
     console.print(str(data["body"]), markup=False)
 

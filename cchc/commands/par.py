@@ -42,12 +42,12 @@ def score(
     if json:
         print_json(result.as_dict())
         return
-    from rich.markup import escape
+    from rich.text import Text
     from rich.tree import Tree
 
     card = result.card
-    tree = Tree(escape(app_ctx.t("cli.par_title", year=year, framework=card.framework)))
-    tree.add(f"[dim]{escape(app_ctx.t('cli.par_columns_split'))}[/dim]")
+    tree = Tree(app_ctx.t("cli.par_title", year=year, framework=card.framework))
+    tree.add(Text(app_ctx.t("cli.par_columns_split"), style="dim"))
 
     def points(node: NodeScore) -> str:
         parts = [
@@ -60,24 +60,26 @@ def score(
         return " / ".join(parts)
 
     for area in card.areas:
-        branch = tree.add(f"[bold]{escape(f'{area.code} {area.title}')}[/bold]  {points(area)}")
+        branch = tree.add(Text.assemble((f"{area.code} {area.title}", "bold"), f"  {points(area)}"))
         for criterion in area.children:
             sub = branch.add(
-                f"[bold]{escape(f'{criterion.code} {criterion.title}')}[/bold]  {points(criterion)}"
+                Text.assemble(
+                    (f"{criterion.code} {criterion.title}", "bold"), f"  {points(criterion)}"
+                )
             )
             for item in criterion.children:
-                flags = ""
-                if item.needs_explanation:
-                    flags += f" [red]{escape(app_ctx.t('cli.par_flag'))}[/red]"
-                if item.needs_input:
-                    flags += f" [red]{escape(app_ctx.t('cli.par_flag_input'))}[/red]"
                 own = "—" if item.is_survey else (fmt_num(item.self_score) or "—")
                 survey = (fmt_num(item.survey) or "—") if item.is_survey else "—"
-                sub.add(
-                    f"{escape(f'{item.code} {item.title}')}  {fmt_num(item.max)} / "
+                label = Text(
+                    f"{item.code} {item.title}  {fmt_num(item.max)} / "
                     f"{fmt_num(item.suggested) or '—'} / {own} / {survey} / "
-                    f"{fmt_num(item.appraised) or '—'} · {item.evidence}{flags}"
+                    f"{fmt_num(item.appraised) or '—'} · {item.evidence}"
                 )
+                if item.needs_explanation:
+                    label.append(" " + app_ctx.t("cli.par_flag"), style="red")
+                if item.needs_input:
+                    label.append(" " + app_ctx.t("cli.par_flag_input"), style="red")
+                sub.add(label)
     console.print(tree)
     console.print(
         app_ctx.t(
