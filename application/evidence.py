@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from application.access import Gate, Identity
+from application.frozen import FrozenInputs
 from application.occurrences import subject_of
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today
@@ -265,6 +266,7 @@ def upload(
             entity="evidence",
             key=work.key,
         )
+        frozen = FrozenInputs.take(session, [uid], now)
         rows = add_evidence(
             files,
             session=session,
@@ -282,6 +284,7 @@ def upload(
             max_bytes=max_bytes,
             task=work.task,
         )
+        frozen.check(session, change=f"evidence add {work.key}")
         return [
             _item(
                 r,
@@ -327,6 +330,7 @@ def review(
             entity="evidence",
             key=f"{work.key}#{row.id}",
         )
+        frozen = FrozenInputs.take(session, [row.unit_id], now)
         record_review(
             evidence_id,
             action,
@@ -336,6 +340,7 @@ def review(
             reason=reason,
             unit_id=row.unit_id,
         )
+        frozen.check(session, change=f"evidence {action} {evidence_id}")
         return ReviewResult(
             id=row.id or 0,
             status=row.status,
