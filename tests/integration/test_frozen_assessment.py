@@ -222,3 +222,25 @@ def test_work_and_evidence_of_a_submitted_year_wait(uow, ward, session) -> None:
     assert occurrence(session, "II.4.1").status == occ.status
     par.reopen(uow, HUNG, NOW, year=2020, reason="Bổ sung")
     act(uow, HUNG, NOW, action="waive", task="II.4.1", period=occ.period, reason="Miễn")
+
+
+def test_a_revision_of_a_submitted_years_plan_waits(uow, ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from application.plans import load_plan
+    from plans import PLAN_2020
+
+    revised = tmp_path / PLAN_2020.name  # II.4.1 now also proves 1.1.1, which no task fed
+    text_ = PLAN_2020.read_text(encoding="utf-8")
+    revised.write_text(
+        text_.replace('criteria: ["4.1.1", "4.1.2"]', 'criteria: ["4.1.1", "4.1.2", "1.1.1"]'),
+        encoding="utf-8",
+    )
+    unchanged = tmp_path / "unchanged" / PLAN_2020.name
+    unchanged.parent.mkdir()
+    unchanged.write_text(text_, encoding="utf-8")
+    submitted(uow)
+    load_plan(uow, OPERATOR, NOW, path=unchanged)  # the same plan again changes nothing
+    with pytest.raises(LocalizedError, match=FROZEN) as refused:
+        load_plan(uow, OPERATOR, NOW, path=revised)
+    assert "plan load phu-huu-2020.yaml" in str(refused.value)
+    par.reopen(uow, HUNG, NOW, year=2020, reason="Sửa kế hoạch")
+    load_plan(uow, OPERATOR, NOW, path=revised)
