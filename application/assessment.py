@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity
+from application.frozen import frozen_card
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today
 from domain.errors import LocalizedError
@@ -27,6 +28,7 @@ from models import Assessment, UnitRecord
 from responsibilities.policy import Subject
 from storage.assessment import (
     ENTRY_FIELDS,
+    entry_values,
     evidence_files,
     freeze,
     get_assessment,
@@ -109,13 +111,20 @@ class ScorecardResult:
 def scorecard(
     uow: UnitOfWork, now: dt.datetime, *, unit: str | None = None, year: int
 ) -> ScorecardResult:
-    """``cchc par score``: maximum, suggested, self-assessed and appraised points per item."""
+    """``cchc par score``: maximum, suggested, self-assessed and appraised points per item;
+    a submitted assessment's are its snapshot's."""
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
-        card, assessment = score_year(
-            session, unit_id=unit_row.id or 0, year=year, now=now, create=False
-        )
+        card, assessment = _card(session, unit_row.id or 0, year, now)
         return ScorecardResult(card, assessment.status, assessment.snapshot_sha256 or None)
+
+
+def _card(
+    session: Session, unit_id: int, year: int, now: dt.datetime
+) -> tuple[Scorecard, Assessment]:
+    """The year's scorecard: the submitted snapshot's while submitted, else scored now."""
+    card, assessment = score_year(session, unit_id=unit_id, year=year, now=now, create=False)
+    return frozen_card(assessment) or card, assessment
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ def export_pack(
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
-        card, assessment = score_year(session, unit_id=uid, year=year, now=now, create=False)
+        card, assessment = _card(session, uid, year, now)
         files = evidence_files(session, unit_id=uid, year=year)
         summary = write_pack(
             card,
@@ -384,6 +393,9 @@ def submit(
             "difficulties": assessment.difficulties,
             "bonus_reason": assessment.bonus_reason,
             "penalty_reason": assessment.penalty_reason,
+            "bonus": assessment.bonus,
+            "penalty": assessment.penalty,
+            "entries": entry_values(session, assessment),
             "submitted_by": actor,
             "submitted_at": now.isoformat(),
         }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity, Refused, actor_for, explain
+from application.frozen import snapshot_breaks
 from application.uow import UnitOfWork
 from domain.audit_chain import Break
 from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, parse_moment
@@ -50,9 +51,11 @@ class ChainReport:
 
 
 def verify(uow: UnitOfWork) -> ChainReport:
-    """``cchc audit verify``: recompute every entry's hash and link."""
+    """``cchc audit verify``: recompute every entry's hash and link, and re-check every
+    submitted snapshot against the hash its submission logged."""
     with uow as session:
         count, breaks = verify_chain(session=session)
+        breaks += snapshot_breaks(session)
     return ChainReport(count, breaks)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlmodel import Session
 
 from application.access import Gate, Identity
+from application.frozen import FrozenInputs
 from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
@@ -122,9 +123,12 @@ def import_dossiers(
         if only:
             allow(only)  # before reading a file that would be refused anyway
         named = check_file(path, units=units, only=only)
-        for code in named or [only or resolve_unit(None, session=session).code]:
+        codes = named or [only or resolve_unit(None, session=session).code]
+        for code in codes:
             allow(code)
+        frozen = FrozenInputs.take(session, [units.ids[c] for c in codes], now)
         rows, created = write_file(path, session=session, units=units, only=only, batch=batch)
+        frozen.check(session, change=f"dossiers import {path.name}")
         report = ImportReport(
             file=path.name,
             rows=rows,
@@ -275,6 +279,7 @@ def set_measurement(
             entity="measurement",
             key=f"{year}:{code}",
         )
+        frozen = FrozenInputs.take(session, [uid], now)
         record_measurement(
             code,
             value,
@@ -285,6 +290,7 @@ def set_measurement(
             actor=actor.identity,
             now=now,
         )
+        frozen.check(session, change=f"measure set {code} --year {year}")
         return MeasurementSet(code, year, value, note, actor.identity)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from application.access import Gate, Identity, check_installation
+from application.frozen import FrozenInputs
 from application.occurrences import subject_of
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, require_aware
@@ -329,6 +330,7 @@ def upload(
             key=work.key,
         )
         repaired: set[str] = set()
+        frozen = FrozenInputs.take(session, [uid], now)
         rows = add_evidence(
             files,
             session=session,
@@ -347,6 +349,7 @@ def upload(
             task=work.task,
             repaired=repaired,
         )
+        frozen.check(session, change=f"evidence add {work.key}")
         return [
             _item(
                 r,
@@ -393,6 +396,7 @@ def review(
             entity="evidence",
             key=f"{work.key}#{row.id}",
         )
+        frozen = FrozenInputs.take(session, [row.unit_id], now)
         record_review(
             evidence_id,
             action,
@@ -402,6 +406,7 @@ def review(
             reason=reason,
             unit_id=row.unit_id,
         )
+        frozen.check(session, change=f"evidence {action} {evidence_id}")
         return ReviewResult(
             id=row.id or 0,
             status=row.status,

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from application.access import Gate, Identity
 from application.dossiers import Period, default_period
+from application.frozen import FrozenInputs
 from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
@@ -307,6 +308,7 @@ def record_apology(
             raise LocalizedError(
                 "error.apology_new_before_slip", new=_day(new_appointment), date=_day(issued)
             )
+        frozen = FrozenInputs.take(session, [uid], now)
         record_slip(
             row,
             session=session,
@@ -315,4 +317,5 @@ def record_apology(
             actor=actor.identity,
             now=now,
         )
+        frozen.check(session, change=f"dossiers apology {row.ma_ho_so}")
         return _slip(session, unit_row, row, timezone)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from application.access import Gate, Identity
 from application.approvals import approver_of as approver_of  # re-exported: the replay uses it
+from application.frozen import FrozenInputs
 from application.notices import notify_assignment, notify_review, notify_submission
 from application.uow import UnitOfWork
 from domain.clock import local_moment
@@ -200,6 +201,7 @@ def perform(
         require_evidence(ctx, occ, task)
     if action == "accept" and not occ.reason.strip():
         require_evidence(ctx, occ, task)  # a submission without evidence carried a reason
+    frozen = FrozenInputs.take(ctx.session, [occ.unit_id], ctx.now)
     before = occ.status
     if action == "submit":
         occ.reason = ""  # a new submission's reason replaces the last return's
@@ -224,6 +226,7 @@ def perform(
         if action == "accept":
             accept_pending_evidence(ctx, occ, actor.identity, own_too=False)
         notify_review(ctx, occ, action, reviewer=actor.label, reason=reason)
+    frozen.check(ctx.session, change=f"{action} {occ.task_code} {occ.period}")
     return TransitionResult(
         task=occ.task_code,
         period=occ.period,

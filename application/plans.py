@@ -336,6 +336,7 @@ def load_plan(
 ) -> PlanLoaded:
     """Load (or revise) the plan in ``path`` for its unit (or ``unit``), with its bundled
     framework when the database has none; then re-route open work the revision moved."""
+    from application.frozen import FrozenInputs
     from application.occurrences import reroute_unit
     from storage.frameworks import load_framework as store_framework
     from storage.plans import load_plan as store_plan
@@ -352,6 +353,7 @@ def load_plan(
             session, identity, now, unit_row, "plan.load", entity="plan", key=plan.code, plan=plan
         )
         actor = identity.audit_name
+        frozen = FrozenInputs.take(session, [unit_row.id or 0] if unit_row else [], now)
         fw_counts = None
         if fw is not None and fw_path is not None:
             fw_counts = store_framework(
@@ -362,6 +364,7 @@ def load_plan(
         )
         stored = get_unit(report.unit, session=session)
         rerouted = reroute_unit(session, stored.id or 0, actor=actor, now=now)
+        frozen.check(session, change=f"plan load {path.name}")
         if dry_run:
             session.rollback()
     return PlanLoaded(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from application.access import Gate, Identity
+from application.frozen import FrozenInputs
 from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_today, require_aware
@@ -69,7 +70,9 @@ def import_procedures(
             key=path.name,
         )
         check_catalogue(path)
+        frozen = FrozenInputs.take(session, [uid], now)
         rows, added, updated, removed = write_catalogue(path, session=session, unit_id=uid)
+        frozen.check(session, change=f"procedures import {path.name}")
         report = CatalogueImport(path.name, rows, added, updated, removed, file_sha256(path))
         record(
             session=session,

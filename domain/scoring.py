@@ -13,7 +13,7 @@ cut-offs, which cover every index.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from domain.framework import Framework, Item, Rule
@@ -347,4 +347,24 @@ def _node(code: str, title: str, maximum: float, children: tuple[Any, ...]) -> N
         survey=round(survey, 4),
         self_assessed_max=round(self_assessed_max, 4),
         survey_max=round(survey_max, 4),
+    )
+
+
+def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
+    """The scorecard a snapshot stored (``Scorecard.as_dict()`` read back from JSON)."""
+    items_fields = {f.name for f in fields(ItemScore)}
+    node_fields = {f.name for f in fields(NodeScore)}
+
+    def item(raw: Mapping[str, Any]) -> ItemScore:
+        return ItemScore(**{k: v for k, v in raw.items() if k in items_fields})
+
+    def node(raw: Mapping[str, Any], leaf: bool) -> NodeScore:
+        children = tuple(item(c) if leaf else node(c, True) for c in raw["children"])
+        values = {k: v for k, v in raw.items() if k in node_fields and k != "children"}
+        return NodeScore(**values, children=children)
+
+    card_fields = {f.name for f in fields(Scorecard)} - {"areas"}
+    return Scorecard(
+        **{k: v for k, v in data.items() if k in card_fields},
+        areas=tuple(node(a, False) for a in data["areas"]),
     )

@@ -18,7 +18,15 @@ from domain.framework import Framework
 from domain.lifecycle import ACCEPTED, WAIVED
 from domain.plan import Plan
 from domain.scoring import Entry, Inputs, Scorecard, input_key, score
-from models import Assessment, AssessmentItem, Evidence, Measurement, Occurrence, PlanRecord
+from models import (
+    Assessment,
+    AssessmentItem,
+    AuditEntry,
+    Evidence,
+    Measurement,
+    Occurrence,
+    PlanRecord,
+)
 from storage.audit import record
 from storage.evidence import ACCEPTED as ACCEPTED_EVIDENCE
 from storage.evidence import REJECTED
@@ -419,3 +427,43 @@ def mark_open(
     )
     assessment.status = "open"
     session.add(assessment)
+
+
+# --- what a submission froze -----------------------------------------------------------------
+
+
+def entry_values(session: Session, assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """What people entered, item by item, as stored now (the snapshot keeps a copy)."""
+    rows = session.exec(
+        select(AssessmentItem)
+        .where(AssessmentItem.assessment_id == assessment.id)
+        .order_by(col(AssessmentItem.item))
+    )
+    return {row.item: {f: getattr(row, f) for f in ENTRY_FIELDS} for row in rows}
+
+
+def submitted(session: Session, unit_ids: list[int] | None = None) -> list[Assessment]:
+    """The submitted (not reopened) assessments, of ``unit_ids`` only when given."""
+    query = select(Assessment).where(Assessment.status == "submitted")
+    if unit_ids is not None:
+        query = query.where(col(Assessment.unit_id).in_(unit_ids))
+    return list(session.exec(query.order_by(col(Assessment.unit_id), col(Assessment.year))))
+
+
+def assessments(session: Session) -> list[Assessment]:
+    """Every assessment, by unit and year."""
+    query = select(Assessment).order_by(col(Assessment.unit_id), col(Assessment.year))
+    return list(session.exec(query))
+
+
+def last_submissions(session: Session) -> dict[tuple[int, str], AuditEntry]:
+    """(unit id, year) → the latest ``par_submit`` or ``par_reopen`` entry of the audit log."""
+    rows = session.exec(
+        select(AuditEntry)
+        .where(
+            col(AuditEntry.action).in_(("par_submit", "par_reopen")),
+            AuditEntry.entity == "assessment",
+        )
+        .order_by(col(AuditEntry.id))
+    )
+    return {(row.unit_id or 0, row.key): row for row in rows}
