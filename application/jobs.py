@@ -53,7 +53,9 @@ class JobEnv:
         if engine is None:
             if settings.embedded:
                 settings.home.mkdir(parents=True, exist_ok=True)
-            engine = make_engine(settings.database_url)
+            from application.audit_key import read_key
+
+            engine = make_engine(settings.database_url, audit_key=read_key(settings.audit_key_path))
         return cls(settings, engine, channels)
 
     def close(self) -> None:
