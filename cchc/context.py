@@ -62,7 +62,7 @@ class AppContext:
         """The jobs' environment (engine, delivery channels) for a job run by hand."""
         from application.jobs import JobEnv
 
-        return JobEnv.build(self.settings, engine=self.engine())
+        return JobEnv.build(self.settings, engine=self.engine(), clock=self.clock)
 
     def now(self, value: str | None = None, *, unit: str | None = None) -> dt.datetime:
         """``--now`` (ISO date-time; wall time in the unit's plan time zone unless it has an
