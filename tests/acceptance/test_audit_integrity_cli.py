@@ -60,7 +60,9 @@ def test_init_creates_a_private_key_beside_the_database_and_keeps_it(cli) -> Non
     assert len(first.strip()) == 64
     assert cli("init")[0] == 0 and key.read_text() == first  # never overwritten
     code, out, _ = cli("init", "--json")
-    assert json.loads(out)["mode"] == "live" and json.loads(out)["audit_key"] == str(key)
+    assert (
+        code == 0 and json.loads(out)["mode"] == "live" and json.loads(out)["audit_key"] == str(key)
+    )
 
 
 def test_an_intact_log_verifies_against_its_anchor(loaded) -> None:  # type: ignore[no-untyped-def]
