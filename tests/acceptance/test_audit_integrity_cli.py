@@ -152,6 +152,7 @@ def test_a_live_database_refuses_now_for_a_change_but_not_for_a_read(loaded) -> 
     for args in (
         (*MEASURE, *NOW),
         ("schedule", *NOW),
+        ("outbox", "deliver", *NOW),
     ):
         code, out, err = cli(*args)
         assert code == 1 and out == "", args
