@@ -49,6 +49,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("installation")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_column("simulated_at")
-        batch_op.drop_column("scheme")
+    # plain DROP COLUMN (SQLite 3.35+), not a batch copy: the append-only guards stay in place
+    op.drop_column("audit_log", "simulated_at")
+    op.drop_column("audit_log", "scheme")
