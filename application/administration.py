@@ -23,6 +23,8 @@ from domain.errors import NotFoundError
 from models import OutboxMessage, UnitRecord
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from application.settings import Settings
 
 # --- the database ------------------------------------------------------------------------------
@@ -31,11 +33,13 @@ if TYPE_CHECKING:
 def installation(settings: Settings) -> UnitOfWork:
     """A unit of work on the installation's database as it is, not yet brought to the current
     schema (what ``init`` starts from)."""
+    from application.audit_key import read_key
     from storage.db import make_engine
 
     if settings.embedded:
         settings.home.mkdir(parents=True, exist_ok=True)
-    return UnitOfWork(make_engine(settings.database_url))
+    key = read_key(settings.audit_key_path)
+    return UnitOfWork(make_engine(settings.database_url, audit_key=key))
 
 
 @dataclass(frozen=True)
@@ -44,16 +48,26 @@ class Initialised:
 
     before: str | None
     revision: str | None
+    mode: str = "live"  # "live" | "simulation"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"revision": self.revision}
+        return {"revision": self.revision, "mode": self.mode}
 
 
-def init(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> Initialised:
+def init(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    key_path: Path | None = None,
+    simulation: bool = False,
+) -> Initialised:
     """Create or upgrade the database schema (idempotent). The operator may; so may an officer
     administering every unit with a plan, once the schema is current (re-running it then
     changes nothing). The policy has no action of its own for this: it is asked as for
-    loading a plan."""
+    loading a plan. The audit key at ``key_path`` is created if missing (never for a log that
+    is already keyed); ``simulation`` makes a new database a simulation (``--now`` accepted
+    for changes) — a database with history keeps its mode."""
     from storage.migrate import current_revision, head_revision, upgrade
     from storage.units import units_with_plans
 
@@ -79,8 +93,21 @@ def init(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> Initialised:
                 authorize(
                     session, identity, now, unit_row, "plan.load", entity="database", key="init"
                 )
-        return Initialised(before, before)
-    return Initialised(*upgrade(uow.engine))
+        return Initialised(before, before, _settle(uow, key_path, simulation=simulation))
+    return Initialised(*upgrade(uow.engine), _settle(uow, key_path, simulation=simulation))
+
+
+def _settle(uow: UnitOfWork, key_path: Path | None, *, simulation: bool) -> str:
+    """The audit key and the mode after ``init``; returns the mode."""
+    from application.audit_key import attach_key
+    from storage.db import transaction
+    from storage.installation import SIMULATION, installation_mode, set_mode
+
+    engine = attach_key(key_path, uow.engine, create=True) if key_path else uow.engine
+    with transaction(engine) as session:
+        if simulation:
+            set_mode(SIMULATION, session=session)
+        return installation_mode(session=session)
 
 
 # --- the working-day calendar ------------------------------------------------------------------

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from application.access import Gate, Identity, Refused, actor_for, explain
 from application.frozen import snapshot_breaks
 from application.uow import UnitOfWork
-from domain.audit_chain import Break
+from domain.audit_chain import Anchor, Break, anchor_problem
 from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, parse_moment
 from domain.errors import LocalizedError, NotFoundError
 from models import AuditEntry, UnitRecord
 from responsibilities.policy import Subject, decide
-from storage.audit import find_entries, get_entry, verify_chain
+from storage.audit import check_chain, find_entries, get_entry, head
 from storage.plans import find_plan, read_plan_record, unit_timezone
 from storage.units import get_unit, units_with_plans
 
@@ -37,26 +37,52 @@ class ChainReport:
 
     entries: int
     breaks: list[Break] = field(default_factory=list)
+    anchor: Anchor | None = None
+    # the log no longer extends the anchor: "shorter" (entries cut) | "differs" (rewritten)
+    anchor_problem: str | None = None
 
     @property
     def intact(self) -> bool:
-        return not self.breaks
+        return not self.breaks and self.anchor_problem is None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "entries": self.entries,
             "intact": self.intact,
             "breaks": [{"id": b.id, "problem": b.problem} for b in self.breaks],
         }
+        if self.anchor is not None:
+            out["anchor"] = {
+                "entries": self.anchor.entries,
+                "hash": self.anchor.hash,
+                "problem": self.anchor_problem,
+            }
+        return out
 
 
-def verify(uow: UnitOfWork) -> ChainReport:
-    """``cchc audit verify``: recompute every entry's hash and link, and re-check every
-    submitted snapshot against the hash its submission logged."""
+def verify(uow: UnitOfWork, anchor: str | None = None) -> ChainReport:
+    """``cchc audit verify [--anchor TOKEN]``: recompute every entry's keyed hash and link,
+    re-check every submitted snapshot against the hash its submission logged, and, with an
+    anchor (from ``cchc audit anchor``), check the log still extends it."""
+    wanted = None
+    if anchor is not None:
+        wanted = Anchor.parse(anchor)
+        if wanted is None:
+            raise LocalizedError("error.bad_anchor", value=anchor)
     with uow as session:
-        count, breaks = verify_chain(session=session)
+        hashes, breaks = check_chain(session=session)
         breaks += snapshot_breaks(session)
-    return ChainReport(count, breaks)
+    problem = anchor_problem(wanted, hashes) if wanted is not None else None
+    return ChainReport(len(hashes), breaks, wanted, problem)
+
+
+def anchor(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> Anchor:
+    """``cchc audit anchor``: the log's head now (entries and last hash), to be written down
+    somewhere else; reading it is ``audit.read`` and is not itself logged."""
+    with uow as session:
+        _reach(session, identity, now, None)
+        count, last = head(session=session)
+    return Anchor(count, last)
 
 
 @dataclass(frozen=True)
@@ -74,6 +100,9 @@ class AuditView:
     after: dict[str, Any] | None
     hash: str
     prev_hash: str
+    # the simulated time the change was made at (``--now`` on a simulation), ``at`` being the
+    # real clock
+    simulated_at: dt.datetime | None = None
 
     @property
     def attempted(self) -> str | None:
@@ -97,6 +126,7 @@ class AuditView:
             "unit": self.unit,
             "before": self.before,
             "after": self.after,
+            "simulated_at": self.simulated_at.isoformat() if self.simulated_at else None,
         }
         if chain:
             out |= {"hash": self.hash, "prev_hash": self.prev_hash}
@@ -261,6 +291,9 @@ def _views(session: Session, rows: list[AuditEntry], default_tz: str) -> list[Au
                 after=row.after,
                 hash=row.hash,
                 prev_hash=row.prev_hash,
+                simulated_at=(
+                    local_moment(row.simulated_at, timezone) if row.simulated_at else None
+                ),
             )
         )
     return out

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from application.settings import Settings
+    from application.uow import Clock, UnitOfWork
     from notifications.channels import Channel
 
 
@@ -37,6 +38,14 @@ class JobEnv:
     settings: Settings
     engine: Engine
     channels: Mapping[str, Channel]
+    # simulated when a front end was given ``--now``: jobs then change nothing on a live database
+    clock: Clock = field(default_factory=lambda: _clock())
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work on the jobs' database, sharing their clock."""
+        from application.uow import UnitOfWork
+
+        return UnitOfWork(self.engine, self.clock)
 
     @classmethod
     def build(
@@ -44,6 +53,7 @@ class JobEnv:
         settings: Settings,
         channels: Mapping[str, Channel] | None = None,
         engine: Engine | None = None,
+        clock: Clock | None = None,
     ) -> JobEnv:
         from application.channels import build_channels
         from storage.db import make_engine
@@ -53,11 +63,19 @@ class JobEnv:
         if engine is None:
             if settings.embedded:
                 settings.home.mkdir(parents=True, exist_ok=True)
-            engine = make_engine(settings.database_url)
-        return cls(settings, engine, channels)
+            from application.audit_key import read_key
+
+            engine = make_engine(settings.database_url, audit_key=read_key(settings.audit_key_path))
+        return cls(settings, engine, channels, clock or _clock())
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _clock() -> Clock:
+    from application.uow import Clock
+
+    return Clock()
 
 
 @dataclass(frozen=True)
@@ -153,12 +171,11 @@ def materialise_job(
 
     from application.evidence import disk_store, remove_leftovers
     from application.occurrences import materialise_plan
-    from application.uow import UnitOfWork
     from models import PlanRecord
 
     run = MaterialiseRun(now)
     actor = Identity.system("materialise").audit_name
-    with UnitOfWork(env.engine) as session:
+    with env.uow() as session:
         ids = _unit_ids(session, units)
         query = select(PlanRecord).order_by(col(PlanRecord.unit_id), col(PlanRecord.year).desc())
         if ids is not None:
@@ -182,7 +199,6 @@ def remind_job(
     from sqlmodel import Session
 
     from application.sweep import sweep
-    from application.uow import UnitOfWork
 
     actor = Identity.system("remind").audit_name
     if dry_run:
@@ -196,7 +212,7 @@ def remind_job(
             )
             session.rollback()
         return SweepRun(now, True, report)
-    with UnitOfWork(env.engine) as session:
+    with env.uow() as session:
         report = sweep(session=session, now=now, actor=actor, unit_ids=_unit_ids(session, units))
     return SweepRun(now, False, report)
 
@@ -206,9 +222,8 @@ def digest_job(
 ) -> DigestRun:
     """Each officer who chose a digest gets one message on working mornings."""
     from application.digest import send_digests
-    from application.uow import UnitOfWork
 
-    with UnitOfWork(env.engine) as session:
+    with env.uow() as session:
         count = send_digests(
             session=session, now=now, unit_ids=_unit_ids(session, units), horizon=horizon
         )
@@ -223,6 +238,10 @@ def deliver_job(
     del units
     from application.delivery import deliver
     from application.notices import notify_dead
+    from storage.installation import refuse_simulated_change
+
+    with env.uow() as session:  # sending at a simulated time is a change too
+        refuse_simulated_change(session)
 
     report = deliver(
         env.engine,
@@ -308,13 +327,12 @@ def run_by_hand(
     decides for every unit it touches (administrators, the operator), then the job runs."""
     from application.access import Gate
     from application.plans import unit_plan
-    from application.uow import UnitOfWork
     from domain.clock import local_today
     from responsibilities.policy import Subject
     from storage.plans import unit_timezone
     from storage.units import get_unit, units_with_plans
 
-    with UnitOfWork(env.engine) as session:
+    with env.uow() as session:
         rows = (
             [get_unit(code, session=session) for code in units]
             if units

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from application.composer import ESCALATION, SWEEP_KINDS, Item, items_of
@@ -84,11 +85,13 @@ def _history(session: Session, occ: Occurrence, emails: dict[int, str]) -> _Hist
             AuditEntry.key == f"{occ.task_code}/{occ.period}",
             AuditEntry.unit_id == occ.unit_id,
         )
-        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+        .order_by(
+            func.coalesce(col(AuditEntry.simulated_at), col(AuditEntry.at)), col(AuditEntry.id)
+        )
     ).all()
-    statuses = [(r.at, str(r.after["status"])) for r in rows if r.after and "status" in r.after]
+    statuses = [(r.when, str(r.after["status"])) for r in rows if r.after and "status" in r.after]
     reroutes = [r for r in rows if r.action == "reroute"]
-    officers = [(r.at, (r.after or {}).get("officer")) for r in reroutes]
+    officers = [(r.when, (r.after or {}).get("officer")) for r in reroutes]
     first = (
         (reroutes[0].before or {}).get("officer") if reroutes else emails.get(occ.officer_id or -1)
     )

@@ -468,7 +468,7 @@ def _history_entry(row: AuditEntry, names: dict[str, str], timezone: str) -> His
     before, after = row.before or {}, row.after or {}
     changes = {k: v for k, v in after.items() if k not in ("status", "reason", "rule")}
     return HistoryEntry(
-        at=local_moment(row.at, timezone),
+        at=local_moment(row.when, timezone),
         action=row.action,
         actor=row.actor,
         actor_name=names.get(row.actor),

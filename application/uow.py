@@ -5,11 +5,16 @@ back on any error, so a use case either happens whole or not at all. When the po
 an action (``Refused``), the transaction is rolled back and the refused attempt is then written
 to the audit log in a transaction of its own: a refusal changes nothing but is remembered.
 Front ends create the unit of work and hand it to the use case; they never open a session.
+
+A unit of work shares its front end's ``Clock``: once the front end has been given a simulated
+time (``--now``), its sessions are marked simulated and, on a live database, refuse to change
+anything (``storage.installation.simulate_clock``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -21,17 +26,29 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
+@dataclass
+class Clock:
+    """Whether the time use cases are given is simulated (``--now``) rather than the real clock."""
+
+    simulated: bool = False
+
+
 class UnitOfWork:
     """A session on ``engine`` per ``with`` block; commits on success, rolls back otherwise."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self.engine = engine
+        self.clock = clock or Clock()
         self._session: Session | None = None
 
     def __enter__(self) -> Session:
         if self._session is not None:
             raise RuntimeError("unit of work already open")
         self._session = Session(self.engine, expire_on_commit=False)
+        if self.clock.simulated:
+            from storage.installation import simulate_clock
+
+            simulate_clock(self._session)
         return self._session
 
     def __exit__(

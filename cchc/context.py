@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from application.access import Identity
     from application.jobs import JobEnv
-    from application.uow import UnitOfWork
+    from application.uow import Clock, UnitOfWork
 
 
 @dataclass
@@ -30,6 +30,17 @@ class AppContext:
     actor: str | None
     verbose: bool = False
     _engine: Engine | None = field(default=None, repr=False)
+    _clock: Clock | None = field(default=None, repr=False)
+
+    @property
+    def clock(self) -> Clock:
+        """Whether this command was given a simulated time (``--now``): its units of work then
+        refuse to change a live database."""
+        if self._clock is None:
+            from application.uow import Clock
+
+            self._clock = Clock()
+        return self._clock
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
@@ -45,13 +56,13 @@ class AppContext:
         """A unit of work on this installation's database, for one use case."""
         from application.uow import UnitOfWork
 
-        return UnitOfWork(self.engine())
+        return UnitOfWork(self.engine(), self.clock)
 
     def job_env(self) -> JobEnv:
         """The jobs' environment (engine, delivery channels) for a job run by hand."""
         from application.jobs import JobEnv
 
-        return JobEnv.build(self.settings, engine=self.engine())
+        return JobEnv.build(self.settings, engine=self.engine(), clock=self.clock)
 
     def now(self, value: str | None = None, *, unit: str | None = None) -> dt.datetime:
         """``--now`` (ISO date-time; wall time in the unit's plan time zone unless it has an
@@ -59,6 +70,7 @@ class AppContext:
         ``now``."""
         if not value:
             return dt.datetime.now(dt.UTC)
+        self.clock.simulated = True
         from domain.clock import parse_moment
         from domain.errors import LocalizedError
 
@@ -72,10 +84,11 @@ class AppContext:
         return moment
 
     def engine(self, *, migrate: bool | None = None) -> Engine:
-        """The database engine, its schema brought to the current revision.
+        """The database engine, its schema brought to the current revision, carrying the audit
+        key.
 
-        The embedded SQLite database is created and migrated on first use; a shared
-        PostgreSQL database is only migrated by ``cchc init`` (``migrate=True``).
+        The embedded SQLite database (and its audit key) is created and migrated on first use;
+        a shared PostgreSQL database is only migrated by ``cchc init`` (``migrate=True``).
         """
         if self._engine is not None:
             return self._engine
@@ -93,5 +106,8 @@ class AppContext:
             from domain.errors import LocalizedError
 
             raise LocalizedError("error.not_migrated", url=self.settings.display_url())
+        from application.audit_key import attach_key
+
+        engine = attach_key(self.settings.audit_key_path, engine, create=migrate)
         self._engine = engine
         return engine

@@ -34,7 +34,7 @@ def demo(home: Path) -> None:
     roster = HERE / "demo-roster.csv"
     run("plan", "validate", str(PLAN_2020))
     run("framework", "validate", str(FRAMEWORK_2020), "--plan", str(PLAN_2020))
-    run("init")
+    run("init", "--simulation")  # the demo replays 2020: simulated time, never a live database
     run("plan", "load", str(PLAN_2020))
     run("plan", "load", str(PLAN_2020))
     run("officer", "import", str(roster))
@@ -138,6 +138,7 @@ def replay(home: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from application.audit_key import read_key
     from application.jobs import JobEnv
     from application.settings import Settings
     from cchc.replay import replay_year
@@ -153,7 +154,11 @@ def replay(home: Path) -> None:
     env = JobEnv.build(
         Settings.from_env(),
         channels={"email": FileChannel(outbox), "apprise": FileChannel(outbox / "chat")},
-        engine=make_engine(f"sqlite:///{home / 'cchc.sqlite3'}"),
+        engine=make_engine(
+            f"sqlite:///{home / 'cchc.sqlite3'}",
+            audit_key=read_key(home / "audit.key"),
+            simulated=True,  # every step of the replay is given the day it replays
+        ),
     )
     report = replay_year(
         env,

@@ -2,7 +2,7 @@
 ward, a district or a whole city. Import this package to register every table."""
 
 from models.assessment import Assessment, AssessmentItem
-from models.audit import AuditEntry
+from models.audit import AuditEntry, Installation
 from models.base import utcnow
 from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
 from models.evidence import Blob, Evidence
@@ -41,6 +41,7 @@ __all__ = [
     "EvidenceRequirementRecord",
     "FrameworkNode",
     "FrameworkRecord",
+    "Installation",
     "Measurement",
     "Occurrence",
     "OccurrenceRoute",

@@ -1,4 +1,9 @@
-"""Writing the append-only, hash-chained audit log, verifying the chain, and reading it."""
+"""Writing the append-only, keyed hash-chained audit log, verifying the chain, and reading it.
+
+Every entry is chained with the audit key its session's engine carries
+(``storage.db.audit_key_of``); a session without the key cannot record a change. ``at`` is
+always the real clock; the time the use case was given is kept beside it (``simulated_at``)
+when the session's clock is simulated."""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from typing import Any
 from sqlalchemy import and_, func, or_, text
 from sqlmodel import Session, col, select
 
-from domain.audit_chain import GENESIS, Break, entry_hash, verify
-from models import AuditEntry
+from domain.audit_chain import GENESIS, KEYED, Break, key_id, keyed_hash, legacy_seal, verify
+from domain.errors import LocalizedError
+from models import AuditEntry, Installation
+from storage.db import audit_key_of
+from storage.installation import bind_audit_key, is_simulated, refuse_simulated_change
 
 _CHAIN_LOCK = 0x63636861  # PostgreSQL advisory lock serialising appends to the chain
 
@@ -27,18 +35,28 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Append one change, chained to the previous entry. ``now`` must be aware."""
+    """Append one change, chained to the previous entry with the audit key. ``now`` (aware)
+    is the time the use case was given: kept as ``simulated_at`` when the session's clock is
+    simulated; ``at`` is the real clock."""
     if now.tzinfo is None:
         raise ValueError("audit time must be timezone-aware")
+    audit_key = audit_key_of(session.get_bind())
+    if audit_key is None:
+        raise LocalizedError("error.audit_key_missing")
+    simulated = is_simulated(session)
+    refuse_simulated_change(session)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
+    bind_audit_key(audit_key, session=session)
     session.flush()  # earlier entries of this transaction first, in order
     prev = (
         session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)).first()
         or GENESIS
     )
     entry: dict[str, Any] = {
-        "at": now,
+        "at": _real_clock(),
+        "simulated_at": now.astimezone(dt.UTC) if simulated else None,
+        "scheme": KEYED,
         "actor": actor,
         "action": action,
         "entity": entity,
@@ -47,14 +65,55 @@ def record(
         "before": before,
         "after": after,
     }
-    session.add(AuditEntry(**entry, prev_hash=prev, hash=entry_hash(prev, entry)))
+    session.add(AuditEntry(**entry, prev_hash=prev, hash=keyed_hash(audit_key, prev, entry)))
     session.flush()
+
+
+def _real_clock() -> dt.datetime:
+    """The wall clock, read here and nowhere else in storage: the audit log's ``at`` can never
+    be a time a caller chose."""
+    return dt.datetime.now(dt.UTC)
 
 
 def verify_chain(*, session: Session) -> tuple[int, list[Break]]:
     """(entries checked, every break in the chain)."""
+    hashes, breaks = check_chain(session=session)
+    return len(hashes), breaks
+
+
+def check_chain(*, session: Session) -> tuple[list[str], list[Break]]:
+    """(every entry's hash in order, every break in the chain), checked with the key the
+    session's engine carries. ``error.audit_key_missing`` when the log is keyed and the key is
+    not there; ``error.audit_key_wrong`` when it is another key than the log's."""
+    audit_key = audit_key_of(session.get_bind())
+    row = session.get(Installation, 1)
+    legacy = 0
+    breaks: list[Break] = []
+    if row is not None and row.audit_key_id is not None:
+        if audit_key is None:
+            raise LocalizedError("error.audit_key_missing")
+        if row.audit_key_id != key_id(audit_key):
+            raise LocalizedError("error.audit_key_wrong")
+        if row.legacy_seal == legacy_seal(audit_key, row.legacy_entries):
+            legacy = row.legacy_entries
+        else:
+            breaks.append(Break(0, "installation"))
+    elif row is not None:
+        legacy = row.legacy_entries  # never keyed yet: nothing can have been sealed
     rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
-    return len(rows), verify(r.model_dump() for r in rows)
+    if audit_key is not None and rows and (row is None or row.audit_key_id is None):
+        # a key is bound to the database when it is created: a log with entries and a key but
+        # no fingerprint had its installation row removed or cleared
+        breaks.append(Break(0, "installation"))
+    breaks += verify((r.model_dump() for r in rows), key=audit_key, legacy_entries=legacy)
+    return [r.hash for r in rows], breaks
+
+
+def head(*, session: Session) -> tuple[int, str]:
+    """(how many entries the log has, the last one's hash)."""
+    count = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    last = session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1))
+    return int(count), last.first() or GENESIS
 
 
 def find_entries(
@@ -72,7 +131,7 @@ def find_entries(
     """Entries newest first. ``actor``: the exact actor (any case), or every ``actor:…`` of a
     kind (``operator`` finds ``operator:root``); ``obj``: an entity, a key or ``entity:key``;
     ``unit_ids``: only these units' entries (and entries of no unit when ``unitless``);
-    ``start`` ≤ at < ``end``."""
+    ``start`` ≤ when < ``end`` (when: the simulated time if there is one, else the real one)."""
     query = select(AuditEntry)
     if actor:
         wanted = actor.strip().lower()
@@ -97,10 +156,11 @@ def find_entries(
         query = query.where(
             or_(in_units, col(AuditEntry.unit_id).is_(None)) if unitless else in_units
         )
+    when = func.coalesce(col(AuditEntry.simulated_at), col(AuditEntry.at))
     if start is not None:
-        query = query.where(col(AuditEntry.at) >= start)
+        query = query.where(when >= start)
     if end is not None:
-        query = query.where(col(AuditEntry.at) < end)
+        query = query.where(when < end)
     query = query.order_by(col(AuditEntry.id).desc())
     if limit is not None:
         query = query.limit(limit)

@@ -1,4 +1,10 @@
-"""Engines for the embedded default (SQLite, WAL) and for PostgreSQL."""
+"""Engines for the embedded default (SQLite, WAL) and for PostgreSQL.
+
+An engine carries the installation's audit key (read from its file by the application layer
+and given here) as an execution option: every session on it can chain audit entries, and the
+key is never stored in the database. An engine may also say that everyone using it passes a
+simulated time (the demo's replay, the tests): its sessions are then simulated
+(``storage.installation``)."""
 
 from __future__ import annotations
 
@@ -9,9 +15,43 @@ from typing import Any
 from sqlalchemy import Engine, Insert, create_engine, event
 from sqlmodel import Session
 
+AUDIT_KEY = "cchc_audit_key"
+SIMULATED_CLOCK = "cchc_simulated_clock"
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+
+def with_audit_key(engine: Engine, key: bytes | None, *, simulated: bool = False) -> Engine:
+    """``engine`` (sharing its connections) carrying the audit key ``key``; ``simulated``:
+    every time given to its sessions' changes is a simulated one."""
+    options: dict[str, Any] = {}
+    if key is not None:
+        options[AUDIT_KEY] = key
+    if simulated:
+        options[SIMULATED_CLOCK] = True
+    return engine.execution_options(**options) if options else engine
+
+
+def audit_key_of(engine: Any) -> bytes | None:
+    """The audit key an engine (or a session's bind) carries, if any."""
+    options = getattr(engine, "get_execution_options", None)
+    key = options().get(AUDIT_KEY) if options is not None else None
+    return key if isinstance(key, bytes) else None
+
+
+def simulated_engine(engine: Any) -> bool:
+    """Whether an engine (or a session's bind) is for simulated time only."""
+    options = getattr(engine, "get_execution_options", None)
+    return bool(options().get(SIMULATED_CLOCK)) if options is not None else False
+
+
+def make_engine(
+    url: str, *, audit_key: bytes | None = None, simulated: bool = False, **kwargs: Any
+) -> Engine:
+    """An engine for ``url``, carrying ``audit_key`` (and marked ``simulated``); SQLite gets
+    WAL, foreign keys and a busy timeout."""
+    return with_audit_key(_make_engine(url, **kwargs), audit_key, simulated=simulated)
+
+
+def _make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 

@@ -24,6 +24,14 @@ os.environ["CCHC_STRICT_MESSAGES"] = "1"
 
 PG_ADMIN_URL = os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
 NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)
+# The audit key of the test databases (an installation's comes from its audit.key file).
+AUDIT_KEY = bytes(range(32))
+
+
+@pytest.fixture(scope="session")
+def audit_key() -> bytes:
+    """The key the ``engine`` fixture's audit log is chained with."""
+    return AUDIT_KEY
 
 
 @pytest.fixture(scope="session")
@@ -97,11 +105,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[object]:
-    from storage.db import make_engine
+    """A migrated simulation database whose engine carries the test audit key."""
+    from storage.db import make_engine, transaction
+    from storage.installation import SIMULATION, set_mode
     from storage.migrate import upgrade
 
-    eng = make_engine(db_url)
+    # a simulation: the tests give every change the time they choose (kept as simulated_at)
+    eng = make_engine(db_url, audit_key=AUDIT_KEY, simulated=True)
     upgrade(eng)
+    with transaction(eng) as s:
+        set_mode(SIMULATION, session=s)
     yield eng
     eng.dispose()
 
@@ -130,8 +143,13 @@ def load(session, bundled_plan):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
-    """Run ``cchc ARGS`` in-process against a fresh embedded home; returns (code, out, err)."""
+def cli(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str, str]]:
+    """Run ``cchc ARGS`` in a subprocess against a fresh embedded home; returns (code, out, err).
+
+    The home is a live database (created on first use, ``--now`` refused for changes); a test
+    marked ``simulation`` gets a simulation instead (``cchc init --simulation`` first)."""
     home = tmp_path / "home"
     monkeypatch.setenv("CCHC_HOME", str(home))
     monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)
@@ -152,4 +170,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[
         )
         return proc.returncode, proc.stdout, proc.stderr
 
+    if request.node.get_closest_marker("simulation"):
+        code, _, err = run("init", "--simulation")
+        assert code == 0, err
     return run

@@ -22,23 +22,56 @@ app = typer.Typer(help="Nhật ký thay đổi. The audit log.", no_args_is_help
 
 
 @app.command("verify")
-def verify(ctx: typer.Context, json: JsonOpt = False) -> None:
+def verify(
+    ctx: typer.Context,
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            metavar="TOKEN",
+            help="Mốc đã ghi lại (cchc audit anchor): nhật ký phải còn nối tiếp mốc này.",
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
     """Kiểm tra chuỗi băm của nhật ký thay đổi. Verify the audit log's hash chain."""
     app_ctx: AppContext = ctx.obj
     from application.audit import verify as verify_log
     from domain.errors import LocalizedError
 
-    report = verify_log(app_ctx.uow())
+    report = verify_log(app_ctx.uow(), anchor)
     if json:
         print_json(report.as_dict())
         if not report.intact:
             raise SystemExit(1)
         return
-    if not report.intact:
-        for b in report.breaks:
-            console.print(f"audit_log id {b.id}: {b.problem}", markup=False)
+    for b in report.breaks:
+        console.print(f"audit_log id {b.id}: {b.problem}", markup=False)
+    if report.breaks:
         raise LocalizedError("error.audit_broken", n=len(report.breaks))
+    if report.anchor is not None and report.anchor_problem is not None:
+        raise LocalizedError(
+            f"error.audit_anchor_{report.anchor_problem}",
+            n=report.anchor.entries,
+            entries=report.entries,
+        )
     console.print(app_ctx.t("cli.audit_ok", n=report.entries))
+    if report.anchor is not None:
+        console.print(app_ctx.t("cli.audit_anchor_ok", n=report.anchor.entries))
+
+
+@app.command("anchor")
+def anchor(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Mốc hiện tại của nhật ký, để ghi lại ở nơi khác. The log's head, to write down elsewhere."""
+    app_ctx: AppContext = ctx.obj
+    from application.audit import anchor as take_anchor
+
+    head = take_anchor(app_ctx.uow(), app_ctx.identity, app_ctx.now())
+    if json:
+        print_json({"entries": head.entries, "hash": head.hash, "token": head.token})
+        return
+    console.print(app_ctx.t("cli.audit_anchor", n=head.entries, hash=head.hash), markup=False)
+    console.print(head.token, markup=False, soft_wrap=True)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -112,10 +145,14 @@ def list_(
     table = Table(title=app_ctx.t("cli.audit_title", n=len(rows)))
     for key in ("cli.audit_id", "cli.audit_at", "cli.audit_actor", "cli.audit_action"):
         table.add_column(app_ctx.t(key), no_wrap=True)
+    simulated = any(r.simulated_at for r in rows)
+    if simulated:
+        table.add_column(app_ctx.t("cli.audit_simulated_at"), no_wrap=True)
     table.add_column(app_ctx.t("cli.audit_object"), overflow="fold")
     for r in rows:
+        when = [_when(r.simulated_at) if r.simulated_at else "—"] if simulated else []
         table.add_row(
-            str(r.id), _when(r.at), r.actor, _action(app_ctx, r), r.object, style=_style(r)
+            str(r.id), _when(r.at), r.actor, _action(app_ctx, r), *when, r.object, style=_style(r)
         )
     console.print(table)
 
@@ -152,6 +189,11 @@ def show(
     lines = [
         (app_ctx.t("cli.audit_id"), str(row.id)),
         (app_ctx.t("cli.audit_at"), f"{_when(row.at)} ({row.at.isoformat()})"),
+        *(
+            [(app_ctx.t("cli.audit_simulated_at"), _when(row.simulated_at))]
+            if row.simulated_at
+            else []
+        ),
         (app_ctx.t("cli.audit_actor"), row.actor),
         (app_ctx.t("cli.audit_action"), _action(app_ctx, row)),
         (app_ctx.t("cli.audit_object"), row.object),

@@ -16,18 +16,37 @@ app = typer.Typer(
 )
 
 
-def init(ctx: typer.Context, json: JsonOpt = False) -> None:
+def init(
+    ctx: typer.Context,
+    simulation: Annotated[
+        bool,
+        typer.Option(
+            "--simulation",
+            help="Cơ sở dữ liệu mô phỏng: cho phép --now khi thay đổi dữ liệu (thử, diễn tập).",
+        ),
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu (chạy lại nhiều lần không sao). Create or migrate the database."""
     app_ctx: AppContext = ctx.obj
     from application.administration import init as run_init
     from application.administration import installation
 
-    done = run_init(installation(app_ctx.settings), app_ctx.identity, app_ctx.now())
+    key_path = app_ctx.settings.audit_key_path
+    done = run_init(
+        installation(app_ctx.settings),
+        app_ctx.identity,
+        app_ctx.now(),
+        key_path=key_path,
+        simulation=simulation,
+    )
     url = app_ctx.settings.display_url()
     if json:
-        print_json({"database": url, **done.as_dict()})
+        print_json({"database": url, "audit_key": str(key_path), **done.as_dict()})
         return
     console.print(app_ctx.t("cli.init_done", url=url, revision=done.revision))
+    console.print(app_ctx.t(f"cli.init_{done.mode}"))
+    console.print(app_ctx.t("cli.init_audit_key", path=str(key_path)))
 
 
 @app.command("validate")

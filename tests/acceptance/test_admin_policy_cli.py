@@ -16,6 +16,9 @@ import pytest
 
 from plans import FRAMEWORK_2020, HERE, PLAN_2020
 
+# these tests give changes the time they choose (--now): a simulation database
+pytestmark = pytest.mark.simulation
+
 Cli = Callable[..., tuple[int, str, str]]
 
 ROSTER = HERE / "demo-roster.csv"

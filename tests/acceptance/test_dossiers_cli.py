@@ -18,6 +18,9 @@ HEADER = (
     "ma_ho_so,ma_don_vi,ma_linh_vuc,ten_thu_tuc,ma_thu_tuc,kenh_nop,muc_do_dvc,"
     "ngay_tiep_nhan,ngay_hen_tra,ngay_tra,trang_thai,tra_qua_buu_chinh,danh_gia,phieu_xin_loi"
 )
+
+# these tests give changes the time they choose (--now): a simulation database
+pytestmark = pytest.mark.simulation
 GOOD = [
     "HS-1,phu-huu,dat_dai,Cấp Giấy chứng nhận,1.001,truc_tuyen,3,02/03/2020 08:00,10/03/2020,"
     "10/03/2020 16:30,da_tra,1,hai_long,0",

@@ -12,6 +12,9 @@ import pytest
 from cchc.replay import minimal_pdf
 from plans import HERE, PLAN_2020
 
+# these tests give changes the time they choose (--now): a simulation database
+pytestmark = pytest.mark.simulation
+
 HUNG = "hung.nv@phuhuu.gov.vn"  # chairman, leads and approves II.1.1
 BAO = "bao.lq@phuhuu.gov.vn"  # vice-chairman for area 1 (not II.1.1's approver)
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: supports II.1.1, leads II.3.1

@@ -14,6 +14,9 @@ import pytest
 from cchc.replay import minimal_pdf
 from plans import HERE, PLAN_2020
 
+# these tests give changes the time they choose (--now): a simulation database
+pytestmark = pytest.mark.simulation
+
 ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk: leads II.3.5 (monthly), II.8.2 (weekly)
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: leads II.3.1 (quarterly from Q2)
 MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman for area 3: approves II.3.1

@@ -12,6 +12,9 @@ import pytest
 
 from plans import HERE, PLAN_2020
 
+# these tests give changes the time they choose (--now): a simulation database
+pytestmark = pytest.mark.simulation
+
 ANH = ("--as", "anh.btn@phuhuu.gov.vn")  # one-stop desk: leads II.8.2
 MAI = ("--as", "mai.tt@phuhuu.gov.vn")  # vice-chairman for area 3 (II.8.2 is area 8)
 BAO = ("--as", "bao.lq@phuhuu.gov.vn")  # vice-chairman for area 8: approves II.8.2

@@ -11,6 +11,9 @@ import pytest
 
 from plans import HERE, PLAN_2020
 
+# these tests give changes the time they choose (--now): a simulation database
+pytestmark = pytest.mark.simulation
+
 
 @pytest.fixture
 def ward(cli):  # type: ignore[no-untyped-def]

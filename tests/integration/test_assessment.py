@@ -248,7 +248,11 @@ def test_reading_the_log_filters_by_actor_action_object_and_local_date(uow, ward
     assert keys(obj="assessment_item:2020/1.1.1") == ["2020/1.1.1"]
     assert keys(obj="assessment_item", limit=1) == ["2020/7.2.1"]
     first = audit.list_entries(uow, HUNG, NOW, obj="2020/1.1.1")[0]
-    assert first.at.isoformat() == "2021-01-05T23:30:00+07:00" and first.unit == "phu-huu"
+    assert first.simulated_at is not None and first.unit == "phu-huu"
+    assert first.simulated_at.isoformat() == "2021-01-05T23:30:00+07:00"
+    # the real clock is kept beside the simulated time, in the same time zone
+    assert first.at.utcoffset() == dt.timedelta(hours=7)
+    assert abs(first.at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=10)
     refused = audit.list_entries(uow, OPERATOR, NOW, action="refused")
     assert [(r.actor, r.attempted) for r in refused][:1] == [
         ("anh.btn@phuhuu.gov.vn", "par.submit")
@@ -275,6 +279,7 @@ def test_reading_the_log_filters_by_actor_action_object_and_local_date(uow, ward
         "unit",
         "before",
         "after",
+        "simulated_at",
     }
     with pytest.raises(LocalizedError, match="No audit log entry 999999"):
         audit.show_entry(uow, HUNG, NOW, 999999)

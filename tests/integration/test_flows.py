@@ -96,7 +96,7 @@ def test_the_replay_plays_every_job_of_the_table() -> None:
     assert {name for name, _ in DAY} == set(SPECS)
 
 
-def test_serve_schedules_every_job_of_the_table(tmp_path: Path) -> None:
+def test_serve_schedules_every_job_of_the_table(tmp_path: Path, audit_key: bytes) -> None:
     """The embedded runner catches up with each job of the table, then schedules each."""
     import datetime as dt
 
@@ -108,7 +108,7 @@ def test_serve_schedules_every_job_of_the_table(tmp_path: Path) -> None:
     from storage.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
-    engine = make_engine(url)
+    engine = make_engine(url, audit_key=audit_key)
     upgrade(engine)
     settings = Settings(home=tmp_path, database_url=url, lang="vi")
     env = JobEnv.build(settings, channels={"email": FileChannel(tmp_path / "out")}, engine=engine)

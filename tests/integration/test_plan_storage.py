@@ -189,7 +189,7 @@ def test_a_revised_plan_reports_the_new_and_the_dropped_records(
             select(AuditEntry).where(
                 AuditEntry.entity == "task",
                 AuditEntry.action == "update",
-                AuditEntry.at == REVISED_AT,
+                AuditEntry.simulated_at == REVISED_AT,
             )
         )
     }
@@ -246,7 +246,7 @@ def test_loading_the_original_again_restores_the_archived_task(
             AuditEntry.entity == "task", AuditEntry.key == REMOVED, AuditEntry.action == "restore"
         )
     ).all()
-    assert as_utc(restore.at) == RESTORED_AT
+    assert restore.simulated_at is not None and as_utc(restore.simulated_at) == RESTORED_AT
     assert task_row(session, REMOVED).archived_at is None
     assert task_row(session, NEW_CODE).archived_at is not None
     stored = stored_plan(session)
@@ -270,7 +270,7 @@ def test_the_audit_log_names_who_retitled_a_task_with_before_and_after(
         )
     ).all()
     assert entry.actor == "test"
-    assert as_utc(entry.at) == REVISED_AT
+    assert entry.simulated_at is not None and as_utc(entry.simulated_at) == REVISED_AT
     assert entry.before is not None and entry.after is not None
     assert entry.before["title"] == old_title
     assert entry.after["title"] == NEW_TITLE
