@@ -19,6 +19,8 @@ import pytest
 from cchc.replay import minimal_pdf
 from plans import HERE, PLAN_2020
 
+pytestmark = pytest.mark.simulation  # replays 2020 with --now
+
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: supports II.1.1
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -18,6 +18,8 @@ import pytest
 from cchc.replay import minimal_pdf
 from plans import HERE, PLAN_2020
 
+pytestmark = pytest.mark.simulation  # replays 2020 with --now
+
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: supports II.1.1
 MB = 1024 * 1024
 

@@ -12,6 +12,8 @@ import pytest
 
 from plans import HERE, PLAN_2020
 
+pytestmark = pytest.mark.simulation  # replays 2020 with --now
+
 HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer
 AT = ("--year", "2020", "--now", "2021-01-05T08:00")

@@ -8,7 +8,11 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from plans import HERE, PLAN_2020
+
+pytestmark = pytest.mark.simulation  # replays 2020 with --now
 
 
 def test_remind_goes_on_when_a_name_holds_a_line_break(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

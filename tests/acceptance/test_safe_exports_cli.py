@@ -15,6 +15,8 @@ import pytest
 from cchc.replay import minimal_pdf
 from plans import HERE, PLAN_2020
 
+pytestmark = pytest.mark.simulation  # replays 2020 with --now
+
 HUNG = "hung.nv@phuhuu.gov.vn"  # chairman
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer
 SON = "son.dt@phuhuu.gov.vn"  # office: supports II.4.1
