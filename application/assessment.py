@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity
+from application.units import letterhead
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today
 from domain.errors import LocalizedError
@@ -126,6 +127,8 @@ class PackResult:
     sheet: str
     report: str
     files: int
+    framework: str = ""
+    model: bool = False  # scored on a model framework, not the issued index
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +136,8 @@ class PackResult:
             "sheet": self.sheet,
             "report": self.report,
             "files": self.files,
+            "framework": self.framework,
+            "model": self.model,
         }
 
 
@@ -144,9 +149,14 @@ def export_pack(
     year: int,
     out_dir: Path,
     blobs: BlobStore,
+    template: Path | None = None,
 ) -> PackResult:
     """``cchc par export``: the score sheet, the report, the evidence by item and a manifest,
-    written into ``out_dir`` (evidence copied from ``blobs``). Changes nothing stored."""
+    written into ``out_dir`` (evidence copied from ``blobs``). Changes nothing stored.
+
+    The report is dated today (the plan's time zone), issued by the unit under its parent and
+    signed by whoever holds the chairman's position today; ``template``: a ward's own .docx
+    to write it on."""
     from application.submission_pack import write_pack
 
     with uow as session:
@@ -154,16 +164,19 @@ def export_pack(
         uid = unit_row.id or 0
         card, assessment = score_year(session, unit_id=uid, year=year, now=now, create=False)
         files = evidence_files(session, unit_id=uid, year=year)
+        today = local_today(now, plan_for_year(session, uid, year).timezone or DEFAULT_TIMEZONE)
+        head = letterhead(session, unit_row, today)
         summary = write_pack(
             card,
             out_dir,
             year=year,
-            unit_name=unit_row.name,
+            head=head,
             difficulties=assessment.difficulties,
             files=files,
             open_blob=blobs.open,
+            template=template,
         )
-    return PackResult(**summary)
+    return PackResult(**summary, framework=card.framework, model=card.model)
 
 
 # --- entering scores -------------------------------------------------------------------------
