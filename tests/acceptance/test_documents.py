@@ -272,3 +272,30 @@ def test_printed_on_a4_with_all_columns_on_the_first_page(
     assert _media_box(pdf) in {(595, 842), (842, 595)}
     page = _page_one(pdf)
     assert page.count(header) == times, page[:2000]
+
+
+# --- the model framework ----------------------------------------------------------------------
+
+
+def test_the_bundled_framework_says_it_is_a_model_until_a_ward_loads_its_own(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    import json
+
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    for args in (("framework", "show"), ("par", "score", "--year", "2020")):
+        code, out, err = cli(*args)
+        assert code == 0, err
+        assert "par-ward-2020 là bộ chỉ số mẫu" in " ".join(out.split()), args
+    code, out, _ = cli("framework", "show", "--json")
+    assert json.loads(out)["model"] is True
+    code, out, _ = cli("par", "score", "--year", "2020", "--json")
+    assert json.loads(out)["model"] is True
+
+    issued = tmp_path / "issued.yaml"
+    text = (HERE / "par-ward-2020.yaml").read_text(encoding="utf-8")
+    issued.write_text(text.replace("  model: true", "  model: false"), encoding="utf-8")
+    assert cli("framework", "load", str(issued))[0] == 0
+    for args in (("framework", "show"), ("par", "score", "--year", "2020")):
+        code, out, _ = cli(*args)
+        assert code == 0 and "bộ chỉ số mẫu" not in " ".join(out.split()), args
