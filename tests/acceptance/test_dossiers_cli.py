@@ -137,7 +137,7 @@ def test_late_without_apology_and_the_apology_slip(ward, tmp_path: Path) -> None
     code, html, _ = ward(
         "dossiers", "apology", "HS-2", "--new-appointment", "2020-03-12", "--date",
         "2020-03-05", "--now", "2020-03-05T10:00", "--as", ANH,
-    )
+    )  # fmt: skip
     assert code == 0, html
     assert "Phú Hữu, ngày 05 tháng 3 năm 2020" in html and "ngày 12 tháng 3 năm 2020" in html
     out_file = tmp_path / "phieu.html"
