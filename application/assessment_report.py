@@ -196,21 +196,12 @@ def _widths(table: Any, widths_mm: Sequence[float]) -> None:
         column.width = Mm(width)
 
 
-def _body_lines(line: str, width: int = 24) -> list[str]:
-    """The body's name on the lines a column of the heading holds: "ỦY BAN NHÂN DÂN" /
-    "PHƯỜNG PHÚ HỮU" rather than a break inside the place's name."""
-    lead = "ỦY BAN NHÂN DÂN "
-    if len(line) > width and line.startswith(lead):
-        return [lead.strip(), line[len(lead) :]]
-    return [line]
-
-
 def _heading(doc: DocxDocument, head: Letterhead, year: int) -> None:
     table = _plain_table(doc, 2, (68, 97))
     left, right = table.rows[0].cells
     if head.parent_line:
         _para(left, head.parent_line, size=12, align="center", space_after=0)
-    for line in _body_lines(head.body_line):
+    for line in head.body_lines:
         _para(left, line, bold=True, size=12, align="center", space_after=0)
     _rule(left)
     _para(left, "Số: …/BC-UBND", size=13, align="center", space_after=0)

@@ -154,6 +154,15 @@ class Letterhead:
         return body_line(self.body)
 
     @property
+    def body_lines(self) -> list[str]:
+        """The body's line broken where a heading's column breaks it: "ỦY BAN NHÂN DÂN" /
+        "PHƯỜNG PHÚ HỮU", never inside the place's name."""
+        line, lead = self.body_line, "ỦY BAN NHÂN DÂN "
+        if len(line) > 24 and line.startswith(lead):
+            return [lead.strip(), line[len(lead) :]]
+        return [line]
+
+    @property
     def parent_line(self) -> str:
         return parent_line(self.parent) if self.parent else ""
 

@@ -34,6 +34,7 @@ def test_a_moment_in_words() -> None:
 def test_the_issuing_body_its_parent_its_place_and_who_signs() -> None:
     head = Letterhead(body="UBND phường Phú Hữu", parent="UBND Quận 9", signer="Nguyễn Văn Hùng")
     assert head.body_line == "ỦY BAN NHÂN DÂN PHƯỜNG PHÚ HỮU"
+    assert head.body_lines == ["ỦY BAN NHÂN DÂN", "PHƯỜNG PHÚ HỮU"]  # not "PHÚ / HỮU"
     assert head.parent_line == "UBND QUẬN 9"
     assert head.place == "Phú Hữu" and head.recipient == "Ủy ban nhân dân Quận 9"
     assert head.signature == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
