@@ -22,6 +22,10 @@ from domain.plan import EvidenceRequirement
 from models import FrameworkNode, FrameworkRecord
 from storage.audit import record
 
+# A model framework (``model: true``) is kept as its ``source`` behind this mark: the flag
+# needs no column of its own (a migration can give it one later).
+MODEL_MARK = "model:"
+
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
@@ -194,11 +198,6 @@ def load_framework(
             counts["removed"] += 1
     session.flush()
     return counts
-
-
-# A model framework (``model: true``) is kept as its ``source`` behind this mark: the flag
-# needs no column of its own (a migration can give it one later).
-MODEL_MARK = "model:"
 
 
 def read_framework_record(code: str, *, session: Session) -> Framework:
