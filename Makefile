@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/python -m cchc.demo
 
-## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432)
+## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432); installs LibreOffice and poppler-utils first (scripts/system-deps)
 test: $(STAMP)
+	scripts/system-deps
 	$(BIN)/python -m pytest
 
 test-unit: $(STAMP)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity
 from application.frozen import frozen_card
+from application.units import letterhead
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today
 from domain.errors import LocalizedError
@@ -135,6 +136,8 @@ class PackResult:
     sheet: str
     report: str
     files: int
+    framework: str = ""
+    model: bool = False  # scored on a model framework, not the issued index
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +145,8 @@ class PackResult:
             "sheet": self.sheet,
             "report": self.report,
             "files": self.files,
+            "framework": self.framework,
+            "model": self.model,
         }
 
 
@@ -153,9 +158,14 @@ def export_pack(
     year: int,
     out_dir: Path,
     blobs: BlobStore,
+    template: Path | None = None,
 ) -> PackResult:
     """``cchc par export``: the score sheet, the report, the evidence by item and a manifest,
-    written into ``out_dir`` (evidence copied from ``blobs``). Changes nothing stored."""
+    written into ``out_dir`` (evidence copied from ``blobs``). Changes nothing stored.
+
+    The report is dated today (the plan's time zone), issued by the unit under its parent and
+    signed by whoever holds the chairman's position today; ``template``: a ward's own .docx
+    to write it on."""
     from application.submission_pack import write_pack
 
     with uow as session:
@@ -163,16 +173,19 @@ def export_pack(
         uid = unit_row.id or 0
         card, assessment = _card(session, uid, year, now)
         files = evidence_files(session, unit_id=uid, year=year)
+        today = local_today(now, plan_for_year(session, uid, year).timezone or DEFAULT_TIMEZONE)
+        head = letterhead(session, unit_row, today)
         summary = write_pack(
             card,
             out_dir,
             year=year,
-            unit_name=unit_row.name,
+            head=head,
             difficulties=assessment.difficulties,
             files=files,
             open_blob=blobs.open,
+            template=template,
         )
-    return PackResult(**summary)
+    return PackResult(**summary, framework=card.framework, model=card.model)
 
 
 # --- entering scores -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ Local days and times are in the unit's plan time zone (``plan.timezone``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
@@ -28,10 +28,12 @@ from application.access import Gate, Identity
 from application.dossiers import Period, default_period
 from application.frozen import FrozenInputs
 from application.plans import unit_plan
+from application.units import letterhead
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
 from domain.dossiers import EXCLUDED_STATUSES
 from domain.errors import ConflictError, LocalizedError
+from domain.letterhead import Letterhead
 from models import Dossier, UnitRecord
 from responsibilities.policy import Subject
 from storage.apology_slips import due_between, latest_slips, record_slip, slips_for
@@ -181,7 +183,9 @@ def due_dossiers(
 class ApologySlip:
     """What the apology slip (Mẫu 04) prints: the unit, its parent, the dossier, its dates on
     the unit's wall clock and, once recorded, the slip's date and new appointment.
-    ``in_time``: the slip was issued by the appointment day (it counts for coverage)."""
+    ``in_time``: the slip was issued by the appointment day (it counts for coverage).
+    ``head``: the issuing body, the place-and-date line and who signs (the chairman on the
+    slip's date; on a blank slip, today's chairman and a date left to the pen)."""
 
     unit_name: str
     parent_name: str
@@ -193,6 +197,7 @@ class ApologySlip:
     date: dt.date | None = None
     new_appointment: dt.date | None = None
     recorded_by: str = ""
+    head: Letterhead | None = None
 
     @property
     def in_time(self) -> bool | None:
@@ -224,10 +229,16 @@ def _refuse_closed(row: Dossier, timezone: str) -> None:
         raise ConflictError("error.apology_closed", id=row.ma_ho_so, status=row.trang_thai)
 
 
-def _slip(session: Session, unit_row: UnitRecord, row: Dossier, timezone: str) -> ApologySlip:
+def _slip(
+    session: Session, unit_row: UnitRecord, row: Dossier, timezone: str, today: dt.date | None
+) -> ApologySlip:
     parent = session.get(UnitRecord, unit_row.parent_id) if unit_row.parent_id else None
     slips = slips_for(row.id or 0, session=session)
     latest = slips[-1] if slips else None
+    if latest is not None:
+        head = letterhead(session, unit_row, latest.issued_on)
+    else:
+        head = replace(letterhead(session, unit_row, today), on=None)
     return ApologySlip(
         unit_name=unit_row.name or unit_row.code,
         parent_name=parent.name if parent else "",
@@ -239,19 +250,28 @@ def _slip(session: Session, unit_row: UnitRecord, row: Dossier, timezone: str) -
         date=latest.issued_on if latest else None,
         new_appointment=latest.new_appointment if latest else None,
         recorded_by=latest.recorded_by if latest else "",
+        head=head,
     )
 
 
-def apology_slip(uow: UnitOfWork, *, dossier_id: str, unit: str | None = None) -> ApologySlip:
+def apology_slip(
+    uow: UnitOfWork,
+    *,
+    dossier_id: str,
+    unit: str | None = None,
+    now: dt.datetime | None = None,
+) -> ApologySlip:
     """``cchc dossiers apology ID``: the slip's contents for one dossier, with the latest
     slip recorded for it (read only). Without a recorded slip, a blank form to fill in by
-    hand — refused for a dossier already returned."""
+    hand — refused for a dossier already returned — signed by the chairman of ``now``'s day
+    (the name left blank without ``now``)."""
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
         row = find_dossier(dossier_id, session=session, unit_id=uid)
         timezone = unit_timezone(session=session, unit_id=uid)
-        slip = _slip(session, unit_row, row, timezone)
+        today = local_today(now, timezone) if now is not None else None
+        slip = _slip(session, unit_row, row, timezone, today)
         if slip.date is None:
             _refuse_closed(row, timezone)
         return slip
@@ -318,4 +338,4 @@ def record_apology(
             now=now,
         )
         frozen.check(session, change=f"dossiers apology {row.ma_ho_so}")
-        return _slip(session, unit_row, row, timezone)
+        return _slip(session, unit_row, row, timezone, today)

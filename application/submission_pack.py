@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from application.cells import csv_row, xlsx_row
+from application.print_setup import print_setup
 from domain.i18n import t
+from domain.letterhead import Letterhead, citation
 from domain.scoring import ItemScore, NodeScore, Scorecard
 from storage.assessment import EvidenceFile
 
@@ -55,10 +57,20 @@ def flag(f: EvidenceFile) -> str:
     return PENDING_FLAG
 
 
-def _document(f: EvidenceFile) -> str:
+def _document(f: EvidenceFile, own_body: str = "") -> str:
+    """The document as officers cite it ("Quyết định số 12/QĐ-UBND ngày 15/01/2020 về …"),
+    its file name only when no number or summary is stored; one not accepted is marked."""
+    text = citation(
+        number=f.doc_number,
+        date=f.doc_date,
+        issuer=f.issuer,
+        summary=f.summary,
+        file_name=f.file_name,
+        own_body=own_body,
+    )
     if f.accepted:
-        return f.file_name
-    return f"{f.file_name} ({PENDING_MARK if f.filed else REJECTED_MARK})"
+        return text
+    return f"{text} ({PENDING_MARK if f.filed else REJECTED_MARK})"
 
 
 def _notes(item: ItemScore) -> str:
@@ -78,6 +90,8 @@ def write_sheet(
     year: int,
     unit_name: str,
     files_by_item: dict[str, list[EvidenceFile]],
+    *,
+    model_note: str = "",
 ) -> None:
     """The score sheet: self-assessed and survey points in their own columns, their sum
     ("Điểm đạt được"), the appraisal, the documents (those not accepted marked) and notes."""
@@ -94,7 +108,9 @@ def write_sheet(
     sheet.title = f"Tu danh gia {year}"
     add([f"BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} — {unit_name}".upper()])
     sheet["A1"].font = Font(bold=True, size=13)
-    add([])
+    add([model_note])
+    if model_note:
+        sheet["A2"].font = Font(italic=True, color="C00000")
     add(HEADER)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
@@ -132,7 +148,7 @@ def write_sheet(
                         _num(item.survey) if item.is_survey else "",
                         _num(item.self_score),
                         _num(item.appraised),
-                        "; ".join(_document(f) for f in files),
+                        "; ".join(_document(f, unit_name) for f in files),
                         _notes(item),
                     ]
                 )
@@ -198,81 +214,10 @@ def write_sheet(
     for column, width in zip("ABCDEFGHI", (8, 70, 10, 12, 12, 12, 12, 45, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C4"
+    print_setup(sheet, title=f"Bảng tự đánh giá Chỉ số CCHC năm {year}", header_rows=(3, 3))
     tmp = path.with_name(path.name + ".tmp")
     book.save(tmp)
     tmp.replace(path)
-
-
-def write_report(
-    card: Scorecard, path: Path, year: int, unit_name: str, difficulties: str, lang: str = "vi"
-) -> None:
-    from application.docx import Document
-
-    doc = Document()
-    doc.heading(unit_name.upper(), size=12)
-    doc.heading(f"BÁO CÁO TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
-    grade = t(f"grade.{card.self_grade}", "vi") if card.self_grade else "chưa xếp loại"
-    doc.paragraph(
-        f"Điểm tự đánh giá: {card.self_assessed_total:g}/{card.self_assessed_max:g} điểm; "
-        f"điểm điều tra xã hội học: {card.survey_total:g}/{card.survey_max:g} điểm; "
-        f"điểm thưởng: {card.bonus:g}; điểm trừ: {card.penalty:g}. "
-        f"Tổng điểm: {card.self_total:g}/{card.scale:g} điểm, Chỉ số CCHC đạt "
-        f"{card.self_index:g}% — xếp loại: {grade}."
-    )
-    doc.paragraph("I. KẾT QUẢ TỰ ĐÁNH GIÁ THEO LĨNH VỰC", bold=True)
-    rows = [
-        [
-            a.code,
-            a.title,
-            f"{a.max:g}",
-            f"{a.self_assessed:g}" if a.self_assessed_max else "—",
-            f"{a.survey:g}" if a.survey_max else "—",
-            f"{a.self_score / a.max * 100:.1f}%" if a.max else "",
-        ]
-        for a in card.areas
-    ]
-    rows.append(
-        [
-            "",
-            "Cộng điểm tự đánh giá / điều tra xã hội học",
-            f"{card.self_assessed_max:g} / {card.survey_max:g}",
-            f"{card.self_assessed_total:g}",
-            f"{card.survey_total:g}",
-            "",
-        ]
-    )
-    rows.append(["", "Điểm thưởng / điểm trừ", "", f"+{card.bonus:g} / −{card.penalty:g}", "", ""])
-    rows.append(
-        ["", "Tổng cộng", f"{card.scale:g}", f"{card.self_total:g}", "", f"{card.self_index:g}%"]
-    )
-    doc.table(
-        ["Mã", "Lĩnh vực", "Điểm tối đa", "Tự đánh giá", "Điều tra XHH", "Tỷ lệ"],
-        rows,
-        bold_rows={len(rows) - 1},
-    )
-    doc.paragraph("II. GIẢI TRÌNH", bold=True)
-    explained = [i for i in card.items() if i.explanation or i.self_reason or i.needs_explanation]
-    missing = [i for i in card.items() if i.needs_input]
-    if not explained and not missing:
-        doc.paragraph("Không có tiêu chí cần giải trình.")
-    for item in explained:
-        text = (
-            item.explanation
-            or item.self_reason
-            or "(chưa có giải trình — có điểm nhưng chưa có tài liệu kiểm chứng)"
-        )
-        doc.paragraph(f"- {item.code} {item.title}: {text}")
-    for item in missing:
-        doc.paragraph(
-            f"- {item.code} {item.title}: thiếu số liệu đầu vào ({item.missing_input}), "
-            "chưa chấm điểm."
-        )
-    doc.paragraph("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT", bold=True)
-    doc.paragraph(difficulties or "Không có.")
-    doc.paragraph("")
-    doc.paragraph("CHỦ TỊCH", bold=True)
-    doc.save(path)
-    del lang
 
 
 def write_pack(
@@ -280,20 +225,34 @@ def write_pack(
     out: Path,
     *,
     year: int,
-    unit_name: str,
+    head: Letterhead,
     difficulties: str,
     files: list[EvidenceFile],
     open_blob: Callable[[str], BinaryIO],
+    template: Path | None = None,
 ) -> dict[str, Any]:
-    """Write the pack into ``out`` (created); returns a summary with the paths written."""
+    """Write the pack into ``out`` (created); returns a summary with the paths written.
+    ``head``: who issues and signs the report; ``template``: a ward's own .docx to write the
+    report on (its styles, page set-up, header and footer)."""
+    from application.assessment_report import MODEL_NOTE, write_report
+
     out.mkdir(parents=True, exist_ok=True)
     by_item: dict[str, list[EvidenceFile]] = {}
     for f in files:
         by_item.setdefault(f.item, []).append(f)
     sheet = out / f"bang-tu-danh-gia-{year}.xlsx"
-    write_sheet(card, sheet, year, unit_name, by_item)
+    note = MODEL_NOTE.format(framework=card.framework) if card.model else ""
+    write_sheet(card, sheet, year, head.body, by_item, model_note=note)
     report = out / f"bao-cao-tu-danh-gia-{year}.docx"
-    write_report(card, report, year, unit_name, difficulties)
+    write_report(
+        card,
+        report,
+        year=year,
+        head=head,
+        difficulties=difficulties,
+        files_by_item=by_item,
+        template=template,
+    )
     folder = out / "tai-lieu-kiem-chung"
     manifest: list[dict[str, Any]] = []
     for f in files:

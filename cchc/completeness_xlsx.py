@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from application.cells import xlsx_row
+from application.print_setup import print_setup
 from cchc.messages import t
 from domain import completeness as core
 from domain.i18n import Lang
@@ -16,7 +17,7 @@ from domain.i18n import Lang
 def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) -> None:
     """Write ``path`` atomically: a temporary file beside it, flushed, then renamed."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     groups = book.active
@@ -63,8 +64,15 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
             cell.number_format = "0%"
     for cell in (*groups[2], *groups[groups.max_row]):
         cell.font = Font(bold=True)
+    for cell in groups[2]:
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    for column in "CDEFGHIJKLMN":
+        groups.column_dimensions[column].width = 11
+    groups.column_dimensions["A"].width = 10
     groups.column_dimensions["B"].width = 48
     groups.freeze_panes = "A3"
+    title = t("cli.completeness_title", lang, by=by, plan=report.plan)
+    print_setup(groups, title=title, header_rows=(2, 2))
 
     owes = book.create_sheet(t("cli.completeness_sheet_owes", lang))
     owes.append(
@@ -85,6 +93,7 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
     )
     for cell in owes[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
     for o in report.owed:
         owes.append(
             xlsx_row(
@@ -103,9 +112,10 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
             )
         )
         owes.cell(owes.max_row, 6).number_format = "DD/MM/YYYY"
-    owes.column_dimensions["D"].width = 40
-    owes.column_dimensions["H"].width = 60
+    for column, width in zip("ABCDEFGHI", (28, 22, 9, 40, 10, 11, 14, 45, 10), strict=True):
+        owes.column_dimensions[column].width = width
     owes.freeze_panes = "A2"
+    print_setup(owes, title=title, header_rows=(1, 1))
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from application.cells import xlsx_row
+from application.print_setup import print_setup
 from cchc.context import AppContext
 from domain.plan import Plan
 from responsibilities.matrix import Matrix
@@ -42,7 +43,12 @@ def write_matrix(m: Matrix, plan: Plan, path: Path, ctx: AppContext) -> None:
     sheet.append(xlsx_row(sheet, [ctx.t("cli.matrix_legend")]))
     sheet.column_dimensions["A"].width = 10
     sheet.column_dimensions["B"].width = 70
+    from openpyxl.utils import get_column_letter
+
+    for index in range(3, len(m.positions) + 3):
+        sheet.column_dimensions[get_column_letter(index)].width = 12
     sheet.freeze_panes = "C3"
+    print_setup(sheet, title=ctx.t("cli.matrix_title", plan=m.plan), header_rows=(2, 2))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     book.save(tmp)

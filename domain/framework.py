@@ -157,6 +157,7 @@ class Framework:
     title_en: str = ""
     source: str = "inferred"
     grade_cutoffs: tuple[Grade, ...] = ()
+    model: bool = False  # a model framework, not the index the district or city issued
 
     def items(self) -> list[Item]:
         return [i for a in self.areas for c in a.criteria for i in c.items]
@@ -259,6 +260,10 @@ FRAMEWORK_SCHEMA = Obj(
                 "penalty_max": Num(minimum=0),
                 "source": _SRC,
                 "note": Str(),
+                "model": Bool(
+                    "A model framework (not the index the district or city issued): every "
+                    "output says so (extension)."
+                ),
             },
             required=("code", "title", "scale"),
         ),

@@ -258,6 +258,7 @@ def _build(data: dict[str, Any]) -> Framework:
         bonus_max=float(fw.get("bonus_max") or 0),
         penalty_max=float(fw.get("penalty_max") or 0),
         source=fw.get("source") or "inferred",
+        model=bool(fw.get("model")),
         areas=tuple(
             FrameworkArea(
                 code=str(a["code"]),

@@ -140,6 +140,7 @@ class Scorecard:
     self_assessed_max: float = 0.0
     survey_total: float = 0.0
     survey_max: float = 0.0
+    model: bool = False  # scored on a model framework, not the issued index
 
     def items(self) -> list[ItemScore]:
         return [i for a in self.areas for c in a.children for i in c.children]
@@ -320,6 +321,7 @@ def score(framework: Framework, inputs: Inputs) -> Scorecard:
         self_assessed_max=round(sum(a.self_assessed_max for a in areas), 4),
         survey_total=round(sum(a.survey for a in areas), 4),
         survey_max=round(sum(a.survey_max for a in areas), 4),
+        model=framework.model,
     )
 
 

@@ -22,6 +22,10 @@ from domain.plan import EvidenceRequirement
 from models import FrameworkNode, FrameworkRecord
 from storage.audit import record
 
+# A model framework (``model: true``) is kept as its ``source`` behind this mark: the flag
+# needs no column of its own (a migration can give it one later).
+MODEL_MARK = "model:"
+
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
@@ -102,7 +106,7 @@ def load_framework(
         or fw.grades,
         "bonus_max": fw.bonus_max,
         "penalty_max": fw.penalty_max,
-        "source": fw.source,
+        "source": MODEL_MARK + fw.source if fw.model else fw.source,
     }
     row = session.exec(select(FrameworkRecord).where(FrameworkRecord.code == fw.code)).first()
     if row is None:
@@ -257,7 +261,8 @@ def read_framework_record(code: str, *, session: Session) -> Framework:
         grade_cutoffs=grades_of(row.grades),
         bonus_max=row.bonus_max,
         penalty_max=row.penalty_max,
-        source=row.source,
+        source=row.source.removeprefix(MODEL_MARK),
+        model=row.source.startswith(MODEL_MARK),
         areas=tuple(
             FrameworkArea(
                 code=n.code,

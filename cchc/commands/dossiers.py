@@ -352,7 +352,9 @@ def apology(
             raise typer.BadParameter(app_ctx.t("cli.dossiers_date_needs_new"), param_hint="--date")
         from application.late_dossiers import apology_slip
 
-        slip = apology_slip(app_ctx.uow(), dossier_id=dossier, unit=unit)
+        slip = apology_slip(
+            app_ctx.uow(), dossier_id=dossier, unit=unit, now=app_ctx.now(now, unit=unit)
+        )
     else:
         from application.late_dossiers import record_apology
 
@@ -396,13 +398,18 @@ def render_apology_slip(slip: ApologySlip) -> str:
     slip fills in its date and the new appointment, a blank one leaves them to the pen."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
+    from domain.letterhead import Letterhead, in_words, moment_in_words
+
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["in_words"] = in_words
+    env.filters["moment_in_words"] = moment_in_words
     return env.get_template("vi/apology_slip.html.j2").render(
+        head=slip.head or Letterhead(body=slip.unit_name, parent=slip.parent_name),
         unit_name=slip.unit_name,
         parent_name=slip.parent_name,
         ma_ho_so=slip.ma_ho_so,

@@ -91,3 +91,5 @@ def show(
                     f"{i.code} {pick(i.title, i.title_en)} [{fmt_num(i.max)}] · {i.rule.type}{mark}"
                 )
     console.print(tree)
+    if fw.model:
+        console.print(app_ctx.t("cli.framework_model", code=fw.code), style="yellow", markup=False)

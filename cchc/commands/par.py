@@ -126,6 +126,10 @@ def score(
     missing = [f"{i.code} ({i.missing_input})" for i in card.items() if i.needs_input]
     if missing:
         console.print(app_ctx.t("cli.par_needs_input", items=", ".join(missing)), markup=False)
+    if card.model:
+        console.print(
+            app_ctx.t("cli.framework_model", code=card.framework), style="yellow", markup=False
+        )
 
 
 def _grade(ctx: AppContext, code: str | None) -> str:
@@ -240,11 +244,23 @@ def export(
     ctx: typer.Context,
     year: YearOpt,
     out: Annotated[Path, typer.Option("--out", help="Thư mục xuất.")],
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Tệp .docx mẫu của đơn vị (kiểu chữ, trang, đầu trang) để viết báo cáo lên. "
+            "A ward's own .docx to write the report on.",
+        ),
+    ] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Hồ sơ nộp: bảng điểm XLSX, tài liệu theo tiêu chí, danh mục, báo cáo DOCX. The submission pack."""
+    """Hồ sơ nộp: bảng điểm XLSX, tài liệu theo tiêu chí, danh mục, báo cáo DOCX. The submission pack.
+
+    Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP, ký bởi người giữ chức danh Chủ tịch hôm
+    nay; --template: viết lên tệp mẫu của đơn vị. The report follows decree 30's layout, signed
+    by today's chairman; --template writes it on the ward's own .docx."""
     app_ctx: AppContext = ctx.obj
     from application.assessment import export_pack
     from application.evidence import disk_store
@@ -256,11 +272,16 @@ def export(
         year=year,
         out_dir=out,
         blobs=disk_store(app_ctx.settings.home),
+        template=template,
     )
     if json:
         print_json(result.as_dict())
         return
     console.print(app_ctx.t("cli.par_exported", path=out, files=result.files), markup=False)
+    if result.model:
+        console.print(
+            app_ctx.t("cli.framework_model", code=result.framework), style="yellow", markup=False
+        )
 
 
 @app.command("submit")

@@ -126,11 +126,23 @@ def test_late_without_apology_and_the_apology_slip(ward, tmp_path: Path) -> None
     code, html, _ = ward("dossiers", "apology", "HS-2")
     assert code == 0 and html.startswith("<!DOCTYPE html>")
     assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in html
-    assert "Mẫu số 04" in html and "UBND phường Phú Hữu" in html and "UBND Quận 9" in html
+    assert "Mẫu số 04" in html and ">ỦY BAN NHÂN DÂN<" in html and ">PHƯỜNG PHÚ HỮU<" in html
+    assert "UBND QUẬN 9" in html and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
     assert "HS-2" in html and "Đăng ký khai sinh" in html
-    assert "Ngày 02/03/2020 (lúc 09 giờ 15)" in html
-    assert "ngày 04 tháng 03 năm 2020" in html
-    assert "Lý do:" in html and "Thủ trưởng cơ quan" in html and "Ông/Bà" in html
+    # decree 30's dates: a leading zero for days 1–9 and for January and February only
+    assert "Ngày 02 tháng 3 năm 2020, lúc 09 giờ 15, Ủy ban nhân dân phường Phú Hữu" in html
+    assert "ngày 04 tháng 3 năm 2020" in html
+    assert "Phú Hữu, ngày … tháng … năm …" in html  # a blank slip: dated by hand
+    # the signature matches the header: the committee's chairman signs, named
+    assert "TM. ỦY BAN NHÂN DÂN" in html and "CHỦ TỊCH" in html
+    assert "Nguyễn Văn Hùng" in html
+    assert "Lý do:" in html and "Ông/Bà" in html
+    code, html, _ = ward(
+        "dossiers", "apology", "HS-2", "--new-appointment", "2020-03-12", "--date",
+        "2020-03-05", "--now", "2020-03-05T10:00", "--as", ANH,
+    )  # fmt: skip
+    assert code == 0, html
+    assert "Phú Hữu, ngày 05 tháng 3 năm 2020" in html and "ngày 12 tháng 3 năm 2020" in html
     out_file = tmp_path / "phieu.html"
     code, out, _ = ward("dossiers", "apology", "HS-2", "--out", str(out_file))
     assert code == 0 and str(out_file) in out.replace("\n", "")

@@ -133,7 +133,8 @@ def test_the_submission_pack_is_exported_without_changing_anything(ward, tmp_pat
     code, out, err = ward("par", "export", *AT, "--out", str(out_dir), "--json")
     assert code == 0, err
     summary = json.loads(out)
-    assert set(summary) == {"folder", "sheet", "report", "files"}
+    assert set(summary) == {"folder", "sheet", "report", "files", "framework", "model"}
+    assert summary["model"] is True  # the bundled framework is a model
     assert (out_dir / "bang-tu-danh-gia-2020.xlsx").is_file()
     assert (out_dir / "bao-cao-tu-danh-gia-2020.docx").is_file()
     assert summary["files"] == 0

@@ -143,7 +143,9 @@ def test_the_submission_pack_keeps_formulas_as_text_and_its_report_opens(  # typ
 
     values = [v for v in sheet_cells(Path(summary["sheet"])) if isinstance(v, str)]
     assert DDE in values  # 4.1.2's note
-    assert any(v.startswith("=HYPERLINK(1).pdf") for v in values)  # the document column
+    # the document column cites the document by its number, issuer and summary, kept as text
+    cited = f"Quyết định số -12/QĐ-UBND của @UBND phường về {DDE}"
+    assert any(v.startswith(cited) for v in values)  # (marked: not accepted yet)
     note = next(v for v in values if v.startswith("+Quy chế"))
     assert note == "+Quy chế làm việc ban hành tháng 6"  # control characters dropped
     assert any(isinstance(v, int | float) for v in sheet_cells(Path(summary["sheet"])))

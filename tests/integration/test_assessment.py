@@ -173,8 +173,10 @@ def test_entries_override_survey_explain_caps_and_submit_freezes(uow, ward, tmp_
     assert card.self_total == pytest.approx(card.self_assessed_total + 9.0 + 2 - 0.5)
     with zipfile.ZipFile(summary.report) as docx:
         document = docx.read("word/document.xml").decode("utf-8")
-    assert "BÁO CÁO TỰ ĐÁNH GIÁ" in document and "Thiếu nhân sự" in document
-    assert f"Điểm tự đánh giá: {card.self_assessed_total:g}/70 điểm" in document
+    assert "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2020" in document
+    assert "Thiếu nhân sự" in document
+    own = f"{card.self_assessed_total:g}".replace(".", ",")
+    assert f"Điểm tự đánh giá: {own}/70 điểm" in document
     assert "điểm điều tra xã hội học: 9/30 điểm" in document
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == []
 

