@@ -64,7 +64,13 @@ class Writer(threading.Thread):
         from storage.db import make_engine
         from storage.evidence import Upload
 
-        engine = make_engine(f"sqlite:///{self.home / 'cchc.sqlite3'}")
+        from application.audit_key import read_key
+
+        engine = make_engine(
+            f"sqlite:///{self.home / 'cchc.sqlite3'}",
+            audit_key=read_key(self.home / "audit.key"),
+            simulated=True,  # a replayed April morning, on the ward's simulation database
+        )
         try:
             i = 0
             while not self.stop.is_set():
@@ -94,7 +100,7 @@ def test_a_backup_taken_while_writing_restores_every_record_file_and_audit_entry
 ) -> None:  # type: ignore[no-untyped-def]
     cli = ward
     home = Path(os.environ["CCHC_HOME"])
-    home.joinpath("audit.key").write_bytes(b"k" * 32)  # as `cchc init` creates it
+    assert home.joinpath("audit.key").is_file()  # created with the database
     writer = Writer(home)
     writer.start()
     try:
@@ -134,7 +140,7 @@ def test_a_backup_taken_while_writing_restores_every_record_file_and_audit_entry
     code, out, _ = in_home(fresh, "audit", "list", "--action", "evidence_add", "--json")
     audited = json.loads(out)
     assert len(audited) >= len(before)
-    assert (fresh / "audit.key").read_bytes() == b"k" * 32
+    assert (fresh / "audit.key").read_bytes() == (home / "audit.key").read_bytes()
 
 
 def test_a_backup_never_overwrites_and_a_damaged_one_is_caught_and_never_restored(

@@ -63,6 +63,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
         )
         assert proc.returncode == 0, proc.stderr
 
+    cli("init", "--simulation")  # the year 2020 is replayed with --now
     cli("plan", "load", str(PLAN_2020))
     cli("officer", "import", str(HERE / "demo-roster.csv"))
     cli("schedule", "--now", "2020-01-01T06:00")
