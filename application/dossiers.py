@@ -29,7 +29,7 @@ from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
 from domain.errors import NotFoundError
-from domain.kpi import TargetResult, evaluate_kpi, evaluate_manual
+from domain.kpi import TargetResult, check_measurement, evaluate_kpi, evaluate_manual
 from domain.plan import Plan
 from responsibilities.policy import Subject
 from storage.audit import record
@@ -265,8 +265,16 @@ def set_measurement(
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
         plan = unit_plan(session, uid, year)
-        target = next((t for t in plan.targets if t.code == code), None) if plan else None
-        timezone = plan.timezone if plan else unit_timezone(session=session, unit_id=uid)
+        if plan is None or plan.year != year:
+            raise NotFoundError("error.no_plan_for_year", year=year)
+        target = next((t for t in plan.targets if t.code == code), None)
+        measures = _framework_measures(session, plan)
+        if target is None and code not in measures:
+            known = sorted(t.code for t in plan.targets) + sorted(measures)
+            raise NotFoundError("error.unknown_measurement", code=code, known=", ".join(known))
+        percent = target.unit == "%" if target is not None else code.endswith("_pct")
+        check_measurement(code, value, percent=percent)
+        timezone = plan.timezone
         actor = Gate.load(session, uid, plan).check(
             identity,
             "measure.set",
@@ -286,6 +294,26 @@ def set_measurement(
             now=now,
         )
         return MeasurementSet(code, year, value, note, actor.identity)
+
+
+def _framework_measures(session: Session, plan: Plan) -> set[str]:
+    """The ``measure`` and ``count`` codes the rules of the plan's framework read (a code
+    ending in ``_pct`` is a percentage)."""
+    if not plan.framework:
+        return set()
+    from storage.frameworks import read_framework_record
+
+    try:
+        fw = read_framework_record(plan.framework, session=session)
+    except NotFoundError:
+        return set()
+    return {
+        str(item.rule.input[kind])
+        for item in fw.items()
+        if item.rule.input
+        for kind in ("measure", "count")
+        if item.rule.input.get(kind)
+    }
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from domain.plan import Plan
 from models import UnitRecord
 from responsibilities.matrix import Matrix, build_matrix
 from responsibilities.policy import Subject
+from responsibilities.roster import EMAIL, clean_cell
 from responsibilities.who import Accountability, accountable
 from storage import officers as store
 from storage.officers import OfficerView
@@ -78,7 +79,9 @@ def add_officer(
     phone: str = "",
     unit: str | None = None,
 ) -> OfficerAdded:
-    """Add an officer to the unit (``cchc officer add``)."""
+    """Add an officer to the unit (``cchc officer add``): a name (no control characters) and
+    an email address are required, checked as a roster row is."""
+    name, email, phone = _officer_fields(name, email, phone)
     with uow as session:
         unit_row = _edit(session, identity, now, unit, key=email.strip().lower())
         row = store.add_officer(
@@ -92,6 +95,26 @@ def add_officer(
         )
         _follow_up(session, unit_row, identity, now)
         return OfficerAdded(row.name, row.email, row.phone)
+
+
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_PHONE = 32
+
+
+def _officer_fields(name: str, email: str, phone: str) -> tuple[str, str, str]:
+    """The name, email and phone of a new officer, cleaned as a roster's cells are; an
+    empty or too long name, an address that is no email, a bad phone: LocalizedError."""
+    name, char = clean_cell(name)
+    if char is not None or not name or len(name) > MAX_NAME:
+        raise LocalizedError("error.officer_bad_name", value=name[:MAX_NAME], max=MAX_NAME)
+    email = email.strip().lower()
+    if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
+        raise LocalizedError("error.officer_bad_email", value=email[:MAX_EMAIL])
+    phone, char = clean_cell(phone)
+    if char is not None or len(phone) > MAX_PHONE:
+        raise LocalizedError("error.officer_bad_phone", value=phone[:MAX_PHONE], max=MAX_PHONE)
+    return name, email, phone
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from domain.errors import LocalizedError
 from domain.plan import Target
 
 KPIS: tuple[str, ...] = (
@@ -186,6 +187,18 @@ def evaluate_kpi(target: Target, kpi: Kpi) -> TargetResult:
         numerator=pooled.numerator,
         denominator=pooled.denominator,
     )
+
+
+MAX_MEASUREMENT = 1e9  # a count; a percentage is at most 100
+
+
+def check_measurement(code: str, value: float, *, percent: bool) -> float:
+    """``value`` recorded for ``code``: a finite number from 0 to 100 for a percentage
+    (``percent``), else from 0 to :data:`MAX_MEASUREMENT`; :class:`LocalizedError` if not."""
+    high = 100.0 if percent else MAX_MEASUREMENT
+    if not (math.isfinite(value) and 0 <= value <= high):
+        raise LocalizedError("error.measurement_out_of_range", code=code, value=value, max=high)
+    return value
 
 
 def evaluate_manual(target: Target, measured: float | None) -> TargetResult:
