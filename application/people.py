@@ -19,13 +19,13 @@ from application.access import Identity
 from application.occurrences import reroute_unit
 from application.plans import authorize, current_plan
 from application.uow import UnitOfWork
-from domain.errors import LocalizedError, NotFoundError
+from domain.errors import ConflictError, LocalizedError, NotFoundError
 from domain.i18n import Lang
 from domain.plan import Plan
 from models import UnitRecord
 from responsibilities.matrix import Matrix, build_matrix
 from responsibilities.policy import Subject
-from responsibilities.roster import EMAIL, clean_cell
+from responsibilities.roster import EMAIL, RosterEntry, clean_cell, holding_conflict
 from responsibilities.who import Accountability, accountable
 from storage import officers as store
 from storage.officers import OfficerView
@@ -171,6 +171,22 @@ def assign(
                     raise LocalizedError(
                         "error.bad_scope", value=code, known=", ".join(sorted(known))
                     )
+        _check_holding(
+            session,
+            unit_row.id or 0,
+            RosterEntry(
+                0,
+                "",
+                email.strip().lower(),
+                "",
+                position,
+                start,
+                end,
+                kind,
+                tuple(scope),
+                acting_for.strip().lower() if acting_for else None,
+            ),
+        )
         _, created = store.assign(
             email,
             position,
@@ -187,6 +203,30 @@ def assign(
         )
         moved = _follow_up(session, unit_row, identity, now)
     return Assigned(email, position, start, end, kind, tuple(scope), acting_for, created, moved)
+
+
+def _check_holding(session: Session, unit_id: int, entry: RosterEntry) -> None:
+    """A single assignment obeys the roster's rules against what is recorded: one chairman
+    at a time, one holder per area, no one holding a position twice at once, nobody acting
+    for themself (repeating a recorded holding exactly stays a no-op)."""
+    recorded = [
+        h
+        for h in store.recorded_holdings(entry.position, session=session, unit_id=unit_id)
+        if (h.email, h.start, h.end, h.kind, h.scope)
+        != (entry.email, entry.start, entry.end, entry.kind, entry.scope)
+    ]
+    found = holding_conflict(entry, recorded)
+    if found is None:
+        return
+    rule, other = found
+    raise ConflictError(
+        f"error.assign_{rule}",
+        email=entry.email,
+        position=entry.position,
+        other=f"{other.name} <{other.email}>" if other else "",
+        start=other.start.isoformat() if other else "",
+        end=other.end.isoformat() if other and other.end else "…",
+    )
 
 
 @dataclass(frozen=True)
