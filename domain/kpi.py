@@ -226,6 +226,8 @@ def period_of(
         if m is None:
             return None
         y, q = int(m.group(1)), int(m.group(2))
+        if not 1 <= y < 9999:  # the quarter's days must exist on the calendar
+            return None
         first = dt.date(y, 3 * q - 2, 1)
         last = dt.date(y + 1, 1, 1) if q == 4 else dt.date(y, 3 * q + 1, 1)
         return first, last - dt.timedelta(days=1)
