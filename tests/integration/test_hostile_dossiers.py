@@ -168,3 +168,22 @@ def test_a_field_over_the_csv_limit_is_a_located_problem(load, engine, tmp_path:
     rows = [row("A"), row("B", ten_thu_tuc="x" * 200_000)]
     problems = refused(engine, write_csv(tmp_path / "long.csv", rows))
     assert problems == [(3, "ten_thu_tuc")]
+
+
+def test_a_catalogue_field_over_the_csv_limit_is_a_located_problem(
+    load, engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from application.procedures import import_procedures
+
+    load()
+    path = tmp_path / "catalogue.csv"
+    path.write_text(
+        "ma_thu_tuc,ten_thu_tuc,linh_vuc,muc_do\n1.001,Khai sinh,ho_tich,3\n"
+        f'1.002,"{"x" * 200_000}",ho_tich,3\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        import_procedures(UnitOfWork(engine), OPERATOR, NOW, path=path)  # type: ignore[arg-type]
+    assert [(p.row, p.path, p.code) for p in caught.value.problems] == [
+        (3, "ten_thu_tuc", "cell_too_long")
+    ]
