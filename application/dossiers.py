@@ -29,8 +29,15 @@ from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
 from domain.errors import NotFoundError
-from domain.kpi import TargetResult, check_measurement, evaluate_kpi, evaluate_manual
-from domain.plan import Plan
+from domain.kpi import (
+    MAX_MEASUREMENT,
+    MAX_RATIO,
+    TargetResult,
+    check_measurement,
+    evaluate_kpi,
+    evaluate_manual,
+)
+from domain.plan import Plan, Target
 from responsibilities.policy import Subject
 from storage.audit import record
 from storage.dossiers import (
@@ -272,8 +279,7 @@ def set_measurement(
         if target is None and code not in measures:
             known = sorted(t.code for t in plan.targets) + sorted(measures)
             raise NotFoundError("error.unknown_measurement", code=code, known=", ".join(known))
-        percent = target.unit == "%" if target is not None else code.endswith("_pct")
-        check_measurement(code, value, percent=percent)
+        check_measurement(code, value, high=_highest(target, code))
         timezone = plan.timezone
         actor = Gate.load(session, uid, plan).check(
             identity,
@@ -294,6 +300,15 @@ def set_measurement(
             now=now,
         )
         return MeasurementSet(code, year, value, note, actor.identity)
+
+
+def _highest(target: Target | None, code: str) -> float:
+    """The largest value a measurement of ``code`` may take: a plan target in % is a share
+    of a whole (at most 100); a framework measure named ``…_pct`` is a ratio in % that may
+    pass 100 (revenue against the estimate); anything else is a count."""
+    if target is not None:
+        return 100.0 if target.unit == "%" else MAX_MEASUREMENT
+    return MAX_RATIO if code.endswith("_pct") else MAX_MEASUREMENT
 
 
 def _framework_measures(session: Session, plan: Plan) -> set[str]:

@@ -189,13 +189,14 @@ def evaluate_kpi(target: Target, kpi: Kpi) -> TargetResult:
     )
 
 
-MAX_MEASUREMENT = 1e9  # a count; a percentage is at most 100
+MAX_MEASUREMENT = 1e9  # a count
+MAX_RATIO = 1000.0  # a ratio in % that may pass 100, such as revenue against the estimate
 
 
-def check_measurement(code: str, value: float, *, percent: bool) -> float:
-    """``value`` recorded for ``code``: a finite number from 0 to 100 for a percentage
-    (``percent``), else from 0 to :data:`MAX_MEASUREMENT`; :class:`LocalizedError` if not."""
-    high = 100.0 if percent else MAX_MEASUREMENT
+def check_measurement(code: str, value: float, *, high: float) -> float:
+    """``value`` recorded for ``code``: a finite number from 0 to ``high`` (100 for a share
+    of a whole, :data:`MAX_RATIO` for another ratio in %, :data:`MAX_MEASUREMENT` for a
+    count); :class:`LocalizedError` if not."""
     if not (math.isfinite(value) and 0 <= value <= high):
         raise LocalizedError("error.measurement_out_of_range", code=code, value=value, max=high)
     return value
