@@ -260,8 +260,11 @@ class RowCells:
         return self.checked_text(column, value)
 
     def checked_text(self, column: str, value: str) -> str:
-        """``value`` of ``column``, with a problem when it is too long or has control
-        characters (a NUL is refused by PostgreSQL, a line break breaks reports)."""
+        """``value`` of ``column`` with line breaks and tabs (Alt+Enter in a spreadsheet) as
+        single spaces, as a roster's cells are; a problem when it is too long or holds
+        another control character (a NUL is refused by PostgreSQL)."""
+        if _CONTROL.search(value):
+            value = " ".join(value.split())
         if len(value) > MAX_LENGTH.get(column, 1000):
             self.bad(column, value, f"≤ {MAX_LENGTH.get(column, 1000)} ký tự / characters")
         elif _CONTROL.search(value):

@@ -64,7 +64,7 @@ HOSTILE = [
     row("T2\x01"),
     row("T3", ma_thu_tuc="x" * 5000),
     row("T4", ten_thu_tuc="Đăng ký " * 2000),
-    row("T5", ma_linh_vuc="ho\ttich"),
+    row("T5", ma_linh_vuc="ho\x1btich"),
 ]
 EXPECTED = [
     (3, "ngay_tiep_nhan"),
@@ -187,3 +187,21 @@ def test_a_catalogue_field_over_the_csv_limit_is_a_located_problem(
     assert [(p.row, p.path, p.code) for p in caught.value.problems] == [
         (3, "ten_thu_tuc", "cell_too_long")
     ]
+
+
+def test_line_breaks_and_tabs_in_a_text_cell_become_single_spaces(
+    load, engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Alt+Enter in a spreadsheet cell: stored the same on both databases, never refused."""
+    load()
+    rows = [
+        row("L1", ten_thu_tuc="Đăng ký\nkhai sinh", ma_linh_vuc="ho_tich\t", ma_thu_tuc="1.\r\n001")
+    ]
+    import_dossiers(UnitOfWork(engine), OPERATOR, NOW, path=write_csv(tmp_path / "l.csv", rows))  # type: ignore[arg-type]
+    with Session(engine) as s:  # type: ignore[arg-type]
+        stored = s.exec(select(Dossier)).one()
+    assert (stored.ten_thu_tuc, stored.ma_linh_vuc, stored.ma_thu_tuc) == (
+        "Đăng ký khai sinh",
+        "ho_tich",
+        "1. 001",
+    )
