@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from application.access import Gate, Identity
 from application.plans import authorize, installation_unit
 from application.uow import UnitOfWork
-from domain.errors import NotFoundError
+from domain.errors import LocalizedError, NotFoundError
 from models import OutboxMessage, UnitRecord
 
 if TYPE_CHECKING:
@@ -248,13 +248,21 @@ class WorkingDaysLater:
         }
 
 
+MAX_WORKING_DAYS = 3650  # about fourteen years of working days
+
+
 def add_working_days(uow: UnitOfWork, *, start: dt.date, n: int) -> WorkingDaysLater:
     """The date ``n`` working days after ``start`` (before it when ``n`` < 0)."""
     from storage.calendar import load_calendar
 
+    if abs(n) > MAX_WORKING_DAYS:
+        raise LocalizedError("error.working_days_out_of_range", n=n, max=MAX_WORKING_DAYS)
     with uow as session:
         cal = load_calendar(session=session, years=[start.year])
-    return WorkingDaysLater(start, n, cal.add(start, n))
+    try:
+        return WorkingDaysLater(start, n, cal.add(start, n))
+    except OverflowError:  # past year 9999 (or before year 1)
+        raise LocalizedError("error.date_out_of_range", day=start, n=n) from None
 
 
 # --- the outbox --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ self-score for survey items, nothing once submitted) is decided here; storage on
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -354,7 +355,7 @@ def _adjustments(
     difficulties: str | None,
 ) -> dict[str, Any]:
     for name, value in (("bonus", bonus), ("penalty", penalty)):
-        if value is not None and value < 0:
+        if value is not None and not (math.isfinite(value) and value >= 0):
             cap = fw.bonus_max if name == "bonus" else fw.penalty_max
             raise LocalizedError("error.score_out_of_range", item=name, value=value, max=cap)
     changes: dict[str, Any] = {}

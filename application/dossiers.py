@@ -30,8 +30,15 @@ from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
 from domain.errors import NotFoundError
-from domain.kpi import TargetResult, evaluate_kpi, evaluate_manual
-from domain.plan import Plan
+from domain.kpi import (
+    MAX_MEASUREMENT,
+    MAX_RATIO,
+    TargetResult,
+    check_measurement,
+    evaluate_kpi,
+    evaluate_manual,
+)
+from domain.plan import Plan, Target
 from responsibilities.policy import Subject
 from storage.audit import record
 from storage.dossiers import (
@@ -269,8 +276,15 @@ def set_measurement(
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
         plan = unit_plan(session, uid, year)
-        target = next((t for t in plan.targets if t.code == code), None) if plan else None
-        timezone = plan.timezone if plan else unit_timezone(session=session, unit_id=uid)
+        if plan is None or plan.year != year:
+            raise NotFoundError("error.no_plan_for_year", year=year)
+        target = next((t for t in plan.targets if t.code == code), None)
+        measures = _framework_measures(session, plan)
+        if target is None and code not in measures:
+            known = sorted(t.code for t in plan.targets) + sorted(measures)
+            raise NotFoundError("error.unknown_measurement", code=code, known=", ".join(known))
+        check_measurement(code, value, high=_highest(target, code))
+        timezone = plan.timezone
         actor = Gate.load(session, uid, plan).check(
             identity,
             "measure.set",
@@ -292,6 +306,35 @@ def set_measurement(
         )
         frozen.check(session, change=f"measure set {code} --year {year}")
         return MeasurementSet(code, year, value, note, actor.identity)
+
+
+def _highest(target: Target | None, code: str) -> float:
+    """The largest value a measurement of ``code`` may take: a plan target in % is a share
+    of a whole (at most 100); a framework measure named ``…_pct`` is a ratio in % that may
+    pass 100 (revenue against the estimate); anything else is a count."""
+    if target is not None:
+        return 100.0 if target.unit == "%" else MAX_MEASUREMENT
+    return MAX_RATIO if code.endswith("_pct") else MAX_MEASUREMENT
+
+
+def _framework_measures(session: Session, plan: Plan) -> set[str]:
+    """The ``measure`` and ``count`` codes the rules of the plan's framework read (a code
+    ending in ``_pct`` is a percentage)."""
+    if not plan.framework:
+        return set()
+    from storage.frameworks import read_framework_record
+
+    try:
+        fw = read_framework_record(plan.framework, session=session)
+    except NotFoundError:
+        return set()
+    return {
+        str(item.rule.input[kind])
+        for item in fw.items()
+        if item.rule.input
+        for kind in ("measure", "count")
+        if item.rule.input.get(kind)
+    }
 
 
 @dataclass(frozen=True)

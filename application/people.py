@@ -19,12 +19,13 @@ from application.access import Identity
 from application.occurrences import reroute_unit
 from application.plans import authorize, current_plan
 from application.uow import UnitOfWork
-from domain.errors import LocalizedError, NotFoundError
+from domain.errors import ConflictError, LocalizedError, NotFoundError
 from domain.i18n import Lang
 from domain.plan import Plan
 from models import UnitRecord
 from responsibilities.matrix import Matrix, build_matrix
 from responsibilities.policy import Subject
+from responsibilities.roster import EMAIL, RosterEntry, clean_cell, holding_conflict
 from responsibilities.who import Accountability, accountable
 from storage import officers as store
 from storage.officers import OfficerView
@@ -78,7 +79,9 @@ def add_officer(
     phone: str = "",
     unit: str | None = None,
 ) -> OfficerAdded:
-    """Add an officer to the unit (``cchc officer add``)."""
+    """Add an officer to the unit (``cchc officer add``): a name (no control characters) and
+    an email address are required, checked as a roster row is."""
+    name, email, phone = _officer_fields(name, email, phone)
     with uow as session:
         unit_row = _edit(session, identity, now, unit, key=email.strip().lower())
         row = store.add_officer(
@@ -92,6 +95,26 @@ def add_officer(
         )
         _follow_up(session, unit_row, identity, now)
         return OfficerAdded(row.name, row.email, row.phone)
+
+
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_PHONE = 32
+
+
+def _officer_fields(name: str, email: str, phone: str) -> tuple[str, str, str]:
+    """The name, email and phone of a new officer, cleaned as a roster's cells are; an
+    empty or too long name, an address that is no email, a bad phone: LocalizedError."""
+    name, char = clean_cell(name)
+    if char is not None or not name or len(name) > MAX_NAME:
+        raise LocalizedError("error.officer_bad_name", value=name[:MAX_NAME], max=MAX_NAME)
+    email = email.strip().lower()
+    if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
+        raise LocalizedError("error.officer_bad_email", value=email[:MAX_EMAIL])
+    phone, char = clean_cell(phone)
+    if char is not None or len(phone) > MAX_PHONE:
+        raise LocalizedError("error.officer_bad_phone", value=phone[:MAX_PHONE], max=MAX_PHONE)
+    return name, email, phone
 
 
 @dataclass(frozen=True)
@@ -148,6 +171,22 @@ def assign(
                     raise LocalizedError(
                         "error.bad_scope", value=code, known=", ".join(sorted(known))
                     )
+        _check_holding(
+            session,
+            unit_row.id or 0,
+            RosterEntry(
+                0,
+                "",
+                email.strip().lower(),
+                "",
+                position,
+                start,
+                end,
+                kind,
+                tuple(scope),
+                acting_for.strip().lower() if acting_for else None,
+            ),
+        )
         _, created = store.assign(
             email,
             position,
@@ -164,6 +203,30 @@ def assign(
         )
         moved = _follow_up(session, unit_row, identity, now)
     return Assigned(email, position, start, end, kind, tuple(scope), acting_for, created, moved)
+
+
+def _check_holding(session: Session, unit_id: int, entry: RosterEntry) -> None:
+    """A single assignment obeys the roster's rules against what is recorded: one chairman
+    at a time, one holder per area, no one holding a position twice at once, nobody acting
+    for themself (repeating a recorded holding exactly stays a no-op)."""
+    recorded = [
+        h
+        for h in store.recorded_holdings(entry.position, session=session, unit_id=unit_id)
+        if (h.email, h.start, h.end, h.kind, h.scope)
+        != (entry.email, entry.start, entry.end, entry.kind, entry.scope)
+    ]
+    found = holding_conflict(entry, recorded)
+    if found is None:
+        return
+    rule, other = found
+    raise ConflictError(
+        f"error.assign_{rule}",
+        email=entry.email,
+        position=entry.position,
+        other=f"{other.name} <{other.email}>" if other else "",
+        start=other.start.isoformat() if other else "",
+        end=other.end.isoformat() if other and other.end else "…",
+    )
 
 
 @dataclass(frozen=True)

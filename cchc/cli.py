@@ -150,8 +150,30 @@ def main(argv: list[str] | None = None) -> None:
             raise
         from cchc.messages import t
 
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        err_console.print("Error: " + t("error.database", lang, detail=detail), markup=False)
+        detail = _first_line(getattr(exc, "orig", None) or exc)
+        err_console.print(
+            "Error: " + t("error.database", lang, detail=detail),
+            t("cli.error_hint", lang),
+            markup=False,
+            soft_wrap=True,
+        )
+        raise SystemExit(1) from None
+    except _UNEXPECTED as exc:
+        # a safety net: each value is checked where it is read; one that slipped through
+        # is still an error message, not a traceback
+        if verbose:
+            raise
+        from cchc.messages import t
+
+        kind = "overflow" if isinstance(exc, OverflowError | RecursionError) else "value"
+        if isinstance(exc, OSError):
+            kind = "os"
+        err_console.print(
+            "Error: " + t(f"cli.unexpected_{kind}", lang, detail=_first_line(exc)),
+            t("cli.error_hint", lang),
+            markup=False,
+            soft_wrap=True,
+        )
         raise SystemExit(1) from None
     finally:
         _settings = None
@@ -175,12 +197,22 @@ def _value_of(args: list[str], flag: str) -> str | None:
     return None
 
 
+# errors no input should cause; if one does, the user still gets a message
+_UNEXPECTED = (ArithmeticError, ValueError, RecursionError, OSError)
+
+
+def _first_line(exc: object) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:300]
+
+
 def _database_errors() -> tuple[type[BaseException], ...]:
-    """SQLAlchemy's errors when it was imported by a command; nothing otherwise."""
+    """SQLAlchemy's errors when it was imported by a command (every error of a statement:
+    integrity, data, operational …); nothing otherwise."""
     module = sys.modules.get("sqlalchemy.exc")
     if module is None:
         return ()
-    return (module.OperationalError, module.ProgrammingError, module.InterfaceError)
+    return (module.StatementError, module.DBAPIError)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,10 @@ class AppContext:
         moment = parse_moment(value, "UTC")
         if moment is None:
             raise LocalizedError("error.naive_time", value=value)
+        from cchc.options import MAX_YEAR, MIN_YEAR
+
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:  # year 1 or 9999 overflows once moved
+            raise LocalizedError("error.now_out_of_range", value=value, low=MIN_YEAR, high=MAX_YEAR)
         if dt.datetime.fromisoformat(value.strip()).tzinfo is None:  # wall time: the unit's
             from application.units import timezone_of
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -24,3 +25,21 @@ PERIOD_HELP = (
     "2020-H1 (6 tháng đầu năm 2020), 2020-W23 (tuần 23/2020), 2020 (năm 2020), "
     "hoặc ngày của lịch RRULE."
 )
+
+# Bounds of the numbers a command takes, checked while the line is parsed (a usage error,
+# exit 2) so nothing out of range reaches a use case or the database.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_ID = 2**63 - 1  # record numbers: the databases' 64-bit integers
+MAX_WORKING_DAYS = 3650  # about fourteen years of working days
+MAX_LIMIT = 1_000_000
+
+
+def finite(ctx: typer.Context, value: float | None) -> float | None:
+    """A number option or argument that must be finite (``nan``, ``inf`` and ``1e400``, which
+    reads as infinity, are refused); ``None`` when the option was not given."""
+    if value is None or math.isfinite(value):
+        return value
+    from cchc.messages import t
+
+    obj = ctx.find_root().obj
+    raise typer.BadParameter(t("cli.not_finite", getattr(obj, "lang", "vi"), value=value))

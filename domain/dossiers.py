@@ -46,7 +46,21 @@ STATUSES = ("dang_xu_ly", "da_tra", "rut", "tu_choi")
 RATINGS = ("rat_hai_long", "hai_long", "binh_thuong", "khong_hai_long")
 FLAGS = ("0", "1")
 EXCLUDED_STATUSES = ("rut", "tu_choi")
-MAX_LENGTH = {"ma_ho_so": 100, "ma_don_vi": 64, "ma_linh_vuc": 64}
+MAX_LENGTH = {
+    "ma_ho_so": 100,
+    "ma_don_vi": 64,
+    "ma_linh_vuc": 64,
+    "ten_thu_tuc": 1000,
+    "ma_thu_tuc": 100,
+}
+# Every date-time of a dossier lies in these years (wall time as written): an export covers
+# a few years around the plan, and years such as 1 or 9999 overflow when moved to UTC.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_SUPPLEMENTS = 999  # so_lan_bo_sung: ASCII digits only, at most this
+DATE_RANGE = f"ngày từ năm {MIN_YEAR} đến {MAX_YEAR} / a date in the years {MIN_YEAR}–{MAX_YEAR}"
+COUNT_RANGE = f"số nguyên 0–{MAX_SUPPLEMENTS} / integer 0–{MAX_SUPPLEMENTS}"
+NO_CONTROL = "văn bản không có ký tự điều khiển / text without control characters"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 DATE_FORMS = (
     "YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], YYYY-MM-DDTHH:MM[:SS], DD/MM/YYYY, DD/MM/YYYY HH:MM[:SS]"
 )
@@ -149,6 +163,17 @@ def parse_datetime(value: object, tz: dt.tzinfo) -> dt.datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
 
 
+def in_range(moment: dt.datetime) -> bool:
+    """Whether ``moment`` lies in the years a dossier may name (:data:`MIN_YEAR`…)."""
+    return MIN_YEAR <= moment.year <= MAX_YEAR
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A cell as a problem shows it: control characters escaped, cut after ``limit``."""
+    s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text(value))
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
 def local_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
     """The calendar day of ``moment`` in ``tz``."""
     if moment.tzinfo is tz:
@@ -221,7 +246,7 @@ class RowCells:
                 file=self.file,
                 row=self.row,
                 path=column,
-                params={"column": column, "value": text(value), "expected": expected},
+                params={"column": column, "value": shown(value), "expected": expected},
             )
         )
 
@@ -232,8 +257,18 @@ class RowCells:
         value = text(self.raw(column))
         if not value:
             self.problem("dossier_empty_cell", column, column=column)
-        elif len(value) > MAX_LENGTH.get(column, 10_000):
-            self.bad(column, value, f"≤ {MAX_LENGTH[column]} ký tự / characters")
+        return self.checked_text(column, value)
+
+    def checked_text(self, column: str, value: str) -> str:
+        """``value`` of ``column`` with line breaks and tabs (Alt+Enter in a spreadsheet) as
+        single spaces, as a roster's cells are; a problem when it is too long or holds
+        another control character (a NUL is refused by PostgreSQL)."""
+        if _CONTROL.search(value):
+            value = " ".join(value.split())
+        if len(value) > MAX_LENGTH.get(column, 1000):
+            self.bad(column, value, f"≤ {MAX_LENGTH.get(column, 1000)} ký tự / characters")
+        elif _CONTROL.search(value):
+            self.bad(column, value, NO_CONTROL)
         return value
 
     def choice(self, column: str, allowed: tuple[str, ...], *, required: bool) -> str:
@@ -253,8 +288,13 @@ class RowCells:
         value = text(self.raw(column))
         if not value:
             return 0
-        if not value.isdigit():
-            self.bad(column, value, "số nguyên ≥ 0 / integer ≥ 0")
+        # ASCII only: str.isdigit() also accepts "²" and other scripts' digits
+        if (
+            not (value.isascii() and value.isdigit())
+            or len(value) > 6
+            or int(value) > MAX_SUPPLEMENTS
+        ):
+            self.bad(column, value, COUNT_RANGE)
             return 0
         return int(value)
 
@@ -267,6 +307,9 @@ class RowCells:
         parsed = parse_datetime(raw, tz)
         if parsed is None:
             self.bad(column, raw, DATE_FORMS)
+        elif not in_range(parsed):
+            self.bad(column, raw, DATE_RANGE)
+            return None
         return parsed
 
 
@@ -292,7 +335,7 @@ def parse_row(
         r.problem("dossier_unknown_unit", "ma_don_vi", value=ma_don_vi)
     ma_linh_vuc = r.required_text("ma_linh_vuc")
     ten_thu_tuc = r.required_text("ten_thu_tuc")
-    ma_thu_tuc = text(r.raw("ma_thu_tuc"))
+    ma_thu_tuc = r.checked_text("ma_thu_tuc", text(r.raw("ma_thu_tuc")))
     kenh_nop = r.choice("kenh_nop", CHANNELS, required=True)
     level = r.choice("muc_do_dvc", LEVELS, required=True)
     received = r.moment("ngay_tiep_nhan", tz, required=True)
@@ -458,6 +501,7 @@ class RowParser:
             rating = c[i_rating].strip()
             apology = c[i_apology].strip()
             supplements = c[i_supplements].strip()
+            code = c[i_code].strip()
             if (
                 not ma_ho_so
                 or len(ma_ho_so) > 100
@@ -467,13 +511,19 @@ class RowParser:
                 or not ma_linh_vuc
                 or len(ma_linh_vuc) > 64
                 or not ten_thu_tuc
+                or len(ten_thu_tuc) > 1000
+                or len(code) > 100
+                or _CONTROL.search(ma_ho_so + ma_don_vi + ma_linh_vuc + ten_thu_tuc + code)
                 or kenh_nop not in _CHANNEL_SET
                 or level not in _LEVEL_SET
                 or status not in _STATUS_SET
                 or postal not in _FLAG_SET
                 or rating not in _RATING_SET
                 or apology not in _FLAG_SET
-                or not (supplements == "" or supplements.isdecimal())
+                or not (
+                    supplements == ""
+                    or (len(supplements) <= 3 and supplements.isascii() and supplements.isdigit())
+                )
             ):
                 return None
             received = self._moment(c[i_received].strip())
@@ -482,13 +532,16 @@ class RowParser:
             returned = self._moment(returned_text) if returned_text else None
             ready_text = c[i_ready].strip()
             ready = self._moment(ready_text) if ready_text else None
-        except (AttributeError, ValueError, TypeError, IndexError):
+        except (AttributeError, ValueError, TypeError, IndexError, OverflowError):
             return None
         if (
             received is None
             or appointment is None
             or (returned_text and returned is None)
-            or (ready_text and (ready is None or ready < received))
+            or (ready_text and ready is None)
+            or not (in_range(received) and in_range(appointment))
+            or (returned is not None and not in_range(returned))
+            or (ready is not None and (not in_range(ready) or ready < received))
             or appointment < received
             or (returned is not None and returned < received)
             or (status == "da_tra" and returned is None)
@@ -501,7 +554,7 @@ class RowParser:
             ma_don_vi=ma_don_vi,
             ma_linh_vuc=ma_linh_vuc,
             ten_thu_tuc=ten_thu_tuc,
-            ma_thu_tuc=c[i_code].strip(),
+            ma_thu_tuc=code,
             kenh_nop=kenh_nop,
             muc_do_dvc=int(level),
             ngay_tiep_nhan=received,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from domain.errors import LocalizedError
 from domain.plan import Target
 
 KPIS: tuple[str, ...] = (
@@ -188,6 +189,19 @@ def evaluate_kpi(target: Target, kpi: Kpi) -> TargetResult:
     )
 
 
+MAX_MEASUREMENT = 1e9  # a count
+MAX_RATIO = 1000.0  # a ratio in % that may pass 100, such as revenue against the estimate
+
+
+def check_measurement(code: str, value: float, *, high: float) -> float:
+    """``value`` recorded for ``code``: a finite number from 0 to ``high`` (100 for a share
+    of a whole, :data:`MAX_RATIO` for another ratio in %, :data:`MAX_MEASUREMENT` for a
+    count); :class:`LocalizedError` if not."""
+    if not (math.isfinite(value) and 0 <= value <= high):
+        raise LocalizedError("error.measurement_out_of_range", code=code, value=value, max=high)
+    return value
+
+
 def evaluate_manual(target: Target, measured: float | None) -> TargetResult:
     """Score a manual target from the number a person recorded (None: nothing recorded)."""
     return TargetResult(
@@ -213,6 +227,8 @@ def period_of(
         if m is None:
             return None
         y, q = int(m.group(1)), int(m.group(2))
+        if not 1 <= y < 9999:  # the quarter's days must exist on the calendar
+            return None
         first = dt.date(y, 3 * q - 2, 1)
         last = dt.date(y + 1, 1, 1) if q == 4 else dt.date(y, 3 * q + 1, 1)
         return first, last - dt.timedelta(days=1)

@@ -288,11 +288,40 @@ def _conflicts(entries: list[RosterEntry], file: str) -> list[Problem]:
     return problems
 
 
+def clash(entry: RosterEntry, other: RosterEntry) -> str | None:
+    """The rule two holdings of one position break together: ``overlapping_rows`` (one
+    person twice at once), ``two_chairmen`` or ``two_holders`` (two holders of the same
+    areas at once); None when they may both stand."""
+    if not _overlap(entry, other):
+        return None
+    if other.email == entry.email:
+        return "overlapping_rows"
+    if entry.kind == other.kind == "holder" and _same_areas(entry, other):
+        return "two_chairmen" if entry.position == CHAIRMAN else "two_holders"
+    return None
+
+
+def holding_conflict(
+    entry: RosterEntry, recorded: Iterable[RosterEntry]
+) -> tuple[str, RosterEntry | None] | None:
+    """The rule a single new holding breaks against the holdings of its position already
+    recorded — the roster's rules, one row at a time: ``acting_for_self`` (with no other
+    holding), else the first :func:`clash` and the holding it clashes with; None if none."""
+    if entry.acting_for is not None and entry.acting_for == entry.email:
+        return "acting_for_self", None
+    for other in recorded:
+        rule = clash(entry, other)
+        if rule is not None:
+            return rule, other
+    return None
+
+
 def _conflict(entry: RosterEntry, earlier: list[RosterEntry], file: str) -> Problem | None:
     for other in earlier:
-        if not _overlap(entry, other):
+        rule = clash(entry, other)
+        if rule is None:
             continue
-        if other.email == entry.email:
+        if rule == "overlapping_rows":
             return Problem(
                 "overlapping_rows",
                 file=file,
@@ -300,12 +329,11 @@ def _conflict(entry: RosterEntry, earlier: list[RosterEntry], file: str) -> Prob
                 path="from",
                 params={"email": entry.email, "position": entry.position, "first": other.row},
             )
-        if entry.kind == other.kind == "holder" and _same_areas(entry, other):
-            return Problem(
-                "two_chairmen" if entry.position == CHAIRMAN else "two_holders",
-                file=file,
-                row=entry.row,
-                path="position",
-                params={"position": entry.position, "other": other.name, "first": other.row},
-            )
+        return Problem(
+            rule,
+            file=file,
+            row=entry.row,
+            path="position",
+            params={"position": entry.position, "other": other.name, "first": other.row},
+        )
     return None

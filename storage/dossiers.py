@@ -31,6 +31,7 @@ from domain.dossiers import (
     is_blank,
     match_header,
 )
+from domain.dossiers import text as text_of
 from domain.errors import InvalidInput, NotFoundError, Problem
 from models import Dossier, Measurement, PlanRecord, UnitRecord
 from storage.audit import record
@@ -128,8 +129,67 @@ def open_table(
         f.seek(0)
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(f, delimiter=delimiter)
-        header = next(reader, [])
-        yield header, enumerate(reader, start=2)
+        header = _guarded(reader, path, header=(), delimiter=delimiter)
+        yield header, _records(reader, path, header, delimiter)
+
+
+def _guarded(
+    reader: Any, path: Path, *, header: Sequence[object], delimiter: str, row: int = 1
+) -> list[str]:
+    """The next record of ``reader`` ([] at the end), or the csv module's error (a field
+    over its 128 KiB limit) as a problem located at ``row``."""
+    line = reader.line_num
+    try:
+        return list(next(reader, []))
+    except csv.Error as exc:
+        column = _long_field(path, line, delimiter)
+        if column is None:
+            problem = Problem(
+                "unreadable_row", file=str(path), row=row, params={"detail": str(exc)}
+            )
+        else:
+            name = text_of(header[column]) if column < len(header) else f"#{column + 1}"
+            problem = Problem(
+                "cell_too_long",
+                file=str(path),
+                row=row,
+                path=name,
+                params={"limit": csv.field_size_limit()},
+            )
+        raise InvalidInput([problem], source=str(path)) from exc
+
+
+def _records(
+    reader: Any, path: Path, header: Sequence[object], delimiter: str
+) -> Iterator[tuple[int, Sequence[object]]]:
+    row = 2
+    while cells := _guarded(reader, path, header=header, delimiter=delimiter, row=row):
+        yield row, cells
+        row += 1
+
+
+def _long_field(path: Path, after_line: int, delimiter: str) -> int | None:
+    """Which field of the record starting after physical line ``after_line`` is over the csv
+    module's limit (quotes followed), or None."""
+    limit = csv.field_size_limit()
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for _ in range(after_line):
+            f.readline()
+        column = length = 0
+        quoted = False
+        while chunk := f.read(1 << 16):
+            for char in chunk:
+                if char == '"':
+                    quoted = not quoted
+                elif not quoted and char == delimiter:
+                    column, length = column + 1, 0
+                elif not quoted and char in "\r\n":
+                    return None
+                else:
+                    length += 1
+                    if length > limit:
+                        return column
+    return None
 
 
 def not_utf8(path: Path, row: int, exc: UnicodeDecodeError) -> Problem:

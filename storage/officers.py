@@ -193,6 +193,36 @@ def assign(
     return row, True
 
 
+def recorded_holdings(position: str, *, session: Session, unit_id: int) -> list[RosterEntry]:
+    """Every recorded holding of ``position`` in the unit, as roster entries (``row`` is the
+    assignment's id), so single assignments are checked by the roster's rules."""
+    officers = {o.id: o for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))}
+    rows = session.exec(
+        select(Assignment)
+        .join(Position, col(Position.id) == col(Assignment.position_id))
+        .where(Assignment.unit_id == unit_id, Position.code == position)
+    )
+    out: list[RosterEntry] = []
+    for a in rows:
+        holder = officers.get(a.officer_id)
+        stand_in = officers.get(a.acting_for_id) if a.acting_for_id else None
+        out.append(
+            RosterEntry(
+                a.id or 0,
+                holder.name if holder else "",
+                holder.email if holder else "",
+                holder.phone if holder else "",
+                position,
+                a.start,
+                a.end,
+                a.kind,
+                tuple(a.scope),
+                stand_in.email if stand_in else None,
+            )
+        )
+    return out
+
+
 def end_assignment(
     email: str,
     position: str,

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_ID,
+    MAX_LIMIT,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+)
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
@@ -112,7 +118,7 @@ def list_(
         typer.Option("--until", help="Đến hết ngày (YYYY-MM-DD hoặc DD/MM/YYYY, giờ địa phương)."),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="Số mục tối đa, mới nhất trước.")
+        int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="Số mục tối đa, mới nhất trước.")
     ] = 100,
     now: NowOpt = None,
     unit: UnitOpt = None,
@@ -174,7 +180,9 @@ def _style(row: AuditView) -> str | None:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="Số của mục nhật ký.")],
+    entry_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Số của mục nhật ký.")
+    ],
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:

@@ -8,14 +8,25 @@ import typer
 
 from cchc.commands.officer import parse_day
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_WORKING_DAYS,
+    MAX_YEAR,
+    MIN_YEAR,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+)
 from cchc.render import console, print_json
 
 app = typer.Typer(help="Lịch ngày làm việc. The working-day calendar.", no_args_is_help=True)
 
 
 @app.command("show")
-def show(ctx: typer.Context, year: Annotated[int, typer.Argument()], json: JsonOpt = False) -> None:
+def show(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Argument(min=MIN_YEAR, max=MAX_YEAR)],
+    json: JsonOpt = False,
+) -> None:
     """Ngày nghỉ lễ, ngày nghỉ thêm và ngày làm bù của một năm. Holidays and overrides of a year."""
     app_ctx: AppContext = ctx.obj
     from application.administration import calendar_year
@@ -102,7 +113,12 @@ def clear(
 def add(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument()],
-    n: Annotated[int, typer.Argument(help="Số ngày làm việc (âm: lùi lại).")],
+    n: Annotated[
+        int,
+        typer.Argument(
+            min=-MAX_WORKING_DAYS, max=MAX_WORKING_DAYS, help="Số ngày làm việc (âm: lùi lại)."
+        ),
+    ],
     json: JsonOpt = False,
 ) -> None:
     """Ngày sau N ngày làm việc. The date N working days later (earlier when N < 0)."""

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_YEAR,
+    MIN_YEAR,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+    finite,
+)
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
@@ -24,7 +31,9 @@ measure_app = typer.Typer(
     no_args_is_help=True,
 )
 
-YearOpt = Annotated[int | None, typer.Option("--year", help="Năm, ví dụ 2020.")]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Năm, ví dụ 2020.")
+]
 QuarterOpt = Annotated[str | None, typer.Option("--quarter", help="Quý, ví dụ 2020-Q3.")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Đến ngày (YYYY-MM-DD).")]
@@ -426,8 +435,10 @@ def render_apology_slip(slip: ApologySlip) -> str:
 def measure_set(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Mã chỉ tiêu thủ công, ví dụ T2.5.")],
-    value: Annotated[float, typer.Argument(help="Giá trị đo được, ví dụ 100.")],
-    year: Annotated[int, typer.Option("--year", help="Năm của số liệu.")],
+    value: Annotated[float, typer.Argument(callback=finite, help="Giá trị đo được, ví dụ 100.")],
+    year: Annotated[
+        int, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Năm của số liệu.")
+    ],
     note: Annotated[str, typer.Option("--note", help="Ghi chú, căn cứ.")] = "",
     unit: UnitOpt = None,
     now: NowOpt = None,

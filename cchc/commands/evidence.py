@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_ID,
+    MAX_YEAR,
+    MIN_YEAR,
+    PERIOD_HELP,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+)
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
@@ -165,7 +173,9 @@ def list_(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Số tài liệu.")],
+    evidence_id: Annotated[
+        int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Số tài liệu.")
+    ],
     unit: UnitOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -216,7 +226,9 @@ def _render_detail(app_ctx: AppContext, row: EvidenceItem) -> None:
 def _review(action: Review):  # type: ignore[no-untyped-def]
     def command(
         ctx: typer.Context,
-        evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Số tài liệu.")],
+        evidence_id: Annotated[
+            int, typer.Argument(metavar="ID", min=1, max=MAX_ID, help="Số tài liệu.")
+        ],
         reason: Annotated[
             str | None, typer.Option("--reason", help="Lý do (bắt buộc khi trả lại).")
         ] = None,
@@ -356,7 +368,7 @@ def completeness(
     by: Annotated[
         str, typer.Option("--by", help="position | area | criterion | officer")
     ] = "position",
-    year: Annotated[int | None, typer.Option("--year")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR)] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,
     json: JsonOpt = False,

@@ -20,11 +20,14 @@ app = typer.Typer(
 
 
 def parse_day(value: str) -> dt.date:
+    from cchc.options import MAX_YEAR, MIN_YEAR
     from responsibilities.roster import parse_date
 
     day = parse_date(value)
     if day is None:
         raise LocalizedError("error.bad_date", value=value)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise LocalizedError("error.day_out_of_range", value=value, low=MIN_YEAR, high=MAX_YEAR)
     return day
 
 

@@ -7,7 +7,13 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_ID,
+    MAX_LIMIT,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+)
 from cchc.render import console, print_json
 
 app = typer.Typer(help="Hộp thư đi. The outbox of messages.", no_args_is_help=True)
@@ -37,7 +43,7 @@ def list_(
         list[str] | None,
         typer.Option("--status", help="pending, sending, sent, failed, dead, dropped, superseded"),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit")] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT)] = 100,
     json: JsonOpt = False,
 ) -> None:
     """Danh sách thư trong hộp thư đi. Messages in the outbox, newest first."""
@@ -73,7 +79,7 @@ def list_(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    message_id: Annotated[int, typer.Argument(metavar="ID")],
+    message_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=MAX_ID)],
     json: JsonOpt = False,
 ) -> None:
     """Xem một thư. One message, with its body."""
@@ -105,7 +111,7 @@ def show(
 @app.command("retry")
 def retry(
     ctx: typer.Context,
-    ids: Annotated[list[int] | None, typer.Argument(metavar="[ID]...")] = None,
+    ids: Annotated[list[int] | None, typer.Argument(metavar="[ID]...", min=1, max=MAX_ID)] = None,
     dead: Annotated[
         bool, typer.Option("--dead", help="Gửi lại mọi thư không gửi được. Every dead message.")
     ] = False,

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_YEAR,
+    MIN_YEAR,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+    finite,
+)
 from cchc.render import console, fmt_num, print_json
 
 if TYPE_CHECKING:
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Tự đánh giá Chỉ số CCHC. The PAR Index self-assessment.", no_args_is_help=True
 )
-YearOpt = Annotated[int, typer.Option("--year", help="Năm đánh giá.")]
+YearOpt = Annotated[int, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Năm đánh giá.")]
 
 
 @app.command("score")
@@ -142,20 +149,21 @@ def set_(
     item: Annotated[str, typer.Argument(help="Mã tiêu chí thành phần, ví dụ 3.3.3.")],
     year: YearOpt,
     self_score: Annotated[
-        float | None, typer.Option("--self", help="Điểm tự đánh giá (cần --reason).")
+        float | None,
+        typer.Option("--self", callback=finite, help="Điểm tự đánh giá (cần --reason)."),
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="Lý do khác điểm gợi ý.")] = "",
     level: Annotated[
         str | None, typer.Option("--level", help="Mức đã chọn (quy tắc levels).")
     ] = None,
     survey: Annotated[
-        float | None, typer.Option("--survey", help="Điểm từ điều tra xã hội học.")
+        float | None, typer.Option("--survey", callback=finite, help="Điểm từ điều tra xã hội học.")
     ] = None,
     appraisal_1: Annotated[
-        float | None, typer.Option("--appraisal-1", help="Điểm thẩm định vòng 1.")
+        float | None, typer.Option("--appraisal-1", callback=finite, help="Điểm thẩm định vòng 1.")
     ] = None,
     appraisal_2: Annotated[
-        float | None, typer.Option("--appraisal-2", help="Điểm thẩm định vòng 2.")
+        float | None, typer.Option("--appraisal-2", callback=finite, help="Điểm thẩm định vòng 2.")
     ] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,
@@ -210,9 +218,13 @@ def explain(
 def adjust(
     ctx: typer.Context,
     year: YearOpt,
-    bonus: Annotated[float | None, typer.Option("--bonus", help="Điểm thưởng (có trần).")] = None,
+    bonus: Annotated[
+        float | None, typer.Option("--bonus", callback=finite, help="Điểm thưởng (có trần).")
+    ] = None,
     bonus_reason: Annotated[str, typer.Option("--bonus-reason")] = "",
-    penalty: Annotated[float | None, typer.Option("--penalty", help="Điểm trừ (có trần).")] = None,
+    penalty: Annotated[
+        float | None, typer.Option("--penalty", callback=finite, help="Điểm trừ (có trần).")
+    ] = None,
     penalty_reason: Annotated[str, typer.Option("--penalty-reason")] = "",
     difficulties: Annotated[
         str | None, typer.Option("--difficulties", help="Khó khăn, vướng mắc, đề xuất.")

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
+from cchc.options import (
+    MAX_WORKING_DAYS,
+    MAX_YEAR,
+    MIN_YEAR,
+    PERIOD_HELP,
+    JsonOpt,
+    NowOpt,
+    UnitOpt,
+)
 from cchc.render import console, print_json
 
 occurrence_app = typer.Typer(
@@ -17,7 +25,7 @@ occurrence_app = typer.Typer(
 
 def schedule(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR)] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,
     json: JsonOpt = False,
@@ -118,7 +126,10 @@ def tasks(
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ việc quá hạn.")] = False,
     due_within: Annotated[
-        int | None, typer.Option("--due-within", help="Hạn trong N ngày làm việc tới.")
+        int | None,
+        typer.Option(
+            "--due-within", min=0, max=MAX_WORKING_DAYS, help="Hạn trong N ngày làm việc tới."
+        ),
     ] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,

@@ -162,8 +162,8 @@ def test_bad_dates_are_reported_with_the_forms_expected(text: str) -> None:
         ("tra_qua_buu_chinh", "có", "0 | 1"),
         ("danh_gia", "tot", "rat_hai_long | hai_long | binh_thuong | khong_hai_long"),
         ("phieu_xin_loi", "yes", "0 | 1"),
-        ("so_lan_bo_sung", "-1", "số nguyên ≥ 0 / integer ≥ 0"),
-        ("so_lan_bo_sung", "1.5", "số nguyên ≥ 0 / integer ≥ 0"),
+        ("so_lan_bo_sung", "-1", "số nguyên 0–999 / integer 0–999"),
+        ("so_lan_bo_sung", "1.5", "số nguyên 0–999 / integer 0–999"),
         ("ma_ho_so", "X" * 101, "≤ 100 ký tự / characters"),
     ],
 )
@@ -174,7 +174,8 @@ def test_each_bad_cell_names_column_value_and_what_was_expected(
     assert len(found) == 1
     p = found[0]
     assert (p.code, p.path, p.row, p.file) == ("dossier_bad_cell", column, 2, "f.csv")
-    assert p.params == {"column": column, "value": value, "expected": expected}
+    shown = value if len(value) <= 80 else value[:80] + "…"  # a long value is shown cut
+    assert p.params == {"column": column, "value": shown, "expected": expected}
     assert p.render("en").startswith(f"f.csv:row 2: {column}: '")
 
 
