@@ -41,6 +41,21 @@ def test_calendar_counts_working_days_over_tet_and_follows_overrides(cli) -> Non
     assert code == 2 and "--reason" in err
 
 
+@pytest.mark.parametrize(
+    "env", [{"LANG": "C", "LC_ALL": "C"}, {"LANG": "en_US.UTF-8", "LANGUAGE": "en"}]
+)
+def test_calendar_names_holidays_in_the_output_language_whatever_the_locale(
+    cli, monkeypatch, env
+) -> None:  # type: ignore[no-untyped-def]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out, _ = cli("calendar", "show", "2020")
+    assert code == 0 and "Tết Dương lịch" in out and "Giỗ Tổ Hùng Vương" in out
+    assert "New Year" not in out and "Lunar" not in out
+    code, out, _ = cli("--lang", "en", "calendar", "show", "2020")
+    assert code == 0 and "New Year's Day" in out and "Tết Dương lịch" not in out
+
+
 def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = ward("schedule", "--now", "2020-01-01T06:00", "--json")
     assert json.loads(out)["created"] == 146
