@@ -145,12 +145,13 @@ class CalendarYear:
         }
 
 
-def calendar_year(uow: UnitOfWork, *, year: int) -> CalendarYear:
-    """Holidays, days off and make-up working days of ``year``, and its working days."""
+def calendar_year(uow: UnitOfWork, *, year: int, lang: str = "vi") -> CalendarYear:
+    """Holidays, days off and make-up working days of ``year``, and its working days; the
+    holidays are named in ``lang``."""
     from storage.calendar import load_calendar
 
     with uow as session:
-        cal = load_calendar(session=session, years=[year])
+        cal = load_calendar(session=session, years=[year], lang=lang)
     days = tuple(
         CalendarDay(
             d,

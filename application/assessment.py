@@ -22,7 +22,7 @@ from application.frozen import frozen_card
 from application.units import letterhead
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today
-from domain.errors import LocalizedError
+from domain.errors import LocalizedError, terms
 from domain.framework import Framework, Item
 from domain.plan import Plan
 from domain.scoring import Scorecard
@@ -293,7 +293,7 @@ def _check_entry(node: Item, values: dict[str, Any]) -> None:
             )
     if values.get("self_score") is not None:
         if not (values.get("self_reason") or "").strip():
-            raise LocalizedError("error.reason_required", action="par set --self")
+            raise LocalizedError("error.reason_required", action=terms("action.par.edit"))
         if node.assessed_by == "survey":
             raise LocalizedError("error.survey_not_self", item=node.code)
     level = values.get("level")
@@ -432,7 +432,7 @@ def reopen(
         ctx = _open_year(session, unit, year, now)
         actor = ctx.check(identity, "par.reopen", entity="assessment", key=str(year))
         if not reason.strip():
-            raise LocalizedError("error.reason_required", action="par reopen")
+            raise LocalizedError("error.reason_required", action=terms("action.par.reopen"))
         _, assessment = ctx.assessment()
         if assessment.status != "submitted":
             raise LocalizedError("error.assessment_not_submitted", year=year)

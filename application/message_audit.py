@@ -34,7 +34,8 @@ SELF_ESCALATION, STALE = "self_escalation", "stale"
 _PHRASES: tuple[tuple[re.Pattern[str], bool, int | None], ...] = (
     (re.compile(r"Đã quá hạn \(hạn cuối đã qua\)"), True, 0),
     (re.compile(r"Đã quá hạn (\d+) ngày làm việc"), True, None),
-    (re.compile(r"Hôm nay là ngày cuối của thời hạn"), False, 0),
+    (re.compile(r"Hạn là hôm nay"), False, 0),
+    (re.compile(r"Hôm nay là ngày cuối của thời hạn"), False, 0),  # the wording before issue 11
     (re.compile(r"Còn (\d+) ngày làm việc"), False, None),
     (re.compile(r"Overdue \(the deadline has passed\)"), True, 0),
     (re.compile(r"Overdue by (\d+) working days?"), True, None),

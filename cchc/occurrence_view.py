@@ -55,9 +55,11 @@ def render_occurrence(detail: OccurrenceDetail, ctx: AppContext, console: Consol
     head.add_column(overflow="fold")
     period = f"{detail.period} ({detail.period_start:%d/%m/%Y} – {detail.period_end:%d/%m/%Y})"
     if detail.overdue:
-        left = ctx.t("cli.late_by", n=-detail.working_days_left)
+        late = -detail.working_days_left  # 0: the deadline passed less than a working day ago
+        left = ctx.t("cli.late_by", n=late) if late > 0 else ctx.t("cli.overdue_passed")
     elif detail.status in ("open", "in_progress", "returned"):
-        left = ctx.t("cli.occ_days_left", n=detail.working_days_left)
+        days = detail.working_days_left
+        left = ctx.t("cli.occ_days_left", n=days) if days > 0 else ctx.t("cli.due_today")
     else:
         left = ""
     due = f"{detail.due_weekday} {detail.due_at:%H:%M}" + (f" ({left})" if left else "")

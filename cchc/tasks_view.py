@@ -52,7 +52,9 @@ def render_tasks(
         )
         status = Text(ctx.t(f"status.{r.status}"))
         if r.overdue:
-            status.append("\n" + ctx.t("cli.late_by", n=-r.working_days_left), style="red")
+            late = -r.working_days_left  # 0: the deadline passed less than a working day ago
+            said = ctx.t("cli.late_by", n=late) if late > 0 else ctx.t("cli.overdue_passed")
+            status.append("\n" + said, style="red")
         officer = r.officer_name or ctx.t("label.vacant")
         if under:
             status.append("\n" + officer, style="italic")

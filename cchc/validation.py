@@ -21,8 +21,10 @@ def render_validation(report: Validation, ctx: AppContext, *, as_json: bool) -> 
                 if p["row"] is not None:
                     where = f"{p['file']}:row {p['row']}"
                 text = ": ".join(x for x in (where, p["path"], p["message"]) if x)
+                if p["hint"]:
+                    text = ctx.t("label.with_hint", text=text, hint=p["hint"])
                 console.print(
-                    text + (f" (Hint: {p['hint']})" if p["hint"] else ""),
+                    text,
                     markup=False,
                     soft_wrap=True,
                 )

@@ -51,7 +51,7 @@ class Problem:
         parts = [p for p in (self.where(), self.path) if p]
         text = ": ".join([*parts, self.message(lang)])
         hint = self.hint(lang)
-        return f"{text} (Hint: {hint})" if hint else text
+        return t("label.with_hint", lang, text=text, hint=hint) if hint else text
 
     def as_dict(self, lang: Lang = "vi") -> dict[str, Any]:
         return {
@@ -101,16 +101,40 @@ class Conflict(CchcError):
     """Xung đột với dữ liệu đã có."""
 
 
+@dataclass(frozen=True)
+class Terms:
+    """Words from the catalogue given to a message as one parameter — a status, an action —
+    so the message names them in the reader's language ("bị trả lại", not ``returned``);
+    several are joined with commas."""
+
+    keys: tuple[str, ...]
+
+    def render(self, lang: Lang) -> str:
+        return ", ".join(t(key, lang) for key in self.keys)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def terms(*keys: str) -> Terms:
+    """The catalogue words ``keys`` as one message parameter (see ``Terms``)."""
+    return Terms(tuple(keys))
+
+
 class LocalizedError(CchcError):
     """A user-caused error whose text comes from the catalogue, in the user's language."""
 
     def __init__(self, key: str, **params: Any) -> None:
         self.key = key
         self.params = params
-        super().__init__(t(key, "en", **params))
+        super().__init__(self.render("en"))
 
     def render(self, lang: Lang = "vi") -> str:
-        return t(self.key, lang, **self.params)
+        worded = {
+            name: value.render(lang) if isinstance(value, Terms) else value
+            for name, value in self.params.items()
+        }
+        return t(self.key, lang, **worded)
 
 
 class NotFoundError(LocalizedError, NotFound):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.errors import LocalizedError
+from domain.errors import LocalizedError, terms
 
 OPEN, IN_PROGRESS, SUBMITTED, ACCEPTED = "open", "in_progress", "submitted", "accepted"
 RETURNED, WAIVED, CANCELLED = "returned", "waived", "cancelled"
@@ -49,10 +49,10 @@ def apply(status: str, action: str, reason: str | None = None) -> str:
     if status not in transition.sources:
         raise LocalizedError(
             "error.bad_transition",
-            action=action,
-            status=status,
-            allowed=", ".join(sorted(transition.sources)),
+            action=terms(f"action.occurrence.{action}"),
+            status=terms(f"status.{status}") if status in STATUSES else status,
+            allowed=terms(*(f"status.{s}" for s in STATUSES if s in transition.sources)),
         )
     if transition.needs_reason and not (reason and reason.strip()):
-        raise LocalizedError("error.reason_required", action=action)
+        raise LocalizedError("error.reason_required", action=terms(f"action.occurrence.{action}"))
     return transition.target

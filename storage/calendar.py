@@ -13,25 +13,28 @@ from models import CalendarOverride
 from storage.audit import record
 
 
-def public_holidays(years: Iterable[int]) -> dict[dt.date, str]:
-    """Vietnam's public holidays (Tết, Hùng Kings, 30/4, 1/5, National Day, observed days)."""
-    return dict(_public_holidays(tuple(sorted(set(years)))))
+def public_holidays(years: Iterable[int], *, lang: str = "vi") -> dict[dt.date, str]:
+    """Vietnam's public holidays (Tết, Hùng Kings, 30/4, 1/5, National Day, observed days),
+    named in ``lang`` ("vi" or "en") whatever the machine's locale."""
+    return dict(_public_holidays(tuple(sorted(set(years))), "en_US" if lang == "en" else "vi"))
 
 
 @lru_cache(maxsize=64)
-def _public_holidays(years: tuple[int, ...]) -> tuple[tuple[dt.date, str], ...]:
+def _public_holidays(years: tuple[int, ...], language: str) -> tuple[tuple[dt.date, str], ...]:
     import holidays
 
-    return tuple(holidays.country_holidays("VN", years=list(years)).items())
+    # The language is always given: left out, the library follows LANGUAGE/LC_ALL/LANG.
+    return tuple(holidays.country_holidays("VN", years=list(years), language=language).items())
 
 
-def load_calendar(*, session: Session, years: Iterable[int]) -> WorkCalendar:
-    """The calendar for ``years`` (and the year after, for deadlines that spill over)."""
+def load_calendar(*, session: Session, years: Iterable[int], lang: str = "vi") -> WorkCalendar:
+    """The calendar for ``years`` (and the year after, for deadlines that spill over); holidays
+    are named in ``lang``."""
     wanted = set(years)
     wanted |= {y + 1 for y in wanted} | {y - 1 for y in wanted}
     overrides = session.exec(select(CalendarOverride)).all()
     return WorkCalendar(
-        holidays=public_holidays(wanted),
+        holidays=public_holidays(wanted, lang=lang),
         days_off={o.day: o.reason for o in overrides if not o.working},
         working={o.day: o.reason for o in overrides if o.working},
     )

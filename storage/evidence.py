@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from domain.clock import require_aware
-from domain.errors import LocalizedError, NotFoundError, Problem
+from domain.errors import LocalizedError, NotFoundError, Problem, terms
 from domain.evidence import (
     ALLOWED,
     MEDIA_TYPES,
@@ -241,7 +241,9 @@ def review(
     if target == REJECTED and not (reason and reason.strip()):
         raise LocalizedError("error.evidence_reason_required")
     if row.status == target:
-        raise LocalizedError("error.evidence_already", id=evidence_id, status=target)
+        raise LocalizedError(
+            "error.evidence_already", id=evidence_id, status=terms(f"evidence_status.{target}")
+        )
     before = {"status": row.status, "reason": row.reason or None}
     row.status, row.reviewed_by, row.reviewed_at = target, actor, now
     row.reason = reason.strip() if target == REJECTED and reason else ""

@@ -31,7 +31,7 @@ def show(
     app_ctx: AppContext = ctx.obj
     from application.administration import calendar_year
 
-    cal = calendar_year(app_ctx.uow(), year=year)
+    cal = calendar_year(app_ctx.uow(), year=year, lang=app_ctx.lang)
     if json:
         print_json(cal.as_dict())
         return

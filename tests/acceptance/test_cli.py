@@ -64,6 +64,16 @@ def test_broken_plan_reports_every_defect_with_its_position(cli, tmp_path: Path)
     assert "Traceback" not in out + err
 
 
+def test_a_vietnamese_validation_report_hints_in_vietnamese(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "broken.yaml"
+    text = PLAN_2020.read_text(encoding="utf-8").replace("lead: justice", "lead: tu_phap", 1)
+    broken.write_text(text, encoding="utf-8")
+    code, out, _ = cli("plan", "validate", str(broken))
+    assert code == 1 and "tu_phap" in out and "(Gợi ý: " in out and "Hint" not in out
+    code, out, _ = cli("plan", "validate", str(broken), "--lang", "en")
+    assert code == 1 and "(Hint: " in out and "Gợi ý" not in out
+
+
 def test_json_validation_report(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     broken = tmp_path / "p.yaml"
     broken.write_text("format: cchc-plan/1\nplan: {code: X}\n", encoding="utf-8")

@@ -101,10 +101,24 @@ def test_every_period_command_reads_periods_as_officers_write_them(ward, tmp_pat
     ):
         code, _, err = ward(*command)
         assert code == 1 and err.startswith("Error:"), command
-        assert "Hint:" in err and "quý II/2020" in err and "tuần 23/2020" in err, command
+        assert (
+            "Gợi ý:" in err and "Hint" not in err and "quý II/2020" in err and "tuần 23/2020" in err
+        ), command
 
 
 # --- one occurrence in full -----------------------------------------------------------------
+
+
+def test_occurrence_show_on_the_due_date_says_due_today(ward) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = ward("occurrence", "show", "II.3.1", "Q2/2020", "--now", "2020-06-15T08:00")
+    flat = " ".join(out.split())
+    assert code == 0 and "15/06/2020" in flat and "(hạn là hôm nay)" in flat
+    assert "còn 0" not in flat
+    code, out, _ = ward(
+        "occurrence", "show", "II.3.1", "Q2/2020", "--now", "2020-06-15T08:00", "--lang", "en"
+    )
+    flat = " ".join(out.split())
+    assert "(due today)" in flat and "0 working days" not in flat
 
 
 def test_occurrence_show_tells_the_whole_story(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,21 @@ def test_calendar_counts_working_days_over_tet_and_follows_overrides(cli) -> Non
     assert code == 2 and "--reason" in err
 
 
+@pytest.mark.parametrize(
+    "env", [{"LANG": "C", "LC_ALL": "C"}, {"LANG": "en_US.UTF-8", "LANGUAGE": "en"}]
+)
+def test_calendar_names_holidays_in_the_output_language_whatever_the_locale(
+    cli, monkeypatch, env
+) -> None:  # type: ignore[no-untyped-def]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out, _ = cli("calendar", "show", "2020")
+    assert code == 0 and "Tết Dương lịch" in out and "Giỗ Tổ Hùng Vương" in out
+    assert "New Year" not in out and "Lunar" not in out
+    code, out, _ = cli("--lang", "en", "calendar", "show", "2020")
+    assert code == 0 and "New Year's Day" in out and "Tết Dương lịch" not in out
+
+
 def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = ward("schedule", "--now", "2020-01-01T06:00", "--json")
     assert json.loads(out)["created"] == 146
@@ -87,9 +102,13 @@ def test_occurrence_lifecycle_from_the_command_line(ward) -> None:  # type: igno
     )
     assert json.loads(out)["to"] == "submitted"
     code, _, err = ward("occurrence", "start", "II.3.1", "2020-Q2", *NHUNG)
-    assert code == 1 and err.startswith("Error:") and "submitted" in err
+    assert err == (
+        "Error: Không thể bắt đầu thực hiện: nhiệm vụ đang ở trạng thái 'đã nộp' (chỉ khi nhiệm "
+        "vụ ở trạng thái: chưa thực hiện, bị trả lại).\n"
+    )
+    assert code == 1 and "submitted" not in err and "'start'" not in err
     code, _, err = ward("occurrence", "return", "II.3.1", "2020-Q2", *MAI)
-    assert code == 1 and "--reason" in err
+    assert code == 1 and "--reason" in err and "trả lại kết quả" in err
     code, out, _ = ward(
         "occurrence", "return", "II.3.1", "2020-Q2", "--reason", "Thiếu báo cáo", "--json", *MAI
     )
@@ -145,7 +164,10 @@ def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -
     files = list(outbox.glob("*.eml"))
     assert len(files) == 1
     mail = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
-    assert mail["Subject"].startswith("[CCHC] Báo cáo trễ hạn (lần 1): II.1.2 kỳ 2020-Q1")
+    # nobody above the chairman: the CCHC officer is asked to follow it up
+    assert mail["Subject"].startswith(
+        "[CCHC] Nhiệm vụ quá hạn – đề nghị theo dõi (lần 1): II.1.2 kỳ 2020-Q1"
+    )
     # the chairman's own task: never escalated to himself, only the CCHC officer is told
     assert "Phạm Thị Hồng Nhung" in str(mail["To"]) and "Nguyễn Văn Hùng" not in str(mail["To"])
     body = mail.get_body(preferencelist=("plain",)).get_content()
@@ -158,14 +180,14 @@ def test_remind_dry_run_says_what_it_would_send_to_whom(ward) -> None:  # type: 
     assert code == 0
     lines = out.strip().splitlines()
     assert lines == [
-        "→ Phạm Thị Hồng Nhung <nhung.pth@phuhuu.gov.vn>: báo cáo trễ hạn II.1.2 kỳ 2020-Q1 "
+        "→ Phạm Thị Hồng Nhung <nhung.pth@phuhuu.gov.vn>: nhiệm vụ quá hạn II.1.2 kỳ 2020-Q1 "
         "(lần 2) — tổng hợp các bước bị lỡ; nhắc việc II.7.5 kỳ 2020-Q2 (bước 5, trước hạn 5 "
         "ngày làm việc)",
-        "→ Nguyễn Văn Hùng <hung.nv@phuhuu.gov.vn>: báo cáo trễ hạn II.5.3 kỳ 2020-Q1 (lần 2) — "
+        "→ Nguyễn Văn Hùng <hung.nv@phuhuu.gov.vn>: nhiệm vụ quá hạn II.5.3 kỳ 2020-Q1 (lần 2) — "
         "tổng hợp các bước bị lỡ",
         "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: thông báo II.5.3 kỳ 2020-Q1 đã được báo cáo lên "
         "cấp trên (lần 2) — tổng hợp các bước bị lỡ",
-        "Chạy thử: sẽ gửi 3 thư (1 nhắc việc, 2 báo cáo trễ hạn); chưa gửi gì.",
+        "Chạy thử: sẽ gửi 3 thư (1 nhắc việc, 2 thông báo nhiệm vụ quá hạn); chưa gửi gì.",
     ]
     code, out, _ = ward("remind", "--now", "2020-04-10T08:00", "--dry-run", "--lang", "en")
     assert out.strip().splitlines()[-2:] == [

@@ -215,8 +215,11 @@ def test_the_chairman_reopens_with_a_reason_and_the_snapshot_stays_in_the_log(uo
     sha = par.submit(uow, HUNG, NOW, year=2020).snapshot_sha256
     with pytest.raises(Refused):
         par.reopen(uow, NHUNG, NOW, year=2020, reason="Bổ sung")
-    with pytest.raises(LocalizedError, match="reason"):
+    with pytest.raises(LocalizedError, match="reason") as no_reason:
         par.reopen(uow, HUNG, NOW, year=2020, reason="  ")
+    assert no_reason.value.render("vi") == (
+        "Cần ghi lý do để mở lại bản tự đánh giá Chỉ số CCHC (--reason)."
+    )
     reopened = par.reopen(uow, HUNG, NOW, year=2020, reason="Bổ sung tài liệu 3.3.3")
     assert reopened.as_dict() == {
         "year": 2020,

@@ -315,6 +315,8 @@ def test_submitting_needs_every_required_document_or_a_reason(
     with pytest.raises(LocalizedError) as again:
         review_as(MAI, one.id, "accept")
     assert again.value.key == "error.evidence_already"
+    assert again.value.render("vi").endswith("đã ở trạng thái 'đã chấp nhận'.")
+    assert again.value.render("en").endswith("is already 'accepted'.")
 
     with pytest.raises(LocalizedError) as raised:
         submit(NHUNG, "T.A3")

@@ -321,7 +321,8 @@ def test_an_escalation_at_night_goes_at_once_and_a_reminder_waits(
     report = deliver(engine, channels(smtp), now=night + dt.timedelta(minutes=1))
     assert (report.claimed, report.sent) == (3, 3)
     assert sorted(r.rcpt_tos[0] for r in smtp.received) == sorted(urgent)
-    assert all("báo cáo trễ hạn" in str(r.parsed()["Subject"]).lower() for r in smtp.received)
+    assert all("báo cáo lãnh đạo" in str(r.parsed()["Subject"]) for r in smtp.received)
+    assert not any("trễ hạn" in str(r.parsed()["Subject"]) for r in smtp.received)
 
     report = deliver(engine, channels(smtp), now=local(2020, 6, 12, 7))
     assert (report.claimed, report.sent) == (1, 1)
@@ -426,7 +427,7 @@ def late_returned_on_friday(session, ward, engine, smtp) -> OutboxMessage:  # ty
     assert (held.kind, held.recipient, held.created_at) == ("reminder", NHUNG, saturday)
     assert held.next_attempt_at == local(2020, 6, 8, 7)
     # written on Saturday, a Friday deadline has passed: never "today is the last day"
-    assert "Hôm nay là ngày cuối" not in held.body
+    assert "Hạn là hôm nay" not in held.body and "Hôm nay là ngày cuối" not in held.body
     assert deliver(engine, channels(smtp), now=saturday + dt.timedelta(minutes=1)).claimed == 0
     return held
 
@@ -447,7 +448,7 @@ def test_a_reminder_held_over_the_weekend_says_on_monday_how_late_it_is(
     )
     body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Đã quá hạn 1 ngày làm việc." in body
-    assert "Hôm nay là ngày cuối" not in body and "Còn " not in body
+    assert "Hạn là hôm nay" not in body and "Còn " not in body
     assert mail["Date"].datetime == monday  # dated when it went, not on Saturday
     [row] = [m for m in outbox(session) if m.id == held.id]
     assert (row.status, row.body) == ("sent", body)
@@ -470,7 +471,7 @@ def test_a_held_reminder_about_work_submitted_meanwhile_is_dropped(
 
 def test_only_the_newest_of_two_waiting_reminders_goes(session, ward, engine, smtp) -> None:  # type: ignore[no-untyped-def]
     # the delivery job is down from Monday to Wednesday: Monday's reminders ("còn 2 ngày")
-    # and Wednesday's ("hôm nay là ngày cuối") wait together
+    # and Wednesday's ("hạn là hôm nay") wait together
     monday, wednesday = local(2020, 6, 8, 7, 30), local(2020, 6, 10, 7, 30)
     for moment in (monday, wednesday):
         sweep(session=session, now=moment, actor="test")
@@ -478,7 +479,7 @@ def test_only_the_newest_of_two_waiting_reminders_goes(session, ward, engine, sm
     queued = outbox(session)
     [old, new] = [m for m in queued if m.recipient == ANH]
     assert "Còn 2 ngày làm việc." in old.body
-    assert "Hôm nay là ngày cuối của thời hạn" in new.body
+    assert "Hạn là hôm nay." in new.body and "còn 0" not in new.body.lower()
 
     report = deliver(engine, channels(smtp), now=wednesday + dt.timedelta(minutes=1))
     to_anh = [r for r in smtp.received if r.rcpt_tos == (ANH,)]
@@ -486,7 +487,7 @@ def test_only_the_newest_of_two_waiting_reminders_goes(session, ward, engine, sm
     [got] = to_anh
     assert report.sent == len(smtp.received) and report.dropped >= 1
     body = got.parsed().get_body(("plain",)).get_content()
-    assert "Hôm nay là ngày cuối của thời hạn" in body and "Còn 2 ngày" not in body
+    assert "Hạn là hôm nay." in body and "Còn 2 ngày" not in body
     statuses = {m.id: m.status for m in outbox(session)}
     assert (statuses[old.id], statuses[new.id]) == ("superseded", "sent")
     # nobody gets two things about the same occurrence in one delivery
@@ -621,7 +622,7 @@ def test_the_outbox_check_finds_self_escalations_and_stale_messages(session, war
         "reminder",
         NHUNG,
         Item(occ["T.LATE"].id or 0, "reminder", 0),
-        "Nhiệm vụ T.LATE: …\nHôm nay là ngày cuối của thời hạn (còn 0 ngày làm việc).\n",
+        "Nhiệm vụ T.LATE: …\nHạn là hôm nay.\n",
         monday,
     )
     miscounted = sent(

@@ -227,7 +227,7 @@ def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> No
             else:
                 late = 1 if step == 1 else 3
                 assert message.subject.startswith(
-                    f"[CCHC] Báo cáo trễ hạn (lần {step}): {code} kỳ 2020"
+                    f"[CCHC] Nhiệm vụ quá hạn – báo cáo lãnh đạo (lần {step}): {code} kỳ 2020"
                 )
                 assert f"chậm {late} ngày làm việc" in message.subject
                 assert message.cc == []  # the CCHC officer is the late officer here

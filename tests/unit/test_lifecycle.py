@@ -76,38 +76,74 @@ def test_illegal_pairs_include_the_obvious_ones() -> None:
         assert pair in ILLEGAL
 
 
+VI_STATUS = {
+    "open": "chưa thực hiện",
+    "in_progress": "đang thực hiện",
+    "submitted": "đã nộp",
+    "accepted": "đã chấp nhận",
+    "returned": "bị trả lại",
+    "waived": "được miễn",
+    "cancelled": "đã hủy",
+}
+VI_ACTION = {
+    "start": "bắt đầu thực hiện",
+    "submit": "nộp kết quả",
+    "accept": "chấp nhận kết quả",
+    "return": "trả lại kết quả",
+    "waive": "miễn thực hiện",
+}
+
+
 @pytest.mark.parametrize(("status", "action"), ILLEGAL)
-def test_illegal_transitions_are_refused_naming_the_action_and_status(
+def test_illegal_transitions_are_refused_naming_the_action_and_status_in_words(
     status: str, action: str
 ) -> None:
     err = refused(status, action, "có lý do")
     assert err.key == "error.bad_transition"
-    assert f"'{action}'" in str(err)
-    assert f"'{status}'" in str(err)
     vi = err.render("vi")
-    assert f"'{action}'" in vi
-    assert f"'{status}'" in vi
+    assert vi.startswith(f"Không thể {VI_ACTION[action]}: ")
+    assert f"nhiệm vụ đang ở trạng thái '{VI_STATUS[status]}'" in vi
+    english = err.render("en")
+    assert english == str(err) and f"Cannot {action}: " in english
+    for code in (*STATUSES, *TRANSITIONS):  # no machine code in either language
+        assert f"'{code}'" not in vi and code not in vi.replace("_", " ").split(), vi
+    assert "in_progress" not in english and "in_progress" not in vi
+
+
+def test_return_of_a_returned_task_is_refused_in_words() -> None:
+    err = refused("returned", "return", "thiếu biên bản")
+    assert err.render("vi") == (
+        "Không thể trả lại kết quả: nhiệm vụ đang ở trạng thái 'bị trả lại'"
+        " (chỉ khi nhiệm vụ ở trạng thái: đã nộp)."
+    )
+    assert err.render("en") == (
+        "Cannot return: the task is 'returned' (only when it is: submitted)."
+    )
 
 
 def test_accept_from_open_says_where_it_can_start() -> None:
     err = refused("open", "accept")
-    assert str(err) == "Cannot 'accept' an occurrence that is 'open' (only from: submitted)."
+    assert str(err) == "Cannot accept: the task is 'open' (only when it is: submitted)."
     assert err.render("en") == str(err)
     assert err.render("vi") == (
-        "Không thể 'accept' khi đang ở trạng thái 'open' (chỉ từ: submitted)."
+        "Không thể chấp nhận kết quả: nhiệm vụ đang ở trạng thái 'chưa thực hiện'"
+        " (chỉ khi nhiệm vụ ở trạng thái: đã nộp)."
     )
 
 
 def test_submit_from_accepted_is_refused() -> None:
     err = refused("accepted", "submit")
-    assert "'submit'" in str(err)
+    assert "Cannot submit" in str(err)
     assert "'accepted'" in str(err)
-    assert "in_progress, open, returned" in str(err)
+    assert "open, in progress, returned" in str(err)
+    assert "chưa thực hiện, đang thực hiện, bị trả lại" in err.render("vi")
 
 
 def test_start_from_submitted_is_refused() -> None:
     err = refused("submitted", "start")
-    assert err.params == {"action": "start", "status": "submitted", "allowed": "open, returned"}
+    assert err.render("en") == (
+        "Cannot start: the task is 'submitted' (only when it is: open, returned)."
+    )
 
 
 @pytest.mark.parametrize("reason", [None, "", "   ", "\t\n"])
@@ -115,10 +151,10 @@ def test_start_from_submitted_is_refused() -> None:
 def test_return_and_waive_need_a_reason(status: str, action: str, reason: str | None) -> None:
     err = refused(status, action, reason)
     assert err.key == "error.reason_required"
-    assert f"'{action}'" in str(err)
+    assert f"to {action}" in str(err)
     assert "reason" in str(err)
     vi = err.render("vi")
-    assert f"'{action}'" in vi
+    assert f"để {VI_ACTION[action]}" in vi and f"'{action}'" not in vi
     assert "lý do" in vi
 
 
@@ -144,7 +180,7 @@ def test_errors_render_in_vietnamese_with_diacritics() -> None:
     ]
     assert "Không thể" in texts[0]
     assert "trạng thái" in texts[0]
-    assert "cần lý do" in texts[1]
+    assert "Cần ghi lý do" in texts[1]
     assert "thao tác" in texts[2]
     for text in texts:
         assert any(ord(ch) > 127 for ch in text)

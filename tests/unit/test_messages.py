@@ -177,3 +177,13 @@ def test_looking_up_a_message_does_not_import_babel() -> None:
         "assert not [m for m in sys.modules if m.split('.')[0] == 'babel'], 'babel imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(("name", "layer"), LAYERS, ids=IDS)
+def test_vietnamese_messages_hint_in_vietnamese(name: str, layer: Any) -> None:
+    catalogue: Catalogue = layer.CATALOGUE
+    for key in sorted(catalogue.keys("vi")):
+        text = catalogue.template(key, "vi") or ""
+        assert "Hint" not in text, (key, text)
+        english = catalogue.template(key, "en") or ""
+        assert "Gợi ý" not in english, (key, english)

@@ -44,7 +44,7 @@ def test_every_problem_of_every_row_is_reported_with_a_hint() -> None:
         "procedure: remove the repeated row or correct its code)",
     ]
     vi = bad_level[0].render("vi")
-    assert vi.startswith("dm.csv:row 3: muc_do: '5' không hợp lệ, cần 2 | 3 | 4 (Hint: ")
+    assert vi.startswith("dm.csv:row 3: muc_do: '5' không hợp lệ, cần 2 | 3 | 4 (Gợi ý: ")
 
 
 def test_missing_columns_are_reported_on_row_1() -> None:

@@ -135,13 +135,13 @@ def test_empty_variables_mean_unset() -> None:
             "CCHC_LANG",
             "fr_FR.UTF-8",
             "CCHC_LANG: 'fr_FR.UTF-8' is not a supported language (Hint: vi or en)",
-            "CCHC_LANG: 'fr_FR.UTF-8' không phải là ngôn ngữ được hỗ trợ (Hint: vi hoặc en)",
+            "CCHC_LANG: 'fr_FR.UTF-8' không phải là ngôn ngữ được hỗ trợ (Gợi ý: vi hoặc en)",
         ),
         (
             "CCHC_CHANNEL",
             "pigeon",
             "CCHC_CHANNEL: 'pigeon' is not a mail channel (Hint: file or console)",
-            "CCHC_CHANNEL: 'pigeon' không phải là kênh gửi thư (Hint: file hoặc console)",
+            "CCHC_CHANNEL: 'pigeon' không phải là kênh gửi thư (Gợi ý: file hoặc console)",
         ),
         (
             "CCHC_DATABASE_URL",
@@ -149,7 +149,7 @@ def test_empty_variables_mean_unset() -> None:
             "CCHC_DATABASE_URL: 'mysql://cchc:***@db/cchc' is not a supported database URL "
             "(Hint: sqlite:///PATH or postgresql://user@host:5432/cchc)",
             "CCHC_DATABASE_URL: 'mysql://cchc:***@db/cchc' không phải là địa chỉ cơ sở dữ liệu "
-            "được hỗ trợ (Hint: sqlite:///ĐƯỜNG_DẪN hoặc postgresql://user@host:5432/cchc)",
+            "được hỗ trợ (Gợi ý: sqlite:///ĐƯỜNG_DẪN hoặc postgresql://user@host:5432/cchc)",
         ),
         (
             "CCHC_SMTP_URL",
@@ -157,7 +157,7 @@ def test_empty_variables_mean_unset() -> None:
             "CCHC_SMTP_URL: 'http://mail.example' is not an SMTP server address "
             "(Hint: smtp://, smtp+starttls:// or smtps://[user:pass@]host[:port])",
             "CCHC_SMTP_URL: 'http://mail.example' không phải là địa chỉ máy chủ SMTP "
-            "(Hint: smtp://, smtp+starttls:// hoặc smtps://[user:pass@]host[:port])",
+            "(Gợi ý: smtp://, smtp+starttls:// hoặc smtps://[user:pass@]host[:port])",
         ),
         (
             "CCHC_SMTP_URL",
@@ -165,7 +165,7 @@ def test_empty_variables_mean_unset() -> None:
             "CCHC_SMTP_URL: 'smtp://mail.example:99999' has an invalid port (1–65535) "
             "(Hint: smtp://, smtp+starttls:// or smtps://[user:pass@]host[:port])",
             "CCHC_SMTP_URL: 'smtp://mail.example:99999' có cổng không hợp lệ (1–65535) "
-            "(Hint: smtp://, smtp+starttls:// hoặc smtps://[user:pass@]host[:port])",
+            "(Gợi ý: smtp://, smtp+starttls:// hoặc smtps://[user:pass@]host[:port])",
         ),
         (
             "CCHC_SMTP_URL",
@@ -173,7 +173,7 @@ def test_empty_variables_mean_unset() -> None:
             "CCHC_SMTP_URL: 'smtps://user:***@:465' has no host name "
             "(Hint: smtp://, smtp+starttls:// or smtps://[user:pass@]host[:port])",
             "CCHC_SMTP_URL: 'smtps://user:***@:465' thiếu tên máy chủ "
-            "(Hint: smtp://, smtp+starttls:// hoặc smtps://[user:pass@]host[:port])",
+            "(Gợi ý: smtp://, smtp+starttls:// hoặc smtps://[user:pass@]host[:port])",
         ),
         (
             "CCHC_SMTP_FROM",
@@ -181,7 +181,7 @@ def test_empty_variables_mean_unset() -> None:
             "CCHC_SMTP_FROM: 'Hệ thống CCHC' holds no valid email address "
             "(Hint: Hệ thống CCHC <cchc@phuhuu.gov.vn>)",
             "CCHC_SMTP_FROM: 'Hệ thống CCHC' không chứa địa chỉ email hợp lệ "
-            "(Hint: Hệ thống CCHC <cchc@phuhuu.gov.vn>)",
+            "(Gợi ý: Hệ thống CCHC <cchc@phuhuu.gov.vn>)",
         ),
     ],
 )

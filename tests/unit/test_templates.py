@@ -72,9 +72,31 @@ def test_vietnamese_is_written_with_full_diacritics(kind: str) -> None:
     text = sample(kind, "vi").text
     assert text.startswith("Kính gửi đồng chí ")
     assert "Trân trọng." in text
-    assert f"Hệ thống quản lý công tác CCHC — {UNIT}" in text
+    assert f"{UNIT} — gửi bởi phần mềm cchc" in text
     for stripped in ("Kinh gui", "dong chi", "Tran trong", "ngay lam viec"):
         assert stripped not in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_vietnamese_wording_is_administrative_and_signed_by_the_unit(kind: str) -> None:
+    out = sample(kind, "vi")
+    for part in (out.subject, out.text, out.html):
+        # the name of Ho Chi Minh City's own system is not ours to sign with
+        assert "Hệ thống quản lý công tác CCHC" not in part
+        for wrong in ("kính báo cáo", "qua chức danh", "còn 0 ngày", "Báo cáo trễ hạn"):
+            assert wrong.lower() not in part.lower(), (kind, wrong)
+    assert f"{UNIT} — gửi bởi phần mềm cchc" in out.html
+    en = sample(kind, "en")
+    assert f"{UNIT} — sent by the cchc software" in en.text
+    assert "CCHC management system" not in en.text + en.html
+
+
+@pytest.mark.parametrize(("lang", "line"), [("vi", "Hạn là hôm nay."), ("en", "Due today.")])
+def test_a_deadline_today_says_so_without_zero_days_left(lang: Lang, line: str) -> None:
+    out = reminder(lang, working_days_left=0)
+    assert line in out.text
+    assert "còn 0" not in out.text.lower() and "0 working days" not in out.text
+    assert "còn 0" not in out.html.lower() and "0 working days" not in out.html
 
 
 def test_reminder_says_what_to_do_and_by_when() -> None:
@@ -157,7 +179,11 @@ def test_escalation_names_the_late_officer_days_and_step() -> None:
     assert "Bùi Thị Ngọc Ánh" in out.subject and "chậm 3 ngày làm việc" in out.subject
     assert "đồng chí Bùi Thị Ngọc Ánh" in out.text
     assert "đã chậm 3 ngày làm việc" in out.text
-    assert "lần thứ 2" in out.text
+    assert out.subject.startswith(
+        "[CCHC] Nhiệm vụ quá hạn – báo cáo lãnh đạo (lần 2): II.3.5 kỳ 2020-01 — "
+    )
+    assert "Hệ thống xin thông báo để đồng chí chỉ đạo (báo cáo lãnh đạo lần 2):" in out.text
+    assert "Hệ thống xin thông báo để đồng chí chỉ đạo" in out.html
     assert "Đề nghị đồng chí đôn đốc đồng chí Bùi Thị Ngọc Ánh" in out.text
     assert "giao nhiệm vụ cho cán bộ khác" in out.text
     assert "Kính gửi đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường," in out.text
@@ -177,7 +203,8 @@ def test_escalation_with_nobody_above_asks_the_cchc_officer_to_follow_up() -> No
         "vi", superior_role_title="Công chức phụ trách công tác CCHC", at_top=True, instead=True
     )
     assert "Kính gửi đồng chí Trần Thị Mai — Công chức phụ trách công tác CCHC," in out.text
-    assert "báo cáo trễ hạn lần thứ 2" in out.text
+    assert "Hệ thống xin thông báo để đồng chí theo dõi (lần 2):" in out.text
+    assert out.subject.startswith("[CCHC] Nhiệm vụ quá hạn – đề nghị theo dõi (lần 2): II.3.5")
     assert "Không có cấp trên nào khác để báo cáo việc này" in out.text
     assert "trao đổi trực tiếp với đồng chí Bùi Thị Ngọc Ánh" in out.text
     assert "đôn đốc" not in out.text and "chỉ đạo" not in out.text
@@ -210,12 +237,12 @@ def bundle(lang: Lang) -> Any:
 def test_a_bundle_lists_each_item_once_under_its_heading() -> None:
     out = bundle("vi")
     assert out.subject == (
-        "[CCHC] 3 việc cần đồng chí lưu ý (1 báo cáo trễ hạn, 1 đã báo cáo lên cấp trên, "
+        "[CCHC] 3 việc cần đồng chí lưu ý (1 báo cáo lãnh đạo, 1 đã báo cáo lên cấp trên, "
         "1 nhắc việc): II.3.2 kỳ 2020-02, II.3.5 kỳ 2020-01, II.1.2 kỳ 2020-Q1"
     )
     text = out.text
     heads = [
-        text.index("BÁO CÁO TRỄ HẠN GỬI ĐỒNG CHÍ"),
+        text.index("NHIỆM VỤ QUÁ HẠN CẦN ĐỒNG CHÍ CHỈ ĐẠO, THEO DÕI"),
         text.index("NHIỆM VỤ CỦA ĐỒNG CHÍ ĐÃ ĐƯỢC BÁO CÁO LÊN CẤP TRÊN"),
         text.index("NHẮC VIỆC"),
     ]
@@ -223,12 +250,13 @@ def test_a_bundle_lists_each_item_once_under_its_heading() -> None:
     assert heads[0] < text.index("- II.3.2 kỳ 2020-02:") < heads[1]
     assert heads[1] < text.index("- II.3.5 kỳ 2020-01:") < heads[2] < text.index("- II.1.2 kỳ")
     assert text.count("\n- ") == 3
-    assert "Báo cáo lên cấp trên lần 2: đồng chí Đỗ Thanh Sơn" in text
+    assert "Báo cáo lãnh đạo lần 2: đồng chí Đỗ Thanh Sơn" in text
     assert (
         "Đã báo cáo lên cấp trên (lần 1): đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường." in text
     )
     assert "Hạn: Thứ Hai, 03/02/2020 — Đã quá hạn 2 ngày làm việc." in text
-    assert "Hạn: Thứ Hai, 03/02/2020 — Hôm nay là ngày cuối của thời hạn" in text
+    assert "Hạn: Thứ Hai, 03/02/2020 — Hạn là hôm nay." in text
+    assert "Xin gửi đồng chí 3 việc cần lưu ý trong thư này." in text
     assert "tổng hợp các lần nhắc bị lỡ" in text and "Trạng thái hiện tại:" in text
     assert "Nộp: cchc occurrence submit II.1.2 2020-Q1" in text
     en = bundle("en")
@@ -360,6 +388,7 @@ def test_returned_carries_the_reason_and_accepted_names_the_approver() -> None:
         return render(kind, ctx, lang)
 
     returned = review("returned", "vi", "Thiếu Sổ theo dõi hồ sơ (Mẫu 06).")
+    assert "Sau khi bổ sung, đồng chí nộp lại bằng lệnh:" in returned.text
     assert "Lý do trả lại: Thiếu Sổ theo dõi hồ sơ (Mẫu 06)." in returned.text
     assert "Trần Thị Mai" in returned.text
     assert "cchc occurrence submit II.3.5 2020-01" in returned.text
@@ -378,7 +407,26 @@ def test_assignment_says_from_when() -> None:
         since=dt.date(2020, 2, 3),
     )
     text = render("assignment", ctx).text
-    assert "Kể từ Thứ Hai, 03/02/2020, nhiệm vụ dưới đây được giao cho đồng chí" in text
+    assert (
+        "Kể từ Thứ Hai, 03/02/2020, nhiệm vụ dưới đây được giao cho đồng chí với chức danh "
+        f"{POSITION['vi']}." in text
+    )
+    assert "qua chức danh" not in text
+
+
+def test_a_returned_task_with_a_link_is_resubmitted_after_amending() -> None:
+    ctx = review_context(
+        sample_view(),
+        lang="vi",
+        unit_name=UNIT,
+        recipient_name="Bùi Thị Ngọc Ánh",
+        position_title=POSITION["vi"],
+        reviewer_name="Trần Thị Mai",
+        reason="Thiếu biên bản",
+    )
+    out = render("returned", {**ctx, "link": "https://cchc.example/o/17"}, "vi")
+    assert "Sau khi bổ sung, đồng chí nộp lại tại: https://cchc.example/o/17" in out.text
+    assert "Sau khi bổ sung, đồng chí nộp lại tại:" in out.html
 
 
 def test_dead_letter_gives_the_retry_command() -> None:
