@@ -59,12 +59,11 @@ class Writer(threading.Thread):
 
     def run(self) -> None:
         from application.access import Identity
+        from application.audit_key import read_key
         from application.evidence import disk_store, upload
         from application.uow import UnitOfWork
         from storage.db import make_engine
         from storage.evidence import Upload
-
-        from application.audit_key import read_key
 
         engine = make_engine(
             f"sqlite:///{self.home / 'cchc.sqlite3'}",
