@@ -228,8 +228,7 @@ def kpis(
             m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year)
         }
         previous = {
-            m.code: m.value
-            for m in measurements(session=session, unit_id=uid, year=first.year - 1)
+            m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year - 1)
         }
         return KpiResult(
             unit=unit_row.code,
