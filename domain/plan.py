@@ -174,6 +174,26 @@ class Funding:
     source: str = "plan"
     note: str = ""
 
+    @classmethod
+    def from_dict(cls, value: Any) -> Funding | None:
+        """Funding from checked file data or its stored form (``as_dict``); None without."""
+        if not isinstance(value, dict):
+            return None
+        return cls(
+            sources=tuple(
+                FundingSource(
+                    kind=x["kind"],
+                    text=x["text"],
+                    amount=float(x["amount"]) if x.get("amount") is not None else None,
+                    unit=x.get("unit") or "VND",
+                )
+                for x in value.get("sources") or []
+            ),
+            criteria=tuple(str(c) for c in value.get("criteria") or []),
+            source=value.get("source") or "plan",
+            note=value.get("note") or "",
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "sources": [

@@ -34,7 +34,6 @@ from domain.plan import (
     Duty,
     EvidenceRequirement,
     Funding,
-    FundingSource,
     Plan,
     Reminders,
     Role,
@@ -321,25 +320,6 @@ def _reminders(value: Any, base: Reminders) -> Reminders:
     )
 
 
-def _funding(value: Any) -> Funding | None:
-    if not isinstance(value, dict):
-        return None
-    return Funding(
-        sources=tuple(
-            FundingSource(
-                kind=x["kind"],
-                text=x["text"],
-                amount=float(x["amount"]) if x.get("amount") is not None else None,
-                unit=x.get("unit") or "VND",
-            )
-            for x in value["sources"]
-        ),
-        criteria=tuple(str(c) for c in value.get("criteria") or []),
-        source=value.get("source") or "plan",
-        note=value.get("note") or "",
-    )
-
-
 def _build(data: dict[str, Any]) -> Plan:
     plan = data["plan"]
     year = int(plan["year"])
@@ -394,7 +374,7 @@ def _build(data: dict[str, Any]) -> Plan:
         basis=tuple(plan.get("basis") or []),
         framework=str(plan["framework"]) if plan.get("framework") else None,
         inferred=ordered(plan.get("inferred"), PLAN_FIELDS),
-        funding=_funding(plan.get("funding")),
+        funding=Funding.from_dict(plan.get("funding")),
         timezone=plan.get("timezone") or DEFAULT_TIMEZONE,
         roll=defaults.get("roll") or "next",
         reminders=base,

@@ -28,7 +28,6 @@ from domain.plan import (
     Duty,
     EvidenceRequirement,
     Funding,
-    FundingSource,
     Plan,
     Reminders,
     Role,
@@ -133,20 +132,6 @@ def _plan_ext(plan: Plan) -> dict[str, Any]:
         "funding": plan.funding.as_dict() if plan.funding else None,
         "roles": {code: extra for code, extra in roles.items() if extra},
     }
-
-
-def _funding(value: Any) -> Funding | None:
-    if not isinstance(value, dict):
-        return None
-    return Funding(
-        sources=tuple(
-            FundingSource(s["kind"], s["text"], s.get("amount"), s.get("unit") or "VND")
-            for s in value.get("sources") or []
-        ),
-        criteria=tuple(value.get("criteria") or []),
-        source=value.get("source") or "plan",
-        note=value.get("note") or "",
-    )
 
 
 def _role(row: Position, extra: dict[str, Any]) -> Role:
@@ -582,7 +567,7 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
         roll=plan_row.roll,
         reminders=_reminders(plan_reminders),
         inferred=tuple(plan_ext.get("inferred") or ()),
-        funding=_funding(plan_ext.get("funding")),
+        funding=Funding.from_dict(plan_ext.get("funding")),
         areas=tuple(Area(a.code, a.title, a.title_en) for a in areas),
         roles=tuple(_role(r, role_ext.get(r.code) or {}) for r in roles),
         targets=tuple(
