@@ -178,14 +178,19 @@ class TargetLine:
 
 
 def target_results(
-    plan: Plan, report: KpiReport, measured: Mapping[str, float]
+    plan: Plan,
+    report: KpiReport,
+    measured: Mapping[str, float],
+    previous: Mapping[str, float] | None = None,
 ) -> list[TargetLine]:
     """Each plan target met / not met / no data: KPI targets from the report, manual ones
-    from ``measured`` (measurement code = target code)."""
+    from ``measured`` (measurement code = target code; ``previous``: the year before's, for
+    targets compared with the previous year)."""
     out = []
     for target in plan.targets:
         if target.metric == "manual":
-            result = evaluate_manual(target, measured.get(target.code))
+            before = (previous or {}).get(target.code)
+            result = evaluate_manual(target, measured.get(target.code), before)
         else:
             result = evaluate_kpi(target, report.kpis[target.metric])
         out.append(TargetLine(target.title, target.title_en, result, dict(target.scope)))
@@ -233,12 +238,15 @@ def kpis(
         measured = {
             m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year)
         }
+        previous = {
+            m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year - 1)
+        }
         return KpiResult(
             unit=unit_row.code,
             unit_name=unit_row.name or unit_row.code,
             timezone=plan.timezone,
             report=report,
-            targets=target_results(plan, report, measured),
+            targets=target_results(plan, report, measured, previous),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rich.table import Table
@@ -20,13 +21,15 @@ def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
             "cli.plan_header",
             unit=units,
             year=p["year"],
-            issued=p["issued"] or "—",
+            issued=_issued(p, ctx),
             framework=p["framework"] or "—",
         )
     )
     c = summary["counts"]
     console.print(ctx.t("cli.plan_counts", **{k: v for k, v in c.items() if k != "every"}))
     console.print(ctx.t("cli.plan_every") + ", ".join(f"{k}: {v}" for k, v in c["every"].items()))
+    for line in provenance_lines(summary, ctx):
+        console.print(line, highlight=False)
 
     targets = Table(title=ctx.t("cli.targets_title"), show_lines=False)
     for key in ("label.code", "label.target", "label.formula", "label.owner"):
@@ -46,3 +49,50 @@ def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
     for a in summary["areas"]:
         areas.add_row(a["code"], a["title"], f"{len(a['tasks'])}: " + ", ".join(a["tasks"]))
     console.print(areas)
+
+
+def _issued(plan: dict[str, Any], ctx: AppContext) -> str:
+    """The issue date as officers write it (10/04/2020), marked when it is our reading."""
+    if not plan["issued"]:
+        return "—"
+    day = dt.date.fromisoformat(plan["issued"])
+    text = f"{day:%d/%m/%Y}" if ctx.lang == "vi" else day.isoformat()
+    if "issued" in plan.get("inferred", []):
+        text += " " + ctx.t("cli.provenance_mark")
+    return text
+
+
+def _fields(counts: dict[str, dict[str, int]], who: str, ctx: AppContext) -> list[str]:
+    """``người chủ trì theo kế hoạch: 26, suy luận: 14`` for the accountable field, then
+    ``lịch suy luận: 38`` for each other field something was inferred in."""
+    out = []
+    for name, n in counts.items():
+        label = ctx.t(f"provenance.field.{name}")
+        if name == who:
+            out.append(ctx.t("cli.provenance_who", field=label, **n))
+        elif n["inferred"]:
+            total = (
+                n["inferred"] if n["given"] == n["inferred"] else f"{n['inferred']}/{n['given']}"
+            )
+            out.append(ctx.t("cli.provenance_field", field=label, inferred=total))
+    return out
+
+
+def provenance_lines(summary: dict[str, Any], ctx: AppContext) -> list[str]:
+    """What the plan states and what was inferred: the plan, tasks, targets, positions."""
+    prov = summary["provenance"]
+    lines = [ctx.t("cli.provenance_title")]
+    plan_fields = [ctx.t(f"provenance.field.{f}") for f in prov["plan"]["inferred"]]
+    if plan_fields:
+        lines.append("  " + ctx.t("cli.provenance_plan", fields=", ".join(plan_fields)))
+    for kind, who in (("tasks", "lead"), ("targets", "owner"), ("roles", "")):
+        part = prov[kind]
+        head = ctx.t(f"cli.provenance_{kind}", n=part["total"])
+        if part.get("not_in_plan"):
+            head += " " + ctx.t("cli.provenance_not_in_plan", n=part["not_in_plan"])
+        lines.append("  " + "; ".join([head, *_fields(part["fields"], who, ctx)]))
+    funding = summary["plan"].get("funding")
+    if funding:
+        sources = ", ".join(s["text"] for s in funding["sources"])
+        lines.append("  " + ctx.t("cli.provenance_funding", sources=sources))
+    return lines

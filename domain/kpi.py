@@ -91,11 +91,15 @@ def compare(op: str, value: float, threshold: float) -> bool:
     raise ValueError(f"unknown operator {op!r}")
 
 
-def evaluate(target: Target, value: float | None) -> Verdict:
-    """Whether ``value`` meets ``target``; no value, or a target without a threshold, is no data."""
-    if value is None or target.op is None or target.value is None:
+def evaluate(target: Target, value: float | None, previous: float | None = None) -> Verdict:
+    """Whether ``value`` meets ``target``; no value, or a target without a threshold, is no data.
+
+    A target with ``compare: previous_year`` takes last year's figure ``previous`` as its
+    threshold (none recorded: no data)."""
+    threshold = previous if target.compare == "previous_year" else target.value
+    if value is None or target.op is None or threshold is None:
         return "no_data"
-    return "met" if compare(target.op, value, float(target.value)) else "not_met"
+    return "met" if compare(target.op, value, float(threshold)) else "not_met"
 
 
 @dataclass(frozen=True)
@@ -202,15 +206,19 @@ def check_measurement(code: str, value: float, *, high: float) -> float:
     return value
 
 
-def evaluate_manual(target: Target, measured: float | None) -> TargetResult:
-    """Score a manual target from the number a person recorded (None: nothing recorded)."""
+def evaluate_manual(
+    target: Target, measured: float | None, previous: float | None = None
+) -> TargetResult:
+    """Score a manual target from the number a person recorded (None: nothing recorded);
+    ``previous`` is the number recorded for the year before, for ``compare: previous_year``."""
+    threshold = previous if target.compare == "previous_year" else target.value
     return TargetResult(
         code=target.code,
         metric=target.metric,
-        status=evaluate(target, measured),
+        status=evaluate(target, measured, previous),
         value=measured,
         op=target.op,
-        threshold=None if target.value is None else float(target.value),
+        threshold=None if threshold is None else float(threshold),
     )
 
 

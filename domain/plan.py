@@ -27,6 +27,18 @@ METRICS = (
 )
 OPS = (">=", ">", "<=", "<", "=")
 SOURCES = ("plan", "inferred")
+# The fields a node may mark as inferred (``inferred: [schedule, evidence]``): our reading
+# of the plan, not its text. ``schedule`` is the recurrence (every/rrule/start/until),
+# ``due`` the deadline rule. A target's ``unit`` has a default, so it may be marked inferred
+# without being written; every other listed field must be given. (Reminders, criteria and
+# target links are settings and our mapping onto the framework, never the plan's text.)
+TASK_FIELDS = ("lead", "support", "approver", "schedule", "due", "evidence")
+TARGET_FIELDS = ("owner", "metric", "scope", "op", "value", "unit")
+ROLE_FIELDS = ("title", "reports_to", "duties")
+PLAN_FIELDS = ("issued", "basis", "funding")
+DEFAULTED_FIELDS = frozenset({"unit"})
+COMPARES = ("previous_year",)
+FUNDING_KINDS = ("state_budget", "socialised", "other")
 EVIDENCE_KINDS = (
     "ke_hoach",
     "quyet_dinh",
@@ -42,6 +54,12 @@ EVIDENCE_KINDS = (
     "khac",
 )
 CODE = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
+
+
+def ordered(fields: object, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The known field names among ``fields``, once each, in ``known``'s order."""
+    given = set(fields) if isinstance(fields, list | tuple | set | frozenset) else set()
+    return tuple(f for f in known if f in given)
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,70 @@ class Role:
     reports_to: str | None = None
     source: str = "plan"
     note: str = ""
+    wording: str = ""
+    inferred: tuple[str, ...] = ()
+    duties: tuple[Duty, ...] = ()
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A duty section IV gives a position that is not a task of section II (nhiệm vụ của
+    chức danh): ``ref`` is where the plan says it, ``tasks`` the tasks it concerns."""
+
+    ref: str
+    text: str
+    tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FundingSource:
+    """Where the plan's money comes from (nguồn kinh phí); ``amount`` only when stated."""
+
+    kind: str
+    text: str
+    amount: float | None = None
+    unit: str = "VND"
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Section III of a plan — "kinh phí thực hiện": its sources and the criteria it feeds."""
+
+    sources: tuple[FundingSource, ...]
+    criteria: tuple[str, ...] = ()
+    source: str = "plan"
+    note: str = ""
+
+    @classmethod
+    def from_dict(cls, value: Any) -> Funding | None:
+        """Funding from checked file data or its stored form (``as_dict``); None without."""
+        if not isinstance(value, dict):
+            return None
+        return cls(
+            sources=tuple(
+                FundingSource(
+                    kind=x["kind"],
+                    text=x["text"],
+                    amount=float(x["amount"]) if x.get("amount") is not None else None,
+                    unit=x.get("unit") or "VND",
+                )
+                for x in value.get("sources") or []
+            ),
+            criteria=tuple(str(c) for c in value.get("criteria") or []),
+            source=value.get("source") or "plan",
+            note=value.get("note") or "",
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sources": [
+                {"kind": s.kind, "text": s.text, "amount": s.amount, "unit": s.unit}
+                for s in self.sources
+            ],
+            "criteria": list(self.criteria),
+            "source": self.source,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -148,6 +230,8 @@ class Target:
     unit: str = "%"
     source: str = "plan"
     note: str = ""
+    compare: str | None = None
+    inferred: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +252,11 @@ class Task:
     targets: tuple[str, ...] = ()
     source: str = "plan"
     note: str = ""
+    inferred: tuple[str, ...] = ()
+
+    def is_inferred(self, name: str) -> bool:
+        """Whether the plan text does not give field ``name`` (``source`` is the lead's)."""
+        return name in self.inferred or (name == "lead" and self.source == "inferred")
 
 
 @dataclass(frozen=True)
@@ -188,6 +277,8 @@ class Plan:
     tasks: tuple[Task, ...]
     basis: tuple[str, ...] = ()
     framework: str | None = None
+    inferred: tuple[str, ...] = ()
+    funding: Funding | None = None
 
     def role(self, code: str) -> Role:
         """The position ``code``; ``KeyError`` when the plan has none."""
@@ -262,6 +353,41 @@ _EVIDENCE = Obj(
 )
 _SOURCE = Enum(SOURCES)
 
+
+def _inferred(fields: tuple[str, ...]) -> ListOf:
+    return ListOf(
+        Enum(fields),
+        description="Fields the plan text does not give: our reading, to check and adjust",
+    )
+
+
+_FUNDING = Obj(
+    {
+        "sources": ListOf(
+            Obj(
+                {
+                    "kind": Enum(FUNDING_KINDS),
+                    "text": Str(),
+                    "amount": Num(minimum=0),
+                    "unit": Str(),
+                },
+                required=("kind", "text"),
+            ),
+            min_items=1,
+        ),
+        "criteria": ListOf(Str(CODE)),
+        "source": _SOURCE,
+        "note": Str(),
+    },
+    required=("sources",),
+    description="Section III of the plan: where the money comes from",
+)
+_DUTY = Obj(
+    {"ref": Str(), "text": Str(), "tasks": ListOf(Str(CODE))},
+    required=("ref", "text"),
+    description="A duty section IV gives the position, with the tasks it concerns",
+)
+
 PLAN_SCHEMA = Obj(
     {
         "format": Str(),
@@ -276,6 +402,8 @@ PLAN_SCHEMA = Obj(
                 "framework": Str(CODE),
                 "timezone": Str(),
                 "note": Str(),
+                "inferred": _inferred(PLAN_FIELDS),
+                "funding": _FUNDING,
             },
             required=("code", "title", "unit", "year"),
         ),
@@ -296,6 +424,9 @@ PLAN_SCHEMA = Obj(
                     "reports_to": Str(CODE),
                     "source": _SOURCE,
                     "note": Str(),
+                    "wording": Str(description="The position as the plan's text names it"),
+                    "inferred": _inferred(ROLE_FIELDS),
+                    "duties": ListOf(_DUTY),
                 },
                 required=("code", "title"),
             ),
@@ -318,6 +449,10 @@ PLAN_SCHEMA = Obj(
                     "owner": Str(CODE),
                     "source": _SOURCE,
                     "note": Str(),
+                    "compare": Enum(
+                        COMPARES, description="The threshold is the previous year's figure"
+                    ),
+                    "inferred": _inferred(TARGET_FIELDS),
                 },
                 required=("code", "title", "metric", "owner"),
             )
@@ -339,6 +474,7 @@ PLAN_SCHEMA = Obj(
                     "targets": ListOf(Str(CODE)),
                     "source": _SOURCE,
                     "note": Str(),
+                    "inferred": _inferred(TASK_FIELDS),
                 },
                 required=("code", "area", "title", "lead", "schedule"),
             ),

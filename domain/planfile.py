@@ -20,13 +20,20 @@ from domain.checks import check_ref, code_of, find_cycles, unique_codes
 from domain.clock import DEFAULT_TIMEZONE
 from domain.errors import InvalidInput
 from domain.plan import (
+    DEFAULTED_FIELDS,
     FORMAT,
     MAX_YEAR,
     MIN_YEAR,
+    PLAN_FIELDS,
     PLAN_SCHEMA,
+    ROLE_FIELDS,
+    TARGET_FIELDS,
+    TASK_FIELDS,
     Area,
     Due,
+    Duty,
     EvidenceRequirement,
+    Funding,
     Plan,
     Reminders,
     Role,
@@ -34,6 +41,7 @@ from domain.plan import (
     Target,
     Task,
     Unit,
+    ordered,
 )
 from domain.yamlsrc import Source, parse
 
@@ -74,8 +82,13 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
     areas = unique_codes(src, data.get("areas"), ("areas",))
     roles = unique_codes(src, data.get("roles"), ("roles",))
     targets = unique_codes(src, data.get("targets"), ("targets",))
-    unique_codes(src, data.get("tasks"), ("tasks",))
+    tasks = unique_codes(src, data.get("tasks"), ("tasks",))
     plan = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    _check_inferred(src, plan, ("plan",), PLAN_FIELDS)
+    funding = plan.get("funding")
+    if criteria is not None and isinstance(funding, dict):
+        for j, code in enumerate(_list(funding, "criteria")):
+            check_ref(src, code, criteria, ("plan", "funding", "criteria", j), "criterion")
     year = plan.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         year = None  # reported by the schema; the checks below need a year dates can hold
@@ -89,6 +102,10 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
     for i, role in enumerate(_list(data, "roles")):
         if not isinstance(role, dict):
             continue
+        _check_inferred(src, role, ("roles", i), ROLE_FIELDS)
+        for j, duty in enumerate(_list(role, "duties")):
+            for k, code in enumerate(_list(duty, "tasks") if isinstance(duty, dict) else []):
+                check_ref(src, code, tasks, ("roles", i, "duties", j, "tasks", k), "task")
         check_ref(src, role.get("reports_to"), roles, ("roles", i, "reports_to"), "role")
         code = code_of(role.get("code"))
         if code is not None:
@@ -107,10 +124,17 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
         if not isinstance(target, dict):
             continue
         here = ("targets", i)
+        _check_inferred(src, target, here, TARGET_FIELDS)
         check_ref(src, target.get("owner"), roles, (*here, "owner"), "role")
         has_op, has_value = target.get("op") is not None, target.get("value") is not None
         metric = target.get("metric")
-        if metric not in (None, "manual") and not (has_op and has_value):
+        if target.get("compare") is not None:
+            # the threshold is last year's figure: an operator, and no value of its own
+            if not has_op:
+                src.problems.append(src.problem("compare_needs_op", (*here, "compare")))
+            if has_value:
+                src.problems.append(src.problem("compare_with_value", (*here, "value")))
+        elif metric not in (None, "manual") and not (has_op and has_value):
             src.problems.append(src.problem("target_needs_value", here, metric=metric))
         elif has_op != has_value:
             src.problems.append(src.problem("op_without_value", here))
@@ -122,6 +146,12 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
         if not isinstance(task, dict):
             continue
         here = ("tasks", i)
+        _check_inferred(src, task, here, TASK_FIELDS)
+        fields = task.get("inferred")
+        if task.get("source") == "plan" and isinstance(fields, list) and "lead" in fields:
+            src.problems.append(
+                src.problem("inferred_lead_source", (*here, "inferred", fields.index("lead")))
+            )
         check_ref(src, task.get("area"), areas, (*here, "area"), "area")
         check_ref(src, task.get("lead"), roles, (*here, "lead"), "role")
         check_ref(src, task.get("approver"), roles, (*here, "approver"), "role")
@@ -138,6 +168,39 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
                 check_ref(src, code, criteria, (*here, "criteria", j), "criterion")
         if isinstance(task.get("schedule"), dict):
             _check_schedule(src, task["schedule"], (*here, "schedule"), year)
+
+
+def _given(node: dict[str, Any], name: str) -> bool:
+    """Whether a node gives field ``name`` (a task's ``due`` lives in its schedule)."""
+    if name == "due":
+        schedule = node.get("schedule")
+        return isinstance(schedule, dict) and schedule.get("due") is not None
+    return node.get(name) is not None
+
+
+def _check_inferred(
+    src: Source, node: dict[str, Any], here: tuple[str | int, ...], known: tuple[str, ...]
+) -> None:
+    """Each field named in ``inferred`` once, and given (or defaulted) by the node.
+
+    Unknown names are the schema's to report."""
+    fields = node.get("inferred")
+    if not isinstance(fields, list):
+        return
+    seen: set[str] = set()
+    for j, name in enumerate(fields):
+        if not isinstance(name, str):
+            continue
+        if name in seen:
+            src.problems.append(
+                src.problem("duplicate_inferred", (*here, "inferred", j), field=name)
+            )
+            continue
+        seen.add(name)
+        if name in known and name not in DEFAULTED_FIELDS and not _given(node, name):
+            src.problems.append(
+                src.problem("inferred_not_given", (*here, "inferred", j), field=name)
+            )
 
 
 def _known_timezone(name: str) -> bool:
@@ -266,6 +329,12 @@ def _build(data: dict[str, Any]) -> Plan:
     for t in data["tasks"]:
         s = t["schedule"]
         due = s["due"]
+        # ``source`` is the lead's provenance: an inferred lead makes the other say so too
+        given = set(t.get("inferred") or [])
+        source = t.get("source") or ("inferred" if "lead" in given else "plan")
+        if source == "inferred":
+            given.add("lead")
+        inferred = ordered(given, TASK_FIELDS)
         tasks.append(
             Task(
                 code=str(t["code"]),
@@ -291,8 +360,9 @@ def _build(data: dict[str, Any]) -> Plan:
                 evidence=EvidenceRequirement.many(t.get("evidence")),
                 criteria=tuple(str(c) for c in t.get("criteria") or []),
                 targets=tuple(str(c) for c in t.get("targets") or []),
-                source=t.get("source") or "plan",
+                source=source,
                 note=t.get("note") or "",
+                inferred=inferred,
             )
         )
     return Plan(
@@ -303,6 +373,8 @@ def _build(data: dict[str, Any]) -> Plan:
         issued=_as_date(plan.get("issued")),
         basis=tuple(plan.get("basis") or []),
         framework=str(plan["framework"]) if plan.get("framework") else None,
+        inferred=ordered(plan.get("inferred"), PLAN_FIELDS),
+        funding=Funding.from_dict(plan.get("funding")),
         timezone=plan.get("timezone") or DEFAULT_TIMEZONE,
         roll=defaults.get("roll") or "next",
         reminders=base,
@@ -318,6 +390,16 @@ def _build(data: dict[str, Any]) -> Plan:
                 reports_to=str(r["reports_to"]) if r.get("reports_to") else None,
                 source=r.get("source") or "plan",
                 note=r.get("note") or "",
+                wording=r.get("wording") or "",
+                inferred=ordered(r.get("inferred"), ROLE_FIELDS),
+                duties=tuple(
+                    Duty(
+                        ref=str(d["ref"]),
+                        text=d["text"],
+                        tasks=tuple(str(c) for c in d.get("tasks") or []),
+                    )
+                    for d in r.get("duties") or []
+                ),
             )
             for r in data["roles"]
         ),
@@ -334,6 +416,8 @@ def _build(data: dict[str, Any]) -> Plan:
                 owner=str(x["owner"]),
                 source=x.get("source") or "plan",
                 note=x.get("note") or "",
+                compare=x.get("compare"),
+                inferred=ordered(x.get("inferred"), TARGET_FIELDS),
             )
             for x in data.get("targets") or []
         ),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from domain.plan import Plan, Target
+from domain.plan import PLAN_FIELDS, ROLE_FIELDS, TARGET_FIELDS, TASK_FIELDS, Plan, Target
 
 
 def target_text(target: Target) -> str:
     """``on_time_rate[dat_dai] >= 98 %`` — the target as a short formula."""
+    if target.op is not None and target.compare is not None:
+        return f"{target.metric} {target.op} {target.compare}"
     if target.op is None or target.value is None:
         return target.metric
     scope = ""
@@ -20,6 +22,65 @@ def target_text(target: Target) -> str:
         names = ",".join(str(f) for f in fields) if isinstance(fields, list) else str(fields)
         scope = f"[≠{names}{', each' if target.scope.get('each') else ''}]"
     return f"{target.metric}{scope} {target.op} {target.value:g} {target.unit}".rstrip()
+
+
+def _counts(nodes: list[Any], fields: tuple[str, ...], given: Any, inferred: Any) -> dict[str, Any]:
+    """Per field: how many nodes give it, how many of those the plan states, how many we
+    inferred."""
+    out = {}
+    for name in fields:
+        having = [n for n in nodes if given(n, name)]
+        guessed = sum(1 for n in having if inferred(n, name))
+        out[name] = {"given": len(having), "plan": len(having) - guessed, "inferred": guessed}
+    return out
+
+
+def _task_gives(task: Any, name: str) -> bool:
+    value = {
+        "lead": task.lead,
+        "support": task.support,
+        "approver": task.approver,
+        "schedule": True,
+        "due": True,
+        "evidence": task.evidence,
+    }[name]
+    return bool(value)
+
+
+def provenance(plan: Plan) -> dict[str, Any]:
+    """What the plan text states and what we inferred, counted per field of each kind of node.
+
+    A node's ``source`` says whether the plan has it at all (for a task: whether the plan
+    names its lead); ``inferred`` lists its fields that are our reading."""
+    return {
+        "plan": {"inferred": list(plan.inferred)},
+        "tasks": {
+            "total": len(plan.tasks),
+            "fields": _counts(
+                list(plan.tasks), TASK_FIELDS, _task_gives, lambda t, f: t.is_inferred(f)
+            ),
+        },
+        "targets": {
+            "total": len(plan.targets),
+            "not_in_plan": sum(1 for t in plan.targets if t.source == "inferred"),
+            "fields": _counts(
+                list(plan.targets),
+                TARGET_FIELDS,
+                lambda t, f: getattr(t, f) not in (None, "", {}),
+                lambda t, f: f in t.inferred,
+            ),
+        },
+        "roles": {
+            "total": len(plan.roles),
+            "not_in_plan": sum(1 for r in plan.roles if r.source == "inferred"),
+            "fields": _counts(
+                list(plan.roles),
+                ROLE_FIELDS,
+                lambda r, f: bool(getattr(r, f)),
+                lambda r, f: f in r.inferred,
+            ),
+        },
+    }
 
 
 def plan_summary(plan: Plan, lang: str = "vi") -> dict[str, Any]:
@@ -38,6 +99,8 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict[str, Any]:
             "unit": [{"code": u.code, "name": u.name} for u in plan.unit.chain()],
             "framework": plan.framework,
             "timezone": plan.timezone,
+            "inferred": [f for f in PLAN_FIELDS if f in plan.inferred],
+            "funding": plan.funding.as_dict() if plan.funding else None,
         },
         "targets": [
             {
@@ -50,7 +113,9 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict[str, Any]:
                 "unit": t.unit,
                 "owner": t.owner,
                 "formula": target_text(t),
+                "compare": t.compare,
                 "source": t.source,
+                "inferred": list(t.inferred),
             }
             for t in plan.targets
         ],
@@ -63,9 +128,29 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict[str, Any]:
             for a in plan.areas
         ],
         "roles": [
-            {"code": r.code, "title": pick(r.title, r.title_en), "reports_to": r.reports_to}
+            {
+                "code": r.code,
+                "title": pick(r.title, r.title_en),
+                "wording": r.wording,
+                "reports_to": r.reports_to,
+                "source": r.source,
+                "inferred": list(r.inferred),
+                "duties": [
+                    {"ref": d.ref, "text": d.text, "tasks": list(d.tasks)} for d in r.duties
+                ],
+            }
             for r in plan.roles
         ],
+        "tasks": [
+            {
+                "code": t.code,
+                "lead": t.lead,
+                "source": t.source,
+                "inferred": [f for f in TASK_FIELDS if t.is_inferred(f)],
+            }
+            for t in plan.tasks
+        ],
+        "provenance": provenance(plan),
         "counts": {
             "areas": len(plan.areas),
             "tasks": len(plan.tasks),

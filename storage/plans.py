@@ -3,6 +3,12 @@
 Loading is idempotent: the same file twice changes nothing. A revised file updates
 what changed, adds what is new and archives what it no longer lists — nothing is
 deleted, because occurrences and evidence will hang on these rows.
+
+Plan-file keys that have no column of their own yet (what each node marks ``inferred``, a
+target's ``compare``, the plan's ``funding``, the positions' ``wording`` and ``duties``) ride
+under the key ``_ext`` of a JSON column of the same row — a task's ``schedule``, a target's
+``scope``, the plan's ``reminders`` (positions are shared by a unit's plans, so their extras
+are the plan's reading of them) — and are taken off again when read back.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from domain.errors import NotFoundError
 from domain.plan import (
     Area,
     Due,
+    Duty,
     EvidenceRequirement,
+    Funding,
     Plan,
     Reminders,
     Role,
@@ -86,6 +94,61 @@ def _schedule_dict(s: Schedule) -> dict[str, Any]:
         "until": s.until.isoformat(),
         "due": due,
     }
+
+
+_EXT = "_ext"
+
+
+def _with_ext(base: dict[str, Any], ext: dict[str, Any]) -> dict[str, Any]:
+    """``base`` carrying ``ext``'s non-empty entries (nothing added when all are empty)."""
+    kept = {k: v for k, v in ext.items() if v}
+    return {**base, _EXT: kept} if kept else base
+
+
+def _split(value: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A stored JSON value and the extras it carries."""
+    base = dict(value or {})
+    ext = base.pop(_EXT, None)
+    return base, ext if isinstance(ext, dict) else {}
+
+
+def _plan_ext(plan: Plan) -> dict[str, Any]:
+    roles = {
+        r.code: {
+            k: v
+            for k, v in {
+                "wording": r.wording,
+                "inferred": list(r.inferred),
+                "duties": [
+                    {"ref": d.ref, "text": d.text, "tasks": list(d.tasks)} for d in r.duties
+                ],
+            }.items()
+            if v
+        }
+        for r in plan.roles
+    }
+    return {
+        "inferred": list(plan.inferred),
+        "funding": plan.funding.as_dict() if plan.funding else None,
+        "roles": {code: extra for code, extra in roles.items() if extra},
+    }
+
+
+def _role(row: Position, extra: dict[str, Any]) -> Role:
+    return Role(
+        row.code,
+        row.title,
+        row.title_en,
+        row.reports_to,
+        row.source,
+        row.note,
+        wording=extra.get("wording") or "",
+        inferred=tuple(extra.get("inferred") or ()),
+        duties=tuple(
+            Duty(d["ref"], d["text"], tuple(d.get("tasks") or ()))
+            for d in extra.get("duties") or []
+        ),
+    )
 
 
 def _snapshot(row: SQLModel, fields: Sequence[str]) -> dict[str, Any]:
@@ -220,7 +283,7 @@ def load_plan(
             "framework_code": plan.framework,
             "timezone": plan.timezone,
             "roll": plan.roll,
-            "reminders": _reminders_dict(plan.reminders),
+            "reminders": _with_ext(_reminders_dict(plan.reminders), _plan_ext(plan)),
         },
         lambda: PlanRecord(unit_id=uid, code=plan.code, title=plan.title, year=plan.year),
     )
@@ -253,7 +316,10 @@ def load_plan(
                 "title": target.title,
                 "title_en": target.title_en,
                 "metric": target.metric,
-                "scope": dict(target.scope),
+                "scope": _with_ext(
+                    dict(target.scope),
+                    {"compare": target.compare, "inferred": list(target.inferred)},
+                ),
                 "op": target.op,
                 "value": target.value,
                 "unit": target.unit,
@@ -287,7 +353,9 @@ def load_plan(
                 "title_en": task.title_en,
                 "lead": task.lead,
                 "approver": task.approver,
-                "schedule": _schedule_dict(task.schedule),
+                "schedule": _with_ext(
+                    _schedule_dict(task.schedule), {"inferred": list(task.inferred)}
+                ),
                 "reminders": _reminders_dict(task.reminders),
                 "source": task.source,
                 "note": task.note,
@@ -427,6 +495,7 @@ def _reminders(value: dict[str, Any]) -> Reminders:
 
 
 def _schedule(value: dict[str, Any]) -> Schedule:
+    value = _split(value)[0]
     due = dict(value.get("due") or {})
     if "date" in due:
         due["date"] = dt.date.fromisoformat(due["date"])
@@ -482,6 +551,10 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
     roles = session.exec(
         select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))
     ).all()
+    plan_reminders, plan_ext = _split(plan_row.reminders)
+    role_ext = plan_ext.get("roles") or {}
+    target_scope = {t.code: _split(t.scope) for t in targets}
+    task_ext = {t.code: _split(t.schedule)[1] for t in tasks}
     return Plan(
         code=plan_row.code,
         title=plan_row.title,
@@ -492,11 +565,11 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
         framework=plan_row.framework_code,
         timezone=plan_row.timezone,
         roll=plan_row.roll,
-        reminders=_reminders(plan_row.reminders),
+        reminders=_reminders(plan_reminders),
+        inferred=tuple(plan_ext.get("inferred") or ()),
+        funding=Funding.from_dict(plan_ext.get("funding")),
         areas=tuple(Area(a.code, a.title, a.title_en) for a in areas),
-        roles=tuple(
-            Role(r.code, r.title, r.title_en, r.reports_to, r.source, r.note) for r in roles
-        ),
+        roles=tuple(_role(r, role_ext.get(r.code) or {}) for r in roles),
         targets=tuple(
             Target(
                 code=t.code,
@@ -504,12 +577,14 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
                 metric=t.metric,
                 owner=t.owner,
                 title_en=t.title_en,
-                scope=dict(t.scope),
+                scope=target_scope[t.code][0],
                 op=t.op,
                 value=t.value,
                 unit=t.unit,
                 source=t.source,
                 note=t.note,
+                compare=target_scope[t.code][1].get("compare"),
+                inferred=tuple(target_scope[t.code][1].get("inferred") or ()),
             )
             for t in targets
         ),
@@ -534,6 +609,7 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
                 targets=tuple(sorted(task_targets.get(t.id or 0, []))),
                 source=t.source,
                 note=t.note,
+                inferred=tuple(task_ext[t.code].get("inferred") or ()),
             )
             for t in tasks
         ),

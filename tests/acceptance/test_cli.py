@@ -104,6 +104,46 @@ def test_load_is_idempotent_and_show_reports_the_plan(cli) -> None:  # type: ign
     assert "Kế hoạch thực hiện công tác cải cách hành chính năm 2020" in out
 
 
+def test_plan_show_reports_what_was_inferred_per_field(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    code, out, _ = cli("plan", "show")
+    assert code == 0
+    text = " ".join(out.split())  # rich wraps long lines
+    assert "Ban hành 10/04/2020 (suy luận)" in text
+    assert "Kế hoạch: suy luận ngày ban hành" in text
+    assert (
+        "40 nhiệm vụ; người chủ trì theo kế hoạch: 26, suy luận: 14; phối hợp suy luận: 29/31; "
+        "người duyệt suy luận: 40; lịch suy luận: 38/40; hạn suy luận: 40; "
+        "tài liệu kiểm chứng suy luận: 40"
+    ) in text
+    assert "13 chỉ tiêu; người chịu trách nhiệm theo kế hoạch: 6, suy luận: 7" in text
+    assert "11 chức danh (1 không có trong kế hoạch); cấp trên suy luận: 6/7" in text
+    assert "Kinh phí: Bố trí từ nguồn ngân sách nhà nước" in text
+
+    code, out, _ = cli("--lang", "en", "plan", "show")
+    text = " ".join(out.split())
+    assert "Issued 2020-04-10 (inferred)" in text
+    assert "40 tasks; lead from the plan: 26, inferred: 14" in text
+    assert "schedule inferred: 38/40" in text
+
+    code, out, _ = cli("plan", "show", "--json")
+    summary = json.loads(out)
+    tasks = summary["provenance"]["tasks"]
+    assert tasks["total"] == 40
+    assert tasks["fields"]["lead"] == {"given": 40, "plan": 26, "inferred": 14}
+    assert tasks["fields"]["schedule"] == {"given": 40, "plan": 2, "inferred": 38}
+    assert summary["provenance"]["plan"]["inferred"] == ["issued"]
+    by_code = {t["code"]: t for t in summary["tasks"]}
+    assert by_code["II.3.5"]["lead"] == "cchc_officer" and by_code["II.3.5"]["source"] == "plan"
+    assert "lead" in by_code["II.9.2"]["inferred"] and by_code["II.9.2"]["source"] == "inferred"
+    assert by_code["II.8.2"]["inferred"] == ["lead", "support", "approver", "due", "evidence"]
+    goal = next(t for t in summary["targets"] if t["code"] == "T1.5")
+    assert (goal["compare"], goal["formula"]) == ("previous_year", "manual > previous_year")
+    council = next(r for r in summary["roles"] if r["code"] == "peoples_council")
+    assert [d["ref"] for d in council["duties"]] == ["IV.9"]
+    assert summary["plan"]["funding"]["criteria"] == ["1.1.2"]
+
+
 def test_roster_matrix_and_who(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("plan", "load", str(PLAN_2020))
     code, out, _ = cli("officer", "import", str(ROSTER), "--json")

@@ -167,6 +167,15 @@ def test_measurements_feed_manual_targets(ward) -> None:  # type: ignore[no-unty
     assert targets["T2.6"]["status"] == "not_met"
 
 
+def test_the_goal_of_i15_is_met_when_the_index_beats_last_year(ward) -> None:  # type: ignore[no-untyped-def]
+    for year, value in (("2019", "80.5"), ("2020", "84")):
+        code, _, err = ward("measure", "set", "T1.5", value, "--year", year, "--as", NHUNG)
+        assert code == 0, err
+    code, out, _ = ward("kpi", "--year", "2020", "--now", "2020-04-15", "--json")
+    goal = {t["code"]: t for t in json.loads(out)["targets"]}["T1.5"]
+    assert (goal["status"], goal["value"], goal["threshold"]) == ("met", 84.0, 80.5)
+
+
 def test_the_operator_imports_but_an_officer_outside_the_desk_may_not(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "moi.csv"
     path.write_text(HEADER + "\n" + GOOD[1].replace("HS-2", "HS-9") + "\n", encoding="utf-8")

@@ -17,7 +17,7 @@ from plans import HERE, PLAN_2020
 # these tests give changes the time they choose (--now): a simulation database
 pytestmark = pytest.mark.simulation
 
-ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk: leads II.3.5 (monthly), II.8.2 (weekly)
+ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk: leads II.3.8 (monthly), II.8.2 (weekly)
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: leads II.3.1 (quarterly from Q2)
 MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman for area 3: approves II.3.1
 
@@ -41,7 +41,7 @@ def test_tasks_mine_and_officers_by_name(ward, monkeypatch: pytest.MonkeyPatch) 
     code, out, _ = ward("tasks", "--officer", ANH, "--json")
     assert code == 0
     hers = keys(out)
-    assert ("II.3.5", "2020-05") in hers and ("II.8.2", "2020-W16") in hers
+    assert ("II.3.8", "2020-05") in hers and ("II.8.2", "2020-W16") in hers
 
     code, out, _ = ward("tasks", "--mine", "--as", ANH, "--json")
     assert code == 0 and keys(out) == hers
@@ -77,7 +77,7 @@ def test_every_period_command_reads_periods_as_officers_write_them(ward, tmp_pat
     )  # fmt: skip
     assert code == 0 and json.loads(out)["period"] == "2020-Q2"
     code, out, _ = ward(
-        "occurrence", "start", "II.3.5", "tháng 6/2020", "--as", ANH, "--now", "2020-06-02T09:00"
+        "occurrence", "start", "II.3.8", "tháng 6/2020", "--as", ANH, "--now", "2020-06-02T09:00"
     )
     assert code == 0 and "2020-06" in out
 
@@ -191,7 +191,7 @@ def test_tables_keep_codes_periods_and_dates_whole_in_80_columns(ward, monkeypat
     args = ("tasks", "--officer", ANH, "--now", "2020-04-22T08:00")
     code, out, _ = ward(*args, "--json")
     rows = json.loads(out)
-    assert ("II.8.2", "2020-W16") in keys(out) and any(r["task"] == "II.3.5" for r in rows)
+    assert ("II.8.2", "2020-W16") in keys(out) and any(r["task"] == "II.3.8" for r in rows)
     code, out, _ = ward(*args)
     assert code == 0
     lines = out.splitlines()

@@ -397,7 +397,7 @@ def test_completeness_counts_and_who_owes_what(engine, reviewed: int) -> None:  
     assert (total.occurrences, total.required, total.provided, total.accepted) == (3, 7, 2, 1)
     assert [g.label for g in by_position.groups] == [
         "Công chức phụ trách công tác CCHC",
-        "Công chức Văn hóa – Thông tin",
+        "Công chức Văn hóa – Xã hội",  # the legal title (the plan: "Cán bộ Văn hóa và Thông tin")
     ]
 
     assert [(o.officer, o.task, o.missing, o.working_days_overdue) for o in by_position.owed] == [

@@ -401,7 +401,7 @@ def test_a_revised_plan_moves_or_cancels_only_future_open_occurrences(
         august,
         "submit",
         session=session,
-        actor="phat.ht@phuhuu.gov.vn",
+        actor=NHUNG,  # II.9.2 is the reform officer's (IV.6: culture supports)
         now=july,
         reason=NO_EVIDENCE,
     )

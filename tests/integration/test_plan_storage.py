@@ -66,6 +66,8 @@ def task_facts(task: Task) -> tuple[object, ...]:
         task.evidence,
         sorted(task.criteria),
         sorted(task.targets),
+        task.source,
+        task.inferred,
     )
 
 
@@ -117,7 +119,7 @@ def test_loading_the_bundled_plan_creates_its_tasks_targets_areas_and_positions(
     assert report.unit == "phu-huu"
     assert report.changed
     assert report.counts["task"]["created"] == 40
-    assert report.counts["target"]["created"] == 12
+    assert report.counts["target"]["created"] == 13  # I.2 (12) and the goal I.1.5
     assert report.counts["area"]["created"] == 9
     assert report.counts["position"]["created"] == len(bundled_plan.roles)
 
@@ -125,7 +127,7 @@ def test_loading_the_bundled_plan_creates_its_tasks_targets_areas_and_positions(
     positions = session.exec(select(Position.code).where(Position.unit_id == unit_id)).all()
     assert sorted(positions) == sorted(r.code for r in bundled_plan.roles)
     stored = stored_plan(session)
-    assert (len(stored.tasks), len(stored.targets), len(stored.areas)) == (40, 12, 9)
+    assert (len(stored.tasks), len(stored.targets), len(stored.areas)) == (40, 13, 9)
 
 
 def test_the_stored_plan_reads_back_as_the_plan_that_was_loaded(
@@ -144,6 +146,7 @@ def test_the_stored_plan_reads_back_as_the_plan_that_was_loaded(
     )
     assert stored.unit == bundled_plan.unit
     assert stored.framework == bundled_plan.framework
+    assert (stored.inferred, stored.funding) == (bundled_plan.inferred, bundled_plan.funding)
     assert stored.areas == bundled_plan.areas
     assert stored.roles == bundled_plan.roles
     assert stored.targets == bundled_plan.targets
@@ -164,6 +167,27 @@ def test_loading_the_same_plan_twice_changes_nothing_and_writes_no_audit(session
     assert all(c["created"] == c["updated"] == c["archived"] == 0 for c in second.counts.values())
     assert second.counts["task"]["unchanged"] == 40
     assert audit_count(session) == entries_after_first
+
+
+def test_what_is_inferred_is_kept_and_a_change_of_it_is_an_update(
+    session, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
+    load()
+    session.expire_all()
+    first = bundled_plan.tasks[0]
+    assert "approver" in first.inferred
+    confirmed = dataclasses.replace(
+        first, inferred=tuple(f for f in first.inferred if f != "approver")
+    )
+    revised = dataclasses.replace(bundled_plan, tasks=(confirmed, *bundled_plan.tasks[1:]))
+
+    report = load(revised, now=REVISED_AT)
+
+    assert report.counts["task"]["updated"] == 1
+    session.expire_all()
+    back = stored_plan(session).tasks[0]
+    assert not back.is_inferred("approver") and back.is_inferred("schedule")
+    assert back.schedule == first.schedule  # the extras never leak into the schedule
 
 
 # --- revising ----------------------------------------------------------------------------

@@ -23,6 +23,12 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="module")
+def section_iv(seed_text: str) -> str:
+    start = seed_text.index("IV. TỔ CHỨC THỰC HIỆN")
+    return seed_text[start : seed_text.index("Nguồn: UBND phường", start)]
+
+
+@pytest.fixture(scope="module")
 def section_ii(seed_text: str) -> str:
     start = seed_text.index("II. NHIỆM VỤ")
     return seed_text[start : seed_text.index("\nIII.", start)]
@@ -151,10 +157,15 @@ def test_public_finance_is_led_by_accounting(bundled_plan) -> None:  # type: ign
     assert {t.lead for t in in_area(bundled_plan, "6")} == {"accounting"}
 
 
-def test_communication_is_led_by_culture_with_the_reform_officer(bundled_plan) -> None:  # type: ignore[no-untyped-def]
+def test_communication_is_led_by_the_reform_officer_with_culture_support(
+    bundled_plan, section_iv: str
+) -> None:  # type: ignore[no-untyped-def]
+    # IV.6: the culture officer cooperates with (supports) the reform officer
+    assert "Văn hóa và Thông tin: phối hợp với cán bộ phụ trách công tác CCHC" in section_iv
     for t in in_area(bundled_plan, "9"):
-        assert t.lead == "culture_info"
-        assert "cchc_officer" in t.support
+        assert t.lead == "cchc_officer", t.code
+        assert "culture_info" in t.support, t.code
+        assert "support" not in t.inferred, t.code
 
 
 @pytest.mark.parametrize("code", ["II.1.1", "II.1.2"])
@@ -172,7 +183,7 @@ def test_one_stop_desk_leads_satisfaction_work(bundled_plan, code: str) -> None:
 @pytest.mark.parametrize(
     ("code", "lead"),
     [
-        ("II.3.5", "one_stop"),
+        ("II.3.5", "cchc_officer"),  # IV.3: the one-stop mechanism is the reform officer's
         ("II.3.8", "one_stop"),
         ("II.3.1", "cchc_officer"),
         ("II.3.9", "cchc_officer"),
@@ -226,3 +237,102 @@ def test_plan_header_matches_the_text(bundled_plan, seed_text: str) -> None:  # 
     assert "Kế hoạch số 99/KH-UBND ngày 12/3/2020" in bundled_plan.basis[0]
     assert bundled_plan.basis[0].split(" về việc")[0].lower() in seed_text.lower()
     assert [u.code for u in bundled_plan.unit.chain()] == ["phu-huu", "quan-9", "tp-hcm"]
+
+
+# --- provenance: which lead section IV gives, and what is our reading --------------------------
+
+# every task whose lead section IV names, with the words of section IV that name it; any task
+# not listed here must say that its lead is inferred
+LEADS_FROM_IV = {
+    "II.1.1": ("chairman", "Trực tiếp chỉ đạo, quản lý, đẩy mạnh công tác CCHC"),
+    "II.1.2": ("chairman", "Chịu trách nhiệm cá nhân trước Đảng ủy"),
+    "II.1.3": ("chairman", "các tiêu chí, tiêu chí thành phần của Chỉ số CCHC"),
+    "II.1.4": ("chairman", "bình xét thi đua, khen thưởng"),
+    "II.1.5": ("one_stop", "hướng dẫn người dân và các tổ chức đánh giá sự hài lòng"),
+    "II.1.7": ("chairman", "xây dựng và tổ chức thực hiện kế hoạch CCHC"),
+    "II.2.1": ("justice", "công tác xây dựng và ban hành văn bản"),
+    "II.2.2": ("justice", "thực hiện cải cách thể chế"),
+    "II.2.3": ("justice", "góp phần hoàn thiện pháp luật"),
+    "II.2.4": ("justice", "theo dõi tình hình thi hành pháp luật"),
+    "II.3.1": ("cchc_officer", "Thực hiện công tác kiểm soát thủ tục hành chính"),
+    "II.3.2": ("cchc_officer", "Thực hiện công tác kiểm soát thủ tục hành chính"),
+    "II.3.3": ("cchc_officer", "triển khai ứng dụng công nghệ thông tin"),
+    "II.3.4": ("cchc_officer", "cơ chế một cửa, một cửa liên thông"),
+    "II.3.5": ("cchc_officer", "cơ chế một cửa, một cửa liên thông"),
+    "II.3.7": ("cchc_officer", "Thực hiện công tác kiểm soát thủ tục hành chính"),
+    "II.3.8": ("one_stop", "tránh trường hợp hồ sơ bị trể hẹn"),
+    "II.3.9": ("cchc_officer", "Tiếp nhận và xử lý phản ánh kiến nghị"),
+    "II.6.1": ("accounting", "triển khai các văn bản có liên quan về Cải cách tài chính công"),
+    "II.7.1": ("cchc_officer", "triển khai ứng dụng công nghệ thông tin"),
+    "II.7.2": ("cchc_officer", "triển khai ứng dụng công nghệ thông tin"),
+    "II.7.3": ("cchc_officer", "triển khai ứng dụng công nghệ thông tin"),
+    "II.7.4": ("cchc_officer", "ISO điện tử"),
+    "II.8.1": ("one_stop", "hướng dẫn người dân và các tổ chức đánh giá sự hài lòng"),
+    "II.8.4": ("one_stop", "hoàn thành tốt công tác chuyên môn"),
+    "II.9.1": ("cchc_officer", "cung cấp tài liệu thực hiện công tác tuyên truyền về CCHC"),
+}
+
+
+def test_every_lead_follows_section_iv_or_is_marked_inferred(bundled_plan, section_iv: str) -> None:  # type: ignore[no-untyped-def]
+    for t in bundled_plan.tasks:
+        if t.code in LEADS_FROM_IV:
+            lead, words = LEADS_FROM_IV[t.code]
+            assert words in section_iv, t.code
+            assert (t.lead, t.source) == (lead, "plan"), t.code
+            assert not t.is_inferred("lead"), t.code
+        else:
+            assert t.source == "inferred" and "lead" in t.inferred, t.code
+            assert "Lead inferred" in t.note or "names no one" in t.note, t.code
+
+
+@pytest.mark.parametrize("code", ["II.1.6", "II.6.2", "II.9.2"])
+def test_leads_section_iv_does_not_name_are_inferred(bundled_plan, code: str) -> None:  # type: ignore[no-untyped-def]
+    assert task(bundled_plan, code).is_inferred("lead")
+
+
+def test_every_task_says_its_schedule_due_and_evidence_are_inferred(bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    # the appendix with dates and outputs was not published
+    for t in bundled_plan.tasks:
+        assert {"due", "evidence", "approver"} <= set(t.inferred), t.code
+    stated = {t.code for t in bundled_plan.tasks if "schedule" not in t.inferred}
+    assert stated == {"II.5.3", "II.8.2"}  # "hàng quý", "theo tuần"
+
+
+def test_goal_i15_is_a_target_compared_with_the_previous_year(bundled_plan, seed_text: str) -> None:  # type: ignore[no-untyped-def]
+    t = target(bundled_plan, "T1.5")
+    assert t.title in seed_text
+    assert "năm 2020 cao hơn so với năm 2019" in t.title
+    assert (t.metric, t.op, t.value, t.compare) == ("manual", ">", None, "previous_year")
+
+
+def test_funding_is_section_iii(bundled_plan, seed_text: str, bundled_framework) -> None:  # type: ignore[no-untyped-def]
+    funding = bundled_plan.funding
+    assert funding is not None
+    assert "được bố trí từ nguồn ngân sách nhà nước" in seed_text
+    assert [(s.kind, s.amount) for s in funding.sources] == [("state_budget", None)]
+    items = {i.code: i for i in bundled_framework.items()}
+    assert "kinh phí" in items[funding.criteria[0]].title
+
+
+def test_emulation_and_supervision_duties_are_kept(bundled_plan, section_iv: str) -> None:  # type: ignore[no-untyped-def]
+    [emulation] = bundled_plan.role("chairman").duties
+    assert emulation.ref == "IV.1.3"
+    assert emulation.text in section_iv
+    assert {"II.1.4", "II.6.1"} <= set(emulation.tasks)
+    [supervision] = bundled_plan.role("peoples_council").duties
+    assert supervision.ref == "IV.9"
+    assert "giám sát việc triển khai công tác CCHC" in supervision.text
+    assert supervision.text.lower() in section_iv.lower()
+
+
+def test_positions_keep_the_plans_wording(bundled_plan, section_iv: str) -> None:  # type: ignore[no-untyped-def]
+    for role in bundled_plan.roles:
+        if role.source == "inferred":
+            assert not role.wording, role.code  # the plan does not name it
+            continue
+        assert role.wording and role.wording in section_iv, role.code
+
+
+def test_issued_is_marked_inferred(bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    # 10/04/2020 is the date the plan was posted, not its signing date
+    assert bundled_plan.inferred == ("issued",)

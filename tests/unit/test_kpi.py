@@ -133,6 +133,16 @@ def test_manual_targets_score_the_recorded_number() -> None:
     assert evaluate_manual(manual, None).status == "no_data"
 
 
+def test_a_target_compared_with_the_previous_year_takes_its_figure_as_threshold() -> None:
+    goal = Target(
+        code="T1.5", title="t", metric="manual", owner="o", op=">", compare="previous_year"
+    )
+    result = evaluate_manual(goal, 85.0, previous=80.0)
+    assert (result.status, result.threshold) == ("met", 80.0)
+    assert evaluate_manual(goal, 80.0, previous=80.0).status == "not_met"
+    assert evaluate_manual(goal, 85.0).status == "no_data"  # last year's figure unknown
+
+
 def test_periods() -> None:
     assert period_of(year=2020) == (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
     assert period_of(quarter="2020-Q1") == (dt.date(2020, 1, 1), dt.date(2020, 3, 31))

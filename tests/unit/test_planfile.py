@@ -492,8 +492,8 @@ def test_several_defects_are_reported_together_sorted_by_line(plan_text: str) ->
     text = seed(text, "  year: 2020\n", '  year: "twenty"\n')  # type
     text = seed(
         text,
-        '    note: "Lead from IV.6. At least',
-        '    area: "9"\n    note: "Lead from IV.6. At least',
+        '    note: "Lead inferred: section IV names no one for the ward website',
+        '    area: "9"\n    note: "Lead inferred: section IV names no one for the ward website',
     )  # dup key
     text = seed(text, "format: cchc-plan/1\n", "format: cchc-plan/9\n")  # format
     found = problems(text)
@@ -564,3 +564,95 @@ def test_tasks_given_as_a_mapping(plan_text: str) -> None:
     wrong = next(p for p in found if p.path == "tasks")
     assert wrong.params["expected"] == "list"
     assert at(wrong) == position(text, "II.1.0")
+
+
+# --- provenance: `inferred` lists, `compare`, `funding`, duties ---------------------------
+
+
+II11 = "  - code: II.1.1\n"
+
+
+def test_an_unknown_inferred_field_is_refused_where_it_stands(plan_text: str) -> None:
+    old = "    inferred: [support, approver, schedule, due, evidence]\n"
+    text = seed(plan_text, old, "    inferred: [support, approver, deadline]\n", after=II11)
+    p = only(text)
+    assert (p.code, p.path) == ("bad_enum", "tasks[0].inferred[2]")
+    assert at(p) == position(text, "deadline]", after=II11)
+    rendered = p.render("en")
+    assert rendered.startswith(f"{FILE}:{p.line}:{p.column}: tasks[0].inferred[2]: 'deadline'")
+    assert "lead, support, approver, schedule, due, evidence" in rendered
+
+
+def test_a_target_field_is_unknown_on_a_task(plan_text: str) -> None:
+    old = "    inferred: [support, approver, schedule, due, evidence]\n"
+    p = only(seed(plan_text, old, "    inferred: [owner]\n", after=II11))
+    assert (p.code, p.path) == ("bad_enum", "tasks[0].inferred[0]")
+
+
+def test_an_inferred_field_listed_twice_is_refused(plan_text: str) -> None:
+    old = "    inferred: [support, approver, schedule, due, evidence]\n"
+    text = seed(plan_text, old, "    inferred: [due, schedule, due]\n", after=II11)
+    p = only(text)
+    assert (p.code, p.path) == ("duplicate_inferred", "tasks[0].inferred[2]")
+    assert at(p) == position(text, "due]", after=II11)
+    assert "'due' is already listed" in p.render("en")
+
+
+def test_an_inferred_field_must_be_given(plan_text: str) -> None:
+    # II.1.6 has no support: its support cannot be our reading
+    after = "  - code: II.1.6\n"
+    old = "    inferred: [lead, approver, schedule, due, evidence]\n"
+    text = seed(plan_text, old, "    inferred: [lead, support, approver]\n", after=after)
+    p = only(text)
+    assert (p.code, p.path) == ("inferred_not_given", "tasks[5].inferred[1]")
+    assert "drop it from 'inferred'" in p.render("en")
+
+
+def test_a_defaulted_field_may_be_inferred_without_being_written(plan_text: str) -> None:
+    after = "  - code: T2.7\n"
+    text = seed(
+        plan_text, "    source: plan\n", "    source: plan\n    inferred: [unit]\n", after=after
+    )
+    assert read_plan(text, FILE).targets[-1].inferred == ("unit",)
+
+
+def test_an_inferred_lead_contradicts_source_plan(plan_text: str) -> None:
+    old = "    inferred: [support, approver, schedule, due, evidence]\n"
+    p = only(seed(plan_text, old, "    inferred: [lead]\n", after=II11))
+    assert (p.code, p.path) == ("inferred_lead_source", "tasks[0].inferred[0]")
+
+
+def test_source_inferred_alone_still_marks_the_lead(plan_text: str) -> None:
+    # files written before `inferred` existed keep their meaning
+    old = "    source: plan\n    inferred: [support, approver, schedule, due, evidence]\n"
+    text = seed(plan_text, old, "    source: inferred\n", after=II11)
+    first = read_plan(text, FILE).tasks[0]
+    assert first.inferred == ("lead",) and first.is_inferred("lead")
+    # and an inferred lead without `source` makes the task's source inferred
+    text = seed(plan_text, old, "    inferred: [lead]\n", after=II11)
+    assert read_plan(text, FILE).tasks[0].source == "inferred"
+
+
+def test_compare_needs_an_operator_and_no_value(plan_text: str) -> None:
+    after = "  - code: T1.5\n"
+    text = seed(plan_text, '    op: ">"\n', "", after=after)
+    assert only(text).code == "compare_needs_op"
+    text = seed(plan_text, '    op: ">"\n', '    op: ">"\n    value: 80\n', after=after)
+    p = only(text)
+    assert (p.code, p.path) == ("compare_with_value", "targets[12].value")
+
+
+def test_role_duties_name_known_tasks(plan_text: str) -> None:
+    text = seed(plan_text, "tasks: [II.1.4, II.6.1]", "tasks: [II.1.4, II.6.9]")
+    p = only(text)
+    assert (p.code, p.path) == ("unknown_ref", "roles[0].duties[0].tasks[1]")
+
+
+def test_funding_criteria_are_checked_against_the_framework(
+    plan_text: str, bundled_framework
+) -> None:  # type: ignore[no-untyped-def]
+    text = seed(
+        plan_text, 'criteria: ["1.1.2"]\n    source: plan', 'criteria: ["9.9.9"]\n    source: plan'
+    )
+    p = only(text, criteria=bundled_framework.codes())
+    assert (p.code, p.path) == ("unknown_ref", "plan.funding.criteria[0]")
