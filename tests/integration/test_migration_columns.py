@@ -61,7 +61,8 @@ def _old_rows(connection: sa.Connection) -> None:
         "plan", "id", "unit_id", "code", "title", "year", "basis", "timezone", "roll",
         "reminders", "source_sha256",
     )  # fmt: skip
-    roles_2025 = {"chu_tich": {"wording": "Chủ tịch (2025)"}}
+    # the 2025 plan named the office, the 2026 one no longer does
+    roles_2025 = {"chu_tich": {"wording": "Chủ tịch (2025)"}, "van_phong": {"wording": "VP"}}
     for pid, year, ext in (
         (1, 2025, {"roles": roles_2025}),
         (2, 2026, {"inferred": ["funding"], "funding": FUNDING, "roles": ROLES}),

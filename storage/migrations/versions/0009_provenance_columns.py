@@ -6,8 +6,9 @@ inside the plan row), and a model framework's ``source`` carried the prefix ``mo
 upgrade moves what is stored into the new columns and strips the stop-gaps; the downgrade puts
 them back as the older code reads them.
 
-Positions are shared by a unit's plans: on upgrade a position takes the extras of the unit's
-latest plan (highest year) that names it; on downgrade every plan of the unit carries them.
+Positions are shared by a unit's plans: on upgrade the positions take the extras the unit's
+latest plan (highest year) gave them; on downgrade every plan of the unit carries them. Only
+the keys the older code wrote are moved (nothing else was ever stored under ``_ext``).
 
 Revision ID: 0009
 Revises: 0008
@@ -128,16 +129,15 @@ def upgrade() -> None:
                 )
             )
     # oldest plan first: a unit's latest plan has the last word on its positions
-    roles: dict[tuple[int, str], dict[str, Any]] = {}
+    roles: dict[int, dict[str, Any]] = {}
     plans = bind.execute(
         sa.select(_plan.c.id, _plan.c.unit_id, _plan.c.reminders).order_by(_plan.c.year, _plan.c.id)
     ).all()
     for plan_id, unit_id, reminders in plans:
         base, ext = _split(reminders)
+        roles[unit_id] = ext.get("roles") or {}
         if EXT not in (reminders or {}):
             continue
-        for code, extra in (ext.get("roles") or {}).items():
-            roles[(unit_id, code)] = extra or {}
         bind.execute(
             sa.update(_plan)
             .where(_plan.c.id == plan_id)
@@ -147,16 +147,17 @@ def upgrade() -> None:
                 funding=ext.get("funding") or None,
             )
         )
-    for (unit_id, code), extra in roles.items():
-        bind.execute(
-            sa.update(_position)
-            .where(_position.c.unit_id == unit_id, _position.c.code == code)
-            .values(
-                wording=extra.get("wording") or "",
-                inferred=list(extra.get("inferred") or []),
-                duties=list(extra.get("duties") or []),
+    for unit_id, by_code in roles.items():
+        for code, extra in by_code.items():
+            bind.execute(
+                sa.update(_position)
+                .where(_position.c.unit_id == unit_id, _position.c.code == code)
+                .values(
+                    wording=extra.get("wording") or "",
+                    inferred=list(extra.get("inferred") or []),
+                    duties=list(extra.get("duties") or []),
+                )
             )
-        )
     for framework_id, source in bind.execute(
         sa.select(_framework.c.id, _framework.c.source).where(
             _framework.c.source.startswith(MODEL_MARK, autoescape=True)
