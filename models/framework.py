@@ -24,6 +24,7 @@ class FrameworkRecord(SQLModel, table=True):
     bonus_max: float = 0
     penalty_max: float = 0
     source: str = "inferred"
+    model: bool = False  # a model framework, not the index the district or city issued
     source_sha256: str = ""
 
 

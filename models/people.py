@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -23,6 +24,9 @@ class Position(SQLModel, table=True):
     reports_to: str | None = Field(default=None, max_length=64)
     source: str = "plan"
     note: str = ""
+    wording: str = ""
+    inferred: list[str] = json_field([])
+    duties: list[dict[str, Any]] = json_field([])
 
 
 class OfficerBase(SQLModel):

@@ -36,6 +36,8 @@ class PlanRecord(SQLModel, table=True):
     timezone: str = DEFAULT_TIMEZONE
     roll: str = "next"
     reminders: dict[str, Any] = json_field({})
+    inferred: list[str] = json_field([])
+    funding: dict[str, Any] | None = json_field()
     source_sha256: str = ""
 
 
@@ -67,6 +69,8 @@ class TargetRecord(SQLModel, table=True):
     owner: str
     source: str = "plan"
     note: str = ""
+    compare: str | None = None
+    inferred: list[str] = json_field([])
     position: int = 0
     archived_at: dt.datetime | None = _archived()
 
@@ -88,6 +92,7 @@ class TaskRecord(SQLModel, table=True):
     reminders: dict[str, Any] = json_field({})
     source: str = "plan"
     note: str = ""
+    inferred: list[str] = json_field([])
     position: int = 0
     archived_at: dt.datetime | None = _archived()
 

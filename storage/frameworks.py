@@ -22,10 +22,6 @@ from domain.plan import EvidenceRequirement
 from models import FrameworkNode, FrameworkRecord
 from storage.audit import record
 
-# A model framework (``model: true``) is kept as its ``source`` behind this mark: the flag
-# needs no column of its own (a migration can give it one later).
-MODEL_MARK = "model:"
-
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
@@ -106,7 +102,8 @@ def load_framework(
         or fw.grades,
         "bonus_max": fw.bonus_max,
         "penalty_max": fw.penalty_max,
-        "source": MODEL_MARK + fw.source if fw.model else fw.source,
+        "source": fw.source,
+        "model": fw.model,
     }
     row = session.exec(select(FrameworkRecord).where(FrameworkRecord.code == fw.code)).first()
     if row is None:
@@ -261,8 +258,8 @@ def read_framework_record(code: str, *, session: Session) -> Framework:
         grade_cutoffs=grades_of(row.grades),
         bonus_max=row.bonus_max,
         penalty_max=row.penalty_max,
-        source=row.source.removeprefix(MODEL_MARK),
-        model=row.source.startswith(MODEL_MARK),
+        source=row.source,
+        model=row.model,
         areas=tuple(
             FrameworkArea(
                 code=n.code,

@@ -4,11 +4,8 @@ Loading is idempotent: the same file twice changes nothing. A revised file updat
 what changed, adds what is new and archives what it no longer lists — nothing is
 deleted, because occurrences and evidence will hang on these rows.
 
-Plan-file keys that have no column of their own yet (what each node marks ``inferred``, a
-target's ``compare``, the plan's ``funding``, the positions' ``wording`` and ``duties``) ride
-under the key ``_ext`` of a JSON column of the same row — a task's ``schedule``, a target's
-``scope``, the plan's ``reminders`` (positions are shared by a unit's plans, so their extras
-are the plan's reading of them) — and are taken off again when read back.
+Positions are shared by a unit's plans: like its title, a position's ``wording``, ``duties``
+and ``inferred`` fields are those of the plan loaded last.
 """
 
 from __future__ import annotations
@@ -96,45 +93,11 @@ def _schedule_dict(s: Schedule) -> dict[str, Any]:
     }
 
 
-_EXT = "_ext"
+def _duties(role: Role) -> list[dict[str, Any]]:
+    return [{"ref": d.ref, "text": d.text, "tasks": list(d.tasks)} for d in role.duties]
 
 
-def _with_ext(base: dict[str, Any], ext: dict[str, Any]) -> dict[str, Any]:
-    """``base`` carrying ``ext``'s non-empty entries (nothing added when all are empty)."""
-    kept = {k: v for k, v in ext.items() if v}
-    return {**base, _EXT: kept} if kept else base
-
-
-def _split(value: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A stored JSON value and the extras it carries."""
-    base = dict(value or {})
-    ext = base.pop(_EXT, None)
-    return base, ext if isinstance(ext, dict) else {}
-
-
-def _plan_ext(plan: Plan) -> dict[str, Any]:
-    roles = {
-        r.code: {
-            k: v
-            for k, v in {
-                "wording": r.wording,
-                "inferred": list(r.inferred),
-                "duties": [
-                    {"ref": d.ref, "text": d.text, "tasks": list(d.tasks)} for d in r.duties
-                ],
-            }.items()
-            if v
-        }
-        for r in plan.roles
-    }
-    return {
-        "inferred": list(plan.inferred),
-        "funding": plan.funding.as_dict() if plan.funding else None,
-        "roles": {code: extra for code, extra in roles.items() if extra},
-    }
-
-
-def _role(row: Position, extra: dict[str, Any]) -> Role:
+def _role(row: Position) -> Role:
     return Role(
         row.code,
         row.title,
@@ -142,12 +105,9 @@ def _role(row: Position, extra: dict[str, Any]) -> Role:
         row.reports_to,
         row.source,
         row.note,
-        wording=extra.get("wording") or "",
-        inferred=tuple(extra.get("inferred") or ()),
-        duties=tuple(
-            Duty(d["ref"], d["text"], tuple(d.get("tasks") or ()))
-            for d in extra.get("duties") or []
-        ),
+        wording=row.wording,
+        inferred=tuple(row.inferred),
+        duties=tuple(Duty(d["ref"], d["text"], tuple(d.get("tasks") or ())) for d in row.duties),
     )
 
 
@@ -264,6 +224,9 @@ def load_plan(
                 "reports_to": role.reports_to,
                 "source": role.source,
                 "note": role.note,
+                "wording": role.wording,
+                "inferred": list(role.inferred),
+                "duties": _duties(role),
             },
             partial(Position, unit_id=uid, code=role.code),
         )
@@ -283,7 +246,9 @@ def load_plan(
             "framework_code": plan.framework,
             "timezone": plan.timezone,
             "roll": plan.roll,
-            "reminders": _with_ext(_reminders_dict(plan.reminders), _plan_ext(plan)),
+            "reminders": _reminders_dict(plan.reminders),
+            "inferred": list(plan.inferred),
+            "funding": plan.funding.as_dict() if plan.funding else None,
         },
         lambda: PlanRecord(unit_id=uid, code=plan.code, title=plan.title, year=plan.year),
     )
@@ -316,16 +281,15 @@ def load_plan(
                 "title": target.title,
                 "title_en": target.title_en,
                 "metric": target.metric,
-                "scope": _with_ext(
-                    dict(target.scope),
-                    {"compare": target.compare, "inferred": list(target.inferred)},
-                ),
+                "scope": dict(target.scope),
                 "op": target.op,
                 "value": target.value,
                 "unit": target.unit,
                 "owner": target.owner,
                 "source": target.source,
                 "note": target.note,
+                "compare": target.compare,
+                "inferred": list(target.inferred),
                 "position": i,
             },
             partial(
@@ -353,12 +317,11 @@ def load_plan(
                 "title_en": task.title_en,
                 "lead": task.lead,
                 "approver": task.approver,
-                "schedule": _with_ext(
-                    _schedule_dict(task.schedule), {"inferred": list(task.inferred)}
-                ),
+                "schedule": _schedule_dict(task.schedule),
                 "reminders": _reminders_dict(task.reminders),
                 "source": task.source,
                 "note": task.note,
+                "inferred": list(task.inferred),
                 "position": i,
             },
             partial(
@@ -495,7 +458,6 @@ def _reminders(value: dict[str, Any]) -> Reminders:
 
 
 def _schedule(value: dict[str, Any]) -> Schedule:
-    value = _split(value)[0]
     due = dict(value.get("due") or {})
     if "date" in due:
         due["date"] = dt.date.fromisoformat(due["date"])
@@ -551,10 +513,6 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
     roles = session.exec(
         select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))
     ).all()
-    plan_reminders, plan_ext = _split(plan_row.reminders)
-    role_ext = plan_ext.get("roles") or {}
-    target_scope = {t.code: _split(t.scope) for t in targets}
-    task_ext = {t.code: _split(t.schedule)[1] for t in tasks}
     return Plan(
         code=plan_row.code,
         title=plan_row.title,
@@ -565,11 +523,11 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
         framework=plan_row.framework_code,
         timezone=plan_row.timezone,
         roll=plan_row.roll,
-        reminders=_reminders(plan_reminders),
-        inferred=tuple(plan_ext.get("inferred") or ()),
-        funding=Funding.from_dict(plan_ext.get("funding")),
+        reminders=_reminders(plan_row.reminders),
+        inferred=tuple(plan_row.inferred),
+        funding=Funding.from_dict(plan_row.funding),
         areas=tuple(Area(a.code, a.title, a.title_en) for a in areas),
-        roles=tuple(_role(r, role_ext.get(r.code) or {}) for r in roles),
+        roles=tuple(_role(r) for r in roles),
         targets=tuple(
             Target(
                 code=t.code,
@@ -577,14 +535,14 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
                 metric=t.metric,
                 owner=t.owner,
                 title_en=t.title_en,
-                scope=target_scope[t.code][0],
+                scope=dict(t.scope),
                 op=t.op,
                 value=t.value,
                 unit=t.unit,
                 source=t.source,
                 note=t.note,
-                compare=target_scope[t.code][1].get("compare"),
-                inferred=tuple(target_scope[t.code][1].get("inferred") or ()),
+                compare=t.compare,
+                inferred=tuple(t.inferred),
             )
             for t in targets
         ),
@@ -609,7 +567,7 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
                 targets=tuple(sorted(task_targets.get(t.id or 0, []))),
                 source=t.source,
                 note=t.note,
-                inferred=tuple(task_ext[t.code].get("inferred") or ()),
+                inferred=tuple(t.inferred),
             )
             for t in tasks
         ),
