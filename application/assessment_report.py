@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from application.cells import printable
 from domain.errors import LocalizedError
 from domain.i18n import t
-from domain.letterhead import MOTTO, NATIONAL_TITLE, Letterhead, citation
+from domain.letterhead import MOTTO, NATIONAL_TITLE, Letterhead
 from domain.scoring import ItemScore, NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -51,22 +51,10 @@ def number(value: float | None) -> str:
 
 
 def documents(files: Sequence[EvidenceFile], own_body: str) -> list[str]:
-    """The documents proving an item, cited as documents (file names only when nothing else
-    is stored); one not accepted is marked."""
-    out = []
-    for f in files:
-        text = citation(
-            number=f.doc_number,
-            date=f.doc_date,
-            issuer=f.issuer,
-            summary=f.summary,
-            file_name=f.file_name,
-            own_body=own_body,
-        )
-        if not f.accepted:
-            text += " (chưa duyệt)" if f.filed else " (bị từ chối)"
-        out.append(text)
-    return out
+    """The documents proving an item, cited as the score sheet cites them."""
+    from application.submission_pack import cite
+
+    return [cite(f, own_body) for f in files]
 
 
 def _base(template: Path | None) -> DocxDocument:

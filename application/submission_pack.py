@@ -57,7 +57,7 @@ def flag(f: EvidenceFile) -> str:
     return PENDING_FLAG
 
 
-def _document(f: EvidenceFile, own_body: str = "") -> str:
+def cite(f: EvidenceFile, own_body: str = "") -> str:
     """The document as officers cite it ("Quyết định số 12/QĐ-UBND ngày 15/01/2020 về …"),
     its file name only when no number or summary is stored; one not accepted is marked."""
     text = citation(
@@ -148,7 +148,7 @@ def write_sheet(
                         _num(item.survey) if item.is_survey else "",
                         _num(item.self_score),
                         _num(item.appraised),
-                        "; ".join(_document(f, unit_name) for f in files),
+                        "; ".join(cite(f, unit_name) for f in files),
                         _notes(item),
                     ]
                 )
