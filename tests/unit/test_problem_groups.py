@@ -21,11 +21,17 @@ ROWS = [11, 18, 20, *range(30, 167)]  # 140 rows
 def test_140_repeated_problems_are_one_group_keeping_every_row() -> None:
     groups = grouped([unknown_unit(r) for r in ROWS])
     assert len(groups) == 1 and groups[0].rows == tuple(ROWS)
-    assert groups[0].render("vi").startswith(
-        "x.csv: ma_don_vi: không có đơn vị 'long-truong' (dòng 11, 18, 20 … 140 dòng) (Gợi ý: "
+    assert (
+        groups[0]
+        .render("vi")
+        .startswith(
+            "x.csv: ma_don_vi: không có đơn vị 'long-truong' (dòng 11, 18, 20 … 140 dòng) (Gợi ý: "
+        )
     )
-    assert groups[0].render("en").startswith(
-        "x.csv: ma_don_vi: no unit 'long-truong' (rows 11, 18, 20 … 140 rows) (Hint: "
+    assert (
+        groups[0]
+        .render("en")
+        .startswith("x.csv: ma_don_vi: no unit 'long-truong' (rows 11, 18, 20 … 140 rows) (Hint: ")
     )
 
 
