@@ -29,7 +29,8 @@ from application.frozen import FrozenInputs
 from application.plans import unit_plan
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today, require_aware
-from domain.errors import NotFoundError
+from domain.dossier_columns import Vocabulary, read_vocabulary
+from domain.errors import InvalidInput, NotFoundError, Problem
 from domain.kpi import (
     MAX_MEASUREMENT,
     MAX_RATIO,
@@ -39,6 +40,7 @@ from domain.kpi import (
     evaluate_manual,
 )
 from domain.plan import Plan, Target
+from plans import DOSSIER_COLUMNS
 from responsibilities.policy import Subject
 from storage.audit import record
 from storage.dossiers import (
@@ -70,6 +72,23 @@ def default_period(session: Session, unit_id: int, now: dt.datetime) -> Period:
 # --- importing ---------------------------------------------------------------------------
 
 
+def vocabulary(mapping: Path | None = None) -> Vocabulary:
+    """The export's words: the bundled ``plans/dossier-columns.yaml``, extended by the unit's
+    ``mapping`` file (same shape; its words win), checked with located problems."""
+    bundled = read_vocabulary(DOSSIER_COLUMNS.read_text(encoding="utf-8"), DOSSIER_COLUMNS.name)
+    if mapping is None:
+        return bundled
+    try:
+        text = mapping.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 ({exc.reason})"
+        raise InvalidInput(
+            [Problem("unreadable", file=str(mapping), params={"detail": detail})],
+            source=str(mapping),
+        ) from None
+    return bundled.extended(read_vocabulary(text, str(mapping)))
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """What one import did."""
@@ -98,6 +117,7 @@ def import_dossiers(
     path: Path,
     unit: str | None = None,
     batch: int = BATCH,
+    mapping: Path | None = None,
 ) -> ImportReport:
     """``cchc dossiers import``: a dossier export (CSV or XLSX), all or nothing; idempotent
     by unit + ``ma_ho_so``.
@@ -105,9 +125,11 @@ def import_dossiers(
     Every row is checked first (:class:`~domain.dossiers.DossierFileInvalid` lists every
     problem); then ``identity`` must be allowed ``dossier.import`` for every unit the file
     names; only then is the file read again and written, with one audit entry. With
-    ``unit``, the file may hold only that unit's dossiers.
+    ``unit``, the file may hold only that unit's dossiers. Headers and labels may be the
+    export's Vietnamese words (:func:`vocabulary`, extended by ``mapping``) or codes.
     """
     require_aware(now)
+    words = vocabulary(mapping)
     with uow as session:
         units = known_units(session=session)
         allowed: set[str] = set()
@@ -129,12 +151,14 @@ def import_dossiers(
         only = resolve_unit(unit, session=session).code if unit else None
         if only:
             allow(only)  # before reading a file that would be refused anyway
-        named = check_file(path, units=units, only=only)
+        named = check_file(path, units=units, only=only, vocabulary=words)
         codes = named or [only or resolve_unit(None, session=session).code]
         for code in codes:
             allow(code)
         frozen = FrozenInputs.take(session, [units.ids[c] for c in codes], now)
-        rows, created = write_file(path, session=session, units=units, only=only, batch=batch)
+        rows, created = write_file(
+            path, session=session, units=units, only=only, batch=batch, vocabulary=words
+        )
         frozen.check(session, change=f"dossiers import {path.name}")
         report = ImportReport(
             file=path.name,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from application.access import Gate, Identity
+from application.dossiers import vocabulary
 from application.frozen import FrozenInputs
 from application.plans import unit_plan
 from application.uow import UnitOfWork
@@ -54,10 +55,18 @@ class CatalogueImport:
 
 
 def import_procedures(
-    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, path: Path, unit: str | None = None
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    path: Path,
+    unit: str | None = None,
+    mapping: Path | None = None,
 ) -> CatalogueImport:
-    """``cchc procedures import``: the unit's catalogue becomes the file's."""
+    """``cchc procedures import``: the unit's catalogue becomes the file's. Headers and the
+    field and level labels may be the dossier export's words (extended by ``mapping``)."""
     require_aware(now)
+    words = vocabulary(mapping)
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
@@ -69,9 +78,11 @@ def import_procedures(
             entity="procedure_catalogue",
             key=path.name,
         )
-        check_catalogue(path)
+        check_catalogue(path, vocabulary=words)
         frozen = FrozenInputs.take(session, [uid], now)
-        rows, added, updated, removed = write_catalogue(path, session=session, unit_id=uid)
+        rows, added, updated, removed = write_catalogue(
+            path, session=session, unit_id=uid, vocabulary=words
+        )
         frozen.check(session, change=f"procedures import {path.name}")
         report = CatalogueImport(path.name, rows, added, updated, removed, file_sha256(path))
         record(

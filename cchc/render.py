@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from domain.i18n import Lang
 
 # markup and emoji codes are off: names, titles and messages are printed as typed ("[tạm nghỉ]"
 # and ":x:" stay, a stray "[/b]" does not crash); styled output is built with rich.text.Text
@@ -30,3 +35,24 @@ def print_json(data: Any) -> None:
 
 def fmt_num(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
+
+
+@contextmanager
+def problems_json(json_wanted: bool, lang: Lang) -> Iterator[None]:
+    """With ``--json``, an input refused (``InvalidInput``) is also printed as JSON on stdout:
+    every problem with its own row (the text on stderr groups repeated ones), then re-raised
+    so the command still fails with its message."""
+    from domain.errors import InvalidInput
+
+    try:
+        yield
+    except InvalidInput as exc:
+        if json_wanted:
+            print_json(
+                {
+                    "file": exc.source or None,
+                    "problems": [p.as_dict(lang) for p in exc.problems],
+                    "more": int(getattr(exc, "more", 0)),
+                }
+            )
+        raise

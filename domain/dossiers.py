@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.errors import InvalidInput, Problem
+from domain.errors import InvalidInput, Problem, grouped
 from domain.i18n import Lang, t
 
 REQUIRED: tuple[str, ...] = (
@@ -105,7 +105,7 @@ class DossierFileInvalid(InvalidInput):
         super().__init__(problems, source)
 
     def render(self, lang: Lang = "vi") -> str:
-        lines = [p.render(lang) for p in self.problems]
+        lines = [g.render(lang) for g in grouped(self.problems)]
         if self.more:
             lines.append(t("problem.dossier_more", lang, n=self.more))
         lines.append(t("problem.count", lang, n=len(self.problems) + self.more))
@@ -188,17 +188,20 @@ def match_header(
     columns: Sequence[str] = COLUMNS,
     required: Sequence[str] = REQUIRED,
     code: str = "dossier_missing_column",
+    name_of: Callable[[object], str | None] | None = None,
 ) -> tuple[dict[str, int], list[Problem]]:
     """Where each known column is (case-insensitive, trimmed), and each missing required one.
 
     Extra columns are ignored; a repeated known column uses its first position. ``columns``,
     ``required`` and the problem ``code`` default to the dossier export's (another table
-    read the same way, such as the procedure catalogue, passes its own).
+    read the same way, such as the procedure catalogue, passes its own). ``name_of`` gives
+    the column a header cell names (the Vietnamese headers of a
+    :class:`~domain.dossier_columns.Vocabulary`); by default the cell itself is the code.
     """
     index: dict[str, int] = {}
     for i, name in enumerate(header):
-        key = text(name).lower()
-        if key in columns and key not in index:
+        key = name_of(name) if name_of is not None else text(name).lower()
+        if key is not None and key in columns and key not in index:
             index[key] = i
     problems = [
         Problem(
@@ -411,8 +414,15 @@ _RATING_SET = frozenset(("", *RATINGS))
 _FLAG_SET = frozenset(("", *FLAGS))
 
 
+Translate = Callable[[Sequence[object], Mapping[str, int]], Sequence[object]]
+"""A row's cells with labels replaced by codes (:meth:`~domain.dossier_columns.Vocabulary.translate`)."""
+
+
 class RowParser:
     """:func:`parse_row` for one file, with a fast path for clean text rows.
+
+    With ``translate``, a row the fast path refuses is translated (labels to codes) and
+    checked again, so both forms meet the very same checks.
 
     Most rows of an export are clean: they are checked here with plain indexing; a row the
     fast path does not accept (a problem, a spreadsheet value, an unusual date form) goes
@@ -426,8 +436,10 @@ class RowParser:
         file: str = "",
         units: Mapping[str, object] | None = None,
         tz: dt.tzinfo,
+        translate: Translate | None = None,
     ) -> None:
         self.index = dict(index)
+        self.translate = translate
         self.file = file
         self.units = units
         self.tz = tz
@@ -441,6 +453,12 @@ class RowParser:
         parsed = self._fast(cells)
         if parsed is not None:
             return parsed, []
+        if self.translate is not None:
+            # labels ("Trực tuyến") become codes, then the row is checked as a coded one
+            cells = self.translate(cells, self.index)
+            parsed = self._fast(cells)
+            if parsed is not None:
+                return parsed, []
         return parse_row(cells, self.index, row=row, file=self.file, units=self.units, tz=self.tz)
 
     def _moment(self, s: str) -> dt.datetime | None:

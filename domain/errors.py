@@ -66,6 +66,46 @@ class Problem:
         }
 
 
+ROWS_LISTED = 5  # a group of at most this many rows names them all; a larger one its first 3
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """The same problem on several rows of a table, shown once with the rows it is on."""
+
+    problem: Problem
+    rows: tuple[int, ...]
+
+    def render(self, lang: Lang = "vi") -> str:
+        if len(self.rows) < 2:
+            return self.problem.render(lang)
+        p = self.problem
+        listed = self.rows if len(self.rows) <= ROWS_LISTED else self.rows[:3]
+        rows = ", ".join(str(r) for r in listed)
+        if len(listed) < len(self.rows):
+            where = t("problem.group_rows_more", lang, rows=rows, n=len(self.rows))
+        else:
+            where = t("problem.group_rows", lang, rows=rows)
+        text = ": ".join(x for x in (p.file, p.path, f"{p.message(lang)} {where}") if x)
+        hint = p.hint(lang)
+        return t("label.with_hint", lang, text=text, hint=hint) if hint else text
+
+
+def grouped(problems: Iterable[Problem]) -> list[ProblemGroup]:
+    """``problems`` with the same problem on several rows (same file, column, kind and
+    values) as one group, in the order each first appears; problems not on a row stay alone."""
+    groups: dict[object, tuple[Problem, list[int]]] = {}
+    for i, p in enumerate(problems):
+        key: object = i
+        if p.row is not None:
+            key = (p.file, p.path, p.code, tuple(sorted((k, str(v)) for k, v in p.params.items())))
+        if key in groups:
+            groups[key][1].append(p.row or 0)
+        else:
+            groups[key] = (p, [] if p.row is None else [p.row])
+    return [ProblemGroup(p, tuple(rows)) for p, rows in groups.values()]
+
+
 class CchcError(Exception):
     """Lỗi cchc."""
 
@@ -88,7 +128,7 @@ class InvalidInput(CchcError):
         super().__init__("\n".join(p.render("en") for p in self.problems))
 
     def render(self, lang: Lang = "vi") -> str:
-        lines = [p.render(lang) for p in self.problems]
+        lines = [g.render(lang) for g in grouped(self.problems)]
         lines.append(t("problem.count", lang, n=len(self.problems)))
         return "\n".join(lines)
 

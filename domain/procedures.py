@@ -17,11 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from domain.dossier_columns import Vocabulary, fold
 from domain.dossiers import LEVELS, DossierFileInvalid, RowCells, match_header, text
 from domain.errors import Problem
 
 COLUMNS: tuple[str, ...] = ("ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "muc_do")
 MAX_LENGTH = {"ma_thu_tuc": 100, "ten_thu_tuc": 1000, "linh_vuc": 64}
+# the catalogue's columns as the dossier export names them (its headers and labels serve both)
+AS_DOSSIER = {"ma_thu_tuc": "ma_thu_tuc", "ten_thu_tuc": "ten_thu_tuc"}
+AS_DOSSIER.update(linh_vuc="ma_linh_vuc", muc_do="muc_do_dvc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +49,32 @@ class CatalogueFileInvalid(DossierFileInvalid):
 
 
 def match_catalogue_header(
-    header: Sequence[object], *, file: str = ""
+    header: Sequence[object], *, file: str = "", vocabulary: Vocabulary | None = None
 ) -> tuple[dict[str, int], list[Problem]]:
-    """Where each column of the catalogue is, and each missing one (all are required)."""
+    """Where each column of the catalogue is, and each missing one (all are required).
+
+    With ``vocabulary``, a column may also be headed as the dossier export heads it ("Mã thủ
+    tục", "Tên thủ tục", "Lĩnh vực", "Mức độ").
+    """
+    name_of = None
+    if vocabulary is not None:
+        own = {v: k for k, v in AS_DOSSIER.items()}
+
+        def name_of(cell: object) -> str | None:
+            if not isinstance(cell, str):
+                return None
+            key = fold(cell)
+            if key in COLUMNS:
+                return key
+            return own.get(vocabulary.column(cell) or "")
+
     return match_header(
-        header, file=file, columns=COLUMNS, required=COLUMNS, code="procedure_missing_column"
+        header,
+        file=file,
+        columns=COLUMNS,
+        required=COLUMNS,
+        code="procedure_missing_column",
+        name_of=name_of,
     )
 
 
@@ -57,12 +82,21 @@ class CatalogueRows:
     """Reads the rows of one catalogue file in order; a code already seen on an earlier row
     is a problem (the codes seen are kept: a catalogue has hundreds of rows, not millions)."""
 
-    def __init__(self, index: Mapping[str, int], *, file: str = "") -> None:
+    def __init__(
+        self, index: Mapping[str, int], *, file: str = "", vocabulary: Vocabulary | None = None
+    ) -> None:
         self.index = dict(index)
         self.file = file
+        self.vocabulary = vocabulary
         self.seen: dict[str, int] = {}
 
     def __call__(self, cells: Sequence[object], row: int) -> tuple[Procedure | None, list[Problem]]:
+        if self.vocabulary is not None:
+            cells = list(cells)
+            for column in ("linh_vuc", "muc_do"):
+                i = self.index.get(column)
+                if i is not None and i < len(cells):
+                    cells[i] = self.vocabulary.code(AS_DOSSIER[column], cells[i])
         r = RowCells(cells, self.index, row, self.file)
         values: dict[str, str] = {}
         for column in ("ma_thu_tuc", "ten_thu_tuc", "linh_vuc"):

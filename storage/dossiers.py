@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from domain.clock import DEFAULT_TIMEZONE
+from domain.dossier_columns import Vocabulary
 from domain.dossiers import (
     DossierFileInvalid,
     DossierRow,
@@ -207,12 +208,15 @@ def file_sha256(path: Path) -> str:
 
 
 def _rows(
-    path: Path, *, units: Units, only: str | None, file: str
+    path: Path, *, units: Units, only: str | None, file: str, vocabulary: Vocabulary | None
 ) -> Iterator[tuple[DossierRow | None, list[Problem]]]:
     """Every non-blank row of the file, parsed in the time zone of the unit it names; a
-    missing column stops before any row. With ``only``, a row of another unit is a problem."""
+    missing column stops before any row. With ``only``, a row of another unit is a problem.
+    With ``vocabulary``, headers and labels may be its words (Vietnamese) as well as codes."""
     with open_table(path) as (header, body):
-        index, missing = match_header(header, file=file)
+        index, missing = match_header(
+            header, file=file, name_of=vocabulary.column if vocabulary else None
+        )
         if missing:
             raise DossierFileInvalid(missing)
         parsers: dict[str, RowParser] = {}
@@ -220,7 +224,13 @@ def _rows(
         def parser(code: str) -> RowParser:
             zone = units.timezone(code)
             if zone not in parsers:
-                parsers[zone] = RowParser(index, file=file, units=units.ids, tz=units.zone(code))
+                parsers[zone] = RowParser(
+                    index,
+                    file=file,
+                    units=units.ids,
+                    tz=units.zone(code),
+                    translate=vocabulary.translate if vocabulary else None,
+                )
             return parsers[zone]
 
         first = parser(only or next(iter(units.zones), ""))
@@ -255,7 +265,9 @@ def _other_unit(code: str, only: str, file: str, row: int) -> Problem:
 # --- importing -------------------------------------------------------------------------
 
 
-def check_file(path: Path, *, units: Units, only: str | None = None) -> list[str]:
+def check_file(
+    path: Path, *, units: Units, only: str | None = None, vocabulary: Vocabulary | None = None
+) -> list[str]:
     """The first pass: every row checked; the units the file names, in order of appearance.
 
     Raises :class:`DossierFileInvalid` with every problem (the first ``MAX_PROBLEMS``, then a
@@ -265,7 +277,7 @@ def check_file(path: Path, *, units: Units, only: str | None = None) -> list[str
     problems: list[Problem] = []
     named: dict[str, None] = {}
     more = 0
-    for parsed, found in _rows(path, units=units, only=only, file=file):
+    for parsed, found in _rows(path, units=units, only=only, file=file, vocabulary=vocabulary):
         if parsed is not None:
             named.setdefault(parsed.ma_don_vi)
         for problem in found:
@@ -319,7 +331,13 @@ def _values(row: DossierRow, unit_id: int) -> dict[str, Any]:
 
 
 def write_file(
-    path: Path, *, session: Session, units: Units, only: str | None = None, batch: int = BATCH
+    path: Path,
+    *,
+    session: Session,
+    units: Units,
+    only: str | None = None,
+    batch: int = BATCH,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[int, int]:
     """The second pass over a checked file: upsert every row by unit + ``ma_ho_so``, in
     batches, in the caller's transaction; (rows written, dossiers created)."""
@@ -330,7 +348,7 @@ def write_file(
     before = conn.execute(count).scalar_one()
     rows = 0
     pending: list[dict[str, Any]] = []
-    for parsed, found in _rows(path, units=units, only=only, file=file):
+    for parsed, found in _rows(path, units=units, only=only, file=file, vocabulary=vocabulary):
         if found or parsed is None:  # the file changed between the passes
             raise DossierFileInvalid(found, source=file)
         pending.append(_values(parsed, units.ids[parsed.ma_don_vi]))

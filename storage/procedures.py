@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from domain.dossier_columns import Vocabulary
 from domain.dossiers import is_blank
 from domain.errors import Problem
 from domain.procedures import (
@@ -26,13 +27,16 @@ from models import ProcedureRecord
 from storage.dossiers import MAX_PROBLEMS, not_utf8, open_table
 
 
-def _rows(path: Path, *, file: str) -> Iterator[tuple[Procedure | None, list[Problem]]]:
-    """Every non-blank row of the file; a missing column stops before any row."""
+def _rows(
+    path: Path, *, file: str, vocabulary: Vocabulary | None = None
+) -> Iterator[tuple[Procedure | None, list[Problem]]]:
+    """Every non-blank row of the file; a missing column stops before any row. With
+    ``vocabulary``, headers and labels may be the dossier export's words as well as codes."""
     with open_table(path) as (header, body):
-        index, missing = match_catalogue_header(header, file=file)
+        index, missing = match_catalogue_header(header, file=file, vocabulary=vocabulary)
         if missing:
             raise CatalogueFileInvalid(missing, source=file)
-        read = CatalogueRows(index, file=file)
+        read = CatalogueRows(index, file=file, vocabulary=vocabulary)
         n = 1
         try:
             for n, cells in body:
@@ -43,7 +47,7 @@ def _rows(path: Path, *, file: str) -> Iterator[tuple[Procedure | None, list[Pro
             yield None, [not_utf8(path, n + 1, exc)]
 
 
-def check_catalogue(path: Path) -> int:
+def check_catalogue(path: Path, *, vocabulary: Vocabulary | None = None) -> int:
     """The first pass: every row checked; the number of procedures.
 
     Raises :class:`CatalogueFileInvalid` with every problem (the first ``MAX_PROBLEMS``,
@@ -52,7 +56,7 @@ def check_catalogue(path: Path) -> int:
     file = str(path)
     problems: list[Problem] = []
     more = rows = 0
-    for parsed, found in _rows(path, file=file):
+    for parsed, found in _rows(path, file=file, vocabulary=vocabulary):
         rows += parsed is not None
         for problem in found:
             if len(problems) < MAX_PROBLEMS:
@@ -66,7 +70,9 @@ def check_catalogue(path: Path) -> int:
     return rows
 
 
-def write_catalogue(path: Path, *, session: Session, unit_id: int) -> tuple[int, int, int, int]:
+def write_catalogue(
+    path: Path, *, session: Session, unit_id: int, vocabulary: Vocabulary | None = None
+) -> tuple[int, int, int, int]:
     """The second pass over a checked file: the unit's catalogue becomes the file's, in the
     caller's transaction; (procedures, added, kept from before, removed)."""
     file = str(path)
@@ -76,7 +82,7 @@ def write_catalogue(path: Path, *, session: Session, unit_id: int) -> tuple[int,
     }
     seen: set[str] = set()
     added = kept = 0
-    for parsed, found in _rows(path, file=file):
+    for parsed, found in _rows(path, file=file, vocabulary=vocabulary):
         if found or parsed is None:  # the file changed between the passes
             raise CatalogueFileInvalid(found, source=file)
         seen.add(parsed.ma_thu_tuc)

@@ -17,7 +17,7 @@ from cchc.options import (
     UnitOpt,
     finite,
 )
-from cchc.render import console, print_json
+from cchc.render import console, print_json, problems_json
 
 if TYPE_CHECKING:
     from application.dossiers import KpiResult
@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Hồ sơ TTHC từ hệ thống một cửa điện tử. One-stop dossiers.", no_args_is_help=True
 )
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="Tệp YAML bổ sung tên cột và nhãn của đơn vị (docs/formats.md). "
+        "A YAML file adding the unit's own headers and labels.",
+    ),
+]
 measure_app = typer.Typer(
     help="Số liệu đo thủ công cho chỉ tiêu. Manual measurements for targets.",
     no_args_is_help=True,
@@ -49,20 +57,29 @@ def import_(
             "--unit", help="Chỉ nhận hồ sơ của đơn vị này (mặc định: mọi đơn vị trong tệp)."
         ),
     ] = None,
+    mapping: MappingOpt = None,
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Nhập hồ sơ (CSV/XLSX): có lỗi thì không nhập gì; nhập lại thì cập nhật. Import an export, all or nothing.
 
-    Người nhập: bộ phận một cửa, công chức CCHC, Chủ tịch (--as) hoặc người vận hành. By: the
-    one-stop desk, the CCHC officer, the chairman (--as) or the operator.
+    Tên cột và nhãn có thể là mã hoặc tiếng Việt ("Mã hồ sơ", "Trực tuyến"). Headers and
+    labels may be codes or Vietnamese. Người nhập: bộ phận một cửa, công chức CCHC, Chủ tịch
+    (--as) hoặc người vận hành. By: the one-stop desk, the CCHC officer, the chairman (--as) or
+    the operator.
     """
     app_ctx: AppContext = ctx.obj
     from application.dossiers import import_dossiers
 
-    report = import_dossiers(
-        app_ctx.uow(), app_ctx.identity, app_ctx.now(now, unit=unit), path=file, unit=unit
-    )
+    with problems_json(json, app_ctx.lang):
+        report = import_dossiers(
+            app_ctx.uow(),
+            app_ctx.identity,
+            app_ctx.now(now, unit=unit),
+            path=file,
+            unit=unit,
+            mapping=mapping,
+        )
     if json:
         print_json(report.as_dict())
         return

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from cchc.commands.dossiers import MappingOpt
 from cchc.context import AppContext
 from cchc.options import JsonOpt, NowOpt, UnitOpt
-from cchc.render import console, print_json
+from cchc.render import console, print_json, problems_json
 
 app = typer.Typer(
     help="Danh mục thủ tục hành chính của đơn vị. The unit's procedure catalogue.",
@@ -25,6 +26,7 @@ def import_(
         typer.Argument(help="Tệp CSV hoặc XLSX: ma_thu_tuc, ten_thu_tuc, linh_vuc, muc_do."),
     ],
     unit: UnitOpt = None,
+    mapping: MappingOpt = None,
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -38,9 +40,15 @@ def import_(
     app_ctx: AppContext = ctx.obj
     from application.procedures import import_procedures
 
-    report = import_procedures(
-        app_ctx.uow(), app_ctx.identity, app_ctx.now(now, unit=unit), path=file, unit=unit
-    )
+    with problems_json(json, app_ctx.lang):
+        report = import_procedures(
+            app_ctx.uow(),
+            app_ctx.identity,
+            app_ctx.now(now, unit=unit),
+            path=file,
+            unit=unit,
+            mapping=mapping,
+        )
     if json:
         print_json(report.as_dict())
         return

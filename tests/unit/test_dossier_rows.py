@@ -285,7 +285,11 @@ def test_spreadsheet_values_numbers_and_native_dates() -> None:
 
 
 def test_a_file_error_lists_the_first_problems_and_counts_the_rest() -> None:
-    found = [Problem("dossier_empty_cell", file="f.csv", row=n, path="ma_ho_so") for n in (9, 3)]
+    # two different problems (the same one on several rows is one line: test_problem_groups)
+    found = [
+        Problem("dossier_empty_cell", file="f.csv", row=n, path=path)
+        for n, path in ((9, "ten_thu_tuc"), (3, "ma_ho_so"))
+    ]
     exc = DossierFileInvalid(found, more=5)
     text = exc.render("en")
     lines = text.splitlines()
