@@ -21,6 +21,7 @@ from application.access import Gate, Identity
 from application.frozen import frozen_card
 from application.units import letterhead
 from application.uow import UnitOfWork
+from domain.audit_chain import Anchor
 from domain.clock import DEFAULT_TIMEZONE, local_today
 from domain.errors import LocalizedError, terms
 from domain.framework import Framework, Item
@@ -42,6 +43,7 @@ from storage.assessment import (
 from storage.assessment import (
     scorecard as score_year,
 )
+from storage.audit import head as log_head
 from storage.frameworks import read_framework_record
 from storage.plans import read_plan_record
 from storage.units import resolve_unit
@@ -139,6 +141,7 @@ class PackResult:
     files: int
     framework: str = ""
     model: bool = False  # scored on a model framework, not the issued index
+    anchor: str = ""  # the audit log's head when the pack was made (cchc-anchor:COUNT:HASH)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +151,7 @@ class PackResult:
             "files": self.files,
             "framework": self.framework,
             "model": self.model,
+            "anchor": self.anchor,
         }
 
 
@@ -176,6 +180,7 @@ def export_pack(
         files = evidence_files(session, unit_id=uid, year=year)
         today = local_today(now, plan_for_year(session, uid, year).timezone or DEFAULT_TIMEZONE)
         head = letterhead(session, unit_row, today)
+        anchor = Anchor(*log_head(session=session)).token
         summary = write_pack(
             card,
             out_dir,
@@ -185,6 +190,7 @@ def export_pack(
             files=files,
             open_blob=blobs.open,
             template=template,
+            anchor=anchor,
         )
     return PackResult(**summary, framework=card.framework, model=card.model)
 

@@ -34,6 +34,7 @@ HEADER = [
 ]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 # how the pack marks a document that was not accepted (sheet, manifest)
+ANCHOR_FILE = "moc-nhat-ky.txt"  # the audit log's head when the pack was made
 PENDING_MARK = "CHƯA DUYỆT"
 PENDING_FLAG = "CHƯA DUYỆT — tài liệu chưa được chấp nhận"
 REJECTED_MARK = "BỊ TỪ CHỐI — không nộp kèm"
@@ -230,10 +231,13 @@ def write_pack(
     files: list[EvidenceFile],
     open_blob: Callable[[str], BinaryIO],
     template: Path | None = None,
+    anchor: str = "",
 ) -> dict[str, Any]:
     """Write the pack into ``out`` (created); returns a summary with the paths written.
     ``head``: who issues and signs the report; ``template``: a ward's own .docx to write the
-    report on (its styles, page set-up, header and footer)."""
+    report on (its styles, page set-up, header and footer); ``anchor``: the audit log's head
+    when the pack was made (``cchc-anchor:COUNT:HASH``), filed beside the manifest so the
+    province can later check that the log still extends it."""
     from application.assessment_report import MODEL_NOTE, write_report
 
     out.mkdir(parents=True, exist_ok=True)
@@ -308,5 +312,15 @@ def write_pack(
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(csv_row(row) for row in manifest)
+    if anchor:
+        (out / ANCHOR_FILE).write_text(
+            t("pack.anchor_file", "vi", token=anchor) + "\n", encoding="utf-8"
+        )
     filed = sum(1 for f in files if f.filed)
-    return {"folder": str(out), "sheet": str(sheet), "report": str(report), "files": filed}
+    return {
+        "folder": str(out),
+        "sheet": str(sheet),
+        "report": str(report),
+        "files": filed,
+        "anchor": anchor,
+    }

@@ -276,6 +276,7 @@ def export(
     app_ctx: AppContext = ctx.obj
     from application.assessment import export_pack
     from application.evidence import disk_store
+    from application.submission_pack import ANCHOR_FILE
 
     result = export_pack(
         app_ctx.uow(),
@@ -290,6 +291,11 @@ def export(
         print_json(result.as_dict())
         return
     console.print(app_ctx.t("cli.par_exported", path=out, files=result.files), markup=False)
+    console.print(
+        app_ctx.t("cli.par_anchor", file=ANCHOR_FILE, token=result.anchor),
+        markup=False,
+        soft_wrap=True,
+    )
     if result.model:
         console.print(
             app_ctx.t("cli.framework_model", code=result.framework), style="yellow", markup=False

@@ -4,6 +4,9 @@ enter scores, who may submit and reopen, and that a refusal changes nothing."""
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,12 +136,29 @@ def test_the_submission_pack_is_exported_without_changing_anything(ward, tmp_pat
     code, out, err = ward("par", "export", *AT, "--out", str(out_dir), "--json")
     assert code == 0, err
     summary = json.loads(out)
-    assert set(summary) == {"folder", "sheet", "report", "files", "framework", "model"}
+    assert set(summary) == {"folder", "sheet", "report", "files", "framework", "model", "anchor"}
     assert summary["model"] is True  # the bundled framework is a model
     assert (out_dir / "bang-tu-danh-gia-2020.xlsx").is_file()
     assert (out_dir / "bao-cao-tu-danh-gia-2020.docx").is_file()
     assert summary["files"] == 0
     assert score(ward)["status"] == "open"
+
+
+def test_the_pack_files_the_audit_log_head_that_verify_checks_later(ward, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out_dir = tmp_path / "pack"
+    code, out, err = ward("par", "export", *AT, "--out", str(out_dir))
+    assert code == 0, err
+    token = (out_dir / "moc-nhat-ky.txt").read_text(encoding="utf-8").splitlines()[1]
+    assert token.startswith("cchc-anchor:") and token in out
+    code, out, err = ward("audit", "verify", "--anchor", token)
+    assert code == 0, out + err
+    home = Path(os.environ["CCHC_HOME"])
+    with sqlite3.connect(home / "cchc.sqlite3") as db:  # the log cut back behind the pack
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
+    code, out, err = ward("audit", "verify", "--anchor", token)
+    assert code == 1 and "Error:" in err
 
 
 def test_the_score_shows_survey_points_apart_and_the_index_adds_them(ward) -> None:  # type: ignore[no-untyped-def]
