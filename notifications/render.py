@@ -551,7 +551,7 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             outbox_id=42,
             original_recipient="Bùi Thị Ngọc Ánh <anh.btn@phuhuu.gov.vn>",
             channel="smtp",
-            subject="[CCHC] Nhắc việc II.3.5 kỳ 2020-01: hạn Thứ Hai, 03/02/2020",
+            subject="[CCHC] Nhắc việc II.3.5 kỳ tháng 1/2020: hạn Thứ Hai, 03/02/2020",
             attempts=5,
             last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable",
         )
