@@ -58,7 +58,7 @@ def render_completeness(report: core.CompletenessReport, ctx: AppContext, consol
     owes = Table(title=ctx.t("cli.completeness_owes_title", n=len(report.owed)))
     owes.add_column(ctx.t("label.officers"), overflow="fold", ratio=1)
     owes.add_column(ctx.t("label.task"), no_wrap=True)
-    owes.add_column(ctx.t("label.period"))
+    owes.add_column(ctx.t("label.period"), overflow="fold")
     owes.add_column(ctx.t("label.due"), no_wrap=True)
     owes.add_column(ctx.t("cli.completeness_missing"), overflow="fold", ratio=2)
     owes.add_column(ctx.t("cli.completeness_overdue"), justify="right")

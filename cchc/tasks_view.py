@@ -35,7 +35,8 @@ def render_tasks(
     )
     table = Table(title=title)
     table.add_column(ctx.t("label.task"), no_wrap=True)  # codes and dates stay whole
-    table.add_column(ctx.t("label.period"), no_wrap=not narrow)  # "6 tháng đầu năm 2020" may wrap
+    # "6 tháng đầu năm 2020" wraps in a narrow terminal, a week's dates go under its number
+    table.add_column(ctx.t("label.period"), no_wrap=not narrow, overflow="fold")
     table.add_column(ctx.t("label.due"), no_wrap=True)
     beside = not single and not narrow  # the officer in a column of their own
     under = not single and narrow  # the officer under the status

@@ -348,7 +348,9 @@ def test_returning_and_accepting_tell_the_lead_officer(session, ward) -> None:  
     )
     assert returned.recipient_name == "Phạm Thị Hồng Nhung"
     assert returned.key.startswith(f"occ{occ.id}:returned:")
-    assert returned.subject == "[CCHC] Trả lại để bổ sung: T.SOON kỳ năm 2020 (hạn Thứ Tư, 10/06/2020)"
+    assert (
+        returned.subject == "[CCHC] Trả lại để bổ sung: T.SOON kỳ năm 2020 (hạn Thứ Tư, 10/06/2020)"
+    )
     assert "Đồng chí Trần Thị Mai đã xem xét và trả lại" in returned.body
     assert f"Lý do trả lại: {REASON}" in returned.body
     assert "Thiếu sổ theo dõi hồ sơ &lt;Mẫu 06&gt; &amp; chữ ký" in returned.html
