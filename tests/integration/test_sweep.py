@@ -550,7 +550,9 @@ def test_returned_and_reminders_list_only_the_documents_still_missing(session, w
     before = last_id(session)
     run(session, REMINDER_2)
     [mine] = [m for m in outbox(session, before) if m.recipient == NHUNG]
-    block = mine.body[mine.body.index("- T.A3 kỳ năm 2020:") : mine.body.index("- T.A9 kỳ năm 2020:")]
+    block = mine.body[
+        mine.body.index("- T.A3 kỳ năm 2020:") : mine.body.index("- T.A9 kỳ năm 2020:")
+    ]
     assert f"Tài liệu kiểm chứng còn thiếu: {catalogue}; {report}" in block
 
 
