@@ -7,7 +7,8 @@ import math
 import re
 
 _LOCALES = {"vi": "vi_VN", "en": "en"}
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 
 
 def decimal(value: float, lang: str = "vi", digits: int = 2) -> str:
@@ -28,12 +29,12 @@ def percent(value: float, lang: str = "vi", digits: int = 1) -> str:
 
 def parse_number(text: str) -> float | None:
     """The number in ``text`` written with a decimal point or a decimal comma ("8.5", "8,5",
-    "-0,5", "1e3"); ``None`` when it is not one plain number (thousands separators are not
-    read: "1.234,5" is ambiguous on a command line and is refused)."""
+    "-0,5", "1e3", and ``nan``/``inf`` for the caller to refuse); ``None`` when it is not one
+    plain number in ASCII digits (thousands separators are not read: "1.234,5" is ambiguous on
+    a command line and is refused)."""
     cleaned = text.strip()
+    if _NOT_FINITE.fullmatch(cleaned):
+        return float(cleaned)  # nan, inf: the caller decides whether they are allowed
     if _NUMBER.fullmatch(cleaned) is None:
-        try:
-            return float(cleaned)  # nan, inf: the caller decides whether they are allowed
-        except ValueError:
-            return None
+        return None  # other scripts' digits, "1_000", words
     return float(cleaned.replace(",", "."))

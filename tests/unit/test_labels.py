@@ -57,6 +57,6 @@ def test_a_number_is_read_with_a_point_or_a_comma(text: str, value: float) -> No
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "8,5,1", "1.234,5", "tám", "8 5", "0x10"])
+@pytest.mark.parametrize("text", ["", "8,5,1", "1.234,5", "tám", "8 5", "0x10", "1_000", "٣"])
 def test_what_is_no_plain_number_is_refused(text: str) -> None:
     assert parse_number(text) is None
