@@ -644,7 +644,22 @@ def test_the_outbox_check_finds_self_escalations_and_stale_messages(session, war
         monday,
     )
 
+    bundled = sent(  # a bundle names each item's period as officers write it
+        6,
+        "bundle",
+        NHUNG,
+        Item(occ["T.BACK"].id or 0, "reminder", 5),
+        "- T.BACK kỳ năm 2020: …\n  Còn 5 ngày làm việc.\n",
+        monday,
+    )
+
     found = sorted((f.outbox_id, f.problem) for f in check_outbox(session))
     assert found == sorted(
-        [(own, SELF_ESCALATION), (after_submit, STALE), (passed, STALE), (miscounted, STALE)]
+        [
+            (own, SELF_ESCALATION),
+            (after_submit, STALE),
+            (passed, STALE),
+            (miscounted, STALE),
+            (bundled, STALE),
+        ]
     )
