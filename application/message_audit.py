@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from application.composer import ESCALATION, SWEEP_KINDS, Item, items_of
 from domain.lifecycle import ACTIVE, OPEN, RETURNED, SUBMITTED
+from domain.periods import period_label
 from domain.workdays import WorkCalendar
 from models import AuditEntry, Occurrence, Officer, OutboxMessage, PlanRecord
 from storage.calendar import load_calendar
@@ -129,7 +130,10 @@ def _items(row: OutboxMessage) -> list[Item]:
 
 def _markers(row: OutboxMessage, occ: Occurrence) -> tuple[str, ...]:
     if row.kind == "bundle":
-        return (f"- {occ.task_code} kỳ {occ.period}:", f"- {occ.task_code} ({occ.period}):")
+        return (  # as the bundle's templates name the period
+            f"- {occ.task_code} kỳ {period_label(occ.period, 'vi')}:",
+            f"- {occ.task_code} ({period_label(occ.period, 'en')}):",
+        )
     return (f"Nhiệm vụ {occ.task_code}:", f"Task {occ.task_code}:")
 
 

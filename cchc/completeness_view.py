@@ -10,6 +10,7 @@ from rich.text import Text
 
 from cchc.context import AppContext
 from domain import completeness as core
+from domain.periods import period_label
 
 
 def _bar(part: int, whole: int) -> RenderableType:
@@ -57,7 +58,7 @@ def render_completeness(report: core.CompletenessReport, ctx: AppContext, consol
     owes = Table(title=ctx.t("cli.completeness_owes_title", n=len(report.owed)))
     owes.add_column(ctx.t("label.officers"), overflow="fold", ratio=1)
     owes.add_column(ctx.t("label.task"), no_wrap=True)
-    owes.add_column(ctx.t("label.period"), no_wrap=True)
+    owes.add_column(ctx.t("label.period"), overflow="fold")
     owes.add_column(ctx.t("label.due"), no_wrap=True)
     owes.add_column(ctx.t("cli.completeness_missing"), overflow="fold", ratio=2)
     owes.add_column(ctx.t("cli.completeness_overdue"), justify="right")
@@ -65,7 +66,7 @@ def render_completeness(report: core.CompletenessReport, ctx: AppContext, consol
         owes.add_row(
             o.officer_name or o.officer or ctx.t("label.vacant"),
             o.task,
-            o.period,
+            period_label(o.period, ctx.lang),
             o.due_date.strftime("%d/%m/%Y"),
             Text("\n".join(f"• {m}" for m in o.missing)),
             Text(str(o.working_days_overdue), style="red" if o.working_days_overdue else ""),

@@ -12,6 +12,7 @@ from application.print_setup import print_setup
 from cchc.messages import t
 from domain import completeness as core
 from domain.i18n import Lang
+from domain.periods import period_label
 
 
 def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) -> None:
@@ -103,7 +104,7 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
                     o.officer_name or t("label.vacant", lang),
                     o.task,
                     o.title,
-                    o.period,
+                    period_label(o.period, lang),
                     o.due_date,
                     t(f"status.{o.status}", lang),
                     "\n".join(o.missing),

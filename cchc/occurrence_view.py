@@ -9,6 +9,7 @@ from rich.text import Text
 
 from cchc.context import AppContext
 from domain.occurrence import HistoryEntry, OccurrenceDetail, UploadView
+from domain.periods import period_label
 
 
 def _person(name: str | None, email: str | None, ctx: AppContext) -> str:
@@ -53,7 +54,7 @@ def render_occurrence(detail: OccurrenceDetail, ctx: AppContext, console: Consol
     head = Table(show_header=False, box=None, title=f"{detail.task} — {detail.title}")
     head.add_column(style="bold", no_wrap=True)
     head.add_column(overflow="fold")
-    period = f"{detail.period} ({detail.period_start:%d/%m/%Y} – {detail.period_end:%d/%m/%Y})"
+    period = f"{period_label(detail.period, ctx.lang)} ({detail.period_start:%d/%m/%Y} – {detail.period_end:%d/%m/%Y})"
     if detail.overdue:
         late = -detail.working_days_left  # 0: the deadline passed less than a working day ago
         left = ctx.t("cli.late_by", n=late) if late > 0 else ctx.t("cli.overdue_passed")

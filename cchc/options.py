@@ -43,3 +43,19 @@ def finite(ctx: typer.Context, value: float | None) -> float | None:
 
     obj = ctx.find_root().obj
     raise typer.BadParameter(t("cli.not_finite", getattr(obj, "lang", "vi"), value=value))
+
+
+def number(ctx: typer.Context, value: str | float | None) -> float | None:
+    """A number option or argument written with a decimal point or a decimal comma ("8.5",
+    "8,5"), finite; declare it with ``parser=str`` so this callback reads the text the officer
+    typed (a typo is refused in the interface's language, not by the type checker)."""
+    if value is None or isinstance(value, float):
+        return finite(ctx, value)
+    from cchc.messages import t
+    from domain.numbers import parse_number
+
+    parsed = parse_number(str(value))
+    if parsed is None:
+        obj = ctx.find_root().obj
+        raise typer.BadParameter(t("cli.not_a_number", getattr(obj, "lang", "vi"), value=value))
+    return finite(ctx, parsed)

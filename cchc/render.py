@@ -33,8 +33,11 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
-def fmt_num(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def fmt_num(value: float | None, lang: str = "vi") -> str:
+    """A score or count as officers write it: "69,45" in Vietnamese, "69.45" in English."""
+    from domain.numbers import decimal
+
+    return "" if value is None else decimal(value, lang)
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""The ``cchc tasks`` table: task codes, periods and deadlines are never cut, titles wrap.
+"""The ``cchc tasks`` table: task codes and deadlines are never cut, titles wrap; periods read as
+officers write them ("quý II/2020").
 
 In a narrow terminal (an 80-column console) the deadline's weekday goes under its date and the
 officer under the status; a list of one officer's work names the officer in the title instead
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from cchc.context import AppContext
 from domain.occurrence import OccurrenceView
+from domain.periods import period_label
 from domain.workdays import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_VI, weekday_date
 
 NARROW = 110  # columns below which the deadline takes two lines
@@ -32,8 +34,10 @@ def render_tasks(
         else ctx.t("cli.tasks_title", n=len(rows))
     )
     table = Table(title=title)
-    for key in ("label.task", "label.period", "label.due"):  # codes and dates stay whole
-        table.add_column(ctx.t(key), no_wrap=True)
+    table.add_column(ctx.t("label.task"), no_wrap=True)  # codes and dates stay whole
+    # "6 tháng đầu năm 2020" wraps in a narrow terminal, a week's dates go under its number
+    table.add_column(ctx.t("label.period"), no_wrap=not narrow, overflow="fold")
+    table.add_column(ctx.t("label.due"), no_wrap=True)
     beside = not single and not narrow  # the officer in a column of their own
     under = not single and narrow  # the officer under the status
     status_head = ctx.t("label.status")
@@ -58,7 +62,7 @@ def render_tasks(
         officer = r.officer_name or ctx.t("label.vacant")
         if under:
             status.append("\n" + officer, style="italic")
-        cells: list[str | Text] = [r.task, r.period, due, status]
+        cells: list[str | Text] = [r.task, period_label(r.period, ctx.lang), due, status]
         if beside:
             cells.append(officer)
         cells.append(r.title)

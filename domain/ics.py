@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from domain.clock import DEFAULT_TIMEZONE
 from domain.i18n import Lang, normalize_lang
 from domain.occurrence import OccurrenceView
+from domain.periods import period_label
 
 PRODID = "-//cchc//deadlines//VI"
 CRLF = "\r\n"
@@ -104,7 +105,7 @@ def _offset(stamp: dt.datetime, timezone: str) -> str:
 
 
 def _event(view: OccurrenceView, dtstamp: str, lang: Lang) -> list[str]:
-    summary = event_summary(view)
+    summary = event_summary(view, lang)
     return [
         "BEGIN:VEVENT",
         f"UID:{event_uid(view)}",
@@ -131,9 +132,9 @@ def event_uid(view: OccurrenceView) -> str:
     return f"{local}@cchc"
 
 
-def event_summary(view: OccurrenceView) -> str:
-    """``[CCHC] II.3.5 (2020-05) — title``."""
-    return f"[CCHC] {view.task} ({view.period}) — {view.title}"
+def event_summary(view: OccurrenceView, lang: Lang = "vi") -> str:
+    """``[CCHC] II.3.5 (tháng 5/2020) — title`` (``May 2020`` in English)."""
+    return f"[CCHC] {view.task} ({period_label(view.period, lang)}) — {view.title}"
 
 
 def event_description(view: OccurrenceView, lang: Lang = "vi") -> str:
@@ -148,9 +149,9 @@ def event_description(view: OccurrenceView, lang: Lang = "vi") -> str:
     if view.overdue and view.status not in _CLOSED:
         status = f"{status} ({label('overdue')})"
     lines = [
-        f"{label('period')}: {view.period} ({view.period_start.isoformat()} – "
-        f"{view.period_end.isoformat()})",
-        f"{label('due')}: {view.due_date.isoformat()}",
+        f"{label('period')}: {period_label(view.period, lang)} ({_day(view.period_start, lang)} – "
+        f"{_day(view.period_end, lang)})",
+        f"{label('due')}: {_day(view.due_date, lang)}",
         f"{label('status')}: {status}",
     ]
     if view.officer_name or view.officer_email:
@@ -166,6 +167,11 @@ def event_description(view: OccurrenceView, lang: Lang = "vi") -> str:
     if view.reason:
         lines.append(f"{label('reason')}: {view.reason}")
     return "\n".join(lines)
+
+
+def _day(day: dt.date, lang: Lang) -> str:
+    """A date as the reader writes it: 01/05/2020 in Vietnamese, ISO in English."""
+    return day.isoformat() if lang == "en" else f"{day:%d/%m/%Y}"
 
 
 def escape_text(value: str) -> str:

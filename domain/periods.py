@@ -188,3 +188,65 @@ def _key(kind: str, part: dict[str, str]) -> str | None:
     except ValueError:
         return None
     return f"{year}-W{week:02d}"
+
+
+# --- period labels as officers read them ----------------------------------------------------
+
+_ROMAN_NUMERALS = ("I", "II", "III", "IV")
+_KEY_PATTERN = re.compile(
+    r"(?P<y>\d{4})(?:-(?:(?P<m>\d{2})(?:-(?P<d>\d{2}))?|Q(?P<q>[1-4])|H(?P<h>[12])|W(?P<w>\d{2})))?"
+)
+
+
+def period_label(key: str, lang: str = "vi") -> str:
+    """A period key as officers write it — "quý II/2020", "6 tháng đầu năm 2020",
+    "tháng 7/2020", "tuần 23 (01/6–05/6/2020)", "năm 2020", "24/04/2020" — or in English
+    ("Q2 2020", "H1 2020", "July 2020", "week 23 (1–5 Jun 2020)", "2020", "24 Apr 2020").
+    A week runs Monday to Friday. A key that is no period is returned unchanged."""
+    from babel.dates import format_date  # here, not at import: ``cchc --help`` stays fast
+
+    match = _KEY_PATTERN.fullmatch(key)
+    if match is None:
+        return key
+    part = match.groupdict()
+    year = int(part["y"])
+    en = lang == "en"
+    try:
+        if part["d"] is not None:
+            day = dt.date(year, int(part["m"]), int(part["d"]))
+            return format_date(day, "d MMM y", locale="en") if en else f"{day:%d/%m/%Y}"
+        if part["m"] is not None:
+            first = dt.date(year, int(part["m"]), 1)
+            return (
+                format_date(first, "MMMM y", locale="en") if en else f"tháng {first.month}/{year}"
+            )
+        if part["q"] is not None:
+            q = int(part["q"])
+            return f"Q{q} {year}" if en else f"quý {_ROMAN_NUMERALS[q - 1]}/{year}"
+        if part["h"] is not None:
+            h = int(part["h"])
+            return f"H{h} {year}" if en else f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
+        if part["w"] is not None:
+            week = int(part["w"])
+            monday = dt.date.fromisocalendar(year, week, 1)
+            return _week_label(week, monday, monday + dt.timedelta(days=4), en)
+    except ValueError:
+        return key
+    return f"{year}" if en else f"năm {year}"
+
+
+def _week_label(week: int, monday: dt.date, friday: dt.date, en: bool) -> str:
+    from babel.dates import format_date
+
+    if en:
+        if monday.year != friday.year:
+            first = format_date(monday, "d MMM y", locale="en")
+        elif monday.month != friday.month:
+            first = format_date(monday, "d MMM", locale="en")
+        else:
+            first = f"{monday.day}"
+        return f"week {week} ({first}–{format_date(friday, 'd MMM y', locale='en')})"
+    first = f"{monday.day:02d}/{monday.month}" + (
+        f"/{monday.year}" if monday.year != friday.year else ""
+    )
+    return f"tuần {week} ({first}–{friday.day:02d}/{friday.month}/{friday.year})"

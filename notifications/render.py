@@ -4,7 +4,9 @@ Each kind of message has three templates under ``templates/<lang>/``: ``KIND.sub
 (one line), ``KIND.txt.j2`` (plain text) and ``KIND.html.j2`` (an HTML e-mail body). The
 context builders below turn plain data (an :class:`OccurrenceView`, names, dates) into the
 dictionaries the templates read; they touch no database. Dates stay dates in the context and
-the templates format them with the ``weekday_date`` filter ("Thứ Hai, 03/02/2020").
+the templates format them with the ``weekday_date`` filter ("Thứ Hai, 03/02/2020"); period keys
+go through the ``period`` filter ("quý II/2020"), numbers through ``number`` and ``percent``
+("99,5%").
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from domain.i18n import Lang, t
+from domain.numbers import decimal, percent
 from domain.occurrence import OccurrenceView
+from domain.periods import period_label
 from domain.workdays import weekday_date
 
 KINDS: tuple[str, ...] = (
@@ -62,6 +66,21 @@ def _status_name_filter(ctx: Context, status: str) -> str:
     return t(f"status.{status}", lang)
 
 
+@pass_context
+def _period_filter(ctx: Context, key: str) -> str:
+    return period_label(key, str(ctx.get("lang", "vi")))
+
+
+@pass_context
+def _number_filter(ctx: Context, value: float, digits: int = 2) -> str:
+    return decimal(value, str(ctx.get("lang", "vi")), digits)
+
+
+@pass_context
+def _percent_filter(ctx: Context, value: float, digits: int = 1) -> str:
+    return percent(value, str(ctx.get("lang", "vi")), digits)
+
+
 def _date_filter(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
@@ -80,6 +99,9 @@ def environment() -> Environment:
     env.filters["weekday_date"] = _weekday_date_filter
     env.filters["status_name"] = _status_name_filter
     env.filters["ddmmyyyy"] = _date_filter
+    env.filters["period"] = _period_filter
+    env.filters["number"] = _number_filter
+    env.filters["percent"] = _percent_filter
     return env
 
 
@@ -529,7 +551,7 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             outbox_id=42,
             original_recipient="Bùi Thị Ngọc Ánh <anh.btn@phuhuu.gov.vn>",
             channel="smtp",
-            subject="[CCHC] Nhắc việc II.3.5 kỳ 2020-01: hạn Thứ Hai, 03/02/2020",
+            subject="[CCHC] Nhắc việc II.3.5 kỳ tháng 1/2020: hạn Thứ Hai, 03/02/2020",
             attempts=5,
             last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable",
         )

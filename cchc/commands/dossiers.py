@@ -15,9 +15,9 @@ from cchc.options import (
     JsonOpt,
     NowOpt,
     UnitOpt,
-    finite,
+    number,
 )
-from cchc.render import console, print_json, problems_json
+from cchc.render import console, fmt_num, print_json, problems_json
 
 if TYPE_CHECKING:
     from application.dossiers import KpiResult
@@ -120,7 +120,9 @@ def _period(
 
 
 def _fmt(value: float | None, app_ctx: AppContext) -> str:
-    return app_ctx.t("cli.kpi_no_data") if value is None else f"{value:.1f} %"
+    from domain.numbers import percent
+
+    return app_ctx.t("cli.kpi_no_data") if value is None else percent(value, app_ctx.lang)
 
 
 def kpi(
@@ -188,7 +190,11 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
         for i, line in enumerate(targets):
             r = line.result
             title = line.title if app_ctx.lang == "vi" else (line.title_en or line.title)
-            rule = f"{r.op} {r.threshold:g}" if r.op and r.threshold is not None else ""
+            rule = (
+                f"{r.op} {fmt_num(r.threshold, app_ctx.lang)}"
+                if r.op and r.threshold is not None
+                else ""
+            )
             scope = _scope_text(line.scope)
             text = f"{r.code} {rule}{scope}".strip()
             if name == "manual":
@@ -452,7 +458,10 @@ def render_apology_slip(slip: ApologySlip) -> str:
 def measure_set(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Mã chỉ tiêu thủ công, ví dụ T2.5.")],
-    value: Annotated[float, typer.Argument(callback=finite, help="Giá trị đo được, ví dụ 100.")],
+    value: Annotated[
+        float,
+        typer.Argument(parser=str, callback=number, help="Giá trị đo được, ví dụ 99,5 hoặc 100."),
+    ],
     year: Annotated[
         int, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR, help="Năm của số liệu.")
     ],
@@ -482,7 +491,9 @@ def measure_set(
     if json:
         print_json(result.as_dict())
         return
-    console.print(app_ctx.t("cli.kpi_measure_set", code=code, year=year, value=f"{value:g}"))
+    console.print(
+        app_ctx.t("cli.kpi_measure_set", code=code, year=year, value=fmt_num(value, app_ctx.lang))
+    )
 
 
 @measure_app.command("list")

@@ -80,7 +80,7 @@ def add(
     app_ctx: AppContext = ctx.obj
     from application.evidence import disk_store, upload
     from domain.evidence import human_size
-    from domain.periods import parse_period
+    from domain.periods import parse_period, period_label
 
     period = parse_period(period)
     rows = upload(
@@ -114,7 +114,7 @@ def add(
                 id=r.id,
                 file=r.file,
                 task=task,
-                period=period,
+                period=period_label(period, app_ctx.lang),
                 requirement=r.requirement or app_ctx.t("cli.evidence_extra"),
                 revision=r.revision,
                 size=human_size(r.size or 0),
@@ -137,7 +137,7 @@ def list_(
     """Danh sách tài liệu kiểm chứng (mọi phiên bản). List evidence, every revision."""
     app_ctx: AppContext = ctx.obj
     from application.evidence import list_evidence
-    from domain.periods import parse_period
+    from domain.periods import parse_period, period_label
 
     if period is not None:
         period = parse_period(period)
@@ -161,7 +161,7 @@ def list_(
         table.add_row(
             str(e.id),
             e.task or "",
-            e.period or "",
+            period_label(e.period, app_ctx.lang) if e.period else "",
             e.requirement or app_ctx.t("cli.evidence_extra"),
             str(e.revision),
             e.file,
@@ -196,8 +196,12 @@ def _render_detail(app_ctx: AppContext, row: EvidenceItem) -> None:
     from rich.table import Table
 
     from domain.evidence import human_size
+    from domain.periods import period_label
 
-    table = Table(show_header=False, title=f"#{row.id} — {row.task} {row.period}")
+    table = Table(
+        show_header=False,
+        title=f"#{row.id} — {row.task} {period_label(row.period or '', app_ctx.lang)}",
+    )
     table.add_column(style="bold")
     table.add_column()
 
@@ -278,6 +282,7 @@ def verify(ctx: typer.Context, unit: UnitOpt = None, json: JsonOpt = False) -> N
     app_ctx: AppContext = ctx.obj
     from application.evidence import disk_store
     from application.evidence import verify as check
+    from domain.periods import period_label
 
     result = check(
         app_ctx.uow(), unit=unit, store=disk_store(app_ctx.settings.home), now=app_ctx.now()
@@ -308,7 +313,7 @@ def verify(ctx: typer.Context, unit: UnitOpt = None, json: JsonOpt = False) -> N
                 "cli.evidence_broken",
                 id=item.id,
                 task=item.task,
-                period=item.period,
+                period=period_label(item.period or "", app_ctx.lang),
                 file=item.file,
                 problem=app_ctx.t(f"cli.evidence_problem.{item.problem}"),
             )

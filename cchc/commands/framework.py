@@ -76,19 +76,23 @@ def show(
     tree = Tree(
         Text.assemble(
             (pick(fw.title, fw.title_en), "bold"),
-            f" ({fw.code}) — {app_ctx.t('label.max')} {fmt_num(fw.scale)}",
+            f" ({fw.code}) — {app_ctx.t('label.max')} {fmt_num(fw.scale, app_ctx.lang)}",
         )
     )
     for a in fw.areas:
         branch = tree.add(
-            Text.assemble((a.code, "bold"), f" {pick(a.title, a.title_en)} [{fmt_num(a.max)}]")
+            Text.assemble(
+                (a.code, "bold"), f" {pick(a.title, a.title_en)} [{fmt_num(a.max, app_ctx.lang)}]"
+            )
         )
         for c in a.criteria:
-            sub = branch.add(f"{c.code} {pick(c.title, c.title_en)} [{fmt_num(c.max)}]")
+            sub = branch.add(
+                f"{c.code} {pick(c.title, c.title_en)} [{fmt_num(c.max, app_ctx.lang)}]"
+            )
             for i in c.items:
                 mark = " (ĐTXHH)" if i.assessed_by == "survey" else ""
                 sub.add(
-                    f"{i.code} {pick(i.title, i.title_en)} [{fmt_num(i.max)}] · {i.rule.type}{mark}"
+                    f"{i.code} {pick(i.title, i.title_en)} [{fmt_num(i.max, app_ctx.lang)}] · {i.rule.type}{mark}"
                 )
     console.print(tree)
     if fw.model:

@@ -16,7 +16,7 @@ from cchc.options import (
     JsonOpt,
     NowOpt,
     UnitOpt,
-    finite,
+    number,
 )
 from cchc.render import console, fmt_num, print_json
 
@@ -58,12 +58,12 @@ def score(
 
     def points(node: NodeScore) -> str:
         parts = [
-            fmt_num(node.max),
-            fmt_num(node.self_assessed) if node.self_assessed_max else "—",
-            fmt_num(node.survey) if node.survey_max else "—",
+            fmt_num(node.max, app_ctx.lang),
+            fmt_num(node.self_assessed, app_ctx.lang) if node.self_assessed_max else "—",
+            fmt_num(node.survey, app_ctx.lang) if node.survey_max else "—",
         ]
         if node.appraised is not None:
-            parts.append(fmt_num(node.appraised))
+            parts.append(fmt_num(node.appraised, app_ctx.lang))
         return " / ".join(parts)
 
     for area in card.areas:
@@ -75,12 +75,12 @@ def score(
                 )
             )
             for item in criterion.children:
-                own = "—" if item.is_survey else (fmt_num(item.self_score) or "—")
-                survey = (fmt_num(item.survey) or "—") if item.is_survey else "—"
+                own = "—" if item.is_survey else (fmt_num(item.self_score, app_ctx.lang) or "—")
+                survey = (fmt_num(item.survey, app_ctx.lang) or "—") if item.is_survey else "—"
                 label = Text(
-                    f"{item.code} {item.title}  {fmt_num(item.max)} / "
-                    f"{fmt_num(item.suggested) or '—'} / {own} / {survey} / "
-                    f"{fmt_num(item.appraised) or '—'} · {item.evidence}"
+                    f"{item.code} {item.title}  {fmt_num(item.max, app_ctx.lang)} / "
+                    f"{fmt_num(item.suggested, app_ctx.lang) or '—'} / {own} / {survey} / "
+                    f"{fmt_num(item.appraised, app_ctx.lang) or '—'} · {item.evidence}"
                 )
                 if item.needs_explanation:
                     label.append(" " + app_ctx.t("cli.par_flag"), style="red")
@@ -91,28 +91,34 @@ def score(
     console.print(
         app_ctx.t(
             "cli.par_self_assessed",
-            total=fmt_num(card.self_assessed_total),
-            max=fmt_num(card.self_assessed_max),
+            total=fmt_num(card.self_assessed_total, app_ctx.lang),
+            max=fmt_num(card.self_assessed_max, app_ctx.lang),
         ),
         markup=False,
     )
     console.print(
-        app_ctx.t("cli.par_survey", total=fmt_num(card.survey_total), max=fmt_num(card.survey_max)),
+        app_ctx.t(
+            "cli.par_survey",
+            total=fmt_num(card.survey_total, app_ctx.lang),
+            max=fmt_num(card.survey_max, app_ctx.lang),
+        ),
         markup=False,
     )
     if card.bonus or card.penalty:
         console.print(
             app_ctx.t(
-                "cli.par_adjustments", bonus=fmt_num(card.bonus), penalty=fmt_num(card.penalty)
+                "cli.par_adjustments",
+                bonus=fmt_num(card.bonus, app_ctx.lang),
+                penalty=fmt_num(card.penalty, app_ctx.lang),
             ),
             markup=False,
         )
     console.print(
         app_ctx.t(
             "cli.par_index",
-            total=fmt_num(card.self_total),
-            scale=fmt_num(card.scale),
-            index=fmt_num(card.self_index),
+            total=fmt_num(card.self_total, app_ctx.lang),
+            scale=fmt_num(card.scale, app_ctx.lang),
+            index=fmt_num(card.self_index, app_ctx.lang),
             grade=_grade(app_ctx, card.self_grade),
         ),
         markup=False,
@@ -121,9 +127,9 @@ def score(
         console.print(
             app_ctx.t(
                 "cli.par_appraised",
-                total=fmt_num(card.appraised_total),
-                scale=fmt_num(card.scale),
-                index=fmt_num(card.appraised_index),
+                total=fmt_num(card.appraised_total, app_ctx.lang),
+                scale=fmt_num(card.scale, app_ctx.lang),
+                index=fmt_num(card.appraised_index, app_ctx.lang),
                 grade=_grade(app_ctx, card.appraised_grade),
             )
         )
@@ -150,20 +156,25 @@ def set_(
     year: YearOpt,
     self_score: Annotated[
         float | None,
-        typer.Option("--self", callback=finite, help="Điểm tự đánh giá (cần --reason)."),
+        typer.Option(
+            "--self", parser=str, callback=number, help="Điểm tự đánh giá (cần --reason)."
+        ),
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="Lý do khác điểm gợi ý.")] = "",
     level: Annotated[
         str | None, typer.Option("--level", help="Mức đã chọn (quy tắc levels).")
     ] = None,
     survey: Annotated[
-        float | None, typer.Option("--survey", callback=finite, help="Điểm từ điều tra xã hội học.")
+        float | None,
+        typer.Option("--survey", parser=str, callback=number, help="Điểm từ điều tra xã hội học."),
     ] = None,
     appraisal_1: Annotated[
-        float | None, typer.Option("--appraisal-1", callback=finite, help="Điểm thẩm định vòng 1.")
+        float | None,
+        typer.Option("--appraisal-1", parser=str, callback=number, help="Điểm thẩm định vòng 1."),
     ] = None,
     appraisal_2: Annotated[
-        float | None, typer.Option("--appraisal-2", callback=finite, help="Điểm thẩm định vòng 2.")
+        float | None,
+        typer.Option("--appraisal-2", parser=str, callback=number, help="Điểm thẩm định vòng 2."),
     ] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,
@@ -219,11 +230,13 @@ def adjust(
     ctx: typer.Context,
     year: YearOpt,
     bonus: Annotated[
-        float | None, typer.Option("--bonus", callback=finite, help="Điểm thưởng (có trần).")
+        float | None,
+        typer.Option("--bonus", parser=str, callback=number, help="Điểm thưởng (có trần)."),
     ] = None,
     bonus_reason: Annotated[str, typer.Option("--bonus-reason")] = "",
     penalty: Annotated[
-        float | None, typer.Option("--penalty", callback=finite, help="Điểm trừ (có trần).")
+        float | None,
+        typer.Option("--penalty", parser=str, callback=number, help="Điểm trừ (có trần)."),
     ] = None,
     penalty_reason: Annotated[str, typer.Option("--penalty-reason")] = "",
     difficulties: Annotated[

@@ -64,6 +64,7 @@ def remind(
     app_ctx: AppContext = ctx.obj
     from application.channels import outbox_folder
     from application.jobs import run_by_hand
+    from domain.periods import period_label
 
     when = app_ctx.now(now, unit=unit[0] if unit else None)
     env = app_ctx.job_env()
@@ -76,7 +77,10 @@ def remind(
     if dry_run:
         for message in report["planned_messages"]:
             items = "; ".join(
-                app_ctx.t(f"cli.remind_item.{item['kind']}", **item)
+                app_ctx.t(
+                    f"cli.remind_item.{item['kind']}",
+                    **{**item, "period": period_label(item["period"], app_ctx.lang)},
+                )
                 + (app_ctx.t("cli.remind_catch_up") if item["catch_up"] else "")
                 for item in message["items"]
             )
@@ -176,6 +180,7 @@ def _act(action: str):  # type: ignore[no-untyped-def]
     ) -> None:
         app_ctx: AppContext = ctx.obj
         from application.occurrences import act
+        from domain.periods import period_label
 
         result = act(
             app_ctx.uow(),
@@ -195,13 +200,19 @@ def _act(action: str):  # type: ignore[no-untyped-def]
             app_ctx.t(
                 "cli.transitioned",
                 task=code,
-                period=result.period,
+                period=period_label(result.period, app_ctx.lang),
                 before=app_ctx.t(f"status.{before}"),
                 after=app_ctx.t(f"status.{result.after}"),
             )
         )
         if result.final:
-            console.print(app_ctx.t("cli.submission_final", task=code, period=result.period))
+            console.print(
+                app_ctx.t(
+                    "cli.submission_final",
+                    task=code,
+                    period=period_label(result.period, app_ctx.lang),
+                )
+            )
 
     command.__doc__ = {
         "start": "Bắt đầu thực hiện. Start work on an occurrence.",

@@ -105,10 +105,13 @@ def test_kpi_json_has_every_kpi_and_target(ward) -> None:  # type: ignore[no-unt
 def test_kpi_table_in_vietnamese_and_english(ward) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = ward("kpi", "--year", "2020", "--now", "2020-04-15")
     assert code == 0
-    assert "Tỷ lệ hồ sơ đúng hạn" in out and "33.3 % (1/3)" in out
+    assert "Tỷ lệ hồ sơ đúng hạn" in out and "33,3% (1/3)" in out  # a decimal comma
+    assert "33.3" not in out
     assert "không đạt" in out and "chưa có số liệu" in out and "T2.2a" in out
     code, out, _ = ward("--lang", "en", "kpi", "--from", "2020-03-01", "--to", "2020-03-31")
     assert "On-time rate" in out and "not met" in out and "no data" in out
+    code, out, _ = ward("--lang", "en", "kpi", "--year", "2020", "--now", "2020-04-15")
+    assert "33.3% (1/3)" in out
     code, _, err = ward("kpi", "--year", "2020", "--quarter", "2020-Q1")
     assert code == 2 and "--quarter" in err
     code, _, err = ward("kpi", "--quarter", "2020-Q9")
@@ -157,6 +160,9 @@ def test_measurements_feed_manual_targets(ward) -> None:  # type: ignore[no-unty
     )
     assert code == 0 and out.strip() == "Đã ghi T2.5 năm 2020 = 100."
     assert ward("measure", "set", "T2.6", "80", "--year", "2020", "--as", SON)[0] == 0  # its owner
+    code, out, _ = ward("measure", "set", "T2.6", "79,5", "--year", "2020", "--as", SON)
+    assert code == 0 and out.strip() == "Đã ghi T2.6 năm 2020 = 79,5."  # a decimal comma
+    assert ward("measure", "set", "T2.6", "80", "--year", "2020", "--as", SON)[0] == 0
     code, out, _ = ward("measure", "list", "--json")
     assert [(m["code"], m["value"]) for m in json.loads(out)] == [("T2.5", 100.0), ("T2.6", 80.0)]
     code, out, _ = ward("measure", "list")

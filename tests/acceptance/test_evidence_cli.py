@@ -5,11 +5,13 @@ upload, refusals, the submit rule, review, verification and the completeness rep
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from cchc.replay import minimal_pdf
+from domain.periods import period_label
 from plans import HERE, PLAN_2020
 
 # these tests give changes the time they choose (--now): a simulation database
@@ -137,6 +139,9 @@ def test_an_officer_uploads_submits_and_the_report_shows_what_is_owed(ward, tmp_
     owes = load_workbook(sheet).worksheets[1]
     tasks = [row[2] for row in owes.iter_rows(min_row=2, values_only=True)]
     assert tasks == [o["task"] for o in report["owed"]] and tasks  # what the report owes
+    periods = [row[4] for row in owes.iter_rows(min_row=2, values_only=True)]
+    assert periods == [period_label(o["period"], "vi") for o in report["owed"]]
+    assert not any(re.fullmatch(r"20\d\d(-(Q\d|H\d|W\d\d|\d\d))?", p) for p in periods)
     assert "II.1.1" not in tasks
 
 

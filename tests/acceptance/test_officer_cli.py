@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cchc.replay import minimal_pdf
+from domain.periods import period_label
 from plans import HERE, PLAN_2020
 
 # these tests give changes the time they choose (--now): a simulation database
@@ -28,6 +29,11 @@ def ward(cli):  # type: ignore[no-untyped-def]
     assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
     assert cli("schedule", "--now", "2020-01-01T06:00")[0] == 0
     return cli
+
+
+def shown(period: str) -> str:
+    """The first line of a period as a narrow table shows it: "tuần 16" of "tuần 16 (13/4–17/4/2020)"."""
+    return period_label(period, "vi").split(" (")[0]
 
 
 def keys(out: str) -> list[tuple[str, str]]:
@@ -79,7 +85,7 @@ def test_every_period_command_reads_periods_as_officers_write_them(ward, tmp_pat
     code, out, _ = ward(
         "occurrence", "start", "II.3.8", "tháng 6/2020", "--as", ANH, "--now", "2020-06-02T09:00"
     )
-    assert code == 0 and "2020-06" in out
+    assert code == 0 and "II.3.5 kỳ tháng 6/2020" in out and "2020-06" not in out
 
     report = tmp_path / "bao-cao.pdf"
     report.write_bytes(minimal_pdf("Bao cao quy II"))
@@ -104,6 +110,22 @@ def test_every_period_command_reads_periods_as_officers_write_them(ward, tmp_pat
         assert (
             "Gợi ý:" in err and "Hint" not in err and "quý II/2020" in err and "tuần 23/2020" in err
         ), command
+
+
+def test_tasks_name_periods_as_officers_write_them_and_json_keeps_the_codes(ward) -> None:  # type: ignore[no-untyped-def]
+    args = ("tasks", "--now", "2020-05-04T08:00")
+    code, out, _ = ward(*args, "--json")
+    assert code == 0
+    periods = {t["period"] for t in json.loads(out)}
+    assert {"2020-Q2", "2020-05", "2020-W19"} <= periods  # the codes stay for programs
+    code, out, _ = ward(*args)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "quý II/2020" in flat and "tháng 5/2020" in flat and "tuần 19 (04/5–08/5/2020)" in flat
+    assert re.search(r"\b2020-(Q\d|H\d|W\d\d|\d\d)\b", out) is None, out
+    code, out, _ = ward(*args, "--lang", "en")
+    flat = " ".join(out.split())
+    assert code == 0 and "Q2 2020" in flat and "May 2020" in flat and "2020-Q2" not in flat
 
 
 # --- one occurrence in full -----------------------------------------------------------------
@@ -145,9 +167,10 @@ def test_occurrence_show_tells_the_whole_story(ward, tmp_path: Path) -> None:  #
     code, out, _ = ward("occurrence", "show", "II.3.1", "Q2/2020", "--now", "2020-06-12T08:00")
     assert code == 0
     flat = " ".join(out.split())
+    assert "2020-Q2" not in flat
     for text in (
         "II.3.1",
-        "2020-Q2",
+        "quý II/2020 (01/04/2020 – 30/06/2020)",
         "bị trả lại",  # status
         "Phạm Thị Hồng Nhung",  # lead officer
         "Phó Chủ tịch UBND phường",  # approver position
@@ -200,7 +223,7 @@ def test_tables_keep_codes_periods_and_dates_whole_in_80_columns(ward, monkeypat
     for r in rows:
         due = dt.date.fromisoformat(r["due_date"]).strftime("%d/%m/%Y")
         line = next(
-            (ln for ln in lines if f" {r['task']} " in ln and f" {r['period']} " in ln), None
+            (ln for ln in lines if f" {r['task']} " in ln and f" {shown(r['period'])} " in ln), None
         )
         assert line is not None, (r["task"], r["period"])
         assert due in line, (r["task"], r["period"], due)
@@ -222,6 +245,6 @@ def test_tables_keep_codes_periods_and_dates_whole_in_80_columns(ward, monkeypat
     for o in owed:
         due = dt.date.fromisoformat(o["due_date"]).strftime("%d/%m/%Y")
         assert any(
-            f" {o['task']} " in ln and f" {o['period']} " in ln and due in ln
+            f" {o['task']} " in ln and f" {shown(o['period'])} " in ln and due in ln
             for ln in out.splitlines()
         ), o

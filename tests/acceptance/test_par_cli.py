@@ -164,8 +164,8 @@ def test_the_pack_files_the_audit_log_head_that_verify_checks_later(ward, tmp_pa
 def test_the_score_shows_survey_points_apart_and_the_index_adds_them(ward) -> None:  # type: ignore[no-untyped-def]
     code, _, err = ward("par", "set", "8.1.1", "--survey", "7", *AT, "--as", NHUNG)
     assert code == 0, err
-    code, _, err = ward(
-        "par", "set", "5.1.5", "--self", "1.5", "--reason", "Không vi phạm", *AT, "--as", NHUNG
+    code, _, err = ward(  # a decimal comma, as officers write it
+        "par", "set", "5.1.5", "--self", "1,5", "--reason", "Không vi phạm", *AT, "--as", NHUNG
     )
     assert code == 0, err
     card = score(ward)
@@ -179,10 +179,11 @@ def test_the_score_shows_survey_points_apart_and_the_index_adds_them(ward) -> No
 
     code, out, err = ward("par", "score", *AT)
     assert code == 0, err
-    assert "Điểm tự đánh giá: 1.5 / 70" in out
+    assert "Điểm tự đánh giá: 1,5 / 70" in out  # a decimal comma in Vietnamese
     assert "Điểm điều tra xã hội học: 7 / 30" in out
-    assert "Chỉ số CCHC: 8.5 / 100 = 8.5% — xếp loại: Kém" in out
-    assert "Tổng điểm tự đánh giá: 8.5" not in out  # survey points are not self-assessed
+    assert "Chỉ số CCHC: 8,5 / 100 = 8,5% — xếp loại: Kém" in out
+    assert "Tổng điểm tự đánh giá: 8,5" not in out  # survey points are not self-assessed
+    assert "8.5%" not in out and "1.5 / 70" not in out
     line = next(x for x in out.splitlines() if "8.1.1 " in x)
     assert line.rstrip().endswith("10 / — / — / 7 / — · 0")
     code, out, err = ward("--lang", "en", "par", "score", *AT)
@@ -233,3 +234,18 @@ def test_an_item_without_data_gets_no_points_and_is_flagged(ward) -> None:  # ty
     code, out, _ = ward("par", "score", *AT)
     line = next(x for x in out.splitlines() if "3.3.5 " in x)
     assert "thiếu số liệu" not in line
+
+
+def test_scores_take_a_decimal_comma_and_a_typo_is_refused_in_vietnamese(ward) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = ward("par", "set", "8.1.1", "--survey", "8,5", *AT, "--as", NHUNG)
+    assert code == 0, err
+    assert item(score(ward), "8.1.1")["survey"] == 8.5
+    code, _, err = ward("par", "set", "8.1.1", "--survey", "8.25", *AT, "--as", NHUNG)
+    assert code == 0, err
+    assert item(score(ward), "8.1.1")["survey"] == 8.25
+    code, _, err = ward("par", "set", "8.1.1", "--survey", "tám", *AT, "--as", NHUNG)
+    assert code == 2 and "'tám' không phải là một số (viết 8,5 hoặc 8.5)" in err
+    assert "Input should be" not in err
+    code, _, err = ward("--lang", "en", "par", "set", "8.1.1", "--survey", "8,5,1", *AT)
+    assert code == 2 and "'8,5,1' is not a number" in err
+    assert item(score(ward), "8.1.1")["survey"] == 8.25  # nothing changed

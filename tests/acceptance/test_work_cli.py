@@ -166,7 +166,7 @@ def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -
     mail = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     # nobody above the chairman: the CCHC officer is asked to follow it up
     assert mail["Subject"].startswith(
-        "[CCHC] Nhiệm vụ quá hạn – đề nghị theo dõi (lần 1): II.1.2 kỳ 2020-Q1"
+        "[CCHC] Nhiệm vụ quá hạn – đề nghị theo dõi (lần 1): II.1.2 kỳ quý I/2020"
     )
     # the chairman's own task: never escalated to himself, only the CCHC officer is told
     assert "Phạm Thị Hồng Nhung" in str(mail["To"]) and "Nguyễn Văn Hùng" not in str(mail["To"])
@@ -180,18 +180,18 @@ def test_remind_dry_run_says_what_it_would_send_to_whom(ward) -> None:  # type: 
     assert code == 0
     lines = out.strip().splitlines()
     assert lines == [
-        "→ Phạm Thị Hồng Nhung <nhung.pth@phuhuu.gov.vn>: nhiệm vụ quá hạn II.1.2 kỳ 2020-Q1 "
-        "(lần 2) — tổng hợp các bước bị lỡ; nhắc việc II.7.5 kỳ 2020-Q2 (bước 5, trước hạn 5 "
+        "→ Phạm Thị Hồng Nhung <nhung.pth@phuhuu.gov.vn>: nhiệm vụ quá hạn II.1.2 kỳ quý I/2020 "
+        "(lần 2) — tổng hợp các bước bị lỡ; nhắc việc II.7.5 kỳ quý II/2020 (bước 5, trước hạn 5 "
         "ngày làm việc)",
-        "→ Nguyễn Văn Hùng <hung.nv@phuhuu.gov.vn>: nhiệm vụ quá hạn II.5.3 kỳ 2020-Q1 (lần 2) — "
+        "→ Nguyễn Văn Hùng <hung.nv@phuhuu.gov.vn>: nhiệm vụ quá hạn II.5.3 kỳ quý I/2020 (lần 2) — "
         "tổng hợp các bước bị lỡ",
-        "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: thông báo II.5.3 kỳ 2020-Q1 đã được báo cáo lên "
+        "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: thông báo II.5.3 kỳ quý I/2020 đã được báo cáo lên "
         "cấp trên (lần 2) — tổng hợp các bước bị lỡ",
         "Chạy thử: sẽ gửi 3 thư (1 nhắc việc, 2 thông báo nhiệm vụ quá hạn); chưa gửi gì.",
     ]
     code, out, _ = ward("remind", "--now", "2020-04-10T08:00", "--dry-run", "--lang", "en")
     assert out.strip().splitlines()[-2:] == [
-        "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: notice that II.5.3 (2020-Q1) was reported up "
+        "→ Đỗ Thanh Sơn <son.dt@phuhuu.gov.vn>: notice that II.5.3 (Q1 2020) was reported up "
         "(escalation 2) — catch-up of missed steps",
         "Dry run: 3 message(s) would be sent (1 reminder(s), 2 escalation(s)); nothing was sent.",
     ]

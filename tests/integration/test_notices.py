@@ -211,11 +211,11 @@ def test_digest_officers_get_no_reminders_and_one_digest_each_working_morning(
         "[CCHC] Tổng hợp công việc ngày Thứ Hai, 08/06/2020: 1 sắp đến hạn, 1 quá hạn, 1 bị trả lại"
     )
     parts = sections(mine.body)
-    assert "T.SOON kỳ 2020" in parts["SẮP ĐẾN HẠN"]
+    assert "T.SOON kỳ năm 2020" in parts["SẮP ĐẾN HẠN"]
     assert "Hạn: Thứ Tư, 10/06/2020 — còn 2 ngày làm việc" in parts["SẮP ĐẾN HẠN"]
-    assert "T.LATE kỳ 2020" in parts["QUÁ HẠN"]
+    assert "T.LATE kỳ năm 2020" in parts["QUÁ HẠN"]
     assert "quá hạn 1 ngày làm việc" in parts["QUÁ HẠN"]
-    assert "T.BACK kỳ 2020" in parts["BỊ TRẢ LẠI ĐỂ BỔ SUNG"]
+    assert "T.BACK kỳ năm 2020" in parts["BỊ TRẢ LẠI ĐỂ BỔ SUNG"]
     assert f"Lý do trả lại: {REASON}" in parts["BỊ TRẢ LẠI ĐỂ BỔ SUNG"]
     for name, text in parts.items():
         others = {"T.SOON", "T.LATE", "T.BACK"} - {
@@ -228,7 +228,7 @@ def test_digest_officers_get_no_reminders_and_one_digest_each_working_morning(
     chair = next(m for m in digests if m.recipient == HUNG)
     assert chair.subject.endswith("1 sắp đến hạn, 0 quá hạn, 0 bị trả lại")
     assert "Không có việc nào quá hạn." in sections(chair.body)["QUÁ HẠN"]
-    assert "T.CHAIR kỳ 2020" in sections(chair.body)["SẮP ĐẾN HẠN"]
+    assert "T.CHAIR kỳ năm 2020" in sections(chair.body)["SẮP ĐẾN HẠN"]
 
     # again the same day: nothing more (the count returned: see the enqueue test below)
     send_digests(session=session, now=monday + dt.timedelta(minutes=5))
@@ -316,7 +316,7 @@ def test_an_escalation_at_night_goes_at_once_and_a_reminder_waits(
     urgent = {HUNG, MAI, NHUNG}
     assert {to for to, m in queued.items() if m.next_attempt_at == night} == urgent
     assert queued[ANH].next_attempt_at == local(2020, 6, 12, 7)
-    assert "T.BACK kỳ 2020" in queued[NHUNG].body  # her reminder rides with the escalation
+    assert "T.BACK kỳ năm 2020" in queued[NHUNG].body  # her reminder rides with the escalation
 
     report = deliver(engine, channels(smtp), now=night + dt.timedelta(minutes=1))
     assert (report.claimed, report.sent) == (3, 3)
@@ -328,7 +328,7 @@ def test_an_escalation_at_night_goes_at_once_and_a_reminder_waits(
     assert (report.claimed, report.sent) == (1, 1)
     assert smtp.received[-1].rcpt_tos == (ANH,)
     assert str(smtp.received[-1].parsed()["Subject"]) == (
-        "[CCHC] Đã báo cáo lên cấp trên: T.DESK kỳ 2020 chậm 2 ngày làm việc"
+        "[CCHC] Đã báo cáo lên cấp trên: T.DESK kỳ năm 2020 chậm 2 ngày làm việc"
     )
 
 
@@ -348,7 +348,9 @@ def test_returning_and_accepting_tell_the_lead_officer(session, ward) -> None:  
     )
     assert returned.recipient_name == "Phạm Thị Hồng Nhung"
     assert returned.key.startswith(f"occ{occ.id}:returned:")
-    assert returned.subject == "[CCHC] Trả lại để bổ sung: T.SOON kỳ 2020 (hạn Thứ Tư, 10/06/2020)"
+    assert (
+        returned.subject == "[CCHC] Trả lại để bổ sung: T.SOON kỳ năm 2020 (hạn Thứ Tư, 10/06/2020)"
+    )
     assert "Đồng chí Trần Thị Mai đã xem xét và trả lại" in returned.body
     assert f"Lý do trả lại: {REASON}" in returned.body
     assert "Thiếu sổ theo dõi hồ sơ &lt;Mẫu 06&gt; &amp; chữ ký" in returned.html
@@ -359,7 +361,7 @@ def test_returning_and_accepting_tell_the_lead_officer(session, ward) -> None:  
     [again, accepted] = outbox(session, returned.id or 0)
     assert (again.kind, again.recipient) == ("submitted", MAI)
     assert (accepted.kind, accepted.recipient) == ("accepted", NHUNG)
-    assert accepted.subject == "[CCHC] Đã chấp nhận: T.SOON kỳ 2020"
+    assert accepted.subject == "[CCHC] Đã chấp nhận: T.SOON kỳ năm 2020"
     assert "Đồng chí Trần Thị Mai đã chấp nhận kết quả" in accepted.body
     assert accepted.key != returned.key
 
@@ -444,7 +446,7 @@ def test_a_reminder_held_over_the_weekend_says_on_monday_how_late_it_is(
     mail = got.parsed()
     assert got.rcpt_tos == (NHUNG,)
     assert str(mail["Subject"]) == (
-        "[CCHC] Quá hạn T.LATE kỳ 2020 (hạn Thứ Sáu, 05/06/2020, trễ 1 ngày làm việc)"
+        "[CCHC] Quá hạn T.LATE kỳ năm 2020 (hạn Thứ Sáu, 05/06/2020, trễ 1 ngày làm việc)"
     )
     body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Đã quá hạn 1 ngày làm việc." in body
@@ -534,7 +536,7 @@ def test_a_submission_tells_the_approvers_of_the_area_not_the_submitter(
     ]
     first = queued[0]
     assert first.subject == (
-        "[CCHC] Chờ duyệt: T.SOON kỳ 2020 — Phạm Thị Hồng Nhung đã nộp kết quả "
+        "[CCHC] Chờ duyệt: T.SOON kỳ năm 2020 — Phạm Thị Hồng Nhung đã nộp kết quả "
         "(hạn Thứ Tư, 10/06/2020)"
     )
     assert "Kính gửi đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường," in first.body
@@ -556,7 +558,7 @@ def test_an_approvers_digest_lists_what_waits_for_them(session, ward) -> None:  
     assert digest.recipient == MAI
     assert digest.subject.endswith("0 sắp đến hạn, 0 quá hạn, 0 bị trả lại, 2 chờ duyệt")
     queue = digest.body[digest.body.index("4. CHỜ ĐỒNG CHÍ DUYỆT") :]
-    assert "T.SOON kỳ 2020" in queue and "T.DESK kỳ 2020" in queue and "T.BACK" not in queue
+    assert "T.SOON kỳ năm 2020" in queue and "T.DESK kỳ năm 2020" in queue and "T.BACK" not in queue
     assert "Nộp bởi: Phạm Thị Hồng Nhung" in queue
     assert "cchc occurrence accept T.SOON 2020" in queue
 
@@ -642,7 +644,22 @@ def test_the_outbox_check_finds_self_escalations_and_stale_messages(session, war
         monday,
     )
 
+    bundled = sent(  # a bundle names each item's period as officers write it
+        6,
+        "bundle",
+        NHUNG,
+        Item(occ["T.BACK"].id or 0, "reminder", 5),
+        "- T.BACK kỳ năm 2020: …\n  Còn 5 ngày làm việc.\n",
+        monday,
+    )
+
     found = sorted((f.outbox_id, f.problem) for f in check_outbox(session))
     assert found == sorted(
-        [(own, SELF_ESCALATION), (after_submit, STALE), (passed, STALE), (miscounted, STALE)]
+        [
+            (own, SELF_ESCALATION),
+            (after_submit, STALE),
+            (passed, STALE),
+            (miscounted, STALE),
+            (bundled, STALE),
+        ]
     )

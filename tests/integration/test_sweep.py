@@ -216,18 +216,18 @@ def test_each_step_goes_out_at_its_time_to_the_right_people(session, ward) -> No
                 assert message.kind == "bundle"
                 assert message.subject.startswith(f"[CCHC] {len(wanted[to])} việc cần đồng chí")
                 for code, _ in wanted[to]:
-                    assert f"- {code} kỳ 2020:" in message.body
+                    assert f"- {code} kỳ năm 2020:" in message.body
                 continue
             [(code, _)] = wanted[to]
             assert message.kind == kind
             assert message.key.endswith(f":{kind}:{step}:{message.recipient}")
             if kind == "reminder":
                 assert message.cc == []
-                assert message.subject.startswith(f"[CCHC] Nhắc việc {code} kỳ 2020")
+                assert message.subject.startswith(f"[CCHC] Nhắc việc {code} kỳ năm 2020")
             else:
                 late = 1 if step == 1 else 3
                 assert message.subject.startswith(
-                    f"[CCHC] Nhiệm vụ quá hạn – báo cáo lãnh đạo (lần {step}): {code} kỳ 2020"
+                    f"[CCHC] Nhiệm vụ quá hạn – báo cáo lãnh đạo (lần {step}): {code} kỳ năm 2020"
                 )
                 assert f"chậm {late} ngày làm việc" in message.subject
                 assert message.cc == []  # the CCHC officer is the late officer here
@@ -550,7 +550,9 @@ def test_returned_and_reminders_list_only_the_documents_still_missing(session, w
     before = last_id(session)
     run(session, REMINDER_2)
     [mine] = [m for m in outbox(session, before) if m.recipient == NHUNG]
-    block = mine.body[mine.body.index("- T.A3 kỳ 2020:") : mine.body.index("- T.A9 kỳ 2020:")]
+    block = mine.body[
+        mine.body.index("- T.A3 kỳ năm 2020:") : mine.body.index("- T.A9 kỳ năm 2020:")
+    ]
     assert f"Tài liệu kiểm chứng còn thiếu: {catalogue}; {report}" in block
 
 

@@ -144,8 +144,8 @@ def test_lines_are_crlf_terminated_and_at_most_75_octets() -> None:
         line.encode("utf-8").decode("utf-8")  # each physical line is whole characters
     # a continuation drops exactly one leading space: the folded summary comes back whole
     summaries = [line for line in unfold(text) if line.startswith("SUMMARY:")]
-    assert summaries[1] == "SUMMARY:[CCHC] II.3.5 (2020-05) — " + "Ă" * 200
-    assert summaries[2] == "SUMMARY:[CCHC] II.3.5 (2020-05) — " + "ệ" * 77 + "xxx"
+    assert summaries[1] == "SUMMARY:[CCHC] II.3.5 (tháng 5/2020) — " + "Ă" * 200
+    assert summaries[2] == "SUMMARY:[CCHC] II.3.5 (tháng 5/2020) — " + "ệ" * 77 + "xxx"
 
 
 def test_fold_never_splits_a_multibyte_character() -> None:
@@ -164,7 +164,7 @@ def test_fold_never_splits_a_multibyte_character() -> None:
 def test_unfolding_restores_the_vietnamese_title() -> None:
     (event,) = events(feed(view()))
     summary = unescape(event.get("SUMMARY"))
-    assert summary == f"[CCHC] II.3.5 (2020-05) — {LONG_TITLE}"
+    assert summary == f"[CCHC] II.3.5 (tháng 5/2020) — {LONG_TITLE}"
     alarm = event.sub("VALARM")[0]
     assert unescape(alarm.get("DESCRIPTION")) == summary
 
@@ -174,8 +174,8 @@ def test_text_escaping() -> None:
     assert escape_text(tricky) == "a\\;b\\,c\\\\d\\ne\\nf"
     (event,) = events(feed(view(title=tricky, reason="x; y, z\\w\nv")))
     raw = event.get("SUMMARY")
-    assert raw == "[CCHC] II.3.5 (2020-05) — a\\;b\\,c\\\\d\\ne\\nf"
-    assert unescape(raw) == "[CCHC] II.3.5 (2020-05) — a;b,c\\d\ne\nf"
+    assert raw == "[CCHC] II.3.5 (tháng 5/2020) — a\\;b\\,c\\\\d\\ne\\nf"
+    assert unescape(raw) == "[CCHC] II.3.5 (tháng 5/2020) — a;b,c\\d\ne\nf"
     assert unescape(event.get("DESCRIPTION")).endswith("Lý do: x; y, z\\w\nv")
     name = parse(feed(view(), name="A, B; C")).get("X-WR-CALNAME")
     assert name == "A\\, B\\; C"
@@ -241,8 +241,8 @@ def test_description_vietnamese_and_english() -> None:
     (vi,) = events(feed(view()))
     text = unescape(vi.get("DESCRIPTION"))
     assert text.splitlines() == [
-        "Kỳ: 2020-05 (2020-05-01 – 2020-05-31)",
-        "Hạn: 2020-05-29",
+        "Kỳ: tháng 5/2020 (01/05/2020 – 31/05/2020)",
+        "Hạn: 29/05/2020",
         "Trạng thái: chưa thực hiện",
         "Người phụ trách: Nguyễn Văn An <an@phuhuu.gov.vn>",
         "Tài liệu kiểm chứng:",
@@ -251,7 +251,7 @@ def test_description_vietnamese_and_english() -> None:
     ]
     (en,) = events(feed(view(evidence=()), lang="en"))
     text = unescape(en.get("DESCRIPTION"))
-    assert "Period: 2020-05 (2020-05-01 – 2020-05-31)" in text
+    assert "Period: May 2020 (2020-05-01 – 2020-05-31)" in text
     assert "Status: open" in text
     assert "Evidence: (none)" in text
     assert "Kỳ" not in text
@@ -288,7 +288,7 @@ def test_parses_with_icalendar_library() -> None:
     cal = icalendar.Calendar.from_ical(text)
     found = [c for c in cal.walk("VEVENT")]
     assert len(found) == 2
-    assert str(found[0]["SUMMARY"]) == f"[CCHC] II.3.5 (2020-05) — {LONG_TITLE}"
-    assert str(found[1]["SUMMARY"]) == "[CCHC] II.3.5 (2020-05) — a;b,c\\d\ne"
+    assert str(found[0]["SUMMARY"]) == f"[CCHC] II.3.5 (tháng 5/2020) — {LONG_TITLE}"
+    assert str(found[1]["SUMMARY"]) == "[CCHC] II.3.5 (tháng 5/2020) — a;b,c\\d\ne"
     assert found[0].decoded("DTSTART") == D(2020, 5, 29)
     assert found[0].decoded("DTEND") == D(2020, 5, 30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 from typing import Any
 
@@ -64,7 +65,7 @@ def test_occurrence_messages_carry_the_weekday_date(kind: str) -> None:
     vi, en = sample(kind, "vi"), sample(kind, "en")
     assert WEEKDAY["vi"] in vi.text and WEEKDAY["vi"] in vi.html
     assert WEEKDAY["en"] in en.text and WEEKDAY["en"] in en.html
-    assert "II.3.5" in vi.subject and "2020-01" in vi.subject
+    assert "II.3.5" in vi.subject and "tháng 1/2020" in vi.subject and "2020-01" not in vi.subject
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -103,7 +104,7 @@ def test_reminder_says_what_to_do_and_by_when() -> None:
     text = reminder("vi", working_days_left=4).text
     assert "cchc occurrence submit II.3.5 2020-01" in text
     assert "Còn 4 ngày làm việc." in text
-    assert "Kỳ thực hiện: 2020-01 (01/01/2020 – 31/01/2020)" in text
+    assert "Kỳ thực hiện: tháng 1/2020 (01/01/2020 – 31/01/2020)" in text
     assert f"Giao cho: {POSITION['vi']} — Bùi Thị Ngọc Ánh" in text
     for name in EVIDENCE:
         assert f"  - {name}" in text
@@ -180,7 +181,7 @@ def test_escalation_names_the_late_officer_days_and_step() -> None:
     assert "đồng chí Bùi Thị Ngọc Ánh" in out.text
     assert "đã chậm 3 ngày làm việc" in out.text
     assert out.subject.startswith(
-        "[CCHC] Nhiệm vụ quá hạn – báo cáo lãnh đạo (lần 2): II.3.5 kỳ 2020-01 — "
+        "[CCHC] Nhiệm vụ quá hạn – báo cáo lãnh đạo (lần 2): II.3.5 kỳ tháng 1/2020 — "
     )
     assert "Hệ thống xin thông báo để đồng chí chỉ đạo (báo cáo lãnh đạo lần 2):" in out.text
     assert "Hệ thống xin thông báo để đồng chí chỉ đạo" in out.html
@@ -238,7 +239,7 @@ def test_a_bundle_lists_each_item_once_under_its_heading() -> None:
     out = bundle("vi")
     assert out.subject == (
         "[CCHC] 3 việc cần đồng chí lưu ý (1 báo cáo lãnh đạo, 1 đã báo cáo lên cấp trên, "
-        "1 nhắc việc): II.3.2 kỳ 2020-02, II.3.5 kỳ 2020-01, II.1.2 kỳ 2020-Q1"
+        "1 nhắc việc): II.3.2 kỳ tháng 2/2020, II.3.5 kỳ tháng 1/2020, II.1.2 kỳ quý I/2020"
     )
     text = out.text
     heads = [
@@ -247,8 +248,8 @@ def test_a_bundle_lists_each_item_once_under_its_heading() -> None:
         text.index("NHẮC VIỆC"),
     ]
     assert heads == sorted(heads)
-    assert heads[0] < text.index("- II.3.2 kỳ 2020-02:") < heads[1]
-    assert heads[1] < text.index("- II.3.5 kỳ 2020-01:") < heads[2] < text.index("- II.1.2 kỳ")
+    assert heads[0] < text.index("- II.3.2 kỳ tháng 2/2020:") < heads[1]
+    assert heads[1] < text.index("- II.3.5 kỳ tháng 1/2020:") < heads[2] < text.index("- II.1.2 kỳ")
     assert text.count("\n- ") == 3
     assert "Báo cáo lãnh đạo lần 2: đồng chí Đỗ Thanh Sơn" in text
     assert (
@@ -278,7 +279,9 @@ def test_a_late_officer_alone_is_told_whom_it_was_reported_to() -> None:
         bundle_context(lang="vi", unit_name=UNIT, recipient_name="Bùi Thị Ngọc Ánh", items=[item]),
         "vi",
     )
-    assert out.subject == "[CCHC] Đã báo cáo lên cấp trên: II.3.5 kỳ 2020-01 chậm 1 ngày làm việc"
+    assert (
+        out.subject == "[CCHC] Đã báo cáo lên cấp trên: II.3.5 kỳ tháng 1/2020 chậm 1 ngày làm việc"
+    )
     assert "đồng chí Trần Thị Mai — Phó Chủ tịch UBND phường; đồng chí Lê Quốc Bảo" in out.text
 
 
@@ -300,7 +303,7 @@ def test_a_submission_asks_the_approver_to_review_with_the_commands() -> None:
         )
 
     out = submitted("vi")
-    assert out.subject.startswith("[CCHC] Chờ duyệt: II.3.5 kỳ 2020-01 — Bùi Thị Ngọc Ánh")
+    assert out.subject.startswith("[CCHC] Chờ duyệt: II.3.5 kỳ tháng 1/2020 — Bùi Thị Ngọc Ánh")
     assert "cchc occurrence accept II.3.5 2020-01" in out.text
     assert "cchc occurrence return II.3.5 2020-01" in out.text
     assert "Nộp không kèm đủ" not in out.text
@@ -351,16 +354,16 @@ def test_digest_groups_items_into_three_sections() -> None:
         text.index("2. QUÁ HẠN"),
         text.index("3. BỊ TRẢ LẠI"),
     )
-    assert i_soon < text.index("II.3.5 kỳ 2020-01") < i_late
-    assert i_late < text.index("II.1.2 kỳ 2020-Q1") < i_back
-    assert i_back < text.index("II.3.2 kỳ 2019-12")
+    assert i_soon < text.index("II.3.5 kỳ tháng 1/2020") < i_late
+    assert i_late < text.index("II.1.2 kỳ quý I/2020") < i_back
+    assert i_back < text.index("II.3.2 kỳ tháng 12/2019")
     assert "quá hạn 4 ngày làm việc" in text and "còn 1 ngày làm việc" in text
     assert "Lý do trả lại: Thiếu chữ ký" in text
     assert "Không có việc nào" not in text
     html = digest("vi").html
     assert html.count("<table") == 3 and "Thứ Hai, 03/02/2020" in html
     en = digest("en").text
-    assert en.index("1. DUE SOON") < en.index("II.3.5 (2020-01)") < en.index("2. OVERDUE")
+    assert en.index("1. DUE SOON") < en.index("II.3.5 (January 2020)") < en.index("2. OVERDUE")
 
 
 def test_empty_digest_says_nothing_due() -> None:
@@ -492,3 +495,36 @@ def eml_round_trip(out: Any) -> tuple[str, str, str]:
 def test_eml_round_trip_keeps_subject_and_both_parts(kind: str, lang: Lang) -> None:
     out = sample(kind, lang)
     assert eml_round_trip(out) == (out.subject, out.text, out.html)
+
+
+CODE_OUTSIDE_A_COMMAND = re.compile(
+    r"(?<!occurrence (?:submit|accept|return) II\.\d\.\d )\b20\d\d-(?:Q\d|H\d|W\d\d|\d\d)\b"
+)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_vietnamese_messages_name_periods_as_officers_write_them(kind: str) -> None:
+    """Subjects and bodies say "quý I/2020", "tháng 1/2020"; the code stays only in the command
+    line the officer copies (``cchc occurrence submit II.3.5 2020-01``)."""
+    quarter = sample_view(task="II.1.2", period="2020-Q1")
+    week = sample_view(task="II.1.3", period="2020-W23")
+    for view in (quarter, week):
+        out = render(
+            "reminder",
+            occurrence_context(
+                view,
+                lang="vi",
+                unit_name=UNIT,
+                position_title=POSITION["vi"],
+                recipient_name="Bùi Thị Ngọc Ánh",
+            ),
+            "vi",
+        )
+        for part in (out.subject, out.text, out.html):
+            assert CODE_OUTSIDE_A_COMMAND.search(part) is None, part
+    assert "kỳ quý I/2020" in reminder(task="II.1.2", period="2020-Q1").subject
+    assert "kỳ tuần 23 (01/6–05/6/2020)" in reminder(period="2020-W23").subject
+    assert "Q1 2020" in reminder("en", period="2020-Q1").subject
+    out = sample(kind, "vi")
+    for part in (out.subject, out.text, out.html):
+        assert CODE_OUTSIDE_A_COMMAND.search(part) is None, (kind, part)
