@@ -307,9 +307,7 @@ def set_measurement(
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
-        plan = unit_plan(session, uid, year)
-        if plan is None or plan.year != year:
-            raise NotFoundError("error.no_plan_for_year", year=year)
+        plan = _plan_measuring(session, uid, year, code)
         target = next((t for t in plan.targets if t.code == code), None)
         measures = _framework_measures(session, plan)
         if target is None and code not in measures:
@@ -338,6 +336,22 @@ def set_measurement(
         )
         frozen.check(session, change=f"measure set {code} --year {year}")
         return MeasurementSet(code, year, value, note, actor.identity)
+
+
+def _plan_measuring(session: Session, unit_id: int, year: int, code: str) -> Plan:
+    """The plan a measurement of ``code`` in ``year`` belongs to: ``year``'s own, or — for a
+    target the next year's plan compares with the year before (``compare: previous_year``,
+    such as "the 2020 index above 2019's") — the next year's, so last year's figure can be
+    recorded where no plan of that year was loaded."""
+    plan = unit_plan(session, unit_id, year)
+    if plan is not None and plan.year == year:
+        return plan
+    following = unit_plan(session, unit_id, year + 1)
+    if following is not None and following.year == year + 1:
+        for target in following.targets:
+            if target.code == code and target.compare == "previous_year":
+                return following
+    raise NotFoundError("error.no_plan_for_year", year=year)
 
 
 def _highest(target: Target | None, code: str) -> float:
