@@ -85,7 +85,7 @@ def test_every_period_command_reads_periods_as_officers_write_them(ward, tmp_pat
     code, out, _ = ward(
         "occurrence", "start", "II.3.8", "tháng 6/2020", "--as", ANH, "--now", "2020-06-02T09:00"
     )
-    assert code == 0 and "II.3.5 kỳ tháng 6/2020" in out and "2020-06" not in out
+    assert code == 0 and "II.3.8 kỳ tháng 6/2020" in out and "2020-06" not in out
 
     report = tmp_path / "bao-cao.pdf"
     report.write_bytes(minimal_pdf("Bao cao quy II"))
