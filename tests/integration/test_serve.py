@@ -80,7 +80,7 @@ def test_serve_catches_up_refuses_a_second_runner_and_stops_on_sigterm(
         tasks = _cchc(ward, "tasks", "--json", "--status", "open")
         import json
 
-        open_occurrences = json.loads(tasks.stdout)
+        open_occurrences = json.loads(tasks.stdout)["tasks"]
         assert len(open_occurrences) == 146
         mails = [
             email.message_from_bytes(m.read_bytes(), policy=email.policy.default) for m in messages
