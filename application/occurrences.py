@@ -387,11 +387,12 @@ def task_list(
     if where.due_within is not None:
         out = [v for v in out if 0 <= v.working_days_left <= where.due_within and not v.overdue]
     shown = {v.id for v in out}
-    items = [_progress_item(o, timezone) for o in rows if o.id in shown]
+    items = [progress_item(o, timezone) for o in rows if o.id in shown]
     return TaskList(tuple(out), summarize(items, now))
 
 
-def _progress_item(occ: Occurrence, timezone: str) -> ProgressItem:
+def progress_item(occ: Occurrence, timezone: str) -> ProgressItem:
+    """An occurrence as the progress categories see it (its period begins at local midnight)."""
     return ProgressItem(
         status=occ.status,
         period_start=local(occ.period_start, dt.time(0), timezone),

@@ -58,3 +58,13 @@ def test_tasks_count_work_done_on_time_late_and_overdue(cli) -> None:  # type: i
     code, out, _ = cli(*mine, "--lang", "en")
     flat = " ".join(out.split())
     assert "1 done on time (2.9%)" in flat and "1 done late (2.9%)" in flat
+
+    # the completeness report counts the whole plan the same way as an unfiltered ``tasks``
+    code, out, _ = cli("tasks", *LATER, "--json")
+    whole = json.loads(out)["progress"]
+    code, out, _ = cli("completeness", *LATER, "--json")
+    assert code == 0 and json.loads(out)["progress"] == whole
+    assert whole["categories"]["done_on_time"]["count"] == 1
+    code, out, _ = cli("completeness", *LATER)
+    flat = " ".join(out.split())
+    assert code == 0 and f"Tiến độ: {whole['total']} nhiệm vụ: 1 đã hoàn thành đúng hạn" in flat
