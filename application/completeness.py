@@ -10,14 +10,17 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from application.occurrences import plan_of_year
+from sqlmodel import select
+
+from application.occurrences import plan_of_year, progress_item
 from application.uow import UnitOfWork
 from domain import completeness as report_core
 from domain.errors import LocalizedError
 from domain.i18n import Lang, normalize_lang, t
 from domain.names import fold
 from domain.plan import Plan
-from models import PlanRecord, UnitRecord
+from domain.progress import summarize
+from models import Occurrence, PlanRecord, UnitRecord
 from storage.evidence import REJECTED, uploads_of
 from storage.occurrences import context, views
 from storage.plans import find_plan
@@ -93,6 +96,8 @@ def _report(
             )
         )
     label, order = _labels(ctx.plan, by, lang, rows)
+    everything = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
+    progress = summarize((progress_item(o, ctx.plan.timezone) for o in everything), now)
     return report_core.CompletenessReport(
         unit=unit_row.code,
         plan=plan_row.code,
@@ -103,6 +108,7 @@ def _report(
         total=report_core.total(rows, t("label.total", lang)),
         owed=tuple(report_core.owed(rows)),
         occurrences=tuple(rows),
+        progress=progress,
     )
 
 

@@ -31,6 +31,9 @@ from domain.occurrence import (
 )
 from domain.periods import parse_period
 from domain.plan import Plan, Task
+from domain.progress import Item as ProgressItem
+from domain.progress import Progress, summarize
+from domain.reminders import local
 from domain.workdays import weekday_date
 from models import AuditEntry, Evidence, Occurrence, PlanRecord
 from responsibilities.holding import holders
@@ -311,6 +314,18 @@ class TaskFilter:
     due_within: int | None = None
 
 
+@dataclass(frozen=True)
+class TaskList:
+    """The occurrences ``tasks`` shows, and their progress ("tiến độ") in the categories task
+    tracking reports use (domain/progress.py)."""
+
+    rows: tuple[OccurrenceView, ...]
+    progress: Progress
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tasks": [r.as_dict() for r in self.rows], "progress": self.progress.as_dict()}
+
+
 def list_tasks(
     uow: UnitOfWork,
     now: dt.datetime,
@@ -320,8 +335,22 @@ def list_tasks(
     lang: str = "vi",
     identity: Identity | None = None,
 ) -> list[OccurrenceView]:
-    """What is to be done, by whom, by when (``cchc tasks``, an officer's calendar feed);
+    """What is to be done, by whom, by when (an officer's calendar feed, the replay);
     ``where.mine``: the tasks of ``identity``, who must be an officer."""
+    return list(task_list(uow, now, unit=unit, where=where, lang=lang, identity=identity).rows)
+
+
+def task_list(
+    uow: UnitOfWork,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    where: TaskFilter = TaskFilter(),
+    lang: str = "vi",
+    identity: Identity | None = None,
+) -> TaskList:
+    """``cchc tasks``: what is to be done, by whom, by when, with the progress of what is
+    shown; ``where.mine``: the tasks of ``identity``, who must be an officer."""
     unknown = [s for s in where.status if s not in STATUSES]
     if unknown:
         raise LocalizedError(
@@ -352,11 +381,24 @@ def list_tasks(
             query.order_by(col(Occurrence.due_date), col(Occurrence.task_code))
         ).all()
         out = views(plan_row, session=session, now=now, occurrences=rows, lang=lang)
+        timezone = plan_row.timezone
     if where.overdue:
         out = [v for v in out if v.overdue]
     if where.due_within is not None:
         out = [v for v in out if 0 <= v.working_days_left <= where.due_within and not v.overdue]
-    return out
+    shown = {v.id for v in out}
+    items = [progress_item(o, timezone) for o in rows if o.id in shown]
+    return TaskList(tuple(out), summarize(items, now))
+
+
+def progress_item(occ: Occurrence, timezone: str) -> ProgressItem:
+    """An occurrence as the progress categories see it (its period begins at local midnight)."""
+    return ProgressItem(
+        status=occ.status,
+        period_start=local(occ.period_start, dt.time(0), timezone),
+        due_at=occ.due_at,
+        submitted_at=occ.submitted_at,
+    )
 
 
 def show_occurrence(

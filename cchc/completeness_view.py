@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cchc.context import AppContext
+from cchc.tasks_view import progress_line
 from domain import completeness as core
 from domain.periods import period_label
 
@@ -52,6 +53,7 @@ def render_completeness(report: core.CompletenessReport, ctx: AppContext, consol
              g.due_so_far, last=False)  # fmt: skip
         _row(table, Text(""), ctx.t("cli.completeness_year"), year, last=True)
     console.print(table)
+    console.print(progress_line(report.progress, ctx))
     if not report.owed:
         console.print(ctx.t("cli.completeness_none_owed"))
         return

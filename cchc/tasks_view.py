@@ -15,8 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from cchc.context import AppContext
+from domain.numbers import percent
 from domain.occurrence import OccurrenceView
 from domain.periods import period_label
+from domain.progress import CATEGORIES, Progress
 from domain.workdays import WEEKDAY_NAMES_EN, WEEKDAY_NAMES_VI, weekday_date
 
 NARROW = 110  # columns below which the deadline takes two lines
@@ -68,3 +70,24 @@ def render_tasks(
         cells.append(r.title)
         table.add_row(*cells)
     console.print(table)
+
+
+def progress_line(progress: Progress, ctx: AppContext) -> str:
+    """ "833 nhiệm vụ: 585 đã hoàn thành đúng hạn (70,2%), …" — each category's count and share
+    of the total, then the waived ones apart when there are any."""
+    parts = [
+        ctx.t(
+            f"cli.progress.{c}",
+            n=progress.count(c),
+            share=percent(progress.share(c), ctx.lang),
+        )
+        for c in CATEGORIES
+    ]
+    line = ctx.t("cli.progress_line", total=progress.total, parts="; ".join(parts))
+    if progress.waived:
+        line += " " + ctx.t("cli.progress_waived", n=progress.waived)
+    return line
+
+
+def render_progress(progress: Progress, ctx: AppContext, console: Console) -> None:
+    console.print(progress_line(progress, ctx))

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from domain.progress import Progress
+
 BY: tuple[str, ...] = ("position", "area", "criterion", "officer")
 EXEMPT = frozenset({"waived", "cancelled"})
 CLOSED = frozenset({"accepted"})
@@ -133,6 +135,7 @@ class CompletenessReport:
     total: Group
     owed: tuple[Owed, ...]
     occurrences: tuple[OccurrenceEvidence, ...] = field(default=())
+    progress: Progress = field(default_factory=Progress)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -145,6 +148,7 @@ class CompletenessReport:
             "total": self.total.as_dict(),
             "owed": [o.as_dict() for o in self.owed],
             "occurrences": [o.as_dict() for o in self.occurrences],
+            "progress": self.progress.as_dict(),
         }
 
 

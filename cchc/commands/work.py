@@ -141,9 +141,9 @@ def tasks(
 ) -> None:
     """Danh sách việc phải làm. What is to be done, by whom, by when."""
     app_ctx: AppContext = ctx.obj
-    from application.occurrences import TaskFilter, list_tasks
+    from application.occurrences import TaskFilter, task_list
 
-    rows = list_tasks(
+    result = task_list(
         app_ctx.uow(),
         app_ctx.now(now, unit=unit),
         unit=unit,
@@ -159,11 +159,12 @@ def tasks(
         identity=app_ctx.identity,
     )
     if json:
-        print_json([r.as_dict() for r in rows])
+        print_json(result.as_dict())
         return
-    from cchc.tasks_view import render_tasks
+    from cchc.tasks_view import render_progress, render_tasks
 
-    render_tasks(rows, app_ctx, console, one_officer=bool(officer or mine))
+    render_tasks(list(result.rows), app_ctx, console, one_officer=bool(officer or mine))
+    render_progress(result.progress, app_ctx, console)
 
 
 def _act(action: str):  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ def shown(period: str) -> str:
 
 
 def keys(out: str) -> list[tuple[str, str]]:
-    return [(t["task"], t["period"]) for t in json.loads(out)]
+    return [(t["task"], t["period"]) for t in json.loads(out)["tasks"]]
 
 
 # --- my tasks, and colleagues by name -------------------------------------------------------
@@ -116,7 +116,7 @@ def test_tasks_name_periods_as_officers_write_them_and_json_keeps_the_codes(ward
     args = ("tasks", "--now", "2020-05-04T08:00")
     code, out, _ = ward(*args, "--json")
     assert code == 0
-    periods = {t["period"] for t in json.loads(out)}
+    periods = {t["period"] for t in json.loads(out)["tasks"]}
     assert {"2020-Q2", "2020-05", "2020-W19"} <= periods  # the codes stay for programs
     code, out, _ = ward(*args)
     assert code == 0
@@ -213,7 +213,7 @@ def test_tables_keep_codes_periods_and_dates_whole_in_80_columns(ward, monkeypat
     monkeypatch.setenv("COLUMNS", "80")
     args = ("tasks", "--officer", ANH, "--now", "2020-04-22T08:00")
     code, out, _ = ward(*args, "--json")
-    rows = json.loads(out)
+    rows = json.loads(out)["tasks"]
     assert ("II.8.2", "2020-W16") in keys(out) and any(r["task"] == "II.3.8" for r in rows)
     code, out, _ = ward(*args)
     assert code == 0

@@ -31,7 +31,9 @@ def ward(cli):  # type: ignore[no-untyped-def]
 
 def status(cli, task: str, period: str) -> str:  # type: ignore[no-untyped-def]
     _, out, _ = cli("tasks", "--json")
-    return next(t["status"] for t in json.loads(out) if (t["task"], t["period"]) == (task, period))
+    return next(
+        t["status"] for t in json.loads(out)["tasks"] if (t["task"], t["period"]) == (task, period)
+    )
 
 
 def refused_entries(home) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -73,12 +73,12 @@ def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[
         "--overdue",
         "--json",
     )
-    overdue = json.loads(out)
+    overdue = json.loads(out)["tasks"]
     assert [(t["task"], t["period"]) for t in overdue] == [("II.1.2", "2020-Q1")]
     assert overdue[0]["working_days_left"] == -1
     code, out, _ = ward("tasks", "--position", "justice", "--json")
     assert code == 0
-    assert {t["lead_role"] for t in json.loads(out)} == {"justice"}
+    assert {t["lead_role"] for t in json.loads(out)["tasks"]} == {"justice"}
 
 
 NHUNG = ("--as", "nhung.pth@phuhuu.gov.vn")  # CCHC officer: leads II.3.1 (quarterly from Q2)
@@ -145,7 +145,7 @@ def test_the_chairmans_own_submission_of_a_task_he_approves_is_final(ward) -> No
     )
     assert code == 0 and "cuối cùng" in out
     code, out, _ = ward("tasks", "--status", "accepted", "--json")
-    assert [(t["task"], t["period"]) for t in json.loads(out)] == [("II.1.2", "2020-Q1")]
+    assert [(t["task"], t["period"]) for t in json.loads(out)["tasks"]] == [("II.1.2", "2020-Q1")]
 
 
 def test_remind_writes_one_readable_message_per_due_step(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -80,7 +80,9 @@ def test_serve_catches_up_refuses_a_second_runner_and_stops_on_sigterm(
         tasks = _cchc(ward, "tasks", "--json", "--status", "open")
         import json
 
-        open_occurrences = json.loads(tasks.stdout)
+        from domain.periods import period_label
+
+        open_occurrences = json.loads(tasks.stdout)["tasks"]
         assert len(open_occurrences) == 146
         mails = [
             email.message_from_bytes(m.read_bytes(), policy=email.policy.default) for m in messages
@@ -89,7 +91,7 @@ def test_serve_catches_up_refuses_a_second_runner_and_stops_on_sigterm(
         assert len(set(recipients)) == len(recipients) <= 12  # one message per person
         bodies = "\n".join(mail.get_body(("plain",)).get_content() for mail in mails)
         for occ in open_occurrences:
-            assert f"{occ['task']} kỳ {occ['period']}" in bodies, occ
+            assert f"{occ['task']} kỳ {period_label(occ['period'])}" in bodies, occ
     finally:
         first.send_signal(signal.SIGTERM)
         code = first.wait(timeout=30)

@@ -1,0 +1,121 @@
+"""Progress in the categories Vietnamese task tracking reports use ("tiến độ thực hiện nhiệm vụ").
+
+Every occurrence falls in exactly one of five categories, or is set aside:
+
+- ``done_on_time`` — "đã hoàn thành đúng hạn": accepted, and the submission that was accepted
+  came at or before the deadline (17:00 local time on the due date, ``due_at``; a submission at
+  17:00 sharp is on time);
+- ``done_late`` — "đã hoàn thành quá hạn": accepted, that submission came after the deadline;
+- ``in_progress_on_time`` — "đang thực hiện trong hạn": open, being worked on or returned, its
+  period has begun and the deadline has not passed; or submitted (not yet reviewed) at or
+  before the deadline — the officer handed it in on time, the review is pending;
+- ``in_progress_late`` — "đang thực hiện quá hạn": open, being worked on or returned after the
+  deadline; or submitted after the deadline and not yet accepted;
+- ``not_yet_due`` — "chưa đến hạn": not started (open) and its period has not begun yet.
+
+Waived occurrences ("miễn") are neither done nor late: they are counted apart (``waived``) and
+left out of the total and the shares; cancelled ones are left out entirely. Shares are percents
+of the total of the five categories.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from domain.lifecycle import ACCEPTED, CANCELLED, OPEN, SUBMITTED, WAIVED
+
+CATEGORIES = (
+    "done_on_time",
+    "done_late",
+    "in_progress_on_time",
+    "in_progress_late",
+    "not_yet_due",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """What the classification needs of one occurrence: its status, when its period begins and
+    its deadline (aware), and when the work was submitted (the last submission, aware)."""
+
+    status: str
+    period_start: dt.datetime
+    due_at: dt.datetime
+    submitted_at: dt.datetime | None = None
+
+
+def _aware(value: dt.datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime")
+
+
+def classify(item: Item, now: dt.datetime) -> str | None:
+    """The category of ``item`` at ``now`` (one of ``CATEGORIES``), ``"waived"`` for a waived
+    occurrence, ``None`` for a cancelled one."""
+    _aware(now, "now")
+    if item.status == CANCELLED:
+        return None
+    if item.status == WAIVED:
+        return "waived"
+    handed_in = item.submitted_at
+    if item.status == ACCEPTED:
+        late = handed_in is not None and handed_in > item.due_at
+        return "done_late" if late else "done_on_time"
+    if item.status == SUBMITTED and handed_in is not None:
+        return "in_progress_late" if handed_in > item.due_at else "in_progress_on_time"
+    if now > item.due_at:
+        return "in_progress_late"
+    if item.status == OPEN and now < item.period_start:
+        return "not_yet_due"
+    return "in_progress_on_time"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many occurrences fall in each category, and their shares of ``total`` (percent)."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    in_progress_on_time: int = 0
+    in_progress_late: int = 0
+    not_yet_due: int = 0
+    waived: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.count(c) for c in CATEGORIES)
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    def count(self, category: str) -> int:
+        return int(getattr(self, category))
+
+    def share(self, category: str) -> float:
+        """The percent of ``total`` in ``category`` (0 when there is nothing to count)."""
+        total = self.total
+        return 100 * self.count(category) / total if total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "done": self.done,
+            "waived": self.waived,
+            "categories": {
+                c: {"count": self.count(c), "share": round(self.share(c), 1)} for c in CATEGORIES
+            },
+        }
+
+
+def summarize(items: Iterable[Item], now: dt.datetime) -> Progress:
+    """The counts of ``items`` per category at ``now``."""
+    counts = dict.fromkeys((*CATEGORIES, "waived"), 0)
+    for item in items:
+        category = classify(item, now)
+        if category is not None:
+            counts[category] += 1
+    return Progress(**counts)
