@@ -173,6 +173,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One home for every example: the bundled plan and roster loaded."""
     path = tmp_path_factory.mktemp("hostile") / "home"
     with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(path.parent)  # a generated relative --out/--xlsx lands here, not in the checkout
         mp.setenv("CCHC_HOME", str(path))
         for name in ("CCHC_DATABASE_URL", "CCHC_LANG", "CCHC_USER"):
             mp.delenv(name, raising=False)
