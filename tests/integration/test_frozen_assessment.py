@@ -23,7 +23,7 @@ from application.uow import UnitOfWork
 from cchc.demo_data import write_catalogue, write_export
 from cchc.replay import minimal_pdf
 from cchc.tables import read_table
-from domain.errors import LocalizedError
+from domain.errors import LocalizedError, NotFoundError
 from models import Assessment, Occurrence
 from plans import HERE
 from responsibilities.roster import read_roster
@@ -164,9 +164,12 @@ def test_a_measurement_of_a_submitted_year_waits_for_the_reopening(uow, ward) ->
     assert "cchc par reopen --year 2020" in str(refused.value)
     assert "measure set pakn_dung_han_pct --year 2020" in str(refused.value)
     assert index(uow) == frozen
-    # the same value, or a number no rule reads, changes nothing the score is made of
+    # the same value changes nothing the score is made of
     set_measurement(uow, NHUNG, NOW, code="pakn_dung_han_pct", value=100, year=2020)
-    set_measurement(uow, NHUNG, NOW, code="pakn_dung_han_pct", value=50, year=2021)
+    # another year is not frozen by 2020's submission (it is refused only for want of its plan)
+    with pytest.raises(NotFoundError) as other_year:
+        set_measurement(uow, NHUNG, NOW, code="pakn_dung_han_pct", value=50, year=2021)
+    assert "2021" in str(other_year.value) and "reopen" not in str(other_year.value)
     par.reopen(uow, HUNG, NOW, year=2020, reason="Số liệu PAKN sai")
     set_measurement(uow, NHUNG, NOW, code="pakn_dung_han_pct", value=50, year=2020)
     assert index(uow) == frozen - 2  # 3.2.1's bands: 100 % → 2 points, 50 % → 0
