@@ -20,6 +20,7 @@ from application.access import Gate, Identity
 from application.plans import authorize, installation_unit
 from application.uow import UnitOfWork
 from domain.errors import LocalizedError, NotFoundError
+from domain.workdays import MAX_WORKING_DAYS
 from models import OutboxMessage, UnitRecord
 
 if TYPE_CHECKING:
@@ -247,9 +248,6 @@ class WorkingDaysLater:
             "working_days": self.n,
             "date": self.date.isoformat(),
         }
-
-
-MAX_WORKING_DAYS = 3650  # about fourteen years of working days
 
 
 def add_working_days(uow: UnitOfWork, *, start: dt.date, n: int) -> WorkingDaysLater:

@@ -21,6 +21,7 @@ from application.cells import printable
 from domain.errors import LocalizedError
 from domain.i18n import t
 from domain.letterhead import MOTTO, NATIONAL_TITLE, Letterhead
+from domain.numbers import decimal
 from domain.scoring import ItemScore, NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -45,9 +46,7 @@ FILL_LINE = "…" * 52
 
 def number(value: float | None) -> str:
     """ "69,45", "12" — Vietnamese decimal comma, at most two decimals; "" for None."""
-    if value is None:
-        return ""
-    return f"{round(value, 2):g}".replace(".", ",")
+    return "" if value is None else decimal(value, "vi")
 
 
 def documents(files: Sequence[EvidenceFile], own_body: str) -> list[str]:

@@ -77,7 +77,7 @@ class AppContext:
         moment = parse_moment(value, "UTC")
         if moment is None:
             raise LocalizedError("error.naive_time", value=value)
-        from cchc.options import MAX_YEAR, MIN_YEAR
+        from domain.clock import MAX_YEAR, MIN_YEAR
 
         if not MIN_YEAR <= moment.year <= MAX_YEAR:  # year 1 or 9999 overflows once moved
             raise LocalizedError("error.now_out_of_range", value=value, low=MIN_YEAR, high=MAX_YEAR)

@@ -28,9 +28,7 @@ PERIOD_HELP = (
 
 # Bounds of the numbers a command takes, checked while the line is parsed (a usage error,
 # exit 2) so nothing out of range reaches a use case or the database.
-MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_ID = 2**63 - 1  # record numbers: the databases' 64-bit integers
-MAX_WORKING_DAYS = 3650  # about fourteen years of working days
 MAX_LIMIT = 1_000_000
 
 

@@ -10,6 +10,9 @@ import datetime as dt
 import zoneinfo
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# the years any date or moment cchc takes may fall in (a dossier's dates, ``--now``, a calendar
+# year): wide enough for any record, narrow enough that moving a date never overflows
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def require_aware(now: dt.datetime) -> dt.datetime:

@@ -10,13 +10,13 @@ unit extends them with a small file of the same shape (:func:`read_vocabulary`).
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from domain.dossiers import CHANNELS, COLUMNS, FLAGS, LEVELS, RATINGS, STATUSES
 from domain.errors import InvalidInput
+from domain.names import fold
 from domain.yamlsrc import Source, parse
 
 # the columns whose labels may be mapped, and their codes (None: any code, kept as given)
@@ -33,13 +33,6 @@ VALUE_CODES: dict[str, tuple[str, ...] | None] = {
 MAX_WORD = 200  # characters of a header or a label
 MAX_CODE = 64  # characters of a unit or field code (as ma_don_vi, ma_linh_vuc)
 KEYS = ("columns", "values")
-
-
-def fold(value: str) -> str:
-    """``value`` as matched: no diacritics, lower case, single spaces ("Mã  Hồ sơ" → "ma ho so")."""
-    s = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return " ".join(s.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -131,45 +124,34 @@ def _words(
         into[key] = code
 
 
-def _columns(src: Source, section: Any, headers: dict[str, str]) -> None:
+def _entries(src: Source, name: str, section: Any, known: Iterable[str]) -> Iterator[Any]:
+    """The keys of section ``name`` that are in ``known``; every other problem recorded
+    (the section not a mapping, an unknown key)."""
     if section is None:
         return
     if not isinstance(section, dict):
-        src.problems.append(_wrong(src, ("columns",), "mapping", section))
+        src.problems.append(_wrong(src, (name,), "mapping", section))
         return
-    for code, words in section.items():
-        if code not in COLUMNS:
+    allowed = tuple(known)
+    for key in section:
+        if key in allowed:
+            yield key
+        else:
             src.problems.append(
                 src.problem(
-                    "unknown_key",
-                    ("columns", code),
-                    at_key=True,
-                    key=code,
-                    allowed=", ".join(COLUMNS),
+                    "unknown_key", (name, key), at_key=True, key=key, allowed=", ".join(allowed)
                 )
             )
-            continue
-        _words(src, ("columns", code), words, code, headers)
+
+
+def _columns(src: Source, section: Any, headers: dict[str, str]) -> None:
+    for code in _entries(src, "columns", section, COLUMNS):
+        _words(src, ("columns", code), section[code], code, headers)
 
 
 def _values(src: Source, section: Any, labels: dict[str, dict[str, str]]) -> None:
-    if section is None:
-        return
-    if not isinstance(section, dict):
-        src.problems.append(_wrong(src, ("values",), "mapping", section))
-        return
-    for column, codes in section.items():
-        if column not in VALUE_CODES:
-            src.problems.append(
-                src.problem(
-                    "unknown_key",
-                    ("values", column),
-                    at_key=True,
-                    key=column,
-                    allowed=", ".join(VALUE_CODES),
-                )
-            )
-            continue
+    for column in _entries(src, "values", section, VALUE_CODES):
+        codes = section[column]
         if not isinstance(codes, dict):
             src.problems.append(_wrong(src, ("values", column), "mapping", codes))
             continue

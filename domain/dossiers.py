@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from domain.clock import MAX_YEAR, MIN_YEAR
 from domain.errors import InvalidInput, Problem, grouped
 from domain.i18n import Lang, t
 
@@ -55,7 +56,6 @@ MAX_LENGTH = {
 }
 # Every date-time of a dossier lies in these years (wall time as written): an export covers
 # a few years around the plan, and years such as 1 or 9999 overflow when moved to UTC.
-MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_SUPPLEMENTS = 999  # so_lan_bo_sung: ASCII digits only, at most this
 DATE_RANGE = f"ngày từ năm {MIN_YEAR} đến {MAX_YEAR} / a date in the years {MIN_YEAR}–{MAX_YEAR}"
 COUNT_RANGE = f"số nguyên 0–{MAX_SUPPLEMENTS} / integer 0–{MAX_SUPPLEMENTS}"

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from domain.dossier_columns import Vocabulary, fold
+from domain.dossier_columns import Vocabulary
 from domain.dossiers import LEVELS, DossierFileInvalid, RowCells, match_header, text
 from domain.errors import Problem
+from domain.names import fold
 
 COLUMNS: tuple[str, ...] = ("ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "muc_do")
 MAX_LENGTH = {"ma_thu_tuc": 100, "ten_thu_tuc": 1000, "linh_vuc": 64}

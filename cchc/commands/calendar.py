@@ -8,15 +8,10 @@ import typer
 
 from cchc.commands.officer import parse_day
 from cchc.context import AppContext
-from cchc.options import (
-    MAX_WORKING_DAYS,
-    MAX_YEAR,
-    MIN_YEAR,
-    JsonOpt,
-    NowOpt,
-    UnitOpt,
-)
+from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
+from domain.clock import MAX_YEAR, MIN_YEAR
+from domain.workdays import MAX_WORKING_DAYS
 
 app = typer.Typer(help="Lịch ngày làm việc. The working-day calendar.", no_args_is_help=True)
 

@@ -9,16 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import (
-    MAX_ID,
-    MAX_YEAR,
-    MIN_YEAR,
-    PERIOD_HELP,
-    JsonOpt,
-    NowOpt,
-    UnitOpt,
-)
+from cchc.options import MAX_ID, PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
+from domain.clock import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
     from application.evidence import EvidenceItem, Review

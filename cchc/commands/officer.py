@@ -20,7 +20,7 @@ app = typer.Typer(
 
 
 def parse_day(value: str) -> dt.date:
-    from cchc.options import MAX_YEAR, MIN_YEAR
+    from domain.clock import MAX_YEAR, MIN_YEAR
     from responsibilities.roster import parse_date
 
     day = parse_date(value)

@@ -10,15 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import (
-    MAX_YEAR,
-    MIN_YEAR,
-    JsonOpt,
-    NowOpt,
-    UnitOpt,
-    number,
-)
+from cchc.options import JsonOpt, NowOpt, UnitOpt, number
 from cchc.render import console, fmt_num, print_json
+from domain.clock import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
     from domain.scoring import NodeScore

@@ -7,16 +7,10 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import (
-    MAX_WORKING_DAYS,
-    MAX_YEAR,
-    MIN_YEAR,
-    PERIOD_HELP,
-    JsonOpt,
-    NowOpt,
-    UnitOpt,
-)
+from cchc.options import PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
+from domain.clock import MAX_YEAR, MIN_YEAR
+from domain.workdays import MAX_WORKING_DAYS
 
 occurrence_app = typer.Typer(
     help="Thao tác trên một lần thực hiện. Act on an occurrence.", no_args_is_help=True

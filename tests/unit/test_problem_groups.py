@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.dossier_columns import fold, read_vocabulary
+from domain.dossier_columns import read_vocabulary
 from domain.dossiers import DossierFileInvalid
 from domain.errors import InvalidInput, Problem, grouped
+from domain.names import fold
 
 
 def unknown_unit(row: int, unit: str = "long-truong") -> Problem:
