@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,6 +41,11 @@ def finite(ctx: typer.Context, value: float | None) -> float | None:
 
     obj = ctx.find_root().obj
     raise typer.BadParameter(t("cli.not_finite", getattr(obj, "lang", "vi"), value=value))
+
+
+def number_option(flag: str, help: str) -> Any:
+    """A ``--flag`` taking a number written either way ("8.5", "8,5"): see :func:`number`."""
+    return typer.Option(flag, parser=str, callback=number, help=help)
 
 
 def number(ctx: typer.Context, value: str | float | None) -> float | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt, number
+from cchc.options import JsonOpt, NowOpt, UnitOpt, number_option
 from cchc.render import console, fmt_num, print_json
 from domain.clock import MAX_YEAR, MIN_YEAR
 
@@ -149,26 +149,20 @@ def set_(
     item: Annotated[str, typer.Argument(help="Mã tiêu chí thành phần, ví dụ 3.3.3.")],
     year: YearOpt,
     self_score: Annotated[
-        float | None,
-        typer.Option(
-            "--self", parser=str, callback=number, help="Điểm tự đánh giá (cần --reason)."
-        ),
+        float | None, number_option("--self", "Điểm tự đánh giá (cần --reason).")
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="Lý do khác điểm gợi ý.")] = "",
     level: Annotated[
         str | None, typer.Option("--level", help="Mức đã chọn (quy tắc levels).")
     ] = None,
     survey: Annotated[
-        float | None,
-        typer.Option("--survey", parser=str, callback=number, help="Điểm từ điều tra xã hội học."),
+        float | None, number_option("--survey", "Điểm từ điều tra xã hội học.")
     ] = None,
     appraisal_1: Annotated[
-        float | None,
-        typer.Option("--appraisal-1", parser=str, callback=number, help="Điểm thẩm định vòng 1."),
+        float | None, number_option("--appraisal-1", "Điểm thẩm định vòng 1.")
     ] = None,
     appraisal_2: Annotated[
-        float | None,
-        typer.Option("--appraisal-2", parser=str, callback=number, help="Điểm thẩm định vòng 2."),
+        float | None, number_option("--appraisal-2", "Điểm thẩm định vòng 2.")
     ] = None,
     now: NowOpt = None,
     unit: UnitOpt = None,
@@ -223,15 +217,9 @@ def explain(
 def adjust(
     ctx: typer.Context,
     year: YearOpt,
-    bonus: Annotated[
-        float | None,
-        typer.Option("--bonus", parser=str, callback=number, help="Điểm thưởng (có trần)."),
-    ] = None,
+    bonus: Annotated[float | None, number_option("--bonus", "Điểm thưởng (có trần).")] = None,
     bonus_reason: Annotated[str, typer.Option("--bonus-reason")] = "",
-    penalty: Annotated[
-        float | None,
-        typer.Option("--penalty", parser=str, callback=number, help="Điểm trừ (có trần)."),
-    ] = None,
+    penalty: Annotated[float | None, number_option("--penalty", "Điểm trừ (có trần).")] = None,
     penalty_reason: Annotated[str, typer.Option("--penalty-reason")] = "",
     difficulties: Annotated[
         str | None, typer.Option("--difficulties", help="Khó khăn, vướng mắc, đề xuất.")
