@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 FORM = "Mẫu số 04 (Thông tư số 01/2018/TT-VPCP)"
 TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
 SIGN_NOTE = "(Ký, ghi rõ họ tên và đóng dấu)"
-DOTS = "…" * 60
+DOTS = "…" * 32  # one line of the page, for the pen
+REASON = "Lý do: " + "…" * 26
 BLANK_DAY = "ngày …… tháng …… năm ……"
 
 
@@ -57,7 +58,7 @@ def body(slip: ApologySlip, head: Letterhead) -> list[str]:
         f"Nội dung yêu cầu giải quyết: {procedure}.",
         f"Theo quy định, thời gian trả kết quả giải quyết hồ sơ là {_when(slip.appointment)}. "
         f"Tuy nhiên đến nay, {who} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà.",
-        f"Lý do: {DOTS[:48]}",
+        REASON,
         DOTS,
         f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {who} xin lỗi Ông/Bà và sẽ trả kết quả "
         f"giải quyết hồ sơ cho Ông/Bà vào {new}.",
@@ -74,8 +75,8 @@ def write_apology_slip(slip: ApologySlip, path: Path) -> None:
     paragraph(doc, "", space_after=6)
     paragraph(doc, TITLE, bold=True, align="center", space_after=12)
     for text in body(slip, head):
-        dotted = text == DOTS
-        paragraph(doc, text, indent=not dotted, align="" if dotted else "justify")
+        prose = text not in (DOTS, REASON)  # a line to fill in stays on one line, unstretched
+        paragraph(doc, text, indent=text != DOTS, align="justify" if prose else "")
     table = plain_table(doc, 2, (TEXT_WIDTH_MM - 90, 90))
     signature(table.rows[0].cells[1], head, note=SIGN_NOTE)
     save(doc, path)
