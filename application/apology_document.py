@@ -1,7 +1,7 @@
 """The apology slip — "Phiếu xin lỗi và hẹn lại ngày trả kết quả", Mẫu số 04 of Thông tư
 01/2018/TT-VPCP (the one-stop mechanism of Nghị định 61/2018/NĐ-CP) — as a Word document in
-the layout of Nghị định 30/2020/NĐ-CP, beside the printable HTML of
-``notifications/templates/vi/apology_slip.html.j2``.
+the layout of Nghị định 30/2020/NĐ-CP. Its body (:func:`body`) is also what the printable HTML
+(``notifications/templates/vi/apology_slip.html.j2``) prints.
 
 The heading and the signature block are the report's (application/docx_layout.py): the unit
 under its parent beside Quốc hiệu and Tiêu ngữ, the place-and-date line (dotted blanks on a slip

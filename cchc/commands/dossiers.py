@@ -440,7 +440,8 @@ def render_apology_slip(slip: ApologySlip) -> str:
     slip fills in its date and the new appointment, a blank one leaves them to the pen."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from domain.letterhead import Letterhead, in_words, moment_in_words
+    from application.apology_document import body
+    from domain.letterhead import Letterhead
 
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
@@ -448,10 +449,10 @@ def render_apology_slip(slip: ApologySlip) -> str:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["in_words"] = in_words
-    env.filters["moment_in_words"] = moment_in_words
+    head = slip.head or Letterhead(body=slip.unit_name, parent=slip.parent_name)
     return env.get_template("vi/apology_slip.html.j2").render(
-        head=slip.head or Letterhead(body=slip.unit_name, parent=slip.parent_name),
+        head=head,
+        paragraphs=body(slip, head),
         unit_name=slip.unit_name,
         parent_name=slip.parent_name,
         ma_ho_so=slip.ma_ho_so,
