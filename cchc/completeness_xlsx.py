@@ -77,8 +77,6 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
     title = t("cli.completeness_title", lang, by=by, plan=report.plan)
     print_setup(groups, title=title, header_rows=(2, 2))
 
-    _progress_sheet(book, report, lang)
-
     owes = book.create_sheet(t("cli.completeness_sheet_owes", lang))
     owes.append(
         xlsx_row(
@@ -121,6 +119,7 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
         owes.column_dimensions[column].width = width
     owes.freeze_panes = "A2"
     print_setup(owes, title=title, header_rows=(1, 1))
+    _progress_sheet(book, report, lang)
 
     _save(book, path)
 
