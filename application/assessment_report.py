@@ -17,25 +17,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from application.cells import printable
-from domain.errors import LocalizedError
+from application.docx_layout import base_document as _base
+from application.docx_layout import fixed_widths as _widths
+from application.docx_layout import heading, save, signature
+from application.docx_layout import paragraph as _para
+from application.docx_layout import plain_table as _plain_table
+from application.docx_layout import qn as _qn
 from domain.i18n import t
-from domain.letterhead import MOTTO, NATIONAL_TITLE, Letterhead
+from domain.letterhead import Letterhead
 from domain.numbers import decimal
 from domain.scoring import ItemScore, NodeScore, Scorecard
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.table import _Cell
-    from docx.text.paragraph import Paragraph
 
     from storage.assessment import EvidenceFile
 
-FONT = "Times New Roman"
-BODY_PT = 14
 TABLE_PT = 12
-# the decree's margins (top 20–25, bottom 20–25, left 30–35, right 15–20 mm)
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 MODEL_NOTE = (
     "Lưu ý: điểm được chấm theo bộ chỉ số mẫu ({framework}) kèm theo phần mềm, không phải "
     "Bộ chỉ số do Quận/Thành phố ban hành; đơn vị cần nạp bộ chỉ số được ban hành trước khi "
@@ -56,145 +54,8 @@ def documents(files: Sequence[EvidenceFile], own_body: str) -> list[str]:
     return [cite(f, own_body) for f in files]
 
 
-def _base(template: Path | None) -> DocxDocument:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.shared import Mm, Pt
-
-    if template is None:
-        doc = docx.Document()
-        section = doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin = Mm(MARGINS_MM["top"])
-        section.bottom_margin = Mm(MARGINS_MM["bottom"])
-        section.left_margin = Mm(MARGINS_MM["left"])
-        section.right_margin = Mm(MARGINS_MM["right"])
-        normal = doc.styles["Normal"]
-        normal.font.name = FONT
-        normal.font.size = Pt(BODY_PT)
-        rpr = normal.element.get_or_add_rPr()
-        rpr.get_or_add_rFonts().set(_qn("w:eastAsia"), FONT)
-        rpr.get_or_add_rFonts().set(_qn("w:cs"), FONT)
-        fmt = normal.paragraph_format
-        fmt.space_before, fmt.space_after = Pt(0), Pt(6)
-        return doc
-    try:
-        doc = docx.Document(str(template))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise LocalizedError("error.report_template", path=str(template), reason=str(exc)) from exc
-    body = doc.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
-    return doc
-
-
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(tag)
-
-
-def _para(
-    where: Any,
-    text: str = "",
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    size: float | None = None,
-    align: str = "",
-    indent: bool = False,
-    space_after: float | None = None,
-) -> Paragraph:
-    """A paragraph appended to a document or a cell (a cell's first empty one is reused)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    paragraphs = getattr(where, "paragraphs", [])
-    p: Paragraph
-    if (
-        hasattr(where, "_tc")
-        and len(paragraphs) == 1
-        and not paragraphs[0].text
-        and not paragraphs[0].runs
-    ):
-        p = paragraphs[0]
-    else:
-        p = where.add_paragraph()
-    if text:
-        run = p.add_run(printable(text))
-        run.bold, run.italic = bold or None, italic or None
-        run.underline = underline or None
-        if size:
-            run.font.size = Pt(size)
-    alignment = {
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }.get(align)
-    if alignment is not None:
-        p.alignment = alignment
-    if indent:
-        p.paragraph_format.first_line_indent = Cm(1)
-    if space_after is not None:
-        p.paragraph_format.space_after = Pt(space_after)
-    return p
-
-
-def _rule(cell: _Cell) -> None:
-    """The short horizontal line under the body's name and under the motto: an empty
-    paragraph with a bottom border, indented to a third of the column."""
-    from docx.oxml import OxmlElement
-    from docx.shared import Pt
-
-    p = _para(cell, align="center", space_after=0)
-    width = cell.width or 0
-    fmt = p.paragraph_format
-    fmt.left_indent = fmt.right_indent = int(width / 3) if width else Pt(60)
-    fmt.space_before = Pt(0)
-    p_pr = p._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
-        bottom.set(_qn(f"w:{key}"), value)
-    borders.append(bottom)
-    p_pr.insert(0, borders)  # the schema puts pBdr before spacing, indentation, alignment
-    run = p.add_run("")
-    run.font.size = Pt(2)
-
-
-def _plain_table(doc: DocxDocument, columns: int, widths_mm: Sequence[float]) -> Any:
-    from docx.shared import Mm
-
-    table = doc.add_table(rows=1, cols=columns)
-    _widths(table, widths_mm)
-    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
-        cell.width = Mm(width)
-    return table
-
-
-def _widths(table: Any, widths_mm: Sequence[float]) -> None:
-    """Fixed column widths (the table grid, which LibreOffice follows, and Word's layout)."""
-    from docx.shared import Mm
-
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-
-
 def _heading(doc: DocxDocument, head: Letterhead, year: int) -> None:
-    table = _plain_table(doc, 2, (68, 97))
-    left, right = table.rows[0].cells
-    if head.parent_line:
-        _para(left, head.parent_line, size=12, align="center", space_after=0)
-    for line in head.body_lines:
-        _para(left, line, bold=True, size=12, align="center", space_after=0)
-    _rule(left)
-    _para(left, "Số: …/BC-UBND", size=13, align="center", space_after=0)
-    _para(right, NATIONAL_TITLE, bold=True, size=12, align="center", space_after=0)
-    _para(right, MOTTO, bold=True, underline=True, size=14, align="center", space_after=6)
-    _para(right, head.date_line, italic=True, size=14, align="center", space_after=0)
+    heading(doc, head, number="Số: …/BC-UBND")
     _para(doc, "", space_after=6)
     _para(doc, "BÁO CÁO", bold=True, align="center", space_after=0)
     _para(
@@ -284,13 +145,7 @@ def _signature(doc: DocxDocument, head: Letterhead) -> None:
     recipients += ["- Chủ tịch, các Phó Chủ tịch;", "- Lưu: VT."]
     for line in recipients:
         _para(left, line, size=11, space_after=0)
-    upper, title = head.signature
-    if upper:
-        _para(right, upper, bold=True, align="center", space_after=0)
-    _para(right, title, bold=True, align="center", space_after=0)
-    for _ in range(4):
-        _para(right, "", space_after=0)
-    _para(right, head.signer or "…………………………", bold=True, align="center", space_after=0)
+    signature(right, head)
 
 
 def write_report(
@@ -364,6 +219,4 @@ def write_report(
         space_after=12,
     )
     _signature(doc, head)
-    tmp = path.with_name(path.name + ".tmp")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    save(doc, path)

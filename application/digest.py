@@ -1,7 +1,8 @@
 """The daily digest: one message per officer who asked for it, on working mornings.
 
 It lists the officer's own work (due soon, overdue, returned for changes) and, for those who
-review others' work, the submissions waiting for them."""
+review others' work, the submissions waiting for them; then the progress of all the officer's
+work in the plan in the five categories of domain/progress.py."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from sqlmodel import Session, col, select
 
 from application.approvals import approval_queue
 from application.notices import Recipient, enqueue
+from application.occurrences import progress_item
 from domain.clock import local_today
 from domain.lifecycle import ACTIVE, RETURNED, SUBMITTED
+from domain.progress import describe, summarize
 from models import Occurrence, Officer, PlanRecord
 from notifications.render import digest_context, render
 from storage.occurrences import context, views
@@ -89,6 +92,12 @@ def send_digests(
             }
             if not (overdue or returned or due_soon or to_review):
                 continue
+            everything = session.exec(
+                select(Occurrence).where(
+                    Occurrence.plan_id == plan_row.id, Occurrence.officer_id == officer.id
+                )
+            ).all()
+            progress = summarize((progress_item(o, ctx.plan.timezone) for o in everything), now)
             rendered = render(
                 "digest",
                 digest_context(
@@ -101,6 +110,7 @@ def send_digests(
                     overdue=overdue,
                     returned=returned,
                     to_review=[(v, submitters.get(v.id) or "") for v in to_review],
+                    progress=describe(progress, to.lang),
                 ),
                 to.lang,
             )

@@ -28,6 +28,7 @@ from domain.i18n import Lang
 from domain.plan import Plan
 from domain.planfile import read_plan
 from domain.plansummary import plan_summary
+from domain.progress import Progress, summarize
 from domain.yamlsrc import parse
 from models import PlanRecord, UnitRecord
 from plans import bundled_frameworks
@@ -404,22 +405,38 @@ def list_plans(uow: UnitOfWork) -> list[PlanListed]:
 
 @dataclass(frozen=True)
 class PlanShown:
-    """A stored plan and its summary (targets, areas, tasks)."""
+    """A stored plan and its summary (targets, areas, tasks), and the progress of its
+    occurrences at ``now`` in the five categories (None before any was scheduled)."""
 
     plan: Plan
     summary: dict[str, Any]
+    progress: Progress | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return self.summary
+        return {**self.summary, "progress": self.progress.as_dict() if self.progress else None}
 
 
 def show_plan(
-    uow: UnitOfWork, *, plan: str | None = None, unit: str | None = None, lang: Lang = "vi"
+    uow: UnitOfWork,
+    *,
+    plan: str | None = None,
+    unit: str | None = None,
+    lang: Lang = "vi",
+    now: dt.datetime | None = None,
 ) -> PlanShown:
-    """The plan ``plan`` (or the latest) of ``unit`` (or the only unit with a plan)."""
+    """The plan ``plan`` (or the latest) of ``unit`` (or the only unit with a plan); with
+    ``now``, the progress of the unit's occurrences of that plan so far."""
+    from application.occurrences import progress_item
+    from models import Occurrence
+
     with uow as session:
-        _, _, stored = current_plan(session, unit, plan)
-    return PlanShown(stored, plan_summary(stored, lang))
+        _, plan_row, stored = current_plan(session, unit, plan)
+        progress = None
+        if now is not None:
+            rows = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
+            if rows:
+                progress = summarize((progress_item(o, stored.timezone) for o in rows), now)
+    return PlanShown(stored, plan_summary(stored, lang), progress)
 
 
 # --- frameworks -------------------------------------------------------------------------------

@@ -47,3 +47,46 @@ def print_setup(sheet: Any, *, title: str, header_rows: tuple[int, int] | None =
     sheet.oddHeader.center.size = 10
     sheet.oddFooter.center.text = "Trang &P/&N"
     sheet.oddFooter.center.size = 10
+
+
+# points per line of 11 pt text (the default row height)
+LINE_PT = 15.0
+# characters of running text per unit of column width (the width of "0"): letters and spaces
+# are narrower on average; kept low so that the estimate errs long, never cutting a line
+CHARS_PER_WIDTH = 1.1
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide, wrapping at
+    spaces as a spreadsheet does (a word longer than the column is broken)."""
+    capacity = max(1, int(width * CHARS_PER_WIDTH))
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size <= capacity:
+                used += 1 + size
+                continue
+            if used:
+                lines += 1
+            lines += (size - 1) // capacity  # a word wider than the column
+            used = size % capacity or capacity
+    return lines
+
+
+def fit_row_heights(sheet: Any, *, first_row: int = 1) -> None:
+    """Give each row from ``first_row`` the height its wrapped cells need, so a printed
+    sheet shows every line of a long title, citation or note instead of cutting it (a file
+    keeps no row height of its own otherwise, and LibreOffice prints one line)."""
+    for row in sheet.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            dim = sheet.column_dimensions.get(cell.column_letter)
+            width = dim.width if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
+            lines = max(lines, wrapped_lines(str(cell.value), width))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = lines * LINE_PT

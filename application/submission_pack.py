@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from application.cells import csv_row, xlsx_row
-from application.print_setup import print_setup
+from application.print_setup import fit_row_heights, print_setup
 from domain.i18n import t
 from domain.letterhead import Letterhead, citation
 from domain.scoring import ItemScore, NodeScore, Scorecard
@@ -133,6 +133,7 @@ def write_sheet(
         )
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     for a, area in enumerate(card.areas):
         node_row(ROMAN[a] if a < len(ROMAN) else str(a + 1), area.title, area)
@@ -212,8 +213,10 @@ def write_sheet(
     for row in sheet.iter_rows(min_row=sheet.max_row - 1, max_row=sheet.max_row):
         for cell in row:
             cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHI", (8, 70, 10, 12, 12, 12, 12, 45, 30), strict=True):
+    # the long text columns (titles, documents, notes) wrap; every row as tall as its text
+    for column, width in zip("ABCDEFGHI", (8, 60, 10, 11, 11, 11, 11, 45, 40), strict=True):
         sheet.column_dimensions[column].width = width
+    fit_row_heights(sheet, first_row=3)
     sheet.freeze_panes = "C4"
     print_setup(sheet, title=f"Bảng tự đánh giá Chỉ số CCHC năm {year}", header_rows=(3, 3))
     tmp = path.with_name(path.name + ".tmp")

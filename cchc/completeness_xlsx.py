@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from application.cells import xlsx_row
 from application.print_setup import print_setup
@@ -13,6 +14,7 @@ from cchc.messages import t
 from domain import completeness as core
 from domain.i18n import Lang
 from domain.periods import period_label
+from domain.progress import CATEGORIES, label
 
 
 def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) -> None:
@@ -117,7 +119,56 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
         owes.column_dimensions[column].width = width
     owes.freeze_panes = "A2"
     print_setup(owes, title=title, header_rows=(1, 1))
+    _progress_sheet(book, report, lang)
 
+    _save(book, path)
+
+
+def _progress_sheet(book: Any, report: core.CompletenessReport, lang: Lang) -> None:
+    """The progress of the whole plan in the five categories (domain/progress.py): a row per
+    category with its count and share, the total, and the waived ones apart."""
+    from openpyxl.styles import Alignment, Font
+
+    progress = report.progress
+    sheet = book.create_sheet(t("cli.progress_sheet", lang))
+    day = report.today.strftime("%d/%m/%Y") if lang == "vi" else report.today.isoformat()
+    title = t("cli.progress_sheet_title", lang, plan=report.plan, today=day)
+    sheet.append(xlsx_row(sheet, [title]))
+    sheet.append(
+        xlsx_row(
+            sheet,
+            [
+                t("cli.progress_category", lang),
+                t("cli.progress_count", lang),
+                t("cli.progress_share", lang),
+            ],
+        )
+    )
+    for category in CATEGORIES:
+        name = label(category, lang)
+        row = [
+            name[:1].upper() + name[1:],
+            progress.count(category),
+            progress.share(category) / 100,
+        ]
+        sheet.append(xlsx_row(sheet, row))
+    sheet.append(
+        xlsx_row(sheet, [t("progress.total", lang), progress.total, 1 if progress.total else 0])
+    )
+    for cell in (*sheet[1], *sheet[2], *sheet[sheet.max_row]):
+        cell.font = Font(bold=True)
+    if progress.waived:
+        sheet.append(xlsx_row(sheet, [t("cli.progress_waived_row", lang), progress.waived]))
+    for (cell,) in sheet.iter_rows(min_row=3, min_col=3, max_col=3):
+        cell.number_format = "0.0%"
+    for cell in sheet[2]:
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    for column, width in zip("ABC", (36, 14, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    print_setup(sheet, title=title, header_rows=(2, 2))
+
+
+def _save(book: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)

@@ -10,9 +10,13 @@ from rich.text import Text
 
 from cchc.context import AppContext
 from cchc.render import console
+from cchc.tasks_view import progress_line
+from domain.progress import Progress
 
 
-def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
+def render_summary(
+    summary: dict[str, Any], ctx: AppContext, progress: Progress | None = None
+) -> None:
     p = summary["plan"]
     units = " → ".join(u["name"] or u["code"] for u in p["unit"])
     console.print(Text.assemble((p["title"], "bold"), f"  ({p['code']})"))
@@ -30,6 +34,8 @@ def render_summary(summary: dict[str, Any], ctx: AppContext) -> None:
     console.print(ctx.t("cli.plan_every") + ", ".join(f"{k}: {v}" for k, v in c["every"].items()))
     for line in provenance_lines(summary, ctx):
         console.print(line, highlight=False)
+    if progress is not None:
+        console.print(progress_line(progress, ctx), highlight=False)
 
     targets = Table(title=ctx.t("cli.targets_title"), show_lines=False)
     for key in ("label.code", "label.target", "label.formula", "label.owner"):

@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from domain.i18n import Lang, t
 from domain.lifecycle import ACCEPTED, CANCELLED, OPEN, SUBMITTED, WAIVED
+from domain.numbers import percent
 
 CATEGORIES = (
     "done_on_time",
@@ -119,3 +121,27 @@ def summarize(items: Iterable[Item], now: dt.datetime) -> Progress:
         if category is not None:
             counts[category] += 1
     return Progress(**counts)
+
+
+def label(category: str, lang: Lang = "vi") -> str:
+    """A category's name as reports write it ("đã hoàn thành đúng hạn", "chưa đến hạn")."""
+    return t(f"progress.{category}", lang)
+
+
+def describe(progress: Progress, lang: Lang = "vi") -> str:
+    """One line for a summary: "Tiến độ: 12 nhiệm vụ: 5 đã hoàn thành đúng hạn (41,7%); …",
+    every category with its count and share, then the waived ones apart when there are any."""
+    parts = [
+        t(
+            "progress.part",
+            lang,
+            n=progress.count(c),
+            label=label(c, lang),
+            share=percent(progress.share(c), lang),
+        )
+        for c in CATEGORIES
+    ]
+    line = t("progress.line", lang, total=progress.total, parts="; ".join(parts))
+    if progress.waived:
+        line += " " + t("progress.line_waived", lang, n=progress.waived)
+    return line

@@ -235,10 +235,12 @@ def digest_context(
     overdue: Sequence[OccurrenceView],
     returned: Sequence[OccurrenceView],
     to_review: Sequence[tuple[OccurrenceView, str]] = (),
+    progress: str = "",
 ) -> dict[str, Any]:
     """Context of one officer's ``digest`` for ``today``: three sections of their own work,
     each a list of items, and a fourth for reviewers — the submissions waiting for them
-    (with who submitted each)."""
+    (with who submitted each); ``progress``: the line of the officer's progress in the five
+    categories (``domain.progress.describe``), printed after them."""
     sections = {
         "due_soon": [occurrence_item(v) for v in due_soon],
         "overdue": [occurrence_item(v) for v in overdue],
@@ -258,6 +260,7 @@ def digest_context(
         "horizon": horizon,
         **sections,
         "empty": not any(sections.values()),
+        "progress": progress,
     }
 
 

@@ -358,11 +358,15 @@ def apology(
     out: Annotated[
         Path | None, typer.Option("--out", help="Ghi phiếu (HTML) vào tệp thay vì in ra.")
     ] = None,
+    docx: Annotated[
+        Path | None,
+        typer.Option("--docx", help="Ghi phiếu dạng Word (.docx, khổ A4) để in, ký, đóng dấu."),
+    ] = None,
     unit: UnitOpt = None,
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), dạng HTML để in; với --new-appointment thì ghi nhận phiếu. Apology slip as printable HTML; recorded with --new-appointment.
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), dạng HTML hoặc Word (--docx) để in; với --new-appointment thì ghi nhận phiếu. Apology slip as printable HTML or Word (--docx); recorded with --new-appointment.
 
     Người ghi nhận (--as): bộ phận một cửa, công chức CCHC hoặc Chủ tịch. Phiếu lập sau ngày
     hẹn trả không được tính vào tỷ lệ xin lỗi. By (--as): the one-stop desk, the CCHC officer
@@ -398,11 +402,15 @@ def apology(
     if json:
         print_json(slip.as_dict())
         return
-    html = render_apology_slip(slip)
-    if out is None:
-        sys.stdout.write(html)
+    if out is None and docx is None:
+        sys.stdout.write(render_apology_slip(slip))
         return
-    out.write_text(html, encoding="utf-8")
+    if out is not None:
+        out.write_text(render_apology_slip(slip), encoding="utf-8")
+    if docx is not None:
+        from application.apology_document import write_apology_slip
+
+        write_apology_slip(slip, docx)
     if new_appointment is not None and slip.date and slip.new_appointment:
         console.print(
             app_ctx.t(
@@ -416,7 +424,9 @@ def apology(
             console.print(
                 app_ctx.t("cli.dossiers_slip_late", appointment=f"{slip.appointment:%d/%m/%Y}")
             )
-    console.print(app_ctx.t("cli.dossiers_slip_written", path=out))
+    for path in (out, docx):
+        if path is not None:
+            console.print(app_ctx.t("cli.dossiers_slip_written", path=path))
 
 
 def render_apology_slip(slip: ApologySlip) -> str:
@@ -424,7 +434,8 @@ def render_apology_slip(slip: ApologySlip) -> str:
     slip fills in its date and the new appointment, a blank one leaves them to the pen."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from domain.letterhead import Letterhead, in_words, moment_in_words
+    from application.apology_document import body
+    from domain.letterhead import Letterhead
 
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
@@ -432,10 +443,10 @@ def render_apology_slip(slip: ApologySlip) -> str:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["in_words"] = in_words
-    env.filters["moment_in_words"] = moment_in_words
+    head = slip.head or Letterhead(body=slip.unit_name, parent=slip.parent_name)
     return env.get_template("vi/apology_slip.html.j2").render(
-        head=slip.head or Letterhead(body=slip.unit_name, parent=slip.parent_name),
+        head=head,
+        paragraphs=body(slip, head),
         unit_name=slip.unit_name,
         parent_name=slip.parent_name,
         ma_ho_so=slip.ma_ho_so,

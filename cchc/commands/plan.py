@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, PlanOpt, UnitOpt
+from cchc.options import JsonOpt, NowOpt, PlanOpt, UnitOpt
 from cchc.render import console, print_json
 
 app = typer.Typer(
@@ -128,15 +128,21 @@ def list_plans(ctx: typer.Context, json: JsonOpt = False) -> None:
 
 @app.command("show")
 def show(
-    ctx: typer.Context, plan: PlanOpt = None, unit: UnitOpt = None, json: JsonOpt = False
+    ctx: typer.Context,
+    plan: PlanOpt = None,
+    unit: UnitOpt = None,
+    now: NowOpt = None,
+    json: JsonOpt = False,
 ) -> None:
-    """Tóm tắt kế hoạch: chỉ tiêu, lĩnh vực, nhiệm vụ. Plan summary: targets, areas, tasks."""
+    """Tóm tắt kế hoạch: chỉ tiêu, lĩnh vực, nhiệm vụ, tiến độ. Plan summary: targets, areas, tasks, progress."""
     app_ctx: AppContext = ctx.obj
     from application.plans import show_plan
     from cchc.summary import render_summary
 
-    shown = show_plan(app_ctx.uow(), plan=plan, unit=unit, lang=app_ctx.lang)
+    shown = show_plan(
+        app_ctx.uow(), plan=plan, unit=unit, lang=app_ctx.lang, now=app_ctx.now(now, unit=unit)
+    )
     if json:
         print_json(shown.as_dict())
         return
-    render_summary(shown.summary, app_ctx)
+    render_summary(shown.summary, app_ctx, shown.progress)

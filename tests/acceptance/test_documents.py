@@ -23,12 +23,25 @@ from plans import HERE, PLAN_2020
 
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # the CCHC officer
 CITED = "Quyết định số 12/QĐ-UBND ngày 15/01/2020 về kiện toàn Ban Chỉ đạo CCHC"
+NOTE = (  # an explanation far longer than the notes column is wide, its end marked
+    "Ban Chỉ đạo CCHC phường đã được kiện toàn theo Quyết định số 12/QĐ-UBND ngày 15/01/2020 "
+    "nhưng văn bản phân công nhiệm vụ cho từng thành viên được ban hành muộn vì thay đổi nhân "
+    "sự giữa năm; đơn vị đã bổ sung biên bản họp ngày 20/7/2020 và danh sách thành viên có chữ "
+    "ký xác nhận của Chủ tịch UBND phường (hết phần giải trình)"
+)
+DOSSIERS = (
+    "ma_ho_so,ma_don_vi,ma_linh_vuc,ten_thu_tuc,ma_thu_tuc,kenh_nop,muc_do_dvc,ngay_tiep_nhan,"
+    "ngay_hen_tra,ngay_tra,trang_thai,tra_qua_buu_chinh,danh_gia,phieu_xin_loi\n"
+    "HS-2,phu-huu,ho_tich,Đăng ký khai sinh,1.001193,truc_tiep,2,2020-03-24 16:00,"
+    "2020-03-26 16:00,,dang_xu_ly,,,0\n"
+)
 
 
 @dataclass(frozen=True)
 class Printed:
     sheet: Path
     report: Path
+    slip: Path
     completeness: Path
     matrix: Path
     pdf: dict[str, Path] | None  # file stem → its PDF (None: no LibreOffice here)
@@ -81,6 +94,18 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
         "evidence", "add", str(bare), "--task", "II.1.1", "--period", "2020",
         "--requirement", "2", "--as", NHUNG, "--now", "2020-04-10T08:40",
     )  # fmt: skip
+    cli(
+        "par", "explain", "1.1.1", "--year", "2020", "--text", NOTE, "--as", NHUNG,
+        "--now", "2020-12-20T08:00",
+    )  # fmt: skip
+    dossiers = root / "hoso.csv"
+    dossiers.write_text(DOSSIERS, encoding="utf-8")
+    cli("dossiers", "import", str(dossiers))
+    slip = root / "phieu-xin-loi.docx"
+    cli(
+        "dossiers", "apology", "HS-2", "--new-appointment", "2020-03-31", "--date", "2020-03-26",
+        "--now", "2020-03-26T17:00", "--as", "anh.btn@phuhuu.gov.vn", "--docx", str(slip),
+    )  # fmt: skip
     pack = root / "pack"
     cli("par", "export", "--year", "2020", "--now", "2021-01-05T08:00", "--out", str(pack))
     completeness = root / "day-du.xlsx"
@@ -97,13 +122,14 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
             [
                 soffice, "--headless", f"-env:UserInstallation=file://{root / 'lo-profile'}",
                 "--convert-to", "pdf", "--outdir", str(out), str(sheet), str(completeness),
+                str(slip),
             ],
             capture_output=True,
             check=True,
             timeout=240,
         )  # fmt: skip
         pdf = {p.stem: p for p in out.glob("*.pdf")}
-    return Printed(sheet, report, completeness, matrix, pdf)
+    return Printed(sheet, report, slip, completeness, matrix, pdf)
 
 
 def _page_one(pdf: Path) -> str:
@@ -114,6 +140,20 @@ def _page_one(pdf: Path) -> str:
         check=True,
     ).stdout
     return " ".join(text.split())
+
+
+def _text(pdf: Path) -> str:
+    """Every page's text in reading order (a cell's lines one after another)."""
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    m = re.search(r"Pages:\s+(\d+)", info.stdout)
+    assert m, info.stdout
+    return int(m.group(1))
 
 
 def _media_box(pdf: Path) -> tuple[int, int]:
@@ -226,6 +266,32 @@ def test_a_ward_writes_the_report_on_its_own_template(printed: Printed, tmp_path
     assert "hong.docx" in proc.stderr and "Traceback" not in proc.stderr
 
 
+# --- the apology slip -------------------------------------------------------------------------
+
+
+def test_the_apology_slip_prints_on_one_a4_page_with_every_part(printed: Printed) -> None:
+    pdf = _need_printing(printed)["phieu-xin-loi"]
+    assert _media_box(pdf) == (595, 842) and _pages(pdf) == 1
+    page = _page_one(pdf)
+    for part in (
+        "Mẫu số 04",
+        "UBND QUẬN 9",
+        "ỦY BAN NHÂN DÂN",
+        "PHƯỜNG PHÚ HỮU",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Phú Hữu, ngày 26 tháng 3 năm 2020",
+        "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        "Ngày 24 tháng 3 năm 2020, lúc 16 giờ 00",
+        "ngày 26 tháng 3 năm 2020, lúc 16 giờ 00",
+        "ngày 31 tháng 3 năm 2020",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Nguyễn Văn Hùng",
+    ):
+        assert part in page, part
+
+
 # --- the spreadsheets -------------------------------------------------------------------------
 
 
@@ -300,3 +366,17 @@ def test_the_bundled_framework_says_it_is_a_model_until_a_ward_loads_its_own(  #
     for args in (("framework", "show"), ("par", "score", "--year", "2020")):
         code, out, _ = cli(*args)
         assert code == 0 and "bộ chỉ số mẫu" not in " ".join(out.split()), args
+
+
+def test_the_score_sheets_long_notes_print_whole(printed: Printed) -> None:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(printed.sheet).active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows() if r[0].value == "1.1.1")
+    notes = row[8]
+    assert notes.value == NOTE and notes.alignment.wrap_text
+    assert (sheet.row_dimensions[notes.row].height or 0) >= 15 * 6  # room for every line
+    pdf = _need_printing(printed)["bang-tu-danh-gia-2020"]
+    # every word of the note is printed, in order, its last line too (none cut at the row's foot)
+    assert "".join(NOTE.split()) in "".join(_text(pdf).split())

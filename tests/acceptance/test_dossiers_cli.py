@@ -154,6 +154,65 @@ def test_late_without_apology_and_the_apology_slip(ward, tmp_path: Path) -> None
     assert code == 1 and "HS-404" in err
 
 
+def test_the_apology_slip_as_a_word_document_in_the_official_layout(ward, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import docx
+    from docx.shared import Pt
+
+    code, _, err = ward(
+        "dossiers", "apology", "HS-2", "--new-appointment", "2020-03-12", "--date",
+        "2020-03-05", "--now", "2020-03-05T10:00", "--as", ANH,
+    )  # fmt: skip
+    assert code == 0, err
+    path = tmp_path / "phieu.docx"
+    code, out, err = ward("dossiers", "apology", "HS-2", "--docx", str(path))
+    assert code == 0, err
+    assert str(path) in out.replace("\n", "")
+    document = docx.Document(str(path))
+    heading, signature = document.tables
+    left, right = ("\n".join(p.text for p in c.paragraphs) for c in heading.rows[0].cells)
+    # the unit under its parent, Quốc hiệu and Tiêu ngữ, the place-and-date line
+    assert left.split("\n")[:3] == ["UBND QUẬN 9", "ỦY BAN NHÂN DÂN", "PHƯỜNG PHÚ HỮU"]
+    assert right.split("\n")[:2] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+    assert "Phú Hữu, ngày 05 tháng 3 năm 2020" in right
+    motto = heading.rows[0].cells[1].paragraphs[1].runs[0]
+    assert motto.bold and motto.underline
+    body = [p.text for p in document.paragraphs if p.text]
+    text = "\n".join(body)
+    assert "Mẫu số 04" in body[0]
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in body
+    for part in (
+        "Ngày 02 tháng 3 năm 2020, lúc 09 giờ 15, Ủy ban nhân dân phường Phú Hữu tiếp nhận "
+        "giải quyết hồ sơ của Ông/Bà:",
+        "Mã hồ sơ: HS-2",
+        "Nội dung yêu cầu giải quyết: Đăng ký khai sinh.",
+        "thời gian trả kết quả giải quyết hồ sơ là ngày 04 tháng 3 năm 2020.",
+        "Tuy nhiên đến nay, Ủy ban nhân dân phường Phú Hữu chưa trả kết quả",
+        "Lý do:",
+        "Ủy ban nhân dân phường Phú Hữu xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho "
+        "Ông/Bà vào ngày 12 tháng 3 năm 2020.",
+        "Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.",
+    ):
+        assert part in text, part
+    # the signature block matches the header: the committee's chairman signs, named
+    signs = [p.text for p in signature.rows[0].cells[1].paragraphs if p.text]
+    assert signs[:3] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên và đóng dấu)"]
+    assert signs[-1] == "Nguyễn Văn Hùng"
+    # A4 portrait, the decree's margins, Times New Roman 14 pt
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(section.left_margin.mm) == 30 and round(section.top_margin.mm) == 20
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
+
+    # a blank slip (HS-3 has none recorded … but is returned): refused, nothing written
+    refused = tmp_path / "hs3.docx"
+    code, _, err = ward("dossiers", "apology", "HS-3", "--docx", str(refused))
+    assert code == 1 and "HS-3" in err and not refused.exists()
+
+
 def test_measurements_feed_manual_targets(ward) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = ward(
         "measure", "set", "T2.5", "100", "--year", "2020", "--note", "Sổ theo dõi", "--as", NHUNG

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from plans import HERE, PLAN_2020
 
@@ -22,9 +24,12 @@ def act(cli, *args: str) -> None:  # type: ignore[no-untyped-def]
     assert code == 0, err
 
 
-def test_tasks_count_work_done_on_time_late_and_overdue(cli) -> None:  # type: ignore[no-untyped-def]
+def test_tasks_count_work_done_on_time_late_and_overdue(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert cli("plan", "load", str(PLAN_2020))[0] == 0
     assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
+    code, out, _ = cli("plan", "show", *LATER)  # no occurrences yet: no progress to tell
+    assert code == 0 and "Tiến độ" not in out
+    assert json.loads(cli("plan", "show", "--json", *LATER)[1])["progress"] is None
     assert cli("schedule", "--now", "2020-01-01T06:00")[0] == 0
     mine = ("tasks", "--officer", NHUNG, *LATER)
     before = json.loads(cli(*mine, "--json")[1])["progress"]["categories"]
@@ -68,3 +73,31 @@ def test_tasks_count_work_done_on_time_late_and_overdue(cli) -> None:  # type: i
     code, out, _ = cli("completeness", *LATER)
     flat = " ".join(out.split())
     assert code == 0 and f"Tiến độ: {whole['total']} nhiệm vụ: 1 đã hoàn thành đúng hạn" in flat
+
+    # plan show tells the same progress of the year so far, below the plan's counts
+    code, out, _ = cli("plan", "show", *LATER)
+    flat = " ".join(out.split())
+    assert code == 0 and f"Tiến độ: {whole['total']} nhiệm vụ: 1 đã hoàn thành đúng hạn" in flat
+    assert flat.index("Tiến độ:") < flat.index("Chỉ tiêu")
+    assert json.loads(cli("plan", "show", "--json", *LATER)[1])["progress"] == whole
+
+    # the completeness workbook has a sheet with the same counts and shares, printed on A4
+    book = tmp_path / "day-du.xlsx"
+    code, _, err = cli("completeness", *LATER, "--xlsx", str(book))
+    assert code == 0, err
+    sheet = load_workbook(book)["Tiến độ"]
+    rows = {r[0].value: r[1:] for r in sheet.iter_rows(min_row=3) if r[0].value}
+    names = {
+        "done_on_time": "Đã hoàn thành đúng hạn",
+        "done_late": "Đã hoàn thành quá hạn",
+        "in_progress_on_time": "Đang thực hiện trong hạn",
+        "in_progress_late": "Đang thực hiện quá hạn",
+        "not_yet_due": "Chưa đến hạn",
+    }
+    for key, name in names.items():
+        count, share = rows[name][:2]
+        assert count.value == whole["categories"][key]["count"], name
+        assert round(100 * share.value, 1) == whole["categories"][key]["share"], name
+        assert share.number_format == "0.0%", name
+    assert [c.value for c in rows["Tổng số nhiệm vụ"][:2]] == [whole["total"], 1]
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) and sheet.print_title_rows

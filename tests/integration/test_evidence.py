@@ -430,7 +430,8 @@ def test_completeness_exports_to_xlsx(engine, reviewed: int, tmp_path: Path) -> 
     assert [p.name for p in path.parent.iterdir()] == ["đầy-đủ.xlsx"]  # no temporary left
 
     book = load_workbook(path)
-    groups, owes = book.worksheets
+    groups, owes, progress = book.worksheets  # then the progress in the five categories
+    assert progress.title == "Tiến độ"
     rows = [r for r in groups.iter_rows(min_row=3, values_only=True)]
     assert [r[:6] for r in rows] == [  # officers in name order
         (PHAT, "Huỳnh Tấn Phát", 1, 1, 1, 0),

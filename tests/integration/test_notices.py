@@ -224,6 +224,14 @@ def test_digest_officers_get_no_reminders_and_one_digest_each_working_morning(
         assert not any(code in text for code in others), (name, text)
     assert "T.FAR" not in mine.body and "T.CHAIR" not in mine.body
     assert "&lt;Mẫu 06&gt; &amp;" in mine.html
+    # then the progress of all the officer's work, in the five categories, with shares
+    progress = (
+        "Tiến độ: 4 nhiệm vụ: 0 đã hoàn thành đúng hạn (0%); 0 đã hoàn thành quá hạn (0%); "
+        "3 đang thực hiện trong hạn (75%); 1 đang thực hiện quá hạn (25%); 0 chưa đến hạn (0%)."
+    )
+    flat = " ".join(mine.body.split())
+    assert progress in flat and flat.index(progress) > flat.index("BỊ TRẢ LẠI ĐỂ BỔ SUNG")
+    assert progress in " ".join(mine.html.split())
 
     chair = next(m for m in digests if m.recipient == HUNG)
     assert chair.subject.endswith("1 sắp đến hạn, 0 quá hạn, 0 bị trả lại")
@@ -404,6 +412,10 @@ def test_an_officer_who_reads_english_gets_english(session, ward) -> None:  # ty
         "[CCHC] Daily summary for Monday, 08/06/2020: 1 due soon, 0 overdue, 0 returned"
     )
     assert "Monday, 08/06/2020" in digest.body and "Thứ" not in digest.body
+    assert (
+        "Progress: 1 tasks: 0 done on time (0%); 0 done late (0%); 1 in progress, on time "
+        "(100%); 0 in progress, overdue (0%); 0 not yet due (0%)."
+    ) in " ".join(digest.body.split())
 
 
 # --- a held message is re-checked when it goes ----------------------------------------------------

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.progress import Item, Progress, classify, summarize
+from domain.progress import Item, Progress, classify, describe, summarize
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 START = dt.datetime(2020, 6, 1, tzinfo=HCM)
@@ -66,3 +66,17 @@ def test_as_dict_gives_counts_and_shares() -> None:
 def test_a_naive_now_is_refused() -> None:
     with pytest.raises(ValueError):
         classify(item("open"), dt.datetime(2020, 6, 1))
+
+
+def test_a_summary_line_names_every_category_with_its_count_and_share() -> None:
+    progress = Progress(done_on_time=5, done_late=1, in_progress_on_time=3, not_yet_due=3)
+    assert describe(progress, "vi") == (
+        "Tiến độ: 12 nhiệm vụ: 5 đã hoàn thành đúng hạn (41,7%); 1 đã hoàn thành quá hạn "
+        "(8,3%); 3 đang thực hiện trong hạn (25%); 0 đang thực hiện quá hạn (0%); "
+        "3 chưa đến hạn (25%)."
+    )
+    waived = Progress(in_progress_late=1, waived=2)
+    assert describe(waived, "en") == (
+        "Progress: 1 tasks: 0 done on time (0%); 0 done late (0%); 0 in progress, on time (0%); "
+        "1 in progress, overdue (100%); 0 not yet due (0%). Besides, 2 waived."
+    )
