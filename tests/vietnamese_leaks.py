@@ -19,7 +19,9 @@ from functools import cache
 
 from plans import DOSSIER_COLUMNS, FRAMEWORK_2020, PLAN_2020
 
-_PERIOD = re.compile(r"(?<![\w./-])\d{4}-(?:Q[1-4]|H[12]|W\d{2}|(?:0[1-9]|1[0-2])(?![\d-]))(?![\w])")
+_PERIOD = re.compile(
+    r"(?<![\w./-])\d{4}-(?:Q[1-4]|H[12]|W\d{2}|(?:0[1-9]|1[0-2])(?![\d-]))(?![\w])"
+)
 _DECIMAL = re.compile(r"(?<![\w./:-])\d+\.\d+(?:\.\d+)*(?![\w/-])")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 1.234.567: Vietnamese thousands
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|\b[a-z][a-z0-9+]*://\S+|(?<!\w)/[\w./-]*[\w]")

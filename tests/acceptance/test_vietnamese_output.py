@@ -49,7 +49,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     for name in ("CCHC_DATABASE_URL", "CCHC_LANG", "CCHC_USER"):
         env.pop(name, None)
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, pathlib, cchc.demo as d; d.demo(pathlib.Path(sys.argv[1]))", str(home)],
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib, cchc.demo as d; d.demo(pathlib.Path(sys.argv[1]))",
+            str(home),
+        ],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -76,7 +81,8 @@ def stdout_lines(demo: Demo) -> Iterator[tuple[str, str]]:
 def _html_text(body: str) -> str:
     body = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", body)
     body = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h\d|pre|table)>", "\n", body)
-    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    return re.sub(r"[ \t]+", " ", text)  # as a mail reader shows it: spaces collapsed
 
 
 def outbox_lines(demo: Demo) -> Iterator[tuple[str, str]]:
@@ -164,3 +170,29 @@ def test_the_demo_workbooks_read_in_vietnamese(demo: Demo) -> None:
 def test_the_demo_report_reads_in_vietnamese(demo: Demo) -> None:
     found = scan(docx_lines(demo))
     assert not found, _report(found)
+
+
+# --- a mistyped command line, answered in Vietnamese ---------------------------------------------
+
+
+def test_a_bad_option_value_is_answered_in_vietnamese(cli) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli("par", "set", "8.1.1", "--year", "2020", "--survey", "tám")
+    assert code == 2
+    assert "Giá trị không hợp lệ cho '--survey': 'tám' không phải là một số" in err
+    assert "Xem 'cchc par set --help' để được hướng dẫn." in err
+    assert "Invalid value" not in err and "Try '" not in err
+    code, _, err = cli("--lang", "en", "par", "set", "8.1.1", "--year", "2020", "--survey", "x")
+    assert code == 2 and "Invalid value for '--survey': 'x' is not a number" in err
+
+
+def test_a_missing_or_unknown_option_is_answered_in_vietnamese(cli) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli("par", "set", "8.1.1", "--year", "2020", "--nonsense")
+    assert code == 2 and "Không có tùy chọn --nonsense" in err, err
+    code, _, err = cli("par", "set", "--year", "2020")
+    assert code == 2 and "Thiếu tham số 'item'." in err, err
+    code, _, err = cli("par", "set", "8.1.1", "--year")
+    assert code == 2 and "Tùy chọn '--year' cần một giá trị." in err, err
+    code, _, err = cli("par", "sett")
+    assert code == 2 and "Không có lệnh 'sett'. Có phải là 'set'?" in err, err
+    code, _, err = cli("--lang", "en", "par", "set", "8.1.1", "--nonsense")
+    assert code == 2 and "No such option: --nonsense" in err, err

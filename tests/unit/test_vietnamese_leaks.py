@@ -19,7 +19,7 @@ LEAKS = [
     ("Phụ trách: one_stop", "position code 'one_stop'"),
     ("satisfaction_rate > 95 %", "metric code 'satisfaction_rate'"),
     ("Tần suất: half_year: 9", "frequency code 'half_year'"),
-    ("Ngày nghỉ: New Year's Day", "English holiday name \"New Year's Day\""),
+    ("Ngày nghỉ: New Year's Day", 'English holiday name "New Year\'s Day"'),
     ("Hint: dùng --year", "'Hint:'"),
     ("Tỷ lệ 99.5%", "number with a decimal point '99.5'"),
     ("Tổng điểm 69.45", "number with a decimal point '69.45'"),
