@@ -95,3 +95,31 @@ def test_a_position_reads_as_its_title() -> None:
     assert position_label("one_stop", roles) == "Bộ phận một cửa"
     assert position_label("one_stop", roles, "en") == "One-stop desk"
     assert position_label("gone", roles) == "gone"
+
+
+def test_an_error_names_its_period_as_officers_write_it() -> None:
+    from domain.errors import LocalizedError
+    from domain.periods import period_term
+
+    error = LocalizedError(
+        "error.occurrence_not_found", code="II.3.5", period=period_term("2020-Q2")
+    )
+    assert error.render("vi") == "Không có lần thực hiện II.3.5 kỳ quý II/2020."
+    assert error.render("en") == "No occurrence II.3.5 for period Q2 2020."
+
+
+def test_a_command_in_an_error_keeps_the_period_code() -> None:
+    from domain.errors import LocalizedError
+    from domain.periods import period_term
+
+    error = LocalizedError(
+        "error.evidence_missing",
+        task="II.3.5",
+        period=period_term("2020-H1"),
+        period_code="2020-H1",
+        n=1,
+        missing="'Sổ theo dõi'",
+    )
+    text = error.render("vi")
+    assert text.startswith("Chưa thể nộp II.3.5 kỳ 6 tháng đầu năm 2020:")
+    assert "--task II.3.5 --period 2020-H1 --requirement N" in text
