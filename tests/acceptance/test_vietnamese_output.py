@@ -196,3 +196,27 @@ def test_a_missing_or_unknown_option_is_answered_in_vietnamese(cli) -> None:  # 
     assert code == 2 and "Không có lệnh 'sett'. Có phải là 'set'?" in err, err
     code, _, err = cli("--lang", "en", "par", "set", "8.1.1", "--nonsense")
     assert code == 2 and "No such option: --nonsense" in err, err
+
+
+# --- the plan at a glance, in either language ------------------------------------------------------
+
+
+def test_plan_show_and_the_matrix_name_targets_positions_and_frequencies(cli) -> None:  # type: ignore[no-untyped-def]
+    from plans import PLAN_2020
+
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    code, out, err = cli("plan", "show")
+    assert code == 0, err
+    found = scan(_lines("plan show", out))
+    assert not found, _report(found)
+    assert "Tỷ lệ đúng hạn (Đất đai) ≥ 98%" in out
+    assert "hằng quý: 13" in out and "6 tháng: 9" in out
+    code, out, err = cli("--lang", "en", "plan", "show")
+    assert code == 0, err
+    assert "On-time rate (Đất đai) ≥ 98%" in out and "quarterly: 13" in out
+    assert "satisfaction_rate" not in out and "one_stop" not in out
+    code, out, err = cli("matrix")
+    assert code == 0, err
+    found = scan(_lines("matrix", out))
+    assert not found, _report(found)
+    assert "1 = Chủ tịch UBND phường" in out
