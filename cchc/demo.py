@@ -234,6 +234,7 @@ def check_outbox(home: Path) -> None:
     from sqlmodel import Session, func, select
 
     from application.message_audit import SELF_ESCALATION, STALE, check_outbox, summary
+    from cchc.messages import t
     from models import OutboxMessage
     from storage.db import make_engine
 
@@ -248,9 +249,9 @@ def check_outbox(home: Path) -> None:
         ).all()
     engine.dispose()
     counts = summary(findings)
+    by_status = ", ".join(f"{t('cli.outbox_status.' + status)}: {n}" for status, n in sorted(held))
     print(
-        f"\nKiểm tra hộp thư đi / outbox check: {sent} thư đã gửi / sent "
-        f"({', '.join(f'{status}: {n}' for status, n in sorted(held))}) — "
+        f"\nKiểm tra hộp thư đi / outbox check: {sent} thư đã gửi / sent ({by_status}) — "
         f"tự báo cáo chính mình / self-escalations: {counts[SELF_ESCALATION]} · "
         f"thư lỗi thời / stale messages: {counts[STALE]}",
         flush=True,
