@@ -209,7 +209,7 @@ def test_plan_show_and_the_matrix_name_targets_positions_and_frequencies(cli) ->
     assert code == 0, err
     found = scan(_lines("plan show", out))
     assert not found, _report(found)
-    assert "Tỷ lệ đúng hạn (Đất đai) ≥ 98%" in out
+    assert "Tỷ lệ hồ sơ đúng hạn (Đất đai) ≥ 98%" in out
     assert "hằng quý: 13" in out and "6 tháng: 9" in out
     code, out, err = cli("--lang", "en", "plan", "show")
     assert code == 0, err

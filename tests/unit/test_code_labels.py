@@ -55,10 +55,11 @@ def test_targets_read_as_their_wording() -> None:
         == "Tỷ lệ hài lòng > 95%"
     )
     field = _target(scope={"field": "dat_dai"}, op=">=", value=98)
-    assert target_wording(field) == "Tỷ lệ đúng hạn (Đất đai) ≥ 98%"
+    assert target_wording(field) == "Tỷ lệ hồ sơ đúng hạn (Đất đai) ≥ 98%"
     others = _target(scope={"fields_except": ["dat_dai"], "each": True}, op=">=", value=100)
     assert (
-        target_wording(others) == "Tỷ lệ đúng hạn (các lĩnh vực khác Đất đai, từng lĩnh vực) ≥ 100%"
+        target_wording(others)
+        == "Tỷ lệ hồ sơ đúng hạn (các lĩnh vực khác Đất đai, từng lĩnh vực) ≥ 100%"
     )
     assert (
         target_wording(_target(metric="satisfaction_rate", op=">", value=99.5))
