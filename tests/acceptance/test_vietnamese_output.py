@@ -220,3 +220,17 @@ def test_plan_show_and_the_matrix_name_targets_positions_and_frequencies(cli) ->
     found = scan(_lines("matrix", out))
     assert not found, _report(found)
     assert "1 = Chủ tịch UBND phường" in out
+
+
+def test_the_officer_list_names_positions_by_their_title(cli) -> None:  # type: ignore[no-untyped-def]
+    from plans import HERE, PLAN_2020
+
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
+    code, out, err = cli("officer", "list")
+    assert code == 0, err
+    found = scan(_lines("officer list", out))
+    assert not found, _report(found)
+    assert "Bộ phận tiếp nhận và trả kết quả" in out
+    code, out, err = cli("--lang", "en", "officer", "list")
+    assert code == 0 and "one_stop" not in out, out
