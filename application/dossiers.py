@@ -191,6 +191,7 @@ class TargetLine:
     title_en: str
     result: TargetResult
     scope: Mapping[str, object] = field(default_factory=dict)
+    target: Target | None = None  # the plan's target, for its wording
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -217,7 +218,7 @@ def target_results(
             result = evaluate_manual(target, measured.get(target.code), before)
         else:
             result = evaluate_kpi(target, report.kpis[target.metric])
-        out.append(TargetLine(target.title, target.title_en, result, dict(target.scope)))
+        out.append(TargetLine(target.title, target.title_en, result, dict(target.scope), target))
     return out
 
 

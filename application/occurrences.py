@@ -29,7 +29,7 @@ from domain.occurrence import (
     OccurrenceView,
     UploadView,
 )
-from domain.periods import parse_period
+from domain.periods import parse_period, period_term
 from domain.plan import Plan, Task
 from domain.progress import Item as ProgressItem
 from domain.progress import Progress, summarize
@@ -288,7 +288,8 @@ def require_evidence(ctx: Context, occ: Occurrence, task: Task | None) -> None:
         raise LocalizedError(
             "error.evidence_missing",
             task=occ.task_code,
-            period=occ.period,
+            period=period_term(occ.period),
+            period_code=occ.period,
             n=len(absent),
             missing="; ".join(f"'{name}'" for name in absent),
         )

@@ -21,7 +21,7 @@ from application.plans import authorize, current_plan
 from application.uow import UnitOfWork
 from domain.errors import ConflictError, LocalizedError, NotFoundError
 from domain.i18n import Lang
-from domain.plan import Plan
+from domain.plan import Plan, Role
 from models import UnitRecord
 from responsibilities.matrix import Matrix, build_matrix
 from responsibilities.policy import Subject
@@ -390,6 +390,7 @@ class Officers:
 
     unit: str
     officers: list[OfficerView]
+    roles: tuple[Role, ...] = ()  # the current plan's positions, for their titles
 
     def as_dict(self) -> list[dict[str, object]]:
         return [v.as_dict() for v in self.officers]
@@ -402,7 +403,11 @@ def list_officers(
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         views = store.list_officers(session=session, unit_id=unit_row.id or 0, on=on)
-        return Officers(unit_row.code, views)
+        try:
+            roles = tuple(current_plan(session, unit_row.code)[2].roles)
+        except NotFoundError:
+            roles = ()  # no plan loaded yet: positions by their codes
+        return Officers(unit_row.code, views, roles)
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,13 @@ from cchc.commands import (
 )
 from cchc.context import AppContext
 from cchc.render import err_console
+from cchc.usage import Cli, set_lang
 from domain.errors import CchcError
 from domain.i18n import normalize_lang
 
 app = typer.Typer(
     name="cchc",
+    cls=Cli,  # usage errors in the user's language
     help="Chạy kế hoạch cải cách hành chính (CCHC) năm như công việc có lịch. "
     "Runs the annual administrative-reform plan as scheduled work.",
     no_args_is_help=True,
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             err_console.print("Error: " + line, markup=False, emoji=False, soft_wrap=True)
         raise SystemExit(1) from None
     lang = normalize_lang(flag_lang) if flag_lang else _settings.lang
+    set_lang(lang)
     try:
         app(args=args, prog_name="cchc", standalone_mode=True)
     except CchcError as exc:

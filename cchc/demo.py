@@ -10,8 +10,12 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plans import FRAMEWORK_2020, HERE, PLAN_2020
+
+if TYPE_CHECKING:
+    from domain.plan import Role
 
 
 def run(*args: str) -> None:
@@ -142,7 +146,10 @@ def replay(home: Path) -> None:
     from application.jobs import JobEnv
     from application.settings import Settings
     from cchc.replay import replay_year
+    from domain.i18n import t
+    from domain.labels import position_label
     from domain.lifecycle import STATUSES
+    from domain.numbers import decimal
     from notifications.channels import FileChannel
     from storage.blobs import DiskBlobStore
     from storage.db import make_engine
@@ -175,7 +182,7 @@ def replay(home: Path) -> None:
     table.add_column("Lĩnh vực")
     shown = [s for s in STATUSES if any(c[s] for c in report.by_status.values())]
     for status in shown:
-        table.add_column(status, justify="right")
+        table.add_column(t(f"status.{status}"), justify="right")
     for area in sorted(report.by_status, key=lambda a: int(a) if a.isdigit() else 99):
         table.add_row(area, *[str(report.by_status[area][s]) for s in shown])
     console.print(table)
@@ -192,13 +199,31 @@ def replay(home: Path) -> None:
     on_time = Table(title="Tỷ lệ nộp đúng hạn theo chức danh / on-time share per position")
     for head in ("Chức danh", "Đúng hạn", "Tổng", "%"):
         on_time.add_column(head, justify="right" if head != "Chức danh" else "left")
+    roles = _plan_roles()
     for role, (ok, total) in sorted(report.on_time.items()):
-        on_time.add_row(role, str(ok), str(total), f"{100 * ok / total:.0f}" if total else "—")
+        on_time.add_row(
+            position_label(role, roles),
+            str(ok),
+            str(total),
+            decimal(100 * ok / total, digits=0) if total else "—",
+        )
     console.print(on_time)
     console.print(
         f"Hộp thư đi / outbox: {report.outbox} ({report.messages} tệp .eml) — "
-        f"{time.perf_counter() - started:.1f} s"
+        f"{decimal(time.perf_counter() - started, digits=1)} s"
     )
+
+
+def _plan_roles() -> tuple[Role, ...]:
+    """The bundled plan's positions, for their titles."""
+    from domain.frameworkfile import read_framework
+    from domain.planfile import read_plan
+
+    framework = read_framework(FRAMEWORK_2020.read_text(encoding="utf-8"), str(FRAMEWORK_2020))
+    plan = read_plan(
+        PLAN_2020.read_text(encoding="utf-8"), str(PLAN_2020), criteria=framework.codes()
+    )
+    return tuple(plan.roles)
 
 
 def check_outbox(home: Path) -> None:
@@ -209,6 +234,7 @@ def check_outbox(home: Path) -> None:
     from sqlmodel import Session, func, select
 
     from application.message_audit import SELF_ESCALATION, STALE, check_outbox, summary
+    from cchc.messages import t
     from models import OutboxMessage
     from storage.db import make_engine
 
@@ -223,9 +249,9 @@ def check_outbox(home: Path) -> None:
         ).all()
     engine.dispose()
     counts = summary(findings)
+    by_status = ", ".join(f"{t('cli.outbox_status.' + status)}: {n}" for status, n in sorted(held))
     print(
-        f"\nKiểm tra hộp thư đi / outbox check: {sent} thư đã gửi / sent "
-        f"({', '.join(f'{status}: {n}' for status, n in sorted(held))}) — "
+        f"\nKiểm tra hộp thư đi / outbox check: {sent} thư đã gửi / sent ({by_status}) — "
         f"tự báo cáo chính mình / self-escalations: {counts[SELF_ESCALATION]} · "
         f"thư lỗi thời / stale messages: {counts[STALE]}",
         flush=True,

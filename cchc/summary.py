@@ -31,7 +31,7 @@ def render_summary(
     )
     c = summary["counts"]
     console.print(ctx.t("cli.plan_counts", **{k: v for k, v in c.items() if k != "every"}))
-    console.print(ctx.t("cli.plan_every") + ", ".join(f"{k}: {v}" for k, v in c["every"].items()))
+    console.print(ctx.t("cli.plan_every") + _every(c["every"], ctx.lang))
     for line in provenance_lines(summary, ctx):
         console.print(line, highlight=False)
     if progress is not None:
@@ -41,11 +41,13 @@ def render_summary(
     for key in ("label.code", "label.target", "label.formula", "label.owner"):
         targets.add_column(ctx.t(key))
     for t in summary["targets"]:
+        # a target measured by hand is its title, already in the row: its threshold is enough
+        level = t["threshold"] if t["metric"] == "manual" else t["wording"]
         targets.add_row(
             t["code"],
             t["title"],
-            t["formula"] + (" *" if t["source"] == "inferred" else ""),
-            t["owner"],
+            (level or "—") + (" *" if t["source"] == "inferred" else ""),
+            t["owner_title"],
         )
     console.print(targets)
 
@@ -55,6 +57,15 @@ def render_summary(
     for a in summary["areas"]:
         areas.add_row(a["code"], a["title"], f"{len(a['tasks'])}: " + ", ".join(a["tasks"]))
     console.print(areas)
+
+
+def _every(counts: dict[str, int], lang: str) -> str:
+    """``hằng tuần: 1, hằng tháng: 3 …`` — how many tasks recur how often, shortest first."""
+    from domain.labels import every_label
+    from domain.plan import EVERY
+
+    order = sorted(counts, key=lambda e: EVERY.index(e) if e in EVERY else len(EVERY))
+    return ", ".join(f"{every_label(e, lang)}: {counts[e]}" for e in order)
 
 
 def _issued(plan: dict[str, Any], ctx: AppContext) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from domain.i18n import Lang, has, t
 
@@ -141,6 +141,14 @@ class Conflict(CchcError):
     """Xung đột với dữ liệu đã có."""
 
 
+@runtime_checkable
+class Worded(Protocol):
+    """A message parameter worded in the reader's language when the message is (a ``Terms``,
+    a period named as officers write it)."""
+
+    def render(self, lang: Lang) -> str: ...
+
+
 @dataclass(frozen=True)
 class Terms:
     """Words from the catalogue given to a message as one parameter — a status, an action —
@@ -171,7 +179,7 @@ class LocalizedError(CchcError):
 
     def render(self, lang: Lang = "vi") -> str:
         worded = {
-            name: value.render(lang) if isinstance(value, Terms) else value
+            name: value.render(lang) if isinstance(value, Worded) else value
             for name, value in self.params.items()
         }
         return t(self.key, lang, **worded)

@@ -198,6 +198,25 @@ _KEY_PATTERN = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class PeriodTerm:
+    """A period given to a message: named as officers write it in the message's language
+    ("quý II/2020"), its key elsewhere (``str()``, logs)."""
+
+    key: str
+
+    def render(self, lang: str) -> str:
+        return period_label(self.key, lang)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def period_term(key: str) -> PeriodTerm:
+    """``key`` as a message parameter (see ``PeriodTerm``)."""
+    return PeriodTerm(key)
+
+
 def period_label(key: str, lang: str = "vi") -> str:
     """A period key as officers write it — "quý II/2020", "6 tháng đầu năm 2020",
     "tháng 7/2020", "tuần 23 (01/6–05/6/2020)", "năm 2020", "24/04/2020" — or in English

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from domain.labels import position_label, target_threshold, target_wording
 from domain.plan import PLAN_FIELDS, ROLE_FIELDS, TARGET_FIELDS, TASK_FIELDS, Plan, Target
 
 
@@ -113,6 +114,9 @@ def plan_summary(plan: Plan, lang: str = "vi") -> dict[str, Any]:
                 "unit": t.unit,
                 "owner": t.owner,
                 "formula": target_text(t),
+                "wording": target_wording(t, lang),
+                "threshold": target_threshold(t, lang),
+                "owner_title": position_label(t.owner, plan.roles, lang),
                 "compare": t.compare,
                 "source": t.source,
                 "inferred": list(t.inferred),

@@ -12,7 +12,7 @@ from domain.clock import local_today, require_aware
 from domain.errors import NotFoundError
 from domain.lifecycle import ACTIVE, CANCELLED, SUBMITTED, apply
 from domain.occurrence import OccurrenceView
-from domain.periods import due_date, periods
+from domain.periods import due_date, period_term, periods
 from domain.plan import Plan, Task
 from domain.reminders import CLOSED, due_at, ladder, working_days_left
 from domain.workdays import WorkCalendar
@@ -293,7 +293,9 @@ def find_occurrence(
         )
     ).first()
     if occ is None:
-        raise NotFoundError("error.occurrence_not_found", code=task_code, period=period)
+        raise NotFoundError(
+            "error.occurrence_not_found", code=task_code, period=period_term(period)
+        )
     return occ
 
 

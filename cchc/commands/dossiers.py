@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ from cchc.render import console, fmt_num, print_json, problems_json
 from domain.clock import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
-    from application.dossiers import KpiResult
+    from application.dossiers import KpiResult, TargetLine
     from application.late_dossiers import ApologySlip
 
 app = typer.Typer(
@@ -146,6 +146,7 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
     from rich.text import Text
 
     from domain.kpi import KPIS
+    from domain.labels import field_label
     from domain.workdays import weekday_date
 
     report, lines = result.report, result.targets
@@ -172,7 +173,8 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
             if k.overall.denominator:
                 overall += f" ({k.overall.numerator}/{k.overall.denominator})"
             fields = "\n".join(
-                f"{code}: {_fmt(r.value, app_ctx)}" for code, r in sorted(k.fields.items())
+                f"{field_label(code, app_ctx.lang)}: {_fmt(r.value, app_ctx)}"
+                for code, r in sorted(k.fields.items())
             )
             label = Text(app_ctx.t(f"cli.kpi_{name}"))
             if name == "online_procedure_share":
@@ -184,13 +186,7 @@ def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:
         for i, line in enumerate(targets):
             r = line.result
             title = line.title if app_ctx.lang == "vi" else (line.title_en or line.title)
-            rule = (
-                f"{r.op} {fmt_num(r.threshold, app_ctx.lang)}"
-                if r.op and r.threshold is not None
-                else ""
-            )
-            scope = _scope_text(line.scope)
-            text = f"{r.code} {rule}{scope}".strip()
+            text = _target_text(line, app_ctx.lang)
             if name == "manual":
                 text += f" = {_fmt(r.value, app_ctx)}" if r.value is not None else ""
             verdict = Text(app_ctx.t("cli.kpi_" + r.status), style=colour[r.status])
@@ -207,13 +203,20 @@ def _basis_note(app_ctx: AppContext, result: KpiResult) -> str:
     return app_ctx.t("cli.kpi_basis_dossiers")
 
 
-def _scope_text(scope: Any) -> str:
-    if not scope:
-        return ""
-    if "field" in scope:
-        return f" [{scope['field']}]"
-    each = " each" if scope.get("each") else ""
-    return f" [≠ {', '.join(scope.get('fields_except', []))}{each}]"
+def _target_text(line: TargetLine, lang: str) -> str:
+    """``T2.2a: Tỷ lệ đúng hạn (Đất đai) ≥ 98%``; a target measured by hand by its threshold
+    (its title follows on the next line)."""
+    from domain.labels import target_threshold, target_wording
+
+    target = line.target
+    if target is None:
+        return line.result.code
+    wording = (
+        target_threshold(target, lang)
+        if target.metric == "manual"
+        else target_wording(target, lang)
+    )
+    return f"{line.result.code}: {wording}" if wording else line.result.code
 
 
 @app.command("late")
@@ -238,6 +241,8 @@ def late(
         print_json([r.as_dict() for r in rows])
         return
     from rich.table import Table
+
+    from domain.labels import field_label
 
     def local(moment: dt.datetime | None) -> str:
         if moment is None:
@@ -264,7 +269,7 @@ def late(
     for r in rows:
         table.add_row(
             r.ma_ho_so,
-            r.ma_linh_vuc,
+            field_label(r.ma_linh_vuc, app_ctx.lang),
             r.ten_thu_tuc,
             local(r.ngay_tiep_nhan),
             local(r.ngay_hen_tra),
@@ -299,6 +304,8 @@ def due(
         return
     from rich.table import Table
 
+    from domain.labels import field_label
+
     table = Table(
         title=app_ctx.t(
             "cli.dossiers_due_title",
@@ -331,7 +338,7 @@ def due(
             )
         table.add_row(
             r.ma_ho_so,
-            r.ma_linh_vuc,
+            field_label(r.ma_linh_vuc, app_ctx.lang),
             r.ten_thu_tuc,
             result.local(r.ngay_tiep_nhan).strftime("%d/%m/%Y %H:%M"),
             f"{result.local(r.ngay_hen_tra):%d/%m/%Y %H:%M} ({left})",

@@ -63,7 +63,7 @@ def matrix(
             table.add_row(row.task, row.title, *[row.cells.get(code, "") for code in m.positions])
     console.print(table)
     for number, code in enumerate(m.positions, start=1):
-        console.print(f"  {number:>2} = {code} — {titles.get(code, code)}")
+        console.print(f"  {number:>2} = {titles.get(code, code)}")
     console.print(app_ctx.t("cli.matrix_legend"))
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +14,9 @@ from cchc.options import JsonOpt, NowOpt, UnitOpt
 from cchc.render import console, print_json
 from domain.errors import LocalizedError
 from responsibilities.holding import Holding
+
+if TYPE_CHECKING:
+    from domain.plan import Role
 
 app = typer.Typer(
     help="Cán bộ và phân công chức danh. Officers and positions.", no_args_is_help=True
@@ -166,16 +170,19 @@ def list_(
     for key in ("label.name", "label.email", "label.phone", "label.positions"):
         table.add_column(app_ctx.t(key))
     for v in listed.officers:
-        held = "\n".join(_holding_text(h, app_ctx) for h in v.holdings)
+        held = "\n".join(_holding_text(h, app_ctx, listed.roles) for h in v.holdings)
         table.add_row(v.name, v.email, v.phone, held)
     console.print(table)
 
 
-def _holding_text(h: Holding, ctx: AppContext) -> str:
+def _holding_text(h: Holding, ctx: AppContext, roles: Sequence[Role] = ()) -> str:
+    from domain.labels import position_label
+
     kind = f" ({ctx.t('kind.' + h.kind)})" if h.kind != "holder" else ""
     scope = f" [{','.join(h.scope)}]" if h.scope else ""
     until = f"{h.end:%d/%m/%Y}" if h.end else ""
-    return f"{h.position}{kind}{scope} {h.start:%d/%m/%Y}–{until}"
+    position = position_label(h.position, roles, ctx.lang)
+    return f"{position}{kind}{scope} {h.start:%d/%m/%Y}–{until}"
 
 
 @app.command("import")

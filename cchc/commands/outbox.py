@@ -72,7 +72,14 @@ def list_(
             app_ctx.t(key) if key.startswith("label.") else key, overflow="ellipsis", max_width=48
         )
     for r in rows:
-        table.add_row(str(r.id), r.status, r.kind, r.recipient, r.subject, str(r.attempts))
+        table.add_row(
+            str(r.id),
+            app_ctx.t(f"cli.outbox_status.{r.status}"),
+            r.kind,
+            r.recipient,
+            r.subject,
+            str(r.attempts),
+        )
     console.print(table)
 
 

@@ -10,6 +10,7 @@ import typer
 from cchc.context import AppContext
 from cchc.options import JsonOpt, NowOpt, PlanOpt, UnitOpt
 from cchc.render import console, print_json
+from domain.i18n import Lang
 
 app = typer.Typer(
     help="Kế hoạch CCHC: kiểm tra, nạp, xem. Plans: validate, load, show.", no_args_is_help=True
@@ -99,7 +100,7 @@ def load(
     console.print(app_ctx.t(key, code=report.plan, unit=report.unit))
     for kind, counts in report.counts.items():
         if counts["created"] or counts["updated"] or counts["archived"]:
-            console.print(app_ctx.t("cli.load_counts", kind=kind, **counts))
+            console.print(app_ctx.t("cli.load_counts", kind=_kind(kind, app_ctx.lang), **counts))
     if result.rerouted:
         console.print(app_ctx.t("cli.rerouted", n=result.rerouted))
     if dry_run:
@@ -146,3 +147,11 @@ def show(
         print_json(shown.as_dict())
         return
     render_summary(shown.summary, app_ctx, shown.progress)
+
+
+def _kind(kind: str, lang: Lang) -> str:
+    """A kind of record a load counts, in words ("chức danh", not ``position``)."""
+    from cchc.messages import CATALOGUE, t
+
+    key = f"cli.load_kind.{kind}"
+    return t(key, lang) if CATALOGUE.template(key, lang) is not None else kind
