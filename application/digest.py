@@ -17,7 +17,7 @@ from domain.clock import local_today
 from domain.lifecycle import ACTIVE, RETURNED, SUBMITTED
 from domain.progress import describe, summarize
 from models import Occurrence, Officer, PlanRecord
-from notifications.render import digest_context, render
+from notifications.render import digest_context, render, with_links
 from storage.occurrences import context, views
 
 
@@ -100,17 +100,20 @@ def send_digests(
             progress = summarize((progress_item(o, ctx.plan.timezone) for o in everything), now)
             rendered = render(
                 "digest",
-                digest_context(
-                    lang=to.lang,
-                    unit_name=ctx.plan.unit.name or ctx.unit_code,
-                    recipient_name=to.name,
-                    today=today,
-                    horizon=horizon,
-                    due_soon=due_soon,
-                    overdue=overdue,
-                    returned=returned,
-                    to_review=[(v, submitters.get(v.id) or "") for v in to_review],
-                    progress=describe(progress, to.lang),
+                with_links(
+                    digest_context(
+                        lang=to.lang,
+                        unit_name=ctx.plan.unit.name or ctx.unit_code,
+                        recipient_name=to.name,
+                        today=today,
+                        horizon=horizon,
+                        due_soon=due_soon,
+                        overdue=overdue,
+                        returned=returned,
+                        to_review=[(v, submitters.get(v.id) or "") for v in to_review],
+                        progress=describe(progress, to.lang),
+                    ),
+                    ctx.base_url,
                 ),
                 to.lang,
             )

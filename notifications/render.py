@@ -37,6 +37,7 @@ KINDS: tuple[str, ...] = (
     "dead_letter",
     "bundle",
     "submitted",
+    "invitation",
 )
 PARTS: tuple[str, ...] = ("subject", "txt", "html")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -164,11 +165,48 @@ def occurrence_item(view: OccurrenceView, position_title: str = "") -> dict[str,
         "officer_name": view.officer_name,
         "acting_for": view.acting_for,
         "submit_command": submit_command(view),
+        "link": None,  # the occurrence's page, when the web's address is known (with_links)
     }
 
 
 def _base(lang: Lang, unit_name: str, recipient_name: str) -> dict[str, Any]:
-    return {"lang": lang, "unit_name": unit_name, "recipient_name": recipient_name}
+    return {"lang": lang, "unit_name": unit_name, "recipient_name": recipient_name, "links": False}
+
+
+_ITEM_LISTS = (
+    "items",
+    "escalations",
+    "reported",
+    "reminders",
+    "due_soon",
+    "overdue",
+    "returned",
+    "to_review",
+)
+
+
+def with_links(context: Mapping[str, Any], base_url: str | None) -> dict[str, Any]:
+    """``context`` with every occurrence linked to its page on the web site at ``base_url``
+    (``CCHC_BASE_URL``): the templates then print the link where they would print a command
+    to type. Unchanged without a ``base_url``."""
+    out = dict(context)
+    if not base_url:
+        return out
+    from domain.links import occurrence_path, page_url
+
+    def linked(item: Mapping[str, Any]) -> dict[str, Any]:
+        return {**item, "link": page_url(base_url, occurrence_path(item["task"], item["period"]))}
+
+    out["links"] = True
+    if isinstance(out.get("occ"), Mapping):
+        out["occ"] = linked(out["occ"])
+        out["link"] = out["occ"]["link"]
+    if isinstance(out.get("first"), Mapping):
+        out["first"] = linked(out["first"])
+    for key in _ITEM_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [linked(i) for i in out[key]]
+    return out
 
 
 def occurrence_context(
@@ -404,6 +442,27 @@ def dead_letter_context(
     }
 
 
+def invitation_context(
+    *,
+    lang: Lang,
+    unit_name: str,
+    recipient_name: str,
+    email: str,
+    link: str,
+    expires_at: dt.datetime,
+) -> dict[str, Any]:
+    """Context of an ``invitation``: a one-time ``link`` to set the password of ``email``'s
+    account, working until ``expires_at`` (on the unit's wall clock)."""
+    return {
+        **_base(lang, unit_name, recipient_name),
+        "email": email,
+        "link": link,
+        "expires_at": expires_at,
+        "expires_day": expires_at.date(),
+        "valid_hours": 72,
+    }
+
+
 # --- samples for `cchc notify preview` ------------------------------------------------------
 
 SAMPLE_UNIT = "UBND phường Phú Hữu"
@@ -568,6 +627,15 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             approver_title=titles["vice_chairman"],
             submitter_name="Bùi Thị Ngọc Ánh",
             reason=None,
+        )
+    if kind == "invitation":
+        return invitation_context(
+            lang=lang,
+            unit_name=SAMPLE_UNIT,
+            recipient_name="Bùi Thị Ngọc Ánh",
+            email="anh.btn@phuhuu.gov.vn",
+            link="https://cchc.phuhuu.gov.vn/dat-mat-khau/Xy3-sample-token",
+            expires_at=dt.datetime(2020, 2, 3, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
         )
     if kind == "bundle":
         chair = _SAMPLE_TITLES[lang]
