@@ -75,7 +75,7 @@ def list_(
         table.add_row(
             str(r.id),
             app_ctx.t(f"cli.outbox_status.{r.status}"),
-            r.kind,
+            app_ctx.t(f"cli.outbox_kind.{r.kind}"),
             r.recipient,
             r.subject,
             str(r.attempts),

@@ -42,3 +42,18 @@ def test_remind_goes_on_when_a_name_holds_a_line_break(cli, tmp_path: Path) -> N
     names = {a.display_name: a.addr_spec for header in to for a in header.addresses}
     assert names["Nguyễn Văn Hùng"] == "hung.nv@phuhuu.gov.vn"
     assert sorted(p.name for p in (home / "outbox").iterdir()) == [f.name for f in files]
+
+
+def test_the_outbox_list_names_kinds_and_statuses_in_words(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("plan", "load", str(PLAN_2020))[0] == 0
+    assert cli("officer", "import", str(HERE / "demo-roster.csv"))[0] == 0
+    assert cli("schedule", "--now", "2020-01-01T06:00")[0] == 0
+    assert cli("remind", "--now", "2020-04-10T08:00")[0] == 0
+    kinds = {row["kind"] for row in json.loads(cli("outbox", "list", "--json")[1])}
+    assert kinds == {"bundle", "escalation"}  # reminders gathered per officer; a late task
+    code, out, _ = cli("outbox", "list")
+    assert code == 0
+    assert "thư gộp" in out and "báo cáo lãnh đạo" in out and "đã gửi" in out
+    assert not {"bundle", "escalation", "sent"} & set(out.split())
+    code, out, _ = cli("--lang", "en", "outbox", "list")
+    assert {"bundle", "escalation", "sent"} <= set(out.split())
