@@ -24,6 +24,7 @@ from domain.i18n import Lang, normalize_lang
 _NO_SUCH_COMMAND = re.compile(
     r"No such command (?P<name>'.*?')\.?(?: Did you mean (?P<names>.+)\?)?"
 )
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)")
 _lang: Lang | None = None  # set by cchc.cli.main from --lang and the settings
 
 
@@ -71,6 +72,9 @@ def message(error: click.UsageError, lang: Lang) -> str:
         return text
     if isinstance(error, click.BadOptionUsage) and error.message.endswith("requires an argument."):
         return t("cli.usage_needs_value", lang, name=repr(error.option_name))
+    extra = _EXTRA_ARGUMENTS.fullmatch(error.message)
+    if extra is not None:
+        return t("cli.usage_extra_arguments", lang, args=extra["args"])
     command = _NO_SUCH_COMMAND.fullmatch(error.message)
     if command is not None:
         text = t("cli.usage_no_such_command", lang, name=command["name"])

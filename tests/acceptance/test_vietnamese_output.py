@@ -194,6 +194,8 @@ def test_a_missing_or_unknown_option_is_answered_in_vietnamese(cli) -> None:  # 
     assert code == 2 and "Tùy chọn '--year' cần một giá trị." in err, err
     code, _, err = cli("par", "sett")
     assert code == 2 and "Không có lệnh 'sett'. Có phải là 'set'?" in err, err
+    code, _, err = cli("par", "set", "8.1.1", "8.1.2", "--year", "2020")
+    assert code == 2 and "Thừa tham số: 8.1.2." in err, err
     code, _, err = cli("--lang", "en", "par", "set", "8.1.1", "--nonsense")
     assert code == 2 and "No such option: --nonsense" in err, err
 
