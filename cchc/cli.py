@@ -27,6 +27,7 @@ from cchc.commands import (
     plan,
     procedures,
     service,
+    webserver,
     work,
 )
 from cchc.context import AppContext
@@ -68,6 +69,7 @@ app.add_typer(par.app, name="par")
 app.add_typer(audit.app, name="audit")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
+app.command("web")(webserver.web)
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")

@@ -1,0 +1,57 @@
+"""The JSON API: the same use cases as the pages, with errors as JSON in the user's language."""
+
+from __future__ import annotations
+
+from application.access import Identity
+from tests.web.conftest import MAI, NHUNG, NOW
+
+
+def bearer(ward, email: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from application.identity import create_token
+
+    made = create_token(ward, Identity.operator("test"), email=email, name="script", now=NOW)
+    return {"Authorization": f"Bearer {made.token}"}
+
+
+def test_openapi_document_is_served(client) -> None:  # type: ignore[no-untyped-def]
+    doc = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/tasks" in doc["paths"]
+    assert "/api/v1/occurrences/{task}/{period}/submit" in doc["paths"]
+
+
+def test_me_tasks_and_an_occurrence_with_a_bearer_token(client, ward) -> None:  # type: ignore[no-untyped-def]
+    headers = bearer(ward, NHUNG)
+    me = client.get("/api/v1/me", headers=headers).json()
+    assert me["email"] == NHUNG and me["lang"] == "vi"
+    tasks = client.get("/api/v1/tasks", headers=headers).json()
+    codes = [
+        t["task"] for group in ("overdue", "due_soon", "returned", "later") for t in tasks[group]
+    ]
+    assert sorted(codes) == ["T.A3", "T.LATE"]
+    assert tasks["counts"]["due_soon"] == 1
+    occ = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
+    assert occ["task"] == "T.A3" and occ["status"] == "open"
+    assert len(occ["documents"]) == 3
+
+
+def test_errors_are_json_with_the_right_status(client, ward) -> None:  # type: ignore[no-untyped-def]
+    headers = bearer(ward, NHUNG)
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    missing = client.get("/api/v1/occurrences/T.NONE/2020", headers=headers)
+    assert missing.status_code == 404 and missing.json()["error"]
+    wrong_state = client.post("/api/v1/occurrences/T.A3/2020/accept", headers=bearer(ward, MAI))
+    assert wrong_state.status_code == 409, wrong_state.text
+    assert "error" in wrong_state.json()
+    no_reason = client.post("/api/v1/occurrences/T.A3/2020/return", json={}, headers=headers)
+    assert no_reason.status_code in (409, 422)
+    submitted = client.post(
+        "/api/v1/occurrences/T.A3/2020/submit", json={"reason": "nộp sau"}, headers=headers
+    )
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["to"] == "submitted"
+    refused = client.post(
+        "/api/v1/occurrences/T.A3/2020/accept", headers=headers
+    )  # one's own submission
+    assert refused.status_code == 403
+    accepted = client.post("/api/v1/occurrences/T.A3/2020/accept", headers=bearer(ward, MAI))
+    assert accepted.status_code == 200 and accepted.json()["to"] == "accepted"

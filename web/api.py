@@ -1,0 +1,91 @@
+"""The JSON API under ``/api/v1``: the same use cases as the pages, for scripts and
+integrations (a session cookie with its CSRF header, or ``Authorization: Bearer``). Errors are
+``{"error": message}`` in the caller's language (see ``web.errors``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel
+
+from web.auth import check_csrf, signed_in
+from web.env import env_of
+
+if TYPE_CHECKING:
+    from application.identity import SignedIn as SignedInDep
+else:
+    SignedInDep = Annotated[object, Depends(signed_in)]
+
+PREFIX = "/api/v1"
+API_ACTIONS = ("submit", "accept", "return")
+router = APIRouter(prefix=PREFIX)
+
+
+class Me(BaseModel):
+    email: str
+    name: str
+    lang: str
+
+
+class ActionBody(BaseModel):
+    reason: str | None = None
+
+
+@router.get("/me", response_model=Me)
+def me(signed: SignedInDep) -> Me:
+    """The signed-in officer."""
+    return Me(email=signed.email, name=signed.name, lang=signed.lang)
+
+
+@router.get("/tasks")
+def tasks(request: Request, signed: SignedInDep) -> dict[str, Any]:
+    """My occurrences (overdue, due soon, returned, later) and those waiting for my approval."""
+    from application.my_work import my_work
+
+    env = env_of(request)
+    return my_work(env.uow(), signed.identity, env.now(), lang=signed.lang).as_dict()
+
+
+@router.get("/occurrences/{task}/{period}")
+def occurrence(request: Request, signed: SignedInDep, task: str, period: str) -> dict[str, Any]:
+    """One occurrence in full: deadline, lead, approver, documents, history."""
+    from application.occurrences import show_occurrence
+
+    env = env_of(request)
+    detail = show_occurrence(env.uow(), env.now(), task=task, period=period, lang=signed.lang)
+    return detail.as_dict()
+
+
+def _action_route(action: str):  # type: ignore[no-untyped-def]
+    def act_api(
+        request: Request,
+        signed: SignedInDep,
+        task: str,
+        period: str,
+        body: Annotated[ActionBody | None, Body()] = None,
+    ) -> dict[str, Any]:
+        check_csrf(request, signed)
+        from application.occurrences import act
+
+        env = env_of(request)
+        result = act(
+            env.uow(),
+            signed.identity,
+            env.now(),
+            action=action,
+            task=task,
+            period=period,
+            reason=(body.reason if body else None),
+        )
+        return result.as_dict()
+
+    act_api.__name__ = f"{action}_api"
+    act_api.__doc__ = f"{action.capitalize()} one occurrence as the signed-in officer."
+    return act_api
+
+
+for _action in API_ACTIONS:
+    router.add_api_route(
+        "/occurrences/{task}/{period}/" + _action, _action_route(_action), methods=["POST"]
+    )

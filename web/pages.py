@@ -1,0 +1,239 @@
+"""The pages: sign in and out, my work ("Việc của tôi"), one occurrence with its documents,
+upload, submit and review. Each handler parses, calls one use case as the signed-in officer,
+and renders or redirects (a form posts, then the browser is sent back to the page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from domain import links
+from domain.errors import CchcError
+from web.auth import SESSION_COOKIE, check_csrf, lang_of, signed_in
+from web.env import env_of
+from web.errors import InputError
+from web.render import page
+from web.security import CSRF_FIELD, CsrfRefused, new_token, same_token
+
+if TYPE_CHECKING:
+    from application.identity import SignedIn as SignedInDep
+else:
+    SignedInDep = Annotated[object, Depends(signed_in)]
+
+router = APIRouter(include_in_schema=False)
+ANON_CSRF_COOKIE = "cchc_csrf"
+OCCURRENCE = links.OCCURRENCE_PREFIX + "/{task}/{period}"
+PAGE_ACTIONS = ("start", "submit", "accept", "return")
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path of this site only (never another host)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return links.MY_TASKS
+
+
+def _see_other(target: str) -> RedirectResponse:
+    return RedirectResponse(target, status_code=303)
+
+
+# --- signing in and out -----------------------------------------------------------------------
+
+
+def _sign_in_form(
+    request: Request, *, status: int = 200, message: str = "", email: str = "", nxt: str = ""
+) -> Response:
+    token = request.cookies.get(ANON_CSRF_COOKIE) or new_token()
+    response = page(
+        request,
+        "sign_in.html",
+        status=status,
+        csrf=token,
+        message=message,
+        email=email,
+        next=_safe_next(nxt),
+    )
+    response.set_cookie(
+        ANON_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=env_of(request).secure_cookies,
+        path=links.SIGN_IN,
+    )
+    return response
+
+
+@router.get(links.SIGN_IN, response_class=HTMLResponse)
+def sign_in_page(request: Request, next: str = "") -> Response:
+    return _sign_in_form(request, nxt=next)
+
+
+@router.post(links.SIGN_IN)
+def sign_in_post(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    if not same_token(csrf_token, request.cookies.get(ANON_CSRF_COOKIE)):
+        raise CsrfRefused
+    from application.identity import SignInThrottled, sign_in
+
+    env = env_of(request)
+    address = request.client.host if request.client else ""
+    try:
+        signed = sign_in(env.uow(), email=email, password=password, address=address, now=env.now())
+    except CchcError as exc:
+        status = 429 if isinstance(exc, SignInThrottled) else 401
+        message = exc.render(lang_of(request))
+        return _sign_in_form(request, status=status, message=message, email=email, nxt=next)
+    response = _see_other(_safe_next(next))
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_token or "",
+        httponly=True,
+        samesite="lax",
+        secure=env.secure_cookies,
+        path="/",
+    )
+    response.delete_cookie(ANON_CSRF_COOKIE, path=links.SIGN_IN)
+    return response
+
+
+@router.post(links.SIGN_OUT)
+def sign_out_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.identity import sign_out
+
+    env = env_of(request)
+    if signed.session_token:
+        sign_out(env.uow(), token=signed.session_token, now=env.now())
+    response = _see_other(links.SIGN_IN)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- my work ---------------------------------------------------------------------------------
+
+
+@router.get(links.MY_TASKS, response_class=HTMLResponse)
+def my_work_page(request: Request, signed: SignedInDep) -> Response:
+    from application.my_work import my_work
+
+    env = env_of(request)
+    work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang)
+    return page(request, "my_work.html", signed=signed, work=work)
+
+
+# --- one occurrence --------------------------------------------------------------------------
+
+
+@router.get(OCCURRENCE, response_class=HTMLResponse)
+def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
+    from application.occurrences import show_occurrence
+    from domain.lifecycle import TRANSITIONS
+
+    env = env_of(request)
+    detail = show_occurrence(env.uow(), env.now(), task=task, period=period, lang=signed.lang)
+    possible = [a for a in PAGE_ACTIONS if detail.status in TRANSITIONS[a].sources]
+    own = detail.officer_email == signed.email
+    return page(
+        request,
+        "occurrence.html",
+        signed=signed,
+        occ=detail,
+        lead_actions=[a for a in possible if a in ("start", "submit")] if own else [],
+        review_actions=[a for a in possible if a in ("accept", "return")] if not own else [],
+        may_upload=own,
+    )
+
+
+def _doc_date(value: str) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError("web.bad_doc_date", value=value) from None
+
+
+@router.post(OCCURRENCE + "/tai-lieu")
+def upload_post(
+    request: Request,
+    signed: SignedInDep,
+    task: str,
+    period: str,
+    files: Annotated[list[UploadFile], File()],
+    csrf_token: Annotated[str, Form()] = "",
+    requirement: Annotated[str, Form()] = "",
+    doc_number: Annotated[str, Form()] = "",
+    doc_date: Annotated[str, Form()] = "",
+    issuer: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.evidence import disk_store, upload
+    from storage.evidence import Upload
+
+    env = env_of(request)
+    chosen = [f for f in files if f.filename]
+    if not chosen:
+        raise InputError("web.no_files")
+    given = [Upload(f.filename or "", f.file.read()) for f in chosen]
+    upload(
+        env.uow(),
+        signed.identity,
+        env.now(),
+        task=task,
+        period=period,
+        files=given,
+        store=disk_store(env.evidence_home),
+        max_bytes=env.max_upload_bytes,
+        requirement=requirement.strip() or None,
+        doc_number=doc_number.strip(),
+        doc_date=_doc_date(doc_date),
+        issuer=issuer.strip(),
+        summary=summary.strip(),
+    )
+    return _see_other(links.occurrence_path(task, period))
+
+
+def _action_route(action: str):  # type: ignore[no-untyped-def]
+    def act_post(
+        request: Request,
+        signed: SignedInDep,
+        task: str,
+        period: str,
+        csrf_token: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(request, signed, csrf_token)
+        from application.occurrences import act
+
+        env = env_of(request)
+        act(
+            env.uow(),
+            signed.identity,
+            env.now(),
+            action=action,
+            task=task,
+            period=period,
+            reason=reason.strip() or None,
+        )
+        return _see_other(links.occurrence_path(task, period))
+
+    act_post.__name__ = f"{action}_post"
+    return act_post
+
+
+for _action in PAGE_ACTIONS:
+    router.add_api_route(OCCURRENCE + "/" + _action, _action_route(_action), methods=["POST"])
+
+__all__ = ["CSRF_FIELD", "router"]
