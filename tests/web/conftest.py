@@ -61,9 +61,8 @@ def small_plan(plan: Plan) -> Plan:
 
 
 @pytest.fixture
-def ward(engine, session: Session, load, bundled_plan) -> UnitOfWork:  # type: ignore[no-untyped-def]
-    """The small plan and the demo roster, materialised on 1 June; Nhung, Phát and Mai have
-    passwords."""
+def roster(engine, session: Session, load, bundled_plan) -> UnitOfWork:  # type: ignore[no-untyped-def]
+    """The small plan and the demo roster, materialised on 1 June."""
     plan = small_plan(bundled_plan)
     load(plan, now=local(2020, 6, 1, 6))
     unit_id = get_unit("phu-huu", session=session).id
@@ -85,6 +84,12 @@ def ward(engine, session: Session, load, bundled_plan) -> UnitOfWork:  # type: i
         now=local(2020, 6, 1),
     )
     session.commit()
+    return UnitOfWork(engine)
+
+
+@pytest.fixture
+def ward(roster: UnitOfWork, engine) -> UnitOfWork:  # type: ignore[no-untyped-def]
+    """The roster's Nhung, Phát and Mai have passwords."""
     from application.identity import set_password
 
     for email in (NHUNG, PHAT, MAI):
