@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from pydantic import BaseModel
 
 from web.auth import check_csrf, signed_in
@@ -55,6 +55,35 @@ def occurrence(request: Request, signed: SignedInDep, task: str, period: str) ->
     env = env_of(request)
     detail = show_occurrence(env.uow(), env.now(), task=task, period=period, lang=signed.lang)
     return detail.as_dict()
+
+
+@router.post("/occurrences/{task}/{period}/evidence")
+def evidence(
+    request: Request,
+    signed: SignedInDep,
+    task: str,
+    period: str,
+    file: Annotated[list[UploadFile], File()],
+    requirement: Annotated[str, Form()] = "",
+    doc_number: Annotated[str, Form()] = "",
+    doc_date: Annotated[str, Form()] = "",
+    issuer: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+) -> dict[str, Any]:
+    """Upload one or several files (multipart field ``file``) for a required document
+    (``requirement``: its number or name; empty: another document), with their metadata."""
+    check_csrf(request, signed)
+    from web.uploads import UploadFields, store_uploads
+
+    items = store_uploads(
+        request,
+        signed,
+        task=task,
+        period=period,
+        files=file,
+        fields=UploadFields(requirement, doc_number, doc_date, issuer, summary),
+    )
+    return {"evidence": [item.as_dict() for item in items]}
 
 
 def _action_route(action: str):  # type: ignore[no-untyped-def]

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from fastapi import Request
     from sqlalchemy import Engine
 
-MB = 1024 * 1024
-
-
 def wall_clock() -> dt.datetime:
     """The real time, read only at the edge (tests give the application their own)."""
     return dt.datetime.now(dt.UTC)
@@ -53,7 +50,7 @@ class WebEnv:
 
     @property
     def max_upload_bytes(self) -> int:
-        return int(self.settings.evidence_max_mb * MB)
+        return self.settings.evidence_max_bytes
 
 
 def env_of(request: Request) -> WebEnv:

@@ -4,7 +4,6 @@ and renders or redirects (a form posts, then the browser is sent back to the pag
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -14,9 +13,9 @@ from domain import links
 from domain.errors import CchcError
 from web.auth import SESSION_COOKIE, check_csrf, lang_of, signed_in
 from web.env import env_of
-from web.errors import InputError
 from web.render import page
 from web.security import CSRF_FIELD, CsrfRefused, new_token, same_token
+from web.uploads import UploadFields, store_uploads
 
 if TYPE_CHECKING:
     from application.identity import SignedIn as SignedInDep
@@ -155,15 +154,6 @@ def occurrence_page(request: Request, signed: SignedInDep, task: str, period: st
     )
 
 
-def _doc_date(value: str) -> dt.date | None:
-    if not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError("web.bad_doc_date", value=value) from None
-
-
 @router.post(OCCURRENCE + "/tai-lieu")
 def upload_post(
     request: Request,
@@ -179,28 +169,13 @@ def upload_post(
     summary: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, signed, csrf_token)
-    from application.evidence import disk_store, upload
-    from storage.evidence import Upload
-
-    env = env_of(request)
-    chosen = [f for f in files if f.filename]
-    if not chosen:
-        raise InputError("web.no_files")
-    given = [Upload(f.filename or "", f.file.read()) for f in chosen]
-    upload(
-        env.uow(),
-        signed.identity,
-        env.now(),
+    store_uploads(
+        request,
+        signed,
         task=task,
         period=period,
-        files=given,
-        store=disk_store(env.evidence_home),
-        max_bytes=env.max_upload_bytes,
-        requirement=requirement.strip() or None,
-        doc_number=doc_number.strip(),
-        doc_date=_doc_date(doc_date),
-        issuer=issuer.strip(),
-        summary=summary.strip(),
+        files=files,
+        fields=UploadFields(requirement, doc_number, doc_date, issuer, summary),
     )
     return _see_other(links.occurrence_path(task, period))
 

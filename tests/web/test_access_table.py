@@ -25,6 +25,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/me"): "officer",
     ("GET", "/api/v1/tasks"): "officer",
     ("GET", "/api/v1/occurrences/{task}/{period}"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/evidence"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/submit"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/return"): "officer",

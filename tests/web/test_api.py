@@ -55,3 +55,46 @@ def test_errors_are_json_with_the_right_status(client, ward) -> None:  # type: i
     assert refused.status_code == 403
     accepted = client.post("/api/v1/occurrences/T.A3/2020/accept", headers=bearer(ward, MAI))
     assert accepted.status_code == 200 and accepted.json()["to"] == "accepted"
+
+
+def test_evidence_upload_through_the_api_and_a_file_over_the_limit(
+    ward, engine, db_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from application.settings import Settings
+    from cchc.replay import minimal_pdf
+    from web.app import create_app
+
+    settings = Settings(
+        home=tmp_path / "h", database_url=db_url, lang="en", evidence_max_mb=0.004
+    )  # about 4 kB
+    app = create_app(settings, engine=engine, now=lambda: NOW)
+    headers = bearer(ward, NHUNG)
+    path = "/api/v1/occurrences/T.A3/2020/evidence"
+    with TestClient(app) as client:
+        small = minimal_pdf("small")
+        ok = client.post(
+            path,
+            headers=headers,
+            data={"requirement": "2", "doc_number": "15/DM-UBND", "doc_date": "2020-06-05"},
+            files=[("file", ("danh-muc.pdf", small, "application/pdf"))],
+        )
+        assert ok.status_code == 200, ok.text
+        [item] = ok.json()["evidence"]
+        assert item["file"] == "danh-muc.pdf"
+        big = small + b"%" + b"x" * 8000
+        too_big = client.post(
+            path, headers=headers, files=[("file", ("big.pdf", big, "application/pdf"))]
+        )
+        assert too_big.status_code == 413
+        assert "big.pdf" in too_big.json()["error"]
+        bad_date = client.post(
+            path,
+            headers=headers,
+            data={"doc_date": "31/02/2020"},
+            files=[("file", ("x.pdf", small, "application/pdf"))],
+        )
+        assert bad_date.status_code == 422 and "31/02/2020" in bad_date.json()["error"]
+        shown = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
+        assert [u["file"] for d in shown["documents"] for u in d["uploads"]] == ["danh-muc.pdf"]
