@@ -7,6 +7,7 @@ from models.base import utcnow
 from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
 from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
+from models.identity import Account, ApiToken, PasswordInvitation, SignInFailure, WebSession
 from models.people import Assignment, Officer, Position
 from models.plan import (
     AreaRecord,
@@ -28,6 +29,8 @@ from models.work import (
 )
 
 __all__ = [
+    "Account",
+    "ApiToken",
     "ApologySlipRecord",
     "AreaRecord",
     "Assessment",
@@ -47,15 +50,18 @@ __all__ = [
     "OccurrenceRoute",
     "Officer",
     "OutboxMessage",
+    "PasswordInvitation",
     "PlanRecord",
     "Position",
     "ProcedureRecord",
     "ReminderLog",
+    "SignInFailure",
     "TargetRecord",
     "TaskCriterion",
     "TaskRecord",
     "TaskSupport",
     "TaskTarget",
     "UnitRecord",
+    "WebSession",
     "utcnow",
 ]

@@ -24,6 +24,10 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   contacts, outbox retries, running a job by hand): the CCHC officer, the chairman, or the
   installation's operator. ``contact.edit`` of one's own contact: the officer themself.
 - ``job.*``: the scheduler, or anyone who may administer.
+- accounts (``ACCOUNT``: setting a password, sending an invitation to set one, creating,
+  listing and revoking API tokens): the operator for anyone; an officer sets their own
+  password and manages their own tokens (``subject.officer``); only the operator invites.
+  Nobody else — not even the CCHC officer or the chairman — touches another's account.
 - the installation itself (``INSTALLATION``: removing leftovers of interrupted uploads,
   taking and restoring a backup): the operator only — it holds every unit's data and the
   audit key, beyond any one unit's positions.
@@ -72,8 +76,17 @@ ADMIN = (
 )
 JOBS = ("job.materialise", "job.remind", "job.digest", "job.deliver")
 INSTALLATION = ("evidence.gc", "backup.create", "backup.restore")
+ACCOUNT = ("account.password", "account.invite", "account.token")
+OWN_ACCOUNT = ("account.password", "account.token")
 ACTIONS: tuple[str, ...] = (
-    OCCURRENCE_ACTIONS + EVIDENCE_ACTIONS + PAR_ACTIONS + DATA_ACTIONS + ADMIN + JOBS + INSTALLATION
+    OCCURRENCE_ACTIONS
+    + EVIDENCE_ACTIONS
+    + PAR_ACTIONS
+    + DATA_ACTIONS
+    + ADMIN
+    + JOBS
+    + INSTALLATION
+    + ACCOUNT
 )
 REVIEWS = ("occurrence.accept", "occurrence.return", "evidence.accept", "evidence.reject")
 
@@ -148,13 +161,17 @@ def decide(
             actor.kind == "operator", "operator" if actor.kind == "operator" else "operator_only"
         )
     if actor.kind == "operator":
-        if action in ADMIN or action in JOBS or action == "dossier.import":
+        if action in ADMIN or action in JOBS or action in ACCOUNT or action == "dossier.import":
             return Decision(True, "operator")
         return Decision(False, "operator_not_officer")
     me = actor.identity
     if not any(h.officer == me and h.active(on) for h in holdings):
         return Decision(False, "no_position")
     area = subject.area
+    if action in ACCOUNT:
+        if action in OWN_ACCOUNT and subject.officer == me:
+            return Decision(True, "own_account")
+        return Decision(False, "operator_or_self" if action in OWN_ACCOUNT else "operator_only")
 
     def grant(rule: str, *positions: str | None, scoped: bool = True) -> Decision:
         wanted = tuple(p for p in positions if p)

@@ -120,6 +120,10 @@ ALLOWED: dict[str, set[str]] = {
     "evidence.gc": {"operator"},
     "backup.create": {"operator"},
     "backup.restore": {"operator"},
+    # the subject is the justice officer's own account
+    "account.password": {"operator", "justice"},
+    "account.invite": {"operator"},
+    "account.token": {"operator", "justice"},
 }
 
 
@@ -190,6 +194,18 @@ def test_the_chairmans_own_submission_of_a_task_the_chairman_approves_is_final()
     assert not submission_is_final(officer("mai@w"), own, ON, HOLDINGS)
     # nor is anyone's submission of a task someone else approves
     assert not submission_is_final(officer("hung@w"), SUBJECT, ON, HOLDINGS)
+
+
+@pytest.mark.parametrize("action", ["account.password", "account.token"])
+def test_nobody_but_the_operator_manages_someone_elses_account(action: str) -> None:
+    others = Subject(officer="anh@w")
+    for email in ("hung@w", "nhung@w", "tam@w"):
+        decision = decide(officer(email), action, others, ON, HOLDINGS)
+        assert not decision.allowed and decision.rule == "operator_or_self", email
+    assert decide(officer("anh@w"), action, others, ON, HOLDINGS).rule == "own_account"
+    # an officer whose holding ended manages nothing, not even their own account
+    mine = Subject(officer="cu@w")
+    assert decide(officer("cu@w"), action, mine, ON, HOLDINGS).rule == "no_position"
 
 
 def test_unknown_actions_are_a_programming_error() -> None:

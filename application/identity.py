@@ -1,0 +1,573 @@
+"""Signing in — "đăng nhập": passwords, browser sessions, API tokens and invitations.
+
+Front ends (the web, the command line) call only these use cases. An officer signs in with
+their email and password and gets a server-side session (a random id for the cookie, a CSRF
+token for forms); scripts use an API token as a bearer token. An officer who holds no
+position today in any unit cannot sign in, and an open session or token stops working the
+day their last holding ends.
+
+Secrets are never stored as given: passwords are Argon2 hashes, session ids, API tokens and
+invitation tokens SHA-256 digests. Five failed sign-ins for one email, or from one address,
+within fifteen minutes refuse further attempts for fifteen minutes. Every sign-in, failure,
+sign-out, password change, invitation and token event is in the audit log — never a secret.
+
+Managing an account is the policy's ``account.*`` actions: the operator for anyone, an
+officer for their own password and tokens; only the operator invites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from application.access import Gate, Identity, Refused
+from application.uow import UnitOfWork
+from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
+from domain.errors import CchcError, Conflict, NotFound
+from domain.i18n import Lang, normalize_lang
+from models import Account, Officer, WebSession
+from responsibilities.policy import Subject
+from storage import identity as store
+from storage.audit import record
+from storage.plans import unit_timezone
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+    from sqlmodel import Session
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # longer input is refused before hashing: no cheap denial of service
+FAILURES = 5  # failed sign-ins …
+WINDOW = dt.timedelta(minutes=15)  # … within this long …
+LOCK = dt.timedelta(minutes=15)  # … refuse further attempts for this long
+IDLE_MINUTES = 60  # a session unused this long has ended (CCHC_SESSION_IDLE_MINUTES)
+INVITATION_VALID = dt.timedelta(hours=72)
+TOKEN_PREFIX = "cchc_"
+SHOWN_PREFIX = 12  # characters of a token its owner sees in a list
+MAX_TOKEN_NAME = 64
+MAX_ADDRESS = 64
+MAX_USER_AGENT = 255
+MAX_EMAIL = 254
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class IdentityError(CchcError):
+    """Không đăng nhập được. Cannot sign in."""
+
+    key = "identity.error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: Lang = "vi") -> str:
+        from application.messages import t
+
+        return t(self.key, lang, **self.params)
+
+
+class SignInRefused(IdentityError):
+    """Wrong email or password, or no position held now: one message for all, so it tells
+    nobody which emails have accounts."""
+
+    key = "identity.sign_in_refused"
+
+
+class SignInThrottled(IdentityError):
+    """Too many failed sign-ins; ``retry_at`` (aware UTC) is when to try again."""
+
+    key = "identity.sign_in_throttled"
+
+    def __init__(self, *, retry_at: dt.datetime, now: dt.datetime) -> None:
+        self.retry_at = retry_at
+        minutes = max(1, -(-int((retry_at - now).total_seconds()) // 60))
+        super().__init__(minutes=minutes)
+
+
+class BadPassword(IdentityError):
+    """A new password that breaks the rules (the key says which)."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        super().__init__(**params)
+
+
+class WrongPassword(IdentityError):
+    """The current password given to change it is not the account's."""
+
+    key = "identity.current_password_wrong"
+
+
+class InvitationInvalid(IdentityError):
+    """An invitation link unknown, already used or expired."""
+
+    key = "identity.invitation_invalid"
+
+
+class NoSuchOfficer(IdentityError, NotFound):
+    key = "identity.no_officer"
+
+
+class NotInPost(IdentityError, Conflict):
+    """The officer holds no position today: an account for them could not be used."""
+
+    key = "identity.not_in_post"
+
+
+class BadTokenName(IdentityError):
+    key = "identity.bad_token_name"
+
+
+class TokenExists(IdentityError, Conflict):
+    key = "identity.token_exists"
+
+
+class NoSuchToken(IdentityError, NotFound):
+    key = "identity.token_not_found"
+
+
+class BaseUrlMissing(IdentityError):
+    key = "identity.base_url_missing"
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is signed in, and with what: a browser session (``session_token`` for the cookie,
+    ``csrf_token`` for forms, ``expires_at`` when it ends unless used) or an API token (all
+    three None)."""
+
+    identity: Identity
+    email: str
+    name: str
+    lang: str
+    session_token: str | None
+    csrf_token: str | None
+    expires_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Invited:
+    """An invitation put into the outbox: to whom, and until when its link works (UTC and
+    on the officer's unit's wall clock)."""
+
+    email: str
+    name: str
+    expires_at: dt.datetime
+    expires_local: dt.datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "channel": "email",
+            "expires_at": self.expires_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as its owner may see it again: never the token, only its first characters."""
+
+    email: str
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "prefix": self.prefix,
+            "created_at": self.created_at.isoformat(),
+            "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    """A new API token: ``token`` is shown this once and never again."""
+
+    email: str
+    name: str
+    token: str
+    prefix: str
+    created_at: dt.datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "token": self.token,
+            "prefix": self.prefix,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@cache
+def _decoy() -> str:
+    """A hash to check a password against when the email has none, so a wrong email takes
+    as long to refuse as a wrong password."""
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if len(password) > MAX_PASSWORD:
+        return False
+    try:
+        return _hasher().verify(stored or _decoy(), password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, email: str) -> tuple[str, dict[str, Any]] | None:
+    """The rule a new password breaks, as (message key, parameters), or None. The one place
+    the rules live: at least ``MIN_PASSWORD`` characters, at most ``MAX_PASSWORD``, and not
+    the email (nor its part before the @)."""
+    if len(password) < MIN_PASSWORD:
+        return "identity.password_too_short", {"min": MIN_PASSWORD}
+    if len(password) > MAX_PASSWORD:
+        return "identity.password_too_long", {"max": MAX_PASSWORD}
+    folded = password.strip().casefold()
+    if folded in (email.casefold(), email.split("@", 1)[0].casefold()):
+        return "identity.password_is_email", {}
+    return None
+
+
+def check_password(password: str, email: str) -> None:
+    """``BadPassword`` explaining the rule when ``password`` breaks one."""
+    problem = password_problem(password, email)
+    if problem is not None:
+        key, params = problem
+        raise BadPassword(key, **params)
+
+
+def _email(value: str) -> str:
+    return value.strip().lower()[: MAX_EMAIL + 1]
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def _locked_until(times: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
+    """When the refusal that ``times`` (failures, oldest first) earned ends, if it runs now."""
+    if len(times) < FAILURES:
+        return None
+    last = times[-1]
+    burst = [t for t in times if t > last - WINDOW]
+    if len(burst) >= FAILURES and now < last + LOCK:
+        return last + LOCK
+    return None
+
+
+def _throttled_until(
+    session: Session, email: str, address: str, now: dt.datetime
+) -> dt.datetime | None:
+    by_email, by_address = store.recent_failures(
+        session=session, email=email, address=address, since=now - WINDOW - LOCK
+    )
+    ends = [t for t in (_locked_until(by_email, now), _locked_until(by_address, now)) if t]
+    return max(ends) if ends else None
+
+
+def _signed_in(
+    officer: Officer,
+    *,
+    token: str | None,
+    csrf: str | None,
+    expires_at: dt.datetime | None,
+) -> SignedIn:
+    return SignedIn(
+        identity=Identity.officer(officer.email),
+        email=officer.email,
+        name=officer.name,
+        lang=normalize_lang(officer.lang),
+        session_token=token,
+        csrf_token=csrf,
+        expires_at=expires_at,
+    )
+
+
+def _open_session(
+    session: Session,
+    account: Account,
+    officer: Officer,
+    *,
+    address: str,
+    user_agent: str,
+    now: dt.datetime,
+    idle_minutes: int,
+) -> SignedIn:
+    """A new session with a new random id (never one the browser brought: no fixation)."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            token_hash=_digest(token),
+            account_id=account.id or 0,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            address=address[:MAX_ADDRESS],
+            user_agent=user_agent[:MAX_USER_AGENT],
+        )
+    )
+    session.flush()
+    return _signed_in(
+        officer, token=token, csrf=csrf, expires_at=now + dt.timedelta(minutes=idle_minutes)
+    )
+
+
+def sign_in(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    now: dt.datetime,
+    user_agent: str = "",
+    idle_minutes: int = IDLE_MINUTES,
+) -> SignedIn:
+    """Sign in with an email and a password: a new browser session. ``SignInRefused`` (one
+    message for a wrong email, a wrong password or no position held now) or
+    ``SignInThrottled``; each failure is counted and audited, and so is each sign-in."""
+    require_aware(now)
+    email = _email(email)
+    address = address[:MAX_ADDRESS]
+    with uow as session:
+        until = _throttled_until(session, email, address, now)
+        reason = "throttled"
+        if until is None:
+            account = store.get_account(email, session=session)
+            stored = account.password_hash if account else None
+            ok = _verify(stored, password)
+            officer = store.officer_in_post(email, session=session, now=now) if ok else None
+            if account is not None and officer is not None:
+                if stored and _hasher().check_needs_rehash(stored):
+                    account.password_hash = _hasher().hash(password)
+                signed = _open_session(
+                    session,
+                    account,
+                    officer,
+                    address=address,
+                    user_agent=user_agent,
+                    now=now,
+                    idle_minutes=idle_minutes,
+                )
+                _audit(session, email, now, "sign_in", email, {"address": address})
+                return signed
+            reason = "no_position" if ok else "password" if stored else _why_not(session, email)
+            store.add_failure(email, address, session=session, now=now)
+        _audit(session, email, now, "sign_in_failed", email, {"address": address, "why": reason})
+    if until is not None:
+        raise SignInThrottled(retry_at=until, now=now)
+    raise SignInRefused()
+
+
+def _why_not(session: Session, email: str) -> str:
+    """Why an email without a password cannot sign in (for the audit log only)."""
+    return "no_password" if store.officers_named(email, session=session) else "unknown_email"
+
+
+def resume_session(
+    uow: UnitOfWork, *, token: str, now: dt.datetime, idle_minutes: int = IDLE_MINUTES
+) -> SignedIn | None:
+    """The officer a session cookie signs in, or None: unknown, ended, unused for
+    ``idle_minutes``, or the officer holds no position any more. Marks it used now."""
+    require_aware(now)
+    if not token:
+        return None
+    with uow as session:
+        row = store.session_by_hash(_digest(token), session=session)
+        if row is None or row.ended_at is not None:
+            return None
+        if now - row.last_seen_at > dt.timedelta(minutes=idle_minutes):
+            row.ended_at = now
+            return None
+        account = session.get(Account, row.account_id)
+        officer = (
+            store.officer_in_post(account.email, session=session, now=now) if account else None
+        )
+        if officer is None:
+            return None
+        row.last_seen_at = now
+        return _signed_in(
+            officer,
+            token=token,
+            csrf=row.csrf_token,
+            expires_at=now + dt.timedelta(minutes=idle_minutes),
+        )
+
+
+def sign_out(uow: UnitOfWork, *, token: str, now: dt.datetime) -> None:
+    """End the session for good (its cookie no longer signs anyone in); audited."""
+    require_aware(now)
+    if not token:
+        return
+    with uow as session:
+        row = store.session_by_hash(_digest(token), session=session)
+        if row is None or row.ended_at is not None:
+            return
+        row.ended_at = now
+        account = session.get(Account, row.account_id)
+        email = account.email if account else ""
+        _audit(session, email, now, "sign_out", email, {"address": row.address})
+
+
+def bearer_identity(uow: UnitOfWork, *, token: str, now: dt.datetime) -> SignedIn | None:
+    """The officer an API token (``Authorization: Bearer …``) acts as, or None: unknown,
+    revoked, or the officer holds no position any more. Marks it used now."""
+    require_aware(now)
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    with uow as session:
+        row = store.token_by_hash(_digest(token), session=session)
+        if row is None or row.revoked_at is not None:
+            return None
+        account = session.get(Account, row.account_id)
+        officer = (
+            store.officer_in_post(account.email, session=session, now=now) if account else None
+        )
+        if officer is None:
+            return None
+        row.last_used_at = now
+        return _signed_in(officer, token=None, csrf=None, expires_at=None)
+
+
+# --- managing accounts ------------------------------------------------------------------------
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    now: dt.datetime,
+    action: str,
+    email: str,
+    after: dict[str, Any] | None = None,
+) -> None:
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action=action,
+        entity="account",
+        key=email,
+        after=after,
+    )
+
+
+def _gate_unit(session: Session, identity: Identity, email: str | None, now: dt.datetime) -> int:
+    """The unit whose holdings decide: the acting officer's (where they hold a position now,
+    else where they are known), else the account's."""
+    if identity.kind == "officer":
+        mine = store.officer_in_post(identity.name, session=session, now=now)
+        known = [mine] if mine else store.officers_named(identity.name, session=session)
+        if known:
+            return known[0].unit_id
+    if email:
+        theirs = store.officers_named(email, session=session)
+        if theirs:
+            return theirs[0].unit_id
+    return 0
+
+
+def _authorize(
+    session: Session, identity: Identity, action: str, email: str | None, now: dt.datetime
+) -> None:
+    """The policy's word on ``action`` on ``email``'s account (every account's when None);
+    ``Refused`` otherwise. ``NoSuchOfficer`` when no unit knows the email."""
+    unit_id = _gate_unit(session, identity, email, now)
+    gate = Gate.load(session, unit_id) if unit_id else Gate(0, [], {})
+    timezone = unit_timezone(session=session, unit_id=unit_id) if unit_id else DEFAULT_TIMEZONE
+    try:
+        gate.check(
+            identity,
+            action,
+            Subject(officer=email),
+            on=local_today(now, timezone),
+            entity="account",
+            key=email or "",
+        )
+    except Refused as refusal:
+        if not unit_id:
+            refusal.unit_id = None  # no unit to file it under
+        raise
+    if email is not None and not store.officers_named(email, session=session):
+        raise NoSuchOfficer(email=email)
+
+
+def _store_password(account: Account, password: str, now: dt.datetime) -> None:
+    account.password_hash = _hasher().hash(password)
+    account.changed_at = now
+
+
+def set_password(
+    uow: UnitOfWork, identity: Identity, *, email: str, password: str, now: dt.datetime
+) -> None:
+    """Set an officer's password (``cchc user password``); ends their open sessions."""
+    require_aware(now)
+    email = _email(email)
+    check_password(password, email)
+    with uow as session:
+        _authorize(session, identity, "account.password", email, now)
+        account = store.ensure_account(email, session=session, now=now)
+        _store_password(account, password, now)
+        ended = store.end_sessions(account.id or 0, session=session, now=now)
+        _audit(session, identity.audit_name, now, "password_set", email, {"sessions_ended": ended})
+
+
+def change_password(
+    uow: UnitOfWork,
+    identity: Identity,
+    *,
+    current: str,
+    new: str,
+    now: dt.datetime,
+    keep_session: str | None = None,
+) -> None:
+    """An officer changes their own password, giving the current one; every other session
+    of theirs ends (``keep_session``: the one they are using, which stays)."""
+    require_aware(now)
+    email = identity.name
+    with uow as session:
+        _authorize(session, identity, "account.password", email, now)
+        account = store.get_account(email, session=session)
+        if account is None or not _verify(account.password_hash, current):
+            raise WrongPassword()
+        check_password(new, email)
+        _store_password(account, new, now)
+        keep = _digest(keep_session) if keep_session else None
+        ended = store.end_sessions(account.id or 0, session=session, now=now, keep=keep)
+        _audit(
+            session, identity.audit_name, now, "password_changed", email, {"sessions_ended": ended}
+        )

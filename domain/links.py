@@ -1,0 +1,42 @@
+"""The web pages' addresses — "đường dẫn": one spelling for the emails that link to a page
+and for the web application's routes.
+
+Paths are Vietnamese words without diacritics. ``page_url`` joins the installation's public
+address (``CCHC_BASE_URL``) and a path; the other functions build the paths of pages about
+one thing (an occurrence, an invitation to set a password).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+MY_TASKS = "/"  # Việc của tôi
+APPROVALS = "/cho-duyet"  # Chờ duyệt
+PROGRESS = "/tien-do"  # Tiến độ
+CALENDAR = "/lich"  # Lịch
+PROFILE = "/ho-so"  # Hồ sơ cá nhân
+SIGN_IN = "/dang-nhap"
+SIGN_OUT = "/dang-xuat"
+OCCURRENCE_PREFIX = "/nhiem-vu"
+SET_PASSWORD_PREFIX = "/dat-mat-khau"
+
+
+def _segment(value: str) -> str:
+    """One path segment: every character that could end or escape it is quoted."""
+    return quote(value, safe="")
+
+
+def page_url(base_url: str, path: str) -> str:
+    """``base_url`` (with or without a trailing slash, perhaps with a path of its own) and
+    ``path`` joined by exactly one slash."""
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def occurrence_path(task: str, period: str) -> str:
+    """The page of one occurrence: ``/nhiem-vu/II.3.5/2020-Q2``."""
+    return f"{OCCURRENCE_PREFIX}/{_segment(task)}/{_segment(period)}"
+
+
+def set_password_path(token: str) -> str:
+    """The page an invitation links to, where its holder sets a password."""
+    return f"{SET_PASSWORD_PREFIX}/{_segment(token)}"

@@ -1,0 +1,141 @@
+"""Accounts, sessions, API tokens, failed sign-ins and invitations in the database.
+
+Secrets arrive here already hashed (``application.identity`` hashes them); nothing in this
+module ever sees a password or a token as the user typed it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from domain.clock import local_today
+from models import (
+    Account,
+    ApiToken,
+    Assignment,
+    Officer,
+    PasswordInvitation,
+    SignInFailure,
+    WebSession,
+)
+from storage.plans import unit_timezone
+
+
+def get_account(email: str, *, session: Session) -> Account | None:
+    return session.exec(select(Account).where(Account.email == email)).first()
+
+
+def ensure_account(email: str, *, session: Session, now: dt.datetime) -> Account:
+    """The account of ``email``, created (without a password) when there is none yet."""
+    row = get_account(email, session=session)
+    if row is None:
+        row = Account(email=email, created_at=now, changed_at=now)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def officers_named(email: str, *, session: Session) -> list[Officer]:
+    """Every unit's officer record with this email, oldest first."""
+    return list(
+        session.exec(select(Officer).where(Officer.email == email).order_by(col(Officer.id)))
+    )
+
+
+def officer_in_post(email: str, *, session: Session, now: dt.datetime) -> Officer | None:
+    """The first officer record with this email that holds a position today (in its unit's
+    time zone), or None: an officer who holds no position any more may not sign in."""
+    for officer in officers_named(email, session=session):
+        today = local_today(now, unit_timezone(session=session, unit_id=officer.unit_id))
+        running = session.exec(
+            select(Assignment.id)
+            .where(
+                Assignment.officer_id == officer.id,
+                col(Assignment.start) <= today,
+                or_(col(Assignment.end).is_(None), col(Assignment.end) >= today),
+            )
+            .limit(1)
+        ).first()
+        if running is not None:
+            return officer
+    return None
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def session_by_hash(token_hash: str, *, session: Session) -> WebSession | None:
+    return session.exec(select(WebSession).where(WebSession.token_hash == token_hash)).first()
+
+
+def end_sessions(
+    account_id: int, *, session: Session, now: dt.datetime, keep: str | None = None
+) -> int:
+    """End every open session of the account but the one hashed ``keep``; how many ended."""
+    query = update(WebSession).where(
+        col(WebSession.account_id) == account_id, col(WebSession.ended_at).is_(None)
+    )
+    if keep is not None:
+        query = query.where(col(WebSession.token_hash) != keep)
+    result = session.execute(query.values(ended_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- throttling ----------------------------------------------------------------------------
+
+
+def add_failure(email: str, address: str, *, session: Session, now: dt.datetime) -> None:
+    session.add(SignInFailure(email=email, address=address, at=now))
+    session.flush()
+
+
+def recent_failures(
+    *, session: Session, email: str, address: str, since: dt.datetime
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """The times of failed sign-ins since ``since``: (for this email, from this address)."""
+    rows = session.exec(
+        select(SignInFailure).where(
+            col(SignInFailure.at) >= since,
+            or_(col(SignInFailure.email) == email, col(SignInFailure.address) == address),
+        )
+    ).all()
+    by_email = sorted(r.at for r in rows if r.email == email)
+    by_address = sorted(r.at for r in rows if address and r.address == address)
+    return by_email, by_address
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+def token_by_hash(token_hash: str, *, session: Session) -> ApiToken | None:
+    return session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+
+
+def token_named(account_id: int, name: str, *, session: Session) -> ApiToken | None:
+    return session.exec(
+        select(ApiToken).where(ApiToken.account_id == account_id, ApiToken.name == name)
+    ).first()
+
+
+def tokens_of(
+    *, session: Session, account_id: int | None = None
+) -> Sequence[tuple[ApiToken, Account]]:
+    """Tokens with their accounts, by email then name; every account's when ``account_id``
+    is None."""
+    query = select(ApiToken, Account).where(ApiToken.account_id == Account.id)
+    if account_id is not None:
+        query = query.where(ApiToken.account_id == account_id)
+    rows = session.exec(query.order_by(col(Account.email), col(ApiToken.name))).all()
+    return [(token, account) for token, account in rows]
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def invitation_by_hash(token_hash: str, *, session: Session) -> PasswordInvitation | None:
+    return session.exec(
+        select(PasswordInvitation).where(PasswordInvitation.token_hash == token_hash)
+    ).first()

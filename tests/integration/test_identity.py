@@ -1,0 +1,249 @@
+"""Signing in: passwords, sessions, throttling, and who may set a password — on SQLite and
+PostgreSQL, through the use cases the web and the command line call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlmodel import col, select
+
+from application.access import Identity, Refused
+from application.identity import (
+    BadPassword,
+    SignInRefused,
+    SignInThrottled,
+    WrongPassword,
+    change_password,
+    resume_session,
+    set_password,
+    sign_in,
+    sign_out,
+)
+from application.uow import UnitOfWork
+from models import AuditEntry
+from storage.officers import add_officer, assign, end_assignment
+from storage.units import get_unit
+
+NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)
+MINUTE = dt.timedelta(minutes=1)
+ANH = ("Bùi Thị Ngọc Ánh", "anh.btn@phuhuu.gov.vn")
+TAM = ("Võ Minh Tâm", "tam.vm@phuhuu.gov.vn")
+CU = ("Trần Văn Cũ", "cu.tv@phuhuu.gov.vn")
+PASSWORD = "mặt trời lên 2020"
+OPERATOR = Identity.operator("root")
+
+
+@pytest.fixture
+def uow(engine) -> UnitOfWork:  # type: ignore[no-untyped-def]
+    return UnitOfWork(engine)
+
+
+@pytest.fixture
+def ward(session, load, uow) -> int:  # type: ignore[no-untyped-def]
+    """The ward with Ánh (one-stop desk) and Tâm (justice) in post and Cũ, whose holding
+    ended last year; Ánh and Cũ have passwords."""
+    load()
+    unit_id = get_unit("phu-huu", session=session).id
+    assert unit_id is not None
+    for person, position, start, end in (
+        (ANH, "one_stop", dt.date(2020, 1, 1), None),
+        (TAM, "justice", dt.date(2020, 1, 1), None),
+        (CU, "justice", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+    ):
+        add_officer(*person, session=session, unit_id=unit_id, actor="test", now=NOW)
+        assign(person[1], position, start, end=end, session=session, unit_id=unit_id,
+               actor="test", now=NOW)  # fmt: skip
+    session.commit()
+    for email in (ANH[1], CU[1]):
+        set_password(uow, OPERATOR, email=email, password=PASSWORD, now=NOW)
+    return unit_id
+
+
+def _audit(session, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return list(
+        session.exec(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(col(AuditEntry.id))
+        )
+    )
+
+
+def test_an_officer_signs_in_and_the_session_carries_them(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    signed = sign_in(uow, email=" Anh.BTN@phuhuu.gov.vn ", password=PASSWORD,
+                     address="10.0.0.7", now=NOW)  # fmt: skip
+    assert (signed.email, signed.name, signed.lang) == (ANH[1], ANH[0], "vi")
+    assert signed.identity == Identity.officer(ANH[1])
+    assert signed.session_token and signed.csrf_token
+    assert signed.expires_at == NOW + 60 * MINUTE
+    back = resume_session(uow, token=signed.session_token, now=NOW + 5 * MINUTE)
+    assert back is not None and back.email == ANH[1]
+    assert back.csrf_token == signed.csrf_token
+    [entry] = _audit(session, "sign_in")
+    assert (entry.actor, entry.key, entry.after) == (ANH[1], ANH[1], {"address": "10.0.0.7"})
+
+
+def test_every_sign_in_gets_a_new_session_id(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    first = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW)
+    second = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW)
+    assert first.session_token != second.session_token
+    assert first.csrf_token != second.csrf_token
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "why"),
+    [
+        (ANH[1], "wrong password!", "password"),
+        ("nobody@phuhuu.gov.vn", PASSWORD, "unknown_email"),
+        (CU[1], PASSWORD, "no_position"),  # right password, but no position any more
+        (TAM[1], PASSWORD, "no_password"),  # no password set yet
+    ],
+)
+def test_a_refused_sign_in_says_the_same_thing_and_is_audited(  # type: ignore[no-untyped-def]
+    uow, ward, session, email, password, why
+) -> None:
+    with pytest.raises(SignInRefused) as refused:
+        sign_in(uow, email=email, password=password, address="10.0.0.9", now=NOW)
+    assert refused.value.render("en") == SignInRefused().render("en")
+    assert "mật khẩu" in refused.value.render("vi")
+    [entry] = _audit(session, "sign_in_failed")
+    assert entry.key == email and entry.after == {"address": "10.0.0.9", "why": why}
+
+
+def test_five_failures_for_an_account_refuse_it_for_fifteen_minutes(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    for i in range(5):
+        with pytest.raises(SignInRefused):
+            sign_in(
+                uow, email=ANH[1], password="guess", address=f"10.0.0.{i}", now=NOW + i * MINUTE
+            )
+    # even the right password, from yet another address, is refused now
+    last = NOW + 4 * MINUTE
+    with pytest.raises(SignInThrottled) as throttled:
+        sign_in(uow, email=ANH[1], password=PASSWORD, address="10.9.9.9", now=last + MINUTE)
+    assert throttled.value.retry_at == last + 15 * MINUTE
+    assert "14" in throttled.value.render("en") and "14" in throttled.value.render("vi")
+    # another officer is not affected
+    with pytest.raises(SignInRefused):
+        sign_in(uow, email=TAM[1], password=PASSWORD, address="10.9.9.9", now=last + MINUTE)
+    signed = sign_in(uow, email=ANH[1], password=PASSWORD, address="10.9.9.9",
+                     now=last + 15 * MINUTE)  # fmt: skip
+    assert signed.email == ANH[1]
+
+
+def test_five_failures_from_an_address_refuse_it_whatever_the_email(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    for i in range(5):
+        with pytest.raises(SignInRefused):
+            sign_in(uow, email=f"x{i}@phuhuu.gov.vn", password="guess", address="203.0.113.5",
+                    now=NOW)  # fmt: skip
+    with pytest.raises(SignInThrottled):
+        sign_in(uow, email=ANH[1], password=PASSWORD, address="203.0.113.5", now=NOW)
+    assert sign_in(uow, email=ANH[1], password=PASSWORD, address="203.0.113.6", now=NOW)
+
+
+def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    for i in range(5):
+        with pytest.raises(SignInRefused):
+            sign_in(uow, email=ANH[1], password="guess", address="a", now=NOW + i * 4 * MINUTE)
+    assert sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW + 17 * MINUTE)
+
+
+def test_a_session_ends_when_idle_when_signed_out_or_when_the_holding_ends(  # type: ignore[no-untyped-def]
+    uow, ward, session
+) -> None:
+    token = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW).session_token
+    assert token
+    # each use keeps it alive for another hour
+    assert resume_session(uow, token=token, now=NOW + 59 * MINUTE)
+    assert resume_session(uow, token=token, now=NOW + 118 * MINUTE)
+    assert resume_session(uow, token=token, now=NOW + 179 * MINUTE) is None
+    assert resume_session(uow, token=token, now=NOW + 180 * MINUTE) is None  # ended for good
+
+    token = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW).session_token
+    assert token
+    assert resume_session(uow, token=token, now=NOW, idle_minutes=5)
+    assert resume_session(uow, token=token, now=NOW + 6 * MINUTE, idle_minutes=5) is None
+
+    token = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW).session_token
+    assert token
+    sign_out(uow, token=token, now=NOW + MINUTE)
+    assert resume_session(uow, token=token, now=NOW + 2 * MINUTE) is None
+    assert [e.actor for e in _audit(session, "sign_out")] == [ANH[1]]
+
+    token = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW).session_token
+    assert token
+    end_assignment(ANH[1], "one_stop", dt.date(2020, 4, 15), session=session, unit_id=ward,
+                   actor="test", now=NOW)  # fmt: skip
+    session.commit()
+    assert resume_session(uow, token=token, now=NOW + MINUTE)  # still in post today
+    assert resume_session(uow, token=token, now=NOW + dt.timedelta(hours=17)) is None
+    assert resume_session(uow, token="made-up", now=NOW) is None
+    assert resume_session(uow, token="", now=NOW) is None
+
+
+def test_the_operator_sets_a_password_and_it_ends_the_open_sessions(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    token = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW).session_token
+    assert token
+    set_password(uow, OPERATOR, email=ANH[1], password="một mật khẩu mới", now=NOW + MINUTE)
+    assert resume_session(uow, token=token, now=NOW + 2 * MINUTE) is None
+    with pytest.raises(SignInRefused):
+        sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW + 2 * MINUTE)
+    assert sign_in(uow, email=ANH[1], password="một mật khẩu mới", address="a",
+                   now=NOW + 2 * MINUTE)  # fmt: skip
+    entries = _audit(session, "password_set")
+    assert [(e.actor, e.key) for e in entries][-1] == ("operator:root", ANH[1])
+    assert entries[-1].after == {"sessions_ended": 1}
+
+
+def test_nobody_but_the_operator_sets_someone_elses_password(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Refused) as refused:
+        set_password(uow, Identity.officer(TAM[1]), email=ANH[1], password="x" * 12, now=NOW)
+    assert refused.value.decision.rule == "operator_or_self"
+    assert "người vận hành" in refused.value.render("vi")
+    [entry] = _audit(session, "refused")
+    assert entry.after and entry.after["attempted"] == "account.password"
+    # Tâm may set his own
+    set_password(uow, Identity.officer(TAM[1]), email=TAM[1], password="x" * 12, now=NOW)
+    assert sign_in(uow, email=TAM[1], password="x" * 12, address="a", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("password", "vi", "en"),
+    [
+        ("ngắn quá", "ít nhất 10", "at least 10"),
+        ("ANH.BTN@phuhuu.gov.vn", "email", "email"),
+        ("anh.btn   ", "email", "email"),
+    ],
+)
+def test_a_password_that_breaks_a_rule_is_explained(uow, ward, password, vi, en) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadPassword) as bad:
+        set_password(uow, OPERATOR, email=ANH[1], password=password, now=NOW)
+    assert vi in bad.value.render("vi") and en in bad.value.render("en")
+    assert "Gợi ý:" in bad.value.render("vi") and "Hint:" in bad.value.render("en")
+
+
+def test_an_officer_changes_their_own_password_and_keeps_only_this_session(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    here = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW).session_token
+    there = sign_in(uow, email=ANH[1], password=PASSWORD, address="b", now=NOW).session_token
+    me = Identity.officer(ANH[1])
+    with pytest.raises(WrongPassword):
+        change_password(uow, me, current="not it at all", new="mật khẩu thứ hai", now=NOW)
+    change_password(uow, me, current=PASSWORD, new="mật khẩu thứ hai", now=NOW,
+                    keep_session=here)  # fmt: skip
+    assert here and there
+    assert resume_session(uow, token=here, now=NOW + MINUTE)
+    assert resume_session(uow, token=there, now=NOW + MINUTE) is None
+    assert sign_in(uow, email=ANH[1], password="mật khẩu thứ hai", address="a", now=NOW)
+
+
+def test_no_secret_reaches_the_audit_log(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    signed = sign_in(uow, email=ANH[1], password=PASSWORD, address="a", now=NOW)
+    with pytest.raises(SignInRefused):
+        sign_in(uow, email=ANH[1], password="a wrong one", address="a", now=NOW)
+    assert signed.session_token
+    sign_out(uow, token=signed.session_token, now=NOW)
+    session.expire_all()
+    logged = json.dumps([e.model_dump(mode="json") for e in session.exec(select(AuditEntry))],
+                        ensure_ascii=False)  # fmt: skip
+    for secret in (PASSWORD, "a wrong one", signed.session_token, signed.csrf_token):
+        assert secret and secret not in logged
