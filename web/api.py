@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
+from fastapi import Body, Depends, File, Form, Request, UploadFile
 from pydantic import BaseModel
 
 from web.auth import check_csrf, signed_in
 from web.env import env_of
+from web.routes import Routes
 
 if TYPE_CHECKING:
     from application.identity import SignedIn as SignedInDep
@@ -19,7 +20,8 @@ else:
 
 PREFIX = "/api/v1"
 API_ACTIONS = ("submit", "accept", "return")
-router = APIRouter(prefix=PREFIX)
+ROUTES = Routes()
+route = ROUTES.route
 
 
 class Me(BaseModel):
@@ -32,13 +34,13 @@ class ActionBody(BaseModel):
     reason: str | None = None
 
 
-@router.get("/me", response_model=Me)
+@route("GET", PREFIX + "/me", response_model=Me)
 def me(signed: SignedInDep) -> Me:
     """The signed-in officer."""
     return Me(email=signed.email, name=signed.name, lang=signed.lang)
 
 
-@router.get("/tasks")
+@route("GET", PREFIX + "/tasks")
 def tasks(request: Request, signed: SignedInDep) -> dict[str, Any]:
     """My occurrences (overdue, due soon, returned, later) and those waiting for my approval."""
     from application.my_work import my_work
@@ -47,7 +49,7 @@ def tasks(request: Request, signed: SignedInDep) -> dict[str, Any]:
     return my_work(env.uow(), signed.identity, env.now(), lang=signed.lang).as_dict()
 
 
-@router.get("/occurrences/{task}/{period}")
+@route("GET", PREFIX + "/occurrences/{task}/{period}")
 def occurrence(request: Request, signed: SignedInDep, task: str, period: str) -> dict[str, Any]:
     """One occurrence in full: deadline, lead, approver, documents, history."""
     from application.occurrences import show_occurrence
@@ -57,7 +59,7 @@ def occurrence(request: Request, signed: SignedInDep, task: str, period: str) ->
     return detail.as_dict()
 
 
-@router.post("/occurrences/{task}/{period}/evidence")
+@route("POST", PREFIX + "/occurrences/{task}/{period}/evidence")
 def evidence(
     request: Request,
     signed: SignedInDep,
@@ -115,6 +117,4 @@ def _action_route(action: str):  # type: ignore[no-untyped-def]
 
 
 for _action in API_ACTIONS:
-    router.add_api_route(
-        "/occurrences/{task}/{period}/" + _action, _action_route(_action), methods=["POST"]
-    )
+    route("POST", PREFIX + "/occurrences/{task}/{period}/" + _action)(_action_route(_action))

@@ -43,8 +43,8 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(pages.router)
-    app.include_router(api.router)
+    pages.ROUTES.install(app)
+    api.ROUTES.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(SecurityHeaders)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fastapi import Request
     from sqlalchemy import Engine
 
+
 def wall_clock() -> dt.datetime:
     """The real time, read only at the edge (tests give the application their own)."""
     return dt.datetime.now(dt.UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from domain import links
@@ -14,6 +14,7 @@ from domain.errors import CchcError
 from web.auth import SESSION_COOKIE, check_csrf, lang_of, signed_in
 from web.env import env_of
 from web.render import page
+from web.routes import Routes
 from web.security import CSRF_FIELD, CsrfRefused, new_token, same_token
 from web.uploads import UploadFields, store_uploads
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 else:
     SignedInDep = Annotated[object, Depends(signed_in)]
 
-router = APIRouter(include_in_schema=False)
+ROUTES = Routes(include_in_schema=False)
+route = ROUTES.route
 ANON_CSRF_COOKIE = "cchc_csrf"
 OCCURRENCE = links.OCCURRENCE_PREFIX + "/{task}/{period}"
 PAGE_ACTIONS = ("start", "submit", "accept", "return")
@@ -66,12 +68,12 @@ def _sign_in_form(
     return response
 
 
-@router.get(links.SIGN_IN, response_class=HTMLResponse)
+@route("GET", links.SIGN_IN, response_class=HTMLResponse)
 def sign_in_page(request: Request, next: str = "") -> Response:
     return _sign_in_form(request, nxt=next)
 
 
-@router.post(links.SIGN_IN)
+@route("POST", links.SIGN_IN)
 def sign_in_post(
     request: Request,
     email: Annotated[str, Form()] = "",
@@ -104,7 +106,7 @@ def sign_in_post(
     return response
 
 
-@router.post(links.SIGN_OUT)
+@route("POST", links.SIGN_OUT)
 def sign_out_post(
     request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
@@ -122,7 +124,7 @@ def sign_out_post(
 # --- my work ---------------------------------------------------------------------------------
 
 
-@router.get(links.MY_TASKS, response_class=HTMLResponse)
+@route("GET", links.MY_TASKS, response_class=HTMLResponse)
 def my_work_page(request: Request, signed: SignedInDep) -> Response:
     from application.my_work import my_work
 
@@ -134,7 +136,7 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 # --- one occurrence --------------------------------------------------------------------------
 
 
-@router.get(OCCURRENCE, response_class=HTMLResponse)
+@route("GET", OCCURRENCE, response_class=HTMLResponse)
 def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
     from application.occurrences import show_occurrence
     from domain.lifecycle import TRANSITIONS
@@ -154,7 +156,7 @@ def occurrence_page(request: Request, signed: SignedInDep, task: str, period: st
     )
 
 
-@router.post(OCCURRENCE + "/tai-lieu")
+@route("POST", OCCURRENCE + "/tai-lieu")
 def upload_post(
     request: Request,
     signed: SignedInDep,
@@ -209,6 +211,6 @@ def _action_route(action: str):  # type: ignore[no-untyped-def]
 
 
 for _action in PAGE_ACTIONS:
-    router.add_api_route(OCCURRENCE + "/" + _action, _action_route(_action), methods=["POST"])
+    route("POST", OCCURRENCE + "/" + _action)(_action_route(_action))
 
-__all__ = ["CSRF_FIELD", "router"]
+__all__ = ["CSRF_FIELD", "ROUTES"]

@@ -70,7 +70,7 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_message(client, sign
 
 
 def test_session_fixation_a_new_session_id_at_every_sign_in(client, sign_in) -> None:  # type: ignore[no-untyped-def]
-    client.cookies.set("cchc_session", "chosen-by-an-attacker")
+    client.cookies.set("cchc_session", "chosen-by-an-attacker", domain="testserver.local")
     sign_in(NHUNG)
     first = client.cookies.get("cchc_session")
     assert first and first != "chosen-by-an-attacker"
