@@ -29,7 +29,7 @@ from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
 from domain.errors import CchcError, Conflict, NotFound
 from domain.i18n import Lang, normalize_lang
-from models import Account, Officer, WebSession
+from models import Account, ApiToken, Officer, PasswordInvitation, UnitRecord, WebSession
 from responsibilities.policy import Subject
 from storage import identity as store
 from storage.audit import record
@@ -571,3 +571,196 @@ def change_password(
         _audit(
             session, identity.audit_name, now, "password_changed", email, {"sessions_ended": ended}
         )
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def _token_name(name: str) -> str:
+    import unicodedata
+
+    cleaned = name.strip()
+    if (
+        not cleaned
+        or len(cleaned) > MAX_TOKEN_NAME
+        or any(unicodedata.category(c).startswith("C") for c in cleaned)
+    ):
+        raise BadTokenName(name=name[:MAX_TOKEN_NAME], max=MAX_TOKEN_NAME)
+    return cleaned
+
+
+def create_token(
+    uow: UnitOfWork, identity: Identity, *, email: str, name: str, now: dt.datetime
+) -> CreatedToken:
+    """A new API token for ``email`` (``cchc token create``): returned once, stored hashed.
+    A name in use is ``TokenExists``; a revoked token's name may be given again."""
+    require_aware(now)
+    email, name = _email(email), _token_name(name)
+    with uow as session:
+        _authorize(session, identity, "account.token", email, now)
+        account = store.ensure_account(email, session=session, now=now)
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        prefix = token[:SHOWN_PREFIX]
+        row = store.token_named(account.id or 0, name, session=session)
+        if row is not None and row.revoked_at is None:
+            raise TokenExists(email=email, name=name)
+        if row is None:
+            row = ApiToken(account_id=account.id or 0, name=name, token_hash="", prefix="")
+            session.add(row)
+        row.token_hash, row.prefix, row.created_at = _digest(token), prefix, now
+        row.last_used_at = row.revoked_at = None
+        session.flush()
+        _audit(session, identity.audit_name, now, "token_created", email,
+               {"name": name, "prefix": prefix})  # fmt: skip
+        return CreatedToken(email, name, token, prefix, now)
+
+
+def list_tokens(
+    uow: UnitOfWork,
+    identity: Identity,
+    *,
+    email: str | None,
+    now: dt.datetime | None = None,
+) -> list[TokenInfo]:
+    """The tokens of ``email`` (``cchc token list``); without one, the acting officer's own,
+    or every account's for the operator. Never the tokens themselves. ``now`` (the real clock
+    when not given) is the day the policy looks at the acting officer's holdings."""
+    now = require_aware(now) if now is not None else dt.datetime.now(dt.UTC)
+    if email is None and identity.kind == "officer":
+        email = identity.name
+    email = _email(email) if email is not None else None
+    with uow as session:
+        _authorize(session, identity, "account.token", email, now)
+        account_id: int | None = None
+        if email is not None:
+            account = store.get_account(email, session=session)
+            if account is None:
+                return []
+            account_id = account.id
+        return [
+            TokenInfo(a.email, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at)
+            for t, a in store.tokens_of(session=session, account_id=account_id)
+        ]
+
+
+def revoke_token(
+    uow: UnitOfWork, identity: Identity, *, email: str, name: str, now: dt.datetime
+) -> None:
+    """Revoke ``email``'s token ``name`` (``cchc token revoke``): it signs nobody in again."""
+    require_aware(now)
+    email, name = _email(email), name.strip()
+    with uow as session:
+        _authorize(session, identity, "account.token", email, now)
+        account = store.get_account(email, session=session)
+        row = store.token_named(account.id or 0, name, session=session) if account else None
+        if row is None or row.revoked_at is not None:
+            raise NoSuchToken(email=email, name=name)
+        row.revoked_at = now
+        _audit(session, identity.audit_name, now, "token_revoked", email,
+               {"name": name, "prefix": row.prefix})  # fmt: skip
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def invite(
+    uow: UnitOfWork, identity: Identity, *, email: str, base_url: str, now: dt.datetime
+) -> Invited:
+    """Email ``email`` a one-time link to set their password, valid 72 hours (``cchc user
+    invite``), through the outbox. Only to an officer holding a position now."""
+    from application.notices import Recipient, enqueue
+    from domain.clock import local_moment
+    from domain.links import page_url, set_password_path
+    from notifications.render import invitation_context, render
+    from storage.calendar import load_calendar
+
+    require_aware(now)
+    email = _email(email)
+    if not base_url:
+        raise BaseUrlMissing()
+    with uow as session:
+        _authorize(session, identity, "account.invite", email, now)
+        officer = store.officer_in_post(email, session=session, now=now)
+        if officer is None:
+            raise NotInPost(email=email)
+        account = store.ensure_account(email, session=session, now=now)
+        token = secrets.token_urlsafe(32)
+        expires = now + INVITATION_VALID
+        row = PasswordInvitation(
+            account_id=account.id or 0,
+            token_hash=_digest(token),
+            created_at=now,
+            expires_at=expires,
+        )
+        session.add(row)
+        session.flush()
+        timezone = unit_timezone(session=session, unit_id=officer.unit_id)
+        local_expiry = local_moment(expires, timezone)
+        lang = normalize_lang(officer.lang)
+        unit = session.get(UnitRecord, officer.unit_id)
+        context = invitation_context(
+            lang=lang,
+            unit_name=unit.name if unit else "",
+            recipient_name=officer.name,
+            email=email,
+            link=page_url(base_url, set_password_path(token)),
+            expires_at=local_expiry,
+        )
+        # the link is a secret: by email only, never to a chat channel
+        to = Recipient(email=email, name=officer.name, channels=("email",), lang=lang)
+        enqueue(
+            session,
+            to=to,
+            kind="invitation",
+            key=f"invitation:{row.id}",
+            rendered=render("invitation", context, lang),
+            now=now,
+            calendar=load_calendar(session=session, years=[local_expiry.year]),
+            timezone=timezone,
+            unit_id=officer.unit_id,
+            urgent=True,
+        )
+        _audit(session, identity.audit_name, now, "invited", email,
+               {"expires_at": expires.isoformat()})  # fmt: skip
+        return Invited(email, officer.name, expires, local_expiry)
+
+
+def redeem_invite(
+    uow: UnitOfWork,
+    *,
+    token: str,
+    password: str,
+    now: dt.datetime,
+    address: str = "",
+    user_agent: str = "",
+    idle_minutes: int = IDLE_MINUTES,
+) -> SignedIn:
+    """Set the password an invitation link is for, spend the link and sign in (the page
+    ``/dat-mat-khau/{token}``). ``InvitationInvalid`` for a link unknown, used or expired;
+    ``BadPassword`` (the link stays valid) for a password breaking the rules."""
+    require_aware(now)
+    with uow as session:
+        row = store.invitation_by_hash(_digest(token), session=session) if token else None
+        account = session.get(Account, row.account_id) if row else None
+        if row is None or account is None or row.used_at is not None or now >= row.expires_at:
+            raise InvitationInvalid()
+        check_password(password, account.email)
+        officer = store.officer_in_post(account.email, session=session, now=now)
+        if officer is None:
+            raise InvitationInvalid()
+        _store_password(account, password, now)
+        row.used_at = now
+        ended = store.end_sessions(account.id or 0, session=session, now=now)
+        _audit(session, account.email, now, "invitation_used", account.email,
+               {"sessions_ended": ended, "address": address[:MAX_ADDRESS]})  # fmt: skip
+        signed = _open_session(
+            session,
+            account,
+            officer,
+            address=address[:MAX_ADDRESS],
+            user_agent=user_agent,
+            now=now,
+            idle_minutes=idle_minutes,
+        )
+        _audit(session, account.email, now, "sign_in", account.email, {"address": address})
+        return signed

@@ -37,6 +37,7 @@ KINDS: tuple[str, ...] = (
     "dead_letter",
     "bundle",
     "submitted",
+    "invitation",
 )
 PARTS: tuple[str, ...] = ("subject", "txt", "html")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -401,6 +402,27 @@ def dead_letter_context(
     }
 
 
+def invitation_context(
+    *,
+    lang: Lang,
+    unit_name: str,
+    recipient_name: str,
+    email: str,
+    link: str,
+    expires_at: dt.datetime,
+) -> dict[str, Any]:
+    """Context of an ``invitation``: a one-time ``link`` to set the password of ``email``'s
+    account, working until ``expires_at`` (on the unit's wall clock)."""
+    return {
+        **_base(lang, unit_name, recipient_name),
+        "email": email,
+        "link": link,
+        "expires_at": expires_at,
+        "expires_day": expires_at.date(),
+        "valid_hours": 72,
+    }
+
+
 # --- samples for `cchc notify preview` ------------------------------------------------------
 
 SAMPLE_UNIT = "UBND phường Phú Hữu"
@@ -565,6 +587,15 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             approver_title=titles["vice_chairman"],
             submitter_name="Bùi Thị Ngọc Ánh",
             reason=None,
+        )
+    if kind == "invitation":
+        return invitation_context(
+            lang=lang,
+            unit_name=SAMPLE_UNIT,
+            recipient_name="Bùi Thị Ngọc Ánh",
+            email="anh.btn@phuhuu.gov.vn",
+            link="https://cchc.phuhuu.gov.vn/dat-mat-khau/Xy3-sample-token",
+            expires_at=dt.datetime(2020, 2, 3, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
         )
     if kind == "bundle":
         chair = _SAMPLE_TITLES[lang]

@@ -147,7 +147,7 @@ def preview(
         typer.Argument(
             help=(
                 "reminder, escalation, digest, returned, accepted, assignment, dead_letter, "
-                "bundle, submitted"
+                "bundle, submitted, invitation"
             )
         ),
     ],

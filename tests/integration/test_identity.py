@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from sqlmodel import col, select
@@ -12,17 +13,30 @@ from sqlmodel import col, select
 from application.access import Identity, Refused
 from application.identity import (
     BadPassword,
+    BadTokenName,
+    BaseUrlMissing,
+    InvitationInvalid,
+    NoSuchOfficer,
+    NoSuchToken,
+    NotInPost,
     SignInRefused,
     SignInThrottled,
+    TokenExists,
     WrongPassword,
+    bearer_identity,
     change_password,
+    create_token,
+    invite,
+    list_tokens,
+    redeem_invite,
     resume_session,
+    revoke_token,
     set_password,
     sign_in,
     sign_out,
 )
 from application.uow import UnitOfWork
-from models import AuditEntry
+from models import AuditEntry, OutboxMessage
 from storage.officers import add_officer, assign, end_assignment
 from storage.units import get_unit
 
@@ -247,3 +261,149 @@ def test_no_secret_reaches_the_audit_log(uow, ward, session) -> None:  # type: i
                         ensure_ascii=False)  # fmt: skip
     for secret in (PASSWORD, "a wrong one", signed.session_token, signed.csrf_token):
         assert secret and secret not in logged
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def test_an_api_token_is_shown_once_and_signs_its_officer_in(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    created = create_token(uow, OPERATOR, email=ANH[1], name="báo cáo tuần", now=NOW)
+    assert created.token.startswith("cchc_") and len(created.token) > 40
+    assert created.token.startswith(created.prefix) and len(created.prefix) == 12
+    who = bearer_identity(uow, token=created.token, now=NOW + MINUTE)
+    assert who is not None and who.identity == Identity.officer(ANH[1])
+    assert (who.session_token, who.csrf_token, who.expires_at) == (None, None, None)
+    assert bearer_identity(uow, token=created.token[:-1] + "x", now=NOW) is None
+    assert bearer_identity(uow, token="", now=NOW) is None
+    [info] = list_tokens(uow, OPERATOR, email=ANH[1])
+    assert (info.email, info.name, info.prefix) == (ANH[1], "báo cáo tuần", created.prefix)
+    assert info.last_used_at == NOW + MINUTE and info.active
+    assert created.token not in repr(info.as_dict())
+    [entry] = _audit(session, "token_created")
+    assert entry.after == {"name": "báo cáo tuần", "prefix": created.prefix}
+    assert created.token not in json.dumps(entry.model_dump(mode="json"))
+
+
+def test_a_revoked_token_signs_nobody_in_and_its_name_can_be_reused(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    first = create_token(uow, OPERATOR, email=ANH[1], name="script", now=NOW)
+    with pytest.raises(TokenExists):
+        create_token(uow, OPERATOR, email=ANH[1], name="script", now=NOW)
+    revoke_token(uow, OPERATOR, email=ANH[1], name="script", now=NOW + MINUTE)
+    assert bearer_identity(uow, token=first.token, now=NOW + 2 * MINUTE) is None
+    [info] = list_tokens(uow, OPERATOR, email=ANH[1])
+    assert info.revoked_at == NOW + MINUTE and not info.active
+    with pytest.raises(NoSuchToken):
+        revoke_token(uow, OPERATOR, email=ANH[1], name="script", now=NOW + MINUTE)
+    second = create_token(uow, OPERATOR, email=ANH[1], name="script", now=NOW + 3 * MINUTE)
+    assert bearer_identity(uow, token=second.token, now=NOW + 4 * MINUTE)
+    assert bearer_identity(uow, token=first.token, now=NOW + 4 * MINUTE) is None
+    assert [e.action for e in _audit(session, "token_revoked")] == ["token_revoked"]
+
+
+def test_a_token_stops_working_when_its_officer_leaves_every_position(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    created = create_token(uow, OPERATOR, email=ANH[1], name="script", now=NOW)
+    end_assignment(ANH[1], "one_stop", dt.date(2020, 4, 15), session=session, unit_id=ward,
+                   actor="test", now=NOW)  # fmt: skip
+    session.commit()
+    assert bearer_identity(uow, token=created.token, now=NOW + dt.timedelta(days=1)) is None
+
+
+def test_officers_manage_their_own_tokens_only(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    tam, anh = Identity.officer(TAM[1]), Identity.officer(ANH[1])
+    create_token(uow, tam, email=TAM[1], name="mine", now=NOW)
+    create_token(uow, OPERATOR, email=ANH[1], name="hers", now=NOW)
+    assert [i.name for i in list_tokens(uow, tam, email=TAM[1])] == ["mine"]
+    assert [i.name for i in list_tokens(uow, tam, email=None)] == ["mine"]
+    assert [(i.email, i.name) for i in list_tokens(uow, OPERATOR, email=None)] == [
+        (ANH[1], "hers"),
+        (TAM[1], "mine"),
+    ]
+    for attempt in (
+        lambda: create_token(uow, tam, email=ANH[1], name="x", now=NOW),
+        lambda: revoke_token(uow, tam, email=ANH[1], name="hers", now=NOW),
+        lambda: list_tokens(uow, tam, email=ANH[1]),
+        lambda: create_token(uow, anh, email=TAM[1], name="x", now=NOW),
+    ):
+        with pytest.raises(Refused):
+            attempt()
+    # the officer whose holding ended has none of it
+    with pytest.raises(Refused) as refused:
+        create_token(uow, Identity.officer(CU[1]), email=CU[1], name="x", now=NOW)
+    assert refused.value.decision.rule == "no_position"
+
+
+@pytest.mark.parametrize("name", ["", " ", "a\x00b", "x" * 65])
+def test_a_token_needs_a_sensible_name(uow, ward, name) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadTokenName) as bad:
+        create_token(uow, OPERATOR, email=ANH[1], name=name, now=NOW)
+    assert "Gợi ý:" in bad.value.render("vi")
+
+
+def test_tokens_and_passwords_are_for_officers_the_ward_knows(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NoSuchOfficer) as unknown:
+        create_token(uow, OPERATOR, email="ghost@phuhuu.gov.vn", name="x", now=NOW)
+    assert "ghost@phuhuu.gov.vn" in unknown.value.render("vi")
+    with pytest.raises(NoSuchOfficer):
+        set_password(uow, OPERATOR, email="ghost@phuhuu.gov.vn", password="y" * 12, now=NOW)
+
+
+# --- invitations --------------------------------------------------------------------------------
+
+BASE = "https://cchc.phuhuu.gov.vn/"
+
+
+def _invitation_link(session) -> tuple[OutboxMessage, str]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    rows = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).all()
+    row = rows[-1]
+    found = re.search(r"https://cchc\.phuhuu\.gov\.vn/dat-mat-khau/([A-Za-z0-9_-]+)", row.body)
+    assert found, row.body
+    return row, found.group(1)
+
+
+def test_an_invitation_emails_a_link_that_sets_the_password_once(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    invited = invite(uow, OPERATOR, email=TAM[1], base_url=BASE, now=NOW)
+    assert (invited.email, invited.name) == (TAM[1], TAM[0])
+    assert invited.expires_at == NOW + dt.timedelta(hours=72)
+    assert invited.expires_local.hour == 15  # 08:00 UTC is 15:00 in Hà Nội
+    row, token = _invitation_link(session)
+    assert (row.recipient, row.channel, row.status) == (TAM[1], "email", "pending")
+    assert row.next_attempt_at == NOW  # an invitation is not held back by quiet hours
+    assert "15:00 Thứ Bảy, 18/04/2020" in row.body
+    # a password breaking the rules does not spend the link
+    with pytest.raises(BadPassword):
+        redeem_invite(uow, token=token, password="short", now=NOW + MINUTE)
+    signed = redeem_invite(uow, token=token, password="mật khẩu của Tâm", now=NOW + MINUTE)
+    assert signed.email == TAM[1] and signed.session_token
+    assert resume_session(uow, token=signed.session_token, now=NOW + 2 * MINUTE)
+    assert sign_in(uow, email=TAM[1], password="mật khẩu của Tâm", address="a", now=NOW)
+    with pytest.raises(InvitationInvalid):
+        redeem_invite(uow, token=token, password="another password", now=NOW + 2 * MINUTE)
+    logged = json.dumps([e.model_dump(mode="json") for e in session.exec(select(AuditEntry))])
+    assert token not in logged
+    assert [e.action for e in _audit(session, "invited")] == ["invited"]
+    assert [e.action for e in _audit(session, "invitation_used")] == ["invitation_used"]
+
+
+def test_an_invitation_expires_after_72_hours(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    invite(uow, OPERATOR, email=TAM[1], base_url=BASE, now=NOW)
+    _, token = _invitation_link(session)
+    late = NOW + dt.timedelta(hours=72, seconds=1)
+    with pytest.raises(InvitationInvalid) as invalid:
+        redeem_invite(uow, token=token, password="mật khẩu của Tâm", now=late)
+    assert "72" in invalid.value.render("vi") and "Gợi ý:" in invalid.value.render("vi")
+    with pytest.raises(InvitationInvalid):
+        redeem_invite(uow, token="not-a-token", password="mật khẩu của Tâm", now=NOW)
+
+
+def test_only_the_operator_invites_and_only_officers_in_post(uow, ward) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Refused) as refused:
+        invite(uow, Identity.officer(ANH[1]), email=TAM[1], base_url=BASE, now=NOW)
+    assert refused.value.decision.rule == "operator_only"
+    with pytest.raises(NotInPost):
+        invite(uow, OPERATOR, email=CU[1], base_url=BASE, now=NOW)
+    with pytest.raises(NoSuchOfficer):
+        invite(uow, OPERATOR, email="ghost@phuhuu.gov.vn", base_url=BASE, now=NOW)
+    with pytest.raises(BaseUrlMissing) as missing:
+        invite(uow, OPERATOR, email=TAM[1], base_url="", now=NOW)
+    assert "CCHC_BASE_URL" in missing.value.render("en")

@@ -60,7 +60,9 @@ def test_every_kind_renders_with_a_one_line_subject(kind: str, lang: Lang) -> No
     assert UNIT in out.text  # signed with the unit's name
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("digest", "dead_letter")])
+@pytest.mark.parametrize(
+    "kind", [k for k in KINDS if k not in ("digest", "dead_letter", "invitation")]
+)
 def test_occurrence_messages_carry_the_weekday_date(kind: str) -> None:
     vi, en = sample(kind, "vi"), sample(kind, "en")
     assert WEEKDAY["vi"] in vi.text and WEEKDAY["vi"] in vi.html
