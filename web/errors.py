@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from application.access import Refused
 from domain import links
 from domain.errors import CchcError, Conflict, InvalidInput, LocalizedError, NotFound
+from domain.evidence import EvidenceRefused
 from domain.i18n import Lang
 from web.auth import NotSignedIn, lang_of
 from web.messages import t
@@ -45,7 +46,8 @@ def status_of(exc: CchcError) -> int:
         return 404
     if isinstance(exc, Conflict) or (isinstance(exc, LocalizedError) and exc.key in WRONG_STATE):
         return 409
-    if isinstance(exc, InvalidInput) and any(p.code in TOO_LARGE for p in exc.problems):
+    problems = exc.problems if isinstance(exc, InvalidInput | EvidenceRefused) else ()
+    if any(p.code in TOO_LARGE for p in problems):
         return 413
     return 422
 

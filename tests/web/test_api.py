@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
 from application.access import Identity
 from tests.web.conftest import MAI, NHUNG, NOW
+
+
+_COUNT = itertools.count()
 
 
 def bearer(ward, email: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     from application.identity import create_token
 
-    made = create_token(ward, Identity.operator("test"), email=email, name="script", now=NOW)
+    name = f"script-{next(_COUNT)}"
+    made = create_token(ward, Identity.operator("test"), email=email, name=name, now=NOW)
     return {"Authorization": f"Bearer {made.token}"}
 
 
@@ -87,7 +93,7 @@ def test_evidence_upload_through_the_api_and_a_file_over_the_limit(
         too_big = client.post(
             path, headers=headers, files=[("file", ("big.pdf", big, "application/pdf"))]
         )
-        assert too_big.status_code == 413
+        assert too_big.status_code == 413, too_big.text
         assert "big.pdf" in too_big.json()["error"]
         bad_date = client.post(
             path,
