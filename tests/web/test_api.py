@@ -7,7 +7,6 @@ import itertools
 from application.access import Identity
 from tests.web.conftest import MAI, NHUNG, NOW
 
-
 _COUNT = itertools.count()
 
 

@@ -174,3 +174,13 @@ def test_the_page_is_in_english_for_an_officer_who_prefers_it(client, sign_in, e
     assert "My work" in page.text and "T.A9" in page.text
     assert "Việc của tôi" not in page.text
     assert client.get("/api/v1/occurrences/T.A3/2020/nope").status_code == 404
+
+
+def test_five_failures_lock_the_account_and_the_page_says_so(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        assert sign_in(NHUNG, "not-the-password-1").status_code == 401
+    locked = sign_in(NHUNG)  # even the right password, for fifteen minutes
+    assert locked.status_code == 429
+    assert 'role="alert"' in locked.text
+    assert "cchc_session" not in locked.headers.get("set-cookie", "")
+    assert client.get("/").status_code == 303
