@@ -16,7 +16,8 @@ def web(
 ) -> None:
     """Chạy trang web và API JSON (uvicorn) đến khi bị dừng. Serve the web pages and the JSON API."""
     app_ctx: AppContext = ctx.obj
-    app_ctx.engine()  # the schema checked (the embedded database created) before serving
+    # the schema checked (the embedded database created), the channels built, before serving
+    app_ctx.job_env().close()
     import uvicorn
 
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
