@@ -11,6 +11,9 @@ when set, email goes through it. ``CCHC_SMTP_FROM``: the sender, e.g.
 ``Hệ thống CCHC <cchc@phuhuu.gov.vn>``. ``CCHC_OUTBOX_MAX_ATTEMPTS``: failures before a
 message is dead (default 8, 1 to 100).
 ``CCHC_EVIDENCE_MAX_MB``: the largest evidence file accepted, in MB (default 50, at most 10240).
+``CCHC_BASE_URL``: the web site's public address (``https://cchc.phuhuu.gov.vn``); when set,
+emails link to the page they are about, and invitations to set a password can be sent.
+``CCHC_SESSION_IDLE_MINUTES``: a web session unused this long ends (default 60, 1 to 1440).
 
 Every value is checked when the settings are read: ``Settings.from_env`` raises one
 ``SettingsError`` naming every bad setting, each as ``NAME: 'value' what is wrong``.
@@ -44,6 +47,7 @@ __all__ = ["ENV_NAMES", "BadSetting", "Settings", "SettingsError"]
 DEFAULT_FROM = "Hệ thống CCHC <cchc@localhost>"
 MAX_ATTEMPTS = (1, 100)
 EVIDENCE_MAX_MB = 10240
+IDLE_MINUTES = (1, 1440)
 
 # Each setting's environment variable, by field name.
 ENV_NAMES: dict[str, str] = {
@@ -56,6 +60,8 @@ ENV_NAMES: dict[str, str] = {
     "smtp_from": "CCHC_SMTP_FROM",
     "max_attempts": "CCHC_OUTBOX_MAX_ATTEMPTS",
     "evidence_max_mb": "CCHC_EVIDENCE_MAX_MB",
+    "base_url": "CCHC_BASE_URL",
+    "session_idle_minutes": "CCHC_SESSION_IDLE_MINUTES",
 }
 
 # The environment ``from_env`` reads (``os.environ`` or the mapping it was given).
@@ -89,6 +95,8 @@ class Settings(BaseSettings):
     smtp_from: str = DEFAULT_FROM
     max_attempts: int = Field(default=8, validation_alias="CCHC_OUTBOX_MAX_ATTEMPTS")
     evidence_max_mb: float = Field(default=50.0, validation_alias="CCHC_EVIDENCE_MAX_MB")
+    base_url: str | None = None
+    session_idle_minutes: int = Field(default=60, validation_alias="CCHC_SESSION_IDLE_MINUTES")
 
     @classmethod
     def settings_customise_sources(
@@ -215,6 +223,42 @@ class Settings(BaseSettings):
         number = _number(value)
         if not 0 < number <= EVIDENCE_MAX_MB:  # also refuses nan and inf
             raise _bad("settings.positive_at_most", high=EVIDENCE_MAX_MB)
+        return number
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 — raises ValueError for a port that is not 0–65535
+        except ValueError:
+            raise _bad("settings.base_url") from None
+        if (
+            parts.scheme.lower() not in ("http", "https")
+            or not parts.hostname
+            or parts.username is not None
+            or parts.query
+            or parts.fragment
+            or text.endswith(("?", "#"))
+            or any(c.isspace() for c in text)
+        ):
+            raise _bad("settings.base_url")
+        return text.rstrip("/")
+
+    @field_validator("session_idle_minutes", mode="before")
+    @classmethod
+    def _session_idle_minutes(cls, value: Any) -> Any:
+        number = _whole_number(value)
+        low, high = IDLE_MINUTES
+        if not low <= number <= high:
+            raise _bad("settings.between", low=low, high=high)
         return number
 
     # --- derived values -------------------------------------------------------------------------
@@ -348,7 +392,7 @@ class SettingsError(CchcError):
             params = dict(error.get("ctx") or {}) if key.startswith("settings.") else {}
             if not key.startswith("settings."):
                 key = "settings.invalid"
-            value = _shown(error.get("input"), secret=name in ("smtp_url", "database_url"))
+            value = _shown(error.get("input"), secret=name in ("smtp_url", "database_url", "base_url"))
             problems.append(BadSetting(variable, value, key, params))
         return cls(problems, normalize_lang(environ.get("CCHC_LANG")))
 

@@ -27,6 +27,7 @@ from cchc.commands import (
     plan,
     procedures,
     service,
+    user,
     webserver,
     work,
 )
@@ -69,6 +70,8 @@ app.add_typer(par.app, name="par")
 app.add_typer(audit.app, name="audit")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
+app.add_typer(user.app, name="user")
+app.add_typer(user.token_app, name="token")
 app.command("web")(webserver.web)
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
