@@ -38,7 +38,7 @@ class WebEnv:
     @property
     def base_url(self) -> str:
         """``CCHC_BASE_URL`` when the installation has one (the public address)."""
-        return str(getattr(self.settings, "base_url", None) or "")
+        return self.settings.base_url or ""
 
     @property
     def secure_cookies(self) -> bool:

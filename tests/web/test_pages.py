@@ -43,9 +43,9 @@ def test_pages_send_a_stranger_to_sign_in_and_the_api_answers_401(client) -> Non
 def test_an_officer_signs_in_sees_only_their_tasks_and_signs_out(client, sign_in) -> None:  # type: ignore[no-untyped-def]
     response = sign_in(NHUNG)
     assert response.status_code == 303 and response.headers["location"] == "/"
-    cookie = response.headers["set-cookie"]
-    assert "cchc_session=" in cookie and "httponly" in cookie.lower()
-    assert "samesite=lax" in cookie.lower()
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "cchc_session=" in c)
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    assert "secure" not in cookie.lower()  # plain http here: no CCHC_BASE_URL with https
     page = client.get("/")
     assert page.status_code == 200
     assert "Việc của tôi" in page.text
@@ -184,3 +184,26 @@ def test_five_failures_lock_the_account_and_the_page_says_so(client, sign_in) ->
     assert 'role="alert"' in locked.text
     assert "cchc_session" not in locked.headers.get("set-cookie", "")
     assert client.get("/").status_code == 303
+
+
+def test_the_session_cookie_is_secure_when_the_public_address_is_https(
+    ward, engine, db_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from application.settings import Settings
+    from tests.web.conftest import NOW, PASSWORD
+    from web.app import create_app
+
+    settings = Settings(
+        home=tmp_path / "h", database_url=db_url, base_url="https://cchc.phuhuu.gov.vn"
+    )
+    app = create_app(settings, engine=engine, now=lambda: NOW)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        form = client.get("/dang-nhap")
+        signed = client.post(
+            "/dang-nhap",
+            data={"email": NHUNG, "password": PASSWORD, "csrf_token": csrf_of(form.text)},
+        )
+    cookie = next(c for c in signed.headers.get_list("set-cookie") if "cchc_session=" in c)
+    assert "secure" in cookie.lower()
