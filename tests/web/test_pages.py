@@ -99,7 +99,8 @@ def test_an_officer_cannot_act_on_another_officers_task(client, sign_in) -> None
     token = csrf_of(client.get("/").text)
     page = client.post("/nhiem-vu/T.A9/2020/submit", data={"csrf_token": token, "reason": "x"})
     assert page.status_code == 403
-    assert "Không được phép" in page.text or "không" in page.text.lower()
+    alert = page.text.split('role="alert"')[1].split("</p>")[0]
+    assert "T.A9" in alert  # the refusal names the task, the rule and who may
     api = client.post(
         "/api/v1/occurrences/T.A9/2020/submit",
         json={"reason": "x"},
@@ -207,3 +208,20 @@ def test_the_session_cookie_is_secure_when_the_public_address_is_https(
         )
     cookie = next(c for c in signed.headers.get_list("set-cookie") if "cchc_session=" in c)
     assert "secure" in cookie.lower()
+
+
+def test_html_in_an_officers_name_is_shown_as_text(client, sign_in, engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from models import Officer
+
+    with Session(engine) as s:
+        officer = s.exec(select(Officer).where(Officer.email == NHUNG)).one()
+        officer.name = "Nhung <img src=x onerror=alert(1)>"
+        s.add(officer)
+        s.commit()
+    sign_in(NHUNG)
+    for path in ("/", "/nhiem-vu/T.A3/2020"):
+        text = client.get(path).text
+        assert "<img src=x" not in text
+        assert "Nhung &lt;img src=x onerror=alert(1)&gt;" in text
