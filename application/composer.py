@@ -35,6 +35,7 @@ from notifications.render import (
     render,
     review_context,
     submitted_context,
+    with_links,
 )
 from storage.evidence import missing_for
 from storage.occurrences import Context, views
@@ -214,7 +215,7 @@ def compose(
         context = bundle_context(
             lang=lang, unit_name=unit_name, recipient_name=recipient_name, items=entries
         )
-        return kind, render(kind, context, lang)
+        return kind, render(kind, with_links(context, ctx.base_url), lang)
     item = items[0]
     occ, view = occurrences[item.occurrence_id], shown[item.occurrence_id]
     base: dict[str, Any] = {
@@ -250,4 +251,4 @@ def compose(
         )
     else:
         raise ValueError(f"no message about occurrences of kind {kind!r}")
-    return kind, render(kind, context, lang)
+    return kind, render(kind, with_links(context, ctx.base_url), lang)

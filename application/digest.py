@@ -14,7 +14,7 @@ from application.notices import Recipient, enqueue
 from domain.clock import local_today
 from domain.lifecycle import ACTIVE, RETURNED, SUBMITTED
 from models import Occurrence, Officer, PlanRecord
-from notifications.render import digest_context, render
+from notifications.render import digest_context, render, with_links
 from storage.occurrences import context, views
 
 
@@ -91,16 +91,19 @@ def send_digests(
                 continue
             rendered = render(
                 "digest",
-                digest_context(
-                    lang=to.lang,
-                    unit_name=ctx.plan.unit.name or ctx.unit_code,
-                    recipient_name=to.name,
-                    today=today,
-                    horizon=horizon,
-                    due_soon=due_soon,
-                    overdue=overdue,
-                    returned=returned,
-                    to_review=[(v, submitters.get(v.id) or "") for v in to_review],
+                with_links(
+                    digest_context(
+                        lang=to.lang,
+                        unit_name=ctx.plan.unit.name or ctx.unit_code,
+                        recipient_name=to.name,
+                        today=today,
+                        horizon=horizon,
+                        due_soon=due_soon,
+                        overdue=overdue,
+                        returned=returned,
+                        to_review=[(v, submitters.get(v.id) or "") for v in to_review],
+                    ),
+                    ctx.base_url,
                 ),
                 to.lang,
             )

@@ -684,6 +684,7 @@ def invite(
         if officer is None:
             raise NotInPost(email=email)
         account = store.ensure_account(email, session=session, now=now)
+        store.withdraw_invitations(account.id or 0, session=session, now=now)
         token = secrets.token_urlsafe(32)
         expires = now + INVITATION_VALID
         row = PasswordInvitation(
@@ -750,6 +751,7 @@ def redeem_invite(
             raise InvitationInvalid()
         _store_password(account, password, now)
         row.used_at = now
+        store.withdraw_invitations(account.id or 0, session=session, now=now)
         ended = store.end_sessions(account.id or 0, session=session, now=now)
         _audit(session, account.email, now, "invitation_used", account.email,
                {"sessions_ended": ended, "address": address[:MAX_ADDRESS]})  # fmt: skip

@@ -66,7 +66,9 @@ class JobEnv:
             from application.audit_key import read_key
 
             engine = make_engine(settings.database_url, audit_key=read_key(settings.audit_key_path))
-        return cls(settings, engine, channels, clock or _clock())
+        from storage.db import with_base_url
+
+        return cls(settings, with_base_url(engine, settings.base_url), channels, clock or _clock())
 
     def close(self) -> None:
         self.engine.dispose()

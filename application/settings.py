@@ -392,7 +392,9 @@ class SettingsError(CchcError):
             params = dict(error.get("ctx") or {}) if key.startswith("settings.") else {}
             if not key.startswith("settings."):
                 key = "settings.invalid"
-            value = _shown(error.get("input"), secret=name in ("smtp_url", "database_url", "base_url"))
+            value = _shown(
+                error.get("input"), secret=name in ("smtp_url", "database_url", "base_url")
+            )
             problems.append(BadSetting(variable, value, key, params))
         return cls(problems, normalize_lang(environ.get("CCHC_LANG")))
 

@@ -113,5 +113,8 @@ class AppContext:
         from application.audit_key import attach_key
 
         engine = attach_key(self.settings.audit_key_path, engine, create=migrate)
+        from storage.db import with_base_url
+
+        engine = with_base_url(engine, self.settings.base_url)
         self._engine = engine
         return engine

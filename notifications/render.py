@@ -165,11 +165,48 @@ def occurrence_item(view: OccurrenceView, position_title: str = "") -> dict[str,
         "officer_name": view.officer_name,
         "acting_for": view.acting_for,
         "submit_command": submit_command(view),
+        "link": None,  # the occurrence's page, when the web's address is known (with_links)
     }
 
 
 def _base(lang: Lang, unit_name: str, recipient_name: str) -> dict[str, Any]:
-    return {"lang": lang, "unit_name": unit_name, "recipient_name": recipient_name}
+    return {"lang": lang, "unit_name": unit_name, "recipient_name": recipient_name, "links": False}
+
+
+_ITEM_LISTS = (
+    "items",
+    "escalations",
+    "reported",
+    "reminders",
+    "due_soon",
+    "overdue",
+    "returned",
+    "to_review",
+)
+
+
+def with_links(context: Mapping[str, Any], base_url: str | None) -> dict[str, Any]:
+    """``context`` with every occurrence linked to its page on the web site at ``base_url``
+    (``CCHC_BASE_URL``): the templates then print the link where they would print a command
+    to type. Unchanged without a ``base_url``."""
+    out = dict(context)
+    if not base_url:
+        return out
+    from domain.links import occurrence_path, page_url
+
+    def linked(item: Mapping[str, Any]) -> dict[str, Any]:
+        return {**item, "link": page_url(base_url, occurrence_path(item["task"], item["period"]))}
+
+    out["links"] = True
+    if isinstance(out.get("occ"), Mapping):
+        out["occ"] = linked(out["occ"])
+        out["link"] = out["occ"]["link"]
+    if isinstance(out.get("first"), Mapping):
+        out["first"] = linked(out["first"])
+    for key in _ITEM_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [linked(i) for i in out[key]]
+    return out
 
 
 def occurrence_context(

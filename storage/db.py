@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 AUDIT_KEY = "cchc_audit_key"
 SIMULATED_CLOCK = "cchc_simulated_clock"
+BASE_URL = "cchc_base_url"
 
 
 def with_audit_key(engine: Engine, key: bytes | None, *, simulated: bool = False) -> Engine:
@@ -41,6 +42,19 @@ def simulated_engine(engine: Any) -> bool:
     """Whether an engine (or a session's bind) is for simulated time only."""
     options = getattr(engine, "get_execution_options", None)
     return bool(options().get(SIMULATED_CLOCK)) if options is not None else False
+
+
+def with_base_url(engine: Engine, base_url: str | None) -> Engine:
+    """``engine`` (sharing its connections) carrying the web site's public address
+    (``CCHC_BASE_URL``), so the messages composed in its sessions link to pages."""
+    return engine.execution_options(**{BASE_URL: base_url}) if base_url else engine
+
+
+def base_url_of(engine: Any) -> str | None:
+    """The web site's public address an engine (or a session's bind) carries, if any."""
+    options = getattr(engine, "get_execution_options", None)
+    url = options().get(BASE_URL) if options is not None else None
+    return url if isinstance(url, str) and url else None
 
 
 def make_engine(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from domain.clock import local_today
@@ -87,7 +87,13 @@ def end_sessions(
 # --- throttling ----------------------------------------------------------------------------
 
 
+KEEP_FAILURES = dt.timedelta(days=1)
+
+
 def add_failure(email: str, address: str, *, session: Session, now: dt.datetime) -> None:
+    """Count a failed sign-in; failures older than a day (long past any throttling, and in
+    the audit log anyway) are removed."""
+    session.execute(delete(SignInFailure).where(col(SignInFailure.at) < now - KEEP_FAILURES))
     session.add(SignInFailure(email=email, address=address, at=now))
     session.flush()
 
@@ -133,6 +139,19 @@ def tokens_of(
 
 
 # --- invitations ---------------------------------------------------------------------------
+
+
+def withdraw_invitations(account_id: int, *, session: Session, now: dt.datetime) -> None:
+    """Let the account's unused invitations expire now: only the newest link works."""
+    session.execute(
+        update(PasswordInvitation)
+        .where(
+            col(PasswordInvitation.account_id) == account_id,
+            col(PasswordInvitation.used_at).is_(None),
+            col(PasswordInvitation.expires_at) > now,
+        )
+        .values(expires_at=now)
+    )
 
 
 def invitation_by_hash(token_hash: str, *, session: Session) -> PasswordInvitation | None:

@@ -28,6 +28,7 @@ from models import (
 from responsibilities.holding import Holding, holders
 from storage.audit import record
 from storage.calendar import load_calendar
+from storage.db import base_url_of
 from storage.officers import holdings
 from storage.plans import find_plan, read_plan_record
 
@@ -63,6 +64,8 @@ class Context:
     now: dt.datetime
     officers: dict[int, Officer] = field(default_factory=dict)
     unit_code: str = ""
+    # the web site's public address: messages link to the pages they are about
+    base_url: str | None = None
 
     @property
     def today(self) -> dt.date:
@@ -92,6 +95,7 @@ def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datet
         now=require_aware(now),
         officers={o.id: o for o in officers if o.id is not None},
         unit_code=unit.code if (unit := session.get(UnitRecord, plan_row.unit_id)) else "",
+        base_url=base_url_of(session.get_bind()),
     )
 
 

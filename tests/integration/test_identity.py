@@ -36,7 +36,7 @@ from application.identity import (
     sign_out,
 )
 from application.uow import UnitOfWork
-from models import AuditEntry, OutboxMessage
+from models import AuditEntry, OutboxMessage, SignInFailure
 from storage.officers import add_officer, assign, end_assignment
 from storage.units import get_unit
 
@@ -383,6 +383,28 @@ def test_an_invitation_emails_a_link_that_sets_the_password_once(uow, ward, sess
     assert token not in logged
     assert [e.action for e in _audit(session, "invited")] == ["invited"]
     assert [e.action for e in _audit(session, "invitation_used")] == ["invitation_used"]
+
+
+def test_only_the_newest_invitation_works(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    invite(uow, OPERATOR, email=TAM[1], base_url=BASE, now=NOW)
+    _, first = _invitation_link(session)
+    invite(uow, OPERATOR, email=TAM[1], base_url=BASE, now=NOW + MINUTE)
+    _, second = _invitation_link(session)
+    assert first != second
+    with pytest.raises(InvitationInvalid):
+        redeem_invite(uow, token=first, password="mật khẩu của Tâm", now=NOW + 2 * MINUTE)
+    assert redeem_invite(uow, token=second, password="mật khẩu của Tâm", now=NOW + 2 * MINUTE)
+
+
+def test_old_failures_are_forgotten_but_stay_in_the_audit_log(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    for i in range(3):
+        with pytest.raises(SignInRefused):
+            sign_in(uow, email=ANH[1], password="guess", address="a", now=NOW + i * MINUTE)
+    with pytest.raises(SignInRefused):
+        sign_in(uow, email=TAM[1], password="guess", address="b", now=NOW + dt.timedelta(days=2))
+    session.expire_all()
+    assert [f.email for f in session.exec(select(SignInFailure))] == [TAM[1]]
+    assert len(_audit(session, "sign_in_failed")) == 4
 
 
 def test_an_invitation_expires_after_72_hours(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
