@@ -46,7 +46,9 @@ def current(request: Request) -> SignedIn | None:
     if token is not None:
         signed = bearer_identity(env.uow(), token=token, now=env.now())
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        signed = resume_session(env.uow(), token=cookie, now=env.now())
+        signed = resume_session(
+            env.uow(), token=cookie, now=env.now(), idle_minutes=env.settings.session_idle_minutes
+        )
     request.state.signed = signed
     return signed
 

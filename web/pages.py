@@ -4,7 +4,7 @@ and renders or redirects (a form posts, then the browser is sent back to the pag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,6 +13,7 @@ from domain import links
 from domain.errors import CchcError
 from web.auth import SESSION_COOKIE, check_csrf, lang_of, signed_in
 from web.env import env_of
+from web.errors import InputError
 from web.render import page
 from web.routes import Routes
 from web.security import CSRF_FIELD, CsrfRefused, new_token, same_token
@@ -44,28 +45,41 @@ def _see_other(target: str) -> RedirectResponse:
 # --- signing in and out -----------------------------------------------------------------------
 
 
-def _sign_in_form(
-    request: Request, *, status: int = 200, message: str = "", email: str = "", nxt: str = ""
+def _anonymous_form(
+    request: Request, template: str, *, status: int = 200, **context: Any
 ) -> Response:
+    """A form used before any session exists, with a CSRF token matching its cookie."""
     token = request.cookies.get(ANON_CSRF_COOKIE) or new_token()
-    response = page(
-        request,
-        "sign_in.html",
-        status=status,
-        csrf=token,
-        message=message,
-        email=email,
-        next=_safe_next(nxt),
-    )
+    response = page(request, template, status=status, csrf=token, **context)
     response.set_cookie(
         ANON_CSRF_COOKIE,
         token,
         httponly=True,
         samesite="strict",
         secure=env_of(request).secure_cookies,
-        path=links.SIGN_IN,
+        path="/",
     )
     return response
+
+
+def _sign_in_form(
+    request: Request, *, status: int = 200, message: str = "", email: str = "", nxt: str = ""
+) -> Response:
+    return _anonymous_form(
+        request, "sign_in.html", status=status, message=message, email=email, next=_safe_next(nxt)
+    )
+
+
+def _session_cookie(response: Response, request: Request, signed: SignedInDep) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_token or "",
+        httponly=True,
+        samesite="lax",
+        secure=env_of(request).secure_cookies,
+        path="/",
+    )
+    response.delete_cookie(ANON_CSRF_COOKIE, path="/")
 
 
 @route("GET", links.SIGN_IN, response_class=HTMLResponse)
@@ -88,21 +102,67 @@ def sign_in_post(
     env = env_of(request)
     address = request.client.host if request.client else ""
     try:
-        signed = sign_in(env.uow(), email=email, password=password, address=address, now=env.now())
+        signed = sign_in(
+            env.uow(),
+            email=email,
+            password=password,
+            address=address,
+            now=env.now(),
+            user_agent=request.headers.get("user-agent", ""),
+            idle_minutes=env.settings.session_idle_minutes,
+        )
     except CchcError as exc:
         status = 429 if isinstance(exc, SignInThrottled) else 401
         message = exc.render(lang_of(request))
         return _sign_in_form(request, status=status, message=message, email=email, nxt=next)
     response = _see_other(_safe_next(next))
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed.session_token or "",
-        httponly=True,
-        samesite="lax",
-        secure=env.secure_cookies,
-        path="/",
-    )
-    response.delete_cookie(ANON_CSRF_COOKIE, path=links.SIGN_IN)
+    _session_cookie(response, request, signed)
+    return response
+
+
+# --- setting a password from an invitation -----------------------------------------------------
+
+SET_PASSWORD = links.SET_PASSWORD_PREFIX + "/{token}"
+
+
+@route("GET", SET_PASSWORD, response_class=HTMLResponse)
+def set_password_page(request: Request, token: str) -> Response:
+    return _anonymous_form(request, "set_password.html", token=token, message="")
+
+
+@route("POST", SET_PASSWORD)
+def set_password_post(
+    request: Request,
+    token: str,
+    password: Annotated[str, Form()] = "",
+    again: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    if not same_token(csrf_token, request.cookies.get(ANON_CSRF_COOKIE)):
+        raise CsrfRefused
+    from application.identity import redeem_invite
+    from web.errors import status_of
+
+    env = env_of(request)
+    try:
+        if password != again:
+            raise InputError("web.passwords_differ")
+        signed = redeem_invite(
+            env.uow(),
+            token=token,
+            password=password,
+            now=env.now(),
+            address=request.client.host if request.client else "",
+            user_agent=request.headers.get("user-agent", ""),
+            idle_minutes=env.settings.session_idle_minutes,
+        )
+    except CchcError as exc:
+        message = exc.render(lang_of(request))
+        return _anonymous_form(
+            request, "set_password.html", status=status_of(exc), token=token, message=message
+        )
+    response = _see_other(links.MY_TASKS)
+    _session_cookie(response, request, signed)
     return response
 
 
