@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-unit lint bench docs clean
+.PHONY: demo web test test-unit lint bench docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -16,6 +16,16 @@ $(STAMP): pyproject.toml requirements.lock
 ## demo: load the bundled 2020 plan into a fresh embedded database and show it
 demo: $(STAMP)
 	$(BIN)/python -m cchc.demo
+
+## web: the web pages and the JSON API on the demo database (var/demo, made by `make demo` when absent) at http://localhost:8080; the demo officers sign in with DEMO_PASSWORD
+DEMO_PASSWORD ?= demo-cchc-2020
+DEMO_OFFICERS := hung.nv@phuhuu.gov.vn mai.tt@phuhuu.gov.vn nhung.pth@phuhuu.gov.vn phat.ht@phuhuu.gov.vn
+web: $(STAMP)
+	@test -f var/demo/cchc.sqlite3 || $(MAKE) demo
+	@for email in $(DEMO_OFFICERS); do \
+	  printf '%s\n' '$(DEMO_PASSWORD)' | CCHC_HOME=var/demo $(BIN)/python -m cchc.cli user password $$email || exit 1; \
+	done
+	CCHC_HOME=var/demo $(BIN)/python -m cchc.cli web --port 8080
 
 ## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432); installs LibreOffice and poppler-utils first (scripts/system-deps)
 test: $(STAMP)

@@ -28,6 +28,7 @@ from cchc.commands import (
     procedures,
     service,
     user,
+    webserver,
     work,
 )
 from cchc.context import AppContext
@@ -73,6 +74,7 @@ app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.add_typer(user.app, name="user")
 app.add_typer(user.token_app, name="token")
+app.command("web")(webserver.web)
 
 GLOBAL_VALUE_FLAGS = ("--lang", "--as")
 GLOBAL_BOOL_FLAGS = ("--verbose", "-v")

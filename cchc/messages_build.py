@@ -28,7 +28,10 @@ from domain.i18n import CATALOGUE as CORE
 from domain.i18n import LANGS, Catalogue, Lang
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUES: tuple[Catalogue, ...] = (CORE, APP, CLI)
+# The web pages' catalogue (``web.messages.CATALOGUE``), named by its place: the command line
+# and the web are sibling front ends and do not import each other.
+WEB = Catalogue("web", ROOT / "web")
+CATALOGUES: tuple[Catalogue, ...] = (CORE, APP, CLI, WEB)
 
 
 class _Catalog(Catalog):

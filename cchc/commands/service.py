@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
 from cchc.context import AppContext
 
+if TYPE_CHECKING:
+    import uvicorn
 
-def serve(ctx: typer.Context) -> None:
+
+def serve(
+    ctx: typer.Context,
+    web: Annotated[
+        bool, typer.Option("--web", help="Chạy cả trang web (như cchc web) trong tiến trình này.")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe (--web).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Cổng (--web).")] = 8080,
+) -> None:
     """Chạy các công việc định kỳ trong tiến trình này (APScheduler) đến khi bị dừng.
 
-    Run the periodic jobs in this process until SIGTERM/SIGINT; one runner per database."""
+    Run the periodic jobs in this process until SIGTERM/SIGINT; one runner per database;
+    with --web, the web pages too (the embedded deployment: one command)."""
     app_ctx: AppContext = ctx.obj
     import logging
     import sys
@@ -24,7 +37,18 @@ def serve(ctx: typer.Context) -> None:
     env = app_ctx.job_env()  # the schema checked, the channels built, before the lock
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    def started(_jobs: list[str]) -> None:
-        print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
+    server: uvicorn.Server | None = None
 
-    run_serve(env, on_started=started)
+    def started(_jobs: list[str]) -> None:
+        nonlocal server
+        print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
+        if web:
+            from cchc.commands.webserver import start_in_thread
+
+            server = start_in_thread(app_ctx, host, port)
+
+    try:
+        run_serve(env, on_started=started)
+    finally:
+        if server is not None:
+            server.should_exit = True

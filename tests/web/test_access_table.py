@@ -1,0 +1,108 @@
+"""Every route of the web application is in the access table, and a stranger gets exactly
+what the table says: a route added without a line here fails this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import NHUNG, NOW
+
+# (method, path) -> who may use it: "anyone" (no identity), "officer" (signed in).
+ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/healthz"): "anyone",
+    ("GET", "/dang-nhap"): "anyone",
+    ("POST", "/dang-nhap"): "anyone",
+    ("POST", "/dang-xuat"): "officer",
+    ("GET", "/dat-mat-khau/{token}"): "anyone",
+    ("POST", "/dat-mat-khau/{token}"): "anyone",
+    ("GET", "/"): "officer",
+    ("GET", "/nhiem-vu/{task}/{period}"): "officer",
+    ("POST", "/nhiem-vu/{task}/{period}/tai-lieu"): "officer",
+    ("POST", "/nhiem-vu/{task}/{period}/start"): "officer",
+    ("POST", "/nhiem-vu/{task}/{period}/submit"): "officer",
+    ("POST", "/nhiem-vu/{task}/{period}/accept"): "officer",
+    ("POST", "/nhiem-vu/{task}/{period}/return"): "officer",
+    ("GET", "/static"): "anyone",
+    ("GET", "/api/v1/openapi.json"): "anyone",
+    ("GET", "/api/v1/me"): "officer",
+    ("GET", "/api/v1/tasks"): "officer",
+    ("GET", "/api/v1/occurrences/{task}/{period}"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/evidence"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/submit"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/accept"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/return"): "officer",
+}
+PARAMS = {"{task}": "T.A3", "{period}": "2020", "{token}": "no-such-invitation"}
+
+
+def routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from starlette.routing import Mount
+
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        if isinstance(route, Mount):
+            found.add(("GET", route.path))
+            for sub in route.routes or ():
+                for method in getattr(sub, "methods", None) or ():
+                    if method != "HEAD":
+                        found.add((method, route.path + sub.path))
+            continue
+        for method in route.methods or ():
+            if method != "HEAD":
+                found.add((method, route.path))
+    return found
+
+
+def concrete(path: str) -> str:
+    for name, value in PARAMS.items():
+        path = path.replace(name, value)
+    return path + ("/app.css" if path == "/static" else "")
+
+
+def test_every_route_is_in_the_access_table(app) -> None:  # type: ignore[no-untyped-def]
+    missing = routes(app) - ACCESS.keys()
+    assert not missing, f"routes without an access rule: {sorted(missing)}"
+    gone = ACCESS.keys() - routes(app)
+    assert not gone, f"access rules for routes that do not exist: {sorted(gone)}"
+
+
+@pytest.mark.parametrize("method, path", sorted(ACCESS))
+def test_a_stranger_gets_what_the_table_says(client, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.request(method, concrete(path))
+    if ACCESS[method, path] == "anyone":
+        assert response.status_code not in (401, 303)
+        return
+    if path.startswith("/api/"):
+        assert response.status_code == 401
+        assert response.json()["error"]
+    elif method == "GET":
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/dang-nhap")
+    else:  # a stranger's form is sent to sign in too, and nothing is done
+        assert response.status_code == 303
+        assert response.headers["location"] == "/dang-nhap"
+
+
+def test_an_officer_who_holds_no_position_any_more_is_a_stranger(client, sign_in, engine) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from storage.officers import end_assignment
+    from storage.units import get_unit
+
+    sign_in(NHUNG)
+    assert client.get("/").status_code == 200
+    with Session(engine) as s:
+        unit_id = get_unit("phu-huu", session=s).id or 0
+        end_assignment(
+            NHUNG,
+            "cchc_officer",
+            dt.date(2020, 6, 7),
+            session=s,
+            unit_id=unit_id,
+            actor="t",
+            now=NOW,
+        )
+        s.commit()
+    assert client.get("/").status_code == 303

@@ -1,0 +1,105 @@
+"""The JSON API: the same use cases as the pages, with errors as JSON in the user's language."""
+
+from __future__ import annotations
+
+import itertools
+
+from application.access import Identity
+from tests.web.conftest import MAI, NHUNG, NOW
+
+_COUNT = itertools.count()
+
+
+def bearer(ward, email: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from application.identity import create_token
+
+    name = f"script-{next(_COUNT)}"
+    made = create_token(ward, Identity.operator("test"), email=email, name=name, now=NOW)
+    return {"Authorization": f"Bearer {made.token}"}
+
+
+def test_openapi_document_is_served(client) -> None:  # type: ignore[no-untyped-def]
+    doc = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/tasks" in doc["paths"]
+    assert "/api/v1/occurrences/{task}/{period}/submit" in doc["paths"]
+
+
+def test_me_tasks_and_an_occurrence_with_a_bearer_token(client, ward) -> None:  # type: ignore[no-untyped-def]
+    headers = bearer(ward, NHUNG)
+    me = client.get("/api/v1/me", headers=headers).json()
+    assert me["email"] == NHUNG and me["lang"] == "vi"
+    tasks = client.get("/api/v1/tasks", headers=headers).json()
+    codes = [
+        t["task"] for group in ("overdue", "due_soon", "returned", "later") for t in tasks[group]
+    ]
+    assert sorted(codes) == ["T.A3", "T.LATE"]
+    assert tasks["counts"]["due_soon"] == 1
+    occ = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
+    assert occ["task"] == "T.A3" and occ["status"] == "open"
+    assert len(occ["documents"]) == 3
+
+
+def test_errors_are_json_with_the_right_status(client, ward) -> None:  # type: ignore[no-untyped-def]
+    headers = bearer(ward, NHUNG)
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    missing = client.get("/api/v1/occurrences/T.NONE/2020", headers=headers)
+    assert missing.status_code == 404 and missing.json()["error"]
+    wrong_state = client.post("/api/v1/occurrences/T.A3/2020/accept", headers=bearer(ward, MAI))
+    assert wrong_state.status_code == 409, wrong_state.text
+    assert "error" in wrong_state.json()
+    no_reason = client.post("/api/v1/occurrences/T.A3/2020/return", json={}, headers=headers)
+    assert no_reason.status_code in (409, 422)
+    submitted = client.post(
+        "/api/v1/occurrences/T.A3/2020/submit", json={"reason": "nộp sau"}, headers=headers
+    )
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["to"] == "submitted"
+    refused = client.post(
+        "/api/v1/occurrences/T.A3/2020/accept", headers=headers
+    )  # one's own submission
+    assert refused.status_code == 403
+    accepted = client.post("/api/v1/occurrences/T.A3/2020/accept", headers=bearer(ward, MAI))
+    assert accepted.status_code == 200 and accepted.json()["to"] == "accepted"
+
+
+def test_evidence_upload_through_the_api_and_a_file_over_the_limit(
+    ward, engine, db_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from application.settings import Settings
+    from cchc.replay import minimal_pdf
+    from web.app import create_app
+
+    settings = Settings(
+        home=tmp_path / "h", database_url=db_url, lang="en", evidence_max_mb=0.004
+    )  # about 4 kB
+    app = create_app(settings, engine=engine, now=lambda: NOW)
+    headers = bearer(ward, NHUNG)
+    path = "/api/v1/occurrences/T.A3/2020/evidence"
+    with TestClient(app) as client:
+        small = minimal_pdf("small")
+        ok = client.post(
+            path,
+            headers=headers,
+            data={"requirement": "2", "doc_number": "15/DM-UBND", "doc_date": "2020-06-05"},
+            files=[("file", ("danh-muc.pdf", small, "application/pdf"))],
+        )
+        assert ok.status_code == 200, ok.text
+        [item] = ok.json()["evidence"]
+        assert item["file"] == "danh-muc.pdf"
+        big = small + b"%" + b"x" * 8000
+        too_big = client.post(
+            path, headers=headers, files=[("file", ("big.pdf", big, "application/pdf"))]
+        )
+        assert too_big.status_code == 413, too_big.text
+        assert "big.pdf" in too_big.json()["error"]
+        bad_date = client.post(
+            path,
+            headers=headers,
+            data={"doc_date": "31/02/2020"},
+            files=[("file", ("x.pdf", small, "application/pdf"))],
+        )
+        assert bad_date.status_code == 422 and "31/02/2020" in bad_date.json()["error"]
+        shown = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
+        assert [u["file"] for d in shown["documents"] for u in d["uploads"]] == ["danh-muc.pdf"]

@@ -1,0 +1,276 @@
+"""The pages: sign in and out, my work ("Việc của tôi"), one occurrence with its documents,
+upload, submit and review. Each handler parses, calls one use case as the signed-in officer,
+and renders or redirects (a form posts, then the browser is sent back to the page)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from domain import links
+from domain.errors import CchcError
+from web.auth import SESSION_COOKIE, check_csrf, lang_of, signed_in
+from web.env import env_of
+from web.errors import InputError
+from web.render import page
+from web.routes import Routes
+from web.security import CSRF_FIELD, CsrfRefused, new_token, same_token
+from web.uploads import UploadFields, store_uploads
+
+if TYPE_CHECKING:
+    from application.identity import SignedIn as SignedInDep
+else:
+    SignedInDep = Annotated[object, Depends(signed_in)]
+
+ROUTES = Routes(include_in_schema=False)
+route = ROUTES.route
+ANON_CSRF_COOKIE = "cchc_csrf"
+OCCURRENCE = links.OCCURRENCE_PREFIX + "/{task}/{period}"
+PAGE_ACTIONS = ("start", "submit", "accept", "return")
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path of this site only (never another host)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return links.MY_TASKS
+
+
+def _see_other(target: str) -> RedirectResponse:
+    return RedirectResponse(target, status_code=303)
+
+
+# --- signing in and out -----------------------------------------------------------------------
+
+
+def _anonymous_form(
+    request: Request, template: str, *, status: int = 200, **context: Any
+) -> Response:
+    """A form used before any session exists, with a CSRF token matching its cookie."""
+    token = request.cookies.get(ANON_CSRF_COOKIE) or new_token()
+    response = page(request, template, status=status, csrf=token, **context)
+    response.set_cookie(
+        ANON_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=env_of(request).secure_cookies,
+        path="/",
+    )
+    return response
+
+
+def _sign_in_form(
+    request: Request, *, status: int = 200, message: str = "", email: str = "", nxt: str = ""
+) -> Response:
+    return _anonymous_form(
+        request, "sign_in.html", status=status, message=message, email=email, next=_safe_next(nxt)
+    )
+
+
+def _session_cookie(response: Response, request: Request, signed: SignedInDep) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_token or "",
+        httponly=True,
+        samesite="lax",
+        secure=env_of(request).secure_cookies,
+        path="/",
+    )
+    response.delete_cookie(ANON_CSRF_COOKIE, path="/")
+
+
+@route("GET", links.SIGN_IN, response_class=HTMLResponse)
+def sign_in_page(request: Request, next: str = "") -> Response:
+    return _sign_in_form(request, nxt=next)
+
+
+@route("POST", links.SIGN_IN)
+def sign_in_post(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    if not same_token(csrf_token, request.cookies.get(ANON_CSRF_COOKIE)):
+        raise CsrfRefused
+    from application.identity import SignInThrottled, sign_in
+
+    env = env_of(request)
+    address = request.client.host if request.client else ""
+    try:
+        signed = sign_in(
+            env.uow(),
+            email=email,
+            password=password,
+            address=address,
+            now=env.now(),
+            user_agent=request.headers.get("user-agent", ""),
+            idle_minutes=env.settings.session_idle_minutes,
+        )
+    except CchcError as exc:
+        status = 429 if isinstance(exc, SignInThrottled) else 401
+        message = exc.render(lang_of(request))
+        return _sign_in_form(request, status=status, message=message, email=email, nxt=next)
+    response = _see_other(_safe_next(next))
+    _session_cookie(response, request, signed)
+    return response
+
+
+# --- setting a password from an invitation -----------------------------------------------------
+
+SET_PASSWORD = links.SET_PASSWORD_PREFIX + "/{token}"
+
+
+@route("GET", SET_PASSWORD, response_class=HTMLResponse)
+def set_password_page(request: Request, token: str) -> Response:
+    return _anonymous_form(request, "set_password.html", token=token, message="")
+
+
+@route("POST", SET_PASSWORD)
+def set_password_post(
+    request: Request,
+    token: str,
+    password: Annotated[str, Form()] = "",
+    again: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    if not same_token(csrf_token, request.cookies.get(ANON_CSRF_COOKIE)):
+        raise CsrfRefused
+    from application.identity import redeem_invite
+    from web.errors import status_of
+
+    env = env_of(request)
+    try:
+        if password != again:
+            raise InputError("web.passwords_differ")
+        signed = redeem_invite(
+            env.uow(),
+            token=token,
+            password=password,
+            now=env.now(),
+            address=request.client.host if request.client else "",
+            user_agent=request.headers.get("user-agent", ""),
+            idle_minutes=env.settings.session_idle_minutes,
+        )
+    except CchcError as exc:
+        message = exc.render(lang_of(request))
+        return _anonymous_form(
+            request, "set_password.html", status=status_of(exc), token=token, message=message
+        )
+    response = _see_other(links.MY_TASKS)
+    _session_cookie(response, request, signed)
+    return response
+
+
+@route("POST", links.SIGN_OUT)
+def sign_out_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.identity import sign_out
+
+    env = env_of(request)
+    if signed.session_token:
+        sign_out(env.uow(), token=signed.session_token, now=env.now())
+    response = _see_other(links.SIGN_IN)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- my work ---------------------------------------------------------------------------------
+
+
+@route("GET", links.MY_TASKS, response_class=HTMLResponse)
+def my_work_page(request: Request, signed: SignedInDep) -> Response:
+    from application.my_work import my_work
+
+    env = env_of(request)
+    work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang)
+    return page(request, "my_work.html", signed=signed, work=work)
+
+
+# --- one occurrence --------------------------------------------------------------------------
+
+
+@route("GET", OCCURRENCE, response_class=HTMLResponse)
+def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
+    from application.occurrences import show_occurrence
+    from domain.lifecycle import TRANSITIONS
+
+    env = env_of(request)
+    detail = show_occurrence(env.uow(), env.now(), task=task, period=period, lang=signed.lang)
+    possible = [a for a in PAGE_ACTIONS if detail.status in TRANSITIONS[a].sources]
+    own = detail.officer_email == signed.email
+    return page(
+        request,
+        "occurrence.html",
+        signed=signed,
+        occ=detail,
+        lead_actions=[a for a in possible if a in ("start", "submit")] if own else [],
+        review_actions=[a for a in possible if a in ("accept", "return")] if not own else [],
+        may_upload=own,
+    )
+
+
+@route("POST", OCCURRENCE + "/tai-lieu")
+def upload_post(
+    request: Request,
+    signed: SignedInDep,
+    task: str,
+    period: str,
+    files: Annotated[list[UploadFile], File()],
+    csrf_token: Annotated[str, Form()] = "",
+    requirement: Annotated[str, Form()] = "",
+    doc_number: Annotated[str, Form()] = "",
+    doc_date: Annotated[str, Form()] = "",
+    issuer: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    store_uploads(
+        request,
+        signed,
+        task=task,
+        period=period,
+        files=files,
+        fields=UploadFields(requirement, doc_number, doc_date, issuer, summary),
+    )
+    return _see_other(links.occurrence_path(task, period))
+
+
+def _action_route(action: str):  # type: ignore[no-untyped-def]
+    def act_post(
+        request: Request,
+        signed: SignedInDep,
+        task: str,
+        period: str,
+        csrf_token: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(request, signed, csrf_token)
+        from application.occurrences import act
+
+        env = env_of(request)
+        act(
+            env.uow(),
+            signed.identity,
+            env.now(),
+            action=action,
+            task=task,
+            period=period,
+            reason=reason.strip() or None,
+        )
+        return _see_other(links.occurrence_path(task, period))
+
+    act_post.__name__ = f"{action}_post"
+    return act_post
+
+
+for _action in PAGE_ACTIONS:
+    route("POST", OCCURRENCE + "/" + _action)(_action_route(_action))
+
+__all__ = ["CSRF_FIELD", "ROUTES"]
