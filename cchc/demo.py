@@ -63,6 +63,11 @@ def demo(home: Path) -> None:
     check_outbox(home)
     year_end(home)
     print(f"\nCơ sở dữ liệu demo / demo database: {home / 'cchc.sqlite3'}")
+    print(
+        "Xem trong trình duyệt / open it in a browser: make web, rồi / then "
+        "http://localhost:8080 — đăng nhập / sign in: nhung.pth@phuhuu.gov.vn, "
+        "mật khẩu / password: demo-cchc-2020 (README: The web pages)"
+    )
 
 
 # what the ward's officers record by hand at year end: targets no export feeds, framework
