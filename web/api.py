@@ -19,7 +19,7 @@ else:
     SignedInDep = Annotated[object, Depends(signed_in)]
 
 PREFIX = "/api/v1"
-API_ACTIONS = ("submit", "accept", "return")
+API_ACTIONS = ("submit", "accept", "return", "waive")
 ROUTES = Routes()
 route = ROUTES.route
 

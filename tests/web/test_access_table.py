@@ -31,6 +31,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/submit"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/return"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
 }
 PARAMS = {"{task}": "T.A3", "{period}": "2020", "{token}": "no-such-invitation"}
 

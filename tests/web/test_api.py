@@ -103,3 +103,23 @@ def test_evidence_upload_through_the_api_and_a_file_over_the_limit(
         assert bad_date.status_code == 422 and "31/02/2020" in bad_date.json()["error"]
         shown = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
         assert [u["file"] for d in shown["documents"] for u in d["uploads"]] == ["danh-muc.pdf"]
+
+
+HUNG = "hung.nv@phuhuu.gov.vn"  # chairman: the only one the policy lets waive
+
+
+def test_waive_through_the_api_needs_the_chairman_and_a_reason(client, ward) -> None:  # type: ignore[no-untyped-def]
+    path = "/api/v1/occurrences/T.A3/2020/waive"
+    refused = client.post(path, json={"reason": "không phát sinh"}, headers=bearer(ward, NHUNG))
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"]
+    chairman = bearer(ward, HUNG)
+    no_reason = client.post(path, json={}, headers=chairman)
+    assert no_reason.status_code in (409, 422), no_reason.text
+    still = client.get("/api/v1/occurrences/T.A3/2020", headers=chairman).json()
+    assert still["status"] == "open"
+    waived = client.post(path, json={"reason": "không phát sinh"}, headers=chairman)
+    assert waived.status_code == 200, waived.text
+    assert waived.json()["to"] == "waived"
+    shown = client.get("/api/v1/occurrences/T.A3/2020", headers=chairman).json()
+    assert shown["status"] == "waived"
