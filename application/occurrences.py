@@ -37,7 +37,7 @@ from domain.reminders import local
 from domain.workdays import weekday_date
 from models import AuditEntry, Evidence, Occurrence, PlanRecord
 from responsibilities.holding import holders
-from responsibilities.policy import CHAIRMAN, Subject, submission_is_final
+from responsibilities.policy import CHAIRMAN, Subject, decide, submission_is_final
 from storage.audit import find_entries
 from storage.evidence import list_evidence as evidence_rows
 from storage.evidence import missing_for
@@ -181,6 +181,34 @@ def act(
         assert plan_row is not None
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         return perform(ctx, identity, occ, action, reason)
+
+
+def may_act(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    action: str,
+    task: str,
+    period: str,
+    unit: str | None = None,
+) -> bool:
+    """Whether the policy lets ``identity`` ``action`` (start, submit, accept, return, waive)
+    this occurrence now — what a front end asks before offering the action."""
+    period = parse_period(period)
+    with uow as session:
+        unit_row = resolve_unit(unit, session=session)
+        occ = find_occurrence(unit_row.id or 0, task, period, session=session)
+        plan_row = session.get(PlanRecord, occ.plan_id)
+        assert plan_row is not None
+        ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
+        found = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+        gate = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan)
+        subject = subject_of(ctx.plan, found, occ)
+        decision = decide(
+            gate.actor(identity), f"occurrence.{action}", subject, ctx.today, ctx.holdings
+        )
+        return decision.allowed
 
 
 def perform(

@@ -28,7 +28,7 @@ ROUTES = Routes(include_in_schema=False)
 route = ROUTES.route
 ANON_CSRF_COOKIE = "cchc_csrf"
 OCCURRENCE = links.OCCURRENCE_PREFIX + "/{task}/{period}"
-PAGE_ACTIONS = ("start", "submit", "accept", "return")
+PAGE_ACTIONS = ("start", "submit", "accept", "return", "waive")
 
 
 def _safe_next(target: str | None) -> str:
@@ -198,7 +198,7 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
 @route("GET", OCCURRENCE, response_class=HTMLResponse)
 def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
-    from application.occurrences import show_occurrence
+    from application.occurrences import may_act, show_occurrence
     from domain.lifecycle import TRANSITIONS
 
     env = env_of(request)
@@ -213,6 +213,10 @@ def occurrence_page(request: Request, signed: SignedInDep, task: str, period: st
         lead_actions=[a for a in possible if a in ("start", "submit")] if own else [],
         review_actions=[a for a in possible if a in ("accept", "return")] if not own else [],
         may_upload=own,
+        may_waive="waive" in possible
+        and may_act(
+            env.uow(), signed.identity, env.now(), action="waive", task=task, period=period
+        ),
     )
 
 

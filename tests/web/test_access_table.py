@@ -22,6 +22,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/nhiem-vu/{task}/{period}/submit"): "officer",
     ("POST", "/nhiem-vu/{task}/{period}/accept"): "officer",
     ("POST", "/nhiem-vu/{task}/{period}/return"): "officer",
+    ("POST", "/nhiem-vu/{task}/{period}/waive"): "officer",
     ("GET", "/static"): "anyone",
     ("GET", "/api/v1/openapi.json"): "anyone",
     ("GET", "/api/v1/me"): "officer",

@@ -225,3 +225,35 @@ def test_html_in_an_officers_name_is_shown_as_text(client, sign_in, engine) -> N
         text = client.get(path).text
         assert "<img src=x" not in text
         assert "Nhung &lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_only_the_chairman_sees_the_waive_form_and_waives_with_a_reason(
+    client, sign_in, engine
+) -> None:  # type: ignore[no-untyped-def]
+    from application.access import Identity
+    from application.identity import set_password
+    from application.uow import UnitOfWork
+    from tests.web.conftest import NOW, PASSWORD
+
+    hung = "hung.nv@phuhuu.gov.vn"  # the chairman
+    set_password(
+        UnitOfWork(engine), Identity.operator("test"), email=hung, password=PASSWORD, now=NOW
+    )
+    sign_in(NHUNG)
+    assert "/nhiem-vu/T.A3/2020/waive" not in client.get("/nhiem-vu/T.A3/2020").text
+    token = csrf_of(client.get("/").text)
+    refused = client.post("/nhiem-vu/T.A3/2020/waive", data={"csrf_token": token, "reason": "x"})
+    assert refused.status_code == 403
+    client.post("/dang-xuat", data={"csrf_token": token})
+
+    sign_in(hung)
+    page = client.get("/nhiem-vu/T.A3/2020")
+    assert 'action="/nhiem-vu/T.A3/2020/waive"' in page.text
+    waived = client.post(
+        "/nhiem-vu/T.A3/2020/waive",
+        data={"csrf_token": csrf_of(page.text), "reason": "Không phát sinh trong kỳ"},
+    )
+    assert waived.status_code == 303, waived.text
+    after = client.get("/nhiem-vu/T.A3/2020").text
+    assert "Không phát sinh trong kỳ" in after
+    assert 'action="/nhiem-vu/T.A3/2020/waive"' not in after
