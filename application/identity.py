@@ -802,10 +802,12 @@ class Profile:
     sessions: tuple[SessionInfo, ...]
 
 
-def _own_officer(session: Session, identity: Identity, now: dt.datetime) -> Officer:
-    """The acting officer, allowed by the policy to manage their own account."""
+def own_officer(
+    session: Session, identity: Identity, now: dt.datetime, action: str = "account.password"
+) -> Officer:
+    """The acting officer, allowed by the policy ``action`` on their own account."""
     email = identity.name
-    _authorize(session, identity, "account.password", email, now)
+    _authorize(session, identity, action, email, now)
     officer = store.officer_in_post(email, session=session, now=now)
     if identity.kind != "officer" or officer is None:
         raise NotInPost(email=email)
@@ -820,7 +822,7 @@ def my_profile(
     require_aware(now)
     this = _digest(session_token) if session_token else None
     with uow as session:
-        officer = _own_officer(session, identity, now)
+        officer = own_officer(session, identity, now)
         account = store.get_account(officer.email, session=session)
         rows = store.open_sessions(account.id or 0, session=session) if account else []
         unit = session.get(UnitRecord, officer.unit_id)
@@ -853,7 +855,7 @@ def end_session(uow: UnitOfWork, identity: Identity, *, session_id: int, now: dt
     in); someone else's, or one already ended, is ``NoSuchSession``. Audited."""
     require_aware(now)
     with uow as session:
-        officer = _own_officer(session, identity, now)
+        officer = own_officer(session, identity, now)
         account = store.get_account(officer.email, session=session)
         row = session.get(WebSession, session_id)
         if account is None or row is None or row.account_id != account.id or row.ended_at:

@@ -379,4 +379,64 @@ def end_session_post(
     return _see_other(links.PROFILE)
 
 
+# --- Lịch: my deadlines by month, and a private calendar subscription -------------------------
+
+
+def _calendar_page(
+    request: Request, signed: SignedInDep, month: str | None, feed_url: str = ""
+) -> Response:
+    from application.calendar_feed import my_month
+
+    env = env_of(request)
+    cal = my_month(env.uow(), signed.identity, env.now(), month=month, lang=signed.lang)
+    return page(request, "calendar.html", signed=signed, cal=cal, feed_url=feed_url)
+
+
+@route("GET", links.CALENDAR, response_class=HTMLResponse)
+def calendar_page(request: Request, signed: SignedInDep, thang: str = "") -> Response:
+    return _calendar_page(request, signed, thang or None)
+
+
+@route("POST", links.CALENDAR + "/lien-ket", response_class=HTMLResponse)
+def calendar_feed_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """A new subscription address, shown on the page once (only its hash is kept)."""
+    check_csrf(request, signed, csrf_token)
+    from application.calendar_feed import renew_feed
+
+    env = env_of(request)
+    token = renew_feed(env.uow(), signed.identity, env.now())
+    base = env.settings.base_url or str(request.base_url)
+    url = links.page_url(base, links.calendar_feed_path(token))
+    return _calendar_page(request, signed, None, feed_url=url)
+
+
+@route("POST", links.CALENDAR + "/lien-ket/thu-hoi")
+def calendar_feed_revoke_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.calendar_feed import revoke_feed
+
+    env = env_of(request)
+    revoke_feed(env.uow(), signed.identity, env.now())
+    return _see_other(links.CALENDAR)
+
+
+@route("GET", links.CALENDAR + "/{token}.ics")
+def calendar_feed_get(request: Request, token: str) -> Response:
+    """The subscription itself: no session, the secret token in the address is the
+    credential (unknown or revoked: 404)."""
+    from application.calendar_feed import feed_calendar
+
+    env = env_of(request)
+    body = feed_calendar(env.uow(), token=token, now=env.now())
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
 __all__ = ["CSRF_FIELD", "ROUTES"]
