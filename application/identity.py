@@ -814,19 +814,44 @@ def own_officer(
     return officer
 
 
+def _sessions(
+    session: Session, officer: Officer, session_token: str | None
+) -> tuple[SessionInfo, ...]:
+    this = _digest(session_token) if session_token else None
+    account = store.get_account(officer.email, session=session)
+    rows = store.open_sessions(account.id or 0, session=session) if account else []
+    timezone = unit_timezone(session=session, unit_id=officer.unit_id)
+    return tuple(
+        SessionInfo(
+            r.id or 0,
+            local_moment(r.created_at, timezone),
+            local_moment(r.last_seen_at, timezone),
+            r.address,
+            r.user_agent,
+            r.token_hash == this,
+        )
+        for r in rows
+    )
+
+
+def list_sessions(
+    uow: UnitOfWork, identity: Identity, *, now: dt.datetime, session_token: str | None = None
+) -> tuple[SessionInfo, ...]:
+    """The acting officer's own open sessions, the most recently used first
+    (``session_token``: the one they are using, marked current)."""
+    require_aware(now)
+    with uow as session:
+        return _sessions(session, own_officer(session, identity, now), session_token)
+
+
 def my_profile(
     uow: UnitOfWork, identity: Identity, *, now: dt.datetime, session_token: str | None = None
 ) -> Profile:
-    """The acting officer's preferences and open sessions (``session_token``: the one they
-    are using, marked current)."""
+    """The acting officer's preferences and open sessions (``list_sessions``)."""
     require_aware(now)
-    this = _digest(session_token) if session_token else None
     with uow as session:
         officer = own_officer(session, identity, now)
-        account = store.get_account(officer.email, session=session)
-        rows = store.open_sessions(account.id or 0, session=session) if account else []
         unit = session.get(UnitRecord, officer.unit_id)
-        timezone = unit_timezone(session=session, unit_id=officer.unit_id)
         return Profile(
             email=officer.email,
             name=officer.name,
@@ -836,17 +861,7 @@ def my_profile(
             quiet=officer.quiet,
             channels=tuple(officer.channels),
             apprise_urls=tuple(officer.apprise_urls),
-            sessions=tuple(
-                SessionInfo(
-                    r.id or 0,
-                    local_moment(r.created_at, timezone),
-                    local_moment(r.last_seen_at, timezone),
-                    r.address,
-                    r.user_agent,
-                    r.token_hash == this,
-                )
-                for r in rows
-            ),
+            sessions=_sessions(session, officer, session_token),
         )
 
 
