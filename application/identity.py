@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity, Refused
 from application.uow import UnitOfWork
-from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
+from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, require_aware
 from domain.errors import CchcError, Conflict, NotFound
 from domain.i18n import Lang, normalize_lang
 from models import Account, ApiToken, Officer, PasswordInvitation, UnitRecord, WebSession
@@ -130,6 +130,10 @@ class TokenExists(IdentityError, Conflict):
 
 class NoSuchToken(IdentityError, NotFound):
     key = "identity.token_not_found"
+
+
+class NoSuchSession(IdentityError, NotFound):
+    key = "identity.session_not_found"
 
 
 class BaseUrlMissing(IdentityError):
@@ -669,7 +673,6 @@ def invite(
     """Email ``email`` a one-time link to set their password, valid 72 hours (``cchc user
     invite``), through the outbox. Only to an officer holding a position now."""
     from application.notices import Recipient, enqueue
-    from domain.clock import local_moment
     from domain.links import page_url, set_password_path
     from notifications.render import invitation_context, render
     from storage.calendar import load_calendar
@@ -766,3 +769,112 @@ def redeem_invite(
         )
         _audit(session, account.email, now, "sign_in", account.email, {"address": address})
         return signed
+
+
+# --- one's own sessions and settings ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One open browser session of an officer — "phiên đăng nhập" (times on the unit's wall
+    clock; ``current``: the one asking)."""
+
+    id: int
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    address: str
+    user_agent: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The signed-in officer's own page: their message preferences and open sessions."""
+
+    email: str
+    name: str
+    unit: str
+    lang: str
+    digest: bool
+    quiet: bool
+    channels: tuple[str, ...]
+    apprise_urls: tuple[str, ...]
+    sessions: tuple[SessionInfo, ...]
+
+
+def own_officer(
+    session: Session, identity: Identity, now: dt.datetime, action: str = "account.password"
+) -> Officer:
+    """The acting officer, allowed by the policy ``action`` on their own account."""
+    email = identity.name
+    _authorize(session, identity, action, email, now)
+    officer = store.officer_in_post(email, session=session, now=now)
+    if identity.kind != "officer" or officer is None:
+        raise NotInPost(email=email)
+    return officer
+
+
+def _sessions(
+    session: Session, officer: Officer, session_token: str | None
+) -> tuple[SessionInfo, ...]:
+    this = _digest(session_token) if session_token else None
+    account = store.get_account(officer.email, session=session)
+    rows = store.open_sessions(account.id or 0, session=session) if account else []
+    timezone = unit_timezone(session=session, unit_id=officer.unit_id)
+    return tuple(
+        SessionInfo(
+            r.id or 0,
+            local_moment(r.created_at, timezone),
+            local_moment(r.last_seen_at, timezone),
+            r.address,
+            r.user_agent,
+            r.token_hash == this,
+        )
+        for r in rows
+    )
+
+
+def list_sessions(
+    uow: UnitOfWork, identity: Identity, *, now: dt.datetime, session_token: str | None = None
+) -> tuple[SessionInfo, ...]:
+    """The acting officer's own open sessions, the most recently used first
+    (``session_token``: the one they are using, marked current)."""
+    require_aware(now)
+    with uow as session:
+        return _sessions(session, own_officer(session, identity, now), session_token)
+
+
+def my_profile(
+    uow: UnitOfWork, identity: Identity, *, now: dt.datetime, session_token: str | None = None
+) -> Profile:
+    """The acting officer's preferences and open sessions (``list_sessions``)."""
+    require_aware(now)
+    with uow as session:
+        officer = own_officer(session, identity, now)
+        unit = session.get(UnitRecord, officer.unit_id)
+        return Profile(
+            email=officer.email,
+            name=officer.name,
+            unit=unit.code if unit else "",
+            lang=normalize_lang(officer.lang),
+            digest=officer.digest,
+            quiet=officer.quiet,
+            channels=tuple(officer.channels),
+            apprise_urls=tuple(officer.apprise_urls),
+            sessions=_sessions(session, officer, session_token),
+        )
+
+
+def end_session(uow: UnitOfWork, identity: Identity, *, session_id: int, now: dt.datetime) -> None:
+    """End one of the acting officer's own open sessions (another browser they left signed
+    in); someone else's, or one already ended, is ``NoSuchSession``. Audited."""
+    require_aware(now)
+    with uow as session:
+        officer = own_officer(session, identity, now)
+        account = store.get_account(officer.email, session=session)
+        row = session.get(WebSession, session_id)
+        if account is None or row is None or row.account_id != account.id or row.ended_at:
+            raise NoSuchSession(id=session_id)
+        row.ended_at = now
+        _audit(session, identity.audit_name, now, "session_ended", officer.email,
+               {"session": session_id, "address": row.address})  # fmt: skip

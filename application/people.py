@@ -447,3 +447,51 @@ def who(
     if found is None:
         raise NotFoundError("error.task_not_found", code=task, plan=stored.code)
     return accountable(stored, found, held, on, lang)
+
+
+def send_test(uow: UnitOfWork, identity: Identity, now: dt.datetime, *, email: str) -> int:
+    """Put a short test message for ``email`` in the outbox, to each of their channels (the
+    officer themself, or an administrator: ``contact.edit``); how many messages. Audited."""
+    from html import escape
+
+    from application.messages import t
+    from application.notices import Recipient, enqueue
+    from domain.i18n import normalize_lang
+    from notifications.render import Rendered
+    from storage.audit import record
+    from storage.calendar import load_calendar
+    from storage.plans import unit_timezone
+
+    whose = email.strip().lower()
+    with uow as session:
+        from storage.identity import officer_in_post
+
+        officer = officer_in_post(whose, session=session, now=now)
+        if officer is None:
+            raise NotFoundError("error.officer_not_found", email=whose)
+        unit_row = session.get(UnitRecord, officer.unit_id)
+        assert unit_row is not None
+        authorize(
+            session, identity, now, unit_row, "contact.edit", Subject(officer=whose),
+            entity="officer", key=whose,
+        )  # fmt: skip
+        lang = normalize_lang(officer.lang)
+        subject = t("contact.test_subject", lang)
+        body = t("contact.test_body", lang, name=officer.name)
+        timezone = unit_timezone(session=session, unit_id=officer.unit_id)
+        added = enqueue(
+            session,
+            to=Recipient.of(officer),
+            kind="test",
+            key=f"test:{whose}:{now.isoformat()}",
+            rendered=Rendered(subject, body, f"<p>{escape(body)}</p>"),
+            now=now,
+            calendar=load_calendar(session=session, years=[now.year]),
+            timezone=timezone,
+            unit_id=officer.unit_id,
+            urgent=True,
+        )
+        record(session=session, actor=identity.audit_name, now=now, action="contact_test",
+               entity="officer", key=whose, unit_id=officer.unit_id,
+               after={"messages": added})  # fmt: skip
+        return added

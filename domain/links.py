@@ -40,3 +40,8 @@ def occurrence_path(task: str, period: str) -> str:
 def set_password_path(token: str) -> str:
     """The page an invitation links to, where its holder sets a password."""
     return f"{SET_PASSWORD_PREFIX}/{_segment(token)}"
+
+
+def calendar_feed_path(token: str) -> str:
+    """An officer's private calendar subscription: ``/lich/{token}.ics``."""
+    return f"{CALENDAR}/{_segment(token)}.ics"

@@ -7,7 +7,14 @@ from models.base import utcnow
 from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
 from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
-from models.identity import Account, ApiToken, PasswordInvitation, SignInFailure, WebSession
+from models.identity import (
+    Account,
+    ApiToken,
+    CalendarFeed,
+    PasswordInvitation,
+    SignInFailure,
+    WebSession,
+)
 from models.people import Assignment, Officer, Position
 from models.plan import (
     AreaRecord,
@@ -38,6 +45,7 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Blob",
+    "CalendarFeed",
     "CalendarOverride",
     "Dossier",
     "Evidence",

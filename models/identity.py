@@ -87,3 +87,16 @@ class PasswordInvitation(SQLModel, table=True):
     created_at: dt.datetime = _at()
     expires_at: dt.datetime = _at()
     used_at: dt.datetime | None = _at(nullable=True)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """An officer's private calendar subscription — "lịch đăng ký": the secret token in the
+    address is the only credential, stored hashed; renewing replaces it, revoking ends it."""
+
+    __tablename__ = "calendar_feed"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = _at()
+    last_used_at: dt.datetime | None = _at(nullable=True)
+    revoked_at: dt.datetime | None = _at(nullable=True)

@@ -158,3 +158,13 @@ def invitation_by_hash(token_hash: str, *, session: Session) -> PasswordInvitati
     return session.exec(
         select(PasswordInvitation).where(PasswordInvitation.token_hash == token_hash)
     ).first()
+
+
+def open_sessions(account_id: int, *, session: Session) -> list[WebSession]:
+    """The account's sessions not ended, the most recently used first."""
+    query = (
+        select(WebSession)
+        .where(col(WebSession.account_id) == account_id, col(WebSession.ended_at).is_(None))
+        .order_by(col(WebSession.last_seen_at).desc(), col(WebSession.id).desc())
+    )
+    return list(session.exec(query).all())

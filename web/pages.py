@@ -277,4 +277,170 @@ def _action_route(action: str):  # type: ignore[no-untyped-def]
 for _action in PAGE_ACTIONS:
     route("POST", OCCURRENCE + "/" + _action)(_action_route(_action))
 
+
+# --- Hồ sơ cá nhân: one's own settings, password and sessions ----------------------------------
+
+
+def _profile_page(
+    request: Request, signed: SignedInDep, *, status: int = 200, message: str = ""
+) -> Response:
+    from application.identity import my_profile
+
+    env = env_of(request)
+    me = my_profile(env.uow(), signed.identity, now=env.now(), session_token=signed.session_token)
+    return page(request, "profile.html", signed=signed, status=status, me=me, message=message)
+
+
+@route("GET", links.PROFILE, response_class=HTMLResponse)
+def profile_page(request: Request, signed: SignedInDep) -> Response:
+    return _profile_page(request, signed)
+
+
+@route("POST", links.PROFILE)
+def profile_post(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: Annotated[str, Form()] = "",
+    lang: Annotated[str, Form()] = "vi",
+    digest: Annotated[str, Form()] = "",
+    quiet: Annotated[str, Form()] = "",
+    channels: Annotated[list[str] | None, Form()] = None,
+    apprise_urls: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.identity import my_profile
+    from application.people import set_contact
+
+    env = env_of(request)
+    me = my_profile(env.uow(), signed.identity, now=env.now())
+    set_contact(
+        env.uow(),
+        signed.identity,
+        env.now(),
+        email=signed.email,
+        unit=me.unit,
+        lang=lang,
+        digest=bool(digest),
+        quiet=bool(quiet),
+        channels=channels or [],
+        apprise_urls=[u.strip() for u in apprise_urls.splitlines() if u.strip()],
+    )
+    return _see_other(links.PROFILE)
+
+
+@route("POST", links.PROFILE + "/gui-thu")
+def send_test_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.people import send_test
+
+    env = env_of(request)
+    send_test(env.uow(), signed.identity, env.now(), email=signed.email)
+    return _see_other(links.PROFILE)
+
+
+@route("POST", links.PROFILE + "/mat-khau")
+def change_password_post(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: Annotated[str, Form()] = "",
+    current: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    again: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.identity import change_password
+    from web.errors import status_of
+
+    env = env_of(request)
+    try:
+        if password != again:
+            raise InputError("web.passwords_differ")
+        change_password(
+            env.uow(),
+            signed.identity,
+            current=current,
+            new=password,
+            now=env.now(),
+            keep_session=signed.session_token,
+        )
+    except CchcError as exc:
+        message = exc.render(lang_of(request))
+        return _profile_page(request, signed, status=status_of(exc), message=message)
+    return _see_other(links.PROFILE)
+
+
+@route("POST", links.PROFILE + "/phien/{session_id}/dang-xuat")
+def end_session_post(
+    request: Request, signed: SignedInDep, session_id: int, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.identity import end_session
+
+    env = env_of(request)
+    end_session(env.uow(), signed.identity, session_id=session_id, now=env.now())
+    return _see_other(links.PROFILE)
+
+
+# --- Lịch: my deadlines by month, and a private calendar subscription -------------------------
+
+
+def _calendar_page(
+    request: Request, signed: SignedInDep, month: str | None, feed_url: str = ""
+) -> Response:
+    from application.calendar_feed import my_month
+
+    env = env_of(request)
+    cal = my_month(env.uow(), signed.identity, env.now(), month=month, lang=signed.lang)
+    return page(request, "calendar.html", signed=signed, cal=cal, feed_url=feed_url)
+
+
+@route("GET", links.CALENDAR, response_class=HTMLResponse)
+def calendar_page(request: Request, signed: SignedInDep, thang: str = "") -> Response:
+    return _calendar_page(request, signed, thang or None)
+
+
+@route("POST", links.CALENDAR + "/lien-ket", response_class=HTMLResponse)
+def calendar_feed_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """A new subscription address, shown on the page once (only its hash is kept)."""
+    check_csrf(request, signed, csrf_token)
+    from application.calendar_feed import renew_feed
+
+    env = env_of(request)
+    token = renew_feed(env.uow(), signed.identity, env.now())
+    base = env.settings.base_url or str(request.base_url)
+    url = links.page_url(base, links.calendar_feed_path(token))
+    return _calendar_page(request, signed, None, feed_url=url)
+
+
+@route("POST", links.CALENDAR + "/lien-ket/thu-hoi")
+def calendar_feed_revoke_post(
+    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, signed, csrf_token)
+    from application.calendar_feed import revoke_feed
+
+    env = env_of(request)
+    revoke_feed(env.uow(), signed.identity, env.now())
+    return _see_other(links.CALENDAR)
+
+
+@route("GET", links.CALENDAR + "/{token}.ics")
+def calendar_feed_get(request: Request, token: str) -> Response:
+    """The subscription itself: no session, the secret token in the address is the
+    credential (unknown or revoked: 404)."""
+    from application.calendar_feed import feed_calendar
+
+    env = env_of(request)
+    body = feed_calendar(env.uow(), token=token, now=env.now())
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
 __all__ = ["CSRF_FIELD", "ROUTES"]

@@ -429,3 +429,24 @@ def test_only_the_operator_invites_and_only_officers_in_post(uow, ward) -> None:
     with pytest.raises(BaseUrlMissing) as missing:
         invite(uow, OPERATOR, email=TAM[1], base_url="", now=NOW)
     assert "CCHC_BASE_URL" in missing.value.render("en")
+
+
+def test_an_officer_lists_and_ends_only_their_own_sessions(uow, ward, session) -> None:  # type: ignore[no-untyped-def]
+    from application.identity import NoSuchSession, end_session, list_sessions
+
+    here = sign_in(uow, email=ANH[1], password=PASSWORD, address="10.0.0.7", now=NOW)
+    there = sign_in(uow, email=ANH[1], password=PASSWORD, address="10.0.0.8", now=NOW + MINUTE)
+    set_password(uow, OPERATOR, email=TAM[1], password=PASSWORD, now=NOW)
+    tam = sign_in(uow, email=TAM[1], password=PASSWORD, address="10.0.0.9", now=NOW)
+    anh = Identity.officer(ANH[1])
+    mine = list_sessions(uow, anh, now=NOW + 2 * MINUTE, session_token=here.session_token)
+    assert [(s.address, s.current) for s in mine] == [("10.0.0.8", False), ("10.0.0.7", True)]
+    [tams] = list_sessions(uow, Identity.officer(TAM[1]), now=NOW)
+    with pytest.raises(NoSuchSession):
+        end_session(uow, anh, session_id=tams.id, now=NOW + 3 * MINUTE)
+    assert resume_session(uow, token=tam.session_token or "", now=NOW + 4 * MINUTE)
+    end_session(uow, anh, session_id=mine[0].id, now=NOW + 3 * MINUTE)
+    assert resume_session(uow, token=there.session_token or "", now=NOW + 4 * MINUTE) is None
+    assert resume_session(uow, token=here.session_token or "", now=NOW + 4 * MINUTE)
+    [entry] = _audit(session, "session_ended")
+    assert (entry.actor, entry.key) == (ANH[1], ANH[1])

@@ -23,6 +23,15 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/nhiem-vu/{task}/{period}/accept"): "officer",
     ("POST", "/nhiem-vu/{task}/{period}/return"): "officer",
     ("POST", "/nhiem-vu/{task}/{period}/waive"): "officer",
+    ("GET", "/ho-so"): "officer",
+    ("POST", "/ho-so"): "officer",
+    ("POST", "/ho-so/gui-thu"): "officer",
+    ("POST", "/ho-so/mat-khau"): "officer",
+    ("POST", "/ho-so/phien/{session_id}/dang-xuat"): "officer",
+    ("GET", "/lich"): "officer",
+    ("POST", "/lich/lien-ket"): "officer",
+    ("POST", "/lich/lien-ket/thu-hoi"): "officer",
+    ("GET", "/lich/{token}.ics"): "anyone",
     ("GET", "/static"): "anyone",
     ("GET", "/api/v1/openapi.json"): "anyone",
     ("GET", "/api/v1/me"): "officer",
@@ -34,7 +43,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/return"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
 }
-PARAMS = {"{task}": "T.A3", "{period}": "2020", "{token}": "no-such-invitation"}
+PARAMS = {
+    "{task}": "T.A3",
+    "{period}": "2020",
+    "{token}": "no-such-invitation",
+    "{session_id}": "1",
+}
 
 
 def routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
