@@ -35,6 +35,11 @@ def serve(
     )
     logging.getLogger("cchc").setLevel(logging.INFO)
     env = app_ctx.job_env()  # the schema checked, the channels built, before the lock
+    sock = None
+    if web:
+        from cchc.commands.webserver import listen
+
+        sock = listen(host, port)  # a bad address stops here, before any job runs
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     server: uvicorn.Server | None = None
@@ -42,13 +47,15 @@ def serve(
     def started(_jobs: list[str]) -> None:
         nonlocal server
         print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
-        if web:
+        if sock is not None:
             from cchc.commands.webserver import start_in_thread
 
-            server = start_in_thread(app_ctx, host, port)
+            server = start_in_thread(app_ctx, sock, host, port)
 
     try:
         run_serve(env, on_started=started)
     finally:
         if server is not None:
             server.should_exit = True
+        if sock is not None:
+            sock.close()

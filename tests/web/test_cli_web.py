@@ -58,3 +58,32 @@ def test_the_command_serves_healthz_and_the_sign_in_page(
     assert f"http://localhost:{port}" in out
     if command[0] == "serve":
         assert proc.returncode == 0, err  # SIGTERM stops the jobs and the web server cleanly
+
+
+@pytest.mark.parametrize("command", [["web"], ["serve", "--web"]], ids=["web", "serve-web"])
+@pytest.mark.parametrize(
+    "host, reason",
+    [("999.1.1.1", "address"), ("", "address"), ("127.0.0.1", "in use")],
+    ids=["unknown-host", "empty-host", "port-in-use"],
+)
+def test_an_address_it_cannot_listen_on_is_a_clear_error(
+    tmp_path: Path, command: list[str], host: str, reason: str
+) -> None:
+    env = {**os.environ, "CCHC_HOME": str(tmp_path / "home"), "CCHC_CHANNEL": "file"}
+    env.pop("CCHC_DATABASE_URL", None)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "cchc.cli", *command, "--host", host, "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert f"Không thể mở trang web tại '{host}' cổng {port}" in proc.stderr, proc.stderr
+    assert "Gợi ý:" in proc.stderr
+    assert "Trang web:" not in proc.stdout  # never announced as started
