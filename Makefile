@@ -30,7 +30,7 @@ web: $(STAMP)
 ## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432); installs LibreOffice and poppler-utils first (scripts/system-deps)
 test: $(STAMP)
 	scripts/system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
