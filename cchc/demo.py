@@ -62,11 +62,11 @@ def demo(home: Path) -> None:
     replay(home)
     check_outbox(home)
     year_end(home)
-    print(f"\nCơ sở dữ liệu demo / demo database: {home / 'cchc.sqlite3'}")
+    # the demo speaks the ward's language throughout (its scan in tests/acceptance reads this too)
+    print(f"\nCơ sở dữ liệu demo: {home / 'cchc.sqlite3'}")
     print(
-        "Xem trong trình duyệt / open it in a browser: make web, rồi / then "
-        "http://localhost:8080 — đăng nhập / sign in: nhung.pth@phuhuu.gov.vn, "
-        "mật khẩu / password: demo-cchc-2020 (README: The web pages)"
+        "Xem trong trình duyệt: chạy make web, rồi mở http://localhost:8080 và đăng nhập bằng "
+        "nhung.pth@phuhuu.gov.vn, mật khẩu demo-cchc-2020 (hướng dẫn trong README)."
     )
 
 

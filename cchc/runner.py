@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 import signal
+import threading
 import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -80,45 +81,63 @@ def serve(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     on_started: Callable[[list[str]], None] | None = None,
+    stop_event: threading.Event | None = None,
 ) -> None:
     """Catch up, then run the jobs on their schedules until SIGTERM or SIGINT.
 
     ``env`` is built by the front end before anything runs (``JobEnv.build``), so a bad
-    SMTP address or an unmigrated database stops ``cchc serve`` at once."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    SMTP address or an unmigrated database stops ``cchc serve`` at once. The signal handlers
+    are in place before the catch-up: a stop asked for while it runs lets the job under way
+    finish its transaction, skips the rest and exits cleanly (exit 0), like a stop later on.
+    ``stop_event`` lets a caller (a test, another thread) ask for the same stop."""
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
 
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
+    stopping = stop_event or threading.Event()
     settings = env.settings
-    with runner_lock(settings) as where:
-        tz = zoneinfo.ZoneInfo(installation_timezone(env))
-        log.info("cchc serve: lock %s, database %s", where, settings.display_url())
-        for spec in JOBS:  # catch up whatever was missed while no runner was up
-            run_once(env, spec, clock)
-        scheduler = BlockingScheduler(timezone=tz)
-        for spec in JOBS:
-            scheduler.add_job(
-                run_once,
-                CronTrigger.from_crontab(spec.cron, timezone=tz),
-                args=[env, spec, clock],
-                id=spec.name,
-                name=spec.description,
-                coalesce=True,
-                max_instances=1,
-                misfire_grace_time=300,
-            )
 
-        def stop(signum: int, _frame: object) -> None:
-            log.info("cchc serve: signal %s, stopping", signum)
-            scheduler.shutdown(wait=False)
+    def stop(signum: int, _frame: object) -> None:
+        log.info("cchc serve: signal %s, stopping", signum)
+        stopping.set()
 
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            if on_started is not None:
-                on_started([job.id for job in scheduler.get_jobs()])
-            scheduler.start()
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        env.close()
-        log.info("cchc serve: stopped")
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = (
+        {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        if in_main_thread
+        else {}
+    )
+    try:
+        with runner_lock(settings) as where:
+            tz = zoneinfo.ZoneInfo(installation_timezone(env))
+            log.info("cchc serve: lock %s, database %s", where, settings.display_url())
+            for spec in JOBS:  # catch up whatever was missed while no runner was up
+                if stopping.is_set():
+                    break
+                run_once(env, spec, clock)
+            if not stopping.is_set():
+                scheduler = BackgroundScheduler(timezone=tz)
+                for spec in JOBS:
+                    scheduler.add_job(
+                        run_once,
+                        CronTrigger.from_crontab(spec.cron, timezone=tz),
+                        args=[env, spec, clock],
+                        id=spec.name,
+                        name=spec.description,
+                        coalesce=True,
+                        max_instances=1,
+                        misfire_grace_time=300,
+                    )
+                if on_started is not None:  # the jobs in the table's order, before any runs
+                    on_started([job.id for job in scheduler.get_jobs()])
+                scheduler.start()
+                try:
+                    while not stopping.wait(1.0):
+                        pass
+                finally:
+                    scheduler.shutdown(wait=True)  # a job under way finishes its transaction
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    env.close()
+    log.info("cchc serve: stopped")

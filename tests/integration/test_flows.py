@@ -127,6 +127,39 @@ def test_serve_schedules_every_job_of_the_table(tmp_path: Path, audit_key: bytes
     env.close()
 
 
+def test_a_stop_during_the_catch_up_finishes_the_job_under_way_and_runs_no_more(
+    tmp_path: Path, audit_key: bytes
+) -> None:
+    """SIGTERM/SIGINT while the start-up catch-up runs: no scheduler starts, serve returns."""
+    import datetime as dt
+    import threading
+
+    from application.jobs import JobEnv
+    from application.settings import Settings
+    from cchc.runner import serve
+    from notifications.channels import FileChannel
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'cchc.sqlite3'}"
+    engine = make_engine(url, audit_key=audit_key)
+    upgrade(engine)
+    settings = Settings(home=tmp_path, database_url=url, lang="vi")
+    env = JobEnv.build(settings, channels={"email": FileChannel(tmp_path / "out")}, engine=engine)
+    stop = threading.Event()
+    ran: list[dt.datetime] = []
+
+    def clock() -> dt.datetime:  # each job reads the clock once as it starts
+        ran.append(dt.datetime(2020, 3, 2, 1, 0, tzinfo=dt.UTC))
+        stop.set()  # the stop arrives while the first job runs
+        return ran[-1]
+
+    started: list[list[str]] = []
+    serve(env, clock=clock, on_started=started.append, stop_event=stop)
+    assert len(ran) == 1 < len(JOBS)  # the first job finished, the others were skipped
+    assert started == []  # no scheduler was started
+
+
 # --- flows under Prefect's test harness -------------------------------------------------
 
 
