@@ -142,33 +142,74 @@ def load(session, bundled_plan):  # type: ignore[no-untyped-def]
     return _load
 
 
+def run_cli(argv: list[str], *, input: str | None = None) -> tuple[int, str, str]:
+    """``cchc ARGV`` in this process, through ``cchc.cli.main`` and its error handler, with the
+    environment as it is now; returns (code, out, err). An exception that escapes ``main`` (a
+    traceback a user would see) propagates and fails the test."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from cchc import cli as cchc_cli
+    from cchc import render
+
+    runner = CliRunner()
+    with runner.isolation(input=input, env=dict(os.environ)) as (out, err, _):
+        # a process reads COLUMNS as its consoles are made; here they were made once, earlier
+        for console in (render.console, render.err_console):
+            console.width = int(os.environ.get("COLUMNS") or 80)
+        try:
+            cchc_cli.main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()  # the text wrappers over the captured bytes buffer what was written
+        sys.stderr.flush()
+        return (
+            code,
+            out.getvalue().decode(errors="replace"),
+            err.getvalue().decode(errors="replace"),
+        )
+
+
+def run_cli_process(argv: list[str], *, input: str | None = None) -> tuple[int, str, str]:
+    """``cchc ARGV`` as its own process (``python -m cchc.cli``), as an operator runs it."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "cchc.cli", *argv],
+        capture_output=True,
+        text=True,
+        input=input,
+        env=os.environ.copy(),
+        check=False,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
 @pytest.fixture
 def cli(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., tuple[int, str, str]]:
-    """Run ``cchc ARGS`` in a subprocess against a fresh embedded home; returns (code, out, err).
+    """Run ``cchc ARGS`` against a fresh embedded home; returns (code, out, err).
 
-    The home is a live database (created on first use, ``--now`` refused for changes); a test
-    marked ``simulation`` gets a simulation instead (``cchc init --simulation`` first)."""
+    The command runs in this process through ``cchc.cli.main`` (the same entry point, option
+    parsing and error handler as the installed script; starting a Python process per command
+    made the suite too slow for CI). ``CCHC_TEST_CLI=process`` runs each as its own process
+    instead. The home is a live database (created on first use, ``--now`` refused for
+    changes); a test marked ``simulation`` gets a simulation instead (``cchc init
+    --simulation`` first)."""
     home = tmp_path / "home"
     monkeypatch.setenv("CCHC_HOME", str(home))
     monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)
     monkeypatch.delenv("CCHC_LANG", raising=False)
     monkeypatch.delenv("CCHC_USER", raising=False)  # the local operator, unless --as
     monkeypatch.setenv("COLUMNS", "200")
+    runner = run_cli_process if os.environ.get("CCHC_TEST_CLI") == "process" else run_cli
 
-    def run(*args: str) -> tuple[int, str, str]:
-        import subprocess
-        import sys
-
-        proc = subprocess.run(
-            [sys.executable, "-m", "cchc.cli", *args],
-            capture_output=True,
-            text=True,
-            env=os.environ.copy(),
-            check=False,
-        )
-        return proc.returncode, proc.stdout, proc.stderr
+    def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+        return runner(list(args), input=input)
 
     if request.node.get_closest_marker("simulation"):
         code, _, err = run("init", "--simulation")

@@ -9,7 +9,6 @@ handler) against one prepared home holding the bundled plan and roster, so they 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +18,10 @@ import pytest
 import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from cchc import cli as cchc_cli
 from plans import HERE, PLAN_2020
+from tests.conftest import run_cli
 
 NHUNG = "nhung.pth@phuhuu.gov.vn"  # CCHC officer: gets past most policy gates
 SKIPPED = {
@@ -189,18 +188,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def run(argv: list[str]) -> tuple[int, str, str]:
     """``cchc ARGV`` in-process, through ``main`` and its error handler; any exception that
     escapes it (a traceback for the user) fails the test."""
-    runner = CliRunner()
-    with runner.isolation(env=dict(os.environ)) as (out, err, _):
-        try:
-            cchc_cli.main(argv)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        return (
-            code,
-            out.getvalue().decode(errors="replace"),
-            err.getvalue().decode(errors="replace"),
-        )
+    return run_cli(argv)
 
 
 values = st.one_of(
