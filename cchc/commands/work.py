@@ -232,7 +232,7 @@ def remind_now(
     unit: UnitOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Nhắc ngay cán bộ đang giữ việc (Chủ tịch, công chức CCHC; mỗi ngày một lần). Remind now."""
+    """Nhắc ngay cán bộ giữ việc (mỗi ngày một lần). Remind the officer now, once a day."""
     app_ctx: AppContext = ctx.obj
     from application.remind_now import remind_now as run
     from domain.periods import period_label

@@ -46,3 +46,13 @@ def test_a_plain_officer_may_not_remind(ward) -> None:  # type: ignore[no-untype
     code, _, err = ward("occurrence", "remind", "II.3.8", "tháng 5/2020", "--as", ANH, *MONDAY)
     assert code == 1
     assert "Chủ tịch" in err and "Không được phép" in err
+
+
+def test_the_completeness_report_is_for_the_cchc_officer_the_chairman_and_the_operator(
+    ward,
+) -> None:  # type: ignore[no-untyped-def]
+    assert ward("completeness", *MONDAY, "--json")[0] == 0  # the operator, without --as
+    code, out, _ = ward("completeness", *MONDAY, "--json", "--as", NHUNG)
+    assert code == 0 and json.loads(out)["owed"]
+    code, _, err = ward("completeness", *MONDAY, "--as", ANH)
+    assert code == 1 and "Không được phép" in err

@@ -94,3 +94,34 @@ def test_closed_work_is_not_reminded(engine) -> None:  # type: ignore[no-untyped
         remind(engine, NHUNG, MONDAY)
     assert "đã kết thúc (được miễn)" in refused.value.render("vi")
     assert nudges(engine) == []
+
+
+def test_a_nudge_goes_at_once_even_at_night_and_not_once_the_work_is_closed(engine) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from application.delivery import deliver
+    from notifications.channels import MemoryChannel
+
+    night = local(2020, 6, 15, 21)  # quiet hours: a scheduled reminder would wait
+    remind(engine, NHUNG, night)
+    email = MemoryChannel()
+    report = deliver(engine, {"email": email}, now=night + dt.timedelta(minutes=1))
+    assert report.sent == 1
+    assert [m.recipient for m in email.sent] == [PHAT]
+    assert "T.A9" in email.sent[0].subject
+
+    # queued, then the chairman waives the work before the delivery pass: it is not sent
+    remind(engine, NHUNG, local(2020, 6, 16, 9), task="T.A3")
+    act(
+        UnitOfWork(engine),
+        Identity.officer(HUNG),
+        local(2020, 6, 16, 9, 5),
+        action="waive",
+        task="T.A3",
+        period="2020",
+        reason="Không phát sinh",
+    )
+    later = MemoryChannel()
+    deliver(engine, {"email": later}, now=local(2020, 6, 16, 9, 10))
+    assert later.sent == []
+    assert [m.status for m in nudges(engine)] == ["sent", "dropped"]
