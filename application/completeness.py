@@ -90,7 +90,7 @@ def progress_board(
             raise LocalizedError("error.evidence_bad_by", by=way, allowed=", ".join(report_core.BY))
     language = normalize_lang(lang)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         uid = unit_row.id or 0
         if plan:
             plan_row = find_plan(session=session, unit_id=uid, code=plan)
@@ -113,11 +113,24 @@ def may(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str = REA
     """Whether the policy lets ``identity`` do ``action`` (``completeness.read``,
     ``occurrence.remind``) in the unit today — what a front end asks before offering it."""
     with uow as session:
-        unit_row = resolve_unit(None, session=session)
+        unit_row = unit_of(session, identity, None, now)
         uid = unit_row.id or 0
         gate = Gate.load(session, uid)
         on = local_today(now, unit_timezone(session=session, unit_id=uid))
         return decide(gate.actor(identity), action, Subject(), on, gate.holdings).allowed
+
+
+def unit_of(session: Session, identity: Identity, unit: str | None, now: dt.datetime) -> UnitRecord:
+    """The unit named by ``unit``; else a signed-in officer's own unit (an installation may
+    hold several); else the only unit with a plan."""
+    if unit is None and identity.kind == "officer":
+        from storage.identity import officer_in_post
+
+        officer = officer_in_post(identity.name, session=session, now=now)
+        found = session.get(UnitRecord, officer.unit_id) if officer is not None else None
+        if found is not None:
+            return found
+    return resolve_unit(unit, session=session)
 
 
 def _rows(

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from application.access import Gate, Identity
+from application.completeness import unit_of
 from application.composer import CLOSED, NUDGE, Item, compose, facts
 from application.notices import enqueue, recipient
 from application.occurrences import subject_of
@@ -30,7 +31,6 @@ from responsibilities.holding import holders
 from responsibilities.policy import CCHC_OFFICER, CHAIRMAN
 from storage.audit import record
 from storage.occurrences import Context, context, find_occurrence
-from storage.units import resolve_unit
 
 ACTION = "occurrence.remind"
 
@@ -93,7 +93,7 @@ def remind_now(
     or the chairman); ``period`` as officers write it."""
     period = parse_period(period)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         occ = find_occurrence(unit_row.id or 0, task, period, session=session)
         plan_row = session.get(PlanRecord, occ.plan_id)
         assert plan_row is not None

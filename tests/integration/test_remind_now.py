@@ -125,3 +125,17 @@ def test_a_nudge_goes_at_once_even_at_night_and_not_once_the_work_is_closed(engi
     deliver(engine, {"email": later}, now=local(2020, 6, 16, 9, 10))
     assert later.sent == []
     assert [m.status for m in nudges(engine)] == ["sent", "dropped"]
+
+
+def test_with_two_units_an_officer_works_in_their_own(engine, load, bundled_plan) -> None:  # type: ignore[no-untyped-def]
+    from application.completeness import may, progress_board
+    from domain.errors import Conflict
+
+    load(bundled_plan, now=local(2020, 6, 1, 6), unit_code="other-ward")
+    board = progress_board(UnitOfWork(engine), Identity.officer(NHUNG), MONDAY)
+    assert board.first.unit == "phu-huu"
+    assert may(UnitOfWork(engine), Identity.officer(NHUNG), MONDAY)
+    assert remind(engine, NHUNG, MONDAY).officer == PHAT
+    with pytest.raises(Conflict):  # the operator names the unit
+        progress_board(UnitOfWork(engine), Identity.operator("t"), MONDAY)
+    assert progress_board(UnitOfWork(engine), Identity.operator("t"), MONDAY, unit="phu-huu")
