@@ -8,30 +8,54 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
+from application.access import Gate, Identity
 from application.occurrences import plan_of_year, progress_item
 from application.uow import UnitOfWork
 from domain import completeness as report_core
+from domain.clock import local_today
 from domain.errors import LocalizedError
 from domain.i18n import Lang, normalize_lang, t
 from domain.names import fold
 from domain.plan import Plan
-from domain.progress import summarize
+from domain.progress import Progress, summarize
 from models import Occurrence, PlanRecord, UnitRecord
+from responsibilities.policy import Subject, decide
 from storage.evidence import REJECTED, uploads_of
-from storage.occurrences import context, views
-from storage.plans import find_plan
+from storage.occurrences import Context, context, views
+from storage.plans import find_plan, unit_timezone
 from storage.units import resolve_unit
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+READ = "completeness.read"
+BOARD = ("area", "position", "officer")  # the groupings the Tiến độ page shows
+
+
+@dataclass(frozen=True)
+class Board:
+    """The Tiến độ page as data: one report per grouping of ``BOARD`` (the same
+    occurrences, progress and who-owes-what in each)."""
+
+    reports: tuple[report_core.CompletenessReport, ...]
+
+    @property
+    def first(self) -> report_core.CompletenessReport:
+        return self.reports[0]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {r.by: r.as_dict() for r in self.reports}
+
+
 def completeness(
     uow: UnitOfWork,
+    identity: Identity,
     now: dt.datetime,
     *,
     unit: str | None = None,
@@ -42,30 +66,76 @@ def completeness(
 ) -> report_core.CompletenessReport:
     """``cchc completeness``: required, provided and accepted documents of a plan (``plan`` by
     code, else the plan of ``year``, else the unit's latest), grouped ``by`` position, area,
-    criterion or officer, and the due occurrences still missing documents."""
-    if by not in report_core.BY:
-        raise LocalizedError("error.evidence_bad_by", by=by, allowed=", ".join(report_core.BY))
+    criterion or officer, and the due occurrences still missing documents — for the CCHC
+    officer, the chairman or the operator (``completeness.read``)."""
+    return progress_board(
+        uow, identity, now, unit=unit, year=year, plan=plan, by=(by,), lang=lang
+    ).first
+
+
+def progress_board(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
+    plan: str | None = None,
+    by: Sequence[str] = BOARD,
+    lang: str = "vi",
+) -> Board:
+    """The Tiến độ page: the report grouped each way of ``by``, read once."""
+    for way in by:
+        if way not in report_core.BY:
+            raise LocalizedError("error.evidence_bad_by", by=way, allowed=", ".join(report_core.BY))
     language = normalize_lang(lang)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         uid = unit_row.id or 0
         if plan:
             plan_row = find_plan(session=session, unit_id=uid, code=plan)
         else:
             plan_row = plan_of_year(session, uid, year)
-        return _report(session, plan_row, unit_row, now=now, by=by, lang=language)
+        ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
+        Gate.load(session, uid, ctx.plan).check(
+            identity, READ, Subject(), on=ctx.today, entity="plan", key=plan_row.code
+        )
+        rows, progress = _rows(session, plan_row, ctx, now=now, lang=language)
+        return Board(
+            tuple(
+                _report(ctx, plan_row, unit_row, rows, progress, by=way, lang=language)
+                for way in by
+            )
+        )
 
 
-def _report(
-    session: Session,
-    plan_row: PlanRecord,
-    unit_row: UnitRecord,
-    *,
-    now: dt.datetime,
-    by: str,
-    lang: Lang,
-) -> report_core.CompletenessReport:
-    ctx = context(plan_row, session=session, actor="", now=now)
+def may(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str = READ) -> bool:
+    """Whether the policy lets ``identity`` do ``action`` (``completeness.read``,
+    ``occurrence.remind``) in the unit today — what a front end asks before offering it."""
+    with uow as session:
+        unit_row = unit_of(session, identity, None, now)
+        uid = unit_row.id or 0
+        gate = Gate.load(session, uid)
+        on = local_today(now, unit_timezone(session=session, unit_id=uid))
+        return decide(gate.actor(identity), action, Subject(), on, gate.holdings).allowed
+
+
+def unit_of(session: Session, identity: Identity, unit: str | None, now: dt.datetime) -> UnitRecord:
+    """The unit named by ``unit``; else a signed-in officer's own unit (an installation may
+    hold several); else the only unit with a plan."""
+    if unit is None and identity.kind == "officer":
+        from storage.identity import officer_in_post
+
+        officer = officer_in_post(identity.name, session=session, now=now)
+        found = session.get(UnitRecord, officer.unit_id) if officer is not None else None
+        if found is not None:
+            return found
+    return resolve_unit(unit, session=session)
+
+
+def _rows(
+    session: Session, plan_row: PlanRecord, ctx: Context, *, now: dt.datetime, lang: Lang
+) -> tuple[list[report_core.OccurrenceEvidence], Progress]:
     tasks = {x.code: x for x in ctx.plan.tasks}
     seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx)
     uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -95,9 +165,22 @@ def _report(
                 due_so_far=v.due_at <= now,
             )
         )
-    label, order = _labels(ctx.plan, by, lang, rows)
     everything = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
     progress = summarize((progress_item(o, ctx.plan.timezone) for o in everything), now)
+    return rows, progress
+
+
+def _report(
+    ctx: Context,
+    plan_row: PlanRecord,
+    unit_row: UnitRecord,
+    rows: Sequence[report_core.OccurrenceEvidence],
+    progress: Progress,
+    *,
+    by: str,
+    lang: Lang,
+) -> report_core.CompletenessReport:
+    label, order = _labels(ctx.plan, by, lang, rows)
     return report_core.CompletenessReport(
         unit=unit_row.code,
         plan=plan_row.code,

@@ -31,6 +31,7 @@ from notifications.render import (
     bundle_context,
     bundle_item,
     escalation_context,
+    nudge_context,
     occurrence_context,
     render,
     review_context,
@@ -42,6 +43,8 @@ from storage.occurrences import Context, views
 
 REMINDER, ESCALATION, REPORTED = "reminder", "escalation", "reported"
 ACCEPTED, ASSIGNMENT, BUNDLE = "accepted", "assignment", "bundle"
+NUDGE = "nudge"  # "Nhắc ngay": the CCHC officer or the chairman asks for the work now
+CLOSED = frozenset({"accepted", "waived", "cancelled"})
 SWEEP_KINDS = frozenset({REMINDER, ESCALATION, REPORTED})
 CCHC_OFFICER = "cchc_officer"
 
@@ -82,13 +85,15 @@ class Item:
         """Whether the item still has something to say about an occurrence in ``status``:
         reminders, escalations and assignments about finished work (submitted, accepted,
         waived, cancelled) have not, nor a return once resubmitted, nor a review request once
-        reviewed. An acceptance always has."""
+        reviewed, nor a nudge once the work is closed. An acceptance always has."""
         if self.kind in SWEEP_KINDS or self.kind == ASSIGNMENT:
             return status in ACTIVE
         if self.kind == SUBMITTED:
             return status == SUBMITTED
         if self.kind == RETURNED:
             return status == RETURNED
+        if self.kind == NUDGE:
+            return status not in CLOSED
         return True
 
     def fact(self) -> dict[str, Any]:
@@ -248,6 +253,10 @@ def compose(
             submitter_name=item.by,
             reason=item.reason or None,
             **base,
+        )
+    elif kind == NUDGE:
+        context = nudge_context(
+            view, sender_name=item.by, sender_title=title(item.role) if item.role else "", **base
         )
     else:
         raise ValueError(f"no message about occurrences of kind {kind!r}")

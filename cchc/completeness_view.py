@@ -35,35 +35,35 @@ def _row(table: Table, label: Text, scope: str, tally: core.Tally, *, last: bool
 
 
 def render_completeness(report: core.CompletenessReport, ctx: AppContext, console: Console) -> None:
-    by = ctx.t(f"cli.completeness_by.{report.by}")
+    by = ctx.t(f"completeness.by.{report.by}")
     table = Table(
-        title=ctx.t("cli.completeness_title", by=by, plan=report.plan),
-        caption=ctx.t("cli.completeness_scopes", today=f"{report.today:%d/%m/%Y}"),
+        title=ctx.t("completeness.title", by=by, plan=report.plan),
+        caption=ctx.t("completeness.scopes", today=f"{report.today:%d/%m/%Y}"),
     )
-    table.add_column(ctx.t("cli.completeness_group"), overflow="fold", ratio=1)
+    table.add_column(ctx.t("completeness.group"), overflow="fold", ratio=1)
     table.add_column("", no_wrap=True)
-    table.add_column(ctx.t("cli.completeness_occurrences"), justify="right")
-    table.add_column(ctx.t("cli.completeness_required"), justify="right")
-    table.add_column(ctx.t("cli.completeness_provided"), no_wrap=True)
-    table.add_column(ctx.t("cli.completeness_accepted"), no_wrap=True)
+    table.add_column(ctx.t("completeness.occurrences"), justify="right")
+    table.add_column(ctx.t("completeness.required"), justify="right")
+    table.add_column(ctx.t("completeness.provided"), no_wrap=True)
+    table.add_column(ctx.t("completeness.accepted"), no_wrap=True)
     for g in (*report.groups, report.total):
         style = "bold" if g is report.total else ""
         year = core.Tally(g.occurrences, g.required, g.provided, g.accepted)
-        _row(table, Text(g.label, style=style), ctx.t("cli.completeness_due_so_far"),
+        _row(table, Text(g.label, style=style), ctx.t("completeness.due_so_far"),
              g.due_so_far, last=False)  # fmt: skip
-        _row(table, Text(""), ctx.t("cli.completeness_year"), year, last=True)
+        _row(table, Text(""), ctx.t("completeness.year"), year, last=True)
     console.print(table)
     console.print(progress_line(report.progress, ctx))
     if not report.owed:
-        console.print(ctx.t("cli.completeness_none_owed"))
+        console.print(ctx.t("completeness.none_owed"))
         return
-    owes = Table(title=ctx.t("cli.completeness_owes_title", n=len(report.owed)))
+    owes = Table(title=ctx.t("completeness.owes_title", n=len(report.owed)))
     owes.add_column(ctx.t("label.officers"), overflow="fold", ratio=1)
     owes.add_column(ctx.t("label.task"), no_wrap=True)
     owes.add_column(ctx.t("label.period"), overflow="fold")
     owes.add_column(ctx.t("label.due"), no_wrap=True)
-    owes.add_column(ctx.t("cli.completeness_missing"), overflow="fold", ratio=2)
-    owes.add_column(ctx.t("cli.completeness_overdue"), justify="right")
+    owes.add_column(ctx.t("completeness.missing"), overflow="fold", ratio=2)
+    owes.add_column(ctx.t("completeness.overdue"), justify="right")
     for o in report.owed:
         owes.add_row(
             o.officer_name or o.officer or ctx.t("label.vacant"),

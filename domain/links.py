@@ -37,6 +37,11 @@ def occurrence_path(task: str, period: str) -> str:
     return f"{OCCURRENCE_PREFIX}/{_segment(task)}/{_segment(period)}"
 
 
+def remind_path(task: str, period: str) -> str:
+    """The "Nhắc ngay" button of the Tiến độ page: ``/tien-do/nhac/II.3.5/2020-Q2``."""
+    return f"{PROGRESS}/nhac/{_segment(task)}/{_segment(period)}"
+
+
 def set_password_path(token: str) -> str:
     """The page an invitation links to, where its holder sets a password."""
     return f"{SET_PASSWORD_PREFIX}/{_segment(token)}"

@@ -38,6 +38,7 @@ KINDS: tuple[str, ...] = (
     "bundle",
     "submitted",
     "invitation",
+    "nudge",
 )
 PARTS: tuple[str, ...] = ("subject", "txt", "html")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -342,6 +343,28 @@ def assignment_context(
     }
 
 
+def nudge_context(
+    view: OccurrenceView,
+    *,
+    lang: Lang,
+    unit_name: str,
+    recipient_name: str,
+    position_title: str,
+    sender_name: str,
+    sender_title: str = "",
+) -> dict[str, Any]:
+    """Context of a ``nudge`` ("Nhắc ngay"): the CCHC officer or the chairman
+    (``sender_name``, ``sender_title``) asks the officer holding the work to finish it now."""
+    return {
+        **_base(lang, unit_name, recipient_name),
+        "occ": occurrence_item(view, position_title),
+        "catch_up": False,
+        "link": None,
+        "sender_name": sender_name,
+        "sender_title": sender_title,
+    }
+
+
 def submitted_context(
     view: OccurrenceView,
     *,
@@ -604,6 +627,16 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             recipient_name="Đỗ Thanh Sơn",
             position_title=titles["one_stop"],
             since=dt.date(2020, 2, 3),
+        )
+    if kind == "nudge":
+        return nudge_context(
+            late,
+            lang=lang,
+            unit_name=SAMPLE_UNIT,
+            recipient_name="Bùi Thị Ngọc Ánh",
+            position_title=titles["one_stop"],
+            sender_name="Phạm Thị Hồng Nhung",
+            sender_title=titles["cchc_officer"],
         )
     if kind == "dead_letter":
         return dead_letter_context(

@@ -15,6 +15,10 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   occurrence or uploaded the file. A task without an approver is approved by the position
   the lead reports to (the chairman at the top).
 - ``occurrence.waive``: the chairman.
+- ``completeness.read`` (the Tiến độ page, the completeness report of the whole unit) and
+  ``occurrence.remind`` (reminding the officer of one occurrence now, "Nhắc ngay"): the CCHC
+  officer or the chairman; the operator may read the report too (scripts and the command line
+  without ``--as`` do).
 - ``par.edit`` (scores, explanations, survey results, bonus and penalty): the CCHC officer or
   the chairman; ``par.submit`` / ``par.reopen``: the chairman.
 - ``measure.set``: the CCHC officer, the chairman, or the position owning the target.
@@ -61,10 +65,11 @@ OCCURRENCE_ACTIONS = (
     "occurrence.accept",
     "occurrence.return",
     "occurrence.waive",
+    "occurrence.remind",
 )
 EVIDENCE_ACTIONS = ("evidence.upload", "evidence.accept", "evidence.reject")
 PAR_ACTIONS = ("par.edit", "par.submit", "par.reopen")
-DATA_ACTIONS = ("measure.set", "dossier.import", "dossier.apology")
+DATA_ACTIONS = ("measure.set", "dossier.import", "dossier.apology", "completeness.read")
 ADMIN = (
     "plan.load",
     "framework.load",
@@ -88,6 +93,7 @@ ACTIONS: tuple[str, ...] = (
     + INSTALLATION
     + ACCOUNT
 )
+OPERATOR_READS = ("dossier.import", "completeness.read")
 REVIEWS = ("occurrence.accept", "occurrence.return", "evidence.accept", "evidence.reject")
 
 
@@ -161,7 +167,7 @@ def decide(
             actor.kind == "operator", "operator" if actor.kind == "operator" else "operator_only"
         )
     if actor.kind == "operator":
-        if action in ADMIN or action in JOBS or action in ACCOUNT or action == "dossier.import":
+        if action in ADMIN or action in JOBS or action in ACCOUNT or action in OPERATOR_READS:
             return Decision(True, "operator")
         return Decision(False, "operator_not_officer")
     me = actor.identity
@@ -192,7 +198,7 @@ def decide(
         return grant("approver_or_chairman", subject.approver, CHAIRMAN)
     if action in ("occurrence.waive", "par.submit", "par.reopen"):
         return grant("chairman", CHAIRMAN, scoped=False)
-    if action == "par.edit":
+    if action in ("par.edit", "completeness.read", "occurrence.remind"):
         return grant("cchc_officer_or_chairman", CCHC_OFFICER, CHAIRMAN, scoped=False)
     if action == "measure.set":
         return grant("measure", CCHC_OFFICER, CHAIRMAN, subject.owner, scoped=False)

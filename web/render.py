@@ -45,6 +45,21 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def _may_see_progress(request: Request, signed: SignedIn | None) -> bool:
+    """Whether the navigation offers Tiến độ: the policy's answer (``completeness.read``),
+    asked once per request."""
+    if signed is None:
+        return False
+    state = request.state._state
+    if "may_see_progress" not in state:
+        from application.completeness import may
+        from web.env import env_of
+
+        env = env_of(request)
+        state["may_see_progress"] = may(env.uow(), signed.identity, env.now())
+    return bool(state["may_see_progress"])
+
+
 def page(
     request: Request,
     template: str,
@@ -72,6 +87,7 @@ def page(
             period=lambda key: period_label(key, lang),
             date=_date,
             path=request.url.path,
+            may_see_progress=_may_see_progress(request, signed),
             **context,
         )
     )

@@ -377,10 +377,16 @@ def completeness(
     from application.completeness import completeness as build
 
     report = build(
-        app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, by=by, year=year, lang=app_ctx.lang
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        by=by,
+        year=year,
+        lang=app_ctx.lang,
     )
     if xlsx is not None:
-        from cchc.completeness_xlsx import write_completeness
+        from application.completeness_xlsx import write_completeness
 
         write_completeness(report, xlsx, app_ctx.lang)
     if json:

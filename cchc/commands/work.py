@@ -223,6 +223,44 @@ for _action in ("start", "submit", "accept", "return", "waive"):
     occurrence_app.command(_action)(_act(_action))
 
 
+@occurrence_app.command("remind")
+def remind_now(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Mã nhiệm vụ, ví dụ II.3.5.")],
+    period: Annotated[str, typer.Argument(help=PERIOD_HELP)],
+    now: NowOpt = None,
+    unit: UnitOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Nhắc ngay cán bộ giữ việc (mỗi ngày một lần). Remind the officer now, once a day."""
+    app_ctx: AppContext = ctx.obj
+    from application.remind_now import remind_now as run
+    from domain.periods import period_label
+
+    done = run(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=unit),
+        task=code,
+        period=period,
+        unit=unit,
+    )
+    if json:
+        print_json(done.as_dict())
+        return
+    console.print(
+        app_ctx.t(
+            "cli.reminded_now",
+            task=done.task,
+            period=period_label(done.period, app_ctx.lang),
+            name=done.officer_name,
+            email=done.officer,
+        ),
+        markup=False,
+        highlight=False,
+    )
+
+
 @occurrence_app.command("show")
 def show(
     ctx: typer.Context,

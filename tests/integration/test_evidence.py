@@ -20,11 +20,11 @@ from sqlmodel import Session, col, select
 
 from application.access import Identity
 from application.completeness import completeness as report
+from application.completeness_xlsx import write_completeness
 from application.evidence import review as review_use_case
 from application.evidence import upload
 from application.occurrences import act
 from application.uow import UnitOfWork
-from cchc.completeness_xlsx import write_completeness
 from cchc.replay import minimal_pdf
 from cchc.tables import read_table
 from domain.errors import LocalizedError
@@ -386,7 +386,7 @@ def totals(report) -> dict[str, tuple[int, int, int, int]]:  # type: ignore[no-u
 
 def completeness(engine, now: dt.datetime, by: str):  # type: ignore[no-untyped-def]
     """The report through its use case, in a unit of work of its own."""
-    return report(UnitOfWork(engine), now, unit="phu-huu", by=by)
+    return report(UnitOfWork(engine), Identity.operator("test"), now, unit="phu-huu", by=by)
 
 
 def test_completeness_counts_and_who_owes_what(engine, reviewed: int) -> None:  # type: ignore[no-untyped-def]

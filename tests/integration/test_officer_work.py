@@ -41,6 +41,7 @@ MAI = "mai.tt@phuhuu.gov.vn"  # vice-chairman for area 3: approves T.A3
 BAO = "bao.lq@phuhuu.gov.vn"  # vice-chairman for area 9: approves T.A9
 ANH = "anh.btn@phuhuu.gov.vn"  # one-stop desk
 MB = 1024 * 1024
+OPERATOR = Identity.operator("test")
 
 
 def local(y: int, m: int, d: int, h: int = 8, mi: int = 0) -> dt.datetime:
@@ -308,7 +309,7 @@ def midyear(uow: UnitOfWork) -> UnitOfWork:
 
 
 def test_completeness_shows_what_was_due_so_far_next_to_the_year(midyear: UnitOfWork) -> None:
-    report = completeness(midyear, local(2020, 6, 15), by="position")
+    report = completeness(midyear, OPERATOR, local(2020, 6, 15), by="position")
     year, due = report.total, report.total.due_so_far
     assert (year.occurrences, year.required, year.provided, year.accepted) == (4, 8, 2, 1)
     assert (due.occurrences, due.required, due.provided, due.accepted) == (3, 5, 1, 1)
@@ -329,18 +330,18 @@ def test_completeness_shows_what_was_due_so_far_next_to_the_year(midyear: UnitOf
     rows = {o["task"]: o for o in data["occurrences"]}
     assert rows["T.A3"]["due_so_far"] is True and rows["T.LATE"]["due_so_far"] is False
 
-    before = completeness(midyear, local(2020, 6, 10, 16), by="position").total.due_so_far
+    before = completeness(midyear, OPERATOR, local(2020, 6, 10, 16), by="position").total.due_so_far
     assert before.occurrences == 0  # due at 17:00 on 10 June: not yet passed at 16:00
 
 
 def test_an_accepted_occurrence_is_never_owed_or_late(midyear: UnitOfWork) -> None:
-    report = completeness(midyear, local(2020, 6, 15), by="position")
+    report = completeness(midyear, OPERATOR, local(2020, 6, 15), by="position")
     owed = [(o.task, o.working_days_overdue) for o in report.owed]
     assert owed == [("T.A3", 3), ("T.OFF", 3)]  # T.A9 was accepted without its document
 
 
 def test_completeness_by_officer_is_in_name_order_vacant_last(midyear: UnitOfWork) -> None:
-    report = completeness(midyear, local(2020, 6, 15), by="officer")
+    report = completeness(midyear, OPERATOR, local(2020, 6, 15), by="officer")
     assert [g.label for g in report.groups] == [
         "Huỳnh Tấn Phát",
         "Phạm Thị Hồng Nhung",
@@ -354,10 +355,12 @@ def test_the_completeness_workbook_has_the_due_so_far_columns(
 ) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    from cchc.completeness_xlsx import write_completeness
+    from application.completeness_xlsx import write_completeness
 
     path = tmp_path / "day-du.xlsx"
-    write_completeness(completeness(midyear, local(2020, 6, 15), by="position"), path, "vi")
+    write_completeness(
+        completeness(midyear, OPERATOR, local(2020, 6, 15), by="position"), path, "vi"
+    )
     sheet = load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows[0][8:12] == (

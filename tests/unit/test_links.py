@@ -45,3 +45,8 @@ def test_the_fixed_pages() -> None:
         links.SIGN_IN,
         links.SIGN_OUT,
     ) == ("/", "/cho-duyet", "/tien-do", "/lich", "/ho-so", "/dang-nhap", "/dang-xuat")
+
+
+def test_the_remind_button_posts_to_the_progress_page_of_one_occurrence() -> None:
+    assert links.remind_path("II.3.5", "2020-Q2") == "/tien-do/nhac/II.3.5/2020-Q2"
+    assert links.remind_path("a/b", "x?y") == "/tien-do/nhac/a%2Fb/x%3Fy"

@@ -68,7 +68,7 @@ def test_no_key_is_in_two_layers() -> None:
             "CCHC_X: '9' must be from 1 to 5",
         ),
         (cli_messages.t, "cli.file_valid", {"file": "a.yaml"}, "a.yaml: hợp lệ.", "a.yaml: valid."),
-        (cli_messages.t, "cli.completeness_missing", {}, "Còn thiếu", "Missing"),
+        (app_messages.t, "completeness.missing", {}, "Còn thiếu", "Missing"),
         (cli_messages.t, "cli.evidence_field.issuer", {}, "Cơ quan ban hành", "Issuer"),
     ],
 )

@@ -100,6 +100,8 @@ ALLOWED: dict[str, set[str]] = {
     "evidence.accept": CHAIR | {"vice_chairman_area_3"},
     "evidence.reject": CHAIR | {"vice_chairman_area_3"},
     "occurrence.waive": CHAIR,
+    "occurrence.remind": CHAIR | {"cchc_officer", "acting_cchc_officer"},
+    "completeness.read": ADMINS,
     "par.edit": CHAIR | {"cchc_officer", "acting_cchc_officer"},
     "par.submit": CHAIR,
     "par.reopen": CHAIR,

@@ -11,7 +11,15 @@ from notifications.render import render, sample_context, with_links
 
 BASE = "https://cchc.phuhuu.gov.vn"
 PAGE = BASE + "/nhiem-vu/II.3.5/2020-01"
-ABOUT_OCCURRENCES = ("reminder", "escalation", "returned", "assignment", "submitted", "bundle")
+ABOUT_OCCURRENCES = (
+    "reminder",
+    "escalation",
+    "returned",
+    "assignment",
+    "submitted",
+    "bundle",
+    "nudge",
+)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -32,6 +32,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/lich/lien-ket"): "officer",
     ("POST", "/lich/lien-ket/thu-hoi"): "officer",
     ("GET", "/lich/{token}.ics"): "anyone",
+    ("GET", "/tien-do"): "officer",
+    ("GET", "/tien-do.xlsx"): "officer",
+    ("POST", "/tien-do/nhac/{task}/{period}"): "officer",
     ("GET", "/static"): "anyone",
     ("GET", "/api/v1/openapi.json"): "anyone",
     ("GET", "/api/v1/me"): "officer",
@@ -42,6 +45,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/return"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
+    ("GET", "/api/v1/completeness"): "officer",
+    ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
 }
 PARAMS = {
     "{task}": "T.A3",

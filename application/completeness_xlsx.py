@@ -1,16 +1,19 @@
-"""The completeness report as an Excel workbook: totals per group, and who owes what."""
+"""The completeness report as an Excel workbook — totals per group, who owes what, and the
+progress categories — for the command line (``cchc completeness --xlsx``) and the web
+(``/tien-do.xlsx``) alike."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from application.cells import xlsx_row
+from application.messages import t
 from application.print_setup import print_setup
-from cchc.messages import t
 from domain import completeness as core
 from domain.i18n import Lang
 from domain.periods import period_label
@@ -19,26 +22,37 @@ from domain.progress import CATEGORIES, label
 
 def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) -> None:
     """Write ``path`` atomically: a temporary file beside it, flushed, then renamed."""
+    _save(_book(report, lang), path)
+
+
+def completeness_workbook(report: core.CompletenessReport, lang: Lang) -> bytes:
+    """The workbook as bytes (what the web sends for ``/tien-do.xlsx``)."""
+    out = io.BytesIO()
+    _book(report, lang).save(out)
+    return out.getvalue()
+
+
+def _book(report: core.CompletenessReport, lang: Lang) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     groups = book.active
     assert groups is not None
-    groups.title = t("cli.completeness_sheet_groups", lang)
-    by = t(f"cli.completeness_by.{report.by}", lang)
-    groups.append(xlsx_row(groups, [t("cli.completeness_title", lang, by=by, plan=report.plan)]))
+    groups.title = t("completeness.sheet_groups", lang)
+    by = t(f"completeness.by.{report.by}", lang)
+    groups.append(xlsx_row(groups, [t("completeness.title", lang, by=by, plan=report.plan)]))
     head = [
         t("label.code", lang),
-        t("cli.completeness_group", lang),
-        t("cli.completeness_occurrences", lang),
-        t("cli.completeness_required", lang),
-        t("cli.completeness_provided", lang),
-        t("cli.completeness_accepted", lang),
-        "% " + t("cli.completeness_provided", lang),
-        "% " + t("cli.completeness_accepted", lang),
+        t("completeness.group", lang),
+        t("completeness.occurrences", lang),
+        t("completeness.required", lang),
+        t("completeness.provided", lang),
+        t("completeness.accepted", lang),
+        "% " + t("completeness.provided", lang),
+        "% " + t("completeness.accepted", lang),
     ]
-    head += [t("cli.completeness_sheet_due", lang, what=h) for h in head[2:]]  # due so far
+    head += [t("completeness.sheet_due", lang, what=h) for h in head[2:]]  # due so far
     groups.append(xlsx_row(groups, head))
     for g in (*report.groups, report.total):
         due = g.due_so_far
@@ -74,10 +88,10 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
     groups.column_dimensions["A"].width = 10
     groups.column_dimensions["B"].width = 48
     groups.freeze_panes = "A3"
-    title = t("cli.completeness_title", lang, by=by, plan=report.plan)
+    title = t("completeness.title", lang, by=by, plan=report.plan)
     print_setup(groups, title=title, header_rows=(2, 2))
 
-    owes = book.create_sheet(t("cli.completeness_sheet_owes", lang))
+    owes = book.create_sheet(t("completeness.sheet_owes", lang))
     owes.append(
         xlsx_row(
             owes,
@@ -89,8 +103,8 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
                 t("label.period", lang),
                 t("label.due", lang),
                 t("label.status", lang),
-                t("cli.completeness_missing", lang),
-                t("cli.completeness_overdue", lang),
+                t("completeness.missing", lang),
+                t("completeness.overdue", lang),
             ],
         )
     )
@@ -120,8 +134,7 @@ def write_completeness(report: core.CompletenessReport, path: Path, lang: Lang) 
     owes.freeze_panes = "A2"
     print_setup(owes, title=title, header_rows=(1, 1))
     _progress_sheet(book, report, lang)
-
-    _save(book, path)
+    return book
 
 
 def _progress_sheet(book: Any, report: core.CompletenessReport, lang: Lang) -> None:
@@ -130,17 +143,17 @@ def _progress_sheet(book: Any, report: core.CompletenessReport, lang: Lang) -> N
     from openpyxl.styles import Alignment, Font
 
     progress = report.progress
-    sheet = book.create_sheet(t("cli.progress_sheet", lang))
+    sheet = book.create_sheet(t("progress_sheet.name", lang))
     day = report.today.strftime("%d/%m/%Y") if lang == "vi" else report.today.isoformat()
-    title = t("cli.progress_sheet_title", lang, plan=report.plan, today=day)
+    title = t("progress_sheet.title", lang, plan=report.plan, today=day)
     sheet.append(xlsx_row(sheet, [title]))
     sheet.append(
         xlsx_row(
             sheet,
             [
-                t("cli.progress_category", lang),
-                t("cli.progress_count", lang),
-                t("cli.progress_share", lang),
+                t("progress_sheet.category", lang),
+                t("progress_sheet.count", lang),
+                t("progress_sheet.share", lang),
             ],
         )
     )
@@ -158,7 +171,7 @@ def _progress_sheet(book: Any, report: core.CompletenessReport, lang: Lang) -> N
     for cell in (*sheet[1], *sheet[2], *sheet[sheet.max_row]):
         cell.font = Font(bold=True)
     if progress.waived:
-        sheet.append(xlsx_row(sheet, [t("cli.progress_waived_row", lang), progress.waived]))
+        sheet.append(xlsx_row(sheet, [t("progress_sheet.waived_row", lang), progress.waived]))
     for (cell,) in sheet.iter_rows(min_row=3, min_col=3, max_col=3):
         cell.number_format = "0.0%"
     for cell in sheet[2]:
