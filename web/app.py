@@ -28,7 +28,7 @@ def create_app(
 ) -> FastAPI:
     """The pages, the JSON API (``/api/v1``, its OpenAPI at ``/api/v1/openapi.json``), the
     static files and ``/healthz``, on ``engine``; ``now`` is the clock (the wall clock)."""
-    from web import api, errors, pages
+    from web import api, approvals, errors, pages
     from web.security import SecurityHeaders
 
     app = FastAPI(
@@ -45,6 +45,7 @@ def create_app(
 
     pages.ROUTES.install(app)
     api.ROUTES.install(app)
+    approvals.ROUTES.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(SecurityHeaders)

@@ -198,6 +198,7 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
 @route("GET", OCCURRENCE, response_class=HTMLResponse)
 def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
+    from application.approval_queue import reviewable
     from application.occurrences import may_act, show_occurrence
     from domain.lifecycle import TRANSITIONS
 
@@ -213,6 +214,7 @@ def occurrence_page(request: Request, signed: SignedInDep, task: str, period: st
         lead_actions=[a for a in possible if a in ("start", "submit")] if own else [],
         review_actions=[a for a in possible if a in ("accept", "return")] if not own else [],
         may_upload=own,
+        reviewable=reviewable(env.uow(), signed.identity, env.now(), task=task, period=period),
         may_waive="waive" in possible
         and may_act(
             env.uow(), signed.identity, env.now(), action="waive", task=task, period=period

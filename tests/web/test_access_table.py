@@ -32,6 +32,13 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/lich/lien-ket"): "officer",
     ("POST", "/lich/lien-ket/thu-hoi"): "officer",
     ("GET", "/lich/{token}.ics"): "anyone",
+    ("GET", "/cho-duyet"): "officer",
+    ("GET", "/tai-lieu/{evidence_id}"): "officer",
+    ("POST", "/tai-lieu/{evidence_id}/accept"): "officer",
+    ("POST", "/tai-lieu/{evidence_id}/reject"): "officer",
+    ("GET", "/api/v1/approvals"): "officer",
+    ("POST", "/api/v1/evidence/{evidence_id}/accept"): "officer",
+    ("POST", "/api/v1/evidence/{evidence_id}/reject"): "officer",
     ("GET", "/static"): "anyone",
     ("GET", "/api/v1/openapi.json"): "anyone",
     ("GET", "/api/v1/me"): "officer",
@@ -48,6 +55,7 @@ PARAMS = {
     "{period}": "2020",
     "{token}": "no-such-invitation",
     "{session_id}": "1",
+    "{evidence_id}": "1",
 }
 
 
