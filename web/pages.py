@@ -190,7 +190,7 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
     env = env_of(request)
     work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang)
-    return page(request, "my_work.html", signed=signed, work=work)
+    return page(request, "my_work.html", signed=signed, work=work, waiting=len(work.awaiting_me))
 
 
 # --- one occurrence --------------------------------------------------------------------------

@@ -106,6 +106,9 @@ def test_an_officer_with_nothing_to_approve_sees_the_empty_queue_and_no_badge(
     assert "Không có kết quả nào chờ bạn duyệt." in page.text
     assert '<span class="badge"' not in page.text
     assert client.get("/api/v1/approvals").json() == {"email": PHAT, "count": 0, "items": []}
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/approvals" in paths and "/api/v1/evidence/{evidence_id}/reject" in paths
+    assert not [p for p in paths if not p.startswith("/api/v1/")]  # pages stay out
 
 
 # --- reviewing each document -------------------------------------------------------------------

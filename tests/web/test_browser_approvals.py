@@ -102,9 +102,7 @@ def test_an_approver_rejects_a_document_returns_and_accepts_the_resubmission(
             expect(page.locator(".upload", has_text="danh-muc.pdf")).to_contain_text(
                 "Danh mục chưa có chữ ký"
             )
-            page.fill(
-                "form[action$='/return'] textarea[name=reason]", "Bổ sung danh mục có chữ ký"
-            )
+            page.fill("form[action$='/return'] textarea[name=reason]", "Bổ sung danh mục có chữ ký")
             if screen == "desktop":
                 _shot(page, "duyet-tai-lieu")
             page.click("form[action$='/return'] button[type=submit]")
