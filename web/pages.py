@@ -231,10 +231,10 @@ def upload_post(
     files: Annotated[list[UploadFile], File()],
     csrf_token: Annotated[str, Form()] = "",
     requirement: Annotated[str, Form()] = "",
-    doc_number: Annotated[str, Form()] = "",
-    doc_date: Annotated[str, Form()] = "",
-    issuer: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
+    doc_number: Annotated[list[str] | None, Form()] = None,
+    doc_date: Annotated[list[str] | None, Form()] = None,
+    issuer: Annotated[list[str] | None, Form()] = None,
+    summary: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(request, signed, csrf_token)
     store_uploads(
@@ -243,7 +243,7 @@ def upload_post(
         task=task,
         period=period,
         files=files,
-        fields=UploadFields(requirement, doc_number, doc_date, issuer, summary),
+        fields=UploadFields.of(requirement, doc_number, doc_date, issuer, summary),
     )
     return _see_other(links.occurrence_path(task, period))
 

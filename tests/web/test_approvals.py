@@ -341,3 +341,31 @@ def test_several_files_at_once_all_or_nothing_naming_the_refused_file(client, si
     assert evidence_ids(client) == {}  # nothing of the request was stored
     js = client.get("/static/upload.js")
     assert js.status_code == 200 and "upload.addEventListener" in js.text
+
+
+def test_each_file_may_carry_its_own_metadata_through_the_api(client, ward) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.test_api import bearer
+
+    path = "/api/v1/occurrences/T.A3/2020/evidence"
+    headers = bearer(ward, NHUNG)
+    files = [
+        ("file", ("quyet-dinh.pdf", minimal_pdf("a"), "application/pdf")),
+        ("file", ("ke-hoach.pdf", minimal_pdf("b"), "application/pdf")),
+    ]
+    data = {
+        "doc_number": ["01/QĐ-UBND", "02/KH-UBND"],
+        "doc_date": ["2020-06-01", "2020-06-05"],
+        "issuer": "UBND phường Phú Hữu",  # once: for both
+    }
+    stored = client.post(path, headers=headers, data=data, files=files)
+    assert stored.status_code == 200, stored.text
+    got = {e["file"]: e for e in stored.json()["evidence"]}
+    assert got["quyet-dinh.pdf"]["doc_number"] == "01/QĐ-UBND"
+    assert got["ke-hoach.pdf"]["doc_number"] == "02/KH-UBND"
+    assert got["ke-hoach.pdf"]["doc_date"] == "2020-06-05"
+    assert {e["issuer"] for e in got.values()} == {"UBND phường Phú Hữu"}
+    three = {"doc_number": ["1", "2", "3"]}
+    refused = client.post(path, headers=headers, data=three, files=files)
+    assert refused.status_code == 422 and "doc_number" in refused.json()["error"]
+    shown = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
+    assert len(shown["extra"]) == 2  # nothing more (no requirement named: extra documents)
