@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlmodel import col, select
+
 from domain.lifecycle import SUBMITTED
 from domain.plan import Plan, Task
 from models import Occurrence
@@ -57,3 +59,20 @@ def approval_queue(ctx: Context, submitted: Sequence[Occurrence]) -> dict[str, l
         for email, _name, _role in approvers(ctx, task, occ.submitted_by):
             out.setdefault(email, []).append(occ)
     return out
+
+
+def submitted_to(ctx: Context, email: str) -> list[Occurrence]:
+    """The submitted occurrences of ``ctx``'s plan waiting for ``email``'s review, oldest
+    submission first — "Chờ duyệt", and the approvals part of "Việc của tôi"."""
+    submitted = ctx.session.exec(
+        select(Occurrence)
+        .where(Occurrence.plan_id == ctx.plan_row.id)
+        .where(Occurrence.status == SUBMITTED)
+        .order_by(
+            col(Occurrence.submitted_at),
+            col(Occurrence.due_date),
+            col(Occurrence.task_code),
+            col(Occurrence.period),
+        )
+    ).all()
+    return approval_queue(ctx, submitted).get(email, [])

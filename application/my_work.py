@@ -14,10 +14,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from application.access import Identity
-from application.approvals import approval_queue
+from application.approvals import submitted_to
 from application.uow import UnitOfWork
 from domain.errors import LocalizedError
-from domain.lifecycle import ACTIVE, RETURNED, SUBMITTED
+from domain.lifecycle import ACTIVE, RETURNED
 from domain.occurrence import OccurrenceView
 from models import Occurrence
 from storage.occurrences import context, views
@@ -86,13 +86,7 @@ def my_work(
             if officer_id is not None
             else []
         )
-        submitted = session.exec(
-            select(Occurrence)
-            .where(Occurrence.plan_id == plan_row.id)
-            .where(Occurrence.status == SUBMITTED)
-            .order_by(*order)
-        ).all()
-        waiting = approval_queue(ctx, submitted).get(email, [])
+        waiting = sorted(submitted_to(ctx, email), key=lambda o: (o.due_date, o.task_code))
         shown = views(
             plan_row, session=session, now=now, occurrences=[*mine, *waiting], lang=lang, ctx=ctx
         )

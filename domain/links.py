@@ -19,6 +19,7 @@ SIGN_IN = "/dang-nhap"
 SIGN_OUT = "/dang-xuat"
 OCCURRENCE_PREFIX = "/nhiem-vu"
 SET_PASSWORD_PREFIX = "/dat-mat-khau"
+EVIDENCE_PREFIX = "/tai-lieu"  # one uploaded document: /tai-lieu/{id}
 
 
 def _segment(value: str) -> str:
@@ -50,3 +51,8 @@ def set_password_path(token: str) -> str:
 def calendar_feed_path(token: str) -> str:
     """An officer's private calendar subscription: ``/lich/{token}.ics``."""
     return f"{CALENDAR}/{_segment(token)}.ics"
+
+
+def evidence_path(evidence_id: int) -> str:
+    """One uploaded document, opened in the browser or downloaded: ``/tai-lieu/17``."""
+    return f"{EVIDENCE_PREFIX}/{int(evidence_id)}"

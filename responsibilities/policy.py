@@ -14,6 +14,8 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   the task's approver position, or the chairman — never the officer who submitted the
   occurrence or uploaded the file. A task without an approver is approved by the position
   the lead reports to (the chairman at the top).
+- ``evidence.read`` (opening an uploaded document): whoever the occurrence concerns — its
+  lead and support positions, its approver position, the chairman and the CCHC officer.
 - ``occurrence.waive``: the chairman.
 - ``completeness.read`` (the Tiến độ page, the completeness report of the whole unit) and
   ``occurrence.remind`` (reminding the officer of one occurrence now, "Nhắc ngay"): the CCHC
@@ -67,7 +69,7 @@ OCCURRENCE_ACTIONS = (
     "occurrence.waive",
     "occurrence.remind",
 )
-EVIDENCE_ACTIONS = ("evidence.upload", "evidence.accept", "evidence.reject")
+EVIDENCE_ACTIONS = ("evidence.upload", "evidence.accept", "evidence.reject", "evidence.read")
 PAR_ACTIONS = ("par.edit", "par.submit", "par.reopen")
 DATA_ACTIONS = ("measure.set", "dossier.import", "dossier.apology", "completeness.read")
 ADMIN = (
@@ -188,6 +190,15 @@ def decide(
         return grant("lead", subject.lead)
     if action == "evidence.upload":
         return grant("lead_or_support", subject.lead, *subject.support)
+    if action == "evidence.read":
+        return grant(
+            "occurrence_reader",
+            subject.lead,
+            *subject.support,
+            subject.approver,
+            CHAIRMAN,
+            CCHC_OFFICER,
+        )
     if action in REVIEWS:
         own = subject.uploaded_by if action.startswith("evidence.") else None
         for who in (subject.submitted_by, own):

@@ -42,10 +42,15 @@ STATUSES = (PENDING, ACCEPTED, REJECTED)
 
 @dataclass(frozen=True)
 class Upload:
-    """A file to add: its name as the user gave it, and a path or its bytes."""
+    """A file to add: its name as the user gave it, and a path or its bytes; its own
+    document metadata when it has some (else the upload's shared metadata applies)."""
 
     name: str
     source: Path | bytes
+    doc_number: str = ""
+    doc_date: dt.date | None = None
+    issuer: str = ""
+    summary: str = ""
 
     @classmethod
     def of(cls, item: Path | Upload) -> Upload:
@@ -163,10 +168,10 @@ def add_evidence(
             revision=revision,
             blob_sha256=sha,
             file_name=safe_name(upload.name),
-            doc_number=doc_number.strip(),
-            doc_date=doc_date,
-            issuer=issuer.strip(),
-            summary=summary.strip(),
+            doc_number=(upload.doc_number or doc_number).strip(),
+            doc_date=upload.doc_date or doc_date,
+            issuer=(upload.issuer or issuer).strip(),
+            summary=(upload.summary or summary).strip(),
             criteria=tags if tags is not None else list(task.criteria if task else ()),
             uploaded_by=actor,
             uploaded_at=now,

@@ -67,13 +67,15 @@ def evidence(
     period: str,
     file: Annotated[list[UploadFile], File()],
     requirement: Annotated[str, Form()] = "",
-    doc_number: Annotated[str, Form()] = "",
-    doc_date: Annotated[str, Form()] = "",
-    issuer: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
+    doc_number: Annotated[list[str] | None, Form()] = None,
+    doc_date: Annotated[list[str] | None, Form()] = None,
+    issuer: Annotated[list[str] | None, Form()] = None,
+    summary: Annotated[list[str] | None, Form()] = None,
 ) -> dict[str, Any]:
     """Upload one or several files (multipart field ``file``) for a required document
-    (``requirement``: its number or name; empty: another document), with their metadata."""
+    (``requirement``: its number or name; empty: another document), with their metadata:
+    each field once for every file, or repeated once per file in the files' order. All the
+    files or none."""
     check_csrf(request, signed)
     from web.uploads import UploadFields, store_uploads
 
@@ -83,7 +85,7 @@ def evidence(
         task=task,
         period=period,
         files=file,
-        fields=UploadFields(requirement, doc_number, doc_date, issuer, summary),
+        fields=UploadFields.of(requirement, doc_number, doc_date, issuer, summary),
     )
     return {"evidence": [item.as_dict() for item in items]}
 

@@ -29,6 +29,7 @@ def create_app(
     """The pages, the JSON API (``/api/v1``, its OpenAPI at ``/api/v1/openapi.json``), the
     static files and ``/healthz``, on ``engine``; ``now`` is the clock (the wall clock)."""
     from web import api, errors, pages, progress
+    from web import api, approvals, errors, pages
     from web.security import SecurityHeaders
 
     app = FastAPI(
@@ -46,6 +47,7 @@ def create_app(
     pages.ROUTES.install(app)
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
+    approvals.ROUTES.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(SecurityHeaders)

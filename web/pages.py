@@ -190,7 +190,7 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
     env = env_of(request)
     work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang)
-    return page(request, "my_work.html", signed=signed, work=work)
+    return page(request, "my_work.html", signed=signed, work=work, waiting=len(work.awaiting_me))
 
 
 # --- one occurrence --------------------------------------------------------------------------
@@ -198,6 +198,7 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
 @route("GET", OCCURRENCE, response_class=HTMLResponse)
 def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
+    from application.approval_queue import reviewable
     from application.occurrences import may_act, show_occurrence
     from domain.lifecycle import TRANSITIONS
 
@@ -213,6 +214,7 @@ def occurrence_page(request: Request, signed: SignedInDep, task: str, period: st
         lead_actions=[a for a in possible if a in ("start", "submit")] if own else [],
         review_actions=[a for a in possible if a in ("accept", "return")] if not own else [],
         may_upload=own,
+        reviewable=reviewable(env.uow(), signed.identity, env.now(), task=task, period=period),
         may_waive="waive" in possible
         and may_act(
             env.uow(), signed.identity, env.now(), action="waive", task=task, period=period
@@ -229,10 +231,10 @@ def upload_post(
     files: Annotated[list[UploadFile], File()],
     csrf_token: Annotated[str, Form()] = "",
     requirement: Annotated[str, Form()] = "",
-    doc_number: Annotated[str, Form()] = "",
-    doc_date: Annotated[str, Form()] = "",
-    issuer: Annotated[str, Form()] = "",
-    summary: Annotated[str, Form()] = "",
+    doc_number: Annotated[list[str] | None, Form()] = None,
+    doc_date: Annotated[list[str] | None, Form()] = None,
+    issuer: Annotated[list[str] | None, Form()] = None,
+    summary: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(request, signed, csrf_token)
     store_uploads(
@@ -241,7 +243,7 @@ def upload_post(
         task=task,
         period=period,
         files=files,
-        fields=UploadFields(requirement, doc_number, doc_date, issuer, summary),
+        fields=UploadFields.of(requirement, doc_number, doc_date, issuer, summary),
     )
     return _see_other(links.occurrence_path(task, period))
 

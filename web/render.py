@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from domain import links
+from domain.errors import CchcError
 from domain.periods import period_label
 from web.auth import lang_of
 from web.messages import t
@@ -60,6 +61,17 @@ def _may_see_progress(request: Request, signed: SignedIn | None) -> bool:
     return bool(state["may_see_progress"])
 
 
+def _waiting(request: Request, signed: SignedIn) -> int:
+    from application.approval_queue import waiting_count
+    from web.env import env_of
+
+    env = env_of(request)
+    try:
+        return waiting_count(env.uow(), signed.identity, env.now())
+    except CchcError:  # an error page for an officer of no plan: no badge, the error shows
+        return 0
+
+
 def page(
     request: Request,
     template: str,
@@ -69,8 +81,12 @@ def page(
     csrf: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """``template`` rendered for ``request``'s reader."""
+    """``template`` rendered for ``request``'s reader; the navigation's "Chờ duyệt" badge
+    counts the submissions waiting for the signed-in officer (``waiting`` when the page
+    already knows it)."""
     lang = lang_of(request)
+    if signed is not None and "waiting" not in context:
+        context["waiting"] = _waiting(request, signed)
 
     def words(key: str, **params: Any) -> str:
         return t(key, lang, **params)

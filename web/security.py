@@ -66,8 +66,12 @@ class SecurityHeaders:
 
         async def sending(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
-                headers.extend(HEADERS)
+                given = message.get("headers", [])
+                headers = [(k, v) for k, v in given if k.lower() not in _OURS]
+                own = [(k, v) for k, v in given if k.lower() == b"content-security-policy"]
+                # a response with a policy of its own (a document's sandbox) keeps it
+                headers.extend(h for h in HEADERS if not (own and h[0] == own[0][0].lower()))
+                headers.extend((k.lower(), v) for k, v in own)
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}

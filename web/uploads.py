@@ -19,13 +19,32 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class UploadFields:
-    """The form fields beside the files, as typed."""
+    """The form fields beside the files, as typed. Each metadata field is given once (for
+    every file) or once per file, in the files' order (the i-th value for the i-th file)."""
 
     requirement: str = ""
-    doc_number: str = ""
-    doc_date: str = ""
-    issuer: str = ""
-    summary: str = ""
+    doc_number: tuple[str, ...] = ()
+    doc_date: tuple[str, ...] = ()
+    issuer: tuple[str, ...] = ()
+    summary: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, requirement: str, *fields: list[str] | None) -> UploadFields:
+        number, date, issuer, summary = (tuple(f or ()) for f in fields)
+        return cls(requirement, number, date, issuer, summary)
+
+    def each(self, n: int) -> list[dict[str, str]]:
+        """The metadata of each of ``n`` files (a field given once applies to every file)."""
+        out: list[dict[str, str]] = [{} for _ in range(n)]
+        for name in ("doc_number", "doc_date", "issuer", "summary"):
+            values: tuple[str, ...] = getattr(self, name)
+            if len(values) > 1 and len(values) != n:
+                raise InputError("web.metadata_count", field=name, given=len(values), files=n)
+            for i, item in enumerate(out):
+                item[name] = (
+                    values[i] if len(values) == n else values[0] if values else ""
+                ).strip()
+        return out
 
 
 def doc_date(value: str) -> dt.date | None:
@@ -55,6 +74,7 @@ def store_uploads(
     chosen = [f for f in files if f.filename]
     if not chosen:
         raise InputError("web.no_files")
+    each = fields.each(len(chosen))
     env = env_of(request)
     return upload(
         env.uow(),
@@ -62,12 +82,18 @@ def store_uploads(
         env.now(),
         task=task,
         period=period,
-        files=[Upload(f.filename or "", f.file.read()) for f in chosen],
+        files=[
+            Upload(
+                f.filename or "",
+                f.file.read(),
+                doc_number=meta["doc_number"],
+                doc_date=doc_date(meta["doc_date"]),
+                issuer=meta["issuer"],
+                summary=meta["summary"],
+            )
+            for f, meta in zip(chosen, each, strict=True)
+        ],
         store=disk_store(env.evidence_home),
         max_bytes=env.max_upload_bytes,
         requirement=fields.requirement.strip() or None,
-        doc_number=fields.doc_number.strip(),
-        doc_date=doc_date(fields.doc_date),
-        issuer=fields.issuer.strip(),
-        summary=fields.summary.strip(),
     )

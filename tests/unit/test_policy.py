@@ -99,6 +99,8 @@ ALLOWED: dict[str, set[str]] = {
     "occurrence.return": CHAIR | {"vice_chairman_area_3"},
     "evidence.accept": CHAIR | {"vice_chairman_area_3"},
     "evidence.reject": CHAIR | {"vice_chairman_area_3"},
+    "evidence.read": CHAIR
+    | {"vice_chairman_area_3", "one_stop_submitter", "cchc_officer", "acting_cchc_officer"},
     "occurrence.waive": CHAIR,
     "occurrence.remind": CHAIR | {"cchc_officer", "acting_cchc_officer"},
     "completeness.read": ADMINS,

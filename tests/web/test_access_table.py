@@ -35,6 +35,13 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/tien-do"): "officer",
     ("GET", "/tien-do.xlsx"): "officer",
     ("POST", "/tien-do/nhac/{task}/{period}"): "officer",
+    ("GET", "/cho-duyet"): "officer",
+    ("GET", "/tai-lieu/{evidence_id}"): "officer",
+    ("POST", "/tai-lieu/{evidence_id}/accept"): "officer",
+    ("POST", "/tai-lieu/{evidence_id}/reject"): "officer",
+    ("GET", "/api/v1/approvals"): "officer",
+    ("POST", "/api/v1/evidence/{evidence_id}/accept"): "officer",
+    ("POST", "/api/v1/evidence/{evidence_id}/reject"): "officer",
     ("GET", "/static"): "anyone",
     ("GET", "/api/v1/openapi.json"): "anyone",
     ("GET", "/api/v1/me"): "officer",
@@ -53,6 +60,7 @@ PARAMS = {
     "{period}": "2020",
     "{token}": "no-such-invitation",
     "{session_id}": "1",
+    "{evidence_id}": "1",
 }
 
 
