@@ -28,8 +28,7 @@ def create_app(
 ) -> FastAPI:
     """The pages, the JSON API (``/api/v1``, its OpenAPI at ``/api/v1/openapi.json``), the
     static files and ``/healthz``, on ``engine``; ``now`` is the clock (the wall clock)."""
-    from web import api, errors, pages, progress
-    from web import api, approvals, errors, pages
+    from web import api, approvals, errors, pages, progress
     from web.security import SecurityHeaders
 
     app = FastAPI(
