@@ -242,3 +242,19 @@ def test_the_operator_clears_it_and_nobody_else(uow, ward, session) -> None:  # 
                       SignedIn)  # fmt: skip
     # and he may turn it on again
     assert begin_totp(uow, ME, now=NOW).secret
+
+
+def test_an_invitation_link_sets_the_password_but_does_not_replace_the_code(  # type: ignore[no-untyped-def]
+    uow, ward, session
+) -> None:
+    from application.identity import invite, redeem_invite
+    from tests.integration.test_identity import BASE, _invitation_link
+
+    app = _enrolled(uow)
+    invite(uow, OPERATOR, email=HUNG[1], base_url=BASE, now=NOW)
+    _, link = _invitation_link(session)
+    at = NOW + 10 * MINUTE
+    step = redeem_invite(uow, token=link, password="mật khẩu mới của Hùng", now=at)
+    assert isinstance(step, SecondStep)
+    assert resume_session(uow, token=step.token, now=at) is None
+    assert sign_in_code(uow, token=step.token, code=app.at(at), address="a", now=at)
