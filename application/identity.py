@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from argon2 import PasswordHasher
     from sqlmodel import Session
 
+    from application.totp import TotpState
+
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # longer input is refused before hashing: no cheap denial of service
 FAILURES = 5  # failed sign-ins …
@@ -46,6 +48,7 @@ WINDOW = dt.timedelta(minutes=15)  # … within this long …
 LOCK = dt.timedelta(minutes=15)  # … refuse further attempts for this long
 IDLE_MINUTES = 60  # a session unused this long has ended (CCHC_SESSION_IDLE_MINUTES)
 INVITATION_VALID = dt.timedelta(hours=72)
+SECOND_STEP_VALID = dt.timedelta(minutes=5)  # a correct password waits this long for its code
 TOKEN_PREFIX = "cchc_"
 SHOWN_PREFIX = 12  # characters of a token its owner sees in a list
 MAX_TOKEN_NAME = 64
@@ -156,6 +159,17 @@ class SignedIn:
     session_token: str | None
     csrf_token: str | None
     expires_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class SecondStep:
+    """A correct password for an account with two-step sign-in — "bước xác thực thứ hai":
+    no session yet; ``token`` (for a short-lived cookie) names the pending step until
+    ``expires_at``, and only a correct TOTP code (``application.totp.sign_in_code``) opens
+    the session."""
+
+    token: str
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -352,6 +366,19 @@ def _open_session(
     )
 
 
+def _second_step(
+    session: Session, account: Account, *, address: str, now: dt.datetime
+) -> SecondStep:
+    """A pending second step for ``account`` (its random id stored hashed), audited."""
+    token = secrets.token_urlsafe(32)
+    expires = now + SECOND_STEP_VALID
+    store.add_challenge(account.id or 0, _digest(token), session=session, now=now,
+                        expires_at=expires, address=address[:MAX_ADDRESS])  # fmt: skip
+    _audit(session, account.email, now, "sign_in_second_step", account.email,
+           {"address": address[:MAX_ADDRESS]})  # fmt: skip
+    return SecondStep(token, expires)
+
+
 def sign_in(
     uow: UnitOfWork,
     *,
@@ -361,10 +388,11 @@ def sign_in(
     now: dt.datetime,
     user_agent: str = "",
     idle_minutes: int = IDLE_MINUTES,
-) -> SignedIn:
-    """Sign in with an email and a password: a new browser session. ``SignInRefused`` (one
-    message for a wrong email, a wrong password or no position held now) or
-    ``SignInThrottled``; each failure is counted and audited, and so is each sign-in."""
+) -> SignedIn | SecondStep:
+    """Sign in with an email and a password: a new browser session — or, for an account with
+    two-step sign-in, a ``SecondStep`` waiting for its TOTP code (no session yet).
+    ``SignInRefused`` (one message for a wrong email, a wrong password or no position held
+    now) or ``SignInThrottled``; each failure is counted and audited, and so is each sign-in."""
     require_aware(now)
     email = _email(email)
     address = address[:MAX_ADDRESS]
@@ -379,6 +407,8 @@ def sign_in(
             if account is not None and officer is not None:
                 if stored and _hasher().check_needs_rehash(stored):
                     account.password_hash = _hasher().hash(password)
+                if account.totp_enabled_at is not None:
+                    return _second_step(session, account, address=address, now=now)
                 signed = _open_session(
                     session,
                     account,
@@ -738,10 +768,11 @@ def redeem_invite(
     address: str = "",
     user_agent: str = "",
     idle_minutes: int = IDLE_MINUTES,
-) -> SignedIn:
+) -> SignedIn | SecondStep:
     """Set the password an invitation link is for, spend the link and sign in (the page
-    ``/dat-mat-khau/{token}``). ``InvitationInvalid`` for a link unknown, used or expired;
-    ``BadPassword`` (the link stays valid) for a password breaking the rules."""
+    ``/dat-mat-khau/{token}``) — with two-step sign-in on, only as far as the ``SecondStep``:
+    the link does not replace the code. ``InvitationInvalid`` for a link unknown, used or
+    expired; ``BadPassword`` (the link stays valid) for a password breaking the rules."""
     require_aware(now)
     with uow as session:
         row = store.invitation_by_hash(_digest(token), session=session) if token else None
@@ -758,6 +789,8 @@ def redeem_invite(
         ended = store.end_sessions(account.id or 0, session=session, now=now)
         _audit(session, account.email, now, "invitation_used", account.email,
                {"sessions_ended": ended, "address": address[:MAX_ADDRESS]})  # fmt: skip
+        if account.totp_enabled_at is not None:
+            return _second_step(session, account, address=address, now=now)
         signed = _open_session(
             session,
             account,
@@ -800,6 +833,7 @@ class Profile:
     channels: tuple[str, ...]
     apprise_urls: tuple[str, ...]
     sessions: tuple[SessionInfo, ...]
+    totp: TotpState | None = None
 
 
 def own_officer(
@@ -847,7 +881,10 @@ def list_sessions(
 def my_profile(
     uow: UnitOfWork, identity: Identity, *, now: dt.datetime, session_token: str | None = None
 ) -> Profile:
-    """The acting officer's preferences and open sessions (``list_sessions``)."""
+    """The acting officer's preferences, open sessions (``list_sessions``) and two-step
+    sign-in (``application.totp.totp_state``)."""
+    from application.totp import totp_state
+
     require_aware(now)
     with uow as session:
         officer = own_officer(session, identity, now)
@@ -862,6 +899,7 @@ def my_profile(
             channels=tuple(officer.channels),
             apprise_urls=tuple(officer.apprise_urls),
             sessions=_sessions(session, officer, session_token),
+            totp=totp_state(session, identity, officer, now),
         )
 
 

@@ -12,6 +12,7 @@ from models.identity import (
     ApiToken,
     CalendarFeed,
     PasswordInvitation,
+    SignInChallenge,
     SignInFailure,
     WebSession,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Position",
     "ProcedureRecord",
     "ReminderLog",
+    "SignInChallenge",
     "SignInFailure",
     "TargetRecord",
     "TaskCriterion",

@@ -24,7 +24,10 @@ def _at(nullable: bool = False, index: bool = False) -> Any:
 
 class Account(SQLModel, table=True):
     """One person's sign-in: their email, password hash (None until one is set) and an
-    optional TOTP secret."""
+    optional second step — "xác thực hai bước": a TOTP secret, sealed with a key derived from
+    the installation's audit key (``application.totp``), in use once ``totp_enabled_at`` is
+    set; ``totp_last_step`` is the time-step of the last code accepted (none is accepted
+    twice)."""
 
     __tablename__ = "account"
     id: int | None = Field(default=None, primary_key=True)
@@ -33,6 +36,8 @@ class Account(SQLModel, table=True):
     totp_secret: str | None = Field(default=None, max_length=64)
     created_at: dt.datetime = _at()
     changed_at: dt.datetime = _at()
+    totp_enabled_at: dt.datetime | None = _at(nullable=True)
+    totp_last_step: int | None = Field(default=None)
 
 
 class WebSession(SQLModel, table=True):
@@ -48,6 +53,21 @@ class WebSession(SQLModel, table=True):
     ended_at: dt.datetime | None = _at(nullable=True)
     address: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=255)
+
+
+class SignInChallenge(SQLModel, table=True):
+    """A correct password waiting for its TOTP code — "bước xác thực thứ hai": the browser
+    holds a random id (stored hashed) until ``expires_at``; no session exists before the code
+    is accepted, and then the step is spent (``used_at``)."""
+
+    __tablename__ = "sign_in_challenge"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    created_at: dt.datetime = _at()
+    expires_at: dt.datetime = _at()
+    used_at: dt.datetime | None = _at(nullable=True)
+    address: str = Field(default="", max_length=64)
 
 
 class ApiToken(SQLModel, table=True):

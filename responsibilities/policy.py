@@ -34,6 +34,9 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   listing and revoking API tokens): the operator for anyone; an officer sets their own
   password and manages their own tokens (``subject.officer``); only the operator invites.
   Nobody else — not even the CCHC officer or the chairman — touches another's account.
+  Two-step sign-in (``account.totp``: turning on a TOTP code at sign-in) is for accounts with
+  administrative rights: an officer on their own account who may administer (the CCHC officer
+  or the chairman, as for ``ADMIN``); only the operator clears it (``account.totp_reset``).
 - the installation itself (``INSTALLATION``: removing leftovers of interrupted uploads,
   taking and restoring a backup): the operator only — it holds every unit's data and the
   audit key, beyond any one unit's positions.
@@ -83,7 +86,13 @@ ADMIN = (
 )
 JOBS = ("job.materialise", "job.remind", "job.digest", "job.deliver")
 INSTALLATION = ("evidence.gc", "backup.create", "backup.restore")
-ACCOUNT = ("account.password", "account.invite", "account.token")
+ACCOUNT = (
+    "account.password",
+    "account.invite",
+    "account.token",
+    "account.totp",
+    "account.totp_reset",
+)
 OWN_ACCOUNT = ("account.password", "account.token")
 ACTIONS: tuple[str, ...] = (
     OCCURRENCE_ACTIONS
@@ -176,15 +185,19 @@ def decide(
     if not any(h.officer == me and h.active(on) for h in holdings):
         return Decision(False, "no_position")
     area = subject.area
-    if action in ACCOUNT:
-        if action in OWN_ACCOUNT and subject.officer == me:
-            return Decision(True, "own_account")
-        return Decision(False, "operator_or_self" if action in OWN_ACCOUNT else "operator_only")
 
     def grant(rule: str, *positions: str | None, scoped: bool = True) -> Decision:
         wanted = tuple(p for p in positions if p)
         through = _through(holdings, me, wanted, on, area if scoped else None)
         return Decision(bool(through), rule, wanted, area if scoped else None, None, through)
+
+    if action == "account.totp" and subject.officer == me:
+        return grant("totp_administrator", CCHC_OFFICER, CHAIRMAN, scoped=False)
+    if action in ACCOUNT:
+        if action in OWN_ACCOUNT and subject.officer == me:
+            return Decision(True, "own_account")
+        theirs = action in OWN_ACCOUNT or action == "account.totp"
+        return Decision(False, "operator_or_self" if theirs else "operator_only")
 
     if action in ("occurrence.start", "occurrence.submit"):
         return grant("lead", subject.lead)

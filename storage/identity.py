@@ -18,6 +18,7 @@ from models import (
     Assignment,
     Officer,
     PasswordInvitation,
+    SignInChallenge,
     SignInFailure,
     WebSession,
 )
@@ -168,3 +169,51 @@ def open_sessions(account_id: int, *, session: Session) -> list[WebSession]:
         .order_by(col(WebSession.last_seen_at).desc(), col(WebSession.id).desc())
     )
     return list(session.exec(query).all())
+
+
+# --- the second step of a sign-in (TOTP) ----------------------------------------------------
+
+
+def add_challenge(
+    account_id: int,
+    token_hash: str,
+    *,
+    session: Session,
+    now: dt.datetime,
+    expires_at: dt.datetime,
+    address: str,
+) -> SignInChallenge:
+    """A pending second step for the account; steps that ended more than a day ago are
+    removed (their outcome is in the audit log)."""
+    session.execute(
+        delete(SignInChallenge).where(col(SignInChallenge.expires_at) < now - KEEP_FAILURES)
+    )
+    row = SignInChallenge(
+        account_id=account_id,
+        token_hash=token_hash,
+        created_at=now,
+        expires_at=expires_at,
+        address=address,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def challenge_by_hash(token_hash: str, *, session: Session) -> SignInChallenge | None:
+    return session.exec(
+        select(SignInChallenge).where(SignInChallenge.token_hash == token_hash)
+    ).first()
+
+
+def withdraw_challenges(account_id: int, *, session: Session, now: dt.datetime) -> None:
+    """End the account's pending second steps (its two-step sign-in changed)."""
+    session.execute(
+        update(SignInChallenge)
+        .where(
+            col(SignInChallenge.account_id) == account_id,
+            col(SignInChallenge.used_at).is_(None),
+            col(SignInChallenge.expires_at) > now,
+        )
+        .values(expires_at=now)
+    )

@@ -28,7 +28,7 @@ def create_app(
 ) -> FastAPI:
     """The pages, the JSON API (``/api/v1``, its OpenAPI at ``/api/v1/openapi.json``), the
     static files and ``/healthz``, on ``engine``; ``now`` is the clock (the wall clock)."""
-    from web import api, approvals, errors, pages, progress
+    from web import api, approvals, errors, pages, progress, two_step
     from web.security import SecurityHeaders
 
     app = FastAPI(
@@ -44,6 +44,7 @@ def create_app(
         return {"status": "ok"}
 
     pages.ROUTES.install(app)
+    two_step.ROUTES.install(app)
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
     approvals.ROUTES.install(app)

@@ -97,7 +97,8 @@ def sign_in_post(
 ) -> Response:
     if not same_token(csrf_token, request.cookies.get(ANON_CSRF_COOKIE)):
         raise CsrfRefused
-    from application.identity import SignInThrottled, sign_in
+    from application.identity import SecondStep, SignInThrottled, sign_in
+    from web.two_step import to_second_step
 
     env = env_of(request)
     address = request.client.host if request.client else ""
@@ -115,6 +116,8 @@ def sign_in_post(
         status = 429 if isinstance(exc, SignInThrottled) else 401
         message = exc.render(lang_of(request))
         return _sign_in_form(request, status=status, message=message, email=email, nxt=next)
+    if isinstance(signed, SecondStep):  # two-step sign-in: the code first, then a session
+        return to_second_step(request, signed, next)
     response = _see_other(_safe_next(next))
     _session_cookie(response, request, signed)
     return response
@@ -140,8 +143,9 @@ def set_password_post(
 ) -> Response:
     if not same_token(csrf_token, request.cookies.get(ANON_CSRF_COOKIE)):
         raise CsrfRefused
-    from application.identity import redeem_invite
+    from application.identity import SecondStep, redeem_invite
     from web.errors import status_of
+    from web.two_step import to_second_step
 
     env = env_of(request)
     try:
@@ -161,6 +165,8 @@ def set_password_post(
         return _anonymous_form(
             request, "set_password.html", status=status_of(exc), token=token, message=message
         )
+    if isinstance(signed, SecondStep):  # the link sets the password; the code still signs in
+        return to_second_step(request, signed, "")
     response = _see_other(links.MY_TASKS)
     _session_cookie(response, request, signed)
     return response

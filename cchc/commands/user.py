@@ -78,6 +78,19 @@ def password(ctx: typer.Context, email: EmailArg) -> None:
     console.print(app_ctx.t("cli.user.password_set", email=email.strip().lower()), markup=False)
 
 
+@app.command("totp-reset")
+def totp_reset(ctx: typer.Context, email: EmailArg) -> None:
+    """Tắt xác thực hai bước của một tài khoản (cán bộ mất điện thoại): chỉ người vận hành.
+    Clear an account's two-step sign-in (an officer who lost their phone): the operator only;
+    the password alone signs in again."""
+    app_ctx: AppContext = ctx.obj
+    from application.totp import reset_totp
+
+    had = reset_totp(app_ctx.uow(), app_ctx.identity, email=email, now=app_ctx.now())
+    key = "cli.user.totp_reset" if had else "cli.user.totp_reset_none"
+    console.print(app_ctx.t(key, email=email.strip().lower()), markup=False, soft_wrap=True)
+
+
 @token_app.command("create")
 def create(ctx: typer.Context, email: EmailArg, name: NameOpt, json: JsonOpt = False) -> None:
     """Tạo mã truy cập API (chỉ hiện một lần). Create an API token (shown once)."""

@@ -128,6 +128,9 @@ ALLOWED: dict[str, set[str]] = {
     "account.password": {"operator", "justice"},
     "account.invite": {"operator"},
     "account.token": {"operator", "justice"},
+    # two-step sign-in on one's own account: only whoever may administer (not justice)
+    "account.totp": {"operator"},
+    "account.totp_reset": {"operator"},
 }
 
 
@@ -210,6 +213,37 @@ def test_nobody_but_the_operator_manages_someone_elses_account(action: str) -> N
     # an officer whose holding ended manages nothing, not even their own account
     mine = Subject(officer="cu@w")
     assert decide(officer("cu@w"), action, mine, ON, HOLDINGS).rule == "no_position"
+
+
+def test_two_step_sign_in_is_for_administrators_on_their_own_account() -> None:
+    for label in (
+        "chairman",
+        "cchc_officer",
+        "acting_cchc_officer",
+        "delegate_of_chairman",
+    ):
+        actor, on = ACTORS[label]
+        mine = Subject(officer=actor.identity)
+        assert decide(actor, "account.totp", mine, on, HOLDINGS).allowed, label
+    for label in (
+        "justice",
+        "vice_chairman_area_3",
+        "one_stop_submitter",
+        "cchc_officer_while_away",
+    ):
+        actor, on = ACTORS[label]
+        decision = decide(actor, "account.totp", Subject(officer=actor.identity), on, HOLDINGS)
+        assert not decision.allowed and decision.rule == "totp_administrator", label
+        assert decision.may == ("cchc_officer", "chairman")
+    # never on someone else's account, and only the operator clears it
+    others = Subject(officer="anh@w")
+    assert decide(officer("hung@w"), "account.totp", others, ON, HOLDINGS).rule == (
+        "operator_or_self"
+    )
+    mine = Subject(officer="hung@w")
+    assert decide(officer("hung@w"), "account.totp_reset", mine, ON, HOLDINGS).rule == (
+        "operator_only"
+    )
 
 
 def test_unknown_actions_are_a_programming_error() -> None:
