@@ -22,6 +22,7 @@ from application.uow import UnitOfWork
 from domain.errors import LocalizedError, NotFoundError
 from domain.workdays import MAX_WORKING_DAYS
 from models import OutboxMessage, UnitRecord
+from storage.db import get_row
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -351,7 +352,7 @@ def outbox_messages(
 def outbox_message(uow: UnitOfWork, *, message_id: int) -> OutboxEntry:
     """One message, with its body."""
     with uow as session:
-        row = session.get(OutboxMessage, message_id)
+        row = get_row(session, OutboxMessage, message_id)
         if row is None:
             raise NotFoundError("error.message_not_found", id=message_id)
         return OutboxEntry.of(row, full=True)

@@ -27,6 +27,7 @@ from domain.errors import LocalizedError
 from domain.plan import Plan, Task
 from models import Blob, Evidence, Occurrence, PlanRecord
 from storage.blobs import BlobStore, DiskBlobStore, Leftover
+from storage.db import get_row
 from storage.evidence import STATUSES, add_evidence, get_evidence
 from storage.evidence import Upload as Upload  # what a front end hands over: a name and bytes
 from storage.evidence import blob_count as count_blobs
@@ -475,7 +476,7 @@ def verify(
         uid = resolve_unit(unit, session=session).id if unit else None
         found = []
         for evidence_id, problem in rehash_all(session, store, unit_id=uid):
-            row = session.get(Evidence, evidence_id)
+            row = get_row(session, Evidence, evidence_id)
             occ = session.get(Occurrence, row.occurrence_id) if row else None
             found.append(
                 Damage(

@@ -33,6 +33,7 @@ from models import Account, ApiToken, Officer, PasswordInvitation, UnitRecord, W
 from responsibilities.policy import Subject
 from storage import identity as store
 from storage.audit import record
+from storage.db import get_row
 from storage.plans import unit_timezone
 
 if TYPE_CHECKING:
@@ -910,7 +911,7 @@ def end_session(uow: UnitOfWork, identity: Identity, *, session_id: int, now: dt
     with uow as session:
         officer = own_officer(session, identity, now)
         account = store.get_account(officer.email, session=session)
-        row = session.get(WebSession, session_id)
+        row = get_row(session, WebSession, session_id)
         if account is None or row is None or row.account_id != account.id or row.ended_at:
             raise NoSuchSession(id=session_id)
         row.ended_at = now

@@ -30,6 +30,8 @@ from domain.occurrence import (
     UploadView,
 )
 from domain.periods import parse_period, period_term
+from domain.plan import MAX_YEAR as PLAN_MAX_YEAR
+from domain.plan import MIN_YEAR as PLAN_MIN_YEAR
 from domain.plan import Plan, Task
 from domain.progress import Item as ProgressItem
 from domain.progress import Progress, summarize
@@ -76,6 +78,8 @@ def plan_of_year(session: Session, unit_id: int, year: int | None) -> PlanRecord
     """The unit's plan for ``year``, or its latest plan."""
     if year is None:
         return find_plan(session=session, unit_id=unit_id)
+    if not PLAN_MIN_YEAR <= year <= PLAN_MAX_YEAR:  # no plan can be for it (nor fit a column)
+        raise NotFoundError("error.no_plan_for_year", year=year)
     row = session.exec(
         select(PlanRecord)
         .where(PlanRecord.unit_id == unit_id, PlanRecord.year == year)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from domain.audit_chain import GENESIS, KEYED, Break, key_id, keyed_hash, legacy_seal, verify
 from domain.errors import LocalizedError
 from models import AuditEntry, Installation
-from storage.db import audit_key_of
+from storage.db import audit_key_of, get_row
 from storage.installation import bind_audit_key, is_simulated, refuse_simulated_change
 
 _CHAIN_LOCK = 0x63636861  # PostgreSQL advisory lock serialising appends to the chain
@@ -169,4 +169,4 @@ def find_entries(
 
 def get_entry(entry_id: int, *, session: Session) -> AuditEntry | None:
     """One entry by its id, or None."""
-    return session.get(AuditEntry, entry_id)
+    return get_row(session, AuditEntry, entry_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Insert, create_engine, event
 from sqlmodel import Session
@@ -108,3 +108,16 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool
     # RETURNING, not rowcount: PostgreSQL drivers may report -1 for a skipped conflict
     keys = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
     return session.execute(stmt.returning(*keys)).first() is not None
+
+
+_Row = TypeVar("_Row")
+ROW_ID_MAX = 2**31 - 1
+"""The largest record number a table's ``id`` column holds (PostgreSQL's ``integer``)."""
+
+
+def get_row(session: Session, model: type[_Row], row_id: int) -> _Row | None:
+    """``session.get(model, row_id)``, or None for a number no row can have: a number past
+    the column's range is "not found" on every database, not a PostgreSQL overflow error."""
+    if not 1 <= row_id <= ROW_ID_MAX:
+        return None
+    return session.get(model, row_id)

@@ -35,6 +35,7 @@ from domain.plan import Task
 from models import Blob, Evidence, Occurrence, PlanRecord
 from storage.audit import record
 from storage.blobs import BlobStore, rehash, sniff_data, sniff_file
+from storage.db import get_row
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 STATUSES = (PENDING, ACCEPTED, REJECTED)
@@ -220,7 +221,7 @@ def _insert_blob(session: Session, sha: str, size: int, media_type: str, now: dt
 
 
 def get_evidence(evidence_id: int, *, session: Session, unit_id: int | None = None) -> Evidence:
-    row = session.get(Evidence, evidence_id)
+    row = get_row(session, Evidence, evidence_id)
     if row is None or (unit_id is not None and row.unit_id != unit_id):
         raise NotFoundError("error.evidence_not_found", id=evidence_id)
     return row

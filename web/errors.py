@@ -92,11 +92,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
-        message = t("web.bad_request", lang_of(request), fields=", ".join(fields))
+        fields = [f for f in fields if f]
+        if fields:
+            message = t("web.bad_request", lang_of(request), fields=", ".join(fields))
+        else:  # the body as a whole, not one field
+            message = t("web.bad_body", lang_of(request))
         return problem(request, 422, message)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        key = {404: "web.not_found", 405: "web.not_allowed"}.get(exc.status_code, "web.bad_request")
-        message = t(key, lang_of(request), fields="")
+        key = {404: "web.not_found", 405: "web.not_allowed"}.get(exc.status_code, "web.bad_body")
+        message = t(key, lang_of(request))
         return problem(request, exc.status_code, message)

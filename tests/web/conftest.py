@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -134,3 +135,16 @@ def sign_in(client) -> Callable[..., object]:  # type: ignore[no-untyped-def]
         )
 
     return run
+
+
+_TOKENS = itertools.count()
+
+
+def bearer(ward, email: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """An ``Authorization`` header with a new API token of ``email`` (made by the operator)."""
+    from application.access import Identity
+    from application.identity import create_token
+
+    name = f"script-{next(_TOKENS)}"
+    made = create_token(ward, Identity.operator("test"), email=email, name=name, now=NOW)
+    return {"Authorization": f"Bearer {made.token}"}

@@ -148,7 +148,7 @@ def test_the_approver_accepts_one_document_and_rejects_another_with_a_reason(
 def test_the_uploader_and_an_officer_who_does_not_approve_cannot_review(
     client, sign_in, ward
 ) -> None:  # type: ignore[no-untyped-def]
-    from tests.web.test_api import bearer
+    from tests.web.conftest import bearer
 
     ids = submitted_with_two_documents(client, sign_in)
     one = ids["danh-muc.pdf"]
@@ -344,7 +344,7 @@ def test_several_files_at_once_all_or_nothing_naming_the_refused_file(client, si
 
 
 def test_each_file_may_carry_its_own_metadata_through_the_api(client, ward) -> None:  # type: ignore[no-untyped-def]
-    from tests.web.test_api import bearer
+    from tests.web.conftest import bearer
 
     path = "/api/v1/occurrences/T.A3/2020/evidence"
     headers = bearer(ward, NHUNG)
