@@ -66,3 +66,15 @@ def test_my_work_needs_an_officer(roster: UnitOfWork) -> None:
         "returned": 0,
         "awaiting_me": 0,
     }
+
+
+def test_in_a_city_of_several_wards_my_work_is_my_own_wards(
+    roster: UnitOfWork, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.conftest import small_plan
+
+    load(small_plan(bundled_plan), now=local(2020, 6, 1, 6), unit_code="phu-my")
+    work = my_work(roster, Identity.officer(NHUNG), NOW)
+    assert codes(work.due_soon) == ["T.A3"] and codes(work.later) == ["T.LATE"]
+    assert {v.unit for v in work.due_soon + work.later} == {"phu-huu"}
+    assert my_work(roster, Identity.officer("stranger@example.com"), NOW).counts["due_soon"] == 0
