@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from benchmarks import AUDIT_KEY, bench_engine
 
 PASSWORD = "bench-mat-khau-2020"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-DATABASE = "cchc_bench_web"
+DATABASE = "cchc_bench_web"  # and a suffix of its own per run
 
 
 def _free_port() -> int:
@@ -195,13 +196,13 @@ def bench_web(
     from benchmarks.scheduling import build_city
     from storage.migrate import upgrade
 
+    name = f"{DATABASE}_{uuid.uuid4().hex[:8]}"
     try:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         return f"PostgreSQL unreachable: {exc}"
-    url = admin_url.rsplit("/", 1)[0] + "/" + DATABASE
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
     engine = bench_engine(url)
     server: subprocess.Popen[str] | None = None
     try:
@@ -255,7 +256,7 @@ def bench_web(
                 server.kill()
         engine.dispose()
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return {
         "units": units,
         "occurrences": occurrences,
