@@ -238,7 +238,7 @@ def bench_web(
                 browsers.append({"Cookie": cookie})
             bearer = {"Authorization": f"Bearer {token['token']}"}  # one script, one token
             measures: dict[str, Any] = {"load": os.getloadavg()[0]}
-            for name, path, headers in (
+            for measure, path, headers in (
                 ("healthz", "/healthz", [{}] * clients),
                 ("page", "/", browsers),
                 ("api", "/api/v1/tasks", [bearer] * clients),
@@ -246,7 +246,7 @@ def bench_web(
                 ("page_alone", "/", browsers[:1]),
             ):
                 latencies = asyncio.run(_load(base, path, headers, seconds))
-                measures[name] = _summary(latencies, seconds)
+                measures[measure] = _summary(latencies, seconds)
     finally:
         if server is not None:
             server.terminate()
