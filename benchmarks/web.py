@@ -15,6 +15,7 @@ occurrences: the count must not grow with the rows a page shows.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import re
@@ -258,6 +259,7 @@ def bench_web(
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return {
+        "date": dt.date.today().isoformat(),
         "units": units,
         "occurrences": occurrences,
         "clients": clients,
@@ -298,8 +300,9 @@ def web_section(result: dict[str, Any] | str) -> list[str]:
         f"for {r['seconds']:.0f} s per measure; each signed in through the sign-in form with a "
         "session of its own, as the officer with the most occurrences "
         f"({r['officer']}: {r['officer_active']} active, all shown on the page: {most['rows']} rows); "
-        "the API with one token (`cchc token create`). The machine's load average when the "
-        f"measures began: {r['load']:.1f} (2 cores, shared).",
+        "the API with one token (`cchc token create`). Measured on "
+        f"{r['date']}; the machine's load average when the measures began: {r['load']:.1f} "
+        "(2 cores, shared).",
         "",
         "| request | requests/s | p50 | p95 | p50 ratio | p95 ratio | page p95 ≤ 100 ms |",
         "|---|---|---|---|---|---|---|",
