@@ -20,6 +20,7 @@ from domain.errors import LocalizedError
 from domain.lifecycle import ACTIVE, RETURNED
 from domain.occurrence import OccurrenceView
 from models import Occurrence
+from storage.identity import officer_in_post
 from storage.occurrences import context, views
 from storage.plans import find_plan
 from storage.units import resolve_unit
@@ -65,13 +66,20 @@ def my_work(
     soon: int = SOON_WORKING_DAYS,
 ) -> MyWork:
     """The active occurrences led by ``identity`` (an officer), sorted by urgency, and the
-    submissions that officer reviews; each in deadline order."""
+    submissions that officer reviews; each in deadline order. Without ``unit``: the unit where
+    the officer holds a position today (nothing when they hold none)."""
     if identity.kind != "officer":
         raise LocalizedError("error.mine_needs_officer")
     email = identity.name
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
-        plan_row = find_plan(session=session, unit_id=unit_row.id or 0)
+        if unit is None:  # the officer's own unit (a city has several)
+            officer = officer_in_post(email, session=session, now=now)
+            if officer is None:
+                return MyWork(email, (), (), (), (), ())
+            unit_id = officer.unit_id
+        else:
+            unit_id = resolve_unit(unit, session=session).id or 0
+        plan_row = find_plan(session=session, unit_id=unit_id)
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         officer_id = ctx.officer_ids.get(email)
         order = (col(Occurrence.due_date), col(Occurrence.task_code))

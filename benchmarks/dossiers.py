@@ -92,13 +92,13 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
 def _fresh_database(path: Path) -> str:
     from sqlmodel import Session
 
+    from benchmarks import bench_engine
     from domain.plan import Unit
-    from storage.db import make_engine
     from storage.migrate import upgrade
     from storage.units import ensure_unit
 
     url = f"sqlite:///{path}"
-    engine = make_engine(url)
+    engine = bench_engine(url)
     upgrade(engine)
     with Session(engine) as session:
         ensure_unit(Unit(UNIT, "Phường thử"), session=session, actor="bench", now=NOW)
@@ -111,11 +111,11 @@ def _import_in_child(url: str, export: Path) -> dict[str, Any]:
     """Run ``import_dossiers`` in a fresh interpreter; its time and peak resident memory."""
     code = (
         "import json, time, datetime as dt, pathlib\n"
-        "from storage.db import make_engine\n"
+        "from benchmarks import bench_engine\n"
         "from application.access import Identity\n"
         "from application.dossiers import import_dossiers\n"
         "from application.uow import UnitOfWork\n"
-        f"engine = make_engine({url!r})\n"
+        f"engine = bench_engine({url!r})\n"
         "t = time.perf_counter()\n"
         "r = import_dossiers(UnitOfWork(engine), Identity.operator('bench'),"
         f" dt.datetime.fromisoformat({NOW.isoformat()!r}), path=pathlib.Path({str(export)!r}))\n"
@@ -238,12 +238,12 @@ def bench_kpi(url: str, repeat: int = 3) -> dict[str, Any]:
     """``kpis()`` for 2020 (overall and per field) against the hand-written aggregate."""
     from sqlmodel import Session
 
+    from benchmarks import bench_engine
     from domain.kpi import KPIS
-    from storage.db import make_engine
     from storage.kpi_inputs import kpis
     from storage.units import get_unit
 
-    engine = make_engine(url)
+    engine = bench_engine(url)
     start, end = dt.date(2020, 1, 1), dt.date(2020, 12, 31)
     with Session(engine) as session:
         uid = get_unit(UNIT, session=session).id or 0

@@ -80,10 +80,10 @@ def _free_port() -> int:
 
 
 def _fresh_sqlite(folder: Path) -> Engine:
-    from storage.db import make_engine
+    from benchmarks import bench_engine
     from storage.migrate import upgrade
 
-    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+    engine = bench_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
     upgrade(engine)
     return engine
 

@@ -4,6 +4,9 @@
    against a plain ``yaml.safe_load`` of the same text.
 2. Loading the bundled plan for many units into one SQLite database, against reloading
    the same plans (the idempotent path: read, compare, write nothing).
+
+Then scheduling, dossiers and KPIs, notifications and the web (``benchmarks/*.py``); the web
+alone, its section of ``results.md`` rewritten: ``python -m benchmarks.run --only web``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import yaml
 from domain.frameworkfile import read_framework
 from domain.planfile import read_plan
 from plans import FRAMEWORK_2020, PLAN_2020
+
+WEB_HEADING = "## Web"  # the last section: ``--only web`` rewrites from here to the end
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -44,14 +49,14 @@ def bench_validate(repeat: int) -> tuple[float, float]:
 def bench_load(units: int) -> tuple[float, float]:
     from sqlmodel import Session
 
-    from storage.db import make_engine
+    from benchmarks import bench_engine
     from storage.migrate import upgrade
     from storage.plans import load_plan
 
     plan = read_plan(PLAN_2020.read_text(encoding="utf-8"), "plan")
     now = dt.datetime(2020, 4, 15, tzinfo=dt.UTC)
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        engine = bench_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         upgrade(engine)
 
         def load_all() -> None:
@@ -84,7 +89,22 @@ def main() -> None:
     parser.add_argument(
         "--pg", default=os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
     )
+    parser.add_argument("--clients", type=int, default=20, help="concurrent web clients")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per web measure")
+    parser.add_argument(
+        "--only", choices=["web"], help="run this benchmark alone and rewrite only its section"
+    )
     args = parser.parse_args()
+
+    from benchmarks.web import bench_web, web_section
+
+    if args.only == "web":
+        web = web_section(bench_web(args.pg, args.city, args.seconds, args.clients))
+        before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        kept = before.split(WEB_HEADING)[0].rstrip("\n")
+        args.out.write_text(kept + "\n\n" + "\n".join(web) + "\n", encoding="utf-8")
+        print("\n".join(web))
+        return
 
     from benchmarks.prefect_cost import prefect_cost
     from benchmarks.scheduling import bench_city, sweep_on_postgres, sweep_on_sqlite
@@ -107,6 +127,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         imported = bench_import(args.dossiers, Path(folder))
         kpi = bench_kpi(imported["database"])
+    web = web_section(bench_web(args.pg, args.city, args.seconds, args.clients))
     lines = [
         "# Benchmark results",
         "",
@@ -178,6 +199,8 @@ def main() -> None:
         "Checking a plan adds its positions, schema, references and framework codes on top of",
         "parsing (the ratio in the first row); an unchanged reload reads and compares but writes",
         "nothing (second row).",
+        "",
+        *web,
     ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -27,15 +27,28 @@ NOW = dt.datetime(2020, 6, 15, 8, 0, tzinfo=TZ)
 
 
 def _fresh_sqlite(folder: Path) -> Engine:
-    from storage.db import make_engine
+    from benchmarks import bench_engine
     from storage.migrate import upgrade
 
-    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+    engine = bench_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
     upgrade(engine)
     return engine
 
 
-def _load_ward(engine: Engine, unit: str) -> PlanRecord:
+def _own_people(rows: list[Any], unit: str) -> list[Any]:
+    """The demo roster's rows with the ward's own email addresses (``…@<unit>.gov.vn``)."""
+
+    def own(address: str) -> str:
+        return address.split("@")[0] + f"@{unit}.gov.vn" if address else address
+
+    return [
+        (n, {**r, "email": own(r["email"]), "acting_for": own(r["acting_for"])}) for n, r in rows
+    ]
+
+
+def _load_ward(engine: Engine, unit: str, *, own_people: bool = False) -> PlanRecord:
+    """The bundled plan and the demo roster for ``unit``; ``own_people``: the roster's people
+    with addresses of the ward's own (a city's wards do not share their officers)."""
     from cchc.tables import read_table
     from responsibilities.roster import read_roster
     from storage.officers import import_roster
@@ -47,6 +60,8 @@ def _load_ward(engine: Engine, unit: str) -> PlanRecord:
         load_plan(plan, session=session, actor="bench", now=NOW, unit_code=unit)
         uid = get_unit(unit, session=session).id or 0
         header, rows = read_table(HERE / "demo-roster.csv")
+        if own_people:
+            rows = _own_people(rows, unit)
         entries = read_roster(
             header,
             rows,
@@ -59,24 +74,31 @@ def _load_ward(engine: Engine, unit: str) -> PlanRecord:
         return find_plan(session=session, unit_id=uid)
 
 
-def bench_city(units: int) -> dict[str, Any]:
+def build_city(engine: Engine, units: int) -> tuple[int, float]:
+    """Load the bundled plan and the demo roster for ``units`` wards on ``engine`` and
+    materialise their year: the occurrences created, and the seconds materialising took. Each
+    ward has people of its own."""
     from storage.occurrences import materialise
 
+    plans = [_load_ward(engine, f"ward-{i:03d}", own_people=True) for i in range(units)]
+    start = time.perf_counter()
+    created = 0
+    with Session(engine) as session:
+        for plan_row in plans:
+            created += materialise(
+                plan_row,
+                session=session,
+                actor="bench",
+                now=dt.datetime(2020, 1, 1, 6, tzinfo=TZ),
+            ).created
+            session.commit()
+    return created, time.perf_counter() - start
+
+
+def bench_city(units: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         engine = _fresh_sqlite(Path(tmp))
-        plans = [_load_ward(engine, f"ward-{i:03d}") for i in range(units)]
-        start = time.perf_counter()
-        created = 0
-        with Session(engine) as session:
-            for plan_row in plans:
-                created += materialise(
-                    plan_row,
-                    session=session,
-                    actor="bench",
-                    now=dt.datetime(2020, 1, 1, 6, tzinfo=TZ),
-                ).created
-                session.commit()
-        seconds = time.perf_counter() - start
+        created, seconds = build_city(engine, units)
         engine.dispose()
     return {
         "units": units,
@@ -194,7 +216,7 @@ def sweep_on_sqlite(small: int, large: int, due: int) -> dict[str, Any]:
 def sweep_on_postgres(admin_url: str, small: int, large: int, due: int) -> dict[str, Any] | str:
     import psycopg
 
-    from storage.db import make_engine
+    from benchmarks import bench_engine
     from storage.migrate import upgrade
 
     name = f"cchc_bench_{uuid.uuid4().hex[:8]}"
@@ -203,7 +225,7 @@ def sweep_on_postgres(admin_url: str, small: int, large: int, due: int) -> dict[
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         return f"PostgreSQL unreachable: {exc}"
-    engine = make_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
+    engine = bench_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
     try:
         upgrade(engine)
         return bench_sweep(engine, small, large, due)

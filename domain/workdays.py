@@ -66,10 +66,11 @@ class WorkCalendar:
         """Working days after ``start`` up to and including ``end`` (negative when ``end`` < ``start``)."""
         if end < start:
             return -self.count(end, start)
-        n, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            n += self.is_working(day)
+        # Monday to Friday by arithmetic, then each holiday or override in the span corrected
+        n = _weekdays_through(end) - _weekdays_through(start)
+        for day in {*self.holidays, *self.days_off, *self.working}:
+            if start < day <= end:
+                n += self.is_working(day) - (day.weekday() < 5)
         return n
 
     def days(self, year: int) -> Iterable[tuple[dt.date, bool, str]]:
@@ -83,6 +84,12 @@ class WorkCalendar:
             elif day in self.holidays:
                 yield day, False, self.holidays[day]
             day += ONE_DAY
+
+
+def _weekdays_through(day: dt.date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including ``day``."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
 
 
 def weekday_date(day: dt.date, lang: str = "vi") -> str:

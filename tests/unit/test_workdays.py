@@ -165,6 +165,31 @@ def test_count_and_add_agree() -> None:
         assert CAL.count(start, CAL.add(start, n)) == n
 
 
+def test_count_over_years_with_overrides_matches_counting_day_by_day() -> None:
+    """``count`` over long spans (a page counts working days to deadlines months or years
+    away) agrees with walking the calendar one day at a time, overrides included."""
+    cal = WorkCalendar(
+        holidays=VN,
+        days_off={D(2020, 9, 4): "nghỉ thêm", D(2020, 9, 5): "thứ bảy, nghỉ thêm"},
+        working={D(2020, 1, 11): "làm bù", D(2020, 1, 24): "trực Tết", D(2020, 5, 1): "trực"},
+    )
+
+    def walked(start: dt.date, end: dt.date) -> int:
+        n, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            n += cal.is_working(day)
+        return n
+
+    days = [D(2019, 12, 28) + dt.timedelta(days=k) for k in range(0, 800, 13)]
+    days += [D(2020, 1, 10), D(2020, 1, 11), D(2020, 1, 24), D(2020, 9, 4), D(2020, 9, 5)]
+    for start in days:
+        for end in days:
+            expected = walked(start, end) if end >= start else -walked(end, start)
+            assert cal.count(start, end) == expected, (start, end)
+    assert cal.count(D(2019, 6, 1), D(2040, 1, 1)) == walked(D(2019, 6, 1), D(2040, 1, 1))
+
+
 # --- dates as officers write them -----------------------------------------------------------
 
 

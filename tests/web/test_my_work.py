@@ -66,3 +66,38 @@ def test_my_work_needs_an_officer(roster: UnitOfWork) -> None:
         "returned": 0,
         "awaiting_me": 0,
     }
+
+
+def test_in_a_city_of_several_wards_my_work_is_my_own_wards(
+    roster: UnitOfWork, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.conftest import small_plan
+
+    load(small_plan(bundled_plan), now=local(2020, 6, 1, 6), unit_code="phu-my")
+    work = my_work(roster, Identity.officer(NHUNG), NOW)
+    assert codes(work.due_soon) == ["T.A3"] and codes(work.later) == ["T.LATE"]
+    assert {v.unit for v in work.due_soon + work.later} == {"phu-huu"}
+    assert my_work(roster, Identity.officer("stranger@example.com"), NOW).counts["due_soon"] == 0
+
+
+def test_my_work_reads_as_many_statements_for_many_rows_as_for_few(
+    roster: UnitOfWork, engine
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    def read(email: str) -> tuple[int, int]:
+        statements = []
+
+        def count(*_: object) -> None:
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            work = my_work(roster, Identity.officer(email), NOW)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements), len(work.as_dict()["due_soon"]) + len(work.later)
+
+    few, many = read(PHAT), read(NHUNG)
+    assert few[1] == 1 and many[1] == 2
+    assert few[0] == many[0]
