@@ -11,6 +11,9 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
+import socket
+import threading
+import time
 import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -148,3 +151,28 @@ def bearer(ward, email: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     name = f"script-{next(_TOKENS)}"
     made = create_token(ward, Identity.operator("test"), email=email, name=name, now=NOW)
     return {"Authorization": f"Bearer {made.token}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The application served by uvicorn on a free loopback port, for the browser."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the web server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import NHUNG, NOW
+from tests.web.conftest import NHUNG, NOW, PHAT, bearer, csrf_of
 
 # (method, path) -> who may use it: "anyone" (no identity), "officer" (signed in).
 ACCESS: dict[tuple[str, str], str] = {
@@ -61,6 +61,28 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
 }
+# Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
+# leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
+# Mai): each answers 403 naming the rule, never does the thing.
+REFUSED_TO_A_PLAIN_OFFICER = [
+    ("GET", "/tien-do"),
+    ("GET", "/tien-do.xlsx"),
+    ("POST", "/tien-do/nhac/{task}/{period}"),
+    ("POST", "/nhiem-vu/{task}/{period}/start"),
+    ("POST", "/nhiem-vu/{task}/{period}/submit"),
+    ("POST", "/nhiem-vu/{task}/{period}/accept"),
+    ("POST", "/nhiem-vu/{task}/{period}/return"),
+    ("POST", "/nhiem-vu/{task}/{period}/waive"),
+    ("POST", "/ho-so/xac-thuc-hai-buoc"),
+    ("GET", "/api/v1/completeness"),
+    ("POST", "/api/v1/occurrences/{task}/{period}/remind"),
+    ("POST", "/api/v1/occurrences/{task}/{period}/submit"),
+    ("POST", "/api/v1/occurrences/{task}/{period}/accept"),
+    ("POST", "/api/v1/occurrences/{task}/{period}/return"),
+    ("POST", "/api/v1/occurrences/{task}/{period}/waive"),
+]
+FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
+
 PARAMS = {
     "{task}": "T.A3",
     "{period}": "2020",
@@ -141,3 +163,37 @@ def test_an_officer_who_holds_no_position_any_more_is_a_stranger(client, sign_in
         )
         s.commit()
     assert client.get("/").status_code == 303
+
+
+@pytest.mark.parametrize("method, path", REFUSED_TO_A_PLAIN_OFFICER)
+def test_a_plain_officer_is_refused_what_the_policy_keeps_from_them(  # type: ignore[no-untyped-def]
+    client, sign_in, ward, method: str, path: str
+) -> None:
+    assert ACCESS[method, path] == "officer"
+    url = concrete(path)
+    expected = "open"
+    if path.endswith(("/accept", "/return")):  # a review needs a submission to review
+        lead = bearer(ward, NHUNG)
+        done = client.post(
+            "/api/v1/occurrences/T.A3/2020/submit", headers=lead, json={"reason": "Gửi sau"}
+        )
+        assert done.status_code == 200, done.text
+        expected = "submitted"
+    if path.startswith("/api/"):
+        headers = bearer(ward, PHAT)
+        response = client.request(method, url, headers=headers, json=FORM_FIELDS)
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]
+    else:
+        sign_in(PHAT)
+        fields = {**FORM_FIELDS, "csrf_token": csrf_of(client.get("/ho-so").text)}
+        response = client.request(method, url, data=fields if method == "POST" else None)
+        assert response.status_code == 403, response.text
+    # nothing was done: T.A3 is as it was, nobody was reminded
+    state = client.get("/api/v1/occurrences/T.A3/2020", headers=bearer(ward, NHUNG)).json()
+    assert state["status"] == expected, state
+    assert not [h for h in state.get("history", ()) if h.get("action") == "remind"], state
+
+
+def test_the_refused_list_names_real_routes() -> None:
+    assert set(REFUSED_TO_A_PLAIN_OFFICER) <= ACCESS.keys()

@@ -11,24 +11,17 @@ approver reviews its documents). Skipped without the browser, except with ``CI``
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from cchc.replay import minimal_pdf
-from tests.web.conftest import MAI, NHUNG, PASSWORD
-from tests.web.test_browser import CHROMIUM, VIEWPORTS, _browser_or_skip, server
+from tests.web.browser import VIEWPORTS, browser_page, shot, sign_in
+from tests.web.conftest import MAI, NHUNG
 
-__all__ = ["server"]  # the fixture, shared with the first journey
 OCC = "/nhiem-vu/T.A3/2020"
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    folder = os.environ.get("CCHC_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    shot(page, f"{name}.png")
 
 
 def _pdf(name: str, text: str) -> dict[str, object]:
@@ -40,104 +33,88 @@ def _pdf(name: str, text: str) -> dict[str, object]:
 def test_an_approver_rejects_a_document_returns_and_accepts_the_resubmission(
     server: str, screen: str
 ) -> None:
-    _browser_or_skip()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        try:
-            context = browser.new_context(viewport=VIEWPORTS[screen], locale="vi-VN")
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with browser_page(VIEWPORTS[screen]) as (page, errors):
 
-            def sign_in(email: str) -> None:
-                page.goto(server + "/dang-nhap")
-                page.fill("input[name=email]", email)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("form[action='/dang-nhap'] button[type=submit]")
-                page.wait_for_url(server + "/")
+        def sign_out() -> None:
+            page.click("form.signout button[type=submit]")
+            page.wait_for_url(server + "/dang-nhap")
 
-            def sign_out() -> None:
-                page.click("form.signout button[type=submit]")
-                page.wait_for_url(server + "/dang-nhap")
+        def upload(*files: dict[str, object]) -> None:
+            form = page.locator("form[data-dropzone]")
+            expect(form).to_have_class("upload dropzone")  # the script took over
+            expect(form.locator(".drop-hint")).to_be_visible()
+            form.locator("input[type=file]").set_input_files(list(files))  # type: ignore[arg-type]
+            with page.expect_navigation():
+                form.locator("button[type=submit]").click()
 
-            def upload(*files: dict[str, object]) -> None:
-                form = page.locator("form[data-dropzone]")
-                expect(form).to_have_class("upload dropzone")  # the script took over
-                expect(form.locator(".drop-hint")).to_be_visible()
-                form.locator("input[type=file]").set_input_files(list(files))  # type: ignore[arg-type]
-                with page.expect_navigation():
-                    form.locator("button[type=submit]").click()
+        # the officer uploads two documents and submits
+        sign_in(page, server, NHUNG)
+        page.goto(server + OCC)
+        upload(_pdf("bao-cao.pdf", "report"), _pdf("danh-muc.pdf", "listing"))
+        uploads = page.locator(".documents .uploads")
+        expect(uploads).to_contain_text("bao-cao.pdf")
+        expect(uploads).to_contain_text("danh-muc.pdf")
+        page.fill("form[action$='/submit'] textarea[name=reason]", "Còn thiếu báo cáo quý")
+        page.click("form[action$='/submit'] button[type=submit]")
+        expect(page.locator(".facts")).to_contain_text("đã nộp")
+        sign_out()
 
-            # the officer uploads two documents and submits
-            sign_in(NHUNG)
-            page.goto(server + OCC)
-            upload(_pdf("bao-cao.pdf", "report"), _pdf("danh-muc.pdf", "listing"))
-            uploads = page.locator(".documents .uploads")
-            expect(uploads).to_contain_text("bao-cao.pdf")
-            expect(uploads).to_contain_text("danh-muc.pdf")
-            page.fill("form[action$='/submit'] textarea[name=reason]", "Còn thiếu báo cáo quý")
-            page.click("form[action$='/submit'] button[type=submit]")
-            expect(page.locator(".facts")).to_contain_text("đã nộp")
-            sign_out()
+        # the approver opens Chờ duyệt, opens the task, rejects one document and returns it
+        sign_in(page, server, MAI)
+        badge = page.locator("nav a[href='/cho-duyet'] .badge")
+        expect(badge).to_have_text("1")
+        page.click("nav a[href='/cho-duyet']")
+        page.wait_for_url(server + "/cho-duyet")
+        row = page.locator(".queue .item")
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text("Phạm Thị Hồng Nhung nộp")
+        expect(row).to_contain_text("Tài liệu: 2 chờ duyệt")
+        _shot(page, "cho-duyet" if screen == "desktop" else "cho-duyet-phone")
+        row.locator(f"a[href='{OCC}']").click()
+        page.wait_for_url(server + OCC)
+        listing = page.locator(".upload", has_text="danh-muc.pdf")
+        listing.locator("input[name=reason]").fill("Danh mục chưa có chữ ký")
+        listing.locator("form.reject button").click()
+        page.wait_for_url(server + OCC + "#tai-lieu-*")
+        expect(page.locator(".upload", has_text="danh-muc.pdf")).to_contain_text(
+            "Danh mục chưa có chữ ký"
+        )
+        page.fill("form[action$='/return'] textarea[name=reason]", "Bổ sung danh mục có chữ ký")
+        if screen == "desktop":
+            _shot(page, "duyet-tai-lieu")
+        page.click("form[action$='/return'] button[type=submit]")
+        expect(page.locator(".facts")).to_contain_text("bị trả lại")
+        if screen == "phone":  # nothing wider than the phone's screen
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= VIEWPORTS["phone"]["width"]
+        sign_out()
 
-            # the approver opens Chờ duyệt, opens the task, rejects one document and returns it
-            sign_in(MAI)
-            badge = page.locator("nav a[href='/cho-duyet'] .badge")
-            expect(badge).to_have_text("1")
-            page.click("nav a[href='/cho-duyet']")
-            page.wait_for_url(server + "/cho-duyet")
-            row = page.locator(".queue .item")
-            expect(row).to_have_count(1)
-            expect(row).to_contain_text("Phạm Thị Hồng Nhung nộp")
-            expect(row).to_contain_text("Tài liệu: 2 chờ duyệt")
-            _shot(page, "cho-duyet" if screen == "desktop" else "cho-duyet-phone")
-            row.locator(f"a[href='{OCC}']").click()
-            page.wait_for_url(server + OCC)
-            listing = page.locator(".upload", has_text="danh-muc.pdf")
-            listing.locator("input[name=reason]").fill("Danh mục chưa có chữ ký")
-            listing.locator("form.reject button").click()
-            page.wait_for_url(server + OCC + "#tai-lieu-*")
-            expect(page.locator(".upload", has_text="danh-muc.pdf")).to_contain_text(
-                "Danh mục chưa có chữ ký"
-            )
-            page.fill("form[action$='/return'] textarea[name=reason]", "Bổ sung danh mục có chữ ký")
-            if screen == "desktop":
-                _shot(page, "duyet-tai-lieu")
-            page.click("form[action$='/return'] button[type=submit]")
-            expect(page.locator(".facts")).to_contain_text("bị trả lại")
-            if screen == "phone":  # nothing wider than the phone's screen
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= VIEWPORTS["phone"]["width"]
-            sign_out()
+        # the officer sees the reasons, adds a document and resubmits
+        sign_in(page, server, NHUNG)
+        page.goto(server + OCC)
+        expect(page.locator(".facts")).to_contain_text("Bổ sung danh mục có chữ ký")
+        expect(page.locator(".upload", has_text="danh-muc.pdf")).to_contain_text(
+            "Danh mục chưa có chữ ký"
+        )
+        upload(_pdf("danh-muc-ky.pdf", "signed listing"))
+        expect(page.locator(".documents .uploads")).to_contain_text("danh-muc-ky.pdf")
+        page.fill("form[action$='/submit'] textarea[name=reason]", "Đã bổ sung danh mục")
+        page.click("form[action$='/submit'] button[type=submit]")
+        expect(page.locator(".facts")).to_contain_text("đã nộp")
+        sign_out()
 
-            # the officer sees the reasons, adds a document and resubmits
-            sign_in(NHUNG)
-            page.goto(server + OCC)
-            expect(page.locator(".facts")).to_contain_text("Bổ sung danh mục có chữ ký")
-            expect(page.locator(".upload", has_text="danh-muc.pdf")).to_contain_text(
-                "Danh mục chưa có chữ ký"
-            )
-            upload(_pdf("danh-muc-ky.pdf", "signed listing"))
-            expect(page.locator(".documents .uploads")).to_contain_text("danh-muc-ky.pdf")
-            page.fill("form[action$='/submit'] textarea[name=reason]", "Đã bổ sung danh mục")
-            page.click("form[action$='/submit'] button[type=submit]")
-            expect(page.locator(".facts")).to_contain_text("đã nộp")
-            sign_out()
-
-            # the approver accepts
-            sign_in(MAI)
-            page.click("nav a[href='/cho-duyet']")
-            page.wait_for_url(server + "/cho-duyet")
-            page.locator(f".queue a[href='{OCC}']").click()
-            page.wait_for_url(server + OCC)
-            page.click("form[action$='/accept']:not([action^='/tai-lieu']) button")
-            expect(page.locator(".facts")).to_contain_text("đã chấp nhận")
-            page.click("nav a[href='/cho-duyet']")
-            page.wait_for_url(server + "/cho-duyet")
-            expect(page.locator(".empty")).to_contain_text("Không có kết quả nào chờ bạn duyệt.")
-            expect(page.locator("nav .badge")).to_have_count(0)
-            assert not [e for e in errors if "Content Security Policy" in e], errors
-        finally:
-            browser.close()
+        # the approver accepts
+        sign_in(page, server, MAI)
+        page.click("nav a[href='/cho-duyet']")
+        page.wait_for_url(server + "/cho-duyet")
+        page.locator(f".queue a[href='{OCC}']").click()
+        page.wait_for_url(server + OCC)
+        page.click("form[action$='/accept']:not([action^='/tai-lieu']) button")
+        expect(page.locator(".facts")).to_contain_text("đã chấp nhận")
+        page.click("nav a[href='/cho-duyet']")
+        page.wait_for_url(server + "/cho-duyet")
+        expect(page.locator(".empty")).to_contain_text("Không có kết quả nào chờ bạn duyệt.")
+        expect(page.locator("nav .badge")).to_have_count(0)
+        assert not [e for e in errors if "Content Security Policy" in e], errors

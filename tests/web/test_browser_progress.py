@@ -6,14 +6,13 @@ on a phone (390×844). ``CCHC_SCREENSHOTS=docs/img`` keeps ``tien-do.png`` (desk
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from application.settings import Settings
-from tests.web.conftest import NHUNG, PASSWORD, local
-from tests.web.test_browser import CHROMIUM, VIEWPORTS, _browser_or_skip, server  # noqa: F401
+from tests.web.browser import VIEWPORTS, browser_page, shot, sign_in
+from tests.web.conftest import NHUNG, local
 
 MONDAY = local(2020, 6, 15, 9)
 
@@ -27,52 +26,33 @@ def app(ward, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-d
 
 
 def _shot(page, screen: str) -> None:  # type: ignore[no-untyped-def]
-    folder = os.environ.get("CCHC_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        name = "tien-do.png" if screen == "desktop" else f"tien-do-{screen}.png"
-        page.screenshot(path=str(Path(folder) / name), full_page=True)
+    shot(page, "tien-do.png" if screen == "desktop" else f"tien-do-{screen}.png")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("screen", sorted(VIEWPORTS))
 def test_the_cchc_officer_reminds_an_officer_from_the_progress_page(
-    server: str,  # noqa: F811
+    server: str,
     screen: str,
 ) -> None:
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        try:
-            context = browser.new_context(viewport=VIEWPORTS[screen], locale="vi-VN")
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(server + "/dang-nhap")
-            page.fill("input[name=email]", NHUNG)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form[action='/dang-nhap'] button[type=submit]")
-            page.wait_for_url(server + "/")
-            page.click("nav a[href='/tien-do']")
-            page.wait_for_url(server + "/tien-do")
-            assert page.locator("h1").inner_text() == "Tiến độ"
-            assert page.locator("meter").count() >= 10
-            assert page.locator("meter").first.is_visible()
-            row = page.locator("#owed li", has_text="T.A9")
-            assert "Huỳnh Tấn Phát" in row.inner_text()
-            _shot(page, screen)
-            row.locator("button", has_text="Nhắc ngay").click()
-            page.wait_for_url("**/tien-do?**")
-            status = page.locator("[role=status]")
-            assert "Đã gửi lời nhắc nhiệm vụ T.A9 kỳ năm 2020" in status.inner_text()
-            page.locator("#owed li", has_text="T.A9").locator("button").click()
-            page.wait_for_load_state()
-            assert "đã được nhắc ngay hôm nay" in page.locator("[role=alert]").inner_text()
-            if screen == "phone":  # nothing wider than the phone's screen
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= VIEWPORTS["phone"]["width"]
-            assert not [e for e in errors if "Content Security Policy" in e], errors
-        finally:
-            browser.close()
+    with browser_page(VIEWPORTS[screen]) as (page, errors):
+        sign_in(page, server, NHUNG)
+        page.click("nav a[href='/tien-do']")
+        page.wait_for_url(server + "/tien-do")
+        assert page.locator("h1").inner_text() == "Tiến độ"
+        assert page.locator("meter").count() >= 10
+        assert page.locator("meter").first.is_visible()
+        row = page.locator("#owed li", has_text="T.A9")
+        assert "Huỳnh Tấn Phát" in row.inner_text()
+        _shot(page, screen)
+        row.locator("button", has_text="Nhắc ngay").click()
+        page.wait_for_url("**/tien-do?**")
+        status = page.locator("[role=status]")
+        assert "Đã gửi lời nhắc nhiệm vụ T.A9 kỳ năm 2020" in status.inner_text()
+        page.locator("#owed li", has_text="T.A9").locator("button").click()
+        page.wait_for_load_state()
+        assert "đã được nhắc ngay hôm nay" in page.locator("[role=alert]").inner_text()
+        if screen == "phone":  # nothing wider than the phone's screen
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= VIEWPORTS["phone"]["width"]
+        assert not [e for e in errors if "Content Security Policy" in e], errors
