@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
 from plans import HERE, PLAN_2020
+from tests.conftest import run_cli_process
 
 ANH = "anh.btn@phuhuu.gov.vn"
 TAM = "tam.vm@phuhuu.gov.vn"
@@ -29,16 +28,9 @@ def ward(cli):  # type: ignore[no-untyped-def]
 
 
 def run_with_input(text: str, *args: str) -> tuple[int, str, str]:
-    """``cchc ARGS`` with ``text`` on standard input (a pipe, not a terminal)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "cchc.cli", *args],
-        input=text,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        check=False,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
+    """``cchc ARGS`` as its own process with ``text`` on standard input (a pipe, not a
+    terminal, as a script gives it)."""
+    return run_cli_process(list(args), input=text)
 
 
 def signed_in(email: str, password: str) -> bool:
