@@ -260,6 +260,33 @@ def too_large(name: str, size: int, limit: int) -> Problem:
     )
 
 
+ZIP_DOCUMENTS = ("docx", "xlsx", "odt", "ods")
+"""Allowed types that are ZIP archives: their parts are inflated by whoever opens them."""
+MAX_INFLATED = 256 * 1024 * 1024
+"""The most a document's parts may inflate to, all together."""
+MAX_RATIO = 200
+"""How many times its stored size a part of over 1 MB may inflate to (text compresses about
+ten times; a "zip bomb" of zeros a thousand times)."""
+
+
+def inflates_too_much(parts: Iterable[tuple[int, int]]) -> bool:
+    """Whether a ZIP document's parts — (stored size, inflated size) as its directory states
+    them — would inflate past :data:`MAX_INFLATED`, or one part past :data:`MAX_RATIO`."""
+    total = 0
+    for stored, inflated in parts:
+        total += inflated
+        if inflated > 1024 * 1024 and inflated > MAX_RATIO * max(stored, 1):
+            return True
+    return total > MAX_INFLATED
+
+
+def bomb_refused(name: str) -> Problem:
+    return Problem(
+        "evidence_zip_bomb",
+        params={"name": name, "limit": human_size(MAX_INFLATED), "ratio": MAX_RATIO},
+    )
+
+
 def type_refused(name: str, detected: str | None) -> Problem:
     params: dict[str, Any] = {
         "name": name,

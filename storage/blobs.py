@@ -299,6 +299,16 @@ def _refine(kind: str | None, source: Source) -> str | None:
     return kind
 
 
+def zip_parts(source: Source) -> list[tuple[int, int]]:
+    """(stored size, inflated size) of each part of a ZIP file, as its central directory
+    states them (nothing is inflated); empty when it is no readable ZIP file."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
+            return [(i.compress_size, i.file_size) for i in z.infolist()]
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        return []
+
+
 def _zip_kind(source: Source) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:

@@ -24,8 +24,11 @@ from domain.errors import LocalizedError, NotFoundError, Problem, terms
 from domain.evidence import (
     ALLOWED,
     MEDIA_TYPES,
+    ZIP_DOCUMENTS,
     EvidenceRefused,
+    bomb_refused,
     find_requirement,
+    inflates_too_much,
     missing,
     safe_name,
     too_large,
@@ -34,7 +37,7 @@ from domain.evidence import (
 from domain.plan import Task
 from models import Blob, Evidence, Occurrence, PlanRecord
 from storage.audit import record
-from storage.blobs import BlobStore, rehash, sniff_data, sniff_file
+from storage.blobs import BlobStore, rehash, sniff_data, sniff_file, zip_parts
 from storage.db import get_row
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
@@ -129,6 +132,8 @@ def add_evidence(
         kind = upload.kind()
         if kind not in ALLOWED:
             problems.append(type_refused(upload.name, kind))
+        elif kind in ZIP_DOCUMENTS and inflates_too_much(zip_parts(upload.source)):
+            problems.append(bomb_refused(upload.name))
         kinds.append(kind or "")
     if problems:
         raise EvidenceRefused(problems)

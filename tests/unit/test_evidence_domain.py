@@ -167,3 +167,24 @@ def test_what_is_missing_and_how_a_requirement_is_named() -> None:
     assert find_requirement(reqs, "kiện toàn") == "Quyết định kiện toàn Ban Chỉ đạo"
     assert find_requirement(reqs, "b") is None  # several match
     assert find_requirement(reqs, "9") is None
+
+
+def test_a_workbook_inflates_within_bounds_and_a_zip_bomb_does_not() -> None:
+    import io
+
+    import openpyxl
+
+    from domain.evidence import inflates_too_much
+    from storage.blobs import zip_parts
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in range(2000):  # a real sheet: text compresses about ten times
+        sheet.append([f"Hồ sơ {row}", "Đất đai", row * 3, "đúng hạn"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert not inflates_too_much(zip_parts(buffer.getvalue()))
+    assert inflates_too_much([(2_000, 200 * 1024 * 1024)])  # zeros: a thousand times
+    assert inflates_too_much([(10 * 1024 * 1024, 30 * 1024 * 1024)] * 9)  # past 256 MB in all
+    assert zip_parts(b"not a zip") == []

@@ -369,3 +369,48 @@ def test_each_file_may_carry_its_own_metadata_through_the_api(client, ward) -> N
     assert refused.status_code == 422 and "doc_number" in refused.json()["error"]
     shown = client.get("/api/v1/occurrences/T.A3/2020", headers=headers).json()
     assert len(shown["extra"]) == 2  # nothing more (no requirement named: extra documents)
+
+
+def zip_bomb_named_xlsx() -> bytes:
+    """A small file named like a workbook whose parts would inflate to 200 MB: its
+    ``[Content_Types].xml`` claims to be a spreadsheet's, padded with zeros."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        head = b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        with z.open("[Content_Types].xml", "w", force_zip64=True) as part:
+            part.write(head)
+            zeros = bytes(1024 * 1024)
+            for _ in range(200):
+                part.write(zeros)
+        z.writestr("xl/workbook.xml", b"<workbook/>")
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_named_like_a_workbook_is_refused_without_being_inflated(  # type: ignore[no-untyped-def]
+    client, sign_in
+) -> None:
+    import resource
+
+    bomb = zip_bomb_named_xlsx()
+    assert len(bomb) < 1024 * 1024  # small on the wire
+    sign_in(NHUNG)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = upload(
+        client,
+        [
+            ("bao-cao.pdf", minimal_pdf("báo cáo"), "application/pdf"),
+            (
+                "so-lieu.xlsx",
+                bomb,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+        ],
+    )
+    grew_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert response.status_code in (413, 422), response.text
+    assert "so-lieu.xlsx" in response.text  # the page names the file refused
+    assert grew_kb < 100 * 1024, grew_kb  # never inflated in memory (200 MB if it were)
+    assert evidence_ids(client) == {}  # all or nothing: the good file was not kept either
