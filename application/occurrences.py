@@ -9,6 +9,7 @@ reason) and tells whoever reviews it; a review tells the lead officer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -187,18 +188,19 @@ def act(
         return perform(ctx, identity, occ, action, reason)
 
 
-def may_act(
+def allowed_actions(
     uow: UnitOfWork,
     identity: Identity,
     now: dt.datetime,
     *,
-    action: str,
     task: str,
     period: str,
+    actions: Sequence[str],
     unit: str | None = None,
-) -> bool:
-    """Whether the policy lets ``identity`` ``action`` (start, submit, accept, return, waive)
-    this occurrence now — what a front end asks before offering the action."""
+) -> frozenset[str]:
+    """Which of ``actions`` (policy actions: ``occurrence.submit``, ``evidence.upload`` …)
+    the policy lets ``identity`` take on this occurrence today, asked in one unit of work —
+    what a page offers (the use case still decides when the form is sent)."""
     period = parse_period(period)
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
@@ -207,12 +209,13 @@ def may_act(
         assert plan_row is not None
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         found = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
-        gate = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan)
+        actor = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan).actor(identity)
         subject = subject_of(ctx.plan, found, occ)
-        decision = decide(
-            gate.actor(identity), f"occurrence.{action}", subject, ctx.today, ctx.holdings
+        return frozenset(
+            action
+            for action in actions
+            if decide(actor, action, subject, ctx.today, ctx.holdings).allowed
         )
-        return decision.allowed
 
 
 def perform(

@@ -205,26 +205,31 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 @route("GET", OCCURRENCE, response_class=HTMLResponse)
 def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
     from application.approval_queue import reviewable
-    from application.occurrences import may_act, show_occurrence
+    from application.occurrences import allowed_actions, show_occurrence
     from domain.lifecycle import TRANSITIONS
 
     env = env_of(request)
     detail = show_occurrence(env.uow(), env.now(), task=task, period=period, lang=signed.lang)
     possible = [a for a in PAGE_ACTIONS if detail.status in TRANSITIONS[a].sources]
-    own = detail.officer_email == signed.email
+    allowed = allowed_actions(  # the policy's answer: the forms offered are those it allows
+        env.uow(),
+        signed.identity,
+        env.now(),
+        task=task,
+        period=period,
+        actions=[f"occurrence.{a}" for a in possible] + ["evidence.upload"],
+    )
+    offered = [a for a in possible if f"occurrence.{a}" in allowed]
     return page(
         request,
         "occurrence.html",
         signed=signed,
         occ=detail,
-        lead_actions=[a for a in possible if a in ("start", "submit")] if own else [],
-        review_actions=[a for a in possible if a in ("accept", "return")] if not own else [],
-        may_upload=own,
+        lead_actions=[a for a in offered if a in ("start", "submit")],
+        review_actions=[a for a in offered if a in ("accept", "return")],
+        may_upload="evidence.upload" in allowed,
         reviewable=reviewable(env.uow(), signed.identity, env.now(), task=task, period=period),
-        may_waive="waive" in possible
-        and may_act(
-            env.uow(), signed.identity, env.now(), action="waive", task=task, period=period
-        ),
+        may_waive="waive" in offered,
     )
 
 

@@ -257,3 +257,21 @@ def test_only_the_chairman_sees_the_waive_form_and_waives_with_a_reason(
     after = client.get("/nhiem-vu/T.A3/2020").text
     assert "Không phát sinh trong kỳ" in after
     assert 'action="/nhiem-vu/T.A3/2020/waive"' not in after
+
+
+def test_the_forms_offered_are_the_ones_the_policy_allows(client, sign_in, ward) -> None:  # type: ignore[no-untyped-def]
+    """A support position may add documents (the one-stop desk supports T.A3) but not submit;
+    the lead may do both; the approver neither, before a submission."""
+    from application.access import Identity
+    from application.identity import set_password
+    from tests.web.conftest import NOW, PASSWORD
+
+    anh = "anh.btn@phuhuu.gov.vn"
+    set_password(ward, Identity.operator("test"), email=anh, password=PASSWORD, now=NOW)
+    seen = {}
+    for email in (anh, NHUNG, MAI):
+        client.cookies.clear()
+        sign_in(email)
+        html = client.get("/nhiem-vu/T.A3/2020").text
+        seen[email] = ("/tai-lieu" in html, 'action="/nhiem-vu/T.A3/2020/submit"' in html)
+    assert seen == {anh: (True, False), NHUNG: (True, True), MAI: (False, False)}
