@@ -11,6 +11,8 @@ and ``inferred`` fields are those of the plan loaded last.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -471,10 +473,77 @@ def _schedule(value: dict[str, Any]) -> Schedule:
 
 
 def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
-    """The stored plan as a domain ``Plan`` (archived rows left out)."""
+    """The stored plan as a domain ``Plan`` (archived rows left out).
+
+    Its areas, targets and tasks are kept per process by the hash of the file they were
+    loaded from (``source_sha256``): the stored rows are a function of that file's bytes, and
+    a revision changes the hash, so another process's ``plan load`` is seen at the next read.
+    The unit and the positions (shared by a unit's plans) are read each time."""
     pid = plan_row.id
     unit = _unit_chain(plan_row.unit_id, session)
     assert unit is not None and pid is not None
+    content = _BODIES.get(plan_row.source_sha256)
+    if content is None:
+        content = _read_body(pid, session)
+        _BODIES.put(plan_row.source_sha256, content)
+    areas, targets, tasks = content
+    roles = session.exec(
+        select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))
+    ).all()
+    return Plan(
+        code=plan_row.code,
+        title=plan_row.title,
+        unit=unit,
+        year=plan_row.year,
+        issued=plan_row.issued,
+        basis=tuple(plan_row.basis),
+        framework=plan_row.framework_code,
+        timezone=plan_row.timezone,
+        roll=plan_row.roll,
+        reminders=_reminders(plan_row.reminders),
+        inferred=tuple(plan_row.inferred),
+        funding=Funding.from_dict(plan_row.funding),
+        areas=areas,
+        roles=tuple(_role(r) for r in roles),
+        targets=targets,
+        tasks=tasks,
+    )
+
+
+_Body = tuple[tuple[Area, ...], tuple[Target, ...], tuple[Task, ...]]
+
+
+class _BodyCache:
+    """The last few plans' areas, targets and tasks by source hash (thread-safe, bounded)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.items: OrderedDict[str, _Body] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, sha256: str) -> _Body | None:
+        if not sha256:  # a plan loaded from no file (tests, scripts): never kept
+            return None
+        with self.lock:
+            found = self.items.get(sha256)
+            if found is not None:
+                self.items.move_to_end(sha256)
+            return found
+
+    def put(self, sha256: str, body: _Body) -> None:
+        if not sha256:
+            return
+        with self.lock:
+            self.items[sha256] = body
+            self.items.move_to_end(sha256)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_BODIES = _BodyCache()
+
+
+def _read_body(pid: int, session: Session) -> _Body:
     areas = session.exec(
         select(AreaRecord)
         .where(AreaRecord.plan_id == pid, col(AreaRecord.archived_at).is_(None))
@@ -510,25 +579,9 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
         .order_by(col(EvidenceRequirementRecord.position))
     ):
         evidence.setdefault(e.task_id, []).append(e)
-    roles = session.exec(
-        select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))
-    ).all()
-    return Plan(
-        code=plan_row.code,
-        title=plan_row.title,
-        unit=unit,
-        year=plan_row.year,
-        issued=plan_row.issued,
-        basis=tuple(plan_row.basis),
-        framework=plan_row.framework_code,
-        timezone=plan_row.timezone,
-        roll=plan_row.roll,
-        reminders=_reminders(plan_row.reminders),
-        inferred=tuple(plan_row.inferred),
-        funding=Funding.from_dict(plan_row.funding),
-        areas=tuple(Area(a.code, a.title, a.title_en) for a in areas),
-        roles=tuple(_role(r) for r in roles),
-        targets=tuple(
+    return (
+        tuple(Area(a.code, a.title, a.title_en) for a in areas),
+        tuple(
             Target(
                 code=t.code,
                 title=t.title,
@@ -546,7 +599,7 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
             )
             for t in targets
         ),
-        tasks=tuple(
+        tuple(
             Task(
                 code=t.code,
                 area=t.area,

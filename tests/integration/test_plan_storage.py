@@ -423,3 +423,51 @@ def test_the_stored_framework_reads_back_as_the_same_tree(session, bundled_frame
     bands = {i.code: [str(b) for b in i.rule.bands] for i in back.items()}
     assert bands["1.1.4"] == [">90: 2", ">=70: 1", "else: 0"]
     assert back == bundled_framework
+
+
+def test_a_plan_read_again_is_not_queried_again_and_a_revision_is_seen(  # type: ignore[no-untyped-def]
+    session, engine, bundled_plan
+) -> None:
+    """Pages read the same plan many times: its tasks are kept per process by the hash of
+    the file they came from. A revision (another file, another hash) is read afresh — also
+    when another process loaded it — and a plan loaded from no file is never kept."""
+    import hashlib
+    import uuid
+
+    from sqlalchemy import event
+
+    from storage.plans import load_plan
+
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    first = hashlib.sha256(uuid.uuid4().bytes).hexdigest()  # no other test's file
+    load_plan(bundled_plan, session=session, actor="t", now=NOW, sha256=first)
+    session.commit()
+
+    statements.clear()
+    before = stored_plan(session)
+    cold = len(statements)
+    statements.clear()
+    again = stored_plan(session)
+    warm = len(statements)
+    assert again == before
+    assert warm < cold - 5, (cold, warm)  # areas, targets, tasks and their parts: not again
+
+    task = bundled_plan.tasks[0]
+    revised = dataclasses.replace(
+        bundled_plan,
+        tasks=(dataclasses.replace(task, title=task.title + " (sửa đổi)"), *bundled_plan.tasks[1:]),
+    )
+    second = hashlib.sha256(uuid.uuid4().bytes).hexdigest()
+    load_plan(revised, session=session, actor="t", now=REVISED_AT, sha256=second)
+    session.commit()
+    assert stored_plan(session).tasks[0].title == task.title + " (sửa đổi)"
+
+    load_plan(bundled_plan, session=session, actor="t", now=RESTORED_AT)  # from no file
+    session.commit()
+    statements.clear()
+    assert stored_plan(session).tasks[0].title == task.title
+    statements_without_file = len(statements)
+    statements.clear()
+    stored_plan(session)
+    assert len(statements) == statements_without_file  # never kept: read each time
