@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tempfile
 import time
 import uuid
@@ -56,8 +57,9 @@ def _load_ward(engine: Engine, unit: str, *, own_people: bool = False) -> PlanRe
     from storage.units import get_unit
 
     plan = read_plan(PLAN_2020.read_text(encoding="utf-8"), "plan")
+    source = hashlib.sha256(PLAN_2020.read_bytes()).hexdigest()  # as `cchc plan load` records it
     with Session(engine, expire_on_commit=False) as session:
-        load_plan(plan, session=session, actor="bench", now=NOW, unit_code=unit)
+        load_plan(plan, session=session, actor="bench", now=NOW, unit_code=unit, sha256=source)
         uid = get_unit(unit, session=session).id or 0
         header, rows = read_table(HERE / "demo-roster.csv")
         if own_people:
