@@ -199,9 +199,24 @@ def _notify_lead(ctx: Context, occ: Occurrence, item: Item, key: str | None = No
     officer = ctx.officers.get(occ.officer_id or -1)
     if officer is None:
         return
-    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
+    tell_officer(ctx, occ, officer.email, officer.name, item, key=key)
+
+
+def tell_officer(
+    ctx: Context,
+    occ: Occurrence,
+    email: str,
+    name: str,
+    item: Item,
+    *,
+    key: str | None = None,
+    urgent: bool | None = None,
+) -> int:
+    """Put ``item`` about ``occ`` into the outbox for the officer ``email``, composed in their
+    language, to each of their channels; returns the rows added (0: ``key`` was there)."""
+    to = recipient(ctx.session, occ.unit_id, email, name)
     kind, rendered = compose(ctx, [item], lang=to.lang, recipient_name=to.name)
-    enqueue(
+    return enqueue(
         ctx.session,
         to=to,
         kind=kind,
@@ -213,6 +228,7 @@ def _notify_lead(ctx: Context, occ: Occurrence, item: Item, key: str | None = No
         unit_id=occ.unit_id,
         occurrence_id=occ.id,
         facts=facts(to.email, [item]),
+        urgent=urgent,
     )
 
 

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from application.access import Gate, Identity
 from application.completeness import unit_of
-from application.composer import CLOSED, NUDGE, Item, compose, facts
-from application.notices import enqueue, recipient
+from application.composer import CLOSED, NUDGE, Item
+from application.notices import tell_officer
 from application.occurrences import subject_of
 from application.uow import UnitOfWork
 from domain.errors import Conflict, LocalizedError, Worded, terms
@@ -121,22 +121,15 @@ def _remind(ctx: Context, identity: Identity, occ: Occurrence) -> Reminded:
         raise ReminderRefused("remind.vacant", **about)
     if already_reminded(ctx.session, occ.id or 0, ctx.today):
         raise ReminderRefused("remind.already_today", day=f"{ctx.today:%d/%m/%Y}", **about)
-    to = recipient(ctx.session, occ.unit_id, officer.email, officer.name)
     item = Item(occ.id or 0, NUDGE, by=actor.label, role=_position(ctx, actor.identity))
-    kind, rendered = compose(ctx, [item], lang=to.lang, recipient_name=to.name)
-    added = enqueue(
-        ctx.session,
-        to=to,
-        kind=kind,
+    added = tell_officer(  # asked for now: quiet hours do not hold it back
+        ctx,
+        occ,
+        officer.email,
+        officer.name,
+        item,
         key=nudge_key(occ.id or 0, ctx.today),
-        rendered=rendered,
-        now=ctx.now,
-        calendar=ctx.calendar,
-        timezone=ctx.plan.timezone,
-        unit_id=occ.unit_id,
-        occurrence_id=occ.id,
-        facts=facts(to.email, [item]),
-        urgent=True,  # asked for now: quiet hours do not hold it back
+        urgent=True,
     )
     if not added:  # another request of the same day got there first
         raise ReminderRefused("remind.already_today", day=f"{ctx.today:%d/%m/%Y}", **about)
