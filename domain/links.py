@@ -20,6 +20,14 @@ SIGN_OUT = "/dang-xuat"
 OCCURRENCE_PREFIX = "/nhiem-vu"
 SET_PASSWORD_PREFIX = "/dat-mat-khau"
 EVIDENCE_PREFIX = "/tai-lieu"  # one uploaded document: /tai-lieu/{id}
+INDICATORS = "/chi-tieu"  # Chỉ tiêu: KPIs against the plan's targets, dossier imports
+ASSESSMENT = "/tu-danh-gia"  # Tự đánh giá: the year-end PAR self-assessment
+ADMIN = "/quan-tri"  # Quản trị: the index of the administration pages below
+PLANS = ADMIN + "/ke-hoach"  # Kế hoạch: plans and frameworks, uploaded and read
+PEOPLE = ADMIN + "/can-bo"  # Cán bộ: officers and their holdings
+WORKING_CALENDAR = ADMIN + "/lich-lam-viec"  # Lịch làm việc: working days, holidays
+AUDIT = ADMIN + "/nhat-ky"  # Nhật ký: the audit log
+OUTBOX = ADMIN + "/hop-thu-di"  # Hộp thư đi: the outbox
 
 
 def _segment(value: str) -> str:

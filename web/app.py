@@ -28,7 +28,19 @@ def create_app(
 ) -> FastAPI:
     """The pages, the JSON API (``/api/v1``, its OpenAPI at ``/api/v1/openapi.json``), the
     static files and ``/healthz``, on ``engine``; ``now`` is the clock (the wall clock)."""
-    from web import api, approvals, errors, pages, progress, two_step
+    from web import (
+        api,
+        approvals,
+        assessment,
+        audit_admin,
+        errors,
+        indicators,
+        pages,
+        people_admin,
+        plans_admin,
+        progress,
+        two_step,
+    )
     from web.security import SecurityHeaders
 
     app = FastAPI(
@@ -48,6 +60,11 @@ def create_app(
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
     approvals.ROUTES.install(app)
+    indicators.ROUTES.install(app)
+    assessment.ROUTES.install(app)
+    plans_admin.ROUTES.install(app)
+    people_admin.ROUTES.install(app)
+    audit_admin.ROUTES.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(SecurityHeaders)
