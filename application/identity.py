@@ -48,6 +48,8 @@ FAILURES = 5  # failed sign-ins …
 WINDOW = dt.timedelta(minutes=15)  # … within this long …
 LOCK = dt.timedelta(minutes=15)  # … refuse further attempts for this long
 IDLE_MINUTES = 60  # a session unused this long has ended (CCHC_SESSION_IDLE_MINUTES)
+# how finely a session's last use is kept: its idle expiry moves on at most once this often
+SEEN_GRANULARITY = dt.timedelta(seconds=30)
 INVITATION_VALID = dt.timedelta(hours=72)
 SECOND_STEP_VALID = dt.timedelta(minutes=5)  # a correct password waits this long for its code
 TOKEN_PREFIX = "cchc_"
@@ -160,6 +162,9 @@ class SignedIn:
     session_token: str | None
     csrf_token: str | None
     expires_at: dt.datetime | None
+    # the unit where the officer holds the position that let them in (use cases about "my"
+    # work take it instead of looking the officer up again)
+    unit_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -335,6 +340,7 @@ def _signed_in(
         session_token=token,
         csrf_token=csrf,
         expires_at=expires_at,
+        unit_id=officer.unit_id,
     )
 
 
@@ -438,24 +444,24 @@ def resume_session(
     uow: UnitOfWork, *, token: str, now: dt.datetime, idle_minutes: int = IDLE_MINUTES
 ) -> SignedIn | None:
     """The officer a session cookie signs in, or None: unknown, ended, unused for
-    ``idle_minutes``, or the officer holds no position any more. Marks it used now."""
+    ``idle_minutes``, or the officer holds no position any more. Marks it used now (to the
+    nearest ``SEEN_GRANULARITY``: expiry may come that much early, never late)."""
     require_aware(now)
     if not token:
         return None
     with uow as session:
-        row = store.session_by_hash(_digest(token), session=session)
-        if row is None or row.ended_at is not None:
+        found = store.session_with_account(_digest(token), session=session)
+        if found is None or found[0].ended_at is not None:
             return None
+        row, account = found
         if now - row.last_seen_at > dt.timedelta(minutes=idle_minutes):
             row.ended_at = now
             return None
-        account = session.get(Account, row.account_id)
-        officer = (
-            store.officer_in_post(account.email, session=session, now=now) if account else None
-        )
+        officer = store.officer_in_post(account.email, session=session, now=now)
         if officer is None:
             return None
-        row.last_seen_at = now
+        if now - row.last_seen_at >= SEEN_GRANULARITY:
+            row.last_seen_at = now  # a page a second writes nothing more than one a minute
         return _signed_in(
             officer,
             token=token,
@@ -481,7 +487,8 @@ def sign_out(uow: UnitOfWork, *, token: str, now: dt.datetime) -> None:
 
 def bearer_identity(uow: UnitOfWork, *, token: str, now: dt.datetime) -> SignedIn | None:
     """The officer an API token (``Authorization: Bearer …``) acts as, or None: unknown,
-    revoked, or the officer holds no position any more. Marks it used now."""
+    revoked, or the officer holds no position any more. Marks it used now (to the nearest
+    ``SEEN_GRANULARITY``)."""
     require_aware(now)
     if not token.startswith(TOKEN_PREFIX):
         return None
@@ -495,7 +502,8 @@ def bearer_identity(uow: UnitOfWork, *, token: str, now: dt.datetime) -> SignedI
         )
         if officer is None:
             return None
-        row.last_used_at = now
+        if row.last_used_at is None or now - row.last_used_at >= SEEN_GRANULARITY:
+            row.last_used_at = now
         return _signed_in(officer, token=None, csrf=None, expires_at=None)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from application.access import Identity
 from application.approvals import submitted_to
+from application.navigation import menu_of
 from application.uow import UnitOfWork
 from domain.errors import LocalizedError
 from domain.lifecycle import ACTIVE, RETURNED
@@ -38,6 +39,9 @@ class MyWork:
     returned: tuple[OccurrenceView, ...]
     later: tuple[OccurrenceView, ...]
     awaiting_me: tuple[OccurrenceView, ...]
+    # the pages the officer is offered (``application.navigation``), asked in the same
+    # transaction: the web's first page needs no second one for its navigation
+    menu: frozenset[str] = frozenset()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -64,21 +68,23 @@ def my_work(
     unit: str | None = None,
     lang: str = "vi",
     soon: int = SOON_WORKING_DAYS,
+    unit_id: int | None = None,
 ) -> MyWork:
     """The active occurrences led by ``identity`` (an officer), sorted by urgency, and the
     submissions that officer reviews; each in deadline order. Without ``unit``: the unit where
-    the officer holds a position today (nothing when they hold none)."""
+    the officer holds a position today (nothing when they hold none) — ``unit_id`` when the
+    front end has just checked that (``SignedIn.unit_id``)."""
     if identity.kind != "officer":
         raise LocalizedError("error.mine_needs_officer")
     email = identity.name
     with uow as session:
-        if unit is None:  # the officer's own unit (a city has several)
+        if unit is not None:
+            unit_id = resolve_unit(unit, session=session).id or 0
+        elif unit_id is None:  # the officer's own unit (a city has several)
             officer = officer_in_post(email, session=session, now=now)
             if officer is None:
                 return MyWork(email, (), (), (), (), ())
             unit_id = officer.unit_id
-        else:
-            unit_id = resolve_unit(unit, session=session).id or 0
         plan_row = find_plan(session=session, unit_id=unit_id)
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         officer_id = ctx.officer_ids.get(email)
@@ -95,6 +101,7 @@ def my_work(
             else []
         )
         waiting = sorted(submitted_to(ctx, email), key=lambda o: (o.due_date, o.task_code))
+        menu = menu_of(ctx, identity)
         shown = views(
             plan_row, session=session, now=now, occurrences=[*mine, *waiting], lang=lang, ctx=ctx
         )
@@ -109,4 +116,5 @@ def my_work(
         returned=tuple(returned),
         later=tuple(v for v in rest if not v.overdue and v.working_days_left > soon),
         awaiting_me=tuple(by_id[o.id] for o in waiting if o.id in by_id),
+        menu=menu,
     )

@@ -72,6 +72,16 @@ def session_by_hash(token_hash: str, *, session: Session) -> WebSession | None:
     return session.exec(select(WebSession).where(WebSession.token_hash == token_hash)).first()
 
 
+def session_with_account(token_hash: str, *, session: Session) -> tuple[WebSession, Account] | None:
+    """The session hashed ``token_hash`` and its account, read together (every page asks)."""
+    found = session.exec(
+        select(WebSession, Account)
+        .join(Account, col(Account.id) == col(WebSession.account_id))
+        .where(WebSession.token_hash == token_hash)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def end_sessions(
     account_id: int, *, session: Session, now: dt.datetime, keep: str | None = None
 ) -> int:

@@ -84,17 +84,18 @@ class Context:
 def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime) -> Context:
     plan = read_plan_record(plan_row, session=session)
     officers = session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id)).all()
+    by_id = {o.id: o for o in officers if o.id is not None}
     return Context(
         session=session,
         plan_row=plan_row,
         plan=plan,
         calendar=load_calendar(session=session, years=[plan.year]),
-        holdings=holdings(session=session, unit_id=plan_row.unit_id),
+        holdings=holdings(session=session, unit_id=plan_row.unit_id, officers=by_id),
         officer_ids={o.email: o.id for o in officers if o.id is not None},
         actor=actor,
         now=require_aware(now),
-        officers={o.id: o for o in officers if o.id is not None},
-        unit_code=unit.code if (unit := session.get(UnitRecord, plan_row.unit_id)) else "",
+        officers=by_id,
+        unit_code=plan.unit.code,
         base_url=base_url_of(session.get_bind()),
     )
 

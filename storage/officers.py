@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -261,9 +261,17 @@ def end_assignment(
     raise NotFoundError("error.assignment_not_found", email=email, position=position, on=end)
 
 
-def holdings(*, session: Session, unit_id: int) -> list[Holding]:
-    """Every holding of the unit, as the pure core sees them."""
-    officers = {o.id: o for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))}
+def holdings(
+    *, session: Session, unit_id: int, officers: Mapping[int, Officer] | None = None
+) -> list[Holding]:
+    """Every holding of the unit, as the pure core sees them (``officers``: the unit's
+    officers by id, when the caller has already read them)."""
+    if officers is None:
+        officers = {
+            o.id: o
+            for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))
+            if o.id is not None
+        }
     positions = {
         p.id: p.code for p in session.exec(select(Position).where(Position.unit_id == unit_id))
     }

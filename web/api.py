@@ -46,7 +46,9 @@ def tasks(request: Request, signed: SignedInDep) -> dict[str, Any]:
     from application.my_work import my_work
 
     env = env_of(request)
-    return my_work(env.uow(), signed.identity, env.now(), lang=signed.lang).as_dict()
+    return my_work(
+        env.uow(), signed.identity, env.now(), lang=signed.lang, unit_id=signed.unit_id
+    ).as_dict()
 
 
 @route("GET", PREFIX + "/occurrences/{task}/{period}")

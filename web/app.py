@@ -29,6 +29,7 @@ def create_app(
     """The pages, the JSON API (``/api/v1``, its OpenAPI at ``/api/v1/openapi.json``), the
     static files and ``/healthz``, on ``engine``; ``now`` is the clock (the wall clock)."""
     from web import (
+        admin,
         api,
         approvals,
         assessment,
@@ -60,6 +61,7 @@ def create_app(
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
     approvals.ROUTES.install(app)
+    admin.ROUTES.install(app)
     indicators.ROUTES.install(app)
     assessment.ROUTES.install(app)
     plans_admin.ROUTES.install(app)

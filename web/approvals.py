@@ -48,7 +48,7 @@ def approvals_page(request: Request, signed: SignedInDep) -> Response:
 
     env = env_of(request)
     queue = approval_queue_of(env.uow(), signed.identity, env.now(), lang=signed.lang)
-    return page(request, "approvals.html", signed=signed, queue=queue, waiting=queue.count)
+    return page(request, "approvals.html", signed=signed, queue=queue)
 
 
 @route("GET", API + "/approvals")

@@ -195,8 +195,11 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
     from application.my_work import my_work
 
     env = env_of(request)
-    work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang)
-    return page(request, "my_work.html", signed=signed, work=work, waiting=len(work.awaiting_me))
+    work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang, unit_id=signed.unit_id)
+    from application.navigation import Navigation
+
+    nav = Navigation(work.menu, len(work.awaiting_me))
+    return page(request, "my_work.html", signed=signed, work=work, nav=nav)
 
 
 # --- one occurrence --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from web.messages import t
 
 if TYPE_CHECKING:
     from application.identity import SignedIn
+    from application.navigation import Navigation
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ENV: jinja2.Environment | None = None
@@ -46,30 +47,25 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _may_see_progress(request: Request, signed: SignedIn | None) -> bool:
-    """Whether the navigation offers Tiến độ: the policy's answer (``completeness.read``),
-    asked once per request."""
-    if signed is None:
-        return False
-    state = request.state._state
-    if "may_see_progress" not in state:
-        from application.completeness import may
-        from web.env import env_of
-
-        env = env_of(request)
-        state["may_see_progress"] = may(env.uow(), signed.identity, env.now())
-    return bool(state["may_see_progress"])
-
-
-def _waiting(request: Request, signed: SignedIn) -> int:
-    from application.approval_queue import waiting_count
+def navigation_of(request: Request, signed: SignedIn | None) -> Navigation:
+    """The navigation for ``signed`` (the policy's menu and the "Chờ duyệt" badge): one
+    transaction, asked once per request."""
+    from application.navigation import Navigation, navigation
     from web.env import env_of
 
-    env = env_of(request)
-    try:
-        return waiting_count(env.uow(), signed.identity, env.now())
-    except CchcError:  # an error page for an officer of no plan: no badge, the error shows
-        return 0
+    if signed is None:
+        return Navigation()
+    state = request.state._state
+    if "navigation" not in state:
+        env = env_of(request)
+        try:
+            state["navigation"] = navigation(
+                env.uow(), signed.identity, env.now(), unit_id=signed.unit_id
+            )
+        except CchcError:  # the page shows the error; the menu stays empty
+            state["navigation"] = Navigation()
+    found: Navigation = state["navigation"]
+    return found
 
 
 def page(
@@ -79,14 +75,14 @@ def page(
     signed: SignedIn | None = None,
     status: int = 200,
     csrf: str | None = None,
+    nav: Navigation | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """``template`` rendered for ``request``'s reader; the navigation's "Chờ duyệt" badge
-    counts the submissions waiting for the signed-in officer (``waiting`` when the page
-    already knows it)."""
+    """``template`` rendered for ``request``'s reader, with the navigation of the signed-in
+    officer (``nav`` when the page's use case already computed it in its own transaction)."""
     lang = lang_of(request)
-    if signed is not None and "waiting" not in context:
-        context["waiting"] = _waiting(request, signed)
+    if nav is None:
+        nav = navigation_of(request, signed)
 
     def words(key: str, **params: Any) -> str:
         return t(key, lang, **params)
@@ -103,7 +99,7 @@ def page(
             period=lambda key: period_label(key, lang),
             date=_date,
             path=request.url.path,
-            may_see_progress=_may_see_progress(request, signed),
+            nav=nav,
             **context,
         )
     )

@@ -60,11 +60,13 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
+    ("GET", "/quan-tri"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
 # Mai): each answers 403 naming the rule, never does the thing.
 REFUSED_TO_A_PLAIN_OFFICER = [
+    ("GET", "/quan-tri"),
     ("GET", "/tien-do"),
     ("GET", "/tien-do.xlsx"),
     ("POST", "/tien-do/nhac/{task}/{period}"),

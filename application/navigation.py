@@ -1,0 +1,84 @@
+"""The navigation of the web pages — "thanh điều hướng": which pages the signed-in officer
+is offered (the policy's answer for the actions each page is for) and how many submissions
+wait for their review (the "Chờ duyệt" badge).
+
+Asked once per page in the same transaction as the page's own data when the page's use case
+already holds the unit's context (``menu_of``), else by ``navigation`` in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from application.access import Identity, actor_for
+from application.approvals import submitted_to
+from application.uow import UnitOfWork
+from domain.errors import CchcError
+from responsibilities.policy import Subject, decide
+from storage.identity import officer_in_post
+from storage.occurrences import Context, context
+from storage.plans import find_plan
+
+# page -> the actions it is for: offered when the policy allows any of them
+PAGES: dict[str, tuple[str, ...]] = {
+    "progress": ("completeness.read",),
+    "indicators": ("completeness.read", "measure.set", "dossier.import"),
+    "assessment": ("par.edit", "par.submit", "par.reopen"),
+    "plans": ("plan.load", "framework.load"),
+    "people": ("people.edit",),
+    "working_calendar": ("calendar.edit",),
+    "audit": ("audit.read",),
+    "outbox": ("outbox.retry",),
+}
+ADMIN_PAGES = ("plans", "people", "working_calendar", "audit", "outbox")
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """``menu``: the pages of ``PAGES`` offered; ``waiting``: submissions for my review."""
+
+    menu: frozenset[str] = frozenset()
+    waiting: int = 0
+
+    @property
+    def admin(self) -> bool:
+        """Whether any administration page is offered (the "Quản trị" entry)."""
+        return any(p in self.menu for p in ADMIN_PAGES)
+
+
+def menu_of(ctx: Context, identity: Identity) -> frozenset[str]:
+    """The pages ``identity`` is offered in ``ctx``'s unit today."""
+    names = {o.email: o.name for o in ctx.officers.values()}
+    actor = actor_for(identity, ctx.holdings, names)
+    today = ctx.today
+    allowed: dict[str, bool] = {}
+
+    def may(action: str) -> bool:
+        if action not in allowed:
+            allowed[action] = decide(actor, action, Subject(), today, ctx.holdings).allowed
+        return allowed[action]
+
+    return frozenset(page for page, actions in PAGES.items() if any(map(may, actions)))
+
+
+def navigation(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, unit_id: int | None = None
+) -> Navigation:
+    """The navigation of a page for ``identity`` (an officer) now, in one transaction;
+    nothing offered to an officer who holds no position or whose unit has no plan.
+    ``unit_id``: the officer's unit when the front end has just found it (``SignedIn``)."""
+    if identity.kind != "officer":
+        return Navigation()
+    with uow as session:
+        if unit_id is None:
+            officer = officer_in_post(identity.name, session=session, now=now)
+            if officer is None:
+                return Navigation()
+            unit_id = officer.unit_id
+        try:
+            plan_row = find_plan(session=session, unit_id=unit_id)
+        except CchcError:  # a unit without a plan: the page says so, the menu is empty
+            return Navigation()
+        ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
+        return Navigation(menu_of(ctx, identity), len(submitted_to(ctx, identity.name)))
