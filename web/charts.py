@@ -74,13 +74,14 @@ def line_chart(
     targets: Sequence[tuple[str, float]],
     *,
     desc: str = "",
-    no_data: str = "—",
+    no_data: str = "",
     width: int = 640,
     height: int = 220,
 ) -> Markup:
-    """``points`` on a 0–100 % scale, joined where consecutive ones have data, with each
-    target as a dashed line labelled by its code."""
-    left, right, top, bottom = 40, 56, 12, 28
+    """``points`` on a 0–100 % scale, joined where consecutive ones have data (a point with
+    none is a dash, ``no_data`` its tooltip), with each target as a dashed line labelled by
+    its code."""
+    left, right, top, bottom = 40, 96, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(points), 1)
     step = plot_w / n
@@ -101,13 +102,15 @@ def line_chart(
         out.append(_text(left - 6, y(tick) + 4, f"{tick}%", text_anchor="end"))
     for i, p in enumerate(points):
         out.append(_text(x(i), height - 10, p.label, text_anchor="middle"))
-    for code, threshold in targets:
+    label_y = -100.0  # target labels close together are stacked, not drawn over each other
+    for code, threshold in sorted(targets, key=lambda item: -item[1]):
         ty = y(threshold)
         out.append(
             f'<line class="target" x1="{left}" x2="{left + plot_w}" y1="{_num(ty)}" '
             f'y2="{_num(ty)}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
-        out.append(_text(left + plot_w + 4, ty + 4, f"{code} {_num(threshold)}%", fill=TARGET))
+        label_y = max(ty + 4, label_y + 13)
+        out.append(_text(left + plot_w + 4, label_y, f"{code} {_num(threshold)}%", fill=TARGET))
     runs: list[list[tuple[float, float]]] = [[]]
     for i, p in enumerate(points):
         if p.value is None:
@@ -125,9 +128,8 @@ def line_chart(
         label = escape(p.title or p.label)
         if p.value is None:
             out.append(
-                f'<g class="no-data"><title>{label}</title>'
-                + _text(x(i), y(0) - 4, no_data, text_anchor="middle", fill=GRID)
-                + "</g>"
+                f'<g class="no-data"><title>{escape(p.title or f"{p.label}: {no_data}")}'
+                "</title>" + _text(x(i), y(0) - 4, "–", text_anchor="middle", fill=TEXT) + "</g>"
             )
             continue
         out.append(
