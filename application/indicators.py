@@ -36,8 +36,8 @@ from application.dossiers import (
     list_measurements,
 )
 from application.late_dossiers import LateDossiers, late_dossiers
-from application.procedures import CatalogueImport, import_procedures
 from application.plans import unit_plan
+from application.procedures import CatalogueImport, import_procedures
 from application.tables import check_xlsx_size
 from application.uow import UnitOfWork
 from domain.clock import local_today
@@ -51,9 +51,7 @@ from storage.plans import unit_timezone
 R = TypeVar("R")
 READ = "dossier.import"
 WRITES = ("dossier.import", "measure.set", "dossier.apology")
-SERIES = tuple(name for name in KPIS if name != "household_business_online_rate") + (
-    "household_business_online_rate",
-)
+SERIES = KPIS
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Reading tables users give us (CSV or XLSX): moved to ``application.tables`` so the web can
 read them too; this name stays for the command line and the tests."""
 
-from application.tables import (  # noqa: F401
+from application.tables import (
     MAX_CELL,
     MAX_CSV_BYTES,
     MAX_ROWS,
@@ -10,3 +10,13 @@ from application.tables import (  # noqa: F401
     check_xlsx_size,
     read_table,
 )
+
+__all__ = [
+    "MAX_CELL",
+    "MAX_CSV_BYTES",
+    "MAX_ROWS",
+    "MAX_XLSX_XML",
+    "Rows",
+    "check_xlsx_size",
+    "read_table",
+]

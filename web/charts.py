@@ -172,8 +172,7 @@ def bar_chart(
         label = b.label if len(b.label) <= 26 else b.label[:25] + "…"
         out.append(_text(plot_x - 6, mid, label, text_anchor="end"))
         out.append(
-            f'<rect x="{plot_x}" y="{by}" width="{plot_w}" height="{bar_height}" '
-            f'fill="#f3f5f7"/>'
+            f'<rect x="{plot_x}" y="{by}" width="{plot_w}" height="{bar_height}" fill="#f3f5f7"/>'
         )
         if b.value is not None:
             colour = NO_TARGET if b.met is None else MET if b.met else NOT_MET

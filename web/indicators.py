@@ -10,6 +10,7 @@ Who may: the use cases ask the policy (``application.indicators``): reading and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
@@ -21,12 +22,13 @@ from domain.errors import CchcError, InvalidInput, grouped
 from web.auth import check_csrf, lang_of, signed_in
 from web.env import env_of
 from web.errors import InputError, status_of
+from web.messages import t
 from web.render import page
 from web.routes import Routes
 
 if TYPE_CHECKING:
-    from application.indicators import Indicators
     from application.identity import SignedIn as SignedInDep
+    from application.indicators import Indicators
     from domain.i18n import Lang
 else:
     SignedInDep = Annotated[object, Depends(signed_in)]
@@ -65,7 +67,7 @@ def _value(value: float | None, unit: str, lang: Lang, no_data: str) -> str:
     return percent(value, lang) if unit == "%" else f"{decimal(value, lang)} {unit}".rstrip()
 
 
-def _charts(board: Indicators, lang: Lang, words: Any) -> list[dict[str, Any]]:
+def _charts(board: Indicators, lang: Lang, words: Callable[..., str]) -> list[dict[str, Any]]:
     """Each KPI with a line chart (month by month against its targets) and, when it has
     fields, a bar chart of the fields side by side."""
     from domain.labels import field_label, metric_label
@@ -83,7 +85,9 @@ def _charts(board: Indicators, lang: Lang, words: Any) -> list[dict[str, Any]]:
     for s in board.series:
         name = metric_label(s.metric, lang)
         points = [
-            Point(b.key[5:] if board.quarter is None else b.key, r.value, f"{b.key}: {rate_text(r)}")
+            Point(
+                b.key[5:] if board.quarter is None else b.key, r.value, f"{b.key}: {rate_text(r)}"
+            )
             for b, r in zip(board.buckets, s.values, strict=True)
         ]
         if not s.targets and all(p.value is None for p in points):
@@ -128,7 +132,6 @@ def _page(
 ) -> Response:
     from application.indicators import indicators
     from domain.labels import field_label, target_wording
-    from web.messages import t
 
     env = env_of(request)
     lang = lang_of(request)
@@ -178,8 +181,6 @@ def indicators_page(
     bo: int = 0,
     ghi: str = "",
 ) -> Response:
-    from web.messages import t
-
     lang = lang_of(request)
     notice = ""
     if nhap == "ho-so":
@@ -226,17 +227,11 @@ def _upload(
         raise
     except InvalidInput as exc:
         key = "web.kpi_dossiers_refused" if kind == "ho-so" else "web.kpi_procedures_refused"
-        message = t_(key, lang, file=file.filename if file else "")
+        message = t(key, lang, file=file.filename if file else "")
         return _page(request, signed, status=422, message=message, problems=exc)
     except CchcError as exc:
         return _page(request, signed, status=status_of(exc), message=exc.render(lang))
     return RedirectResponse(links.INDICATORS + "?" + urlencode(query), status_code=303)
-
-
-def t_(key: str, lang: Lang, **params: Any) -> str:
-    from web.messages import t
-
-    return t(key, lang, **params)
 
 
 @route("POST", DOSSIERS)
@@ -302,9 +297,7 @@ def measure_post(
     except Refused:
         raise
     except CchcError as exc:
-        return _page(
-            request, signed, year=year, status=status_of(exc), message=exc.render(lang)
-        )
+        return _page(request, signed, year=year, status=status_of(exc), message=exc.render(lang))
     query = {"ghi": code, **({"nam": year} if year else {})}
     return RedirectResponse(links.INDICATORS + "?" + urlencode(query), status_code=303)
 

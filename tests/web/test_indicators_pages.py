@@ -31,10 +31,12 @@ GOOD = [
     "A3,phu-huu,dat_dai,<b>Xác nhận</b> nhà đất,DD2,truc_tiep,2,2020-05-04,2020-05-12,,dang_xu_ly,,,,",
     "H1,phu-huu,ho_tich,Đăng ký khai sinh,HT1,truc_tuyen,4,2020-05-04,2020-05-06,2020-05-05,da_tra,,rat_hai_long,,",
 ]
-BAD = GOOD[:1] + [
+BAD = [
+    GOOD[0],
     # the appointment is before the dossier was received, and the channel is unknown
     "A2,phu-huu,dat_dai,Cấp GCN,DD1,bang_bo_cau,3,2020-04-01,2020-03-08,2020-04-10,da_tra,,,,",
-] + GOOD[2:]  # fmt: skip
+    *GOOD[2:],
+]
 CATALOGUE = "ma_thu_tuc,ten_thu_tuc,linh_vuc,muc_do\nDD1,Cấp GCN,dat_dai,3\nDD2,Xác nhận nhà đất,dat_dai,2\nHT1,Đăng ký khai sinh,ho_tich,4\n"
 
 
@@ -64,7 +66,12 @@ def test_the_cchc_officer_reads_the_targets_with_their_charts(client, sign_in) -
     assert 'id="target-T2.2a"' in page.text  # every plan target, with a verdict
     assert "Chưa có số liệu" in page.text  # nothing imported yet
     assert "Đã nhập 0 hồ sơ một cửa." in page.text
-    assert post_file(client, "/chi-tieu/ho-so-mot-cua", "q2.csv", export(GOOD), token(client)).status_code == 303
+    assert (
+        post_file(
+            client, "/chi-tieu/ho-so-mot-cua", "q2.csv", export(GOOD), token(client)
+        ).status_code
+        == 303
+    )
     page = client.get("/chi-tieu")
     # T2.2a (land, on time ≥ 98%): A1 on time, A2 late, A3 late (not returned) → 1/3
     row = page.text.split('id="target-T2.2a"', 1)[1].split("</tr>", 1)[0]
@@ -109,7 +116,10 @@ def test_a_bad_row_imports_nothing_and_is_shown_then_the_fixed_file_imports(  # 
     assert "Đã nhập hồ sơ: 4 hồ sơ mới, 0 hồ sơ cập nhật." in page.text
     assert stored(engine) == 4
     again = post_file(client, "/chi-tieu/ho-so-mot-cua", "xuat.csv", export(GOOD), token(client))
-    assert "Đã nhập hồ sơ: 0 hồ sơ mới, 4 hồ sơ cập nhật." in client.get(again.headers["location"]).text
+    assert (
+        "Đã nhập hồ sơ: 0 hồ sơ mới, 4 hồ sơ cập nhật."
+        in client.get(again.headers["location"]).text
+    )
 
 
 def test_the_late_dossiers_and_their_apology_slip(client, sign_in) -> None:  # type: ignore[no-untyped-def]
@@ -169,7 +179,10 @@ def test_an_upload_without_its_csrf_token_imports_nothing(client, sign_in, engin
     response = post_file(client, "/chi-tieu/ho-so-mot-cua", "q2.csv", export(GOOD), None)
     assert response.status_code == 403
     assert stored(engine) == 0
-    assert post_file(client, "/chi-tieu/ho-so-mot-cua", "q2.csv", b"", token(client)).status_code == 422
+    assert (
+        post_file(client, "/chi-tieu/ho-so-mot-cua", "q2.csv", b"", token(client)).status_code
+        == 422
+    )
 
 
 def test_the_api_gives_the_kpis_by_month(client, sign_in, ward) -> None:  # type: ignore[no-untyped-def]
@@ -193,7 +206,9 @@ def test_an_xlsx_that_would_unpack_into_gigabytes_is_refused_unopened(  # type: 
         bomb.writestr("xl/worksheets/sheet1.xml", " " * (17 * 1024 * 1024))
     assert len(buffer.getvalue()) < 100_000  # small to send
     sign_in(NHUNG)
-    refused = post_file(client, "/chi-tieu/ho-so-mot-cua", "bom.xlsx", buffer.getvalue(), token(client))
+    refused = post_file(
+        client, "/chi-tieu/ho-so-mot-cua", "bom.xlsx", buffer.getvalue(), token(client)
+    )
     assert refused.status_code == 422
     assert "16 MB" in refused.text.split('id="import-problems"', 1)[1]
     assert stored(engine) == 0
