@@ -43,6 +43,13 @@ SLIP = links.INDICATORS + "/phieu-xin-loi/{dossier}"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def slip_path(dossier: str) -> str:
+    """The apology slip of one dossier: ``/chi-tieu/phieu-xin-loi/A3``."""
+    from urllib.parse import quote
+
+    return SLIP.replace("{dossier}", quote(dossier, safe=""))
+
+
 def _year(value: str) -> int | None:
     if not value:
         return None
@@ -129,6 +136,7 @@ def _page(
     message: str = "",
     problems: InvalidInput | None = None,
     notice: str = "",
+    slip: str = "",
 ) -> Response:
     from application.indicators import indicators
     from domain.labels import field_label, target_wording
@@ -158,6 +166,7 @@ def _page(
         problems=grouped(problems.problems) if problems is not None else [],
         problem_count=len(problems.problems) + getattr(problems, "more", 0) if problems else 0,
         notice=notice,
+        slip=slip,
         year=year,
         quarter=quarter,
         wording=lambda target: target_wording(target, lang),
@@ -165,7 +174,7 @@ def _page(
         value=lambda v, unit="%": _value(v, unit, lang, no_data),
         title_of=lambda line: line.title_en if lang == "en" and line.title_en else line.title,
         local=board.late.local,
-        links_slip=lambda ma: SLIP.replace("{dossier}", ma),
+        links_slip=slip_path,
     )
 
 
@@ -180,6 +189,7 @@ def indicators_page(
     capnhat: int = 0,
     bo: int = 0,
     ghi: str = "",
+    phieu: str = "",
 ) -> Response:
     lang = lang_of(request)
     notice = ""
@@ -189,7 +199,7 @@ def indicators_page(
         notice = t("web.kpi_procedures_imported", lang, added=tao, updated=capnhat, removed=bo)
     elif ghi:
         notice = t("web.kpi_measure_recorded", lang, code=ghi)
-    return _page(request, signed, year=nam, quarter=quy, notice=notice)
+    return _page(request, signed, year=nam, quarter=quy, notice=notice, slip=phieu)
 
 
 def _file(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
@@ -316,6 +326,46 @@ def apology_slip(request: Request, signed: SignedInDep, dossier: str) -> Respons
         media_type=DOCX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
+
+
+@route("POST", SLIP)
+def apology_post(
+    request: Request,
+    signed: SignedInDep,
+    dossier: str,
+    csrf_token: Annotated[str, Form()] = "",
+    new_appointment: Annotated[str, Form()] = "",
+) -> Response:
+    """Record the slip issued today with its new appointment, as ``cchc dossiers apology ID
+    --new-appointment DATE``; then the filled slip downloads from the notice."""
+    check_csrf(request, signed, csrf_token)
+    import datetime as dt
+
+    from application.access import Refused
+    from application.indicators import require
+    from application.late_dossiers import record_apology
+
+    env = env_of(request)
+    lang = lang_of(request)
+    unit = require(env.uow(), signed.identity, env.now(), "dossier.apology")
+    try:
+        try:
+            day = dt.date.fromisoformat(new_appointment.strip())
+        except ValueError:
+            raise InputError("web.kpi_bad_date", value=new_appointment) from None
+        record_apology(
+            env.uow(),
+            signed.identity,
+            env.now(),
+            dossier_id=dossier,
+            new_appointment=day,
+            unit=unit,
+        )
+    except Refused:
+        raise
+    except CchcError as exc:
+        return _page(request, signed, status=status_of(exc), message=exc.render(lang))
+    return RedirectResponse(links.INDICATORS + "?" + urlencode({"phieu": dossier}), status_code=303)
 
 
 # --- the JSON API ------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/chi-tieu/thu-tuc"): "officer",
     ("POST", "/chi-tieu/so-lieu"): "officer",
     ("GET", "/chi-tieu/phieu-xin-loi/{dossier}"): "officer",
+    ("POST", "/chi-tieu/phieu-xin-loi/{dossier}"): "officer",
     ("GET", "/api/v1/kpi"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
@@ -93,6 +94,7 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/chi-tieu/thu-tuc"),
     ("POST", "/chi-tieu/so-lieu"),
     ("GET", "/chi-tieu/phieu-xin-loi/{dossier}"),
+    ("POST", "/chi-tieu/phieu-xin-loi/{dossier}"),
     ("GET", "/api/v1/kpi"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}

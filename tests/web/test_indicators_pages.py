@@ -212,3 +212,46 @@ def test_an_xlsx_that_would_unpack_into_gigabytes_is_refused_unopened(  # type: 
     assert refused.status_code == 422
     assert "16 MB" in refused.text.split('id="import-problems"', 1)[1]
     assert stored(engine) == 0
+
+
+def test_recording_an_apology_slip_takes_the_dossier_off_the_late_list(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    sign_in(NHUNG)
+    post_file(client, "/chi-tieu/ho-so-mot-cua", "q2.csv", export(GOOD), token(client))
+    wrong = client.post(
+        "/chi-tieu/phieu-xin-loi/A3",
+        data={"csrf_token": token(client), "new_appointment": "05/2020"},
+    )
+    assert wrong.status_code == 422 and "không phải là một ngày" in wrong.text
+    early = client.post(
+        "/chi-tieu/phieu-xin-loi/A3",
+        data={"csrf_token": token(client), "new_appointment": "2020-05-01"},
+    )
+    assert early.status_code == 422 and "phải sau ngày hẹn trả" in early.text
+    done = client.post(
+        "/chi-tieu/phieu-xin-loi/A3",
+        data={"csrf_token": token(client), "new_appointment": "2020-06-12"},
+    )
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"])
+    assert "Đã ghi nhận phiếu xin lỗi của hồ sơ A3." in page.text
+    late = page.text.split('id="late"', 1)[1].split("</section>", 1)[0]
+    assert "A3" not in late and "A2" in late
+    slip = client.get("/chi-tieu/phieu-xin-loi/A3")
+    with zipfile.ZipFile(io.BytesIO(slip.content)) as docx:
+        assert "ngày 12 tháng 6 năm 2020" in docx.read("word/document.xml").decode()
+
+
+def test_the_page_speaks_english_to_an_officer_who_prefers_it(client, sign_in, engine) -> None:  # type: ignore[no-untyped-def]
+    from models import Officer
+
+    with Session(engine) as s:
+        officer = s.exec(select(Officer).where(Officer.email == NHUNG)).one()
+        officer.lang = "en"
+        s.add(officer)
+        s.commit()
+    sign_in(NHUNG)
+    post_file(client, "/chi-tieu/ho-so-mot-cua", "q2.csv", export(GOOD), token(client))
+    page = client.get("/chi-tieu")
+    assert "<h1>Targets</h1>" in page.text and "Not met" in page.text
+    assert "On-time rate" in page.text
+    assert "Chỉ tiêu của kế hoạch" not in page.text and "Không đạt" not in page.text
