@@ -53,7 +53,9 @@ def slip_path(dossier: str) -> str:
 def _year(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) != 4:
+    from domain.clock import MAX_YEAR, MIN_YEAR
+
+    if not value.isdigit() or len(value) != 4 or not MIN_YEAR <= int(value) <= MAX_YEAR:
         raise InputError("web.bad_request", fields="nam")
     return int(value)
 
@@ -379,9 +381,12 @@ def kpi_api(
     latest plan's) or one ``quarter`` (1–4) of it — ``cchc kpi --json`` — with each KPI month
     by month."""
     from application.indicators import indicators
+    from domain.clock import MAX_YEAR, MIN_YEAR
 
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise InputError("web.bad_request", fields="quarter")
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError("web.bad_request", fields="year")
     env = env_of(request)
     board = indicators(env.uow(), signed.identity, env.now(), year=year, quarter=quarter)
     return {

@@ -93,6 +93,7 @@ def test_a_quarter_shows_its_three_months(client, sign_in) -> None:  # type: ign
     chart = page.text.split('id="chart-on_time_rate"', 1)[1].split("</figure>", 1)[0]
     assert "2020-04" in chart and "2020-06" in chart and "2020-03" not in chart
     assert client.get("/chi-tieu?quy=5").status_code == 422
+    assert client.get("/chi-tieu?nam=0000").status_code == 422
 
 
 def test_a_bad_row_imports_nothing_and_is_shown_then_the_fixed_file_imports(  # type: ignore[no-untyped-def]
