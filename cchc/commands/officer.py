@@ -196,7 +196,7 @@ def import_(
     """Nhập danh sách cán bộ (CSV/XLSX): có lỗi thì không nhập gì. Import a roster, all or nothing."""
     app_ctx: AppContext = ctx.obj
     from application.people import import_roster
-    from cchc.tables import read_table
+    from application.tables import read_table
 
     header, rows = read_table(file)
     result = import_roster(

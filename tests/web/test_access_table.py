@@ -61,6 +61,14 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
     ("GET", "/quan-tri"): "officer",
+    # --- indicators
+    ("GET", "/chi-tieu"): "officer",
+    ("POST", "/chi-tieu/ho-so-mot-cua"): "officer",
+    ("POST", "/chi-tieu/thu-tuc"): "officer",
+    ("POST", "/chi-tieu/so-lieu"): "officer",
+    ("GET", "/chi-tieu/phieu-xin-loi/{dossier}"): "officer",
+    ("POST", "/chi-tieu/phieu-xin-loi/{dossier}"): "officer",
+    ("GET", "/api/v1/kpi"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -82,6 +90,14 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"),
     ("POST", "/api/v1/occurrences/{task}/{period}/return"),
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"),
+    # --- indicators
+    ("GET", "/chi-tieu"),
+    ("POST", "/chi-tieu/ho-so-mot-cua"),
+    ("POST", "/chi-tieu/thu-tuc"),
+    ("POST", "/chi-tieu/so-lieu"),
+    ("GET", "/chi-tieu/phieu-xin-loi/{dossier}"),
+    ("POST", "/chi-tieu/phieu-xin-loi/{dossier}"),
+    ("GET", "/api/v1/kpi"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
@@ -91,6 +107,7 @@ PARAMS = {
     "{token}": "no-such-invitation",
     "{session_id}": "1",
     "{evidence_id}": "1",
+    "{dossier}": "A3",
 }
 
 
