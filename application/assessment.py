@@ -547,8 +547,8 @@ class AssessmentPage:
     may_edit: bool
     may_submit: bool
     may_reopen: bool
-    submitted_at: str = ""
-    submitted_by: str = ""
+    submitted_at: dt.datetime | None = None
+    submitted_by: str = ""  # the name of who submitted it (their email when unknown)
 
     @property
     def card(self) -> Scorecard:
@@ -639,8 +639,11 @@ def assessment_page(
             may_edit=may("par.edit"),
             may_submit=may("par.submit"),
             may_reopen=may("par.reopen"),
-            submitted_at=str(snap.get("submitted_at") or ""),
-            submitted_by=str(snap.get("submitted_by") or ""),
+            submitted_at=(
+                dt.datetime.fromisoformat(snap["submitted_at"]) if snap.get("submitted_at") else None
+            ),
+            submitted_by=ctx.gate.names.get(str(snap.get("submitted_by") or ""))
+            or str(snap.get("submitted_by") or ""),
         )
 
 

@@ -60,6 +60,17 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
+    # --- assessment
+    ("GET", "/tu-danh-gia"): "officer",
+    ("POST", "/tu-danh-gia/{item}/diem"): "officer",
+    ("POST", "/tu-danh-gia/{item}/giai-trinh"): "officer",
+    ("POST", "/tu-danh-gia/{item}/tham-dinh"): "officer",
+    ("POST", "/tu-danh-gia/cong-tru"): "officer",
+    ("GET", "/tu-danh-gia/ho-so.zip"): "officer",
+    ("GET", "/tu-danh-gia/nop"): "officer",
+    ("POST", "/tu-danh-gia/nop"): "officer",
+    ("GET", "/tu-danh-gia/mo-lai"): "officer",
+    ("POST", "/tu-danh-gia/mo-lai"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -80,6 +91,17 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"),
     ("POST", "/api/v1/occurrences/{task}/{period}/return"),
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"),
+    # --- assessment
+    ("GET", "/tu-danh-gia"),
+    ("POST", "/tu-danh-gia/{item}/diem"),
+    ("POST", "/tu-danh-gia/{item}/giai-trinh"),
+    ("POST", "/tu-danh-gia/{item}/tham-dinh"),
+    ("POST", "/tu-danh-gia/cong-tru"),
+    ("GET", "/tu-danh-gia/ho-so.zip"),
+    ("GET", "/tu-danh-gia/nop"),
+    ("POST", "/tu-danh-gia/nop"),
+    ("GET", "/tu-danh-gia/mo-lai"),
+    ("POST", "/tu-danh-gia/mo-lai"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
@@ -89,6 +111,7 @@ PARAMS = {
     "{token}": "no-such-invitation",
     "{session_id}": "1",
     "{evidence_id}": "1",
+    "{item}": "1.1.1",
 }
 
 
