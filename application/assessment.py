@@ -24,8 +24,8 @@ from application.uow import UnitOfWork
 from domain.audit_chain import Anchor
 from domain.clock import DEFAULT_TIMEZONE, local_today
 from domain.errors import CchcError, ConflictError, LocalizedError, terms
-from domain.i18n import Lang
 from domain.framework import Framework, Item
+from domain.i18n import Lang
 from domain.plan import Plan
 from domain.scoring import Scorecard
 from models import Assessment, UnitRecord
@@ -55,7 +55,9 @@ if TYPE_CHECKING:
     from storage.blobs import BlobStore
 
 SCORED = ("self_score", "survey", "appraisal_1", "appraisal_2")
-READ = "completeness.read"  # reading the year's assessment on a page: the CCHC officer, the chairman
+READ = (
+    "completeness.read"  # reading the year's assessment on a page: the CCHC officer, the chairman
+)
 
 
 class AssessmentError(CchcError):
@@ -111,7 +113,11 @@ class _Year:
 
 
 def _open_year(
-    session: Session, unit: str | None, year: int, now: dt.datetime, identity: Identity | None = None
+    session: Session,
+    unit: str | None,
+    year: int,
+    now: dt.datetime,
+    identity: Identity | None = None,
 ) -> _Year:
     """The year of ``unit``; else of a signed-in officer's own unit; else of the only unit."""
     from application.completeness import unit_of
@@ -385,7 +391,10 @@ def adjust(
         fw, assessment = ctx.assessment()
         _require_open(assessment)
         if refuse_over_cap:
-            for name, value, cap in (("bonus", bonus, fw.bonus_max), ("penalty", penalty, fw.penalty_max)):
+            for name, value, cap in (
+                ("bonus", bonus, fw.bonus_max),
+                ("penalty", penalty, fw.penalty_max),
+            ):
                 if value is not None and math.isfinite(value) and value > cap:
                     raise OverCap(what=name, value=value, cap=cap)
         changes = _adjustments(fw, bonus, bonus_reason, penalty, penalty_reason, difficulties)
@@ -519,7 +528,7 @@ def reopen(
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class LinkedOccurrence:
     """An occurrence of a plan task linked to an item: what its completion suggestion read."""
 
     task: str
@@ -543,7 +552,7 @@ class AssessmentPage:
     difficulties: str
     levels: dict[str, tuple[str, ...]]
     evidence: dict[str, list[Any]]
-    occurrences: dict[str, list[Occurrence]]
+    occurrences: dict[str, list[LinkedOccurrence]]
     may_edit: bool
     may_submit: bool
     may_reopen: bool
@@ -606,13 +615,11 @@ def assessment_page(
             by_item.setdefault(f.item, []).append(f)
         plan_row = plan_for_year(session, ctx.unit_id, year)
         occs: dict[str, list[OccurrenceRow]] = {}
-        for occ in session.exec(
-            select(OccurrenceRow).where(OccurrenceRow.plan_id == plan_row.id)
-        ):
+        for occ in session.exec(select(OccurrenceRow).where(OccurrenceRow.plan_id == plan_row.id)):
             occs.setdefault(occ.task_code, []).append(occ)
         linked = {
             code: [
-                Occurrence(o.task_code, o.period, o.status)
+                LinkedOccurrence(o.task_code, o.period, o.status)
                 for t in tasks
                 for o in sorted(occs.get(t, []), key=lambda o: o.period)
             ]
@@ -640,7 +647,9 @@ def assessment_page(
             may_submit=may("par.submit"),
             may_reopen=may("par.reopen"),
             submitted_at=(
-                dt.datetime.fromisoformat(snap["submitted_at"]) if snap.get("submitted_at") else None
+                dt.datetime.fromisoformat(snap["submitted_at"])
+                if snap.get("submitted_at")
+                else None
             ),
             submitted_by=ctx.gate.names.get(str(snap.get("submitted_by") or ""))
             or str(snap.get("submitted_by") or ""),

@@ -75,6 +75,37 @@ def _number(value: str, name: str) -> float | None:
     return number
 
 
+_BASES = {
+    "survey": "survey",
+    "manual": "manual",
+    "level not chosen": "level_not_chosen",
+    "no linked task": "no_linked_task",
+    "all linked occurrences done": "all_done",
+    "linked occurrences not all done": "not_all_done",
+}
+
+
+def basis_text(basis: str, lang: Any) -> str:
+    """What a suggestion rests on (``domain.scoring``'s words) in the reader's language; an
+    input's key (``metric:on_time_rate``) is shown as it is."""
+    import re
+
+    from web.messages import t
+
+    if basis in _BASES:
+        return t("web.par_basis." + _BASES[basis], lang)
+    if basis.startswith("level "):
+        return t("web.par_basis.level", lang, level=basis[6:])
+    completion = t("web.par_basis.completion", lang)
+    if basis.endswith(": no data"):
+        what = basis[: -len(": no data")].replace("task completion", completion)
+        return t("web.par_basis.no_data", lang, input=what)
+    found = re.fullmatch(r"(.+) = (.+)", basis)
+    if found:
+        return f"{found.group(1).replace('task completion', completion)} = {found.group(2)}"
+    return basis
+
+
 def _page(
     request: Request,
     signed: SignedInDep,
@@ -115,6 +146,7 @@ def _page(
         plain=plain,
         flags=flags,
         item_path=item_path,
+        basis=lambda text: basis_text(text, lang),
         routes={"PACK": PACK, "ADJUST": ADJUST, "SUBMIT": SUBMIT, "REOPEN": REOPEN},
         submitted_now=submitted_now,
         reopened_now=reopened_now,

@@ -53,9 +53,7 @@ def _text(html: str) -> str:
 
 def _score(client, item: str, **fields: str):  # type: ignore[no-untyped-def]
     token = _form(client)
-    return client.post(
-        f"{PAGE}/{item}/diem", data={"csrf_token": token, "nam": "2020", **fields}
-    )
+    return client.post(f"{PAGE}/{item}/diem", data={"csrf_token": token, "nam": "2020", **fields})
 
 
 def test_the_cchc_officer_reads_the_framework_as_a_tree(client, sign_in) -> None:  # type: ignore[no-untyped-def]
@@ -68,7 +66,7 @@ def test_the_cchc_officer_reads_the_framework_as_a_tree(client, sign_in) -> None
     assert 'id="muc-1.1.1"' in html and "Ban hành kế hoạch CCHC năm" in html
     text = _text(html)
     assert "Chỉ số, xếp loại" in text and "Tổng điểm" in text
-    assert "Căn cứ gợi ý: level not chosen" in text
+    assert "Căn cứ gợi ý: chưa chọn mức" in text
     assert "Đang soạn: chưa nộp." in text
     assert "tối đa 2 điểm" in text  # the bonus's cap, shown before saving
     assert f'href="{PAGE}/ho-so.zip?nam=2020"' in html
@@ -233,3 +231,28 @@ def test_every_change_needs_the_csrf_token(client, sign_in) -> None:  # type: ig
         response = client.post(PAGE + path, data={"nam": "2020", **data})
         assert response.status_code == 403, path
     assert "Đã ghi" not in client.get(PAGE).text
+
+
+def test_with_two_step_sign_in_submitting_needs_the_code_too(  # type: ignore[no-untyped-def]
+    client, sign_in, chairman, engine
+) -> None:
+    import datetime as dt
+
+    import pyotp
+
+    from application.totp import begin_totp, confirm_totp
+
+    sign_in(chairman)  # signed in before two-step sign-in is on
+    me = Identity.officer(chairman)
+    secret = begin_totp(UnitOfWork(engine), me, now=NOW).secret
+    earlier = NOW - dt.timedelta(seconds=30)
+    confirm_totp(UnitOfWork(engine), me, code=pyotp.TOTP(secret).at(earlier), now=earlier)
+    token = _form(client, PAGE + "/nop?nam=2020")
+    form = {"csrf_token": token, "nam": "2020", "password": PASSWORD}
+    without = client.post(PAGE + "/nop", data=form)
+    assert without.status_code == 422
+    assert "Mã xác thực không đúng" in without.text
+    assert "Đang soạn: chưa nộp." in client.get(PAGE).text
+    done = client.post(PAGE + "/nop", data={**form, "code": pyotp.TOTP(secret).at(NOW)})
+    assert done.status_code == 303
+    assert 'id="par-hash"' in client.get(done.headers["location"]).text
