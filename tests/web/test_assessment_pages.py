@@ -19,7 +19,6 @@ from tests.web.conftest import MAI, NHUNG, NOW, PASSWORD, PHAT, csrf_of
 HUNG = "hung.nv@phuhuu.gov.vn"  # the chairman of the demo roster
 PAGE = "/tu-danh-gia"
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(autouse=True)
