@@ -23,8 +23,9 @@ from application.units import letterhead
 from application.uow import UnitOfWork
 from domain.audit_chain import Anchor
 from domain.clock import DEFAULT_TIMEZONE, local_today
-from domain.errors import LocalizedError, terms
+from domain.errors import CchcError, ConflictError, LocalizedError, terms
 from domain.framework import Framework, Item
+from domain.i18n import Lang
 from domain.plan import Plan
 from domain.scoring import Scorecard
 from models import Assessment, UnitRecord
@@ -54,6 +55,33 @@ if TYPE_CHECKING:
     from storage.blobs import BlobStore
 
 SCORED = ("self_score", "survey", "appraisal_1", "appraisal_2")
+READ = (
+    "completeness.read"  # reading the year's assessment on a page: the CCHC officer, the chairman
+)
+
+
+class AssessmentError(CchcError):
+    """A problem with the self-assessment worded in the application catalogue (``par.*``)."""
+
+    key = "par.error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: Lang = "vi") -> str:
+        from application.messages import t
+
+        params = dict(self.params)
+        if "what" in params:
+            params["what"] = t(f"par.{params['what']}", lang)
+        return t(self.key, lang, **params)
+
+
+class OverCap(AssessmentError):
+    """A bonus or penalty over the framework's cap (the page refuses it rather than cap it)."""
+
+    key = "par.over_cap"
 
 
 @dataclass(frozen=True)
@@ -84,8 +112,20 @@ class _Year:
         return actor.identity
 
 
-def _open_year(session: Session, unit: str | None, year: int, now: dt.datetime) -> _Year:
-    unit_row = resolve_unit(unit, session=session)
+def _open_year(
+    session: Session,
+    unit: str | None,
+    year: int,
+    now: dt.datetime,
+    identity: Identity | None = None,
+) -> _Year:
+    """The year of ``unit``; else of a signed-in officer's own unit; else of the only unit."""
+    from application.completeness import unit_of
+
+    if identity is not None:
+        unit_row = unit_of(session, identity, unit, now)
+    else:
+        unit_row = resolve_unit(unit, session=session)
     plan_row = plan_for_year(session, unit_row.id or 0, year)
     plan = read_plan_record(plan_row, session=session)
     today = local_today(now, plan_row.timezone or DEFAULT_TIMEZONE)
@@ -272,7 +312,7 @@ def _enter(
     values: dict[str, Any],
 ) -> EntryResult:
     with uow as session:
-        ctx = _open_year(session, unit, year, now)
+        ctx = _open_year(session, unit, year, now, identity)
         actor = ctx.check(identity, "par.edit", entity="assessment_item", key=f"{year}/{item}")
         fw, assessment = ctx.assessment()
         _require_open(assessment)
@@ -311,7 +351,7 @@ def _check_entry(node: Item, values: dict[str, Any]) -> None:
 
 def _require_open(assessment: Assessment) -> None:
     if assessment.status == "submitted":
-        raise LocalizedError("error.assessment_frozen", year=assessment.year)
+        raise ConflictError("error.assessment_frozen", year=assessment.year)
 
 
 @dataclass(frozen=True)
@@ -339,14 +379,24 @@ def adjust(
     penalty: float | None = None,
     penalty_reason: str = "",
     difficulties: str | None = None,
+    refuse_over_cap: bool = False,
 ) -> AdjustResult:
     """``cchc par adjust``: bonus and penalty points (each capped by the framework) with
-    their reasons, and the report's difficulties."""
+    their reasons, and the report's difficulties. ``refuse_over_cap`` (the web page, which
+    shows the caps beside the fields): a value over its cap is refused naming the cap
+    (``OverCap``) instead of being brought down to it."""
     with uow as session:
-        ctx = _open_year(session, unit, year, now)
+        ctx = _open_year(session, unit, year, now, identity)
         actor = ctx.check(identity, "par.edit", entity="assessment", key=str(year))
         fw, assessment = ctx.assessment()
         _require_open(assessment)
+        if refuse_over_cap:
+            for name, value, cap in (
+                ("bonus", bonus, fw.bonus_max),
+                ("penalty", penalty, fw.penalty_max),
+            ):
+                if value is not None and math.isfinite(value) and value > cap:
+                    raise OverCap(what=name, value=value, cap=cap)
         changes = _adjustments(fw, bonus, bonus_reason, penalty, penalty_reason, difficulties)
         before, after = save_adjustments(session, assessment, changes=changes, actor=actor, now=now)
         return AdjustResult(year, actor, before, after)
@@ -403,24 +453,52 @@ def submit(
 ) -> StatusResult:
     """``cchc par submit``: freeze the self-assessment into a snapshot with its SHA-256."""
     with uow as session:
-        ctx = _open_year(session, unit, year, now)
+        ctx = _open_year(session, unit, year, now, identity)
         actor = ctx.check(identity, "par.submit", entity="assessment", key=str(year))
-        card, assessment = score_year(session, unit_id=ctx.unit_id, year=year, now=now)
-        _require_open(assessment)
-        snapshot = {
-            "year": year,
-            "scorecard": card.as_dict(),
-            "difficulties": assessment.difficulties,
-            "bonus_reason": assessment.bonus_reason,
-            "penalty_reason": assessment.penalty_reason,
-            "bonus": assessment.bonus,
-            "penalty": assessment.penalty,
-            "entries": entry_values(session, assessment),
-            "submitted_by": actor,
-            "submitted_at": now.isoformat(),
-        }
-        freeze(session, assessment, snapshot=snapshot, index=card.self_index, actor=actor, now=now)
-        return StatusResult(year, assessment.status, assessment.snapshot_sha256, actor)
+        return _freeze_year(session, ctx, actor, now)
+
+
+def submit_confirmed(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    year: int,
+    password: str,
+    code: str = "",
+) -> StatusResult:
+    """Submitting from the web page: as ``submit``, once the signed-in officer has given
+    their password again (and the current TOTP code when their account has two-step
+    sign-in): ``WrongPassword`` / ``WrongCode`` otherwise, and nothing is frozen. The policy
+    is asked first, so an officer who may not submit is refused whatever they type."""
+    from application.totp import reauthenticate
+
+    with uow as session:
+        ctx = _open_year(session, unit, year, now, identity)
+        actor = ctx.check(identity, "par.submit", entity="assessment", key=str(year))
+        reauthenticate(session, identity, password=password, code=code, now=now)
+        return _freeze_year(session, ctx, actor, now)
+
+
+def _freeze_year(session: Session, ctx: _Year, actor: str, now: dt.datetime) -> StatusResult:
+    year = ctx.year
+    card, assessment = score_year(session, unit_id=ctx.unit_id, year=year, now=now)
+    _require_open(assessment)
+    snapshot = {
+        "year": year,
+        "scorecard": card.as_dict(),
+        "difficulties": assessment.difficulties,
+        "bonus_reason": assessment.bonus_reason,
+        "penalty_reason": assessment.penalty_reason,
+        "bonus": assessment.bonus,
+        "penalty": assessment.penalty,
+        "entries": entry_values(session, assessment),
+        "submitted_by": actor,
+        "submitted_at": now.isoformat(),
+    }
+    freeze(session, assessment, snapshot=snapshot, index=card.self_index, actor=actor, now=now)
+    return StatusResult(year, assessment.status, assessment.snapshot_sha256, actor)
 
 
 def reopen(
@@ -435,7 +513,7 @@ def reopen(
     """``cchc par reopen``: open a submitted assessment again, with a reason; the snapshot it
     had stays in the audit log."""
     with uow as session:
-        ctx = _open_year(session, unit, year, now)
+        ctx = _open_year(session, unit, year, now, identity)
         actor = ctx.check(identity, "par.reopen", entity="assessment", key=str(year))
         if not reason.strip():
             raise LocalizedError("error.reason_required", action=terms("action.par.reopen"))
@@ -444,3 +522,181 @@ def reopen(
             raise LocalizedError("error.assessment_not_submitted", year=year)
         mark_open(session, assessment, reason=reason, actor=actor, now=now)
         return StatusResult(year, assessment.status, None, actor, reason)
+
+
+# --- the web page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedOccurrence:
+    """An occurrence of a plan task linked to an item: what its completion suggestion read."""
+
+    task: str
+    period: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    """The Tự đánh giá page of one year: the scorecard (the snapshot's once submitted), the
+    caps of bonus and penalty, each item's evidence and linked occurrences, and what the
+    reader may do (the policy's answers)."""
+
+    year: int
+    unit: str
+    result: ScorecardResult
+    bonus_max: float
+    penalty_max: float
+    bonus_reason: str
+    penalty_reason: str
+    difficulties: str
+    levels: dict[str, tuple[str, ...]]
+    evidence: dict[str, list[Any]]
+    occurrences: dict[str, list[LinkedOccurrence]]
+    may_edit: bool
+    may_submit: bool
+    may_reopen: bool
+    submitted_at: dt.datetime | None = None
+    submitted_by: str = ""  # the name of who submitted it (their email when unknown)
+
+    @property
+    def card(self) -> Scorecard:
+        return self.result.card
+
+    @property
+    def submitted(self) -> bool:
+        return self.result.status == "submitted"
+
+
+def flags(item: Any) -> tuple[str, ...]:
+    """What an item's line warns about: scored without evidence (nor explanation), an input
+    without data, a self-score that differs from the suggestion without a reason."""
+    out = []
+    if item.needs_explanation:
+        out.append("no_evidence")
+    if item.needs_input:
+        out.append("no_data")
+    if (
+        not item.is_survey
+        and item.self_score is not None
+        and item.suggested is not None
+        and item.self_score != item.suggested
+        and not (item.self_reason or "").strip()
+    ):
+        out.append("no_reason")
+    return tuple(out)
+
+
+def assessment_page(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, year: int | None = None
+) -> AssessmentPage:
+    """The signed-in officer's unit's assessment of ``year`` (else of this year, in the
+    plan's time zone), for whoever may read it (``completeness.read``); reading writes
+    nothing."""
+    from sqlmodel import select
+
+    from application.completeness import unit_of
+    from models import Occurrence as OccurrenceRow
+    from responsibilities.policy import decide
+    from storage.assessment import linked_items
+
+    with uow as session:
+        unit_row = unit_of(session, identity, None, now)
+        if year is None:
+            from application.occurrences import plan_of_year
+
+            year = plan_of_year(session, unit_row.id or 0, None).year
+        ctx = _open_year(session, None, year, now, identity)
+        ctx.check(identity, READ, entity="assessment", key=str(year))
+        card, assessment = _card(session, ctx.unit_id, year, now)
+        framework = read_framework_record(ctx.plan.framework or "", session=session)
+        by_item: dict[str, list[Any]] = {}
+        for f in evidence_files(session, unit_id=ctx.unit_id, year=year):
+            by_item.setdefault(f.item, []).append(f)
+        plan_row = plan_for_year(session, ctx.unit_id, year)
+        occs: dict[str, list[OccurrenceRow]] = {}
+        for occ in session.exec(select(OccurrenceRow).where(OccurrenceRow.plan_id == plan_row.id)):
+            occs.setdefault(occ.task_code, []).append(occ)
+        linked = {
+            code: [
+                LinkedOccurrence(o.task_code, o.period, o.status)
+                for t in tasks
+                for o in sorted(occs.get(t, []), key=lambda o: o.period)
+            ]
+            for code, tasks in linked_items(ctx.plan).items()
+        }
+        actor = ctx.gate.actor(identity)
+
+        def may(action: str) -> bool:
+            return decide(actor, action, Subject(), ctx.today, ctx.gate.holdings).allowed
+
+        snap = (assessment.snapshot or {}) if assessment.status == "submitted" else {}
+        return AssessmentPage(
+            year=year,
+            unit=unit_row.name,
+            result=ScorecardResult(card, assessment.status, assessment.snapshot_sha256 or None),
+            bonus_max=framework.bonus_max,
+            penalty_max=framework.penalty_max,
+            bonus_reason=assessment.bonus_reason or "",
+            penalty_reason=assessment.penalty_reason or "",
+            difficulties=assessment.difficulties or "",
+            levels={i.code: tuple(i.rule.levels) for i in framework.items() if i.rule.levels},
+            evidence=by_item,
+            occurrences=linked,
+            may_edit=may("par.edit"),
+            may_submit=may("par.submit"),
+            may_reopen=may("par.reopen"),
+            submitted_at=(
+                dt.datetime.fromisoformat(snap["submitted_at"])
+                if snap.get("submitted_at")
+                else None
+            ),
+            submitted_by=ctx.gate.names.get(str(snap.get("submitted_by") or ""))
+            or str(snap.get("submitted_by") or ""),
+        )
+
+
+def pack_zip(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    year: int,
+    blobs: BlobStore,
+) -> tuple[str, bytes]:
+    """The submission pack of ``export_pack`` as one ZIP (its name, its bytes), for whoever
+    may read the assessment (``completeness.read``). Changes nothing stored."""
+    import io
+    import tempfile
+    import zipfile
+
+    with uow as session:
+        ctx = _open_year(session, None, year, now, identity)
+        ctx.check(identity, READ, entity="assessment", key=str(year))
+        unit_code = ctx.unit.code
+    with tempfile.TemporaryDirectory(prefix="cchc-pack-") as tmp:
+        out = Path(tmp) / "pack"
+        export_pack(uow, now, unit=unit_code, year=year, out_dir=out, blobs=blobs)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(out.rglob("*")):
+                if path.is_file():
+                    zf.write(path, path.relative_to(out).as_posix())
+    return f"ho-so-cchc-{unit_code}-{year}.zip", buffer.getvalue()
+
+
+def check_may(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, action: str, year: int | None = None
+) -> None:
+    """``Refused`` unless the policy lets ``identity`` do ``action`` (``par.submit``,
+    ``par.reopen``) on the year's assessment today — asked before a confirmation page."""
+    from application.completeness import unit_of
+
+    with uow as session:
+        if year is None:
+            from application.occurrences import plan_of_year
+
+            unit_row = unit_of(session, identity, None, now)
+            year = plan_of_year(session, unit_row.id or 0, None).year
+        ctx = _open_year(session, None, year, now, identity)
+        ctx.check(identity, action, entity="assessment", key=str(year))

@@ -423,3 +423,18 @@ def sign_in_code(
     if until is not None:
         raise SignInThrottled(retry_at=until, now=now)
     raise WrongCode()
+
+
+def reauthenticate(
+    session: Session, identity: Identity, *, password: str, code: str, now: dt.datetime
+) -> None:
+    """The signed-in officer proves again who they are before a grave act (submitting the
+    self-assessment): their password, and the current code when their account has two-step
+    sign-in on. ``WrongPassword`` / ``WrongCode`` otherwise (inside the caller's unit of
+    work: nothing it did is kept)."""
+    require_aware(now)
+    _, account = _mine(session, identity, now)
+    if not _verify(account.password_hash, password):
+        raise WrongPassword()
+    if account.totp_enabled_at is not None and _accept(session, account, code, now) is not None:
+        raise WrongCode()

@@ -69,6 +69,17 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/chi-tieu/phieu-xin-loi/{dossier}"): "officer",
     ("POST", "/chi-tieu/phieu-xin-loi/{dossier}"): "officer",
     ("GET", "/api/v1/kpi"): "officer",
+    # --- assessment
+    ("GET", "/tu-danh-gia"): "officer",
+    ("POST", "/tu-danh-gia/{item}/diem"): "officer",
+    ("POST", "/tu-danh-gia/{item}/giai-trinh"): "officer",
+    ("POST", "/tu-danh-gia/{item}/tham-dinh"): "officer",
+    ("POST", "/tu-danh-gia/cong-tru"): "officer",
+    ("GET", "/tu-danh-gia/ho-so.zip"): "officer",
+    ("GET", "/tu-danh-gia/nop"): "officer",
+    ("POST", "/tu-danh-gia/nop"): "officer",
+    ("GET", "/tu-danh-gia/mo-lai"): "officer",
+    ("POST", "/tu-danh-gia/mo-lai"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -98,6 +109,17 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("GET", "/chi-tieu/phieu-xin-loi/{dossier}"),
     ("POST", "/chi-tieu/phieu-xin-loi/{dossier}"),
     ("GET", "/api/v1/kpi"),
+    # --- assessment
+    ("GET", "/tu-danh-gia"),
+    ("POST", "/tu-danh-gia/{item}/diem"),
+    ("POST", "/tu-danh-gia/{item}/giai-trinh"),
+    ("POST", "/tu-danh-gia/{item}/tham-dinh"),
+    ("POST", "/tu-danh-gia/cong-tru"),
+    ("GET", "/tu-danh-gia/ho-so.zip"),
+    ("GET", "/tu-danh-gia/nop"),
+    ("POST", "/tu-danh-gia/nop"),
+    ("GET", "/tu-danh-gia/mo-lai"),
+    ("POST", "/tu-danh-gia/mo-lai"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
@@ -108,6 +130,7 @@ PARAMS = {
     "{session_id}": "1",
     "{evidence_id}": "1",
     "{dossier}": "A3",
+    "{item}": "1.1.1",
 }
 
 
