@@ -60,6 +60,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
+    # --- plans
+    ("GET", "/quan-tri/ke-hoach"): "officer",
+    ("POST", "/quan-tri/ke-hoach/xem-truoc"): "officer",
+    ("POST", "/quan-tri/ke-hoach/nap"): "officer",
+    ("GET", "/quan-tri/lich-lam-viec"): "officer",
+    ("POST", "/quan-tri/lich-lam-viec"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -80,6 +86,10 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"),
     ("POST", "/api/v1/occurrences/{task}/{period}/return"),
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"),
+    # --- plans
+    ("POST", "/quan-tri/ke-hoach/xem-truoc"),
+    ("POST", "/quan-tri/ke-hoach/nap"),
+    ("POST", "/quan-tri/lich-lam-viec"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
