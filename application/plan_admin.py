@@ -22,9 +22,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from application.access import Identity
+from application.messages import t
 from application.plans import authorize, installation_unit
 from application.uow import UnitOfWork
-from application.messages import t
 from domain.errors import CchcError, InvalidInput, LocalizedError, NotFoundError
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
@@ -41,8 +41,10 @@ class PlanAdminError(LocalizedError):
     def render(self, lang: Lang = "vi") -> str:
         return t(self.key, lang, **self.params)
 
+
 SHA = re.compile(r"^[0-9a-f]{64}$")
 UPLOADS = "plan-uploads"
+KEPT_SECONDS = 7 * 24 * 3600
 
 # --- reading the plans ------------------------------------------------------------------------
 
@@ -147,7 +149,7 @@ def may(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str) -> b
 
     try:
         with uow as session:
-            authorize(session, identity, now, _unit(session, identity, now), action, **_what(action))
+            _ask(session, identity, now, action)
             session.rollback()
     except Refused:
         return False
@@ -156,9 +158,10 @@ def may(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str) -> b
     return True
 
 
-def _what(action: str) -> dict[str, str]:
+def _ask(session: Session, identity: Identity, now: dt.datetime, action: str) -> None:
+    """Ask the policy for ``action`` in the officer's unit (``Refused`` when it says no)."""
     entity = {"plan.load": "plan", "framework.load": "framework"}.get(action, "calendar_override")
-    return {"entity": entity, "key": "-"}
+    authorize(session, identity, now, _unit(session, identity, now), action, entity=entity, key="-")
 
 
 def _unit(session: Session, identity: Identity, now: dt.datetime) -> UnitRecord | None:
@@ -245,9 +248,14 @@ def _folder(home: Path) -> Path:
 
 def stage(home: Path, data: bytes) -> str:
     """Keep ``data`` under ``home`` named by its SHA-256; returns the hash."""
+    import time
+
     digest = hashlib.sha256(data).hexdigest()
     folder = _folder(home)
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.yaml"):  # uploads previewed and left a week ago
+        if old.stat().st_mtime < time.time() - KEPT_SECONDS:
+            old.unlink(missing_ok=True)
     path = folder / f"{digest}.yaml"
     if not path.exists():
         tmp = folder / f"{digest}.tmp"
@@ -299,7 +307,10 @@ class Preview:
     @property
     def changed(self) -> bool:
         return bool(
-            any(c.get("created") or c.get("updated") or c.get("archived") for c in self.counts.values())
+            any(
+                c.get("created") or c.get("updated") or c.get("archived")
+                for c in self.counts.values()
+            )
             or self.occurrences
             or self.rerouted
         )
@@ -329,14 +340,23 @@ def preview(
     kept but the file, under its hash)."""
     action = "framework.load" if kind == "framework" else "plan.load"
     with uow as session:
-        authorize(session, identity, now, _unit(session, identity, now), action, **_what(action))
+        _ask(session, identity, now, action)
     if kind not in KINDS:
         raise PlanAdminError("plans.bad_choice", value=kind)
     if not data:
         raise PlanAdminError("plans.empty_file")
     digest = stage(home, data)
-    return _run(uow, identity, now, home=home, kind=kind, file_name=file_name, digest=digest,
-                lang=lang, keep=False)
+    return _run(
+        uow,
+        identity,
+        now,
+        home=home,
+        kind=kind,
+        file_name=file_name,
+        digest=digest,
+        lang=lang,
+        keep=False,
+    )
 
 
 def confirm(
@@ -353,11 +373,20 @@ def confirm(
     """Load the upload previewed under ``digest``, exactly those bytes."""
     action = "framework.load" if kind == "framework" else "plan.load"
     with uow as session:
-        authorize(session, identity, now, _unit(session, identity, now), action, **_what(action))
+        _ask(session, identity, now, action)
     if kind not in KINDS:
         raise PlanAdminError("plans.bad_choice", value=kind)
-    return _run(uow, identity, now, home=home, kind=kind, file_name=file_name, digest=digest,
-                lang=lang, keep=True)
+    return _run(
+        uow,
+        identity,
+        now,
+        home=home,
+        kind=kind,
+        file_name=file_name,
+        digest=digest,
+        lang=lang,
+        keep=True,
+    )
 
 
 def _run(
@@ -417,9 +446,7 @@ def _plan(
         session.flush()
         changes = _changes(before, _snapshot(session, ids))
 
-    loaded = load_plan(
-        uow, identity, now, path=path, dry_run=not keep, after_load=schedule
-    )
+    loaded = load_plan(uow, identity, now, path=path, dry_run=not keep, after_load=schedule)
     return Preview(
         "plan",
         name,
@@ -468,7 +495,9 @@ def _framework(
         "updated": counts.get("updated", 0),
         "archived": counts.get("removed", 0),
     }
-    return Preview("framework", name, digest, code=fw.code, counts={"criterion": tally}, loaded=keep)
+    return Preview(
+        "framework", name, digest, code=fw.code, counts={"criterion": tally}, loaded=keep
+    )
 
 
 # --- the working-day calendar -----------------------------------------------------------------

@@ -57,11 +57,13 @@ def test_a_bad_plan_shows_its_problems_by_line_and_nothing_is_loaded(client, sig
     assert "Tệp sai.yaml có lỗi" in shown.text
     rows = re.findall(r'<td class="num">(\d+)', shown.text.split("plans-problems")[1])
     assert rows and "5" in rows  # "year: twenty" is on line 5
-    assert "/nap\"" not in shown.text  # no confirmation offered
+    assert '/nap"' not in shown.text  # no confirmation offered
     assert client.get(PLANS).text.count("<tr>") == before
 
 
-def test_a_revised_plan_is_previewed_then_exactly_that_file_is_loaded(client, sign_in, ward) -> None:  # type: ignore[no-untyped-def]
+def test_a_revised_plan_is_previewed_then_exactly_that_file_is_loaded(
+    client, sign_in, ward
+) -> None:  # type: ignore[no-untyped-def]
     sign_in(NHUNG)
     shown = _upload(client, BUNDLED.read_bytes(), name="phu-huu-2020.yaml")
     assert shown.status_code == 200, shown.text
@@ -105,7 +107,9 @@ def test_a_plain_officer_reads_the_plans_but_may_not_load_one(client, sign_in) -
     )
     assert refused.status_code == 403
     assert "được nạp kế hoạch" in refused.text  # the rule, named
-    refused = client.post(CALENDAR, data={"csrf_token": token, "ngay": "2020-06-13", "loai": "working", "can_cu": "X"})
+    refused = client.post(
+        CALENDAR, data={"csrf_token": token, "ngay": "2020-06-13", "loai": "working", "can_cu": "X"}
+    )
     assert refused.status_code == 403
     assert "Thêm ngày nghỉ" not in client.get(CALENDAR + "?nam=2020").text
 
@@ -144,7 +148,9 @@ def test_the_year_shows_its_holidays_and_a_day_off_moves_a_deadline(client, sign
     assert "T.A3</a> · năm 2020: hạn từ 10/06/2020 thành 11/06/2020" in moved.text
     assert "&lt;b&gt;Quyết định&lt;/b&gt; 1/QĐ-UBND" in moved.text  # escaped
     assert "<b>Quyết định" not in moved.text
-    cleared = client.post(CALENDAR, data={"csrf_token": token, "ngay": "10/06/2020", "loai": "clear"})
+    cleared = client.post(
+        CALENDAR, data={"csrf_token": token, "ngay": "10/06/2020", "loai": "clear"}
+    )
     assert "hạn từ 11/06/2020 thành 10/06/2020" in cleared.text
 
 
@@ -155,5 +161,7 @@ def test_a_day_without_its_legal_source_is_refused_with_the_form_kept(client, si
     assert bad.status_code == 422
     assert "Cần ghi căn cứ" in bad.text
     assert 'value="2020-06-13"' in bad.text
-    bad = client.post(CALENDAR, data={"csrf_token": token, "ngay": "hôm qua", "loai": "off", "can_cu": "x"})
+    bad = client.post(
+        CALENDAR, data={"csrf_token": token, "ngay": "hôm qua", "loai": "off", "can_cu": "x"}
+    )
     assert bad.status_code == 422
