@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from application.access import Identity
 from application.messages import t
@@ -199,8 +199,6 @@ class OccurrenceChange:
 def _snapshot(session: Session, plan_ids: list[int]) -> dict[tuple[str, str], tuple[dt.date, str]]:
     if not plan_ids:
         return {}
-    from sqlmodel import col
-
     rows = session.exec(select(Occurrence).where(col(Occurrence.plan_id).in_(plan_ids))).all()
     return {(o.task_code, o.period): (o.due_date, o.status) for o in rows}
 
@@ -576,7 +574,7 @@ def change_calendar(
 ) -> CalendarChanged:
     """Make ``day`` an extra day off, a make-up working day (with its legal source), or an
     ordinary day again (``cchc calendar set/clear``); the open deadlines of the plans of that
-    year are found again and those that moved are returned."""
+    year (and the year before) are found again and those that moved are returned."""
     from responsibilities.roster import parse_date
     from storage.calendar import clear_override, set_override
 
@@ -597,7 +595,9 @@ def change_calendar(
             raise PlanAdminError("plans.bad_choice", value=change)
         if change != "clear" and not reason.strip():
             raise PlanAdminError("plans.reason_required")
-        plans = list(session.exec(select(PlanRecord).where(PlanRecord.year == parsed.year)))
+        # a day early in a year may hold deadlines of the year before's last periods
+        years = (parsed.year - 1, parsed.year)
+        plans = list(session.exec(select(PlanRecord).where(col(PlanRecord.year).in_(years))))
         ids = [p.id or 0 for p in plans]
         before = _snapshot(session, ids)
         actor = identity.audit_name

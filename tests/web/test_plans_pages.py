@@ -165,3 +165,23 @@ def test_a_day_without_its_legal_source_is_refused_with_the_form_kept(client, si
         CALENDAR, data={"csrf_token": token, "ngay": "hôm qua", "loai": "off", "can_cu": "x"}
     )
     assert bad.status_code == 422
+
+
+def test_a_framework_is_previewed_and_loaded_as_well(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    from plans import bundled_frameworks
+
+    sign_in(NHUNG)
+    framework = next(iter(bundled_frameworks()))
+    shown = _upload(client, framework.read_bytes(), name=framework.name, kind="framework")
+    assert shown.status_code == 200, shown.text
+    assert "chưa có gì được ghi" in shown.text
+    assert re.search(r"<strong>Tiêu chí</strong>: thêm [1-9]\d*", shown.text)
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', shown.text).group(1)  # type: ignore[union-attr]
+    done = client.post(
+        PLANS + "/nap",
+        data={"csrf_token": csrf_of(shown.text), "kind": "framework", "digest": digest},
+    )
+    assert done.status_code == 200
+    assert "Đã nạp bộ chỉ số" in done.text
+    again = _upload(client, framework.read_bytes(), name=framework.name, kind="framework")
+    assert "Không có gì thay đổi" in again.text
