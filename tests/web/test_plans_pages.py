@@ -185,3 +185,23 @@ def test_a_framework_is_previewed_and_loaded_as_well(client, sign_in) -> None:  
     assert "Đã nạp bộ chỉ số" in done.text
     again = _upload(client, framework.read_bytes(), name=framework.name, kind="framework")
     assert "Không có gì thay đổi" in again.text
+
+
+def test_the_pages_speak_english_to_an_officer_who_prefers_it(client, sign_in, engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from models import Officer
+
+    with Session(engine) as s:
+        officer = s.exec(select(Officer).where(Officer.email == NHUNG)).one()
+        officer.lang = "en"
+        s.add(officer)
+        s.commit()
+    sign_in(NHUNG)
+    plans = client.get(PLANS).text
+    assert "Responsibility matrix" in plans and "<th>Lead</th>" in plans
+    assert "Administrative-reform officer" in plans
+    assert "Ma trận phân công" not in plans and "Chủ trì" not in plans
+    calendar = client.get(CALENDAR + "?nam=2020").text
+    assert "2020: 252 working days" in calendar
+    assert "Lịch làm việc" not in calendar and "Làm bù" not in calendar
