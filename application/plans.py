@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -334,9 +334,12 @@ def load_plan(
     path: Path,
     unit: str | None = None,
     dry_run: bool = False,
+    after_load: Callable[[Session, LoadReport], None] | None = None,
 ) -> PlanLoaded:
     """Load (or revise) the plan in ``path`` for its unit (or ``unit``), with its bundled
-    framework when the database has none; then re-route open work the revision moved."""
+    framework when the database has none; then re-route open work the revision moved.
+    ``after_load`` runs in the same transaction once the plan is stored (the web's preview
+    schedules the plan's occurrences again there, to show which deadlines move)."""
     from application.frozen import FrozenInputs
     from application.occurrences import reroute_unit
     from storage.frameworks import load_framework as store_framework
@@ -365,6 +368,8 @@ def load_plan(
         )
         stored = get_unit(report.unit, session=session)
         rerouted = reroute_unit(session, stored.id or 0, actor=actor, now=now)
+        if after_load is not None:
+            after_load(session, report)
         frozen.check(session, change=f"plan load {path.name}")
         if dry_run:
             session.rollback()

@@ -80,6 +80,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/tu-danh-gia/nop"): "officer",
     ("GET", "/tu-danh-gia/mo-lai"): "officer",
     ("POST", "/tu-danh-gia/mo-lai"): "officer",
+    # --- plans
+    ("GET", "/quan-tri/ke-hoach"): "officer",
+    ("POST", "/quan-tri/ke-hoach/xem-truoc"): "officer",
+    ("POST", "/quan-tri/ke-hoach/nap"): "officer",
+    ("GET", "/quan-tri/lich-lam-viec"): "officer",
+    ("POST", "/quan-tri/lich-lam-viec"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -120,6 +126,10 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/tu-danh-gia/nop"),
     ("GET", "/tu-danh-gia/mo-lai"),
     ("POST", "/tu-danh-gia/mo-lai"),
+    # --- plans
+    ("POST", "/quan-tri/ke-hoach/xem-truoc"),
+    ("POST", "/quan-tri/ke-hoach/nap"),
+    ("POST", "/quan-tri/lich-lam-viec"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
