@@ -70,6 +70,35 @@ def _positions(roles: Sequence[Role], held: Sequence[Holding], on: dt.date) -> l
     return out
 
 
+@dataclass(frozen=True)
+class Labels:
+    """What names officers and positions on a page: no more than any officer of the unit sees
+    on the pages of their work (for the outcome of a change that took the reader's own right
+    to read the roster away)."""
+
+    roles: tuple[Role, ...]
+    areas: tuple[Area, ...]
+    names: Mapping[str, str]
+
+    def name_of(self, email: str | None) -> str:
+        return self.names.get(email or "", email or "")
+
+
+def labels(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> Labels:
+    """The officers' names and the plan's position and area titles of ``identity``'s unit."""
+    from application.plans import current_plan
+
+    with uow as session:
+        unit_row = unit_of(session, identity, None, now)
+        try:
+            plan = current_plan(session, unit_row.code)[2]
+            roles, areas = tuple(plan.roles), tuple(plan.areas)
+        except NotFoundError:
+            roles, areas = (), ()
+        views = store.list_officers(session=session, unit_id=unit_row.id or 0)
+        return Labels(roles, areas, {v.email: v.name for v in views})
+
+
 def roster_board(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> RosterBoard:
     """The signed-in administrator's unit: officers, holdings over time, today's holders."""
     from application.plans import current_plan
