@@ -60,6 +60,14 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
+    # --- people
+    ("GET", "/quan-tri/can-bo"): "officer",
+    ("POST", "/quan-tri/can-bo/giao"): "officer",
+    ("POST", "/quan-tri/can-bo/ket-thuc"): "officer",
+    ("POST", "/quan-tri/can-bo/them"): "officer",
+    ("POST", "/quan-tri/can-bo/nhap"): "officer",
+    ("POST", "/quan-tri/can-bo/moi"): "officer",
+    ("POST", "/quan-tri/can-bo/dat-lai"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -80,6 +88,14 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"),
     ("POST", "/api/v1/occurrences/{task}/{period}/return"),
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"),
+    # --- people
+    ("GET", "/quan-tri/can-bo"),
+    ("POST", "/quan-tri/can-bo/giao"),
+    ("POST", "/quan-tri/can-bo/ket-thuc"),
+    ("POST", "/quan-tri/can-bo/them"),
+    ("POST", "/quan-tri/can-bo/nhap"),
+    ("POST", "/quan-tri/can-bo/moi"),
+    ("POST", "/quan-tri/can-bo/dat-lai"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
