@@ -57,14 +57,15 @@ def _people_page(
     outcome: dict[str, Any] | None = None,
     form: dict[str, Any] | None = None,
 ) -> Response:
-    from application.roster_board import Labels, labels, roster_board
+    from application.roster_board import labels, roster_board
     from domain.labels import position_label
 
     env = env_of(request)
     lang = lang_of(request)
     try:
-        board: RosterBoard | None = roster_board(env.uow(), signed.identity, env.now())
-        named: RosterBoard | Labels = board  # type: ignore[assignment]
+        found = roster_board(env.uow(), signed.identity, env.now())
+        board: RosterBoard | None = found
+        named: RosterBoard | Labels = found
     except Refused:
         if outcome is None:
             raise
@@ -212,9 +213,7 @@ def add_post(
             env.uow(), signed.identity, env.now(), name=name, email=email, phone=phone
         )
     except CchcError as exc:
-        return _failed(
-            request, signed, exc, {"name": name, "new_email": email, "phone": phone}
-        )
+        return _failed(request, signed, exc, {"name": name, "new_email": email, "phone": phone})
     return _people_page(
         request, signed, outcome={"what": "added", "done": done}, form={"email": done.email}
     )

@@ -220,7 +220,9 @@ def test_resetting_sign_in_ends_the_officers_sessions(app, client, sign_in, engi
         ("/dat-lai", {"email": NHUNG}),
     ],
 )
-def test_a_plain_officer_is_refused_and_nothing_changes(client, sign_in, engine, path, data) -> None:  # type: ignore[no-untyped-def]
+def test_a_plain_officer_is_refused_and_nothing_changes(
+    client, sign_in, engine, path, data
+) -> None:  # type: ignore[no-untyped-def]
     sign_in(PHAT)
     csrf = csrf_of(client.get("/ho-so").text)
     if data is None:
