@@ -187,6 +187,7 @@ class Invited:
     name: str
     expires_at: dt.datetime
     expires_local: dt.datetime
+    sessions_ended: int = 0  # a sign-in reset ended this many open sessions
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -710,62 +711,104 @@ def invite(
     uow: UnitOfWork, identity: Identity, *, email: str, base_url: str, now: dt.datetime
 ) -> Invited:
     """Email ``email`` a one-time link to set their password, valid 72 hours (``cchc user
-    invite``), through the outbox. Only to an officer holding a position now."""
+    invite``), through the outbox. Only to an officer holding a position now (an
+    administrator: only to an officer of their own unit)."""
+    require_aware(now)
+    email = _email(email)
+    if not base_url:
+        raise BaseUrlMissing()
+    with uow as session:
+        return _invite(session, identity, email=email, base_url=base_url, now=now)
+
+
+def _invite(
+    session: Session,
+    identity: Identity,
+    *,
+    email: str,
+    base_url: str,
+    now: dt.datetime,
+    audit: tuple[str, dict[str, Any]] = ("invited", {}),
+) -> Invited:
+    """The invitation of ``invite``, in ``session``; ``audit``: the audit action and what it
+    adds to the entry."""
     from application.notices import Recipient, enqueue
     from domain.links import page_url, set_password_path
     from notifications.render import invitation_context, render
     from storage.calendar import load_calendar
 
+    _authorize(session, identity, "account.invite", email, now)
+    officer = store.officer_in_post(email, session=session, now=now)
+    if officer is None:
+        raise NotInPost(email=email)
+    if identity.kind == "officer" and officer.unit_id != _gate_unit(session, identity, None, now):
+        raise NoSuchOfficer(email=email)  # an administrator of another unit: not theirs
+    account = store.ensure_account(email, session=session, now=now)
+    store.withdraw_invitations(account.id or 0, session=session, now=now)
+    token = secrets.token_urlsafe(32)
+    expires = now + INVITATION_VALID
+    row = PasswordInvitation(
+        account_id=account.id or 0,
+        token_hash=_digest(token),
+        created_at=now,
+        expires_at=expires,
+    )
+    session.add(row)
+    session.flush()
+    timezone = unit_timezone(session=session, unit_id=officer.unit_id)
+    local_expiry = local_moment(expires, timezone)
+    lang = normalize_lang(officer.lang)
+    unit = session.get(UnitRecord, officer.unit_id)
+    context = invitation_context(
+        lang=lang,
+        unit_name=unit.name if unit else "",
+        recipient_name=officer.name,
+        email=email,
+        link=page_url(base_url, set_password_path(token)),
+        expires_at=local_expiry,
+    )
+    # the link is a secret: by email only, never to a chat channel
+    to = Recipient(email=email, name=officer.name, channels=("email",), lang=lang)
+    enqueue(
+        session,
+        to=to,
+        kind="invitation",
+        key=f"invitation:{row.id}",
+        rendered=render("invitation", context, lang),
+        now=now,
+        calendar=load_calendar(session=session, years=[local_expiry.year]),
+        timezone=timezone,
+        unit_id=officer.unit_id,
+        urgent=True,
+    )
+    _audit(session, identity.audit_name, now, audit[0], email,
+           {"expires_at": expires.isoformat(), **audit[1]})  # fmt: skip
+    return Invited(email, officer.name, expires, local_expiry, audit[1].get("sessions_ended", 0))
+
+
+def reset_sign_in(
+    uow: UnitOfWork, identity: Identity, *, email: str, base_url: str, now: dt.datetime
+) -> Invited:
+    """Reset an officer's sign-in (the Cán bộ page's "Đặt lại đăng nhập": a lost password, a
+    browser left signed in): every open session of theirs ends and a new invitation to set a
+    password goes to their address, as ``invite`` (the policy's ``account.invite``). The
+    password they have still signs in until they set a new one; two-step sign-in stays."""
     require_aware(now)
     email = _email(email)
     if not base_url:
         raise BaseUrlMissing()
     with uow as session:
         _authorize(session, identity, "account.invite", email, now)
-        officer = store.officer_in_post(email, session=session, now=now)
-        if officer is None:
-            raise NotInPost(email=email)
-        account = store.ensure_account(email, session=session, now=now)
-        store.withdraw_invitations(account.id or 0, session=session, now=now)
-        token = secrets.token_urlsafe(32)
-        expires = now + INVITATION_VALID
-        row = PasswordInvitation(
-            account_id=account.id or 0,
-            token_hash=_digest(token),
-            created_at=now,
-            expires_at=expires,
-        )
-        session.add(row)
-        session.flush()
-        timezone = unit_timezone(session=session, unit_id=officer.unit_id)
-        local_expiry = local_moment(expires, timezone)
-        lang = normalize_lang(officer.lang)
-        unit = session.get(UnitRecord, officer.unit_id)
-        context = invitation_context(
-            lang=lang,
-            unit_name=unit.name if unit else "",
-            recipient_name=officer.name,
-            email=email,
-            link=page_url(base_url, set_password_path(token)),
-            expires_at=local_expiry,
-        )
-        # the link is a secret: by email only, never to a chat channel
-        to = Recipient(email=email, name=officer.name, channels=("email",), lang=lang)
-        enqueue(
+        account = store.get_account(email, session=session)
+        ended = store.end_sessions(account.id or 0, session=session, now=now) if account else 0
+        return _invite(
             session,
-            to=to,
-            kind="invitation",
-            key=f"invitation:{row.id}",
-            rendered=render("invitation", context, lang),
+            identity,
+            email=email,
+            base_url=base_url,
             now=now,
-            calendar=load_calendar(session=session, years=[local_expiry.year]),
-            timezone=timezone,
-            unit_id=officer.unit_id,
-            urgent=True,
+            audit=("sign_in_reset", {"sessions_ended": ended}),
         )
-        _audit(session, identity.audit_name, now, "invited", email,
-               {"expires_at": expires.isoformat()})  # fmt: skip
-        return Invited(email, officer.name, expires, local_expiry)
 
 
 def redeem_invite(

@@ -94,20 +94,66 @@ def plan_of_year(session: Session, unit_id: int, year: int | None) -> PlanRecord
 # --- scheduling ---------------------------------------------------------------------------
 
 
-def follow_holder_change(ctx: Context) -> int:
-    """A holder change re-routes open work to whoever answers for it now, and tells them."""
+@dataclass(frozen=True)
+class Moved:
+    """An open occurrence a holder change gave to another officer — "chuyển việc": the
+    task, its period, and who has it now (email and name; None: nobody holds the position)."""
+
+    task: str
+    period: str
+    title: str
+    title_en: str
+    officer: str | None
+    officer_name: str | None
+    acting_for: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _follow(ctx: Context) -> list[Moved]:
     moved = reroute(ctx)
     for occ in moved:
         notify_assignment(ctx, occ)
-    return len(moved)
+    emails = {v: k for k, v in ctx.officer_ids.items()}
+    names = {h.officer: h.name for h in ctx.holdings}
+    tasks = {t.code: t for t in ctx.plan.tasks}
+    out = []
+    for occ in moved:
+        task = tasks.get(occ.task_code)
+        email = emails.get(occ.officer_id or -1)
+        out.append(
+            Moved(
+                occ.task_code,
+                occ.period,
+                task.title if task else "",
+                task.title_en if task else "",
+                email,
+                names.get(email or "") if email else None,
+                emails.get(occ.acting_for_id or -1),
+            )
+        )
+    return out
+
+
+def follow_holder_change(ctx: Context) -> int:
+    """A holder change re-routes open work to whoever answers for it now, and tells them."""
+    return len(_follow(ctx))
+
+
+def reroute_unit_moves(
+    session: Session, unit_id: int, *, actor: str, now: dt.datetime
+) -> list[Moved]:
+    """After the roster of a unit changed: re-route the open work of its plans; what moved."""
+    moved: list[Moved] = []
+    for plan_row in session.exec(select(PlanRecord).where(PlanRecord.unit_id == unit_id)):
+        moved += _follow(context(plan_row, session=session, actor=actor, now=now))
+    return moved
 
 
 def reroute_unit(session: Session, unit_id: int, *, actor: str, now: dt.datetime) -> int:
     """After the roster of a unit changed: re-route the open work of its plans."""
-    moved = 0
-    for plan_row in session.exec(select(PlanRecord).where(PlanRecord.unit_id == unit_id)):
-        moved += follow_holder_change(context(plan_row, session=session, actor=actor, now=now))
-    return moved
+    return len(reroute_unit_moves(session, unit_id, actor=actor, now=now))
 
 
 def materialise_plan(

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from application.access import Identity
-from application.occurrences import reroute_unit
+from application.occurrences import Moved, reroute_unit_moves
 from application.plans import authorize, current_plan
 from application.uow import UnitOfWork
 from domain.errors import ConflictError, LocalizedError, NotFoundError
@@ -51,9 +51,12 @@ def _edit_with_plan(
     return unit_row, plan
 
 
-def _follow_up(session: Session, unit_row: UnitRecord, identity: Identity, now: dt.datetime) -> int:
-    """The roster changed: re-route the unit's open work to whoever answers for it now."""
-    return reroute_unit(session, unit_row.id or 0, actor=identity.audit_name, now=now)
+def _follow_up(
+    session: Session, unit_row: UnitRecord, identity: Identity, now: dt.datetime
+) -> tuple[Moved, ...]:
+    """The roster changed: re-route the unit's open work to whoever answers for it now; the
+    occurrences that moved."""
+    return tuple(reroute_unit_moves(session, unit_row.id or 0, actor=identity.audit_name, now=now))
 
 
 # --- officers and holdings ---------------------------------------------------------------------
@@ -131,6 +134,7 @@ class Assigned:
     acting_for: str | None
     created: bool
     rerouted: int
+    moved: tuple[Moved, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +147,7 @@ class Assigned:
             "acting_for": self.acting_for,
             "created": self.created,
             "rerouted": self.rerouted,
+            "moved": [m.as_dict() for m in self.moved],
         }
 
 
@@ -202,7 +207,9 @@ def assign(
             unit_code=unit_row.code,
         )
         moved = _follow_up(session, unit_row, identity, now)
-    return Assigned(email, position, start, end, kind, tuple(scope), acting_for, created, moved)
+    return Assigned(
+        email, position, start, end, kind, tuple(scope), acting_for, created, len(moved), moved
+    )
 
 
 def _check_holding(session: Session, unit_id: int, entry: RosterEntry) -> None:
@@ -235,6 +242,7 @@ class Ended:
     position: str
     on: dt.date
     rerouted: int
+    moved: tuple[Moved, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -242,6 +250,7 @@ class Ended:
             "position": self.position,
             "on": self.on.isoformat(),
             "rerouted": self.rerouted,
+            "moved": [m.as_dict() for m in self.moved],
         }
 
 
@@ -270,7 +279,7 @@ def end_holding(
             unit_code=unit_row.code,
         )
         moved = _follow_up(session, unit_row, identity, now)
-    return Ended(email, position, on, moved)
+    return Ended(email, position, on, len(moved), moved)
 
 
 @dataclass(frozen=True)
@@ -280,6 +289,7 @@ class RosterImported:
     officers: int
     assignments: int
     rerouted: int
+    moved: tuple[Moved, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -324,7 +334,9 @@ def import_roster(
             unit_code=unit_row.code,
         )
         moved = _follow_up(session, unit_row, identity, now)
-    return RosterImported(file, len(entries), counts["officers"], counts["assignments"], moved)
+    return RosterImported(
+        file, len(entries), counts["officers"], counts["assignments"], len(moved), moved
+    )
 
 
 # --- contact points ----------------------------------------------------------------------------

@@ -32,8 +32,12 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
 - ``job.*``: the scheduler, or anyone who may administer.
 - accounts (``ACCOUNT``: setting a password, sending an invitation to set one, creating,
   listing and revoking API tokens): the operator for anyone; an officer sets their own
-  password and manages their own tokens (``subject.officer``); only the operator invites.
-  Nobody else — not even the CCHC officer or the chairman — touches another's account.
+  password and manages their own tokens (``subject.officer``). Inviting an officer to set a
+  password (``account.invite``: a one-time link sent to the officer's own address, also how
+  the Cán bộ page resets an officer's sign-in) is the operator's or an administrator's (the
+  CCHC officer or the chairman, as for ``ADMIN``): the administrator never sees the link.
+  Nobody else — not even the CCHC officer or the chairman — touches another's password or
+  tokens.
   Two-step sign-in (``account.totp``: turning on a TOTP code at sign-in) is for accounts with
   administrative rights: an officer on their own account who may administer (the CCHC officer
   or the chairman, as for ``ADMIN``); only the operator clears it (``account.totp_reset``).
@@ -193,6 +197,8 @@ def decide(
 
     if action == "account.totp" and subject.officer == me:
         return grant("totp_administrator", CCHC_OFFICER, CHAIRMAN, scoped=False)
+    if action == "account.invite":
+        return grant("administrator", CCHC_OFFICER, CHAIRMAN, scoped=False)
     if action in ACCOUNT:
         if action in OWN_ACCOUNT and subject.officer == me:
             return Decision(True, "own_account")

@@ -418,10 +418,10 @@ def test_an_invitation_expires_after_72_hours(uow, ward, session) -> None:  # ty
         redeem_invite(uow, token="not-a-token", password="mật khẩu của Tâm", now=NOW)
 
 
-def test_only_the_operator_invites_and_only_officers_in_post(uow, ward) -> None:  # type: ignore[no-untyped-def]
+def test_only_an_administrator_invites_and_only_officers_in_post(uow, ward) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Refused) as refused:
         invite(uow, Identity.officer(ANH[1]), email=TAM[1], base_url=BASE, now=NOW)
-    assert refused.value.decision.rule == "operator_only"
+    assert refused.value.decision.rule == "administrator"
     with pytest.raises(NotInPost):
         invite(uow, OPERATOR, email=CU[1], base_url=BASE, now=NOW)
     with pytest.raises(NoSuchOfficer):

@@ -126,7 +126,8 @@ ALLOWED: dict[str, set[str]] = {
     "backup.restore": {"operator"},
     # the subject is the justice officer's own account
     "account.password": {"operator", "justice"},
-    "account.invite": {"operator"},
+    # an invitation (a link to the officer's own address): whoever may administer
+    "account.invite": ADMINS,
     "account.token": {"operator", "justice"},
     # two-step sign-in on one's own account: only whoever may administer (not justice)
     "account.totp": {"operator"},

@@ -86,6 +86,14 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/quan-tri/ke-hoach/nap"): "officer",
     ("GET", "/quan-tri/lich-lam-viec"): "officer",
     ("POST", "/quan-tri/lich-lam-viec"): "officer",
+    # --- people
+    ("GET", "/quan-tri/can-bo"): "officer",
+    ("POST", "/quan-tri/can-bo/giao"): "officer",
+    ("POST", "/quan-tri/can-bo/ket-thuc"): "officer",
+    ("POST", "/quan-tri/can-bo/them"): "officer",
+    ("POST", "/quan-tri/can-bo/nhap"): "officer",
+    ("POST", "/quan-tri/can-bo/moi"): "officer",
+    ("POST", "/quan-tri/can-bo/dat-lai"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -130,6 +138,14 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/quan-tri/ke-hoach/xem-truoc"),
     ("POST", "/quan-tri/ke-hoach/nap"),
     ("POST", "/quan-tri/lich-lam-viec"),
+    # --- people
+    ("GET", "/quan-tri/can-bo"),
+    ("POST", "/quan-tri/can-bo/giao"),
+    ("POST", "/quan-tri/can-bo/ket-thuc"),
+    ("POST", "/quan-tri/can-bo/them"),
+    ("POST", "/quan-tri/can-bo/nhap"),
+    ("POST", "/quan-tri/can-bo/moi"),
+    ("POST", "/quan-tri/can-bo/dat-lai"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
