@@ -455,12 +455,13 @@ def outbox_page(
             raise BadOutboxStatus(value=value, known=", ".join(OUTBOX_STATUSES))
     with uow as session:
         _may_read_outbox(session, identity, now, "")
+        timezone = _outbox_timezone(session)
         query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit + 1)
         if status:
             query = query.where(col(OutboxMessage.status).in_(list(status)))
         if before is not None:
             query = query.where(col(OutboxMessage.id) < before)
-        rows = [OutboxEntry.of(row) for row in session.exec(query)]
+        rows = [_local(OutboxEntry.of(row), timezone) for row in session.exec(query)]
     more = len(rows) > limit
     rows = rows[:limit]
     return OutboxPage(rows, rows[-1].id if more and rows else None)
@@ -475,7 +476,35 @@ def read_outbox_message(
         row = get_row(session, OutboxMessage, message_id)
         if row is None:
             raise NotFoundError("error.message_not_found", id=message_id)
-        return OutboxEntry.of(row, full=True)
+        return _local(OutboxEntry.of(row, full=True), _outbox_timezone(session))
+
+
+def _outbox_timezone(session: Any) -> str:
+    """The wall clock the outbox's times are shown on: the only unit's, else Vietnam's."""
+    from domain.clock import DEFAULT_TIMEZONE
+    from storage.plans import unit_timezone
+    from storage.units import units_with_plans
+
+    units = units_with_plans(session=session)
+    if len(units) == 1:
+        return unit_timezone(session=session, unit_id=units[0].id or 0)
+    return DEFAULT_TIMEZONE
+
+
+def _local(entry: OutboxEntry, timezone: str) -> OutboxEntry:
+    from dataclasses import replace
+
+    from domain.clock import local_moment
+
+    def on_wall(moment: dt.datetime | None) -> dt.datetime | None:
+        return local_moment(moment, timezone) if moment is not None else None
+
+    return replace(
+        entry,
+        created_at=local_moment(entry.created_at, timezone),
+        next_attempt_at=on_wall(entry.next_attempt_at),
+        sent_at=on_wall(entry.sent_at),
+    )
 
 
 def retry_dead(

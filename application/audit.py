@@ -379,27 +379,34 @@ def verify_as(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> ChainRep
 
 def _named(session: Session, views: list[AuditView], lang: str) -> list[AuditView]:
     """``views`` with their actor and object named: officers (the actor, an ``officer`` or
-    ``account`` entry) by name, occurrences and their files by task title and period."""
+    ``account`` entry, an ``assignment``'s holder and position) by name, occurrences and
+    their files by task title and period."""
     from dataclasses import replace
 
     from domain.periods import period_label
 
     emails = {v.actor for v in views} | {
-        v.key for v in views if v.entity in ("officer", "account", "assignment")
+        v.key.partition("/")[0] for v in views if v.entity in ("officer", "account", "assignment")
     }
     names = _officer_names(session, emails)
-    titles: dict[str | None, dict[str, str]] = {}
+    plans: dict[str | None, tuple[dict[str, str], dict[str, str]]] = {}
     out = []
     for v in views:
-        obj = names.get(v.key) if v.entity in ("officer", "account", "assignment") else None
-        if v.entity in ("occurrence", "evidence") and "/" in v.key:
-            if v.unit not in titles:
-                titles[v.unit] = _task_titles(session, v.unit, lang)
+        if v.unit not in plans:
+            plans[v.unit] = _plan_names(session, v.unit, lang)
+        tasks, roles = plans[v.unit]
+        obj = None
+        if v.entity in ("officer", "account"):
+            obj = names.get(v.key)
+        elif v.entity == "assignment":
+            email, _, position = v.key.partition("/")
+            if email in names:
+                obj = " · ".join(filter(None, (names[email], roles.get(position, position))))
+        elif v.entity in ("occurrence", "evidence") and "/" in v.key:
             task, _, rest = v.key.partition("/")
             period, _, _file = rest.partition("#")
-            title = titles[v.unit].get(task)
-            if title:
-                obj = f"{task} {title} · {period_label(period, lang)}"
+            if task in tasks:
+                obj = f"{task} {tasks[task]} · {period_label(period, lang)}"
         out.append(replace(v, actor_name=names.get(v.actor), object_name=obj))
     return out
 
@@ -417,16 +424,23 @@ def _officer_names(session: Session, emails: set[str]) -> dict[str, str]:
     return {email: name for email, name in rows}
 
 
-def _task_titles(session: Session, unit: str | None, lang: str) -> dict[str, str]:
+def _plan_names(
+    session: Session, unit: str | None, lang: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The titles of the tasks and of the positions of ``unit``'s plan, by code."""
     from application.plans import unit_plan
 
     if unit is None:
-        return {}
+        return {}, {}
     try:
         unit_row = get_unit(unit, session=session)
     except NotFoundError:
-        return {}
+        return {}, {}
     plan = unit_plan(session, unit_row.id or 0)
     if plan is None:
-        return {}
-    return {t.code: (t.title_en if lang == "en" and t.title_en else t.title) for t in plan.tasks}
+        return {}, {}
+
+    def title(thing: Any) -> str:
+        return str(thing.title_en if lang == "en" and thing.title_en else thing.title)
+
+    return {t.code: title(t) for t in plan.tasks}, {r.code: title(r) for r in plan.roles}

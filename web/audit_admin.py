@@ -139,15 +139,29 @@ def audit_page(
 
 @route("POST", VERIFY, response_class=HTMLResponse)
 def verify_post(
-    request: Request, signed: SignedInDep, csrf_token: Annotated[str, Form()] = ""
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: Annotated[str, Form()] = "",
+    nguoi: Annotated[str, Form()] = "",
+    thao_tac: Annotated[str, Form(alias="thao-tac")] = "",
+    doi_tuong: Annotated[str, Form(alias="doi-tuong")] = "",
+    tu_ngay: Annotated[str, Form(alias="tu-ngay")] = "",
+    den_ngay: Annotated[str, Form(alias="den-ngay")] = "",
 ) -> Response:
-    """Kiểm tra toàn vẹn: the log's page with the verification's result above it."""
+    """Kiểm tra toàn vẹn: the log's page (with the filters it was sent from) and the
+    verification's result above it."""
     check_csrf(request, signed, csrf_token)
     from application.audit import verify_as
 
     env = env_of(request)
     report = verify_as(env.uow(), signed.identity, env.now())
-    filters = dict.fromkeys(("nguoi", "thao-tac", "doi-tuong", "tu-ngay", "den-ngay"), "")
+    filters = {
+        "nguoi": nguoi,
+        "thao-tac": thao_tac,
+        "doi-tuong": doi_tuong,
+        "tu-ngay": tu_ngay,
+        "den-ngay": den_ngay,
+    }
     return _audit_page(request, signed, filters, report=report)
 
 

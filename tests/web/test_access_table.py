@@ -60,6 +60,13 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"): "officer",
     ("GET", "/api/v1/completeness"): "officer",
     ("POST", "/api/v1/occurrences/{task}/{period}/remind"): "officer",
+    # --- audit
+    ("GET", "/quan-tri/nhat-ky"): "officer",
+    ("GET", "/quan-tri/nhat-ky/{entry_id}"): "officer",
+    ("POST", "/quan-tri/nhat-ky/kiem-tra"): "officer",
+    ("GET", "/quan-tri/hop-thu-di"): "officer",
+    ("GET", "/quan-tri/hop-thu-di/{message_id}"): "officer",
+    ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -80,6 +87,13 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/api/v1/occurrences/{task}/{period}/accept"),
     ("POST", "/api/v1/occurrences/{task}/{period}/return"),
     ("POST", "/api/v1/occurrences/{task}/{period}/waive"),
+    # --- audit
+    ("GET", "/quan-tri/nhat-ky"),
+    ("GET", "/quan-tri/nhat-ky/{entry_id}"),
+    ("POST", "/quan-tri/nhat-ky/kiem-tra"),
+    ("GET", "/quan-tri/hop-thu-di"),
+    ("GET", "/quan-tri/hop-thu-di/{message_id}"),
+    ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
@@ -89,6 +103,9 @@ PARAMS = {
     "{token}": "no-such-invitation",
     "{session_id}": "1",
     "{evidence_id}": "1",
+    # --- audit
+    "{entry_id}": "1",
+    "{message_id}": "1",
 }
 
 
