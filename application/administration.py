@@ -510,7 +510,7 @@ def _local(entry: OutboxEntry, timezone: str) -> OutboxEntry:
 def retry_dead(
     uow: UnitOfWork, identity: Identity, now: dt.datetime, *, message_id: int
 ) -> OutboxEntry:
-    """"Gửi lại" on the Hộp thư đi page: put one dead letter back in the queue at once
+    """ "Gửi lại" on the Hộp thư đi page: put one dead letter back in the queue at once
     (``outbox.retry``, as ``cchc outbox retry ID``); a message that is not dead is a conflict
     (409). The retry is written to the audit log."""
     from storage.audit import record

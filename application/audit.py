@@ -21,8 +21,8 @@ from domain.errors import LocalizedError, NotFoundError
 from models import AuditEntry, UnitRecord
 from responsibilities.policy import Subject, decide
 from storage.audit import check_chain, find_entries, get_entry, head
-from storage.plans import find_plan, read_plan_record, unit_timezone
 from storage.officers import known_names
+from storage.plans import find_plan, read_plan_record, unit_timezone
 from storage.units import get_unit, units_with_plans
 
 if TYPE_CHECKING:
@@ -370,7 +370,7 @@ def browse(
 
 
 def verify_as(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> ChainReport:
-    """"Kiểm tra toàn vẹn" on the Nhật ký page: ``verify`` for a reader of the log
+    """ "Kiểm tra toàn vẹn" on the Nhật ký page: ``verify`` for a reader of the log
     (``audit.read``; a refusal is logged)."""
     with uow as session:
         _reach(session, identity, now, None)

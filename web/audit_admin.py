@@ -211,7 +211,11 @@ def outbox_page(
 
     env = env_of(request)
     found = read_page(
-        env.uow(), signed.identity, env.now(), status=_status(trang_thai), before=_id(truoc, "truoc")
+        env.uow(),
+        signed.identity,
+        env.now(),
+        status=_status(trang_thai),
+        before=_id(truoc, "truoc"),
     )
     kept = {"trang-thai": trang_thai} if trang_thai else {}
     older = None

@@ -248,9 +248,7 @@ def test_a_dead_letter_sent_again_is_pending_and_logged(client, sign_in, engine)
     with Session(engine) as session:
         row = session.get(OutboxMessage, dead)
         assert row is not None and row.status == "pending" and row.attempts == 0
-        logged = session.exec(
-            select(AuditEntry).where(AuditEntry.action == "outbox_retry")
-        ).all()
+        logged = session.exec(select(AuditEntry).where(AuditEntry.action == "outbox_retry")).all()
     assert [(e.actor, e.key) for e in logged] == [(NHUNG, str(dead))]
     assert logged[0].before and logged[0].before["status"] == "dead"
     # again, now that it is pending: a conflict, nothing done
