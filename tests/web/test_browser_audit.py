@@ -66,7 +66,7 @@ def test_the_cchc_officer_checks_the_log_and_sends_a_dead_letter_again(
         page.goto(server + "/quan-tri/nhat-ky")
         assert page.locator("h1").inner_text() == "Nhật ký"
         assert page.locator(".audit-entry").count() > 1
-        page.fill("input[name=thao-tac]", "refused")
+        page.fill("form.filters input[name=thao-tac]", "refused")
         page.click("form.filters button[type=submit]")
         page.wait_for_url("**/quan-tri/nhat-ky?**thao-tac=refused**")
         refused = page.locator(".audit-entry.refused")
@@ -78,7 +78,7 @@ def test_the_cchc_officer_checks_the_log_and_sends_a_dead_letter_again(
         page.wait_for_load_state()
         assert "Nhật ký toàn vẹn" in page.locator("[role=status]").inner_text()
         # the filter is kept: still only the refused attempts
-        assert page.locator("input[name=thao-tac]").input_value() == "refused"
+        assert page.locator("form.filters input[name=thao-tac]").input_value() == "refused"
         assert page.locator(".audit-entry").count() == page.locator(".audit-entry.refused").count()
         _shot(page, "nhat-ky", screen)
         if screen == "phone":
