@@ -19,7 +19,8 @@ from sqlmodel import col, select
 from application.access import Gate, Identity
 from application.plans import authorize, installation_unit
 from application.uow import UnitOfWork
-from domain.errors import LocalizedError, NotFoundError
+from domain.errors import CchcError, Conflict, LocalizedError, NotFoundError
+from domain.i18n import Lang
 from domain.workdays import MAX_WORKING_DAYS
 from models import OutboxMessage, UnitRecord
 from storage.db import get_row
@@ -390,3 +391,154 @@ def retry(
         )
         count = store_retry(session=session, now=now, ids=list(ids), dead=dead)
     return Retried(count)
+
+
+# --- the outbox in the browser ("Hộp thư đi"): read by whoever reads the audit log -------------
+
+OUTBOX_PAGE_SIZE = 50
+
+
+class OutboxError(CchcError):
+    """A request about the outbox that cannot be met, worded in the application catalogue."""
+
+    key = "outbox.error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: Lang = "vi") -> str:
+        from application.messages import t
+
+        return t(self.key, lang, **self.params)
+
+
+class NotDead(OutboxError, Conflict):
+    """Only a message that could not be delivered ("dead") is sent again by hand."""
+
+    key = "outbox.not_dead"
+
+
+class BadOutboxStatus(OutboxError):
+    key = "outbox.bad_status"
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    """One page of the outbox, newest first; ``older``: the id to continue from."""
+
+    messages: list[OutboxEntry]
+    older: int | None
+
+
+def _may_read_outbox(session: Any, identity: Identity, now: dt.datetime, key: str) -> None:
+    """The outbox holds what was written to every officer: reading it is ``audit.read``."""
+    authorize(
+        session, identity, now, installation_unit(session, None), "audit.read",
+        entity="outbox", key=key,
+    )  # fmt: skip
+
+
+def outbox_page(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    status: Sequence[str] = (),
+    before: int | None = None,
+    limit: int = OUTBOX_PAGE_SIZE,
+) -> OutboxPage:
+    """The Hộp thư đi page: at most ``limit`` messages older than ``before`` (keyset
+    pagination), only those in ``status`` when given."""
+    for value in status:
+        if value not in OUTBOX_STATUSES:
+            raise BadOutboxStatus(value=value, known=", ".join(OUTBOX_STATUSES))
+    with uow as session:
+        _may_read_outbox(session, identity, now, "")
+        timezone = _outbox_timezone(session)
+        query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit + 1)
+        if status:
+            query = query.where(col(OutboxMessage.status).in_(list(status)))
+        if before is not None:
+            query = query.where(col(OutboxMessage.id) < before)
+        rows = [_local(OutboxEntry.of(row), timezone) for row in session.exec(query)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return OutboxPage(rows, rows[-1].id if more and rows else None)
+
+
+def read_outbox_message(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, message_id: int
+) -> OutboxEntry:
+    """One message with its body, for a reader of the log (``audit.read``)."""
+    with uow as session:
+        _may_read_outbox(session, identity, now, str(message_id))
+        row = get_row(session, OutboxMessage, message_id)
+        if row is None:
+            raise NotFoundError("error.message_not_found", id=message_id)
+        return _local(OutboxEntry.of(row, full=True), _outbox_timezone(session))
+
+
+def _outbox_timezone(session: Any) -> str:
+    """The wall clock the outbox's times are shown on: the only unit's, else Vietnam's."""
+    from domain.clock import DEFAULT_TIMEZONE
+    from storage.plans import unit_timezone
+    from storage.units import units_with_plans
+
+    units = units_with_plans(session=session)
+    if len(units) == 1:
+        return unit_timezone(session=session, unit_id=units[0].id or 0)
+    return DEFAULT_TIMEZONE
+
+
+def _local(entry: OutboxEntry, timezone: str) -> OutboxEntry:
+    from dataclasses import replace
+
+    from domain.clock import local_moment
+
+    def on_wall(moment: dt.datetime | None) -> dt.datetime | None:
+        return local_moment(moment, timezone) if moment is not None else None
+
+    return replace(
+        entry,
+        created_at=local_moment(entry.created_at, timezone),
+        next_attempt_at=on_wall(entry.next_attempt_at),
+        sent_at=on_wall(entry.sent_at),
+    )
+
+
+def retry_dead(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, message_id: int
+) -> OutboxEntry:
+    """ "Gửi lại" on the Hộp thư đi page: put one dead letter back in the queue at once
+    (``outbox.retry``, as ``cchc outbox retry ID``); a message that is not dead is a conflict
+    (409). The retry is written to the audit log."""
+    from storage.audit import record
+    from storage.outbox import DEAD
+    from storage.outbox import retry as store_retry
+
+    with uow as session:
+        unit_row = installation_unit(session, None)
+        authorize(
+            session, identity, now, unit_row, "outbox.retry",
+            entity="outbox", key=str(message_id),
+        )  # fmt: skip
+        row = get_row(session, OutboxMessage, message_id)
+        if row is None:
+            raise NotFoundError("error.message_not_found", id=message_id)
+        if row.status != DEAD:
+            raise NotDead(id=message_id, status=row.status)
+        before = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
+        store_retry(session=session, now=now, ids=[message_id])
+        record(
+            session=session,
+            actor=identity.audit_name,
+            now=now,
+            action="outbox_retry",
+            entity="outbox",
+            key=str(message_id),
+            unit_id=unit_row.id if unit_row is not None else None,
+            before=before,
+            after={"status": row.status, "attempts": row.attempts},
+        )
+        return OutboxEntry.of(row)

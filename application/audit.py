@@ -21,6 +21,7 @@ from domain.errors import LocalizedError, NotFoundError
 from models import AuditEntry, UnitRecord
 from responsibilities.policy import Subject, decide
 from storage.audit import check_chain, find_entries, get_entry, head
+from storage.officers import known_names
 from storage.plans import find_plan, read_plan_record, unit_timezone
 from storage.units import get_unit, units_with_plans
 
@@ -103,6 +104,13 @@ class AuditView:
     # the simulated time the change was made at (``--now`` on a simulation), ``at`` being the
     # real clock
     simulated_at: dt.datetime | None = None
+    # who made the change and what it is about, by name when they are known (``browse``)
+    actor_name: str | None = None
+    object_name: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.action == "refused"
 
     @property
     def attempted(self) -> str | None:
@@ -178,8 +186,11 @@ def list_entries(
         return _views(session, rows, reach.timezone)
 
 
-def show_entry(uow: UnitOfWork, identity: Identity, now: dt.datetime, entry_id: int) -> AuditView:
-    """``cchc audit show ID``: one entry with what it changed (before/after) and its hashes."""
+def show_entry(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, entry_id: int, *, lang: str = ""
+) -> AuditView:
+    """``cchc audit show ID``: one entry with what it changed (before/after) and its hashes;
+    with ``lang``, its actor and object named in that language (as ``browse``)."""
     with uow as session:
         row = get_entry(entry_id, session=session)
         if row is not None and row.unit_id is not None:
@@ -189,7 +200,8 @@ def show_entry(uow: UnitOfWork, identity: Identity, now: dt.datetime, entry_id: 
             reach = _reach(session, identity, now, None)
         if row is None:
             raise NotFoundError("error.audit_entry_not_found", id=entry_id)
-        return _views(session, [row], reach.timezone)[0]
+        views = _views(session, [row], reach.timezone)
+        return _named(session, views, lang)[0] if lang else views[0]
 
 
 def _reach(session: Session, identity: Identity, now: dt.datetime, unit: str | None) -> _Reach:
@@ -297,3 +309,138 @@ def _views(session: Session, rows: list[AuditEntry], default_tz: str) -> list[Au
             )
         )
     return out
+
+
+# --- the log in the browser ("Nhật ký"): a page at a time, named, and its verification --------
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the log, newest first: ``older`` is the id to continue from (``before``)
+    when there are older entries; ``actors`` the unit's officers by email, for a filter."""
+
+    entries: list[AuditView]
+    older: int | None
+    actors: dict[str, str]
+
+
+def browse(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    obj: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    lang: str = "vi",
+) -> AuditPage:
+    """The Nhật ký page: the entries ``list_entries`` finds, at most ``limit`` of those older
+    than the entry ``before`` (keyset pagination: the queries do not grow with the log), with
+    the actor and the object named (an officer by name, an occurrence by its task's title)."""
+    if limit < 1:
+        raise LocalizedError("error.bad_limit", limit=limit)
+    with uow as session:
+        reach = _reach(session, identity, now, None)
+        rows = find_entries(
+            session=session,
+            actor=actor,
+            action=action,
+            obj=obj,
+            unit_ids=reach.unit_ids,
+            unitless=reach.unitless,
+            start=_midnight(since, reach.timezone),
+            end=_midnight(until + dt.timedelta(days=1), reach.timezone) if until else None,
+            limit=limit + 1,
+            before_id=before,
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        views = _named(session, _views(session, rows, reach.timezone), lang)
+        actors: dict[str, str] = {}
+        for unit_row in units_with_plans(session=session):
+            if reach.unit_ids is None or unit_row.id in reach.unit_ids:
+                actors |= known_names(session=session, unit_id=unit_row.id or 0)
+    return AuditPage(views, views[-1].id if more and views else None, actors)
+
+
+def verify_as(uow: UnitOfWork, identity: Identity, now: dt.datetime) -> ChainReport:
+    """ "Kiểm tra toàn vẹn" on the Nhật ký page: ``verify`` for a reader of the log
+    (``audit.read``; a refusal is logged)."""
+    with uow as session:
+        _reach(session, identity, now, None)
+    return verify(uow)
+
+
+def _named(session: Session, views: list[AuditView], lang: str) -> list[AuditView]:
+    """``views`` with their actor and object named: officers (the actor, an ``officer`` or
+    ``account`` entry, an ``assignment``'s holder and position) by name, occurrences and
+    their files by task title and period."""
+    from dataclasses import replace
+
+    from domain.periods import period_label
+
+    emails = {v.actor for v in views} | {
+        v.key.partition("/")[0] for v in views if v.entity in ("officer", "account", "assignment")
+    }
+    names = _officer_names(session, emails)
+    plans: dict[str | None, tuple[dict[str, str], dict[str, str]]] = {}
+    out = []
+    for v in views:
+        if v.unit not in plans:
+            plans[v.unit] = _plan_names(session, v.unit, lang)
+        tasks, roles = plans[v.unit]
+        obj = None
+        if v.entity in ("officer", "account"):
+            obj = names.get(v.key)
+        elif v.entity == "assignment":
+            email, _, position = v.key.partition("/")
+            if email in names:
+                obj = " · ".join(filter(None, (names[email], roles.get(position, position))))
+        elif v.entity in ("occurrence", "evidence") and "/" in v.key:
+            task, _, rest = v.key.partition("/")
+            period, _, _file = rest.partition("#")
+            if task in tasks:
+                obj = f"{task} {tasks[task]} · {period_label(period, lang)}"
+        out.append(replace(v, actor_name=names.get(v.actor), object_name=obj))
+    return out
+
+
+def _officer_names(session: Session, emails: set[str]) -> dict[str, str]:
+    """Names of the officers with these emails (in one query, whatever the log's size)."""
+    from sqlmodel import col, select
+
+    from models import Officer
+
+    wanted = sorted(e for e in emails if "@" in e)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Officer.email, Officer.name).where(col(Officer.email).in_(wanted)))
+    return {email: name for email, name in rows}
+
+
+def _plan_names(
+    session: Session, unit: str | None, lang: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The titles of the tasks and of the positions of ``unit``'s plan, by code."""
+    from application.plans import unit_plan
+
+    if unit is None:
+        return {}, {}
+    try:
+        unit_row = get_unit(unit, session=session)
+    except NotFoundError:
+        return {}, {}
+    plan = unit_plan(session, unit_row.id or 0)
+    if plan is None:
+        return {}, {}
+
+    def title(thing: Any) -> str:
+        return str(thing.title_en if lang == "en" and thing.title_en else thing.title)
+
+    return {t.code: title(t) for t in plan.tasks}, {r.code: title(r) for r in plan.roles}

@@ -127,11 +127,13 @@ def find_entries(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     limit: int | None = None,
+    before_id: int | None = None,
 ) -> list[AuditEntry]:
     """Entries newest first. ``actor``: the exact actor (any case), or every ``actor:…`` of a
     kind (``operator`` finds ``operator:root``); ``obj``: an entity, a key or ``entity:key``;
     ``unit_ids``: only these units' entries (and entries of no unit when ``unitless``);
-    ``start`` ≤ when < ``end`` (when: the simulated time if there is one, else the real one)."""
+    ``start`` ≤ when < ``end`` (when: the simulated time if there is one, else the real one);
+    ``before_id``: only entries older than that one (the next page of a keyset pagination)."""
     query = select(AuditEntry)
     if actor:
         wanted = actor.strip().lower()
@@ -161,6 +163,8 @@ def find_entries(
         query = query.where(when >= start)
     if end is not None:
         query = query.where(when < end)
+    if before_id is not None:
+        query = query.where(col(AuditEntry.id) < before_id)
     query = query.order_by(col(AuditEntry.id).desc())
     if limit is not None:
         query = query.limit(limit)

@@ -94,6 +94,13 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/quan-tri/can-bo/nhap"): "officer",
     ("POST", "/quan-tri/can-bo/moi"): "officer",
     ("POST", "/quan-tri/can-bo/dat-lai"): "officer",
+    # --- audit
+    ("GET", "/quan-tri/nhat-ky"): "officer",
+    ("GET", "/quan-tri/nhat-ky/{entry_id}"): "officer",
+    ("POST", "/quan-tri/nhat-ky/kiem-tra"): "officer",
+    ("GET", "/quan-tri/hop-thu-di"): "officer",
+    ("GET", "/quan-tri/hop-thu-di/{message_id}"): "officer",
+    ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -146,6 +153,13 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/quan-tri/can-bo/nhap"),
     ("POST", "/quan-tri/can-bo/moi"),
     ("POST", "/quan-tri/can-bo/dat-lai"),
+    # --- audit
+    ("GET", "/quan-tri/nhat-ky"),
+    ("GET", "/quan-tri/nhat-ky/{entry_id}"),
+    ("POST", "/quan-tri/nhat-ky/kiem-tra"),
+    ("GET", "/quan-tri/hop-thu-di"),
+    ("GET", "/quan-tri/hop-thu-di/{message_id}"),
+    ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
@@ -157,6 +171,9 @@ PARAMS = {
     "{evidence_id}": "1",
     "{dossier}": "A3",
     "{item}": "1.1.1",
+    # --- audit
+    "{entry_id}": "1",
+    "{message_id}": "1",
 }
 
 
