@@ -20,7 +20,6 @@ HUNG = "hung.nv@phuhuu.gov.vn"  # the chairman of the demo roster
 PAGE = "/tu-danh-gia"
 
 
-
 @pytest.fixture(autouse=True)
 def framework(roster, session, bundled_framework) -> None:  # type: ignore[no-untyped-def]
     """The bundled PAR framework, which the plan names, is stored."""
