@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from application.access import Gate, Identity
 from application.plans import authorize, installation_unit
@@ -380,17 +380,44 @@ def retry(
     from storage.outbox import retry as store_retry
 
     with uow as session:
+        unit_row = installation_unit(session, unit)
         authorize(
             session,
             identity,
             now,
-            installation_unit(session, unit),
+            unit_row,
             "outbox.retry",
             entity="outbox",
             key=",".join(str(i) for i in ids) or "dead",
         )
-        count = store_retry(session=session, now=now, ids=list(ids), dead=dead)
-    return Retried(count)
+        changed = store_retry(session=session, now=now, ids=list(ids), dead=dead)
+        for row, before in changed:
+            _audit_retry(session, identity, now, unit_row, row, before)
+    return Retried(len(changed))
+
+
+def _audit_retry(
+    session: Session,
+    identity: Identity,
+    now: dt.datetime,
+    unit_row: UnitRecord | None,
+    row: OutboxMessage,
+    before: dict[str, object],
+) -> None:
+    """One ``outbox_retry`` audit entry per message put back in the queue, whichever front end."""
+    from storage.audit import record
+
+    record(
+        session=session,
+        actor=identity.audit_name,
+        now=now,
+        action="outbox_retry",
+        entity="outbox",
+        key=str(row.id),
+        unit_id=unit_row.id if unit_row is not None else None,
+        before=before,
+        after={"status": row.status, "attempts": row.attempts},
+    )
 
 
 # --- the outbox in the browser ("Hộp thư đi"): read by whoever reads the audit log -------------
@@ -513,7 +540,6 @@ def retry_dead(
     """ "Gửi lại" on the Hộp thư đi page: put one dead letter back in the queue at once
     (``outbox.retry``, as ``cchc outbox retry ID``); a message that is not dead is a conflict
     (409). The retry is written to the audit log."""
-    from storage.audit import record
     from storage.outbox import DEAD
     from storage.outbox import retry as store_retry
 
@@ -528,17 +554,6 @@ def retry_dead(
             raise NotFoundError("error.message_not_found", id=message_id)
         if row.status != DEAD:
             raise NotDead(id=message_id, status=row.status)
-        before = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
-        store_retry(session=session, now=now, ids=[message_id])
-        record(
-            session=session,
-            actor=identity.audit_name,
-            now=now,
-            action="outbox_retry",
-            entity="outbox",
-            key=str(message_id),
-            unit_id=unit_row.id if unit_row is not None else None,
-            before=before,
-            after={"status": row.status, "attempts": row.attempts},
-        )
+        for changed, before in store_retry(session=session, now=now, ids=[message_id]):
+            _audit_retry(session, identity, now, unit_row, changed, before)
         return OutboxEntry.of(row)

@@ -87,20 +87,26 @@ def claim(engine: Engine, *, now: dt.datetime, limit: int) -> list[OutboxMessage
 
 def retry(
     *, session: Session, now: dt.datetime, ids: list[int] | None = None, dead: bool = False
-) -> int:
-    """Put messages (by id, or every dead one) back in the queue at once."""
+) -> list[tuple[OutboxMessage, dict[str, object]]]:
+    """Put messages (by id, or every dead one) back in the queue at once; the messages put back,
+    each with what it was before (for the audit log). A sent message stays sent."""
     query = select(OutboxMessage)
     if ids:
         query = query.where(col(OutboxMessage.id).in_(ids))
     elif dead:
         query = query.where(OutboxMessage.status == DEAD)
     else:
-        return 0
-    count = 0
-    for row in session.exec(query):
+        return []
+    changed: list[tuple[OutboxMessage, dict[str, object]]] = []
+    for row in session.exec(query.order_by(col(OutboxMessage.id))):
         if row.status == SENT:
             continue
+        before: dict[str, object] = {
+            "status": row.status,
+            "attempts": row.attempts,
+            "last_error": row.last_error,
+        }
         row.status, row.next_attempt_at, row.attempts, row.claim_token = PENDING, now, 0, None
         session.add(row)
-        count += 1
-    return count
+        changed.append((row, before))
+    return changed

@@ -160,6 +160,8 @@ def test_holdings_change_only_by_an_administrator_and_open_work_follows(ward: Cl
     assert "Đã đưa 1 thư trở lại hàng đợi" in out
     after = read_json(ward, "outbox", "show", message)
     assert after["next_attempt_at"].startswith("2020-04-16T01:00")
+    logged = read_json(ward, "audit", "list", "--action", "outbox_retry")
+    assert [(e["actor"], e["key"]) for e in logged] == [(NHUNG, message)], "the retry is audited"
 
     # so is delivering by hand: the one-stop officer's attempt sends nothing
     deliver = ("outbox", "deliver", "--now", "2020-04-16T08:00")
