@@ -114,7 +114,7 @@ def my_month(
     for week in months.Calendar(firstweekday=0).monthdatescalendar(year, number):
         days = []
         for day in week:
-            named = work.working.get(day) or work.days_off.get(day) or work.holidays.get(day, "")
+            named = work.working.get(day) or work.days_off.get(day) or (work.holiday(day) or "")
             due = tuple(v for v in views if v.due_date == day)
             days.append(Day(day, day.month == number, work.is_working(day), named, due))
         weeks.append(tuple(days))

@@ -22,7 +22,7 @@ from application.notices import notify_assignment, notify_review, notify_submiss
 from application.uow import UnitOfWork
 from domain.clock import local_moment
 from domain.errors import LocalizedError, NotFoundError
-from domain.lifecycle import ACTIVE, STATUSES, apply
+from domain.lifecycle import ACTIVE, STATUSES, TRANSITIONS, apply
 from domain.occurrence import (
     DocumentView,
     HistoryEntry,
@@ -267,8 +267,11 @@ def allowed_actions(
 def perform(
     ctx: Context, identity: Identity, occ: Occurrence, action: str, reason: str | None
 ) -> TransitionResult:
-    """The transition inside an open unit of work: policy, evidence rule, state, notices."""
-    apply(occ.status, action, reason)  # a move the lifecycle has no way for fails first
+    """The transition inside an open unit of work: policy, then the lifecycle, evidence rule,
+    state, notices. The policy comes first (after the action's name) so that an officer who
+    may not act on the occurrence learns nothing of its state (403, not 409)."""
+    if action not in TRANSITIONS:
+        apply(occ.status, action, reason)  # names the actions there are
     task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
     subject = subject_of(ctx.plan, task, occ)
     gate = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan)
@@ -280,6 +283,7 @@ def perform(
         entity="occurrence",
         key=f"{occ.task_code}/{occ.period}",
     )
+    apply(occ.status, action, reason)  # a move the lifecycle has no way for
     reasoned = bool(reason and reason.strip())
     if action == "submit" and not reasoned:
         require_evidence(ctx, occ, task)

@@ -9,7 +9,7 @@ the overrides from a stored, editable table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 ONE_DAY = dt.timedelta(days=1)
@@ -22,18 +22,39 @@ WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Sat
 class WorkCalendar:
     """Which days are working days.
 
-    ``holidays`` maps public holidays to their names; ``days_off`` and ``working`` are
-    overrides (date → reason): an override wins over the weekday rule and the holidays.
+    ``holidays`` maps public holidays to their names; ``holidays_of`` (when given) names the
+    public holidays of any other year, asked for the first time a day of that year is looked at,
+    so that counting across many years (a 2020 deadline seen from 2026) knows every year's Tết.
+    ``days_off`` and ``working`` are overrides (date → reason): an override wins over the weekday
+    rule and the holidays.
     """
 
     holidays: Mapping[dt.date, str] = field(default_factory=dict)
     days_off: Mapping[dt.date, str] = field(default_factory=dict)
     working: Mapping[dt.date, str] = field(default_factory=dict)
+    holidays_of: Callable[[int], Mapping[dt.date, str]] | None = field(default=None, compare=False)
+    _years: dict[int, Mapping[dt.date, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def holidays_in(self, year: int) -> Mapping[dt.date, str]:
+        """The public holidays of ``year`` with their names."""
+        known = self._years.get(year)
+        if known is None:
+            known = {d: name for d, name in self.holidays.items() if d.year == year}
+            if self.holidays_of is not None and not known:
+                known = dict(self.holidays_of(year))
+            self._years[year] = known
+        return known
+
+    def holiday(self, day: dt.date) -> str | None:
+        """The name of the public holiday on ``day``, or None."""
+        return self.holidays_in(day.year).get(day)
 
     def is_working(self, day: dt.date) -> bool:
         if day in self.working:
             return True
-        if day in self.days_off or day in self.holidays:
+        if day in self.days_off or day in self.holidays_in(day.year):
             return False
         return day.weekday() < 5
 
@@ -68,7 +89,8 @@ class WorkCalendar:
             return -self.count(end, start)
         # Monday to Friday by arithmetic, then each holiday or override in the span corrected
         n = _weekdays_through(end) - _weekdays_through(start)
-        for day in {*self.holidays, *self.days_off, *self.working}:
+        public = (d for year in range(start.year, end.year + 1) for d in self.holidays_in(year))
+        for day in {*public, *self.days_off, *self.working}:
             if start < day <= end:
                 n += self.is_working(day) - (day.weekday() < 5)
         return n
@@ -81,8 +103,8 @@ class WorkCalendar:
                 yield day, True, self.working[day]
             elif day in self.days_off:
                 yield day, False, self.days_off[day]
-            elif day in self.holidays:
-                yield day, False, self.holidays[day]
+            elif (name := self.holiday(day)) is not None:
+                yield day, False, name
             day += ONE_DAY
 
 

@@ -28,13 +28,15 @@ def _public_holidays(years: tuple[int, ...], language: str) -> tuple[tuple[dt.da
 
 
 def load_calendar(*, session: Session, years: Iterable[int], lang: str = "vi") -> WorkCalendar:
-    """The calendar for ``years`` (and the year after, for deadlines that spill over); holidays
-    are named in ``lang``."""
+    """The calendar for ``years`` (and the years either side, for deadlines that spill over);
+    any other year's public holidays are looked up when a day of it is first asked about.
+    Holidays are named in ``lang``."""
     wanted = set(years)
     wanted |= {y + 1 for y in wanted} | {y - 1 for y in wanted}
     overrides = session.exec(select(CalendarOverride)).all()
     return WorkCalendar(
         holidays=public_holidays(wanted, lang=lang),
+        holidays_of=lambda year: public_holidays([year], lang=lang),
         days_off={o.day: o.reason for o in overrides if not o.working},
         working={o.day: o.reason for o in overrides if o.working},
     )

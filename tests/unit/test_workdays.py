@@ -211,3 +211,30 @@ def test_weekday_date_names_every_day_of_the_week() -> None:
         "Chủ Nhật",
     ]
     assert weekday_date(D(2020, 2, 9), "en") == "Sunday, 09/02/2020"
+
+
+# --- counting across many years -------------------------------------------------------------
+
+
+def test_a_calendar_asks_for_the_holidays_of_a_year_it_was_not_built_with() -> None:
+    asked: list[int] = []
+
+    def of(year: int) -> dict[dt.date, str]:
+        asked.append(year)
+        return dict(holidays.country_holidays("VN", years=[year]))
+
+    cal = WorkCalendar(holidays=VN, holidays_of=of)
+    # Tết 2023 (20–26/1/2023): 19/1 is a Thursday, the next working day is Friday 27/1
+    assert not cal.is_working(D(2023, 1, 23))
+    assert cal.add(D(2023, 1, 19), 1) == D(2023, 1, 27)
+    assert asked == [2023]
+    # from a 2020 deadline to a day of 2026, every year's holidays are left out of the count
+    built_once = WorkCalendar(
+        holidays=dict(holidays.country_holidays("VN", years=range(2020, 2027)))
+    )
+    assert cal.count(D(2020, 6, 30), D(2026, 6, 30)) == built_once.count(
+        D(2020, 6, 30), D(2026, 6, 30)
+    )
+    assert cal.count(D(2020, 6, 30), D(2026, 6, 30)) < WorkCalendar(holidays=VN).count(
+        D(2020, 6, 30), D(2026, 6, 30)
+    )

@@ -34,7 +34,11 @@ def test_errors_are_json_with_the_right_status(client, ward) -> None:  # type: i
     wrong_state = client.post("/api/v1/occurrences/T.A3/2020/accept", headers=bearer(ward, MAI))
     assert wrong_state.status_code == 409, wrong_state.text
     assert "error" in wrong_state.json()
-    no_reason = client.post("/api/v1/occurrences/T.A3/2020/return", json={}, headers=headers)
+    not_hers = client.post("/api/v1/occurrences/T.A3/2020/return", json={}, headers=headers)
+    assert not_hers.status_code == 403, "the lead may not return her own task, whatever its state"
+    no_reason = client.post(
+        "/api/v1/occurrences/T.A3/2020/return", json={}, headers=bearer(ward, MAI)
+    )
     assert no_reason.status_code in (409, 422)
     submitted = client.post(
         "/api/v1/occurrences/T.A3/2020/submit", json={"reason": "nộp sau"}, headers=headers
