@@ -472,9 +472,10 @@ def submit_confirmed(
     their password again (and the current TOTP code when their account has two-step
     sign-in): ``WrongPassword`` / ``WrongCode`` otherwise, and nothing is frozen. The policy
     is asked first, so an officer who may not submit is refused whatever they type."""
+    from application.identity import counting_failed_proofs
     from application.totp import reauthenticate
 
-    with uow as session:
+    with counting_failed_proofs(uow, identity, now, "par.submit"), uow as session:
         ctx = _open_year(session, unit, year, now, identity)
         actor = ctx.check(identity, "par.submit", entity="assessment", key=str(year))
         reauthenticate(session, identity, password=password, code=code, now=now)

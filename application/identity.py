@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -436,6 +438,38 @@ def sign_in(
     raise SignInRefused()
 
 
+def refuse_if_throttled(session: Session, email: str, now: dt.datetime) -> None:
+    """``SignInThrottled`` while the account is locked by failed sign-ins or failed proofs."""
+    until = _throttled_until(session, email, "", now)
+    if until is not None:
+        raise SignInThrottled(retry_at=until, now=now)
+
+
+@contextmanager
+def counting_failed_proofs(
+    uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str
+) -> Iterator[None]:
+    """Around a signed-in officer's act that asks for their password (or code) again: a wrong
+    one counts as a failed sign-in of the account (so the sign-in throttle stops guessing from a
+    session left open), in a transaction of its own since the act's was rolled back; audited as
+    ``reauthenticate_failed`` with the act it was for."""
+    try:
+        yield
+    except WrongPassword:
+        _count_failed_proof(uow, identity, now, action)
+        raise
+    except IdentityError as exc:
+        if exc.key == "identity.totp_wrong_code":
+            _count_failed_proof(uow, identity, now, action)
+        raise
+
+
+def _count_failed_proof(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str) -> None:
+    with uow as session:
+        store.add_failure(identity.name, "", session=session, now=now)
+        _audit(session, identity.name, now, "reauthenticate_failed", identity.name, {"for": action})
+
+
 def _why_not(session: Session, email: str) -> str:
     """Why an email without a password cannot sign in (for the audit log only)."""
     return "no_password" if store.officers_named(email, session=session) else "unknown_email"
@@ -603,9 +637,10 @@ def change_password(
     of theirs ends (``keep_session``: the one they are using, which stays)."""
     require_aware(now)
     email = identity.name
-    with uow as session:
+    with counting_failed_proofs(uow, identity, now, "account.password"), uow as session:
         _authorize(session, identity, "account.password", email, now)
         account = store.get_account(email, session=session)
+        refuse_if_throttled(session, email, now)
         if account is None or not _verify(account.password_hash, current):
             raise WrongPassword()
         check_password(new, email)

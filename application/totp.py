@@ -43,7 +43,9 @@ from application.identity import (
     _open_session,
     _throttled_until,
     _verify,
+    counting_failed_proofs,
     own_officer,
+    refuse_if_throttled,
 )
 from application.plans import unit_plan
 from application.uow import UnitOfWork
@@ -305,12 +307,13 @@ def disable_totp(
     Allowed to every officer on their own account (``account.password``): someone who was
     chairman keeps the means to turn it off."""
     require_aware(now)
-    with uow as session:
+    with counting_failed_proofs(uow, identity, now, "totp_disable"), uow as session:
         officer, account = _mine(session, identity, now)
         if not account.totp_secret:
             raise TotpNotOn(email=officer.email)
         why: str | None = None
         if account.totp_enabled_at is not None:
+            refuse_if_throttled(session, account.email, now)
             if not _verify(account.password_hash, password):
                 raise WrongPassword()
             why = _accept(session, account, code, now)
@@ -319,8 +322,8 @@ def disable_totp(
             _clear(session, account, now)
             action = "totp_disabled" if was_on else "totp_dropped"
             _audit(session, identity.audit_name, now, action, officer.email)
-    if why is not None:
-        raise WrongCode()
+        else:
+            raise WrongCode()
 
 
 def _clear(session: Session, account: Account, now: dt.datetime) -> None:
@@ -434,6 +437,7 @@ def reauthenticate(
     work: nothing it did is kept)."""
     require_aware(now)
     _, account = _mine(session, identity, now)
+    refuse_if_throttled(session, account.email, now)
     if not _verify(account.password_hash, password):
         raise WrongPassword()
     if account.totp_enabled_at is not None and _accept(session, account, code, now) is not None:

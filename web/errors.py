@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from application.access import Refused
+from application.identity import SignInThrottled
 from domain import links
 from domain.errors import CchcError, Conflict, InvalidInput, LocalizedError, NotFound
 from domain.evidence import EvidenceRefused
@@ -39,9 +40,11 @@ TOO_LARGE = frozenset({"evidence_too_large"})
 
 
 def status_of(exc: CchcError) -> int:
-    """403 a refusal, 404 nothing found, 409 a wrong state, 413 a file too big, 422 the rest."""
+    """403 a refusal, 429 too many wrong passwords, 404 nothing found, 409 a wrong state, 413 a file too big, 422 the rest."""
     if isinstance(exc, Refused):
         return 403
+    if isinstance(exc, SignInThrottled):
+        return 429
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, Conflict) or (isinstance(exc, LocalizedError) and exc.key in WRONG_STATE):

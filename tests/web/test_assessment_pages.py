@@ -191,6 +191,25 @@ def test_the_chairman_submits_with_his_password_and_an_edit_after_is_refused(  #
     assert _score(client, "1.1.2", diem="1", ly_do="sau khi mở lại").status_code == 303
 
 
+def test_guessing_the_password_at_the_submit_form_is_stopped_as_at_sign_in(  # type: ignore[no-untyped-def]
+    client, sign_in, chairman
+) -> None:
+    """A session left open must not let anyone guess the chairman's password: five wrong
+    passwords at the submit form lock the account as five wrong sign-ins do."""
+    sign_in(chairman)
+    token = csrf_of(client.get(PAGE + "/nop?nam=2020").text)
+    form = {"csrf_token": token, "nam": "2020"}
+    for n in range(5):
+        wrong = client.post(PAGE + "/nop", data={**form, "password": f"doan-mo-{n:04d}"})
+        assert wrong.status_code == 422, (n, wrong.status_code)
+    locked = client.post(PAGE + "/nop", data={**form, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Đang soạn: chưa nộp." in client.get(PAGE).text  # the right password, but not now
+    client.post("/dang-xuat", data={"csrf_token": token})
+    again = sign_in(chairman, PASSWORD)
+    assert again.status_code == 429, "the sign-in form is locked for the account too"
+
+
 def test_only_the_chairman_submits_or_reopens(client, sign_in) -> None:  # type: ignore[no-untyped-def]
     sign_in(NHUNG)
     token = _form(client)
