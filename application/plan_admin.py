@@ -336,24 +336,12 @@ def preview(
 ) -> Preview:
     """Check an uploaded plan or framework and show what loading it would change (nothing is
     kept but the file, under its hash)."""
-    action = "framework.load" if kind == "framework" else "plan.load"
-    with uow as session:
-        _ask(session, identity, now, action)
-    if kind not in KINDS:
-        raise PlanAdminError("plans.bad_choice", value=kind)
+    _may_load(uow, identity, now, kind)
     if not data:
         raise PlanAdminError("plans.empty_file")
     digest = stage(home, data)
     return _run(
-        uow,
-        identity,
-        now,
-        home=home,
-        kind=kind,
-        file_name=file_name,
-        digest=digest,
-        lang=lang,
-        keep=False,
+        uow, identity, now, home=home, kind=kind, file_name=file_name, digest=digest, lang=lang
     )
 
 
@@ -369,11 +357,7 @@ def confirm(
     lang: Lang = "vi",
 ) -> Preview:
     """Load the upload previewed under ``digest``, exactly those bytes."""
-    action = "framework.load" if kind == "framework" else "plan.load"
-    with uow as session:
-        _ask(session, identity, now, action)
-    if kind not in KINDS:
-        raise PlanAdminError("plans.bad_choice", value=kind)
+    _may_load(uow, identity, now, kind)
     return _run(
         uow,
         identity,
@@ -387,6 +371,15 @@ def confirm(
     )
 
 
+def _may_load(uow: UnitOfWork, identity: Identity, now: dt.datetime, kind: str) -> None:
+    """The policy asked (``plan.load`` or ``framework.load``), then the kind of file checked."""
+    action = "framework.load" if kind == "framework" else "plan.load"
+    with uow as session:
+        _ask(session, identity, now, action)
+    if kind not in KINDS:
+        raise PlanAdminError("plans.bad_choice", value=kind)
+
+
 def _run(
     uow: UnitOfWork,
     identity: Identity,
@@ -397,7 +390,7 @@ def _run(
     file_name: str,
     digest: str,
     lang: Lang,
-    keep: bool,
+    keep: bool = False,
 ) -> Preview:
     from application.plans import validate
 

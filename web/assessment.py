@@ -21,8 +21,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from domain import links
 from domain.errors import CchcError
-from web.auth import check_csrf, lang_of, signed_in
+from web.auth import lang_of, signed_in
 from web.env import env_of
+from web.forms import submit
 from web.render import page
 from web.routes import Routes
 
@@ -168,33 +169,67 @@ def _back(year: int, **query: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _change(
-    request: Request,
-    signed: SignedInDep,
-    nam: str,
-    at: str,
-    run: Callable[[int | None], Any],
-    done: Callable[[int], Response],
-) -> Response:
-    """Run one change; back to the page saying so, or the page again with why not."""
-    from application.access import Refused
+def _failed(
+    request: Request, signed: SignedInDep, nam: str, **shown: str
+) -> Callable[[CchcError], Response]:
+    """The page again (or the confirmation ``shown``), saying why not, under its status."""
     from web.errors import status_of
 
-    try:
-        year = _year(nam)
-        result = run(year)
-    except Refused:
-        raise  # the error page names the rule (403)
-    except CchcError as exc:
+    def render(exc: CchcError) -> Response:
+        template = shown.get("template", "assessment.html")
+        if template == "assessment_submit.html" and status_of(exc) == 409:
+            template = "assessment.html"  # submitted meanwhile: the page says so
         return _page(
             request,
             signed,
             year=nam,
             status=status_of(exc),
             message=exc.render(lang_of(request)),
-            at=at,
+            at=shown.get("at", ""),
+            template=template,
         )
-    return done(result.year)
+
+    return render
+
+
+def _change(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: str,
+    nam: str,
+    at: str,
+    run: Callable[[int | None], Any],
+    done: Callable[[int], Response],
+) -> Response:
+    """Run one change; back to the page saying so, or the page again with why not."""
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: run(_year(nam)),
+        lambda result: done(result.year),
+        _failed(request, signed, nam, at=at),
+    )
+
+
+def _item_change(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: str,
+    nam: str,
+    item: str,
+    run: Callable[[int | None], Any],
+) -> Response:
+    """One item's change: back to the page at that item, saying it was saved."""
+    return _change(
+        request,
+        signed,
+        csrf_token,
+        nam,
+        item,
+        run,
+        lambda y: _back(y, ghi=item, anchor=f"muc-{item}"),
+    )
 
 
 def _this_year(request: Request, signed: SignedInDep, year: int | None) -> int:
@@ -219,7 +254,6 @@ def score_post(
     khao_sat: FormText = "",
 ) -> Response:
     """The self-score with its reason (or the level chosen), or a survey item's result."""
-    check_csrf(request, signed, csrf_token)
     from application.assessment import set_score
 
     env = env_of(request)
@@ -237,9 +271,7 @@ def score_post(
             survey=_number(khao_sat, "khao_sat"),
         )
 
-    return _change(
-        request, signed, nam, item, run, lambda y: _back(y, ghi=item, anchor=f"muc-{item}")
-    )
+    return _item_change(request, signed, csrf_token, nam, item, run)
 
 
 @route("POST", EXPLAIN)
@@ -252,7 +284,6 @@ def explain_post(
     giai_trinh: FormText = "",
 ) -> Response:
     """The explanation (giải trình) of an item scored without evidence."""
-    check_csrf(request, signed, csrf_token)
     from application.assessment import explain
 
     env = env_of(request)
@@ -267,9 +298,7 @@ def explain_post(
             text=giai_trinh.strip(),
         )
 
-    return _change(
-        request, signed, nam, item, run, lambda y: _back(y, ghi=item, anchor=f"muc-{item}")
-    )
+    return _item_change(request, signed, csrf_token, nam, item, run)
 
 
 @route("POST", APPRAISE)
@@ -284,7 +313,6 @@ def appraise_post(
 ) -> Response:
     """The upper level's appraisal of an item, rounds 1 and 2, as the ward received it
     (``par.edit``, as ``cchc par set --appraisal-1/--appraisal-2``)."""
-    check_csrf(request, signed, csrf_token)
     from application.assessment import set_score
 
     env = env_of(request)
@@ -300,9 +328,7 @@ def appraise_post(
             appraisal_2=_number(vong_2, "vong_2"),
         )
 
-    return _change(
-        request, signed, nam, item, run, lambda y: _back(y, ghi=item, anchor=f"muc-{item}")
-    )
+    return _item_change(request, signed, csrf_token, nam, item, run)
 
 
 @route("POST", ADJUST)
@@ -319,7 +345,6 @@ def adjust_post(
 ) -> Response:
     """Bonus and penalty with their reasons, and the report's difficulties; a value over its
     cap (shown beside the field) is refused naming the cap, never brought down silently."""
-    check_csrf(request, signed, csrf_token)
     from application.assessment import adjust
 
     env = env_of(request)
@@ -339,7 +364,13 @@ def adjust_post(
         )
 
     return _change(
-        request, signed, nam, "cong-tru", run, lambda y: _back(y, ghi="cong-tru", anchor="cong-tru")
+        request,
+        signed,
+        csrf_token,
+        nam,
+        "cong-tru",
+        run,
+        lambda y: _back(y, ghi="cong-tru", anchor="cong-tru"),
     )
 
 
@@ -395,34 +426,24 @@ def submit_post(
 ) -> Response:
     """Submit: the password checked again (and the TOTP code on an account with two-step
     sign-in); back to the page showing the snapshot's hash."""
-    check_csrf(request, signed, csrf_token)
-    from application.access import Refused
     from application.assessment import submit_confirmed
-    from web.errors import status_of
 
     env = env_of(request)
-    try:
-        done = submit_confirmed(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: submit_confirmed(
             env.uow(),
             signed.identity,
             env.now(),
             year=_this_year(request, signed, _year(nam)),
             password=password,
             code=code,
-        )
-    except Refused:
-        raise
-    except CchcError as exc:
-        template = "assessment_submit.html" if status_of(exc) != 409 else "assessment.html"
-        return _page(
-            request,
-            signed,
-            year=nam,
-            status=status_of(exc),
-            message=exc.render(lang_of(request)),
-            template=template,
-        )
-    return _back(done.year, nop="1")
+        ),
+        lambda done: _back(done.year, nop="1"),
+        _failed(request, signed, nam, template="assessment_submit.html"),
+    )
 
 
 @route("GET", REOPEN, response_class=HTMLResponse)
@@ -440,29 +461,20 @@ def reopen_post(
     nam: FormText = "",
     ly_do: FormText = "",
 ) -> Response:
-    check_csrf(request, signed, csrf_token)
-    from application.access import Refused
     from application.assessment import reopen
-    from web.errors import status_of
 
     env = env_of(request)
-    try:
-        done = reopen(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: reopen(
             env.uow(),
             signed.identity,
             env.now(),
             year=_this_year(request, signed, _year(nam)),
             reason=ly_do,
-        )
-    except Refused:
-        raise
-    except CchcError as exc:
-        return _page(
-            request,
-            signed,
-            year=nam,
-            status=status_of(exc),
-            message=exc.render(lang_of(request)),
-            template="assessment_reopen.html",
-        )
-    return _back(done.year, ghi="mo-lai")
+        ),
+        lambda done: _back(done.year, ghi="mo-lai"),
+        _failed(request, signed, nam, template="assessment_reopen.html"),
+    )

@@ -7,15 +7,16 @@ is asked by the use cases (``application.audit``, ``application.administration``
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from domain import links
-from web.auth import check_csrf, lang_of, signed_in
+from web.auth import lang_of, signed_in
 from web.env import env_of
+from web.forms import submit
 from web.render import page
 from web.routes import Routes
 
@@ -150,11 +151,9 @@ def verify_post(
 ) -> Response:
     """Kiểm tra toàn vẹn: the log's page (with the filters it was sent from) and the
     verification's result above it."""
-    check_csrf(request, signed, csrf_token)
     from application.audit import verify_as
 
     env = env_of(request)
-    report = verify_as(env.uow(), signed.identity, env.now())
     filters = {
         "nguoi": nguoi,
         "thao-tac": thao_tac,
@@ -162,7 +161,13 @@ def verify_post(
         "tu-ngay": tu_ngay,
         "den-ngay": den_ngay,
     }
-    return _audit_page(request, signed, filters, report=report)
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: verify_as(env.uow(), signed.identity, env.now()),
+        lambda report: _audit_page(request, signed, filters, report=report),
+    )
 
 
 @route("GET", ENTRY, response_class=HTMLResponse)
@@ -258,13 +263,18 @@ def retry_post(
 ) -> Response:
     """Gửi lại: the dead letter back in the queue, then the outbox saying so (409 when the
     message is not dead)."""
-    check_csrf(request, signed, csrf_token)
     from application.administration import retry_dead
 
-    _status(trang_thai)
     env = env_of(request)
-    done = retry_dead(
-        env.uow(), signed.identity, env.now(), message_id=min(max(message_id, 0), MAX_ID)
-    )
-    query = {"da-gui-lai": done.id, **({"trang-thai": trang_thai} if trang_thai else {})}
-    return RedirectResponse(links.OUTBOX + "?" + urlencode(query), status_code=303)
+
+    def run() -> Any:
+        _status(trang_thai)
+        return retry_dead(
+            env.uow(), signed.identity, env.now(), message_id=min(max(message_id, 0), MAX_ID)
+        )
+
+    def done(sent: Any) -> Response:
+        query = {"da-gui-lai": sent.id, **({"trang-thai": trang_thai} if trang_thai else {})}
+        return RedirectResponse(links.OUTBOX + "?" + urlencode(query), status_code=303)
+
+    return submit(request, signed, csrf_token, run, done)

@@ -9,6 +9,7 @@ the open occurrences that moved to their new holder."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, File, Form, Request, UploadFile
@@ -17,9 +18,10 @@ from fastapi.responses import HTMLResponse, Response
 from application.access import Refused
 from domain import links
 from domain.errors import CchcError, InvalidInput
-from web.auth import check_csrf, lang_of, signed_in
+from web.auth import lang_of, signed_in
 from web.env import env_of
 from web.errors import InputError, status_of
+from web.forms import submit
 from web.render import page
 from web.routes import Routes
 
@@ -102,22 +104,30 @@ def _people_page(
 
 
 def _failed(
-    request: Request, signed: SignedInDep, exc: CchcError, form: dict[str, Any]
-) -> Response:
-    """The page again, saying what was wrong (each bad row of a roster on its own line)."""
-    if isinstance(exc, Refused):
-        raise exc  # the error page names the rule (403)
-    text = exc.render(lang_of(request))
-    lines = tuple(text.split("\n")) if isinstance(exc, InvalidInput) else ()
-    message = lines[-1] if lines else text
-    return _people_page(
-        request,
-        signed,
-        status=status_of(exc),
-        message=message,
-        problems=lines[:-1],
-        form=form,
-    )
+    request: Request, signed: SignedInDep, form: dict[str, Any]
+) -> Callable[[CchcError], Response]:
+    """The page again with the ``form`` as it was sent, saying what was wrong (each bad row
+    of a roster on its own line)."""
+
+    def render(exc: CchcError) -> Response:
+        text = exc.render(lang_of(request))
+        lines = tuple(text.split("\n")) if isinstance(exc, InvalidInput) else ()
+        message = lines[-1] if lines else text
+        return _people_page(
+            request,
+            signed,
+            status=status_of(exc),
+            message=message,
+            problems=lines[:-1],
+            form=form,
+        )
+
+    return render
+
+
+def _done(request: Request, signed: SignedInDep, what: str) -> Callable[[Any], Response]:
+    """The page saying what was done, and the work that moved."""
+    return lambda done: _people_page(request, signed, outcome={"what": what, "done": done})
 
 
 @route("GET", links.PEOPLE, response_class=HTMLResponse)
@@ -140,16 +150,16 @@ def assign_post(
 ) -> Response:
     """Giao chức danh: a holder, an acting holder or a delegate from ``start`` (to ``end``),
     for the areas of ``scope`` (none: all); the page then lists the work that moved."""
-    check_csrf(request, signed, csrf_token)
     from application.people import assign
 
     form = {"email": email, "position": position, "kind": kind, "acting_for": acting_for,
             "start": start, "end": end, "scope": list(scope or ())}  # fmt: skip
     env = env_of(request)
-    try:
+
+    def run() -> Any:
         if kind not in KINDS:
             raise InputError("web.bad_request", fields="kind")
-        done = assign(
+        return assign(
             env.uow(),
             signed.identity,
             env.now(),
@@ -161,9 +171,15 @@ def assign_post(
             scope=[s.strip() for s in scope or () if s.strip()],
             acting_for=acting_for.strip().lower() or None,
         )
-    except CchcError as exc:
-        return _failed(request, signed, exc, form)
-    return _people_page(request, signed, outcome={"what": "assigned", "done": done})
+
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        run,
+        _done(request, signed, "assigned"),
+        _failed(request, signed, form),
+    )
 
 
 @route("POST", links.PEOPLE + "/ket-thuc", response_class=HTMLResponse)
@@ -176,22 +192,24 @@ def end_post(
     on: Annotated[str, Form()] = "",
 ) -> Response:
     """Kết thúc: the holding's last day is ``on``; the page lists the work that moved."""
-    check_csrf(request, signed, csrf_token)
     from application.people import end_holding
 
     env = env_of(request)
-    try:
-        done = end_holding(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: end_holding(
             env.uow(),
             signed.identity,
             env.now(),
             email=email.strip().lower(),
             position=position.strip(),
             on=_day(on, "on"),
-        )
-    except CchcError as exc:
-        return _failed(request, signed, exc, {})
-    return _people_page(request, signed, outcome={"what": "ended", "done": done})
+        ),
+        _done(request, signed, "ended"),
+        _failed(request, signed, {}),
+    )
 
 
 @route("POST", links.PEOPLE + "/them", response_class=HTMLResponse)
@@ -204,18 +222,20 @@ def add_post(
     phone: Annotated[str, Form()] = "",
 ) -> Response:
     """Thêm cán bộ: a name and an email (then a position, through Giao chức danh)."""
-    check_csrf(request, signed, csrf_token)
     from application.people import add_officer
 
     env = env_of(request)
-    try:
-        done = add_officer(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: add_officer(
             env.uow(), signed.identity, env.now(), name=name, email=email, phone=phone
-        )
-    except CchcError as exc:
-        return _failed(request, signed, exc, {"name": name, "new_email": email, "phone": phone})
-    return _people_page(
-        request, signed, outcome={"what": "added", "done": done}, form={"email": done.email}
+        ),
+        lambda done: _people_page(
+            request, signed, outcome={"what": "added", "done": done}, form={"email": done.email}
+        ),
+        _failed(request, signed, {"name": name, "new_email": email, "phone": phone}),
     )
 
 
@@ -228,33 +248,42 @@ def import_post(
 ) -> Response:
     """Tải lên danh sách (CSV): every row checked first, nothing stored when any is wrong;
     the page lists the bad rows, or what was imported and the work that moved."""
-    check_csrf(request, signed, csrf_token)
     from application.roster_upload import import_upload
 
     env = env_of(request)
-    name = (file.filename or "") if file is not None else ""
-    data = file.file.read(MAX_UPLOAD) if file is not None else b""
-    try:
-        done = import_upload(env.uow(), signed.identity, env.now(), name=name, data=data)
-    except CchcError as exc:
-        return _failed(request, signed, exc, {})
-    return _people_page(request, signed, outcome={"what": "imported", "done": done})
+
+    def run() -> Any:  # the file is read once the CSRF token is right
+        name = (file.filename or "") if file is not None else ""
+        data = file.file.read(MAX_UPLOAD) if file is not None else b""
+        return import_upload(env.uow(), signed.identity, env.now(), name=name, data=data)
+
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        run,
+        _done(request, signed, "imported"),
+        _failed(request, signed, {}),
+    )
 
 
-def _account_post(request: Request, signed: SignedInDep, email: str, *, reset: bool) -> Response:
+def _account_post(
+    request: Request, signed: SignedInDep, csrf_token: str, email: str, *, reset: bool
+) -> Response:
     from application.identity import invite, reset_sign_in
 
     env = env_of(request)
     run = reset_sign_in if reset else invite
     base = env.settings.base_url or str(request.base_url)
-    try:
-        done = run(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: run(
             env.uow(), signed.identity, email=email.strip().lower(), base_url=base, now=env.now()
-        )
-    except CchcError as exc:
-        return _failed(request, signed, exc, {})
-    return _people_page(
-        request, signed, outcome={"what": "reset" if reset else "invited", "done": done}
+        ),
+        _done(request, signed, "reset" if reset else "invited"),
+        _failed(request, signed, {}),
     )
 
 
@@ -266,8 +295,7 @@ def invite_post(
     email: Annotated[str, Form()] = "",
 ) -> Response:
     """Mời đặt mật khẩu: a one-time link (72 hours) to the officer's address, by the outbox."""
-    check_csrf(request, signed, csrf_token)
-    return _account_post(request, signed, email, reset=False)
+    return _account_post(request, signed, csrf_token, email, reset=False)
 
 
 @route("POST", links.PEOPLE + "/dat-lai", response_class=HTMLResponse)
@@ -278,5 +306,4 @@ def reset_post(
     email: Annotated[str, Form()] = "",
 ) -> Response:
     """Đặt lại đăng nhập: the officer's open sessions end and a new invitation goes out."""
-    check_csrf(request, signed, csrf_token)
-    return _account_post(request, signed, email, reset=True)
+    return _account_post(request, signed, csrf_token, email, reset=True)

@@ -7,6 +7,7 @@ deadlines that moved are listed. The use cases (application.plan_admin) ask the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, File, Form, Request, UploadFile
@@ -14,8 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from domain import links
 from domain.errors import CchcError
-from web.auth import check_csrf, lang_of, signed_in
+from web.auth import lang_of, signed_in
 from web.env import env_of
+from web.forms import submit
 from web.render import page
 from web.routes import Routes
 
@@ -57,6 +59,22 @@ def _plans_page(
     )
 
 
+def _previewed(request: Request, signed: SignedInDep) -> Callable[[Any], Response]:
+    """The page with the preview (or what was loaded): 422 when the file has problems."""
+    return lambda shown: _plans_page(
+        request, signed, status=200 if shown.valid else 422, preview=shown
+    )
+
+
+def _failed(request: Request, signed: SignedInDep) -> Callable[[CchcError], Response]:
+    """The page again, saying why not, under its status."""
+    from web.errors import status_of
+
+    return lambda exc: _plans_page(
+        request, signed, status=status_of(exc), message=exc.render(lang_of(request))
+    )
+
+
 @route("GET", links.PLANS, response_class=HTMLResponse)
 def plans_page(request: Request, signed: SignedInDep) -> Response:
     return _plans_page(request, signed)
@@ -71,35 +89,32 @@ def preview_post(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """A plan or framework file checked: its problems by line, or what loading it changes."""
-    check_csrf(request, signed, csrf_token)
-    from application.access import Refused
     from application.plan_admin import preview
-    from web.errors import status_of
 
     env = env_of(request)
-    lang = lang_of(request)
-    data = file.file.read(env.max_upload_bytes + 1) if file is not None and file.filename else b""
-    name = (file.filename or "") if file is not None else ""
-    try:
+
+    def run() -> Any:  # the file is read once the CSRF token is right
+        data = (
+            file.file.read(env.max_upload_bytes + 1) if file is not None and file.filename else b""
+        )
         if len(data) > env.max_upload_bytes:
             from web.errors import InputError
 
             raise InputError("plans.too_large")
-        shown = preview(
+        return preview(
             env.uow(),
             signed.identity,
             env.now(),
             home=env.settings.home,
             kind=kind,
-            file_name=name,
+            file_name=(file.filename or "") if file is not None else "",
             data=data,
-            lang=lang,
+            lang=lang_of(request),
         )
-    except Refused:
-        raise
-    except CchcError as exc:
-        return _plans_page(request, signed, status=status_of(exc), message=exc.render(lang))
-    return _plans_page(request, signed, status=200 if shown.valid else 422, preview=shown)
+
+    return submit(
+        request, signed, csrf_token, run, _previewed(request, signed), _failed(request, signed)
+    )
 
 
 @route("POST", CONFIRM, response_class=HTMLResponse)
@@ -112,15 +127,14 @@ def confirm_post(
     name: Annotated[str, Form()] = "",
 ) -> Response:
     """Load exactly the file previewed (named by its SHA-256, kept on the server)."""
-    check_csrf(request, signed, csrf_token)
-    from application.access import Refused
     from application.plan_admin import confirm
-    from web.errors import status_of
 
     env = env_of(request)
-    lang = lang_of(request)
-    try:
-        done = confirm(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: confirm(
             env.uow(),
             signed.identity,
             env.now(),
@@ -128,13 +142,11 @@ def confirm_post(
             kind=kind,
             file_name=name,
             digest=digest,
-            lang=lang,
-        )
-    except Refused:
-        raise
-    except CchcError as exc:
-        return _plans_page(request, signed, status=status_of(exc), message=exc.render(lang))
-    return _plans_page(request, signed, status=200 if done.valid else 422, preview=done)
+            lang=lang_of(request),
+        ),
+        _previewed(request, signed),
+        _failed(request, signed),
+    )
 
 
 # --- the working-day calendar -----------------------------------------------------------------
@@ -194,28 +206,25 @@ def calendar_post(
 ) -> Response:
     """An extra day off, a make-up working day (with its legal source) or an ordinary day
     again; the page then lists the deadlines that moved."""
-    check_csrf(request, signed, csrf_token)
-    from application.access import Refused
     from application.plan_admin import change_calendar
     from web.errors import status_of
 
     env = env_of(request)
-    lang = lang_of(request)
     year = env.now().year
-    try:
-        done = change_calendar(
+    return submit(
+        request,
+        signed,
+        csrf_token,
+        lambda: change_calendar(
             env.uow(), signed.identity, env.now(), day=ngay, change=loai, reason=can_cu
-        )
-    except Refused:
-        raise
-    except CchcError as exc:
-        form = {"ngay": ngay, "loai": loai, "can_cu": can_cu}
-        return _calendar_page(
+        ),
+        lambda done: _calendar_page(request, signed, year=done.day.year, changed=done),
+        lambda exc: _calendar_page(
             request,
             signed,
             year=year,
             status=status_of(exc),
-            message=exc.render(lang),
-            form=form,
-        )
-    return _calendar_page(request, signed, year=done.day.year, changed=done)
+            message=exc.render(lang_of(request)),
+            form={"ngay": ngay, "loai": loai, "can_cu": can_cu},
+        ),
+    )

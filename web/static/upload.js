@@ -1,14 +1,16 @@
-/* Progressive enhancement of the evidence upload form (form[data-dropzone]): drop files on
-   the form, and send it with a progress bar. Without this script the plain form posts. */
+/* Progressive enhancement of the upload forms: the form is sent with a progress bar
+   (form[data-upload]); files may be dropped on it (form[data-dropzone], the evidence form).
+   A refused file brings back the page; when that page has the element the form names in
+   data-problems (Chỉ tiêu's table of bad rows, #import-problems), it replaces this page's
+   content, else its alert is shown under the form. Without this script the plain form
+   posts and the server answers with the same page. */
 (function () {
   "use strict";
 
-  function enhance(form) {
-    var input = form.querySelector("input[type=file]");
-    var bar = form.querySelector(".upload-progress");
+  var FORMS = "form[data-upload], form[data-dropzone]";
+
+  function droppable(form, input) {
     var hint = form.querySelector(".drop-hint");
-    var error = form.querySelector(".upload-error");
-    if (!input || !bar || typeof FormData === "undefined") return;
     form.classList.add("dropzone");
     if (hint) hint.hidden = false;
 
@@ -27,6 +29,27 @@
         input.files = event.dataTransfer.files;
       }
     });
+  }
+
+  /* The refused page's content in place of this one's, when it lists the problems. */
+  function replaced(form, page) {
+    var id = form.getAttribute("data-problems");
+    var main = page.querySelector("main");
+    var here = document.querySelector("main");
+    if (!id || !main || !here || !page.getElementById(id)) return false;
+    here.replaceWith(main);
+    document.querySelectorAll(FORMS).forEach(enhance);
+    var problems = document.getElementById(id);
+    if (problems) problems.scrollIntoView();
+    return true;
+  }
+
+  function enhance(form) {
+    var input = form.querySelector("input[type=file]");
+    var bar = form.querySelector(".upload-progress");
+    var error = form.querySelector(".upload-error");
+    if (!input || !bar || typeof FormData === "undefined") return;
+    if (form.hasAttribute("data-dropzone")) droppable(form, input);
 
     form.addEventListener("submit", function (event) {
       if (!input.files || !input.files.length) return; /* the browser says what is missing */
@@ -43,6 +66,7 @@
           return;
         }
         var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        if (replaced(form, page)) return;
         var alert = page.querySelector("[role=alert]");
         show(alert ? alert.textContent : form.getAttribute("data-failed"));
       });
@@ -64,5 +88,5 @@
     });
   }
 
-  document.querySelectorAll("form[data-dropzone]").forEach(enhance);
+  document.querySelectorAll(FORMS).forEach(enhance);
 })();
