@@ -145,9 +145,13 @@ def assign(
     scope = _check_scope(
         uow, (area or criterion or "").strip(), "area" if area is not None else "criterion"
     )
+    # the year's assessment is appraised the year after: the assignment holds for that year's
+    # assessment from its first day, whenever the council sits
+    start = dt.date(year, 1, 1)
     return _give(
-        uow, identity, now, unit=unit, email=email, role=APPRAISER, year=year, scope=scope
-    )
+        uow, identity, now, unit=unit, email=email, role=APPRAISER, year=year, scope=scope,
+        start=start,
+    )  # fmt: skip
 
 
 def _check_scope(uow: UnitOfWork, scope: str, level: str) -> str:
@@ -296,7 +300,7 @@ def _each(
         shape = tree(session)
         top = get_unit(unit, session=session)
         below = shape.below(top.id or 0)
-        targets = [top.id or 0] if not below else below
+        targets = below or [top.id or 0]
         results = []
         for uid in targets:
             code = shape.units[uid].code
@@ -316,7 +320,10 @@ def _each(
             results.append(_step(ctx, assessment, cycle, what, actor, now, days))
         if not results:
             raise ConflictError(
-                "error.appraisal_nothing_to_do", unit=unit, year=year, what=terms(f"appraisal.do.{what}")
+                "error.appraisal_nothing_to_do",
+                unit=unit,
+                year=year,
+                what=terms(f"appraisal.do.{what}"),
             )
         return results
 
@@ -324,7 +331,11 @@ def _each(
 def _applies(what: str, stage: str, today: dt.date, cycle: AppraisalCycle | None) -> bool:
     if what == "open":
         if stage == "explanation":
-            return cycle is not None and cycle.explanation_due is not None and today > cycle.explanation_due
+            return (
+                cycle is not None
+                and cycle.explanation_due is not None
+                and today > cycle.explanation_due
+            )
         return stage in _OPENS
     if what == "close":
         return stage in _CLOSES

@@ -203,9 +203,15 @@ def write_docx(report: Ranking, path: Path) -> None:
     """The province's report of the ranking in the administrative layout (Vietnamese)."""
     from docx.shared import Mm
 
-    from application.docx_layout import base_document, fixed_widths, heading, plain_table, save
+    from application.docx_layout import (
+        base_document,
+        fixed_widths,
+        heading,
+        plain_table,
+        save,
+        signature,
+    )
     from application.docx_layout import paragraph as para
-    from application.docx_layout import signature
 
     head = report.head
     doc = base_document()
@@ -230,8 +236,15 @@ def write_docx(report: Ranking, path: Path) -> None:
         align="justify",
     )
     widths = (12, 40, 22, 22, 22, 22, 25)
-    header = ["Hạng", "Đơn vị", "Tự đánh giá (%)", "Điều tra XHH (điểm)", "Thẩm định (%)",
-              "Xếp loại", "So với năm trước"]
+    header = [
+        "Hạng",
+        "Đơn vị",
+        "Tự đánh giá (%)",
+        "Điều tra XHH (điểm)",
+        "Thẩm định (%)",
+        "Xếp loại",
+        "So với năm trước",
+    ]
     table = doc.add_table(rows=0, cols=len(header))
     try:
         table.style = doc.styles["Table Grid"]

@@ -67,7 +67,9 @@ def tree(session: Session) -> Tree:
     return Tree(units, children)
 
 
-def grants_over(session: Session, unit_ids: list[int]) -> tuple[list[ProvinceGrant], dict[str, str]]:
+def grants_over(
+    session: Session, unit_ids: list[int]
+) -> tuple[list[ProvinceGrant], dict[str, str]]:
     """The province roles held at any of ``unit_ids`` (a unit and those above it), with the
     names of the officers holding them."""
     rows = session.exec(
@@ -76,9 +78,7 @@ def grants_over(session: Session, unit_ids: list[int]) -> tuple[list[ProvinceGra
         .where(col(ProvinceRole.unit_id).in_(unit_ids))
         .order_by(col(ProvinceRole.id))
     ).all()
-    grants = [
-        ProvinceGrant(o.email, r.role, r.start, r.end, r.year, r.scope) for r, o in rows
-    ]
+    grants = [ProvinceGrant(o.email, r.role, r.start, r.end, r.year, r.scope) for r, o in rows]
     return grants, {o.email: o.name for _, o in rows}
 
 

@@ -43,7 +43,9 @@ def role(
         str,
         typer.Option("--role", help="province_staff (cán bộ CCHC của tỉnh) | appraiser."),
     ] = "province_staff",
-    start: Annotated[str | None, typer.Option("--from", help="Từ ngày (mặc định: hôm nay).")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Từ ngày (mặc định: hôm nay).")
+    ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Đến ngày (mặc định: không hạn).")] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -115,7 +117,10 @@ def _steps(app_ctx: AppContext, results: list[StepResult], json: bool) -> None:
         return
     for r in results:
         line = app_ctx.t(
-            "cli.appraisal_step", unit=r.unit, year=r.year, stage=app_ctx.t(f"appraisal.stage.{r.stage}")
+            "cli.appraisal_step",
+            unit=r.unit,
+            year=r.year,
+            stage=app_ctx.t(f"appraisal.stage.{r.stage}"),
         )
         if r.stage == "explanation" and r.due:
             line += " " + app_ctx.t("cli.appraisal_due", due=f"{r.due:%d/%m/%Y}")
@@ -297,8 +302,11 @@ def show(
         if view.shows_final:
             parts.append(f"V2 {fmt_num(i.round2, lang) or '—'}")
         console.print("  ".join(parts))
-        for label, text in (("cli.appraisal_comment", i.comment1), ("cli.appraisal_reply", i.reply),
-                            ("cli.appraisal_comment2", i.comment2)):
+        for label, text in (
+            ("cli.appraisal_comment", i.comment1),
+            ("cli.appraisal_reply", i.reply),
+            ("cli.appraisal_comment2", i.comment2),
+        ):
             if text:
                 console.print("    " + app_ctx.t(label, text=text))
 
@@ -308,7 +316,9 @@ def ranking(
     ctx: typer.Context,
     unit: ProvinceOpt,
     year: YearOpt,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi bảng xếp hạng ra tệp XLSX.")] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Ghi bảng xếp hạng ra tệp XLSX.")
+    ] = None,
     docx: Annotated[
         Path | None, typer.Option("--docx", help="Ghi báo cáo xếp hạng ra tệp DOCX.")
     ] = None,

@@ -54,9 +54,18 @@ def province(session, load, bundled_framework):  # type: ignore[no-untyped-def]
         uid = get_unit(ward, session=session).id or 0
         for who, position in (("chair", "chairman"), ("cchc", "cchc_officer")):
             email = f"{who}@{ward}.gov.vn"
-            add_officer(f"{who} {ward}", email, session=session, unit_id=uid, actor="t", now=SUBMITTED)
-            assign(email, position, dt.date(2020, 1, 1), session=session, unit_id=uid, actor="t",
-                   now=SUBMITTED)
+            add_officer(
+                f"{who} {ward}", email, session=session, unit_id=uid, actor="t", now=SUBMITTED
+            )
+            assign(
+                email,
+                position,
+                dt.date(2020, 1, 1),
+                session=session,
+                unit_id=uid,
+                actor="t",
+                now=SUBMITTED,
+            )
     city = get_unit("tp-hcm", session=session).id or 0
     for ident, name in ((STAFF, "Sở Nội vụ"), (COUNCIL, "Hội đồng"), (AREA3, "Thẩm định LV3")):
         add_officer(name, ident.name, session=session, unit_id=city, actor="t", now=SUBMITTED)
@@ -75,17 +84,29 @@ def _items(uow: UnitOfWork, framework: str) -> list[tuple[str, float]]:
 
 
 def _set_up_roles(uow: UnitOfWork) -> None:
-    ap.grant_role(uow, OPERATOR, SUBMITTED, unit="tp-hcm", email=STAFF.name, role="province_staff",
-                  start=dt.date(2021, 1, 1))
+    ap.grant_role(
+        uow,
+        OPERATOR,
+        SUBMITTED,
+        unit="tp-hcm",
+        email=STAFF.name,
+        role="province_staff",
+        start=dt.date(2021, 1, 1),
+    )
     # the staff names the council: one member for every item, one for area 3 of 2020
-    ap.grant_role(uow, STAFF, SUBMITTED, unit="tp-hcm", email=COUNCIL.name, role="appraiser",
-                  start=dt.date(2021, 1, 1))
+    ap.grant_role(
+        uow,
+        STAFF,
+        SUBMITTED,
+        unit="tp-hcm",
+        email=COUNCIL.name,
+        role="appraiser",
+        start=dt.date(2021, 1, 1),
+    )
     ap.assign(uow, STAFF, SUBMITTED, unit="tp-hcm", email=AREA3.name, year=2020, area="3")
 
 
-def test_a_full_cycle_locks_each_step_and_ranks_the_province(  # noqa: PLR0915
-    uow, province, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_cycle_locks_each_step_and_ranks_the_province(uow, province, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _set_up_roles(uow)
     items = _items(uow, province.code)
     for ward in WARDS:
@@ -103,15 +124,24 @@ def test_a_full_cycle_locks_each_step_and_ranks_the_province(  # noqa: PLR0915
         par.reopen(uow, chair("w1"), ROUND1, unit="w1", year=2020, reason="sửa")
     assert "thẩm định" in frozen.value.render("vi")
     with pytest.raises(ConflictError):
-        par.set_score(uow, cchc("w1"), ROUND1, unit="w1", year=2020, item="3.2.1", points=1,
-                      reason="x")
+        par.set_score(
+            uow, cchc("w1"), ROUND1, unit="w1", year=2020, item="3.2.1", points=1, reason="x"
+        )
 
     # appraisers write only their items; nobody else writes appraisal fields
     with pytest.raises(Refused) as out_of_scope:
         ap.score(uow, AREA3, ROUND1, unit="w1", year=2020, item="1.1.1", points=1)
     assert "3" not in out_of_scope.value.render("en") or "1.1.1" in out_of_scope.value.render("en")
-    ap.score(uow, AREA3, ROUND1, unit="w1", year=2020, item="3.2.1", points=0.5,
-             comment="Thiếu sổ theo dõi")
+    ap.score(
+        uow,
+        AREA3,
+        ROUND1,
+        unit="w1",
+        year=2020,
+        item="3.2.1",
+        points=0.5,
+        comment="Thiếu sổ theo dõi",
+    )
     for who in (chair("w1"), STAFF, chair("w2")):
         with pytest.raises(Refused):
             ap.score(uow, who, ROUND1, unit="w1", year=2020, item="3.2.1", points=1)
@@ -126,8 +156,16 @@ def test_a_full_cycle_locks_each_step_and_ranks_the_province(  # noqa: PLR0915
     for ward in WARDS:
         for code, maximum in items:
             if (ward, code) != ("w1", "3.2.1"):
-                ap.score(uow, COUNCIL, ROUND1, unit=ward, year=2020, item=code,
-                         points=maximum * share[ward], comment="")
+                ap.score(
+                    uow,
+                    COUNCIL,
+                    ROUND1,
+                    unit=ward,
+                    year=2020,
+                    item=code,
+                    points=maximum * share[ward],
+                    comment="",
+                )
 
     # before round 1 closes the ward sees its stage, not the scores; another ward nothing
     early = ap.show(uow, chair("w1"), ROUND1, unit="w1", year=2020)
@@ -146,8 +184,16 @@ def test_a_full_cycle_locks_each_step_and_ranks_the_province(  # noqa: PLR0915
 
     # the unit explains in its window, with its own evidence only; the province cannot
     with pytest.raises(NotFoundError):
-        ap.explain(uow, cchc("w1"), EXPLAIN, unit="w1", year=2020, item="3.2.1",
-                   text="Đã bổ sung", evidence=(999,))
+        ap.explain(
+            uow,
+            cchc("w1"),
+            EXPLAIN,
+            unit="w1",
+            year=2020,
+            item="3.2.1",
+            text="Đã bổ sung",
+            evidence=(999,),
+        )
     ap.explain(uow, cchc("w1"), EXPLAIN, unit="w1", year=2020, item="3.2.1", text="Đã bổ sung")
     with pytest.raises(Refused):
         ap.explain(uow, STAFF, EXPLAIN, unit="w1", year=2020, item="3.2.1", text="x")
@@ -205,9 +251,7 @@ def test_a_full_cycle_locks_each_step_and_ranks_the_province(  # noqa: PLR0915
     # each step was dated, audited and told to the unit's chairman and CCHC officer
     with uow as session:
         actions = set(session.exec(select(AuditEntry.action)).all())
-        notices = session.exec(
-            select(OutboxMessage).where(OutboxMessage.kind == "appraisal")
-        ).all()
+        notices = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "appraisal")).all()
     assert {
         "appraisal_open_round1",
         "appraisal_close_round1",
@@ -227,12 +271,14 @@ def test_a_full_cycle_locks_each_step_and_ranks_the_province(  # noqa: PLR0915
 def test_roles_need_province_officers_and_a_real_scope(uow, province) -> None:  # type: ignore[no-untyped-def]
     _set_up_roles(uow)
     with pytest.raises(NotFoundError) as stranger:
-        ap.assign(uow, STAFF, SUBMITTED, unit="tp-hcm", email="chair@w1.gov.vn", year=2020,
-                  area="3")
+        ap.assign(
+            uow, STAFF, SUBMITTED, unit="tp-hcm", email="chair@w1.gov.vn", year=2020, area="3"
+        )
     assert "cchc officer add" in stranger.value.render("vi")
     with pytest.raises(NotFoundError):
-        ap.assign(uow, STAFF, SUBMITTED, unit="tp-hcm", email=COUNCIL.name, year=2020,
-                  criterion="42.1")
+        ap.assign(
+            uow, STAFF, SUBMITTED, unit="tp-hcm", email=COUNCIL.name, year=2020, criterion="42.1"
+        )
     with pytest.raises(LocalizedError):
         ap.assign(uow, STAFF, SUBMITTED, unit="tp-hcm", email=COUNCIL.name, year=2020)
     with pytest.raises(Refused):

@@ -330,9 +330,11 @@ def test_an_appraiser_scope_covers_its_area_or_criterion_only() -> None:
     # an area coded apart from its items' codes (A3 → 3.2.1) covers them through the subject
     area = ProvinceGrant("a@p", "appraiser", START, year=2020, scope="A3")
     assert area.covers("3.2.1", "A3", "3.2") and not area.covers("3.2.1", "A1", "1.2")
-    subject = Subject(task="3.2.1", item="3.2.1", area="A3", criterion="3.2", year=2020,
-                      grants=(area,))
+    subject = Subject(
+        task="3.2.1", item="3.2.1", area="A3", criterion="3.2", year=2020, grants=(area,)
+    )
     assert decide(officer("a@p"), "appraisal.score", subject, ON, HOLDINGS).allowed
-    elsewhere = Subject(task="1.1.1", item="1.1.1", area="A1", criterion="1.1", year=2020,
-                        grants=(area,))
+    elsewhere = Subject(
+        task="1.1.1", item="1.1.1", area="A1", criterion="1.1", year=2020, grants=(area,)
+    )
     assert not decide(officer("a@p"), "appraisal.score", elsewhere, ON, HOLDINGS).allowed
