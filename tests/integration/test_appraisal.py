@@ -293,3 +293,38 @@ def test_roles_need_province_officers_and_a_real_scope(uow, province) -> None:  
         ap.open_round(uow, STAFF, ROUND1, unit="tp-hcm", year=2020)
     with uow as session:
         assert session.exec(select(col(AuditEntry.id))).first() is not None
+
+
+def test_the_ranking_reads_the_same_number_of_queries_for_any_number_of_units(
+    uow, engine, session, province
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from models import UnitRecord
+
+    _set_up_roles(uow)
+    par.submit(uow, chair("w1"), SUBMITTED, unit="w1", year=2020)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def queries() -> int:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            report = ranking(uow, STAFF, ROUND1, unit="tp-hcm", year=2020)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert report.lines
+        return len(statements)
+
+    few = queries()
+    district = get_unit("quan-9", session=session).id
+    for n in range(20):
+        session.add(UnitRecord(code=f"x{n:02}", name=f"Phường {n}", parent_id=district))
+    session.commit()
+    assert queries() == few
+    report = ranking(uow, STAFF, ROUND1, unit="tp-hcm", year=2020)
+    assert len(report.lines) == 23
+    assert {x.stage for x in report.lines} == {"submitted", "missing"}
