@@ -5,8 +5,10 @@ council (appraisers assigned by area or criterion score and comment each item) �
 explanation window (``days`` Vietnamese working days from round 1's close, ``explanation_due``
 inclusive) → appraisal round 2 (final) → closed → published. Each step is dated in the cycle,
 audited, and told to the unit's chairman and CCHC officer through the outbox. What each step
-locks: the unit's self-assessment cannot be reopened once round 1 opened; appraisers write
-only while a round is open (nothing once published); the unit explains only in its window.
+locks: the unit's self-assessment cannot be reopened once round 1 opened (appraisal scores the
+unit typed in itself before submitting, ``cchc par set --appraisal-1``, are cleared then: only
+the council's count); appraisers write only while a round is open (nothing once published);
+the unit explains only in its window.
 
 Who may (``responsibilities.policy``, ``APPRAISAL``): province officers are officers of a unit
 above the unit (the province, through ``parent_id``) with a ``province_role`` there —
@@ -401,6 +403,9 @@ def _step(
                 assessment_id=assessment.id or 0, unit_id=ctx.unit_id, year=year, stage="round1"
             )
             name = "open_round1"
+            from storage.appraisal import clear_appraisals
+
+            clear_appraisals(session, assessment, actor=actor, now=now)
             changes = {
                 "stage": "round1",
                 "round1_opened_at": now,

@@ -166,6 +166,35 @@ def step(
     )
 
 
+def clear_appraisals(
+    session: Session, assessment: Assessment, *, actor: str, now: dt.datetime
+) -> list[str]:
+    """Empty the appraisal fields of every item (scores typed in by the unit itself before it
+    submitted): from round 1 on, only the council's scores count. The items cleared."""
+    rows = session.exec(
+        select(AssessmentItem).where(
+            AssessmentItem.assessment_id == assessment.id,
+            (col(AssessmentItem.appraisal_1).is_not(None))
+            | (col(AssessmentItem.appraisal_2).is_not(None)),
+        )
+    ).all()
+    for row in rows:
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="appraisal_clear",
+            entity="assessment_item",
+            key=f"{assessment.year}/{row.item}",
+            unit_id=assessment.unit_id,
+            before={"appraisal_1": row.appraisal_1, "appraisal_2": row.appraisal_2},
+            after={"appraisal_1": None, "appraisal_2": None},
+        )
+        row.appraisal_1 = row.appraisal_2 = None
+        session.add(row)
+    return sorted(row.item for row in rows)
+
+
 def notes(session: Session, assessment_id: int) -> list[AppraisalNote]:
     return list(
         session.exec(
