@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Literal
 from domain.errors import CchcError
 from domain.i18n import Lang
 from responsibilities.holding import Holding
-from responsibilities.policy import CHAIRMAN, Actor, Decision, Subject, decide
+from responsibilities.policy import (
+    APPRAISER,
+    CHAIRMAN,
+    PROVINCE_STAFF,
+    Actor,
+    Decision,
+    Subject,
+    decide,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,6 +32,7 @@ if TYPE_CHECKING:
     from domain.plan import Plan
 
 IdentityKind = Literal["officer", "operator", "system"]
+PROVINCE_ROLES = (PROVINCE_STAFF, APPRAISER)
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,10 @@ class Gate:
         )
 
     def role_title(self, code: str, lang: Lang) -> str:
+        if code in PROVINCE_ROLES:
+            from domain.i18n import t
+
+            return t(f"appraisal.role.{code}", lang)
         if self.plan is not None:
             try:
                 role = self.plan.role(code)

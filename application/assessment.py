@@ -521,6 +521,10 @@ def reopen(
         _, assessment = ctx.assessment()
         if assessment.status != "submitted":
             raise LocalizedError("error.assessment_not_submitted", year=year)
+        from storage.appraisal import cycle_of
+
+        if cycle_of(session, assessment.id or 0) is not None:
+            raise ConflictError("error.assessment_in_appraisal", year=year)
         mark_open(session, assessment, reason=reason, actor=actor, now=now)
         return StatusResult(year, assessment.status, None, actor, reason)
 

@@ -14,6 +14,7 @@ import typer
 
 from application.settings import Settings, SettingsError
 from cchc.commands import (
+    appraisal,
     audit,
     backup,
     calendar,
@@ -69,6 +70,7 @@ app.add_typer(procedures.app, name="procedures")
 app.add_typer(evidence.app, name="evidence")
 app.command("completeness")(evidence.completeness)
 app.add_typer(par.app, name="par")
+app.add_typer(appraisal.app, name="appraisal")
 app.add_typer(audit.app, name="audit")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)

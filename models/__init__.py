@@ -1,6 +1,7 @@
 """Storage tables (SQLModel). Every record belongs to a unit, so one database can serve a
 ward, a district or a whole city. Import this package to register every table."""
 
+from models.appraisal import AppraisalCycle, AppraisalNote, AppraisalReply, ProvinceRole
 from models.assessment import Assessment, AssessmentItem
 from models.audit import AuditEntry, Installation
 from models.base import utcnow
@@ -40,6 +41,9 @@ __all__ = [
     "Account",
     "ApiToken",
     "ApologySlipRecord",
+    "AppraisalCycle",
+    "AppraisalNote",
+    "AppraisalReply",
     "AreaRecord",
     "Assessment",
     "AssessmentItem",
@@ -63,6 +67,7 @@ __all__ = [
     "PlanRecord",
     "Position",
     "ProcedureRecord",
+    "ProvinceRole",
     "ReminderLog",
     "SignInChallenge",
     "SignInFailure",

@@ -39,6 +39,7 @@ KINDS: tuple[str, ...] = (
     "submitted",
     "invitation",
     "nudge",
+    "appraisal",
 )
 PARTS: tuple[str, ...] = ("subject", "txt", "html")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -486,6 +487,31 @@ def invitation_context(
     }
 
 
+def appraisal_context(
+    *,
+    lang: Lang,
+    unit_name: str,
+    recipient_name: str,
+    step: str,
+    year: int,
+    due: dt.date | None = None,
+    index: float | None = None,
+    grade: str | None = None,
+) -> dict[str, Any]:
+    """Context of an ``appraisal`` notice: a step of the province's appraisal of the unit's
+    self-assessment of ``year`` (``open_round1``, ``close_round1`` with the explanation
+    deadline ``due``, ``open_round2``, ``close_round2``, ``publish`` with the appraised
+    ``index`` and ``grade``)."""
+    return {
+        **_base(lang, unit_name, recipient_name),
+        "step": step,
+        "year": year,
+        "due": due,
+        "index": index,
+        "grade": t(f"grade.{grade}", lang) if grade else "",
+    }
+
+
 # --- samples for `cchc notify preview` ------------------------------------------------------
 
 SAMPLE_UNIT = "UBND phường Phú Hữu"
@@ -660,6 +686,15 @@ def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
             approver_title=titles["vice_chairman"],
             submitter_name="Bùi Thị Ngọc Ánh",
             reason=None,
+        )
+    if kind == "appraisal":
+        return appraisal_context(
+            lang=lang,
+            unit_name=SAMPLE_UNIT,
+            recipient_name="Nguyễn Văn Hùng",
+            step="close_round1",
+            year=2020,
+            due=dt.date(2021, 1, 12),
         )
     if kind == "invitation":
         return invitation_context(

@@ -41,6 +41,20 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   Two-step sign-in (``account.totp``: turning on a TOTP code at sign-in) is for accounts with
   administrative rights: an officer on their own account who may administer (the CCHC officer
   or the chairman, as for ``ADMIN``); only the operator clears it (``account.totp_reset``).
+- the province's appraisal (``APPRAISAL``), for the officers of a unit above the assessed
+  unit (the province, through ``unit.parent_id``) who hold a ``ProvinceGrant`` there on the
+  date: ``appraisal.manage`` (opening and closing rounds, publishing) and ``appraisal.assign``
+  (naming appraisers) are the province's CCHC staff's (``province_staff``); the operator
+  may assign too (setting up, like the roster). ``appraisal.score`` (an appraisal score and
+  comment on an item) is an appraiser's of that year whose area or criterion covers the item
+  — nobody else writes appraisal fields, and appraisers write nothing else.
+  ``appraisal.read`` (the appraisal of a unit: round scores, comments, explanations) and
+  ``ranking.read`` (the province's ranking): province staff and the year's appraisers, and
+  the operator. The unit's own CCHC officer and chairman read their appraisal's round 1
+  scores and comments once round 1 is closed (``comments_after_round_1``) and the final
+  scores once published (``appraisal.read_final``); an officer of another unit holds no
+  position in it and is refused. ``appraisal.explain`` (the unit's explanation per item in
+  its window): the unit's CCHC officer or chairman.
 - the installation itself (``INSTALLATION``: removing leftovers of interrupted uploads,
   taking and restoring a backup): the operator only — it holds every unit's data and the
   audit key, beyond any one unit's positions.
@@ -98,6 +112,19 @@ ACCOUNT = (
     "account.totp_reset",
 )
 OWN_ACCOUNT = ("account.password", "account.token")
+PROVINCE_STAFF = "province_staff"
+APPRAISER = "appraiser"
+APPRAISAL = (
+    "appraisal.read",
+    "appraisal.read_final",
+    "appraisal.score",
+    "appraisal.explain",
+    "appraisal.manage",
+    "appraisal.assign",
+    "ranking.read",
+)
+OPERATOR_APPRAISAL = ("appraisal.read", "appraisal.read_final", "appraisal.assign", "ranking.read")
+ROUND_1_CLOSED = ("explanation", "round2", "closed", "published")
 ACTIONS: tuple[str, ...] = (
     OCCURRENCE_ACTIONS
     + EVIDENCE_ACTIONS
@@ -107,6 +134,7 @@ ACTIONS: tuple[str, ...] = (
     + JOBS
     + INSTALLATION
     + ACCOUNT
+    + APPRAISAL
 )
 OPERATOR_READS = ("dossier.import", "completeness.read")
 REVIEWS = ("occurrence.accept", "occurrence.return", "evidence.accept", "evidence.reject")
@@ -127,6 +155,32 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class ProvinceGrant:
+    """An officer of a unit above the subject's unit in an appraisal role on a date range:
+    ``province_staff``, or ``appraiser`` of ``year`` for the items under ``scope`` (an area
+    ``3`` or criterion ``3.2``; empty: every item)."""
+
+    officer: str
+    role: str
+    start: dt.date
+    end: dt.date | None = None
+    year: int | None = None
+    scope: str = ""
+
+    def active(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+    def covers(self, item: str | None, *within: str | None) -> bool:
+        """Whether the scope covers ``item``: the scope is the item, one of the area and
+        criterion it is ``within``, or a code the item's starts with (``3.2`` → ``3.2.1``)."""
+        if not self.scope:
+            return True
+        if self.scope in within:
+            return True
+        return item is not None and (item == self.scope or item.startswith(self.scope + "."))
+
+
+@dataclass(frozen=True)
 class Subject:
     """What an action is on: the task's positions for work, the people involved."""
 
@@ -139,6 +193,11 @@ class Subject:
     submitted_by: str | None = None
     uploaded_by: str | None = None
     officer: str | None = None
+    item: str | None = None  # the assessment item an appraisal action is about
+    criterion: str | None = None  # … and its criterion (``area``: its area)
+    year: int | None = None
+    stage: str = ""  # the appraisal cycle's stage (round1, explanation, round2, closed, …)
+    grants: tuple[ProvinceGrant, ...] = ()  # the province roles over the subject's unit
 
 
 @dataclass(frozen=True)
@@ -182,9 +241,17 @@ def decide(
             actor.kind == "operator", "operator" if actor.kind == "operator" else "operator_only"
         )
     if actor.kind == "operator":
-        if action in ADMIN or action in JOBS or action in ACCOUNT or action in OPERATOR_READS:
+        if (
+            action in ADMIN
+            or action in JOBS
+            or action in ACCOUNT
+            or action in OPERATOR_READS
+            or action in OPERATOR_APPRAISAL
+        ):
             return Decision(True, "operator")
         return Decision(False, "operator_not_officer")
+    if action in APPRAISAL:
+        return _appraisal(actor.identity, action, subject, on, holdings)
     me = actor.identity
     if not any(h.officer == me and h.active(on) for h in holdings):
         return Decision(False, "no_position")
@@ -238,6 +305,41 @@ def decide(
         return Decision(True, "own_contact")
     # administration and jobs run by hand
     return grant("administrator", CCHC_OFFICER, CHAIRMAN, scoped=False)
+
+
+def _appraisal(
+    me: str, action: str, subject: Subject, on: dt.date, holdings: Sequence[Holding]
+) -> Decision:
+    """The province's appraisal: province staff, the year's appraisers, the unit's own."""
+    mine = [g for g in subject.grants if g.officer == me and g.active(on)]
+    staff = any(g.role == PROVINCE_STAFF for g in mine)
+    appraisers = [
+        g
+        for g in mine
+        if g.role == APPRAISER and (subject.year is None or g.year in (None, subject.year))
+    ]
+    if action in ("appraisal.manage", "appraisal.assign"):
+        return Decision(staff, "province_staff", (PROVINCE_STAFF,))
+    if action == "appraisal.score":
+        where = (subject.area, subject.criterion)
+        through = tuple(APPRAISER for g in appraisers if g.covers(subject.item, *where))[:1]
+        return Decision(bool(through), "appraiser_scope", (APPRAISER,), None, None, through)
+    if action in ("ranking.read", "appraisal.read", "appraisal.read_final") and (
+        staff or appraisers
+    ):
+        return Decision(True, "province_user", through=(PROVINCE_STAFF if staff else APPRAISER,))
+    if action == "ranking.read":
+        return Decision(False, "province_user", (PROVINCE_STAFF, APPRAISER))
+    own = _through(holdings, me, (CCHC_OFFICER, CHAIRMAN), on, None)
+    if not own:
+        if not any(h.officer == me and h.active(on) for h in holdings):
+            return Decision(False, "no_position")
+        return Decision(False, "cchc_officer_or_chairman", (CCHC_OFFICER, CHAIRMAN))
+    if action == "appraisal.read" and subject.stage not in ROUND_1_CLOSED:
+        return Decision(False, "comments_after_round_1", (PROVINCE_STAFF, APPRAISER))
+    if action == "appraisal.read_final" and subject.stage != "published":
+        return Decision(False, "scores_after_publication", (PROVINCE_STAFF, APPRAISER))
+    return Decision(True, "own_unit", (CCHC_OFFICER, CHAIRMAN), through=own)
 
 
 def submission_is_final(

@@ -17,7 +17,9 @@ import pytest
 from responsibilities.holding import Holding
 from responsibilities.policy import (
     ACTIONS,
+    APPRAISAL,
     Actor,
+    ProvinceGrant,
     Subject,
     decide,
     submission_is_final,
@@ -132,6 +134,15 @@ ALLOWED: dict[str, set[str]] = {
     # two-step sign-in on one's own account: only whoever may administer (not justice)
     "account.totp": {"operator"},
     "account.totp_reset": {"operator"},
+    # the province's appraisal: nobody of the ward holds a province role; the ward reads its
+    # appraisal only once round 1 is closed (the subject has no cycle yet)
+    "appraisal.read": {"operator"},
+    "appraisal.read_final": {"operator"},
+    "appraisal.score": set(),
+    "appraisal.explain": CHAIR | {"cchc_officer", "acting_cchc_officer"},
+    "appraisal.manage": set(),
+    "appraisal.assign": {"operator"},
+    "ranking.read": {"operator"},
 }
 
 
@@ -250,3 +261,80 @@ def test_two_step_sign_in_is_for_administrators_on_their_own_account() -> None:
 def test_unknown_actions_are_a_programming_error() -> None:
     with pytest.raises(ValueError):
         decide(officer("hung@w"), "occurrence.delete", SUBJECT, ON, HOLDINGS)
+
+
+# --- appraisal: the province's roles over the ward, by stage of the cycle
+
+GRANTS = (
+    ProvinceGrant("staff@p", "province_staff", START),
+    ProvinceGrant("old@p", "province_staff", D(2019, 1, 1), D(2019, 12, 31)),
+    ProvinceGrant("area3@p", "appraiser", START, year=2020, scope="3"),
+    ProvinceGrant("crit12@p", "appraiser", START, year=2020, scope="1.2"),
+    ProvinceGrant("last@p", "appraiser", START, year=2019, scope=""),
+)
+PROVINCE_ACTORS = {
+    "province_staff": "staff@p",
+    "staff_role_ended": "old@p",
+    "appraiser_area_3": "area3@p",
+    "appraiser_criterion_1_2": "crit12@p",
+    "appraiser_of_last_year": "last@p",
+    "ward_chairman": "hung@w",
+    "ward_cchc_officer": "nhung@w",
+    "ward_justice": "tam@w",
+    "other_wards_officer": "someone@other",
+}
+STAGES = ("", "round1", "explanation", "round2", "closed", "published")
+PROVINCE = {"province_staff"}
+APPRAISERS = {"appraiser_area_3", "appraiser_criterion_1_2"}
+WARD = {"ward_chairman", "ward_cchc_officer"}
+
+
+def _province_allowed(action: str, item: str, stage: str) -> set[str]:
+    """Who may, by the rules of the issue (written out independently of the policy)."""
+    if action in ("appraisal.manage", "appraisal.assign"):
+        return PROVINCE
+    if action == "appraisal.score":
+        return {"appraiser_area_3"} if item.startswith("3.") else {"appraiser_criterion_1_2"}
+    if action == "ranking.read":
+        return PROVINCE | APPRAISERS
+    if action == "appraisal.explain":
+        return WARD
+    if action == "appraisal.read":  # comments reach the unit when round 1 closes
+        closed = stage in ("explanation", "round2", "closed", "published")
+        return PROVINCE | APPRAISERS | (WARD if closed else set())
+    if action == "appraisal.read_final":  # final scores once published
+        return PROVINCE | APPRAISERS | (WARD if stage == "published" else set())
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("item", ["3.2.1", "1.2.3"])
+@pytest.mark.parametrize("action", APPRAISAL)
+@pytest.mark.parametrize("label", sorted(PROVINCE_ACTORS))
+def test_the_province_appraises_and_the_ward_sees_what_is_its_own(
+    label: str, action: str, item: str, stage: str
+) -> None:
+    from domain.i18n import has
+
+    subject = Subject(task=item, item=item, year=2020, stage=stage, grants=GRANTS)
+    decision = decide(officer(PROVINCE_ACTORS[label]), action, subject, ON, HOLDINGS)
+    assert decision.allowed == (label in _province_allowed(action, item, stage)), decision
+    assert decision.allowed or has(f"refused.{decision.rule}")
+
+
+def test_an_appraiser_scope_covers_its_area_or_criterion_only() -> None:
+    grant = ProvinceGrant("a@p", "appraiser", START, year=2020, scope="3.2")
+    assert grant.covers("3.2") and grant.covers("3.2.1")
+    assert not grant.covers("3.20.1") and not grant.covers("3.1.1") and not grant.covers(None)
+    assert ProvinceGrant("a@p", "appraiser", START).covers("9.9.9")
+    # an area coded apart from its items' codes (A3 → 3.2.1) covers them through the subject
+    area = ProvinceGrant("a@p", "appraiser", START, year=2020, scope="A3")
+    assert area.covers("3.2.1", "A3", "3.2") and not area.covers("3.2.1", "A1", "1.2")
+    subject = Subject(
+        task="3.2.1", item="3.2.1", area="A3", criterion="3.2", year=2020, grants=(area,)
+    )
+    assert decide(officer("a@p"), "appraisal.score", subject, ON, HOLDINGS).allowed
+    elsewhere = Subject(
+        task="1.1.1", item="1.1.1", area="A1", criterion="1.1", year=2020, grants=(area,)
+    )
+    assert not decide(officer("a@p"), "appraisal.score", elsewhere, ON, HOLDINGS).allowed

@@ -61,7 +61,7 @@ def test_every_kind_renders_with_a_one_line_subject(kind: str, lang: Lang) -> No
 
 
 @pytest.mark.parametrize(
-    "kind", [k for k in KINDS if k not in ("digest", "dead_letter", "invitation")]
+    "kind", [k for k in KINDS if k not in ("digest", "dead_letter", "invitation", "appraisal")]
 )
 def test_occurrence_messages_carry_the_weekday_date(kind: str) -> None:
     vi, en = sample(kind, "vi"), sample(kind, "en")
