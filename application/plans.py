@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from application.access import Gate, Identity, Refused
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today
-from domain.errors import CchcError, InvalidInput, NotFoundError, Problem
+from domain.errors import CchcError, InvalidInput, LocalizedError, NotFoundError, Problem
 from domain.framework import Framework
 from domain.frameworkfile import read_framework
 from domain.i18n import Lang
@@ -33,6 +33,7 @@ from domain.yamlsrc import parse
 from models import PlanRecord, UnitRecord
 from plans import bundled_frameworks
 from responsibilities.policy import Actor, Subject
+from storage.origins import Origin
 from storage.plans import LoadReport, find_plan, read_plan_record, unit_timezone
 from storage.units import resolve_unit, units_with_plans
 
@@ -348,6 +349,8 @@ def load_plan(
 
     with uow as session:
         plan, fw, fw_path = plan_for_load(path, session=session)
+        if plan.is_template:
+            raise LocalizedError("error.template_not_loadable", file=str(path), code=plan.code)
         code = unit or plan.unit.code
         try:
             unit_row: UnitRecord | None = get_unit(code, session=session)
@@ -416,9 +419,14 @@ class PlanShown:
     plan: Plan
     summary: dict[str, Any]
     progress: Progress | None = None
+    origin: Origin | None = None  # the template and overlay a derived plan came from
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.summary, "progress": self.progress.as_dict() if self.progress else None}
+        return {
+            **self.summary,
+            "progress": self.progress.as_dict() if self.progress else None,
+            "origin": self.origin.as_dict() if self.origin else None,
+        }
 
 
 def show_plan(
@@ -433,6 +441,7 @@ def show_plan(
     ``now``, the progress of the unit's occurrences of that plan so far."""
     from application.occurrences import progress_item
     from models import Occurrence
+    from storage.origins import origin_of
 
     with uow as session:
         _, plan_row, stored = current_plan(session, unit, plan)
@@ -441,7 +450,8 @@ def show_plan(
             rows = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
             if rows:
                 progress = summarize((progress_item(o, stored.timezone) for o in rows), now)
-    return PlanShown(stored, plan_summary(stored, lang), progress)
+        origin = origin_of(plan_row.id or 0, session=session)
+    return PlanShown(stored, plan_summary(stored, lang), progress, origin)
 
 
 # --- frameworks -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from models.people import Assignment, Officer, Position
 from models.plan import (
     AreaRecord,
     EvidenceRequirementRecord,
+    PlanOrigin,
     PlanRecord,
     TargetRecord,
     TaskCriterion,
@@ -60,6 +61,7 @@ __all__ = [
     "Officer",
     "OutboxMessage",
     "PasswordInvitation",
+    "PlanOrigin",
     "PlanRecord",
     "Position",
     "ProcedureRecord",
