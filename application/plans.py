@@ -344,6 +344,7 @@ def load_plan(
     from application.frozen import FrozenInputs
     from application.occurrences import reroute_unit
     from storage.frameworks import load_framework as store_framework
+    from storage.origins import forget_origin
     from storage.plans import load_plan as store_plan
     from storage.units import get_unit
 
@@ -370,6 +371,12 @@ def load_plan(
             plan, session=session, actor=actor, now=now, unit_code=unit, sha256=sha256(path)
         )
         stored = get_unit(report.unit, session=session)
+        forget_origin(
+            find_plan(session=session, unit_id=stored.id or 0, code=plan.code),
+            session=session,
+            actor=actor,
+            now=now,
+        )
         rerouted = reroute_unit(session, stored.id or 0, actor=actor, now=now)
         if after_load is not None:
             after_load(session, report)

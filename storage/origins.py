@@ -124,3 +124,25 @@ def record_origin(
         after=values,
     )
     return True
+
+
+def forget_origin(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime) -> bool:
+    """A plan loaded from its own file no longer comes from a template: its origin goes (so a
+    revised template does not overwrite it), audited. Whether there was one."""
+    row = origin_row(plan_row.id or 0, session=session)
+    if row is None:
+        return False
+    before = {"template_code": row.template_code, "template_version": row.template_version}
+    session.delete(row)
+    record(
+        session=session,
+        actor=actor,
+        now=now,
+        action="update",
+        entity="plan",
+        key=plan_row.code,
+        unit_id=plan_row.unit_id,
+        before={"origin": before},
+        after={"origin": None},
+    )
+    return True

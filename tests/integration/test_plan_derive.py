@@ -226,3 +226,11 @@ def test_unknown_units_and_plain_plans_are_refused(uow) -> None:  # type: ignore
     assert caught.value.key == "error.template_not_loadable"
     with uow as session:
         assert session.exec(select(func.count()).select_from(PlanRecord)).one() == 0
+
+
+def test_a_unit_plan_loaded_over_a_derived_one_no_longer_follows_the_template(uow) -> None:  # type: ignore[no-untyped-def]
+    derive_all(uow, overlay_dir=OVERLAYS)
+    load_plan(uow, OPERATOR, NOW, path=HERE / "phu-huu-2020.yaml")  # the ward's own 2020 plan
+    assert show_plan(uow, unit="phu-huu").origin is None
+    again = derive_plans(uow, OPERATOR, NOW, template=TEMPLATE)
+    assert [u.unit for u in again.units] == ["an-phu", "long-truong"]
