@@ -157,11 +157,11 @@ def derive_plans(
         if not plan.is_template:
             raise LocalizedError("error.not_a_template", file=str(template), code=plan.code)
         rows = _units(session, plan, units)
+        for row in rows:  # the policy first: no overlay is read for someone it refuses
+            authorize(session, identity, now, row, "plan.load", entity="plan", key=plan.code)
         criteria = _criteria(session, plan, fw)
         overlays = _read_overlays(session, plan, rows, overlay_dir, criteria)
         actor = identity.audit_name
-        for row in rows:
-            authorize(session, identity, now, row, "plan.load", entity="plan", key=plan.code)
         frozen = FrozenInputs.take(session, [r.id or 0 for r in rows], now)
         fw_loaded = None
         if fw is not None and fw_path is not None:

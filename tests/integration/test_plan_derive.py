@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from application.access import Identity
+from application.access import Identity, Refused
 from application.derive import derive_plans
 from application.occurrences import schedule
 from application.plans import load_plan, show_plan
@@ -234,3 +234,11 @@ def test_a_unit_plan_loaded_over_a_derived_one_no_longer_follows_the_template(uo
     assert show_plan(uow, unit="phu-huu").origin is None
     again = derive_plans(uow, OPERATOR, NOW, template=TEMPLATE)
     assert [u.unit for u in again.units] == ["an-phu", "long-truong"]
+
+
+def test_someone_the_policy_refuses_derives_nothing(uow) -> None:  # type: ignore[no-untyped-def]
+    stranger = Identity.officer("khach@example.vn")
+    with pytest.raises(Refused):
+        derive_plans(uow, stranger, NOW, template=TEMPLATE, units=list(UNITS))
+    with uow as session:
+        assert session.exec(select(func.count()).select_from(PlanRecord)).one() == 0
