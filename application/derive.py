@@ -251,9 +251,23 @@ def _read_overlays(
             problems.extend(exc.problems)
             continue
         out[row.code] = (source, overlay)
+    problems.extend(_strays(session, folder))
     if problems:
         raise InvalidInput(problems)
     return out
+
+
+def _strays(session: Session, folder: Path | None) -> list[Problem]:
+    """Overlay files named after no unit at all: a misspelt name would otherwise be left out
+    without a word (a file of a unit not derived this time is only not used)."""
+    if folder is None:
+        return []
+    known = set(session.exec(select(UnitRecord.code)).all())
+    return [
+        Problem("overlay_unknown_unit", file=str(path), params={"code": path.stem})
+        for path in sorted(folder.iterdir())
+        if path.suffix in OVERLAY_SUFFIXES and path.is_file() and path.stem not in known
+    ]
 
 
 def _stored_overlay(session: Session, row: UnitRecord, code: str) -> _Overlaid | None:

@@ -202,12 +202,14 @@ def test_a_bad_overlay_stops_every_unit_and_names_its_file_and_line(uow, tmp_pat
         "  - {target: T2.1a, value: 90}\n",
         encoding="utf-8",
     )
+    (folder / "phu_huu.yaml").write_text("format: cchc-overlay/1\n", encoding="utf-8")  # misspelt
     with pytest.raises(InvalidInput) as caught:
         derive_all(uow, overlay_dir=folder)
     located = {(Path(p.file).name, p.line, p.code) for p in caught.value.problems}
     assert located == {
         ("an-phu.yaml", 4, "unknown_ref"),
         ("an-phu.yaml", 6, "overlay_target_looser"),
+        ("phu_huu.yaml", None, "overlay_unknown_unit"),
     }
     with uow as session:  # all or nothing: not even Phú Hữu, whose overlay is fine
         assert session.exec(select(func.count()).select_from(PlanRecord)).one() == 0
