@@ -151,9 +151,9 @@ def derive_plans(
 
     if overlay_dir is not None and not overlay_dir.is_dir():
         raise NotFoundError("error.file_not_found", path=overlay_dir)
-    template_sha = sha256(template)
     with uow as session:
         plan, fw, fw_path = plan_for_load(template, session=session)
+        template_sha = sha256(template)
         if not plan.is_template:
             raise LocalizedError("error.not_a_template", file=str(template), code=plan.code)
         rows = _units(session, plan, units)

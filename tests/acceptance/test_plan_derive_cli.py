@@ -99,3 +99,18 @@ def test_a_template_cannot_be_loaded_as_a_plan(cli) -> None:  # type: ignore[no-
     code, out, err = cli("plan", "load", str(TEMPLATE))
     assert code == 1
     assert "cchc plan derive" in out + err
+
+
+def test_missing_files_and_unknown_units_are_clear_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with_units(cli, tmp_path / "home")
+    code, out, err = cli("plan", "derive", str(tmp_path / "khong-co.yaml"), "--units", "phu-huu")
+    assert code == 1 and "khong-co.yaml" in out + err and "Traceback" not in out + err
+    code, out, err = cli(
+        "plan", "derive", str(TEMPLATE), "--units", "phu-huu", "--overlay-dir", str(tmp_path / "x")
+    )
+    assert code == 1 and "Traceback" not in out + err
+    code, out, err = cli("plan", "derive", str(TEMPLATE), "--units", "phu-huu,xa-la")
+    assert code == 1
+    assert "Không có đơn vị: xa-la" in out + err
+    code, out, err = cli("plan", "derive", str(TEMPLATE))
+    assert code == 1 and "--units" in out + err
