@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from application.access import Gate, Identity, Refused
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today
-from domain.errors import CchcError, InvalidInput, NotFoundError, Problem
+from domain.errors import CchcError, InvalidInput, LocalizedError, NotFoundError, Problem
 from domain.framework import Framework
 from domain.frameworkfile import read_framework
 from domain.i18n import Lang
@@ -33,6 +33,7 @@ from domain.yamlsrc import parse
 from models import PlanRecord, UnitRecord
 from plans import bundled_frameworks
 from responsibilities.policy import Actor, Subject
+from storage.origins import Origin
 from storage.plans import LoadReport, find_plan, read_plan_record, unit_timezone
 from storage.units import resolve_unit, units_with_plans
 
@@ -343,11 +344,14 @@ def load_plan(
     from application.frozen import FrozenInputs
     from application.occurrences import reroute_unit
     from storage.frameworks import load_framework as store_framework
+    from storage.origins import forget_origin
     from storage.plans import load_plan as store_plan
     from storage.units import get_unit
 
     with uow as session:
         plan, fw, fw_path = plan_for_load(path, session=session)
+        if plan.is_template:
+            raise LocalizedError("error.template_not_loadable", file=str(path), code=plan.code)
         code = unit or plan.unit.code
         try:
             unit_row: UnitRecord | None = get_unit(code, session=session)
@@ -367,6 +371,12 @@ def load_plan(
             plan, session=session, actor=actor, now=now, unit_code=unit, sha256=sha256(path)
         )
         stored = get_unit(report.unit, session=session)
+        forget_origin(
+            find_plan(session=session, unit_id=stored.id or 0, code=plan.code),
+            session=session,
+            actor=actor,
+            now=now,
+        )
         rerouted = reroute_unit(session, stored.id or 0, actor=actor, now=now)
         if after_load is not None:
             after_load(session, report)
@@ -416,9 +426,14 @@ class PlanShown:
     plan: Plan
     summary: dict[str, Any]
     progress: Progress | None = None
+    origin: Origin | None = None  # the template and overlay a derived plan came from
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.summary, "progress": self.progress.as_dict() if self.progress else None}
+        return {
+            **self.summary,
+            "progress": self.progress.as_dict() if self.progress else None,
+            "origin": self.origin.as_dict() if self.origin else None,
+        }
 
 
 def show_plan(
@@ -433,6 +448,7 @@ def show_plan(
     ``now``, the progress of the unit's occurrences of that plan so far."""
     from application.occurrences import progress_item
     from models import Occurrence
+    from storage.origins import origin_of
 
     with uow as session:
         _, plan_row, stored = current_plan(session, unit, plan)
@@ -441,7 +457,8 @@ def show_plan(
             rows = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
             if rows:
                 progress = summarize((progress_item(o, stored.timezone) for o in rows), now)
-    return PlanShown(stored, plan_summary(stored, lang), progress)
+        origin = origin_of(plan_row.id or 0, session=session)
+    return PlanShown(stored, plan_summary(stored, lang), progress, origin)
 
 
 # --- frameworks -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from domain.framework import FRAMEWORK_SCHEMA
+from domain.overlay import OVERLAY_SCHEMA
 from domain.plan import PLAN_SCHEMA
 from domain.schema import to_json_schema
 
@@ -50,6 +51,11 @@ def schemas() -> dict[Path, str]:
     for name, schema, title in (
         ("cchc-plan-1", PLAN_SCHEMA, "cchc plan file (cchc-plan/1)"),
         ("cchc-framework-1", FRAMEWORK_SCHEMA, "cchc PAR framework file (cchc-framework/1)"),
+        (
+            "cchc-overlay-1",
+            OVERLAY_SCHEMA,
+            "cchc unit's overlay on a template plan (cchc-overlay/1)",
+        ),
     ):
         doc = to_json_schema(schema, f"https://cchc.example/schemas/{name}.schema.json", title)
         out[SCHEMAS / f"{name}.schema.json"] = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

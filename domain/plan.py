@@ -13,6 +13,8 @@ from typing import Any
 from domain.schema import AnyOf, Bool, Date, Enum, Int, ListOf, Num, Obj, Str, Time
 
 FORMAT = "cchc-plan/1"
+# ``plan.kind``: a unit's own plan, or a province's template its communes derive theirs from
+KINDS = ("plan", "template")
 EVERY = ("once", "week", "month", "quarter", "half_year", "year", "rrule")
 METRICS = (
     "on_time_rate",
@@ -279,6 +281,13 @@ class Plan:
     framework: str | None = None
     inferred: tuple[str, ...] = ()
     funding: Funding | None = None
+    kind: str = "plan"
+    version: str = ""
+
+    @property
+    def is_template(self) -> bool:
+        """Whether this is a province's template plan (kế hoạch mẫu), derived per unit."""
+        return self.kind == "template"
 
     def role(self, code: str) -> Role:
         """The position ``code``; ``KeyError`` when the plan has none."""
@@ -328,7 +337,7 @@ _REMINDERS = Obj(
     },
     description="Working days before the due date, working days after it, and the hour",
 )
-_DUE = Obj(
+DUE_SCHEMA = _DUE = Obj(
     {
         "working_days": Int(minimum=0, maximum=MAX_WORKING_DAYS),
         "before_end_working_days": Int(minimum=0, maximum=MAX_WORKING_DAYS),
@@ -388,6 +397,27 @@ _DUTY = Obj(
     description="A duty section IV gives the position, with the tasks it concerns",
 )
 
+TASK_SCHEMA = Obj(
+    {
+        "code": Str(CODE),
+        "area": Str(CODE, integers=True),
+        "title": Str(),
+        "title_en": Str(),
+        "lead": Str(CODE),
+        "support": ListOf(Str(CODE)),
+        "approver": Str(CODE),
+        "schedule": _SCHEDULE,
+        "reminders": _REMINDERS,
+        "evidence": ListOf(_EVIDENCE),
+        "criteria": ListOf(Str(CODE)),
+        "targets": ListOf(Str(CODE)),
+        "source": _SOURCE,
+        "note": Str(),
+        "inferred": _inferred(TASK_FIELDS),
+    },
+    required=("code", "area", "title", "lead", "schedule"),
+)
+
 PLAN_SCHEMA = Obj(
     {
         "format": Str(),
@@ -404,6 +434,12 @@ PLAN_SCHEMA = Obj(
                 "note": Str(),
                 "inferred": _inferred(PLAN_FIELDS),
                 "funding": _FUNDING,
+                "kind": Enum(
+                    KINDS, description="template: a province's plan its units derive theirs from"
+                ),
+                "version": Str(
+                    integers=True, description="The template's edition, as its issuer numbers it"
+                ),
             },
             required=("code", "title", "unit", "year"),
         ),
@@ -457,29 +493,7 @@ PLAN_SCHEMA = Obj(
                 required=("code", "title", "metric", "owner"),
             )
         ),
-        "tasks": ListOf(
-            Obj(
-                {
-                    "code": Str(CODE),
-                    "area": Str(CODE, integers=True),
-                    "title": Str(),
-                    "title_en": Str(),
-                    "lead": Str(CODE),
-                    "support": ListOf(Str(CODE)),
-                    "approver": Str(CODE),
-                    "schedule": _SCHEDULE,
-                    "reminders": _REMINDERS,
-                    "evidence": ListOf(_EVIDENCE),
-                    "criteria": ListOf(Str(CODE)),
-                    "targets": ListOf(Str(CODE)),
-                    "source": _SOURCE,
-                    "note": Str(),
-                    "inferred": _inferred(TASK_FIELDS),
-                },
-                required=("code", "area", "title", "lead", "schedule"),
-            ),
-            min_items=1,
-        ),
+        "tasks": ListOf(TASK_SCHEMA, min_items=1),
     },
     required=("format", "plan", "areas", "roles", "tasks"),
 )

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from dateutil.rrule import rrule, rrulestr
@@ -143,31 +144,47 @@ def _check_semantics(src: Source, criteria: Collection[str] | None, framework_kn
     if isinstance(timezone, str) and not _known_timezone(timezone):
         src.problems.append(src.problem("bad_timezone", ("plan", "timezone"), value=timezone))
     for i, task in enumerate(_list(data, "tasks")):
-        if not isinstance(task, dict):
-            continue
-        here = ("tasks", i)
-        _check_inferred(src, task, here, TASK_FIELDS)
-        fields = task.get("inferred")
-        if task.get("source") == "plan" and isinstance(fields, list) and "lead" in fields:
-            src.problems.append(
-                src.problem("inferred_lead_source", (*here, "inferred", fields.index("lead")))
-            )
-        check_ref(src, task.get("area"), areas, (*here, "area"), "area")
-        check_ref(src, task.get("lead"), roles, (*here, "lead"), "role")
-        check_ref(src, task.get("approver"), roles, (*here, "approver"), "role")
-        for j, code in enumerate(
-            task.get("support") or [] if isinstance(task.get("support"), list) else []
-        ):
-            check_ref(src, code, roles, (*here, "support", j), "role")
-        for j, code in enumerate(
-            task.get("targets") or [] if isinstance(task.get("targets"), list) else []
-        ):
-            check_ref(src, code, targets, (*here, "targets", j), "target")
-        if criteria is not None and isinstance(task.get("criteria"), list):
-            for j, code in enumerate(task["criteria"]):
-                check_ref(src, code, criteria, (*here, "criteria", j), "criterion")
-        if isinstance(task.get("schedule"), dict):
-            _check_schedule(src, task["schedule"], (*here, "schedule"), year)
+        if isinstance(task, dict):
+            check_task(src, task, ("tasks", i), Refs(areas, roles, targets, criteria), year)
+
+
+@dataclass(frozen=True)
+class Refs:
+    """The codes a task may name: areas, roles, targets, and criteria (None: not known)."""
+
+    areas: Collection[str]
+    roles: Collection[str]
+    targets: Collection[str]
+    criteria: Collection[str] | None
+
+
+def check_task(
+    src: Source, task: dict[str, Any], here: tuple[str | int, ...], refs: Refs, year: int | None
+) -> None:
+    """What a schema cannot say of one task at ``here``: its references, its ``inferred``
+    list and its schedule (dates inside ``year``). A unit's overlay checks its tasks so too."""
+    _check_inferred(src, task, here, TASK_FIELDS)
+    fields = task.get("inferred")
+    if task.get("source") == "plan" and isinstance(fields, list) and "lead" in fields:
+        src.problems.append(
+            src.problem("inferred_lead_source", (*here, "inferred", fields.index("lead")))
+        )
+    check_ref(src, task.get("area"), refs.areas, (*here, "area"), "area")
+    check_ref(src, task.get("lead"), refs.roles, (*here, "lead"), "role")
+    check_ref(src, task.get("approver"), refs.roles, (*here, "approver"), "role")
+    for j, code in enumerate(
+        task.get("support") or [] if isinstance(task.get("support"), list) else []
+    ):
+        check_ref(src, code, refs.roles, (*here, "support", j), "role")
+    for j, code in enumerate(
+        task.get("targets") or [] if isinstance(task.get("targets"), list) else []
+    ):
+        check_ref(src, code, refs.targets, (*here, "targets", j), "target")
+    if refs.criteria is not None and isinstance(task.get("criteria"), list):
+        for j, code in enumerate(task["criteria"]):
+            check_ref(src, code, refs.criteria, (*here, "criteria", j), "criterion")
+    if isinstance(task.get("schedule"), dict):
+        check_schedule(src, task["schedule"], (*here, "schedule"), year)
 
 
 def _given(node: dict[str, Any], name: str) -> bool:
@@ -242,9 +259,11 @@ def _at_most_daily(text: str, parsed: Any, year: int) -> bool:
     return True
 
 
-def _check_schedule(
+def check_schedule(
     src: Source, schedule: dict[str, Any], path: tuple[str | int, ...], year: int | None
 ) -> None:
+    """A schedule's rules beyond its shape: one due form that fits ``every``, a valid RRULE,
+    dates inside ``year``."""
     every = schedule.get("every")
     due = schedule.get("due")
     if isinstance(due, dict):
@@ -320,51 +339,56 @@ def _reminders(value: Any, base: Reminders) -> Reminders:
     )
 
 
+def build_task(t: dict[str, Any], year: int, base: Reminders) -> Task:
+    """A checked task of a plan for ``year`` whose default reminders are ``base``."""
+    s = t["schedule"]
+    due = s["due"]
+    # ``source`` is the lead's provenance: an inferred lead makes the other say so too
+    given = set(t.get("inferred") or [])
+    source = t.get("source") or ("inferred" if "lead" in given else "plan")
+    if source == "inferred":
+        given.add("lead")
+    return Task(
+        code=str(t["code"]),
+        area=str(t["area"]),
+        title=t["title"],
+        title_en=t.get("title_en") or "",
+        lead=str(t["lead"]),
+        support=tuple(str(x) for x in t.get("support") or []),
+        approver=str(t["approver"]) if t.get("approver") else None,
+        schedule=Schedule(
+            every=s["every"],
+            rrule=s.get("rrule"),
+            start=_as_date(s.get("start")) or dt.date(year, 1, 1),
+            until=_as_date(s.get("until")) or dt.date(year, 12, 31),
+            due=build_due(due),
+        ),
+        reminders=_reminders(t.get("reminders"), base),
+        evidence=EvidenceRequirement.many(t.get("evidence")),
+        criteria=tuple(str(c) for c in t.get("criteria") or []),
+        targets=tuple(str(c) for c in t.get("targets") or []),
+        source=source,
+        note=t.get("note") or "",
+        inferred=ordered(given, TASK_FIELDS),
+    )
+
+
+def build_due(due: dict[str, Any]) -> Due:
+    """A checked ``due`` mapping as the core's ``Due``."""
+    return Due(
+        working_days=due.get("working_days"),
+        before_end_working_days=due.get("before_end_working_days"),
+        month_day=due.get("month_day"),
+        date=_as_date(due.get("date")),
+    )
+
+
 def _build(data: dict[str, Any]) -> Plan:
     plan = data["plan"]
     year = int(plan["year"])
     defaults = data.get("defaults") or {}
     base = _reminders(defaults.get("reminders"), Reminders())
-    tasks = []
-    for t in data["tasks"]:
-        s = t["schedule"]
-        due = s["due"]
-        # ``source`` is the lead's provenance: an inferred lead makes the other say so too
-        given = set(t.get("inferred") or [])
-        source = t.get("source") or ("inferred" if "lead" in given else "plan")
-        if source == "inferred":
-            given.add("lead")
-        inferred = ordered(given, TASK_FIELDS)
-        tasks.append(
-            Task(
-                code=str(t["code"]),
-                area=str(t["area"]),
-                title=t["title"],
-                title_en=t.get("title_en") or "",
-                lead=str(t["lead"]),
-                support=tuple(str(x) for x in t.get("support") or []),
-                approver=str(t["approver"]) if t.get("approver") else None,
-                schedule=Schedule(
-                    every=s["every"],
-                    rrule=s.get("rrule"),
-                    start=_as_date(s.get("start")) or dt.date(year, 1, 1),
-                    until=_as_date(s.get("until")) or dt.date(year, 12, 31),
-                    due=Due(
-                        working_days=due.get("working_days"),
-                        before_end_working_days=due.get("before_end_working_days"),
-                        month_day=due.get("month_day"),
-                        date=_as_date(due.get("date")),
-                    ),
-                ),
-                reminders=_reminders(t.get("reminders"), base),
-                evidence=EvidenceRequirement.many(t.get("evidence")),
-                criteria=tuple(str(c) for c in t.get("criteria") or []),
-                targets=tuple(str(c) for c in t.get("targets") or []),
-                source=source,
-                note=t.get("note") or "",
-                inferred=inferred,
-            )
-        )
+    tasks = [build_task(t, year, base) for t in data["tasks"]]
     return Plan(
         code=str(plan["code"]),
         title=plan["title"],
@@ -375,6 +399,8 @@ def _build(data: dict[str, Any]) -> Plan:
         framework=str(plan["framework"]) if plan.get("framework") else None,
         inferred=ordered(plan.get("inferred"), PLAN_FIELDS),
         funding=Funding.from_dict(plan.get("funding")),
+        kind=plan.get("kind") or "plan",
+        version=str(plan["version"]) if plan.get("version") is not None else "",
         timezone=plan.get("timezone") or DEFAULT_TIMEZONE,
         roll=defaults.get("roll") or "next",
         reminders=base,

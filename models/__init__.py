@@ -21,6 +21,7 @@ from models.people import Assignment, Officer, Position
 from models.plan import (
     AreaRecord,
     EvidenceRequirementRecord,
+    PlanOrigin,
     PlanRecord,
     TargetRecord,
     TaskCriterion,
@@ -64,6 +65,7 @@ __all__ = [
     "Officer",
     "OutboxMessage",
     "PasswordInvitation",
+    "PlanOrigin",
     "PlanRecord",
     "Position",
     "ProcedureRecord",

@@ -41,6 +41,24 @@ class PlanRecord(SQLModel, table=True):
     source_sha256: str = ""
 
 
+class PlanOrigin(SQLModel, table=True):
+    """Where a unit's plan derived from a province's template came from (``cchc plan
+    derive``): the template's code, version and SHA-256, and the unit's overlay, kept whole
+    so a revised template is derived again with it."""
+
+    __tablename__ = "plan_origin"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", unique=True)
+    template_code: str = Field(max_length=64, index=True)
+    template_version: str = Field(default="", max_length=64)
+    template_sha256: str = Field(max_length=64)
+    overlay_file: str = ""
+    overlay_sha256: str = Field(default="", max_length=64)
+    overlay_text: str = ""
+    derived_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    derived_by: str = ""
+
+
 class AreaRecord(SQLModel, table=True):
     __tablename__ = "plan_area"
     __table_args__ = (UniqueConstraint("plan_id", "code"),)

@@ -85,3 +85,13 @@ def resolve_unit(code: str | None, *, session: Session) -> UnitRecord:
     if len(units) > 1:
         raise ConflictError("error.ambiguous_unit", units=", ".join(u.code for u in units))
     return units[0]
+
+
+def unit_of(row: UnitRecord, *, session: Session) -> Unit:
+    """The stored unit as the core names it, with its parents (ward → district → city)."""
+    parent = session.get(UnitRecord, row.parent_id) if row.parent_id is not None else None
+    return Unit(
+        code=row.code,
+        name=row.name,
+        parent=unit_of(parent, session=session) if parent is not None else None,
+    )

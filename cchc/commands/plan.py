@@ -107,6 +107,54 @@ def load(
         console.print(app_ctx.t("cli.dry_run_nothing_kept"))
 
 
+@app.command("derive")
+def derive(
+    ctx: typer.Context,
+    template: Annotated[
+        Path, typer.Argument(help="Kế hoạch mẫu của tỉnh (cchc-plan/1, plan.kind: template).")
+    ],
+    units: Annotated[
+        str | None,
+        typer.Option(
+            "--units",
+            help="Mã các đơn vị, cách nhau bằng dấu phẩy; bỏ trống: mọi đơn vị đã lập từ mẫu này.",
+        ),
+    ] = None,
+    overlay_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay-dir",
+            help="Thư mục phần điều chỉnh của đơn vị: MÃ-ĐƠN-VỊ.yaml (cchc-overlay/1).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ cho biết sẽ thay đổi gì, không ghi.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Lập kế hoạch của từng đơn vị từ kế hoạch mẫu của tỉnh và phần điều chỉnh của đơn vị.
+
+    Derive each unit's plan from the province's template and the unit's overlay; all units
+    or none. A revised template: run again (--dry-run first to preview)."""
+    app_ctx: AppContext = ctx.obj
+    from application.derive import derive_plans
+    from cchc.derivation import render_derived
+
+    result = derive_plans(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(),
+        template=template,
+        units=(units or "").split(","),
+        overlay_dir=overlay_dir,
+        dry_run=dry_run,
+    )
+    if json:
+        print_json(result.as_dict())
+        return
+    render_derived(result, app_ctx)
+
+
 @app.command("list")
 def list_plans(ctx: typer.Context, json: JsonOpt = False) -> None:
     """Các kế hoạch đã nạp. Loaded plans."""
@@ -147,6 +195,10 @@ def show(
         print_json(shown.as_dict())
         return
     render_summary(shown.summary, app_ctx, shown.progress)
+    if shown.origin is not None:
+        from cchc.derivation import render_origin
+
+        render_origin(shown.origin, app_ctx)
 
 
 def _kind(kind: str, lang: Lang) -> str:
