@@ -27,7 +27,7 @@ from models.plan import (
     TaskSupport,
     TaskTarget,
 )
-from models.unit import UnitRecord
+from models.unit import UnitRecord, UnitSuccession
 from models.work import (
     CalendarOverride,
     Occurrence,
@@ -72,6 +72,7 @@ __all__ = [
     "TaskSupport",
     "TaskTarget",
     "UnitRecord",
+    "UnitSuccession",
     "WebSession",
     "utcnow",
 ]
