@@ -221,9 +221,7 @@ def show_unit(uow: UnitOfWork, code: str, on: dt.date) -> UnitShown:
         ]
         return UnitShown(
             unit=_view(row, codes),
-            predecessors=tuple(
-                seen(s.predecessor, s) for s in units_core.predecessors(known, uid)
-            ),
+            predecessors=tuple(seen(s.predecessor, s) for s in units_core.predecessors(known, uid)),
             successors=tuple(seen(s.successor, s) for s in units_core.successors(known, uid)),
             children=tuple(children),
             plans=tuple(plans),

@@ -109,8 +109,8 @@ def read_units(
     of the file at once as ``InvalidInput``."""
     problems: list[Problem] = []
 
-    def bad(code: str, row: int, column: str = "", **params: object) -> None:
-        problems.append(Problem(f"unit_{code}", file=file, row=row, path=column, params=params))
+    def bad(kind: str, row: int, where: str = "", /, **params: object) -> None:
+        problems.append(Problem(f"unit_{kind}", file=file, row=row, path=where, params=params))
 
     names = {title: column_of(title) for title in header}
     for title, column in names.items():
@@ -155,7 +155,9 @@ def read_units(
         if cells["level"]:
             level = level_of(cells["level"])
             if level is None:
-                bad("bad_level", number, "level", value=cells["level"][:40], known=", ".join(LEVELS))
+                bad(
+                    "bad_level", number, "level", value=cells["level"][:40], known=", ".join(LEVELS)
+                )
         days: dict[str, dt.date | None] = {}
         for column in ("from", "to"):
             days[column] = None
@@ -182,7 +184,9 @@ def _check_tree(
     """Parents known, levels that fit, no loop of parents — the file over the stored units."""
     merged: dict[str, Known] = dict(known)
     for r in rows:
-        merged[r.code] = Known(r.code, r.level or (known[r.code].level if r.code in known else None), r.parent)
+        merged[r.code] = Known(
+            r.code, r.level or (known[r.code].level if r.code in known else None), r.parent
+        )
     for r in rows:
         if r.parent is None or r.parent == r.code:
             continue
@@ -202,9 +206,7 @@ def _check_tree(
                 parent_level=above.level,
             )
     ids = {code: i for i, code in enumerate(merged)}
-    parents = {
-        ids[k.code]: ids.get(k.parent) if k.parent else None for k in merged.values()
-    }
+    parents = {ids[k.code]: ids.get(k.parent) if k.parent else None for k in merged.values()}
     codes = {v: k for k, v in ids.items()}
     reported: set[int] = set()
     for r in rows:

@@ -15,12 +15,15 @@ from storage.audit import record
 
 
 def ensure_unit(unit: Unit, *, session: Session, actor: str, now: dt.datetime) -> UnitRecord:
-    """The stored unit for ``unit``, created with its parents when missing; names kept current."""
+    """The stored unit for ``unit``, created with its parents when missing; names kept current.
+    A unit placed in the unit tree (one with a level, from ``cchc unit import``) keeps the
+    parent the tree gives it, and the plan's parents are not made for it."""
+    row = session.exec(select(UnitRecord).where(UnitRecord.code == unit.code)).first()
+    placed = row is not None and row.level is not None
     parent_id = None
-    if unit.parent is not None:
+    if unit.parent is not None and not placed:
         parent = ensure_unit(unit.parent, session=session, actor=actor, now=now)
         parent_id = parent.id
-    row = session.exec(select(UnitRecord).where(UnitRecord.code == unit.code)).first()
     if row is None:
         row = UnitRecord(code=unit.code, name=unit.name or unit.code, parent_id=parent_id)
         session.add(row)

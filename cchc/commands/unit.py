@@ -129,11 +129,15 @@ def show(
     ]
     for s in shown.predecessors:
         lines.append(
-            app_ctx.t(f"cli.unit.predecessor_{s.kind}", code=s.code, name=s.name, on=f"{s.on:%d/%m/%Y}")
+            app_ctx.t(
+                f"cli.unit.predecessor_{s.kind}", code=s.code, name=s.name, on=f"{s.on:%d/%m/%Y}"
+            )
         )
     for s in shown.successors:
         lines.append(
-            app_ctx.t(f"cli.unit.successor_{s.kind}", code=s.code, name=s.name, on=f"{s.on:%d/%m/%Y}")
+            app_ctx.t(
+                f"cli.unit.successor_{s.kind}", code=s.code, name=s.name, on=f"{s.on:%d/%m/%Y}"
+            )
         )
     if shown.children:
         lines.append(app_ctx.t("cli.unit.children", units=", ".join(shown.children)))
@@ -188,7 +192,8 @@ def merge(
         str | None, typer.Option("--name", help="Tên đơn vị mới (khi tạo mới).")
     ] = None,
     level: Annotated[
-        str | None, typer.Option("--level", help="Cấp: province, city, commune, ward, special_zone…")
+        str | None,
+        typer.Option("--level", help="Cấp: province, city, commune, ward, special_zone…"),
     ] = None,
     parent: Annotated[str | None, typer.Option("--parent", help="Mã đơn vị cấp trên.")] = None,
     json: JsonOpt = False,

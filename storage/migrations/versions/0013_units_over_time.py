@@ -39,6 +39,8 @@ _PREFIXES = (
 
 def _level(name: str, has_parent: bool) -> str | None:
     folded = " ".join(name.lower().split()) + " "
+    for body in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
+        folded = folded.removeprefix(body)
     for prefix, below, top in _PREFIXES:
         if folded.startswith(prefix):
             return below if has_parent else top
@@ -47,7 +49,9 @@ def _level(name: str, has_parent: bool) -> str | None:
 
 def upgrade() -> None:
     # new nullable columns only: no table is rebuilt
-    op.add_column("unit", sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+    op.add_column(
+        "unit", sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True)
+    )
     op.add_column("unit", sa.Column("valid_from", sa.Date(), nullable=True))
     op.add_column("unit", sa.Column("valid_to", sa.Date(), nullable=True))
     op.create_table(
