@@ -211,6 +211,6 @@ def _check_tree(
     reported: set[int] = set()
     for r in rows:
         loop = cycle(parents, ids[r.code])
-        if loop and not reported & set(loop):
+        if loop and ids[r.code] in loop and not reported & set(loop):
             reported |= set(loop)
             report("cycle", r.row, "parent", units=" → ".join(codes[i] for i in [*loop, loop[0]]))
