@@ -80,7 +80,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("unit_succession")
-    with op.batch_alter_table("unit") as batch:
-        batch.drop_column("valid_to")
-        batch.drop_column("valid_from")
-        batch.drop_column("level")
+    # ALTER TABLE … DROP COLUMN on both (SQLite ≥ 3.35): a batch would copy ``unit``, which
+    # every other table refers to
+    for column in ("valid_to", "valid_from", "level"):
+        op.execute(f"ALTER TABLE unit DROP COLUMN {column}")
