@@ -150,6 +150,6 @@ def test_a_single_ward_keeps_working_and_can_be_merged(cli: Cli) -> None:
     assert "12 phân công chức danh kết thúc" in merged
     officers = read(cli, "officer", "list", "--unit", "phu-huu", "--on", "2020-07-01")
     assert isinstance(officers, list)
-    assert [
-        (p["position"], p["from"]) for o in officers for p in o["positions"]
-    ] == [("cchc_officer", "2020-07-01")]
+    assert [(p["position"], p["from"]) for o in officers for p in o["positions"]] == [
+        ("cchc_officer", "2020-07-01")
+    ]
