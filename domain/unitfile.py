@@ -91,7 +91,8 @@ def parse_day(text: str) -> dt.date | None:
     return None
 
 
-def _control(text: str) -> str | None:
+def control_char(text: str) -> str | None:
+    """The first control character of ``text`` (as ``U+0007``), or None."""
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co") and char not in "\t":
             return f"U+{ord(char):04X}"
@@ -134,7 +135,7 @@ def read_units(
         if not any(cells.values()):
             continue
         for column, value in cells.items():
-            char = _control(value)
+            char = control_char(value)
             if char:
                 bad("control_char", number, column, char=char)
                 cells[column] = ""

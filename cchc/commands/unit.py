@@ -13,7 +13,8 @@ from cchc.options import JsonOpt, NowOpt
 from cchc.render import console, print_json
 
 if TYPE_CHECKING:
-    from application.units import Merged, UnitView
+    from application.unit_mergers import Merged
+    from application.units import UnitView
 
 app = typer.Typer(
     help="Đơn vị hành chính qua các thời kỳ: cây đơn vị, sáp nhập, đổi tên. "
@@ -201,7 +202,7 @@ def merge(
 ) -> None:
     """Sáp nhập đơn vị: từ ngày --on, công việc mới thuộc đơn vị --into. Merge units."""
     app_ctx: AppContext = ctx.obj
-    from application.units import merge_units
+    from application.unit_mergers import merge_units
 
     done = merge_units(
         app_ctx.uow(),
@@ -234,7 +235,7 @@ def rename(
 ) -> None:
     """Đổi tên đơn vị (một cuộc sáp nhập của một đơn vị, sang mã mới). Rename a unit."""
     app_ctx: AppContext = ctx.obj
-    from application.units import rename_unit
+    from application.unit_mergers import rename_unit
 
     done = rename_unit(
         app_ctx.uow(),

@@ -18,12 +18,11 @@ from application.access import Identity
 from application.completeness import completeness
 from application.dossiers import kpis
 from application.tables import read_table
+from application.unit_mergers import merge_units, rename_unit
 from application.units import (
     history_ids,
     import_units,
-    merge_units,
     predecessors,
-    rename_unit,
     tree_on,
     visible_units,
 )
