@@ -38,12 +38,16 @@ def timezone_of(uow: UnitOfWork, unit: str | None) -> str:
 
 
 def letterhead(session: Session, unit_row: UnitRecord, on: dt.date | None) -> Letterhead:
-    """Who issues a document of ``unit_row`` on ``on`` and signs it: the unit under its parent,
-    signed by the holder of the chairman's position that day (a stand-in when one acts)."""
+    """Who issues a document of ``unit_row`` on ``on`` and signs it: the unit under its parent
+    in force that day, signed by the holder of the chairman's position that day (a stand-in
+    when one acts)."""
     from responsibilities.holding import holders
     from storage.officers import holdings
 
     parent = session.get(UnitRecord, unit_row.parent_id) if unit_row.parent_id else None
+    while parent is not None and on is not None and parent.valid_to and parent.valid_to < on:
+        # a district dissolved by then: the unit stands under the one above (as it did that day)
+        parent = session.get(UnitRecord, parent.parent_id) if parent.parent_id else None
     chairs = (
         holders(holdings(session=session, unit_id=unit_row.id or 0), "chairman", on) if on else []
     )

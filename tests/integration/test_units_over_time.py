@@ -297,3 +297,21 @@ def test_reports_with_the_predecessors_history(province, session, load) -> None:
     assert "predecessors" not in alone.as_dict()
     assert kpis(province, LATER, unit="W9", with_predecessors=True).predecessors == ("W1", "W2")
     assert kpis(province, LATER, unit="W9").predecessors == ()
+
+
+def test_a_document_names_the_parent_in_force_that_day(engine, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from application.units import letterhead
+
+    file = tmp_path / "units.csv"
+    file.write_text(
+        "code,name,level,parent,from,to\n"
+        "79,UBND Thành phố Hồ Chí Minh,city,,,\n"
+        "760,UBND Quận 1,district,79,,30/06/2020\n"
+        "W5,UBND Phường Năm,ward,760,,\n",
+        encoding="utf-8",
+    )
+    header, rows = read_table(file)
+    import_units(UnitOfWork(engine), OPERATOR, NOW, header=header, rows=rows, file=str(file))
+    ward = get_unit("W5", session=session)
+    assert letterhead(session, ward, D(2020, 6, 30)).parent == "UBND Quận 1"
+    assert letterhead(session, ward, D(2020, 7, 1)).parent == "UBND Thành phố Hồ Chí Minh"
