@@ -63,13 +63,23 @@ def completeness(
     plan: str | None = None,
     by: str = "position",
     lang: str = "vi",
+    with_predecessors: bool = False,
 ) -> report_core.CompletenessReport:
     """``cchc completeness``: required, provided and accepted documents of a plan (``plan`` by
     code, else the plan of ``year``, else the unit's latest), grouped ``by`` position, area,
     criterion or officer, and the due occurrences still missing documents — for the CCHC
-    officer, the chairman or the operator (``completeness.read``)."""
+    officer, the chairman or the operator (``completeness.read``); ``with_predecessors``: with
+    the occurrences of the same year of the units merged into it."""
     return progress_board(
-        uow, identity, now, unit=unit, year=year, plan=plan, by=(by,), lang=lang
+        uow,
+        identity,
+        now,
+        unit=unit,
+        year=year,
+        plan=plan,
+        by=(by,),
+        lang=lang,
+        with_predecessors=with_predecessors,
     ).first
 
 
@@ -83,6 +93,7 @@ def progress_board(
     plan: str | None = None,
     by: Sequence[str] = BOARD,
     lang: str = "vi",
+    with_predecessors: bool = False,
 ) -> Board:
     """The Tiến độ page: the report grouped each way of ``by``, read once."""
     for way in by:
@@ -100,13 +111,45 @@ def progress_board(
         Gate.load(session, uid, ctx.plan).check(
             identity, READ, Subject(), on=ctx.today, entity="plan", key=plan_row.code
         )
-        rows, progress = _rows(session, plan_row, ctx, now=now, lang=language)
+        rows, items = _rows(session, plan_row, ctx, now=now, lang=language)
+        history: list[str] = []
+        if with_predecessors:
+            for other, other_ctx, code in _predecessor_plans(session, unit_row, ctx, now, identity):
+                more, more_items = _rows(session, other, other_ctx, now=now, lang=language)
+                rows += more
+                items += more_items
+                history.append(code)
+        progress = summarize(items, now)
         return Board(
             tuple(
-                _report(ctx, plan_row, unit_row, rows, progress, by=way, lang=language)
+                _report(
+                    ctx, plan_row, unit_row, rows, progress, by=way, lang=language,
+                    predecessors=tuple(history),
+                )
                 for way in by
             )
+        )  # fmt: skip
+
+
+def _predecessor_plans(
+    session: Session, unit_row: UnitRecord, ctx: Context, now: dt.datetime, identity: Identity
+) -> list[tuple[PlanRecord, Context, str]]:
+    """The plans of the same year of the units merged into ``unit_row`` (transitively) that
+    existed that year, with their contexts."""
+    from application.units import history_ids
+
+    out = []
+    for uid in history_ids(session, unit_row, ctx.plan.year)[1:]:
+        found = session.exec(
+            select(PlanRecord).where(PlanRecord.unit_id == uid, PlanRecord.year == ctx.plan.year)
+        ).first()
+        other = session.get(UnitRecord, uid)
+        if found is None or other is None:
+            continue
+        out.append(
+            (found, context(found, session=session, actor=identity.audit_name, now=now), other.code)
         )
+    return out
 
 
 def may(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str = READ) -> bool:
@@ -135,7 +178,7 @@ def unit_of(session: Session, identity: Identity, unit: str | None, now: dt.date
 
 def _rows(
     session: Session, plan_row: PlanRecord, ctx: Context, *, now: dt.datetime, lang: Lang
-) -> tuple[list[report_core.OccurrenceEvidence], Progress]:
+) -> tuple[list[report_core.OccurrenceEvidence], list[Any]]:
     tasks = {x.code: x for x in ctx.plan.tasks}
     seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx)
     uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -166,8 +209,7 @@ def _rows(
             )
         )
     everything = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
-    progress = summarize((progress_item(o, ctx.plan.timezone) for o in everything), now)
-    return rows, progress
+    return rows, [progress_item(o, ctx.plan.timezone) for o in everything]
 
 
 def _report(
@@ -179,6 +221,7 @@ def _report(
     *,
     by: str,
     lang: Lang,
+    predecessors: tuple[str, ...] = (),
 ) -> report_core.CompletenessReport:
     label, order = _labels(ctx.plan, by, lang, rows)
     return report_core.CompletenessReport(
@@ -192,6 +235,7 @@ def _report(
         owed=tuple(report_core.owed(rows)),
         occurrences=tuple(rows),
         progress=progress,
+        predecessors=predecessors,
     )
 
 

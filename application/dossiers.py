@@ -17,7 +17,7 @@ Local days and times are in the unit's plan time zone (``plan.timezone``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from domain.kpi import (
     evaluate_manual,
 )
 from domain.plan import Plan, Target
+from models import UnitRecord
 from plans import DOSSIER_COLUMNS
 from responsibilities.policy import Subject
 from storage.audit import record
@@ -231,6 +232,8 @@ class KpiResult:
     timezone: str
     report: KpiReport
     targets: list[TargetLine]
+    predecessors: tuple[str, ...] = ()
+    """The units merged into this one whose dossiers count too (``--with-predecessors``)."""
 
     @property
     def today(self) -> dt.date:
@@ -238,18 +241,30 @@ class KpiResult:
         return local_today(self.report.now, self.timezone)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "unit": self.unit,
             **self.report.as_dict(),
             "targets": [line.as_dict() for line in self.targets],
         }
+        if self.predecessors:
+            out["predecessors"] = list(self.predecessors)
+        return out
 
 
 def kpis(
-    uow: UnitOfWork, now: dt.datetime, *, unit: str | None = None, period: Period | None = None
+    uow: UnitOfWork,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    period: Period | None = None,
+    with_predecessors: bool = False,
 ) -> KpiResult:
     """``cchc kpi``: the one-stop KPIs over ``period`` (by default the year of the unit's
-    latest plan) and that year's plan targets, manual ones from the measurements."""
+    latest plan) and that year's plan targets, manual ones from the measurements;
+    ``with_predecessors``: the dossiers of the units merged into it (that existed in the
+    period's year) count too."""
+    from application.units import history_ids
+
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
         uid = unit_row.id or 0
@@ -257,8 +272,15 @@ def kpis(
         plan = unit_plan(session, uid, first.year)
         if plan is None:
             raise NotFoundError("error.no_plan")
+        also = history_ids(session, unit_row, first.year)[1:] if with_predecessors else []
         report = kpi_report(
-            session=session, unit_id=uid, start=first, end=last, now=now, timezone=plan.timezone
+            session=session,
+            unit_id=uid,
+            start=first,
+            end=last,
+            now=now,
+            timezone=plan.timezone,
+            also=also,
         )
         measured = {
             m.code: m.value for m in measurements(session=session, unit_id=uid, year=first.year)
@@ -272,7 +294,13 @@ def kpis(
             timezone=plan.timezone,
             report=report,
             targets=target_results(plan, report, measured, previous),
+            predecessors=tuple(_codes(session, also)),
         )
+
+
+def _codes(session: Session, ids: Sequence[int]) -> list[str]:
+    rows = [session.get(UnitRecord, i) for i in ids]
+    return [r.code for r in rows if r is not None]
 
 
 # --- manual measurements ------------------------------------------------------------------

@@ -28,6 +28,7 @@ from cchc.commands import (
     plan,
     procedures,
     service,
+    unit,
     user,
     webserver,
     work,
@@ -51,6 +52,7 @@ app = typer.Typer(
 app.add_typer(plan.app, name="plan")
 app.add_typer(framework.app, name="framework")
 app.add_typer(officer.app, name="officer")
+app.add_typer(unit.app, name="unit")
 app.command("matrix")(matrix.matrix)
 app.command("who")(matrix.who)
 app.command("init")(plan.init)

@@ -62,3 +62,12 @@ def number(ctx: typer.Context, value: str | float | None) -> float | None:
         obj = ctx.find_root().obj
         raise typer.BadParameter(t("cli.not_a_number", getattr(obj, "lang", "vi"), value=value))
     return finite(ctx, parsed)
+
+
+WithPredecessorsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--with-predecessors",
+        help="Gồm cả lịch sử của các đơn vị đã sáp nhập vào đơn vị này (có trong năm báo cáo).",
+    ),
+]

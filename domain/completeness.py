@@ -136,9 +136,11 @@ class CompletenessReport:
     owed: tuple[Owed, ...]
     occurrences: tuple[OccurrenceEvidence, ...] = field(default=())
     progress: Progress = field(default_factory=Progress)
+    predecessors: tuple[str, ...] = ()
+    """The units merged into this one whose occurrences the report includes."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "unit": self.unit,
             "plan": self.plan,
             "year": self.year,
@@ -150,6 +152,9 @@ class CompletenessReport:
             "occurrences": [o.as_dict() for o in self.occurrences],
             "progress": self.progress.as_dict(),
         }
+        if self.predecessors:
+            out["predecessors"] = list(self.predecessors)
+        return out
 
 
 def _keys(row: OccurrenceEvidence, by: str) -> Sequence[str]:

@@ -29,7 +29,7 @@ from models.plan import (
     TaskSupport,
     TaskTarget,
 )
-from models.unit import UnitRecord
+from models.unit import UnitRecord, UnitSuccession
 from models.work import (
     CalendarOverride,
     Occurrence,
@@ -79,6 +79,7 @@ __all__ = [
     "TaskSupport",
     "TaskTarget",
     "UnitRecord",
+    "UnitSuccession",
     "WebSession",
     "utcnow",
 ]

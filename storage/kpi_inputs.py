@@ -103,6 +103,7 @@ def kpis(
     now: dt.datetime,
     fields: bool = True,
     timezone: str | None = None,
+    also: Sequence[int] = (),
 ) -> KpiReport:
     """All the KPIs, overall and per field (``ma_linh_vuc``), with SQL aggregates.
 
@@ -111,8 +112,10 @@ def kpis(
     dossiers received, due or returned in the period, counting with CASE per field (joined
     to the first apology slip recorded for each, a small table); the distinct procedures
     received (a few hundred groups); and the unit's procedure catalogue, which, when there is
-    one, ``online_procedure_share`` is over instead.
+    one, ``online_procedure_share`` is over instead. ``also``: more units whose dossiers
+    count as the unit's (its predecessors, for a report with their history).
     """
+    ids = [unit_id, *also]
     today = _today(session, unit_id, now, timezone)
     conn = session.connection()
     field_col = _T.ma_linh_vuc
@@ -123,10 +126,10 @@ def kpis(
     # join to the slips is left out for a unit that has recorded none)
     source: Any = DOSSIERS
     apology_in_time: Any = _T.phieu_xin_loi
-    if conn.execute(select(exists().where(SLIPS.c.unit_id == unit_id))).scalar():
+    if conn.execute(select(exists().where(SLIPS.c.unit_id.in_(ids)))).scalar():
         first_slip = (
             select(SLIPS.c.dossier_id, func.min(SLIPS.c.issued_on).label("issued_on"))
-            .where(SLIPS.c.unit_id == unit_id)
+            .where(SLIPS.c.unit_id.in_(ids))
             .group_by(SLIPS.c.dossier_id)
             .subquery()
         )
@@ -150,13 +153,13 @@ def kpis(
             _count(and_(returned, _T.tra_qua_buu_chinh)),  # 10
         )
         .select_from(source)
-        .where(_T.unit_id == unit_id, or_(received, _T.hen_tra_day.between(start, end), returned))
+        .where(_T.unit_id.in_(ids), or_(received, _T.hen_tra_day.between(start, end), returned))
         .group_by(field_col)
     ).all()
     # a procedure is its code when given, else its name; online if any dossier says 3 or 4
     procedures = conn.execute(
         select(field_col, _T.ma_thu_tuc, _T.ten_thu_tuc, func.max(_T.muc_do_dvc))
-        .where(_T.unit_id == unit_id, received)
+        .where(_T.unit_id.in_(ids), received)
         .group_by(field_col, _T.ma_thu_tuc, _T.ten_thu_tuc)
     ).all()
     online_procedures: dict[tuple[str, str], bool] = {}

@@ -135,12 +135,15 @@ def materialise(
         (o.task_id, o.period): o
         for o in session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id))
     }
+    last_day = unit.valid_to if unit else None  # a merged unit gets no new work
     for task in ctx.plan.tasks:
         row = tasks[task.code]
         assert row.id is not None
         for period in periods(task.schedule):
             due = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
             occ = existing.pop((row.id, period.key), None)
+            if occ is None and last_day is not None and max(period.start, due) > last_day:
+                continue  # the successor's work (the merger cancelled what was open)
             if occ is None:
                 officer, acting = ctx.accountable(
                     task.lead, task.area, max(ctx.today, period.start)
@@ -234,6 +237,55 @@ def materialise(
         )
     session.flush()
     return report
+
+
+def cancel_from(
+    unit_id: int, day: dt.date, reason: str, *, session: Session, actor: str, now: dt.datetime
+) -> list[Occurrence]:
+    """Cancel, with ``reason``, the unit's open work (open, in progress, returned) due on or
+    after ``day``; submitted, accepted and waived work is never touched. Audited."""
+    found = session.exec(
+        select(Occurrence)
+        .where(
+            Occurrence.unit_id == unit_id,
+            col(Occurrence.status).in_(ACTIVE),
+            col(Occurrence.due_date) >= day,
+        )
+        .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+    ).all()
+    for occ in found:
+        before = occ.status
+        occ.status, occ.reason, occ.next_reminder_at, occ.updated_at = CANCELLED, reason, None, now
+        session.add(occ)
+        record(
+            session=session,
+            actor=actor,
+            now=now,
+            action="cancel",
+            entity="occurrence",
+            key=f"{occ.task_code}/{occ.period}",
+            unit_id=unit_id,
+            before={"status": before},
+            after={"status": CANCELLED, "reason": reason},
+        )
+    session.flush()
+    return list(found)
+
+
+def open_before(unit_id: int, day: dt.date, *, session: Session) -> list[Occurrence]:
+    """The unit's open work due before ``day`` (left as it is by a merger, for its officers
+    to finish or the chairman to waive)."""
+    return list(
+        session.exec(
+            select(Occurrence)
+            .where(
+                Occurrence.unit_id == unit_id,
+                col(Occurrence.status).in_(ACTIVE),
+                col(Occurrence.due_date) < day,
+            )
+            .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+        )
+    )
 
 
 def _ahead(occ: Occurrence, now: dt.datetime) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt, number
+from cchc.options import JsonOpt, NowOpt, UnitOpt, WithPredecessorsOpt, number
 from cchc.render import console, fmt_num, print_json, problems_json
 from domain.clock import MAX_YEAR, MIN_YEAR
 
@@ -126,6 +126,7 @@ def kpi(
     quarter: QuarterOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    with_predecessors: WithPredecessorsOpt = False,
     now: NowOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -134,11 +135,22 @@ def kpi(
     from application.dossiers import kpis
 
     period = _period(app_ctx, year, quarter, start, end)
-    result = kpis(app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, period=period)
+    result = kpis(
+        app_ctx.uow(),
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        period=period,
+        with_predecessors=with_predecessors,
+    )
     if json:
         print_json(result.as_dict())
         return
     _kpi_table(app_ctx, result)
+    if result.predecessors:
+        console.print(
+            app_ctx.t("cli.unit.history_included", units=", ".join(result.predecessors)),
+            markup=False,
+        )
 
 
 def _kpi_table(app_ctx: AppContext, result: KpiResult) -> None:

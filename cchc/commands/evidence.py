@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import MAX_ID, PERIOD_HELP, JsonOpt, NowOpt, UnitOpt
+from cchc.options import MAX_ID, PERIOD_HELP, JsonOpt, NowOpt, UnitOpt, WithPredecessorsOpt
 from cchc.render import console, print_json
 from domain.clock import MAX_YEAR, MIN_YEAR
 
@@ -371,6 +371,7 @@ def completeness(
     unit: UnitOpt = None,
     json: JsonOpt = False,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Ghi báo cáo ra tệp Excel.")] = None,
+    with_predecessors: WithPredecessorsOpt = False,
 ) -> None:
     """Mức đầy đủ tài liệu kiểm chứng, và ai còn nợ tài liệu gì. Evidence completeness report."""
     app_ctx: AppContext = ctx.obj
@@ -384,6 +385,7 @@ def completeness(
         by=by,
         year=year,
         lang=app_ctx.lang,
+        with_predecessors=with_predecessors,
     )
     if xlsx is not None:
         from application.completeness_xlsx import write_completeness
@@ -395,5 +397,10 @@ def completeness(
     from cchc.completeness_view import render_completeness
 
     render_completeness(report, app_ctx, console)
+    if report.predecessors:
+        console.print(
+            app_ctx.t("cli.unit.history_included", units=", ".join(report.predecessors)),
+            markup=False,
+        )
     if xlsx is not None:
         console.print(app_ctx.t("cli.completeness_written", path=xlsx), markup=False)
