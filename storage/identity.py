@@ -48,20 +48,24 @@ def officers_named(email: str, *, session: Session) -> list[Officer]:
 
 def officer_in_post(email: str, *, session: Session, now: dt.datetime) -> Officer | None:
     """The first officer record with this email that holds a position today (in its unit's
-    time zone), or None: an officer who holds no position any more may not sign in."""
+    time zone), or a province role (``province_role``: the province's CCHC staff, an
+    appraiser), or None: an officer who holds neither any more may not sign in."""
+    from models import ProvinceRole
+
     for officer in officers_named(email, session=session):
         today = local_today(now, unit_timezone(session=session, unit_id=officer.unit_id))
-        running = session.exec(
-            select(Assignment.id)
-            .where(
-                Assignment.officer_id == officer.id,
-                col(Assignment.start) <= today,
-                or_(col(Assignment.end).is_(None), col(Assignment.end) >= today),
-            )
-            .limit(1)
-        ).first()
-        if running is not None:
-            return officer
+        for held in (Assignment, ProvinceRole):
+            running = session.exec(
+                select(held.id)
+                .where(
+                    held.officer_id == officer.id,
+                    col(held.start) <= today,
+                    or_(col(held.end).is_(None), col(held.end) >= today),
+                )
+                .limit(1)
+            ).first()
+            if running is not None:
+                return officer
     return None
 
 

@@ -332,3 +332,29 @@ def test_the_ranking_reads_the_same_number_of_queries_for_any_number_of_units(
     report = ranking(uow, STAFF, ROUND1, unit="tp-hcm", year=2020)
     assert len(report.lines) == 23
     assert {x.stage for x in report.lines} == {"submitted", "missing"}
+
+
+def test_a_province_officer_signs_in_by_their_role_and_not_after_it_ends(uow, province) -> None:  # type: ignore[no-untyped-def]
+    """The province's staff hold no position of a ward's plan: their role lets them sign in
+    to the web pages, and only while it runs."""
+    from application.identity import SignInRefused, SignedIn, set_password, sign_in
+
+    password = "mật khẩu của sở nội vụ"
+    set_password(uow, OPERATOR, email=STAFF.name, password=password, now=SUBMITTED)
+    form = {"email": STAFF.name, "password": password, "address": "10.0.0.9"}
+    with pytest.raises(SignInRefused):
+        sign_in(uow, now=SUBMITTED, **form)
+    ap.grant_role(
+        uow,
+        OPERATOR,
+        SUBMITTED,
+        unit="tp-hcm",
+        email=STAFF.name,
+        role="province_staff",
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2021, 12, 31),
+    )
+    signed = sign_in(uow, now=ROUND1, **form)
+    assert isinstance(signed, SignedIn) and signed.email == STAFF.name
+    with pytest.raises(SignInRefused):
+        sign_in(uow, now=dt.datetime(2022, 1, 3, 2, 0, tzinfo=dt.UTC), **form)
