@@ -9,9 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import delete, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from domain.clock import local_today
+from domain.clock import DEFAULT_TIMEZONE, local_today
 from models import (
     Account,
     ApiToken,
@@ -22,7 +23,7 @@ from models import (
     SignInFailure,
     WebSession,
 )
-from storage.plans import unit_timezone
+from storage.plans import timezone_of_unit
 
 
 def get_account(email: str, *, session: Session) -> Account | None:
@@ -48,20 +49,21 @@ def officers_named(email: str, *, session: Session) -> list[Officer]:
 
 def officer_in_post(email: str, *, session: Session, now: dt.datetime) -> Officer | None:
     """The first officer record with this email that holds a position today (in its unit's
-    time zone), or None: an officer who holds no position any more may not sign in."""
-    for officer in officers_named(email, session=session):
-        today = local_today(now, unit_timezone(session=session, unit_id=officer.unit_id))
-        running = session.exec(
-            select(Assignment.id)
-            .where(
-                Assignment.officer_id == officer.id,
-                col(Assignment.start) <= today,
-                or_(col(Assignment.end).is_(None), col(Assignment.end) >= today),
-            )
-            .limit(1)
-        ).first()
-        if running is not None:
-            return officer
+    time zone), or None: an officer who holds no position any more may not sign in. One
+    statement: each record with its unit's time zone and its assignments' dates."""
+    rows = session.execute(
+        sa_select(
+            Officer, timezone_of_unit(Officer.unit_id), col(Assignment.start), col(Assignment.end)
+        )
+        .outerjoin(Assignment, col(Assignment.officer_id) == Officer.id)
+        .where(col(Officer.email) == email)
+        .order_by(col(Officer.id))
+    ).all()
+    for officer, zone, start, end in rows:
+        today = local_today(now, zone or DEFAULT_TIMEZONE)
+        if start is not None and start <= today and (end is None or end >= today):
+            found: Officer = officer
+            return found
     return None
 
 
