@@ -92,6 +92,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20, help="concurrent web clients")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds per web measure")
     parser.add_argument(
+        "--workers",
+        type=lambda v: tuple(int(n) for n in v.split(",")),
+        default=(1, 2),
+        help="numbers of web workers measured, e.g. 1,2",
+    )
+    parser.add_argument(
+        "--rate", type=float, default=1.0, help="requests per second of each web client (open loop)"
+    )
+    parser.add_argument(
         "--only", choices=["web"], help="run this benchmark alone and rewrite only its section"
     )
     args = parser.parse_args()
@@ -99,7 +108,9 @@ def main() -> None:
     from benchmarks.web import bench_web, web_section
 
     if args.only == "web":
-        web = web_section(bench_web(args.pg, args.city, args.seconds, args.clients))
+        web = web_section(
+            bench_web(args.pg, args.city, args.seconds, args.clients, args.workers, args.rate)
+        )
         before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         kept = before.split(WEB_HEADING)[0].rstrip("\n")
         args.out.write_text(kept + "\n\n" + "\n".join(web) + "\n", encoding="utf-8")
@@ -127,7 +138,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         imported = bench_import(args.dossiers, Path(folder))
         kpi = bench_kpi(imported["database"])
-    web = web_section(bench_web(args.pg, args.city, args.seconds, args.clients))
+    web = web_section(
+        bench_web(args.pg, args.city, args.seconds, args.clients, args.workers, args.rate)
+    )
     lines = [
         "# Benchmark results",
         "",

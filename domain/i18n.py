@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +44,16 @@ def _translations(localedir: Path, domain: str, lang: Lang) -> gettext.GNUTransl
     return found
 
 
+@lru_cache(maxsize=8192)
+def _template(localedir: Path, domain: str, lang: Lang, key: str) -> str | None:
+    """A key looked up once: a page asks for the same few hundred words on every request, and
+    a key absent from one layer's catalogue (found in a lower one) costs an exception each time."""
+    try:
+        return _translations(localedir, domain, lang).gettext(key)
+    except KeyError:
+        return None
+
+
 class Catalogue:
     """One layer's gettext domain, ``<package_dir>/locale/<lang>/LC_MESSAGES/<domain>.mo``."""
 
@@ -60,10 +70,7 @@ class Catalogue:
     def template(self, key: str, lang: str) -> str | None:
         """The unformatted text of ``key`` (English for any ``lang`` but ``vi``), or None."""
         which: Lang = "vi" if lang == "vi" else "en"
-        try:
-            return _translations(self.localedir, self.domain, which).gettext(key)
-        except KeyError:
-            return None
+        return _template(self.localedir, self.domain, which, key)
 
     def keys(self, lang: Lang | None = None) -> frozenset[str]:
         """The message keys (msgids) compiled for ``lang``, or for either language."""

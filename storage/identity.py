@@ -9,9 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import delete, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from domain.clock import local_today
+from domain.clock import DEFAULT_TIMEZONE, local_today
 from models import (
     Account,
     ApiToken,
@@ -22,7 +23,7 @@ from models import (
     SignInFailure,
     WebSession,
 )
-from storage.plans import unit_timezone
+from storage.plans import timezone_of_unit
 
 
 def get_account(email: str, *, session: Session) -> Account | None:
@@ -49,23 +50,44 @@ def officers_named(email: str, *, session: Session) -> list[Officer]:
 def officer_in_post(email: str, *, session: Session, now: dt.datetime) -> Officer | None:
     """The first officer record with this email that holds a position today (in its unit's
     time zone), or a province role (``province_role``: the province's CCHC staff, an
-    appraiser), or None: an officer who holds neither any more may not sign in."""
+    appraiser), or None: an officer who holds neither any more may not sign in. One statement
+    for the officers of a unit's plan: each record with its unit's time zone and its
+    assignments' dates; a second only for someone who holds no position (a province officer)."""
+    rows = session.execute(
+        sa_select(
+            Officer, timezone_of_unit(Officer.unit_id), col(Assignment.start), col(Assignment.end)
+        )
+        .outerjoin(Assignment, col(Assignment.officer_id) == Officer.id)
+        .where(col(Officer.email) == email)
+        .order_by(col(Officer.id))
+    ).all()
+    for officer, zone, start, end in rows:
+        today = local_today(now, zone or DEFAULT_TIMEZONE)
+        if start is not None and start <= today and (end is None or end >= today):
+            found: Officer = officer
+            return found
+    records = {o.id: (o, z) for o, z, _, _ in rows}  # an officer comes once per assignment
+    return _in_province_role(list(records.values()), session=session, now=now)
+
+
+def _in_province_role(
+    officers: Sequence[tuple[Officer, str | None]], *, session: Session, now: dt.datetime
+) -> Officer | None:
     from models import ProvinceRole
 
-    for officer in officers_named(email, session=session):
-        today = local_today(now, unit_timezone(session=session, unit_id=officer.unit_id))
-        for held in (Assignment, ProvinceRole):
-            running = session.exec(
-                select(held.id)
-                .where(
-                    held.officer_id == officer.id,
-                    col(held.start) <= today,
-                    or_(col(held.end).is_(None), col(held.end) >= today),
-                )
-                .limit(1)
-            ).first()
-            if running is not None:
-                return officer
+    for officer, zone in officers:
+        today = local_today(now, zone or DEFAULT_TIMEZONE)
+        running = session.exec(
+            select(ProvinceRole.id)
+            .where(
+                ProvinceRole.officer_id == officer.id,
+                col(ProvinceRole.start) <= today,
+                or_(col(ProvinceRole.end).is_(None), col(ProvinceRole.end) >= today),
+            )
+            .limit(1)
+        ).first()
+        if running is not None:
+            return officer
     return None
 
 

@@ -30,7 +30,7 @@ from storage.audit import record
 from storage.calendar import load_calendar
 from storage.db import base_url_of
 from storage.officers import holdings
-from storage.plans import find_plan, read_plan_record
+from storage.plans import find_plan, read_plan_record, unit_positions
 
 
 @dataclass
@@ -82,7 +82,8 @@ class Context:
 
 
 def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime) -> Context:
-    plan = read_plan_record(plan_row, session=session)
+    positions = unit_positions(plan_row.unit_id, session=session)  # read once for both
+    plan = read_plan_record(plan_row, session=session, positions=positions)
     officers = session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id)).all()
     by_id = {o.id: o for o in officers if o.id is not None}
     return Context(
@@ -90,7 +91,9 @@ def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datet
         plan_row=plan_row,
         plan=plan,
         calendar=load_calendar(session=session, years=[plan.year]),
-        holdings=holdings(session=session, unit_id=plan_row.unit_id, officers=by_id),
+        holdings=holdings(
+            session=session, unit_id=plan_row.unit_id, officers=by_id, positions=positions
+        ),
         officer_ids={o.email: o.id for o in officers if o.id is not None},
         actor=actor,
         now=require_aware(now),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -262,19 +262,23 @@ def end_assignment(
 
 
 def holdings(
-    *, session: Session, unit_id: int, officers: Mapping[int, Officer] | None = None
+    *,
+    session: Session,
+    unit_id: int,
+    officers: Mapping[int, Officer] | None = None,
+    positions: Iterable[Position] | None = None,
 ) -> list[Holding]:
     """Every holding of the unit, as the pure core sees them (``officers``: the unit's
-    officers by id, when the caller has already read them)."""
+    officers by id, ``positions`` the unit's positions, when the caller has already read them)."""
     if officers is None:
         officers = {
             o.id: o
             for o in session.exec(select(Officer).where(Officer.unit_id == unit_id))
             if o.id is not None
         }
-    positions = {
-        p.id: p.code for p in session.exec(select(Position).where(Position.unit_id == unit_id))
-    }
+    if positions is None:
+        positions = session.exec(select(Position).where(Position.unit_id == unit_id))
+    codes = {p.id: p.code for p in positions}
     out = []
     for a in session.exec(
         select(Assignment).where(Assignment.unit_id == unit_id).order_by(col(Assignment.id))
@@ -285,7 +289,7 @@ def holdings(
             Holding(
                 officer=officer.email,
                 name=officer.name,
-                position=positions[a.position_id],
+                position=codes[a.position_id],
                 start=a.start,
                 end=a.end,
                 kind=a.kind,

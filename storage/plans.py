@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+from sqlalchemy import literal
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from domain.errors import NotFoundError
@@ -429,6 +432,18 @@ def find_plan(*, session: Session, unit_id: int, code: str | None = None) -> Pla
     return row
 
 
+def timezone_of_unit(unit_id: Any) -> Any:
+    """``unit_timezone`` as a scalar subquery (``unit_id`` a column of the outer query): the
+    time zone of the unit's latest plan, NULL when it has none."""
+    return (
+        select(PlanRecord.timezone)
+        .where(PlanRecord.unit_id == unit_id)
+        .order_by(col(PlanRecord.year).desc(), col(PlanRecord.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def unit_timezone(*, session: Session, unit_id: int) -> str:
     """The time zone of a unit's latest plan (the default when it has none)."""
     from domain.clock import DEFAULT_TIMEZONE
@@ -441,13 +456,36 @@ def unit_timezone(*, session: Session, unit_id: int) -> str:
     return row or DEFAULT_TIMEZONE
 
 
+UNIT_DEPTH = 16  # ward → district → city → …: far deeper than any real chain, and no loop
+
+
 def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
+    """The unit and the units above it, read in one statement (a recursive query)."""
     if unit_id is None:
         return None
-    row = session.get(UnitRecord, unit_id)
-    if row is None:
-        return None
-    return Unit(code=row.code, name=row.name, parent=_unit_chain(row.parent_id, session))
+    chain = (
+        sa_select(
+            col(UnitRecord.id).label("id"),
+            col(UnitRecord.parent_id).label("parent_id"),
+            col(UnitRecord.code).label("code"),
+            col(UnitRecord.name).label("name"),
+            literal(0).label("depth"),
+        )
+        .where(col(UnitRecord.id) == unit_id)
+        .cte("unit_chain", recursive=True)
+    )
+    above = aliased(UnitRecord)
+    chain = chain.union_all(
+        sa_select(
+            col(above.id), col(above.parent_id), col(above.code), col(above.name), chain.c.depth + 1
+        ).where(col(above.id) == chain.c.parent_id, chain.c.depth < UNIT_DEPTH)
+    )
+    unit: Unit | None = None
+    for code, name in session.exec(
+        select(chain.c.code, chain.c.name).order_by(chain.c.depth.desc())
+    ):
+        unit = Unit(code=code, name=name, parent=unit)
+    return unit
 
 
 def _reminders(value: dict[str, Any]) -> Reminders:
@@ -472,13 +510,16 @@ def _schedule(value: dict[str, Any]) -> Schedule:
     )
 
 
-def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
+def read_plan_record(
+    plan_row: PlanRecord, *, session: Session, positions: Sequence[Position] | None = None
+) -> Plan:
     """The stored plan as a domain ``Plan`` (archived rows left out).
 
     Its areas, targets and tasks are kept per process by the hash of the file they were
     loaded from (``source_sha256``): the stored rows are a function of that file's bytes, and
     a revision changes the hash, so another process's ``plan load`` is seen at the next read.
-    The unit and the positions (shared by a unit's plans) are read each time."""
+    The unit and the positions (shared by a unit's plans) are read each time (``positions``:
+    the unit's, from :func:`unit_positions`, when the caller has already read them)."""
     pid = plan_row.id
     unit = _unit_chain(plan_row.unit_id, session)
     assert unit is not None and pid is not None
@@ -487,9 +528,9 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
         content = _read_body(pid, session)
         _BODIES.put(plan_row.source_sha256, content)
     areas, targets, tasks = content
-    roles = session.exec(
-        select(Position).where(Position.unit_id == plan_row.unit_id).order_by(col(Position.id))
-    ).all()
+    roles = (
+        positions if positions is not None else unit_positions(plan_row.unit_id, session=session)
+    )
     return Plan(
         code=plan_row.code,
         title=plan_row.title,
@@ -508,6 +549,13 @@ def read_plan_record(plan_row: PlanRecord, *, session: Session) -> Plan:
         targets=targets,
         tasks=tasks,
     )
+
+
+def unit_positions(unit_id: int, *, session: Session) -> Sequence[Position]:
+    """A unit's positions, in the order they were created."""
+    return session.exec(
+        select(Position).where(Position.unit_id == unit_id).order_by(col(Position.id))
+    ).all()
 
 
 _Body = tuple[tuple[Area, ...], tuple[Target, ...], tuple[Task, ...]]

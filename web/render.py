@@ -35,6 +35,7 @@ def environment() -> jinja2.Environment:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # each template compiled once: the package's files do not change
         )
     return _ENV
 

@@ -6,24 +6,29 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cchc.commands.webserver import WORKERS_HELP
 from cchc.context import AppContext
 
 if TYPE_CHECKING:
-    import uvicorn
+    from cchc.commands.webserver import WebServer
 
 
 def serve(
     ctx: typer.Context,
     web: Annotated[
-        bool, typer.Option("--web", help="Chạy cả trang web (như cchc web) trong tiến trình này.")
+        bool, typer.Option("--web", help="Chạy cả trang web (như cchc web) cùng lệnh này.")
     ] = False,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe (--web).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Cổng (--web).")] = 8080,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="(--web) " + WORKERS_HELP)
+    ] = 1,
 ) -> None:
     """Chạy các công việc định kỳ trong tiến trình này (APScheduler) đến khi bị dừng.
 
     Run the periodic jobs in this process until SIGTERM/SIGINT; one runner per database;
-    with --web, the web pages too (the embedded deployment: one command)."""
+    with --web, the web pages too (the embedded deployment: one command): in a thread of this
+    process, or in --workers processes beside it."""
     app_ctx: AppContext = ctx.obj
     import logging
     import sys
@@ -42,20 +47,20 @@ def serve(
         sock = listen(host, port)  # a bad address stops here, before any job runs
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    server: uvicorn.Server | None = None
+    server: WebServer | None = None
 
     def started(_jobs: list[str]) -> None:
         nonlocal server
         print(app_ctx.t("cli.serve_started", url=app_ctx.settings.display_url()), flush=True)
         if sock is not None:
-            from cchc.commands.webserver import start_in_thread
+            from cchc.commands.webserver import start_in_background
 
-            server = start_in_thread(app_ctx, sock, host, port)
+            server = start_in_background(app_ctx, sock, host, port, workers)
 
     try:
         run_serve(env, on_started=started)
     finally:
         if server is not None:
-            server.should_exit = True
+            server.stop()
         if sock is not None:
             sock.close()

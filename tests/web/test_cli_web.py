@@ -20,7 +20,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.parametrize("command", [["web"], ["serve", "--web"]], ids=["web", "serve-web"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["web"],
+        ["serve", "--web"],
+        ["web", "--workers", "2"],
+        ["serve", "--web", "--workers", "2"],
+    ],
+    ids=["web", "serve-web", "web-2-workers", "serve-web-2-workers"],
+)
 def test_the_command_serves_healthz_and_the_sign_in_page(
     tmp_path: Path, command: list[str]
 ) -> None:
