@@ -26,6 +26,7 @@ from cchc.commands import (
     par,
     plan,
     procedures,
+    province,
     service,
     user,
     webserver,
@@ -69,6 +70,7 @@ app.add_typer(procedures.app, name="procedures")
 app.add_typer(evidence.app, name="evidence")
 app.command("completeness")(evidence.completeness)
 app.add_typer(par.app, name="par")
+app.add_typer(province.app, name="province")
 app.add_typer(audit.app, name="audit")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
