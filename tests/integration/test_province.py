@@ -155,6 +155,22 @@ def test_kpis_from_one_export_of_two_wards_rank_as_each_wards_own(
         ranked = [r for r in ranking.rows if r.rank is not None]
         values = [r.rate.value for r in ranked]
         assert values == sorted(values, reverse=True)  # type: ignore[type-var]
+    # every KPI per field, and each month, as the ward's own report over that month
+    from storage.province import kpis_by_unit
+
+    with Session(engine) as session:
+        ids = {code: get_unit(code, session=session).id or 0 for code in WARDS}
+        days = {uid: dt.date(2020, 7, 15) for uid in ids.values()}
+        grouped = kpis_by_unit(list(ids.values()), session=session, start=dt.date(2020, 1, 1),
+                               end=dt.date(2020, 12, 31), todays=days)  # fmt: skip
+        for code, uid in ids.items():
+            assert dict(grouped[uid].kpis) == dict(own[code].kpis), code
+        for month in (3, 6):
+            first = dt.date(2020, month, 1)
+            last = dt.date(2020, month + 1, 1) - dt.timedelta(days=1)
+            alone = kpis(session=session, unit_id=ids["ward-a"], start=first, end=last, now=NOW)
+            for name, series in grouped[ids["ward-a"]].months.items():
+                assert series[month - 1] == alone.kpis[name].overall, (name, month)
     on_time = next(r for r in result.rankings if r.kpi == "on_time_rate")
     a = next(r for r in on_time.rows if r.unit == "ward-a")
     assert {code for code, _ in a.targets} == {"T2.2a", "T2.2b"}
