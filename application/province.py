@@ -247,11 +247,14 @@ def _progress_table(
         for a in plan_areas:
             title = a.title_en if lang == "en" and a.title_en else a.title
             order.setdefault(a.code, f"{a.code}. {title}")
+    seen: dict[int, set[str]] = defaultdict(set)
+    for uid, area in counts:
+        seen[uid].add(area)
     rows = []
     for u in scope.units:
         uid = u.id or 0
         plan = scope.plans.get(uid)
-        keys = sorted({a for (x, a) in counts if x == uid} | set(order), key=_area_key(order))
+        keys = sorted(seen[uid] | set(order), key=_area_key(order))
         cells = {}
         for key in keys:
             c = counts.get((uid, key), {})

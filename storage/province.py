@@ -426,11 +426,18 @@ def kpis_by_unit(
     procedures = _procedures(ids, conn=conn, start=start, end=end)
     catalogues = _catalogues(ids, conn=conn)
     months = months_of(start, end)
-    out = {}
-    for uid in ids:
-        mine = {k: c for k, c in counts.items() if k[0] == uid}
-        out[uid] = _unit_kpis(uid, mine, procedures, catalogues.get(uid), months)
-    return out
+    by_unit: dict[int, dict[tuple[int, str, int], _Counts]] = defaultdict(dict)
+    for key, c in counts.items():
+        by_unit[key[0]][key] = c
+    fields: dict[int, dict[str, Rate]] = defaultdict(dict)
+    for (uid, fcode), r in procedures.by_field.items():
+        fields[uid][fcode] = r
+    return {
+        uid: _unit_kpis(
+            uid, by_unit.get(uid, {}), procedures, fields.get(uid, {}), catalogues.get(uid), months
+        )
+        for uid in ids
+    }
 
 
 def months_of(start: dt.date, end: dt.date) -> list[int]:
@@ -513,6 +520,7 @@ def _unit_kpis(
     uid: int,
     counts: Mapping[tuple[int, str, int], _Counts],
     procedures: _Procedures,
+    received: Mapping[str, Rate],
     catalogue: Mapping[str, Rate] | None,
     months: Iterable[int],
 ) -> UnitKpis:
@@ -527,11 +535,7 @@ def _unit_kpis(
         for name, (value, shown) in _rates(c).items():
             if shown:
                 tables[name][fcode] = value
-    proc_fields = (
-        dict(catalogue)
-        if catalogue
-        else {f: r for (u, f), r in procedures.by_field.items() if u == uid}
-    )
+    proc_fields = dict(catalogue) if catalogue else dict(received)
     out: dict[str, Kpi] = {}
     for name in KPIS:
         if name == "household_business_online_rate":
