@@ -68,8 +68,15 @@ class _Scope:
     today: dt.date
 
 
-def _scope(session: Session, identity: Identity, now: dt.datetime, unit: str, year: int) -> _Scope:
-    parent = get_unit(unit, session=session)
+def _scope(
+    session: Session, identity: Identity, now: dt.datetime, unit: str | None, year: int
+) -> _Scope:
+    if unit is None:  # a signed-in officer: the units below their own
+        from application.completeness import unit_of
+
+        parent = unit_of(session, identity, None, now)
+    else:
+        parent = get_unit(unit, session=session)
     units = store.units_below(parent.id or 0, session=session)
     plans = store.plans_of_year([u.id or 0 for u in units], year, session=session)
     zones = {uid: p.timezone for uid, p in plans.items()}
@@ -182,7 +189,7 @@ def province_progress(
     identity: Identity,
     now: dt.datetime,
     *,
-    unit: str,
+    unit: str | None,
     year: int,
     assessment_due: dt.date | None = None,
     lang: str = "vi",
