@@ -6,7 +6,8 @@
    the same plans (the idempotent path: read, compare, write nothing).
 
 Then scheduling, dossiers and KPIs, notifications and the web (``benchmarks/*.py``); the web
-alone, its section of ``results.md`` rewritten: ``python -m benchmarks.run --only web``.
+alone, its section of ``results.md`` rewritten: ``python -m benchmarks.run --only web``; the
+province's views (``benchmarks/province.py``) alone: ``--only province``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ from domain.planfile import read_plan
 from plans import FRAMEWORK_2020, PLAN_2020
 
 WEB_HEADING = "## Web"  # the last section: ``--only web`` rewrites from here to the end
+PROVINCE_HEADING = "## Province"  # just before the web's: ``--only province`` rewrites it
+
+
+def _with_province(before: str, section: list[str]) -> str:
+    """``results.md`` with its province section replaced (or put before the web's)."""
+    text = "\n".join(section) + "\n\n"
+    if PROVINCE_HEADING in before:
+        head, rest = before.split(PROVINCE_HEADING, 1)
+        tail = WEB_HEADING + rest.split(WEB_HEADING, 1)[1] if WEB_HEADING in rest else ""
+        return head + text + tail
+    if WEB_HEADING in before:
+        head, rest = before.split(WEB_HEADING, 1)
+        return head + text + WEB_HEADING + rest
+    return before.rstrip("\n") + "\n\n" + text
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:
@@ -101,9 +116,28 @@ def main() -> None:
         "--rate", type=float, default=1.0, help="requests per second of each web client (open loop)"
     )
     parser.add_argument(
-        "--only", choices=["web"], help="run this benchmark alone and rewrite only its section"
+        "--province-units", type=int, default=168, help="wards of the province benchmark"
+    )
+    parser.add_argument(
+        "--province-dossiers", type=int, default=50_000, help="dossiers of the province benchmark"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["web", "province"],
+        help="run this benchmark alone and rewrite only its section",
     )
     args = parser.parse_args()
+
+    from benchmarks.province import bench_province, province_section
+
+    if args.only == "province":
+        section = province_section(
+            bench_province(args.pg, args.province_units, args.province_dossiers, args.repeat)
+        )
+        before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(_with_province(before, section), encoding="utf-8")
+        print("\n".join(section))
+        return
 
     from benchmarks.web import bench_web, web_section
 
@@ -138,6 +172,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         imported = bench_import(args.dossiers, Path(folder))
         kpi = bench_kpi(imported["database"])
+    province = province_section(
+        bench_province(args.pg, args.province_units, args.province_dossiers, args.repeat)
+    )
     web = web_section(
         bench_web(args.pg, args.city, args.seconds, args.clients, args.workers, args.rate)
     )
@@ -212,6 +249,8 @@ def main() -> None:
         "Checking a plan adds its positions, schema, references and framework codes on top of",
         "parsing (the ratio in the first row); an unchanged reload reads and compares but writes",
         "nothing (second row).",
+        "",
+        *province,
         "",
         *web,
     ]

@@ -27,6 +27,7 @@ from cchc.commands import (
     par,
     plan,
     procedures,
+    province,
     service,
     unit,
     user,
@@ -73,6 +74,7 @@ app.add_typer(evidence.app, name="evidence")
 app.command("completeness")(evidence.completeness)
 app.add_typer(par.app, name="par")
 app.add_typer(appraisal.app, name="appraisal")
+app.add_typer(province.app, name="province")
 app.add_typer(audit.app, name="audit")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)

@@ -28,6 +28,7 @@ PEOPLE = ADMIN + "/can-bo"  # Cán bộ: officers and their holdings
 WORKING_CALENDAR = ADMIN + "/lich-lam-viec"  # Lịch làm việc: working days, holidays
 AUDIT = ADMIN + "/nhat-ky"  # Nhật ký: the audit log
 OUTBOX = ADMIN + "/hop-thu-di"  # Hộp thư đi: the outbox
+PROVINCE_PROGRESS = "/tinh/tien-do"  # the units below the reader's unit, side by side
 
 
 def _segment(value: str) -> str:

@@ -58,19 +58,33 @@ def classify(item: Item, now: dt.datetime) -> str | None:
     """The category of ``item`` at ``now`` (one of ``CATEGORIES``), ``"waived"`` for a waived
     occurrence, ``None`` for a cancelled one."""
     _aware(now, "now")
-    if item.status == CANCELLED:
-        return None
-    if item.status == WAIVED:
-        return "waived"
     handed_in = item.submitted_at
-    if item.status == ACCEPTED:
-        late = handed_in is not None and handed_in > item.due_at
-        return "done_late" if late else "done_on_time"
-    if item.status == SUBMITTED and handed_in is not None:
-        return "in_progress_late" if handed_in > item.due_at else "in_progress_on_time"
-    if now > item.due_at:
+    return category(
+        item.status,
+        ahead=now < item.period_start,
+        past=now > item.due_at,
+        handed_in=handed_in is not None,
+        handed_in_late=handed_in is not None and handed_in > item.due_at,
+    )
+
+
+def category(
+    status: str, *, ahead: bool, past: bool, handed_in: bool, handed_in_late: bool
+) -> str | None:
+    """The category of an occurrence in ``status`` whose period has not begun (``ahead``),
+    whose deadline has passed (``past``), handed in at some time (``handed_in``), after its
+    deadline (``handed_in_late``): what :func:`classify` decides, for counts read in groups."""
+    if status == CANCELLED:
+        return None
+    if status == WAIVED:
+        return "waived"
+    if status == ACCEPTED:
+        return "done_late" if handed_in_late else "done_on_time"
+    if status == SUBMITTED and handed_in:
+        return "in_progress_late" if handed_in_late else "in_progress_on_time"
+    if past:
         return "in_progress_late"
-    if item.status == OPEN and now < item.period_start:
+    if status == OPEN and ahead:
         return "not_yet_due"
     return "in_progress_on_time"
 

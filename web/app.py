@@ -40,6 +40,7 @@ def create_app(
         people_admin,
         plans_admin,
         progress,
+        province,
         two_step,
     )
     from web.security import SecurityHeaders
@@ -60,6 +61,7 @@ def create_app(
     two_step.ROUTES.install(app)
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
+    province.ROUTES.install(app)
     approvals.ROUTES.install(app)
     admin.ROUTES.install(app)
     indicators.ROUTES.install(app)

@@ -101,6 +101,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/quan-tri/hop-thu-di"): "officer",
     ("GET", "/quan-tri/hop-thu-di/{message_id}"): "officer",
     ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"): "officer",
+    # --- province
+    ("GET", "/tinh/tien-do"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -160,6 +162,8 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("GET", "/quan-tri/hop-thu-di"),
     ("GET", "/quan-tri/hop-thu-di/{message_id}"),
     ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"),
+    # --- province
+    ("GET", "/tinh/tien-do"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 

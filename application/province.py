@@ -1,0 +1,473 @@
+"""The province's view of its units — "theo dõi tiến độ các đơn vị": for a parent unit (a
+city, a province, a district of past years) and a year, every unit below it side by side.
+
+- :func:`province_progress` — units × areas: what was due so far, done, overdue, the
+  documents provided, the progress categories, and the units whose self-assessment is not
+  submitted yet (days left to the deadline when one is given);
+- :func:`province_kpis` — each one-stop KPI of every unit over the year (or a quarter),
+  ranked, with the unit's verdict against its own plan's targets and the KPI month by month.
+
+Both read with a fixed number of SQL statements whatever the number of units
+(``storage.province``). Who may: :func:`check_reader` — today the policy's
+``completeness.read`` as applied to the parent unit (the operator always may); the province
+officers' own role plugs in there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from application.access import Gate, Identity
+from application.uow import UnitOfWork
+from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
+from domain.completeness import Tally
+from domain.errors import LocalizedError, NotFoundError
+from domain.i18n import Lang, normalize_lang, t
+from domain.kpi import KPIS, Rate, Verdict
+from domain.lifecycle import ACTIVE
+from domain.plan import MAX_YEAR, MIN_YEAR
+from domain.progress import CATEGORIES, Progress, category
+from domain.province import ranks, sparkline, verdict
+from models import UnitRecord
+from responsibilities.policy import Subject
+from storage import province as store
+from storage.units import get_unit
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+READ = "completeness.read"
+
+
+def check_reader(session: Session, identity: Identity, parent: UnitRecord, on: dt.date) -> None:
+    """May ``identity`` follow the units below ``parent``? The one place the province's rule
+    lives: for now ``completeness.read`` as the policy applies it to ``parent`` itself (its
+    CCHC officer, its chairman; the operator always). The province officers' role (the
+    appraisal work) plugs in here."""
+    Gate.load(session, parent.id or 0).check(
+        identity, READ, Subject(), on=on, entity="unit", key=parent.code
+    )
+
+
+def _year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise NotFoundError("error.no_plan_for_year", year=year)
+    return year
+
+
+@dataclass(frozen=True)
+class _Scope:
+    parent: UnitRecord
+    units: list[UnitRecord]
+    plans: dict[int, Any]
+    todays: dict[int, dt.date]
+    today: dt.date
+
+
+def _scope(
+    session: Session, identity: Identity, now: dt.datetime, unit: str | None, year: int
+) -> _Scope:
+    if unit is None:  # a signed-in officer: the units below their own
+        from application.completeness import unit_of
+
+        parent = unit_of(session, identity, None, now)
+    else:
+        parent = get_unit(unit, session=session)
+    units = store.units_below(parent.id or 0, session=session)
+    plans = store.plans_of_year([u.id or 0 for u in units], year, session=session)
+    zones = {uid: p.timezone for uid, p in plans.items()}
+    zone = next(iter(zones.values()), DEFAULT_TIMEZONE)
+    today = local_today(now, zone)
+    check_reader(session, identity, parent, today)
+    if not units:
+        raise LocalizedError("error.province_no_units", unit=parent.code)
+    todays = {uid: local_today(now, z) for uid, z in zones.items()}
+    return _Scope(parent, units, plans, todays, today)
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit in one area (or all areas): occurrences due so far, done (accepted) and
+    overdue (still open after the deadline) among them, the documents they ask for, and the
+    occurrences due by today still missing a document."""
+
+    due: int = 0
+    done: int = 0
+    overdue: int = 0
+    documents: Tally = field(default_factory=Tally)
+    owing: int = 0
+    year: int = 0  # occurrences of the whole year (waived and cancelled aside)
+
+    def share(self) -> float | None:
+        """The documents provided of those required so far (None: nothing required yet)."""
+        return self.documents.share(self.documents.provided)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "due_so_far": self.due,
+            "done": self.done,
+            "overdue": self.overdue,
+            "year": self.year,
+            "owing": self.owing,
+            "documents": self.documents.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """A unit's row: its plan of the year (None: no plan loaded), a cell per area and in
+    total, its progress categories and its self-assessment (``submitted``, ``open`` — begun,
+    not submitted — or ``missing``)."""
+
+    code: str
+    name: str
+    plan: str | None
+    cells: dict[str, Cell]
+    total: Cell
+    progress: Progress
+    assessment: str
+    submitted_at: dt.datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.code,
+            "name": self.name,
+            "plan": self.plan,
+            "areas": {code: c.as_dict() for code, c in self.cells.items()},
+            "total": self.total.as_dict(),
+            "progress": self.progress.as_dict(),
+            "assessment": self.assessment,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class ProvinceProgress:
+    """The province's progress table as data."""
+
+    unit: str
+    name: str
+    year: int
+    today: dt.date
+    areas: tuple[tuple[str, str], ...]  # (code, label) in the plans' order
+    units: tuple[UnitProgress, ...]
+    assessment_due: dt.date | None = None
+
+    @property
+    def days_left(self) -> int | None:
+        """Days from today to the self-assessment deadline (negative: past)."""
+        return None if self.assessment_due is None else (self.assessment_due - self.today).days
+
+    @property
+    def not_submitted(self) -> tuple[UnitProgress, ...]:
+        """Units with a plan whose self-assessment is not submitted."""
+        return tuple(u for u in self.units if u.plan and u.assessment != "submitted")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "year": self.year,
+            "today": self.today.isoformat(),
+            "areas": [{"code": c, "label": label} for c, label in self.areas],
+            "assessment_due": self.assessment_due.isoformat() if self.assessment_due else None,
+            "days_left": self.days_left,
+            "units": [u.as_dict() for u in self.units],
+            "not_submitted": [u.code for u in self.not_submitted],
+        }
+
+
+def province_progress(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    unit: str | None,
+    year: int,
+    assessment_due: dt.date | None = None,
+    lang: str = "vi",
+) -> ProvinceProgress:
+    """``cchc province progress``: every unit below ``unit`` × the areas of its plan of
+    ``year`` — due so far, done, overdue, documents — its progress categories and its
+    self-assessment; read-only, with the same statements for 3 units or 300."""
+    require_aware(now)
+    language = normalize_lang(lang)
+    _year(year)
+    with uow as session:
+        scope = _scope(session, identity, now, unit, year)
+        plan_ids = [p.id or 0 for p in scope.plans.values()]
+        groups = store.occurrence_groups(plan_ids, session=session, now=now, todays=scope.todays)
+        documents = store.document_groups(plan_ids, session=session, now=now, todays=scope.todays)
+        areas = store.areas_of(plan_ids, session=session)
+        assessments = store.assessments_of([u.id or 0 for u in scope.units], year, session=session)
+    return _progress_table(
+        scope, year, groups, documents, areas, assessments, assessment_due, language
+    )
+
+
+def _progress_table(
+    scope: _Scope,
+    year: int,
+    groups: Sequence[store.OccurrenceGroup],
+    documents: Sequence[store.DocumentGroup],
+    areas: dict[int, list[Any]],
+    assessments: dict[int, store.AssessmentState],
+    assessment_due: dt.date | None,
+    lang: Lang,
+) -> ProvinceProgress:
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    categories: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for g in groups:
+        c = counts[(g.unit_id, g.area)]
+        if g.status not in store.EXEMPT:
+            c["year"] += g.n
+            if g.due:
+                c["due"] += g.n
+                c["done"] += g.n if g.status == "accepted" else 0
+                c["overdue"] += g.n if g.status in ACTIVE else 0
+        kind = category(
+            g.status,
+            ahead=g.ahead,
+            past=g.past,
+            handed_in=g.handed_in,
+            handed_in_late=g.handed_in_late,
+        )
+        if kind is not None:
+            categories[g.unit_id][kind] += g.n
+    docs: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for d in documents:
+        mine = docs[(d.unit_id, d.area)]
+        mine[3] += d.owing
+        if d.due:
+            mine[0] += d.required
+            mine[1] += d.provided
+            mine[2] += d.accepted
+    order: dict[str, str] = {}
+    for plan_areas in areas.values():
+        for a in plan_areas:
+            title = a.title_en if lang == "en" and a.title_en else a.title
+            order.setdefault(a.code, f"{a.code}. {title}")
+    seen: dict[int, set[str]] = defaultdict(set)
+    for uid, area in counts:
+        seen[uid].add(area)
+    rows = []
+    for u in scope.units:
+        uid = u.id or 0
+        plan = scope.plans.get(uid)
+        keys = sorted(seen[uid] | set(order), key=_area_key(order))
+        cells = {}
+        for key in keys:
+            c = counts.get((uid, key), {})
+            got = docs.get((uid, key), [0, 0, 0, 0])
+            cells[key] = Cell(
+                due=c.get("due", 0),
+                done=c.get("done", 0),
+                overdue=c.get("overdue", 0),
+                documents=Tally(c.get("due", 0), got[0], got[1], got[2]),
+                owing=got[3],
+                year=c.get("year", 0),
+            )
+        total = Cell(
+            due=sum(c.due for c in cells.values()),
+            done=sum(c.done for c in cells.values()),
+            overdue=sum(c.overdue for c in cells.values()),
+            documents=Tally(
+                sum(c.documents.occurrences for c in cells.values()),
+                sum(c.documents.required for c in cells.values()),
+                sum(c.documents.provided for c in cells.values()),
+                sum(c.documents.accepted for c in cells.values()),
+            ),
+            owing=sum(c.owing for c in cells.values()),
+            year=sum(c.year for c in cells.values()),
+        )
+        state = assessments.get(uid)
+        rows.append(
+            UnitProgress(
+                code=u.code,
+                name=u.name or u.code,
+                plan=plan.code if plan else None,
+                cells=cells if plan else {},
+                total=total,
+                progress=Progress(
+                    **{k: categories[uid].get(k, 0) for k in (*CATEGORIES, "waived")}
+                ),
+                assessment=state.status if state else "missing",
+                submitted_at=state.submitted_at if state else None,
+            )
+        )
+    shown = [k for k in order if any(k in r.cells for r in rows)]
+    extra = sorted({k for r in rows for k in r.cells} - set(shown))
+    labels = {**order, "": t("label.vacant", lang)}
+    return ProvinceProgress(
+        unit=scope.parent.code,
+        name=scope.parent.name or scope.parent.code,
+        year=year,
+        today=scope.today,
+        areas=tuple((k, labels.get(k, k)) for k in (*shown, *extra)),
+        units=tuple(rows),
+        assessment_due=assessment_due,
+    )
+
+
+def _area_key(order: dict[str, str]) -> Any:
+    rank = {k: i for i, k in enumerate(order)}
+    return lambda k: (rank.get(k, len(rank)), k)
+
+
+# --- KPIs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """A unit on one KPI: its rank (None: no data), the rate with its counts, its verdict
+    against its plan's targets on this KPI (None: no such target) and the rate by month."""
+
+    unit: str
+    name: str
+    rank: int | None
+    rate: Rate
+    verdict: Verdict | None
+    targets: tuple[tuple[str, Verdict], ...]
+    months: tuple[float | None, ...]
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline(self.months)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "rank": self.rank,
+            **self.rate.as_dict(),
+            "verdict": self.verdict,
+            "targets": {code: v for code, v in self.targets},
+            "months": list(self.months),
+            "sparkline": self.sparkline,
+        }
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every unit on one KPI, best first, those without data last."""
+
+    kpi: str
+    label: str
+    rows: tuple[RankRow, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kpi": self.kpi, "label": self.label, "rows": [r.as_dict() for r in self.rows]}
+
+
+@dataclass(frozen=True)
+class ProvinceKpis:
+    """The province's KPI rankings over ``start``..``end``; ``months`` names the columns of
+    the sparklines."""
+
+    unit: str
+    name: str
+    year: int
+    quarter: int | None
+    start: dt.date
+    end: dt.date
+    today: dt.date
+    months: tuple[int, ...]
+    rankings: tuple[Ranking, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "year": self.year,
+            "quarter": self.quarter,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "today": self.today.isoformat(),
+            "months": list(self.months),
+            "rankings": [r.as_dict() for r in self.rankings],
+        }
+
+
+def period_of(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
+    """The year, or its quarter ``quarter`` (1–4)."""
+    if quarter is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if quarter not in (1, 2, 3, 4):
+        raise LocalizedError("error.province_bad_quarter", quarter=quarter)
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = (
+        dt.date(year, 12, 31)
+        if quarter == 4
+        else dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
+    )
+    return first, last
+
+
+def province_kpis(
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    unit: str,
+    year: int,
+    quarter: int | None = None,
+    kpi: str | None = None,
+    lang: str = "vi",
+) -> ProvinceKpis:
+    """``cchc province kpi``: each one-stop KPI (or only ``kpi``) of every unit below
+    ``unit`` over ``year`` or its ``quarter``, ranked best first, with each unit's verdict
+    against its own plan's targets and the KPI month by month; read-only."""
+    require_aware(now)
+    language = normalize_lang(lang)
+    _year(year)
+    if kpi is not None and kpi not in KPIS:
+        raise LocalizedError("error.province_bad_kpi", kpi=kpi, allowed=", ".join(KPIS))
+    start, end = period_of(year, quarter)
+    with uow as session:
+        scope = _scope(session, identity, now, unit, year)
+        ids = [u.id or 0 for u in scope.units]
+        todays = {uid: scope.todays.get(uid, scope.today) for uid in ids}
+        figures = store.kpis_by_unit(ids, session=session, start=start, end=end, todays=todays)
+        targets = store.targets_of([p.id or 0 for p in scope.plans.values()], session=session)
+    plan_of = {uid: p.id for uid, p in scope.plans.items()}
+    rankings = []
+    for name in (kpi,) if kpi else KPIS:
+        values = {u.code: figures[u.id or 0].kpis[name].overall.value for u in scope.units}
+        placed = ranks(values)
+        rows = []
+        for u in scope.units:
+            mine = figures[u.id or 0]
+            found = mine.kpis[name]
+            plan_id = plan_of.get(u.id or 0)
+            together, each = verdict(targets.get(plan_id or -1, []), found)
+            rows.append(
+                RankRow(
+                    unit=u.code,
+                    name=u.name or u.code,
+                    rank=placed[u.code],
+                    rate=found.overall,
+                    verdict=together,
+                    targets=each,
+                    months=tuple(r.value for r in mine.months[name]),
+                )
+            )
+        rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
+        rankings.append(Ranking(name, t(f"metric.{name}", language), tuple(rows)))
+    return ProvinceKpis(
+        unit=scope.parent.code,
+        name=scope.parent.name or scope.parent.code,
+        year=year,
+        quarter=quarter,
+        start=start,
+        end=end,
+        today=scope.today,
+        months=tuple(store.months_of(start, end)),
+        rankings=tuple(rankings),
+    )
