@@ -45,12 +45,20 @@ READ = "completeness.read"
 
 def check_reader(session: Session, identity: Identity, parent: UnitRecord, on: dt.date) -> None:
     """May ``identity`` follow the units below ``parent``? The one place the province's rule
-    lives: for now ``completeness.read`` as the policy applies it to ``parent`` itself (its
-    CCHC officer, its chairman; the operator always). The province officers' role (the
-    appraisal work) plugs in here."""
-    Gate.load(session, parent.id or 0).check(
-        identity, READ, Subject(), on=on, entity="unit", key=parent.code
-    )
+    lives: the province's staff and appraisers with a role at ``parent`` or above it
+    (``ranking.read``: they read every unit below), else ``completeness.read`` as the policy
+    applies it to ``parent`` itself (its CCHC officer, its chairman; the operator always)."""
+    from responsibilities.policy import decide
+    from storage.appraisal import grants_over, tree
+
+    grants, names = grants_over(session, tree(session).above(parent.id or 0))
+    gate = Gate.load(session, parent.id or 0)
+    if grants and identity.kind == "officer":
+        gate.names = {**names, **gate.names}
+        province = Subject(grants=tuple(grants))
+        if decide(gate.actor(identity), "ranking.read", province, on, gate.holdings).allowed:
+            return
+    gate.check(identity, READ, Subject(), on=on, entity="unit", key=parent.code)
 
 
 def _year(year: int) -> int:

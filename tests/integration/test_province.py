@@ -234,3 +234,26 @@ def test_who_may_follow_the_units_and_what_is_refused(engine: Any, load: Any) ->
     with pytest.raises(CchcError) as empty:
         province_progress(UnitOfWork(engine), OPERATOR, NOW, unit="ward-a", year=2020)
     assert "ward-a" in empty.value.render("vi")
+
+
+def test_the_province_staff_follow_every_unit_below_their_province(engine: Any, load: Any) -> None:
+    """A province officer holds no position of a ward's plan: their role at tp-hcm (above
+    quan-9) lets them read the units below it, and nothing once it has ended."""
+    from application.appraisal import grant_role
+    from storage.officers import add_officer
+
+    build(engine, load, ("ward-a", "ward-b"))
+    staff = Identity.officer("so.noi.vu@hcm.gov.vn")
+    with Session(engine) as session:
+        city = get_unit("tp-hcm", session=session).id or 0
+        add_officer("Sở Nội vụ", staff.name, session=session, unit_id=city, actor="t", now=NOW)
+        session.commit()
+    with pytest.raises(Refused):
+        province_progress(UnitOfWork(engine), staff, NOW, unit="quan-9", year=2020)
+    grant_role(UnitOfWork(engine), OPERATOR, NOW, unit="tp-hcm", email=staff.name,
+               role="province_staff", start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31))  # fmt: skip
+    seen = province_progress(UnitOfWork(engine), staff, NOW, unit="quan-9", year=2020)
+    assert [u.code for u in seen.units] == ["ward-a", "ward-b"]
+    later = dt.datetime(2021, 2, 1, 9, 0, tzinfo=VN)
+    with pytest.raises(Refused):
+        province_progress(UnitOfWork(engine), staff, later, unit="quan-9", year=2020)
