@@ -337,7 +337,7 @@ def test_the_ranking_reads_the_same_number_of_queries_for_any_number_of_units(
 def test_a_province_officer_signs_in_by_their_role_and_not_after_it_ends(uow, province) -> None:  # type: ignore[no-untyped-def]
     """The province's staff hold no position of a ward's plan: their role lets them sign in
     to the web pages, and only while it runs."""
-    from application.identity import SignInRefused, SignedIn, set_password, sign_in
+    from application.identity import SignedIn, SignInRefused, set_password, sign_in
 
     password = "mật khẩu của sở nội vụ"
     set_password(uow, OPERATOR, email=STAFF.name, password=password, now=SUBMITTED)
