@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo web test test-unit lint bench docs clean
+.PHONY: demo demo-province web test test-unit lint bench docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml requirements.lock
 ## demo: load the bundled 2020 plan into a fresh embedded database and show it
 demo: $(STAMP)
 	$(BIN)/python -m cchc.demo
+
+## demo-province: a small province from nothing in var/demo-province — five wards of Quận 1, two merged on 1 July, the province's template derived to each, a year's self-assessments, the council's two rounds of appraisal and the ranking (XLSX, DOCX)
+demo-province: $(STAMP)
+	$(BIN)/python -m cchc.demo_province
 
 ## web: the web pages and the JSON API on the demo database (var/demo, made by `make demo` when absent) at http://localhost:8080; the demo officers sign in with DEMO_PASSWORD
 DEMO_PASSWORD ?= demo-cchc-2020

@@ -19,6 +19,7 @@ from domain.audit_chain import Break
 from domain.errors import LocalizedError
 from domain.scoring import Inputs, Scorecard, scorecard_from_dict
 from models import Assessment, UnitRecord
+from storage.appraisal import cycle_of
 from storage.assessment import (
     ENTRY_FIELDS,
     assessments,
@@ -117,18 +118,25 @@ def _problems(session: Session, row: Assessment, entry: Any) -> list[str]:
         problems.append(f"content hashes to {content}, not the submitted {logged}")
     snapshot = row.snapshot or {}
     if "entries" in snapshot:
-        problems += _item_changes(snapshot["entries"], entry_values(session, row))
+        # once the province's appraisal has begun, the appraisal columns are the council's
+        # (cleared when round 1 opens, then each score logged as ``appraisal_score``), not
+        # what the unit submitted
+        council = cycle_of(session, row.id or 0) is not None
+        fields = [f for f in ENTRY_FIELDS if not (council and f.startswith("appraisal_"))]
+        problems += _item_changes(snapshot["entries"], entry_values(session, row), fields)
     for name in ("bonus", "penalty", "bonus_reason", "penalty_reason", "difficulties"):
         if name in snapshot and snapshot[name] != getattr(row, name):
             problems.append(f"{name} {snapshot[name]!r} is now {getattr(row, name)!r}")
     return problems
 
 
-def _item_changes(frozen: dict[str, Any], now: dict[str, dict[str, Any]]) -> list[str]:
+def _item_changes(
+    frozen: dict[str, Any], now: dict[str, dict[str, Any]], fields: Iterable[str]
+) -> list[str]:
     out = []
     for item in sorted(set(frozen) | set(now)):
         was, is_ = frozen.get(item) or {}, now.get(item) or {}
-        for name in ENTRY_FIELDS:
+        for name in fields:
             if was.get(name) != is_.get(name):
                 out.append(f"item {item} {name} {was.get(name)!r} is now {is_.get(name)!r}")
     return out

@@ -107,6 +107,7 @@ def _root(
         actor=actor or settings.user,
         verbose=verbose,
     )
+    ctx.call_on_close(ctx.obj.close)
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:

@@ -52,6 +52,13 @@ class AppContext:
 
         return Identity.officer(self.actor) if self.actor else Identity.operator()
 
+    def close(self) -> None:
+        """Give the database connections back when the command ends (a command run in the
+        same process as others — the demos, the tests — leaves no connection open)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def uow(self) -> UnitOfWork:
         """A unit of work on this installation's database, for one use case."""
         from application.uow import UnitOfWork

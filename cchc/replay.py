@@ -25,6 +25,7 @@ from application.jobs import JobEnv, run_job
 from application.occurrences import TaskFilter, act, approver_of, list_tasks
 from application.uow import UnitOfWork
 from domain.errors import CchcError
+from domain.lifecycle import ACTIVE
 from domain.occurrence import OccurrenceView
 from domain.plan import Plan
 from domain.workdays import WorkCalendar
@@ -171,22 +172,32 @@ def replay_year(
     seed: int = 2020,
     store: BlobStore | None = None,
     outbox: Path | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> ReplayReport:
     """Play ``year`` for a unit whose plan and officers are loaded, running ``env``'s jobs
     (messages go through ``env.channels``); evidence files go to ``store`` (in memory unless
-    given)."""
+    given). ``since`` and ``until`` play a part of the year only (a province's demo plays the
+    months before a merger, then the rest): the officers act on the work still unfinished
+    when the part starts, of the tasks the plan has then (an archived task's is left)."""
     store = store or MemoryBlobStore()
     rng = random.Random(seed)
     report = ReplayReport(outbox=outbox)
     world = _load_world(env, unit, year)
-    start = _at(dt.date(year, 1, 1), DAY[0][1], world.tz)
+    first, last = since or dt.date(year, 1, 1), until or dt.date(year, 12, 31)
+    start = _at(first, DAY[0][1], world.tz)
     _run(env, "materialise", start, unit, report)
-    occurrences = list_tasks(UnitOfWork(env.engine), start, unit=unit, where=TaskFilter())
+    in_plan = {t.code for t in world.plan.tasks}
+    occurrences = [
+        o
+        for o in list_tasks(UnitOfWork(env.engine), start, unit=unit, where=TaskFilter())
+        if o.task in in_plan and o.status in ACTIVE
+    ]
     with Session(env.engine) as session:
         calendar = load_calendar(session=session, years=[year])
     actions = _plan_actions(occurrences, calendar, rng)
-    day = dt.date(year, 1, 1)
-    while day.year == year:
+    day = first
+    while day <= last:
         for name, at in DAY:
             if (day, name) != (start.date(), "materialise"):  # the year's first ran above
                 _run(env, name, _at(day, at, world.tz), unit, report)

@@ -131,6 +131,7 @@ def derive(
         bool, typer.Option("--dry-run", help="Chỉ cho biết sẽ thay đổi gì, không ghi.")
     ] = False,
     json: JsonOpt = False,
+    now: NowOpt = None,
 ) -> None:
     """Lập kế hoạch của từng đơn vị từ kế hoạch mẫu của tỉnh và phần điều chỉnh của đơn vị.
 
@@ -143,7 +144,7 @@ def derive(
     result = derive_plans(
         app_ctx.uow(),
         app_ctx.identity,
-        app_ctx.now(),
+        app_ctx.now(now),
         template=template,
         units=(units or "").split(","),
         overlay_dir=overlay_dir,
