@@ -493,7 +493,7 @@ def test_a_refused_message_dies_after_max_attempts_and_the_cchc_officer_is_told_
 
     # the mailbox is fixed: the dead message is put back and goes out
     smtp.handler.refuse = set()
-    assert retry(session=session, now=t2 + 2 * MINUTE, dead=True) == 1
+    assert len(retry(session=session, now=t2 + 2 * MINUTE, dead=True)) == 1
     session.commit()
     row = session.get(OutboxMessage, chair.id)
     assert (row.status, row.attempts) == ("pending", 0)

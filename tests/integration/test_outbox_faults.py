@@ -183,7 +183,7 @@ def test_a_message_that_cannot_be_prepared_fails_alone_then_dies(session, engine
     row = rows(session)[1]
     row.facts = {}
     session.add(row)
-    assert retry(session=session, now=t2, ids=[row.id]) == 1
+    assert len(retry(session=session, now=t2, ids=[row.id])) == 1
     session.commit()
     assert run(t2) == (1, 1, 0, 0)
     assert smtp.message_ids()[message_id("row:1", DOMAIN)] == 1
