@@ -629,24 +629,7 @@ def _read_body(pid: int, session: Session) -> _Body:
         evidence.setdefault(e.task_id, []).append(e)
     return (
         tuple(Area(a.code, a.title, a.title_en) for a in areas),
-        tuple(
-            Target(
-                code=t.code,
-                title=t.title,
-                metric=t.metric,
-                owner=t.owner,
-                title_en=t.title_en,
-                scope=dict(t.scope),
-                op=t.op,
-                value=t.value,
-                unit=t.unit,
-                source=t.source,
-                note=t.note,
-                compare=t.compare,
-                inferred=tuple(t.inferred),
-            )
-            for t in targets
-        ),
+        tuple(target_of(t) for t in targets),
         tuple(
             Task(
                 code=t.code,
@@ -672,4 +655,23 @@ def _read_body(pid: int, session: Session) -> _Body:
             )
             for t in tasks
         ),
+    )
+
+
+def target_of(t: TargetRecord) -> Target:
+    """A stored target as the domain reads it."""
+    return Target(
+        code=t.code,
+        title=t.title,
+        metric=t.metric,
+        owner=t.owner,
+        title_en=t.title_en,
+        scope=dict(t.scope),
+        op=t.op,
+        value=t.value,
+        unit=t.unit,
+        source=t.source,
+        note=t.note,
+        compare=t.compare,
+        inferred=tuple(t.inferred),
     )

@@ -38,6 +38,7 @@ from models import (
     TaskRecord,
     UnitRecord,
 )
+from storage.plans import target_of
 
 _OCC: Table = Occurrence.__table__  # type: ignore[attr-defined]
 _TASK: Table = TaskRecord.__table__  # type: ignore[attr-defined]
@@ -106,23 +107,7 @@ def targets_of(plan_ids: Sequence[int], *, session: Session) -> dict[int, list[T
             .where(col(TargetRecord.plan_id).in_(plan_ids), col(TargetRecord.archived_at).is_(None))
             .order_by(col(TargetRecord.plan_id), col(TargetRecord.position), col(TargetRecord.id))
         ):
-            out[t.plan_id].append(
-                Target(
-                    code=t.code,
-                    title=t.title,
-                    metric=t.metric,
-                    owner=t.owner,
-                    title_en=t.title_en,
-                    scope=dict(t.scope),
-                    op=t.op,
-                    value=t.value,
-                    unit=t.unit,
-                    source=t.source,
-                    note=t.note,
-                    compare=t.compare,
-                    inferred=tuple(t.inferred),
-                )
-            )
+            out[t.plan_id].append(target_of(t))
     return out
 
 
