@@ -172,17 +172,7 @@ def list_entries(
         raise LocalizedError("error.bad_limit", limit=limit)
     with uow as session:
         reach = _reach(session, identity, now, unit)
-        rows = find_entries(
-            session=session,
-            actor=actor,
-            action=action,
-            obj=obj,
-            unit_ids=reach.unit_ids,
-            unitless=reach.unitless,
-            start=_midnight(since, reach.timezone),
-            end=_midnight(until + dt.timedelta(days=1), reach.timezone) if until else None,
-            limit=limit,
-        )
+        rows = _find(session, reach, actor, action, obj, (since, until), limit=limit)
         return _views(session, rows, reach.timezone)
 
 
@@ -277,6 +267,34 @@ def _midnight(day: dt.date | None, timezone: str) -> dt.datetime | None:
     return parse_moment(day.isoformat(), timezone)
 
 
+def _find(
+    session: Session,
+    reach: _Reach,
+    actor: str | None,
+    action: str | None,
+    obj: str | None,
+    days: tuple[dt.date | None, dt.date | None],
+    *,
+    limit: int,
+    before: int | None = None,
+) -> list[AuditEntry]:
+    """The entries within ``reach`` matching the filters of ``cchc audit list`` and the Nhật ký
+    page, newest first: ``days`` are local dates (both included) in the reach's timezone."""
+    since, until = days
+    return find_entries(
+        session=session,
+        actor=actor,
+        action=action,
+        obj=obj,
+        unit_ids=reach.unit_ids,
+        unitless=reach.unitless,
+        start=_midnight(since, reach.timezone),
+        end=_midnight(until + dt.timedelta(days=1), reach.timezone) if until else None,
+        limit=limit,
+        before_id=before,
+    )
+
+
 def _views(session: Session, rows: list[AuditEntry], default_tz: str) -> list[AuditView]:
     units: dict[int, tuple[str, str]] = {}
     out = []
@@ -347,17 +365,8 @@ def browse(
         raise LocalizedError("error.bad_limit", limit=limit)
     with uow as session:
         reach = _reach(session, identity, now, None)
-        rows = find_entries(
-            session=session,
-            actor=actor,
-            action=action,
-            obj=obj,
-            unit_ids=reach.unit_ids,
-            unitless=reach.unitless,
-            start=_midnight(since, reach.timezone),
-            end=_midnight(until + dt.timedelta(days=1), reach.timezone) if until else None,
-            limit=limit + 1,
-            before_id=before,
+        rows = _find(
+            session, reach, actor, action, obj, (since, until), limit=limit + 1, before=before
         )
         more = len(rows) > limit
         rows = rows[:limit]
