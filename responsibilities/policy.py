@@ -364,9 +364,7 @@ def _appraisal(
     return Decision(True, "own_unit", (CCHC_OFFICER, CHAIRMAN), through=own)
 
 
-def _unit_read(
-    me: str, subject: Subject, on: dt.date, holdings: Sequence[Holding]
-) -> Decision:
+def _unit_read(me: str, subject: Subject, on: dt.date, holdings: Sequence[Holding]) -> Decision:
     """Another unit's pages, read-only: the province's roles over it; else the CCHC officer
     or the chairman of the unit above it or of the unit it was merged into."""
     for g in subject.grants:

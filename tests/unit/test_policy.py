@@ -378,9 +378,7 @@ def test_a_year_s_appraiser_reads_the_units_pages_of_that_year_only() -> None:
 
 @pytest.mark.parametrize("relation", ["below", "predecessor", "other"])
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a != "unit.read"])
-def test_nothing_but_reading_is_done_through_another_units_view(
-    action: str, relation: str
-) -> None:
+def test_nothing_but_reading_is_done_through_another_units_view(action: str, relation: str) -> None:
     """Not even the province's staff or the operator: a read-only view refuses every change
     (and every other reading) with the rule that says so."""
     from domain.i18n import has
