@@ -194,6 +194,7 @@ def test_the_district_officer_reads_the_ward_below_and_not_beyond(client, sign_i
     assert sign_in(TUAN).status_code == 303
     page = client.get("/tien-do?don_vi=phu-huu&nam=2020")
     assert page.status_code == 200 and BANNER in _text(page.text)
+    assert "<form" not in _main(page.text)
     assert client.get("/tu-danh-gia?don_vi=an-phu&nam=2020").status_code == 200
     assert client.get("/tien-do?don_vi=tp-hcm&nam=2020").status_code in (403, 404)
 
@@ -260,3 +261,18 @@ def test_unpublished_appraisal_scores_reach_only_who_may_read_the_appraisal(
     _switch(client, sign_in, STAFF)
     page = _main(client.get(f"/tu-danh-gia?don_vi={OLD}&nam=2020").text)
     assert "0,37" in page and "Thẩm định vòng 1" in page
+
+
+@pytest.mark.usefixtures("province")
+def test_the_banner_in_english(client, sign_in, engine) -> None:  # type: ignore[no-untyped-def]
+    from models import Officer
+
+    with Session(engine) as session:
+        tuan = session.exec(select(Officer).where(Officer.email == TUAN)).one()
+        tuan.lang = "en"
+        session.add(tuan)
+        session.commit()
+    assert sign_in(TUAN).status_code == 303
+    text = _text(_main(client.get("/chi-tieu?don_vi=phu-huu&nam=2020").text))
+    assert "Viewing unit UBND phường Phú Hữu (read-only)" in text
+    assert "Back to the units' progress" in text or "Back to the units&#39; progress" in text
