@@ -203,3 +203,30 @@ def without_appraisal(card: Scorecard) -> Scorecard:
         appraised_index=None,
         appraised_grade=None,
     )
+
+
+def open_unit(uow: UnitOfWork, identity: Identity, now: dt.datetime, *, unit: str) -> Viewing:
+    """Whose unit a page naming ``unit`` shows ``identity``: their own (the page's own rules
+    then apply, as without ``unit``), or another unit's once the policy lets them read it
+    (``unit.read``; ``Refused`` otherwise) — read-only. For pages that name the unit of what
+    they show (one occurrence)."""
+    from storage.plans import unit_timezone
+    from storage.units import get_unit
+
+    with uow as session:
+        row = get_unit(unit, session=session)
+        on = local_today(now, unit_timezone(session=session, unit_id=row.id or 0))
+        gate = Gate.load(session, row.id or 0)
+        home = None if _own(identity, gate, on) else _home(session, identity, now)
+        if home is None or home.id == row.id:
+            return Viewing(row.code, row.name or row.code)
+        reader = _reader(session, home, row, None)
+        reader.gate.check(
+            identity,
+            UNIT_READ,
+            Subject(relation=reader.relation, grants=reader.grants),
+            on=on,
+            entity="unit",
+            key=row.code,
+        )
+        return Viewing(row.code, row.name or row.code, reader.relation)

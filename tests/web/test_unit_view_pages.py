@@ -79,6 +79,8 @@ def province(ward: UnitOfWork, engine, session: Session, load, bundled_plan, bun
     from models import Officer
     from storage.appraisal import add_role
     from storage.frameworks import load_framework
+    from storage.occurrences import materialise
+    from storage.plans import find_plan
     from storage.units import add_succession, get_unit
 
     load_framework(bundled_framework, session=session, actor="test", now=NOW)
@@ -107,6 +109,12 @@ def province(ward: UnitOfWork, engine, session: Session, load, bundled_plan, bun
     old = get_unit(OLD, session=session)
     old.name = "UBND phường Phú Hữu cũ"
     session.add(old)
+    materialise(  # its occurrences of the year, as its history
+        find_plan(session=session, unit_id=old.id or 0),
+        session=session,
+        actor="t",
+        now=local(2020, 6, 1),
+    )
     add_succession(
         old,
         get_unit("phu-huu", session=session),
@@ -151,9 +159,15 @@ def test_the_city_staff_opens_a_wards_pages_from_the_units_table_read_only(clien
         assert BANNER in _text(main), path
         assert 'href="/tinh/tien-do?nam=2020"' in main  # the way back
         assert "<form" not in main and "<button" not in main, path
-        assert "/nhiem-vu/" not in main and "/tai-lieu/" not in main, path
-    progress = _text(_main(client.get("/tien-do?don_vi=phu-huu&nam=2020").text))
-    assert "T.A9" in progress and "Nhắc ngay" not in progress  # who owes what, no button
+        assert "/tai-lieu/" not in main, path  # the ward's documents are its officers'
+    progress = client.get("/tien-do?don_vi=phu-huu&nam=2020").text
+    assert "T.A9" in _text(progress) and "Nhắc ngay" not in progress  # who owes what, no button
+    assert 'href="/nhiem-vu/T.A9/2020?don_vi=phu-huu"' in progress
+    occurrence = client.get("/nhiem-vu/T.A9/2020?don_vi=phu-huu")
+    assert occurrence.status_code == 200, occurrence.text[:800]
+    main = _main(occurrence.text)
+    assert BANNER in _text(main) and "T.A9" in main
+    assert "<form" not in main and "<button" not in main
     assessment = _main(client.get("/tu-danh-gia?don_vi=phu-huu&nam=2020").text)
     assert 'id="muc-1.1.1"' in assessment and "Tải hồ sơ" not in _text(assessment)
     assert "Nộp bản tự đánh giá" not in _text(assessment)
@@ -175,6 +189,8 @@ def test_a_change_posted_on_another_units_page_is_refused_by_the_policy(
         "/tu-danh-gia/cong-tru": {"thuong": "1", "ly_do_thuong": "x", "nam": "2020"},
         "/tu-danh-gia/nop": {"password": PASSWORD, "nam": "2020"},
         "/chi-tieu/so-lieu": {"code": "T1", "value": "1", "year": "2020"},
+        "/nhiem-vu/T.A9/2020/start": {},
+        "/nhiem-vu/T.A9/2020/waive": {"reason": "x"},
     }
     for path, form in posts.items():
         refused = client.post(f"{path}?don_vi=phu-huu", data={"csrf_token": token, **form})
@@ -204,7 +220,7 @@ def test_an_officer_of_another_ward_is_refused(client, sign_in) -> None:  # type
     assert sign_in(BINH).status_code == 303
     own = client.get("/tien-do?nam=2020")
     assert own.status_code == 200 and "(chỉ đọc)" not in own.text
-    for path in PAGES:
+    for path in (*PAGES, "/nhiem-vu/T.A9/2020"):
         refused = client.get(f"{path}?don_vi=phu-huu&nam=2020")
         assert refused.status_code == 403, path
         assert "không trực thuộc" in _text(refused.text), path
@@ -229,6 +245,9 @@ def test_the_successor_reads_its_predecessors_history_read_only(client, sign_in)
         assert "Đang xem đơn vị UBND phường Phú Hữu cũ (chỉ đọc)" in _text(main)
         assert 'href="/tien-do?nam=2020"' in main  # back to her own unit's progress
         assert "<form" not in main
+    occurrence = client.get(f"/nhiem-vu/T.A3/2020?don_vi={OLD}")
+    assert occurrence.status_code == 200 and "<form" not in _main(occurrence.text)
+    assert "(chỉ đọc)" in occurrence.text
     token = csrf_of(own.text)
     refused = client.post(f"/tien-do/nhac/T.A9/2020?don_vi={OLD}", data={"csrf_token": token})
     assert refused.status_code == 403
