@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity
 from application.frozen import frozen_card
+from application.unit_view import Viewing, check_read, without_appraisal
 from application.units import letterhead
 from application.uow import UnitOfWork
 from domain.audit_chain import Anchor
@@ -563,6 +564,7 @@ class AssessmentPage:
     may_reopen: bool
     submitted_at: dt.datetime | None = None
     submitted_by: str = ""  # the name of who submitted it (their email when unknown)
+    viewing: Viewing | None = None  # whose unit; another unit's is read-only
 
     @property
     def card(self) -> Scorecard:
@@ -593,11 +595,17 @@ def flags(item: Any) -> tuple[str, ...]:
 
 
 def assessment_page(
-    uow: UnitOfWork, identity: Identity, now: dt.datetime, *, year: int | None = None
+    uow: UnitOfWork,
+    identity: Identity,
+    now: dt.datetime,
+    *,
+    year: int | None = None,
+    unit: str | None = None,
 ) -> AssessmentPage:
     """The signed-in officer's unit's assessment of ``year`` (else of this year, in the
     plan's time zone), for whoever may read it (``completeness.read``); reading writes
-    nothing."""
+    nothing. ``unit``: another unit's, read-only (``application.unit_view``): no change
+    offered, and its appraisal scores only for those who may read its appraisal."""
     from sqlmodel import select
 
     from application.completeness import unit_of
@@ -606,14 +614,27 @@ def assessment_page(
     from storage.assessment import linked_items
 
     with uow as session:
-        unit_row = unit_of(session, identity, None, now)
+        unit_row = unit_of(session, identity, unit, now)
         if year is None:
             from application.occurrences import plan_of_year
 
             year = plan_of_year(session, unit_row.id or 0, None).year
-        ctx = _open_year(session, None, year, now, identity)
-        ctx.check(identity, READ, entity="assessment", key=str(year))
+        ctx = _open_year(session, unit, year, now, identity)
+        viewing = check_read(
+            session,
+            identity,
+            ctx.unit,
+            action=READ,
+            now=now,
+            on=ctx.today,
+            gate=ctx.gate,
+            entity="assessment",
+            key=str(year),
+            year=year,
+        )
         card, assessment = _card(session, ctx.unit_id, year, now)
+        if not viewing.show_appraisal:
+            card = without_appraisal(card)
         framework = read_framework_record(ctx.plan.framework or "", session=session)
         by_item: dict[str, list[Any]] = {}
         for f in evidence_files(session, unit_id=ctx.unit_id, year=year):
@@ -633,6 +654,8 @@ def assessment_page(
         actor = ctx.gate.actor(identity)
 
         def may(action: str) -> bool:
+            if viewing.read_only:
+                return False
             return decide(actor, action, Subject(), ctx.today, ctx.gate.holdings).allowed
 
         snap = (assessment.snapshot or {}) if assessment.status == "submitted" else {}
@@ -658,6 +681,7 @@ def assessment_page(
             ),
             submitted_by=ctx.gate.names.get(str(snap.get("submitted_by") or ""))
             or str(snap.get("submitted_by") or ""),
+            viewing=viewing,
         )
 
 

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from application.access import Gate, Identity
 from application.occurrences import plan_of_year, progress_item
+from application.unit_view import Viewing, check_read
 from application.uow import UnitOfWork
 from domain import completeness as report_core
 from domain.clock import local_today
@@ -41,9 +42,11 @@ BOARD = ("area", "position", "officer")  # the groupings the Tiến độ page s
 @dataclass(frozen=True)
 class Board:
     """The Tiến độ page as data: one report per grouping of ``BOARD`` (the same
-    occurrences, progress and who-owes-what in each)."""
+    occurrences, progress and who-owes-what in each), and whose unit it is (another unit's
+    is read-only: ``application.unit_view``)."""
 
     reports: tuple[report_core.CompletenessReport, ...]
+    viewing: Viewing | None = None  # whose unit, and whether read-only (another unit's)
 
     @property
     def first(self) -> report_core.CompletenessReport:
@@ -108,8 +111,18 @@ def progress_board(
         else:
             plan_row = plan_of_year(session, uid, year)
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
-        Gate.load(session, uid, ctx.plan).check(
-            identity, READ, Subject(), on=ctx.today, entity="plan", key=plan_row.code
+        viewing = check_read(
+            session,
+            identity,
+            unit_row,
+            action=READ,
+            now=now,
+            on=ctx.today,
+            gate=Gate.load(session, uid, ctx.plan),
+            entity="plan",
+            key=plan_row.code,
+            year=ctx.plan.year,
+            with_history=True,
         )
         rows, items = _rows(session, plan_row, ctx, now=now, lang=language)
         history: list[str] = []
@@ -127,7 +140,8 @@ def progress_board(
                     predecessors=tuple(history),
                 )
                 for way in by
-            )
+            ),
+            viewing,
         )  # fmt: skip
 
 

@@ -39,6 +39,7 @@ from application.late_dossiers import LateDossiers, late_dossiers
 from application.plans import unit_plan
 from application.procedures import CatalogueImport, import_procedures
 from application.tables import check_xlsx_size
+from application.unit_view import Viewing, check_read
 from application.uow import UnitOfWork
 from domain.clock import local_today
 from domain.kpi import KPIS, Rate, period_of, scope_fields
@@ -92,6 +93,7 @@ class Indicators:
     manual: list[Target]
     dossiers: int
     may: dict[str, bool]
+    viewing: Viewing | None = None
 
 
 def _unit(session: Session, identity: Identity, now: dt.datetime) -> tuple[int, str, dt.date]:
@@ -152,16 +154,34 @@ def indicators(
     *,
     year: int | None = None,
     quarter: int | None = None,
+    unit: str | None = None,
 ) -> Indicators:
-    """The Chỉ tiêu page of ``identity``'s unit for ``year`` (the latest plan's by default) or
-    one ``quarter`` of it: ``cchc kpi``'s result, each KPI month by month, the late dossiers
-    (``cchc dossiers late``) and the year's measurements (``cchc measure list``)."""
+    """The Chỉ tiêu page of ``identity``'s unit (or of ``unit``: another unit's is read-only,
+    ``application.unit_view``) for ``year`` (the latest plan's by default) or one ``quarter``
+    of it: ``cchc kpi``'s result, each KPI month by month, the late dossiers (``cchc dossiers
+    late``) and the year's measurements (``cchc measure list``)."""
     with uow as session:
-        uid, code, today = _unit(session, identity, now)
+        row = unit_of(session, identity, unit, now)
+        uid, code = row.id or 0, row.code
+        today = local_today(now, unit_timezone(session=session, unit_id=uid))
         gate = Gate.load(session, uid, unit_plan(session, uid))
-        gate.check(identity, READ, Subject(), on=today, entity="indicators", key=code)
+        viewing = check_read(
+            session,
+            identity,
+            row,
+            action=READ,
+            now=now,
+            on=today,
+            gate=gate,
+            entity="indicators",
+            key=code,
+            year=year,
+        )
         actor = gate.actor(identity)
-        may = {a: decide(actor, a, Subject(), today, gate.holdings).allowed for a in WRITES}
+        may = {
+            a: not viewing.read_only and decide(actor, a, Subject(), today, gate.holdings).allowed
+            for a in WRITES
+        }
         if year is None:
             year = default_period(session, uid, now)[0].year
         dossiers = int(
@@ -224,6 +244,7 @@ def indicators(
         manual=manual,
         dossiers=dossiers,
         may=may,
+        viewing=viewing,
     )
 
 

@@ -55,6 +55,16 @@ appointed holder, or whoever acts for them — ``quyền`` — or holds their de
   scores once published (``appraisal.read_final``); an officer of another unit holds no
   position in it and is refused. ``appraisal.explain`` (the unit's explanation per item in
   its window): the unit's CCHC officer or chairman.
+- a unit's own pages read by someone who is not its officer (``unit.read``: Tiến độ, Chỉ
+  tiêu, Tự đánh giá opened read-only — "xem đơn vị, chỉ đọc"). ``subject.relation`` says how
+  the read unit stands to the reader's own unit, whose ``holdings`` are given: ``below`` (the
+  read unit is below it in the tree), ``predecessor`` (the read unit was merged into it,
+  transitively), ``other`` (neither); empty: the holdings are the read unit's own. Who may:
+  the province's staff and appraisers with a role over the read unit (``subject.grants``);
+  the CCHC officer or the chairman of the reader's unit when the read unit is below it or
+  its predecessor (or is the unit itself); the operator. An officer of another unit is
+  refused (``other_unit``), and nothing but reading is done through such a view: any other
+  action with ``subject.relation`` set is refused (``read_only_unit``).
 - the installation itself (``INSTALLATION``: removing leftovers of interrupted uploads,
   taking and restoring a backup): the operator only — it holds every unit's data and the
   audit key, beyond any one unit's positions.
@@ -93,6 +103,8 @@ OCCURRENCE_ACTIONS = (
 EVIDENCE_ACTIONS = ("evidence.upload", "evidence.accept", "evidence.reject", "evidence.read")
 PAR_ACTIONS = ("par.edit", "par.submit", "par.reopen")
 DATA_ACTIONS = ("measure.set", "dossier.import", "dossier.apology", "completeness.read")
+UNIT_READ = "unit.read"
+RELATIONS = ("", "below", "predecessor", "other")  # the read unit to the reader's unit
 ADMIN = (
     "plan.load",
     "framework.load",
@@ -135,8 +147,9 @@ ACTIONS: tuple[str, ...] = (
     + INSTALLATION
     + ACCOUNT
     + APPRAISAL
+    + (UNIT_READ,)
 )
-OPERATOR_READS = ("dossier.import", "completeness.read")
+OPERATOR_READS = ("dossier.import", "completeness.read", UNIT_READ)
 REVIEWS = ("occurrence.accept", "occurrence.return", "evidence.accept", "evidence.reject")
 
 
@@ -198,6 +211,7 @@ class Subject:
     year: int | None = None
     stage: str = ""  # the appraisal cycle's stage (round1, explanation, round2, closed, …)
     grants: tuple[ProvinceGrant, ...] = ()  # the province roles over the subject's unit
+    relation: str = ""  # another unit read through the reader's own unit: see ``RELATIONS``
 
 
 @dataclass(frozen=True)
@@ -232,6 +246,12 @@ def decide(
     """May ``actor`` do ``action`` on ``subject`` on ``on``, given the unit's ``holdings``?"""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if subject.relation not in RELATIONS:
+        raise ValueError(f"unknown relation {subject.relation!r}")
+    if subject.relation == "other" and action != UNIT_READ:
+        return Decision(False, "other_unit")
+    if subject.relation and action != UNIT_READ:
+        return Decision(False, "read_only_unit")
     if actor.kind == "unknown":
         return Decision(False, "unknown_identity")
     if actor.kind == "system":
@@ -252,6 +272,8 @@ def decide(
         return Decision(False, "operator_not_officer")
     if action in APPRAISAL:
         return _appraisal(actor.identity, action, subject, on, holdings)
+    if action == UNIT_READ:
+        return _unit_read(actor.identity, subject, on, holdings)
     me = actor.identity
     if not any(h.officer == me and h.active(on) for h in holdings):
         return Decision(False, "no_position")
@@ -340,6 +362,27 @@ def _appraisal(
     if action == "appraisal.read_final" and subject.stage != "published":
         return Decision(False, "scores_after_publication", (PROVINCE_STAFF, APPRAISER))
     return Decision(True, "own_unit", (CCHC_OFFICER, CHAIRMAN), through=own)
+
+
+def _unit_read(me: str, subject: Subject, on: dt.date, holdings: Sequence[Holding]) -> Decision:
+    """Another unit's pages, read-only: the province's roles over it; else the CCHC officer
+    or the chairman of the unit above it or of the unit it was merged into."""
+    for g in subject.grants:
+        if (
+            g.officer == me
+            and g.active(on)
+            and g.role in (PROVINCE_STAFF, APPRAISER)
+            and (g.role == PROVINCE_STAFF or subject.year is None or g.year in (None, subject.year))
+        ):
+            return Decision(True, "unit_reader", through=(g.role,))
+    if subject.relation == "other":
+        return Decision(False, "other_unit", (PROVINCE_STAFF, APPRAISER))
+    own = _through(holdings, me, (CCHC_OFFICER, CHAIRMAN), on, None)
+    if own:
+        return Decision(True, "unit_reader", (CCHC_OFFICER, CHAIRMAN), through=own)
+    if not any(h.officer == me and h.active(on) for h in holdings):
+        return Decision(False, "no_position")
+    return Decision(False, "unit_reader", (CCHC_OFFICER, CHAIRMAN, PROVINCE_STAFF, APPRAISER))
 
 
 def submission_is_final(

@@ -26,6 +26,7 @@ from web.env import env_of
 from web.forms import submit
 from web.render import page
 from web.routes import Routes
+from web.viewing import read_only, unit_param
 
 if TYPE_CHECKING:
     from application.identity import SignedIn as SignedInDep
@@ -119,13 +120,16 @@ def _page(
     template: str = "assessment.html",
     submitted_now: bool = False,
     reopened_now: bool = False,
+    unit: str = "",
 ) -> Response:
     from application.assessment import assessment_page, flags
     from domain.numbers import decimal
 
     env = env_of(request)
     lang = lang_of(request)
-    view = assessment_page(env.uow(), signed.identity, env.now(), year=_year(year))
+    view = assessment_page(
+        env.uow(), signed.identity, env.now(), year=_year(year), unit=unit_param(unit)
+    )
 
     def num(value: float | None) -> str:
         return "—" if value is None else decimal(value, lang)
@@ -156,10 +160,22 @@ def _page(
 
 @route("GET", BASE, response_class=HTMLResponse)
 def assessment_get(
-    request: Request, signed: SignedInDep, nam: str = "", ghi: str = "", nop: str = ""
+    request: Request,
+    signed: SignedInDep,
+    nam: str = "",
+    ghi: str = "",
+    nop: str = "",
+    don_vi: str = "",
 ) -> Response:
+    """The year's self-assessment; ``don_vi``: another unit's, read-only (``web.viewing``)."""
     return _page(
-        request, signed, year=nam, saved=ghi, submitted_now=bool(nop), reopened_now=ghi == "mo-lai"
+        request,
+        signed,
+        year=nam,
+        saved=ghi,
+        submitted_now=bool(nop),
+        reopened_now=ghi == "mo-lai",
+        unit=don_vi,
     )
 
 
@@ -241,7 +257,7 @@ def _this_year(request: Request, signed: SignedInDep, year: int | None) -> int:
     return assessment_page(env.uow(), signed.identity, env.now()).year
 
 
-@route("POST", SCORE)
+@route("POST", SCORE, dependencies=[read_only("par.edit")])
 def score_post(
     request: Request,
     signed: SignedInDep,
@@ -274,7 +290,7 @@ def score_post(
     return _item_change(request, signed, csrf_token, nam, item, run)
 
 
-@route("POST", EXPLAIN)
+@route("POST", EXPLAIN, dependencies=[read_only("par.edit")])
 def explain_post(
     request: Request,
     signed: SignedInDep,
@@ -301,7 +317,7 @@ def explain_post(
     return _item_change(request, signed, csrf_token, nam, item, run)
 
 
-@route("POST", APPRAISE)
+@route("POST", APPRAISE, dependencies=[read_only("par.edit")])
 def appraise_post(
     request: Request,
     signed: SignedInDep,
@@ -331,7 +347,7 @@ def appraise_post(
     return _item_change(request, signed, csrf_token, nam, item, run)
 
 
-@route("POST", ADJUST)
+@route("POST", ADJUST, dependencies=[read_only("par.edit")])
 def adjust_post(
     request: Request,
     signed: SignedInDep,
@@ -374,7 +390,7 @@ def adjust_post(
     )
 
 
-@route("GET", PACK)
+@route("GET", PACK, dependencies=[read_only("completeness.read")])
 def pack_get(request: Request, signed: SignedInDep, nam: str = "") -> Response:
     """The submission pack (``cchc par export``) as one ZIP: score sheet, report, evidence by
     criterion, manifest."""
@@ -408,14 +424,14 @@ def _refuse_unless(request: Request, signed: SignedInDep, nam: str, action: str)
     check_may(env.uow(), signed.identity, env.now(), action=action, year=_year(nam))
 
 
-@route("GET", SUBMIT, response_class=HTMLResponse)
+@route("GET", SUBMIT, response_class=HTMLResponse, dependencies=[read_only("par.submit")])
 def submit_get(request: Request, signed: SignedInDep, nam: str = "") -> Response:
     """What submitting freezes, and the password (and code) asked again."""
     _refuse_unless(request, signed, nam, "par.submit")
     return _page(request, signed, year=nam, template="assessment_submit.html")
 
 
-@route("POST", SUBMIT)
+@route("POST", SUBMIT, dependencies=[read_only("par.submit")])
 def submit_post(
     request: Request,
     signed: SignedInDep,
@@ -446,14 +462,14 @@ def submit_post(
     )
 
 
-@route("GET", REOPEN, response_class=HTMLResponse)
+@route("GET", REOPEN, response_class=HTMLResponse, dependencies=[read_only("par.reopen")])
 def reopen_get(request: Request, signed: SignedInDep, nam: str = "") -> Response:
     """Reopening: its consequence, and the reason asked."""
     _refuse_unless(request, signed, nam, "par.reopen")
     return _page(request, signed, year=nam, template="assessment_reopen.html")
 
 
-@route("POST", REOPEN)
+@route("POST", REOPEN, dependencies=[read_only("par.reopen")])
 def reopen_post(
     request: Request,
     signed: SignedInDep,

@@ -25,6 +25,7 @@ from web.errors import InputError, status_of
 from web.messages import t
 from web.render import page
 from web.routes import Routes
+from web.viewing import read_only, unit_param
 
 if TYPE_CHECKING:
     from application.identity import SignedIn as SignedInDep
@@ -139,6 +140,7 @@ def _page(
     problems: InvalidInput | None = None,
     notice: str = "",
     slip: str = "",
+    unit: str = "",
 ) -> Response:
     from application.indicators import indicators
     from domain.labels import field_label, target_wording
@@ -146,7 +148,12 @@ def _page(
     env = env_of(request)
     lang = lang_of(request)
     board = indicators(
-        env.uow(), signed.identity, env.now(), year=_year(year), quarter=_quarter(quarter)
+        env.uow(),
+        signed.identity,
+        env.now(),
+        year=_year(year),
+        quarter=_quarter(quarter),
+        unit=unit_param(unit),
     )
 
     def words(key: str, **params: Any) -> str:
@@ -192,7 +199,9 @@ def indicators_page(
     bo: int = 0,
     ghi: str = "",
     phieu: str = "",
+    don_vi: str = "",
 ) -> Response:
+    """The unit's targets and KPIs; ``don_vi``: another unit's, read-only (``web.viewing``)."""
     lang = lang_of(request)
     notice = ""
     if nhap == "ho-so":
@@ -201,7 +210,7 @@ def indicators_page(
         notice = t("web.kpi_procedures_imported", lang, added=tao, updated=capnhat, removed=bo)
     elif ghi:
         notice = t("web.kpi_measure_recorded", lang, code=ghi)
-    return _page(request, signed, year=nam, quarter=quy, notice=notice, slip=phieu)
+    return _page(request, signed, year=nam, quarter=quy, notice=notice, slip=phieu, unit=don_vi)
 
 
 def _file(upload: UploadFile | None, limit: int) -> tuple[str, bytes]:
@@ -246,7 +255,7 @@ def _upload(
     return RedirectResponse(links.INDICATORS + "?" + urlencode(query), status_code=303)
 
 
-@route("POST", DOSSIERS)
+@route("POST", DOSSIERS, dependencies=[read_only("dossier.import")])
 def dossiers_post(
     request: Request,
     signed: SignedInDep,
@@ -257,7 +266,7 @@ def dossiers_post(
     return _upload(request, signed, csrf_token, file, "ho-so")
 
 
-@route("POST", PROCEDURES)
+@route("POST", PROCEDURES, dependencies=[read_only("dossier.import")])
 def procedures_post(
     request: Request,
     signed: SignedInDep,
@@ -268,7 +277,7 @@ def procedures_post(
     return _upload(request, signed, csrf_token, file, "thu-tuc")
 
 
-@route("POST", MEASURE)
+@route("POST", MEASURE, dependencies=[read_only("measure.set")])
 def measure_post(
     request: Request,
     signed: SignedInDep,
@@ -314,7 +323,7 @@ def measure_post(
     return RedirectResponse(links.INDICATORS + "?" + urlencode(query), status_code=303)
 
 
-@route("GET", SLIP)
+@route("GET", SLIP, dependencies=[read_only("dossier.apology")])
 def apology_slip(request: Request, signed: SignedInDep, dossier: str) -> Response:
     """The apology slip (Mẫu 04) of one dossier, Word, A4: ``cchc dossiers apology --docx``."""
     from urllib.parse import quote
@@ -330,7 +339,7 @@ def apology_slip(request: Request, signed: SignedInDep, dossier: str) -> Respons
     )
 
 
-@route("POST", SLIP)
+@route("POST", SLIP, dependencies=[read_only("dossier.apology")])
 def apology_post(
     request: Request,
     signed: SignedInDep,

@@ -18,6 +18,7 @@ from web.render import page
 from web.routes import Routes
 from web.security import CSRF_FIELD, CsrfRefused, new_token, same_token
 from web.uploads import UploadFields, store_uploads
+from web.viewing import read_only, unit_param
 
 if TYPE_CHECKING:
     from application.identity import SignedIn as SignedInDep
@@ -206,23 +207,40 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
 
 @route("GET", OCCURRENCE, response_class=HTMLResponse)
-def occurrence_page(request: Request, signed: SignedInDep, task: str, period: str) -> Response:
+def occurrence_page(
+    request: Request, signed: SignedInDep, task: str, period: str, don_vi: str = ""
+) -> Response:
+    """One occurrence; ``don_vi``: of that unit — another unit's read-only (``web.viewing``)."""
     from application.approval_queue import reviewable
     from application.occurrences import allowed_actions, show_occurrence
+    from application.unit_view import open_unit
     from domain.lifecycle import TRANSITIONS
 
     env = env_of(request)
-    detail = show_occurrence(env.uow(), env.now(), task=task, period=period, lang=signed.lang)
-    possible = [a for a in PAGE_ACTIONS if detail.status in TRANSITIONS[a].sources]
-    allowed = allowed_actions(  # the policy's answer: the forms offered are those it allows
-        env.uow(),
-        signed.identity,
-        env.now(),
-        task=task,
-        period=period,
-        actions=[f"occurrence.{a}" for a in possible] + ["evidence.upload"],
+    unit = unit_param(don_vi)
+    viewing = open_unit(env.uow(), signed.identity, env.now(), unit=unit) if unit else None
+    read_only = viewing is not None and viewing.read_only
+    detail = show_occurrence(
+        env.uow(), env.now(), task=task, period=period, unit=unit, lang=signed.lang
     )
+    possible = [a for a in PAGE_ACTIONS if detail.status in TRANSITIONS[a].sources]
+    allowed: frozenset[str] = frozenset()
+    if not read_only:
+        allowed = allowed_actions(  # the policy's answer: the forms offered are those it allows
+            env.uow(),
+            signed.identity,
+            env.now(),
+            task=task,
+            period=period,
+            unit=unit,
+            actions=[f"occurrence.{a}" for a in possible] + ["evidence.upload"],
+        )
     offered = [a for a in possible if f"occurrence.{a}" in allowed]
+    documents = (
+        {}
+        if read_only
+        else reviewable(env.uow(), signed.identity, env.now(), task=task, period=period, unit=unit)
+    )
     return page(
         request,
         "occurrence.html",
@@ -231,12 +249,14 @@ def occurrence_page(request: Request, signed: SignedInDep, task: str, period: st
         lead_actions=[a for a in offered if a in ("start", "submit")],
         review_actions=[a for a in offered if a in ("accept", "return")],
         may_upload="evidence.upload" in allowed,
-        reviewable=reviewable(env.uow(), signed.identity, env.now(), task=task, period=period),
+        reviewable=documents,
         may_waive="waive" in offered,
+        viewing=viewing,
+        unit_year=detail.period_start.year,
     )
 
 
-@route("POST", OCCURRENCE + "/tai-lieu")
+@route("POST", OCCURRENCE + "/tai-lieu", dependencies=[read_only("evidence.upload")])
 def upload_post(
     request: Request,
     signed: SignedInDep,
@@ -291,7 +311,11 @@ def _action_route(action: str):  # type: ignore[no-untyped-def]
 
 
 for _action in PAGE_ACTIONS:
-    route("POST", OCCURRENCE + "/" + _action)(_action_route(_action))
+    route(
+        "POST",
+        OCCURRENCE + "/" + _action,
+        dependencies=[read_only(f"occurrence.{_action}")],
+    )(_action_route(_action))
 
 
 # --- Hồ sơ cá nhân: one's own settings, password and sessions ----------------------------------

@@ -18,6 +18,7 @@ from web.auth import check_csrf, lang_of, signed_in
 from web.env import env_of
 from web.render import page
 from web.routes import Routes
+from web.viewing import read_only, unit_param
 
 if TYPE_CHECKING:
     from application.identity import SignedIn as SignedInDep
@@ -49,13 +50,16 @@ def _progress_page(
     status: int = 200,
     message: str = "",
     reminded: tuple[str, str] | None = None,
+    unit: str = "",
 ) -> Response:
     from application.completeness import progress_board
     from domain.numbers import percent
 
     env = env_of(request)
     lang = lang_of(request)
-    board = progress_board(env.uow(), signed.identity, env.now(), year=_year(year), lang=lang)
+    board = progress_board(
+        env.uow(), signed.identity, env.now(), unit=unit_param(unit), year=_year(year), lang=lang
+    )
 
     def pct(part: int, whole: int) -> str:
         return percent(100 * part / whole, lang, 0) if whole else "—"
@@ -71,19 +75,28 @@ def _progress_page(
         reminded=reminded,
         year=year,
         pct=pct,
+        viewing=board.viewing,
     )
 
 
 @route("GET", links.PROGRESS, response_class=HTMLResponse)
 def progress_page(
-    request: Request, signed: SignedInDep, nam: str = "", nhac: str = "", ky: str = ""
+    request: Request,
+    signed: SignedInDep,
+    nam: str = "",
+    nhac: str = "",
+    ky: str = "",
+    don_vi: str = "",
 ) -> Response:
-    return _progress_page(request, signed, year=nam, reminded=(nhac, ky) if nhac and ky else None)
+    """The unit's progress; ``don_vi``: another unit's, read-only (``web.viewing``)."""
+    return _progress_page(
+        request, signed, year=nam, reminded=(nhac, ky) if nhac and ky else None, unit=don_vi
+    )
 
 
 @route("GET", links.PROGRESS + ".xlsx")
 def progress_workbook(
-    request: Request, signed: SignedInDep, nam: str = "", theo: str = "position"
+    request: Request, signed: SignedInDep, nam: str = "", theo: str = "position", don_vi: str = ""
 ) -> Response:
     """The completeness workbook (groups ``theo`` position, area, criterion or officer; who
     owes what; the progress categories)."""
@@ -93,7 +106,13 @@ def progress_workbook(
     env = env_of(request)
     lang = lang_of(request)
     report = completeness(
-        env.uow(), signed.identity, env.now(), year=_year(nam), by=theo, lang=lang
+        env.uow(),
+        signed.identity,
+        env.now(),
+        unit=unit_param(don_vi),
+        year=_year(nam),
+        by=theo,
+        lang=lang,
     )
     name = f"tien-do-{report.plan}.xlsx"
     return Response(
@@ -103,7 +122,7 @@ def progress_workbook(
     )
 
 
-@route("POST", REMIND)
+@route("POST", REMIND, dependencies=[read_only("occurrence.remind")])
 def remind_post(
     request: Request,
     signed: SignedInDep,

@@ -143,6 +143,8 @@ ALLOWED: dict[str, set[str]] = {
     "appraisal.manage": set(),
     "appraisal.assign": {"operator"},
     "ranking.read": {"operator"},
+    # the unit's own pages, read as the unit's own (no relation): whoever reads its progress
+    "unit.read": ADMINS,
 }
 
 
@@ -338,3 +340,57 @@ def test_an_appraiser_scope_covers_its_area_or_criterion_only() -> None:
         task="1.1.1", item="1.1.1", area="A1", criterion="1.1", year=2020, grants=(area,)
     )
     assert not decide(officer("a@p"), "appraisal.score", elsewhere, ON, HOLDINGS).allowed
+
+
+# --- another unit's pages, read-only: the reader's own unit's holdings (HOLDINGS) and how the
+# read unit stands to it; the province's roles over the read unit (GRANTS)
+
+READERS = {**PROVINCE_ACTORS, "ward_one_stop": "anh@w", "acting_cchc_officer": "son@w"}
+RELATED = ("below", "predecessor")
+
+
+def _unit_read_allowed(relation: str) -> set[str]:
+    """Who may read another unit's pages, by the issue's words: province users see every unit
+    below them; a unit's officers (those who read its progress: the CCHC officer and the
+    chairman) see the units below theirs and their predecessors, never an unrelated unit."""
+    province = PROVINCE | APPRAISERS | {"appraiser_of_last_year"}  # no year asked
+    return province | (WARD if relation in RELATED else set())
+
+
+@pytest.mark.parametrize("relation", ["below", "predecessor", "other"])
+@pytest.mark.parametrize("label", sorted(READERS))
+def test_another_units_pages_are_read_by_the_province_and_the_units_above_or_after(
+    label: str, relation: str
+) -> None:
+    from domain.i18n import has
+
+    subject = Subject(relation=relation, grants=GRANTS)
+    decision = decide(officer(READERS[label]), "unit.read", subject, ON, HOLDINGS)
+    assert decision.allowed == (label in _unit_read_allowed(relation)), decision
+    assert decision.allowed or has(f"refused.{decision.rule}")
+
+
+def test_a_year_s_appraiser_reads_the_units_pages_of_that_year_only() -> None:
+    subject = Subject(relation="below", grants=GRANTS, year=2020)
+    assert decide(officer("area3@p"), "unit.read", subject, ON, HOLDINGS).allowed
+    assert not decide(officer("last@p"), "unit.read", subject, ON, []).allowed
+
+
+@pytest.mark.parametrize("relation", ["below", "predecessor", "other"])
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a != "unit.read"])
+def test_nothing_but_reading_is_done_through_another_units_view(action: str, relation: str) -> None:
+    """Not even the province's staff or the operator: a read-only view refuses every change
+    (and every other reading) with the rule that says so."""
+    from domain.i18n import has
+
+    subject = Subject(relation=relation, grants=GRANTS)
+    for who in (officer("staff@p"), officer("hung@w"), Actor("operator", "operator:root")):
+        decision = decide(who, action, subject, ON, HOLDINGS)
+        assert not decision.allowed, (who, action, relation)
+        expected = "other_unit" if relation == "other" else "read_only_unit"
+        assert decision.rule == expected and has(f"refused.{expected}")
+
+
+def test_a_relation_the_policy_does_not_know_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        decide(officer("hung@w"), "unit.read", Subject(relation="sibling"), ON, HOLDINGS)
