@@ -20,6 +20,7 @@ from sqlmodel import select
 from application.access import Gate, Identity
 from application.approvals import submitted_to
 from application.occurrences import subject_of
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.clock import local_moment, local_today
 from domain.errors import LocalizedError
@@ -30,7 +31,6 @@ from responsibilities.policy import decide
 from storage.evidence import uploads_of
 from storage.occurrences import Context, context, find_occurrence, views
 from storage.plans import find_plan
-from storage.units import resolve_unit
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _officer_context(
 ) -> Context:
     if identity.kind != "officer":
         raise LocalizedError("error.mine_needs_officer")
-    unit_row = resolve_unit(unit, session=uow_session)
+    unit_row = unit_of(uow_session, identity, unit, now)
     plan_row = find_plan(session=uow_session, unit_id=unit_row.id or 0)
     return context(plan_row, session=uow_session, actor=identity.audit_name, now=now)
 
@@ -168,7 +168,7 @@ def reviewable(
     occurrence page offers; ``application.evidence.review`` decides again when one is sent."""
     key = parse_period(period)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         occ = find_occurrence(unit_row.id or 0, task, key, session=session)
         plan_row = session.get(PlanRecord, occ.plan_id)
         assert plan_row is not None

@@ -121,7 +121,7 @@ def _open_year(
     identity: Identity | None = None,
 ) -> _Year:
     """The year of ``unit``; else of a signed-in officer's own unit; else of the only unit."""
-    from application.completeness import unit_of
+    from application.units import unit_of
 
     if identity is not None:
         unit_row = unit_of(session, identity, unit, now)
@@ -608,7 +608,7 @@ def assessment_page(
     offered, and its appraisal scores only for those who may read its appraisal."""
     from sqlmodel import select
 
-    from application.completeness import unit_of
+    from application.units import unit_of
     from models import Occurrence as OccurrenceRow
     from responsibilities.policy import decide
     from storage.assessment import linked_items
@@ -719,7 +719,7 @@ def check_may(
 ) -> None:
     """``Refused`` unless the policy lets ``identity`` do ``action`` (``par.submit``,
     ``par.reopen``) on the year's assessment today — asked before a confirmation page."""
-    from application.completeness import unit_of
+    from application.units import unit_of
 
     with uow as session:
         if year is None:

@@ -16,6 +16,7 @@ from sqlmodel import select
 from application.access import Gate, Identity
 from application.occurrences import plan_of_year, progress_item
 from application.unit_view import Viewing, check_read
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain import completeness as report_core
 from domain.clock import local_today
@@ -29,7 +30,6 @@ from responsibilities.policy import Subject, decide
 from storage.evidence import REJECTED, uploads_of
 from storage.occurrences import Context, context, views
 from storage.plans import find_plan, unit_timezone
-from storage.units import resolve_unit
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -175,19 +175,6 @@ def may(uow: UnitOfWork, identity: Identity, now: dt.datetime, action: str = REA
         gate = Gate.load(session, uid)
         on = local_today(now, unit_timezone(session=session, unit_id=uid))
         return decide(gate.actor(identity), action, Subject(), on, gate.holdings).allowed
-
-
-def unit_of(session: Session, identity: Identity, unit: str | None, now: dt.datetime) -> UnitRecord:
-    """The unit named by ``unit``; else a signed-in officer's own unit (an installation may
-    hold several); else the only unit with a plan."""
-    if unit is None and identity.kind == "officer":
-        from storage.identity import officer_in_post
-
-        officer = officer_in_post(identity.name, session=session, now=now)
-        found = session.get(UnitRecord, officer.unit_id) if officer is not None else None
-        if found is not None:
-            return found
-    return resolve_unit(unit, session=session)
 
 
 def _rows(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from application.access import Gate, Identity, check_installation
 from application.frozen import FrozenInputs
 from application.occurrences import subject_of
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_moment, local_today, require_aware
 from domain.errors import LocalizedError
@@ -318,7 +319,7 @@ def upload(
     or part of one name; None = an extra document) for one occurrence, as ``identity`` — the
     task's lead or a support position. All files or none."""
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         uid = unit_row.id or 0
         occ = find_occurrence(uid, task, period, session=session, plan=plan)
         work = _work(session, occ)
@@ -381,7 +382,7 @@ def review(
     if action not in REVIEWS:
         raise LocalizedError("error.bad_action", action=action, allowed=", ".join(REVIEWS))
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         row = get_evidence(evidence_id, session=session, unit_id=unit_row.id)
         occ = session.get(Occurrence, row.occurrence_id)
         assert occ is not None

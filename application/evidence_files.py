@@ -18,6 +18,7 @@ from typing import Any
 from application.access import Gate, Identity
 from application.messages import t
 from application.occurrences import subject_of
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.clock import local_today
 from domain.errors import Conflict
@@ -27,7 +28,6 @@ from models import Blob, Occurrence, PlanRecord
 from storage.blobs import CHUNK, BlobStore
 from storage.evidence import get_evidence
 from storage.plans import read_plan_record
-from storage.units import resolve_unit
 
 INLINE: dict[str, tuple[bytes, ...]] = {
     "application/pdf": (b"%PDF-",),
@@ -104,7 +104,7 @@ def open_evidence(
     """One uploaded document for ``identity``, when the policy lets them read the occurrence's
     documents; its content verified against its SHA-256 (``EvidenceDamaged`` otherwise)."""
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         row = get_evidence(evidence_id, session=session, unit_id=unit_row.id)
         occ = session.get(Occurrence, row.occurrence_id)
         assert occ is not None

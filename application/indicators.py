@@ -25,7 +25,6 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from application.access import Gate, Identity
-from application.completeness import unit_of
 from application.dossiers import (
     ImportReport,
     KpiResult,
@@ -40,6 +39,7 @@ from application.plans import unit_plan
 from application.procedures import CatalogueImport, import_procedures
 from application.tables import check_xlsx_size
 from application.unit_view import Viewing, check_read
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.clock import local_today
 from domain.kpi import KPIS, Rate, period_of, scope_fields

@@ -19,6 +19,7 @@ from application.access import Gate, Identity
 from application.approvals import approver_of as approver_of  # re-exported: the replay uses it
 from application.frozen import FrozenInputs
 from application.notices import notify_assignment, notify_review, notify_submission
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.clock import local_moment
 from domain.errors import LocalizedError, NotFoundError
@@ -226,7 +227,7 @@ def act(
     officers write it (``Q2/2020``, ``tháng 6/2020`` …)."""
     period = parse_period(period)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         occ = find_occurrence(unit_row.id or 0, task, period, session=session, plan=plan)
         plan_row = session.get(PlanRecord, occ.plan_id)
         assert plan_row is not None
@@ -249,7 +250,7 @@ def allowed_actions(
     what a page offers (the use case still decides when the form is sent)."""
     period = parse_period(period)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = unit_of(session, identity, unit, now)
         occ = find_occurrence(unit_row.id or 0, task, period, session=session)
         plan_row = session.get(PlanRecord, occ.plan_id)
         assert plan_row is not None
@@ -450,7 +451,11 @@ def task_list(
             raise LocalizedError("error.mine_needs_officer")
         who = identity.name
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = (
+            unit_of(session, identity, unit, now)
+            if identity is not None
+            else resolve_unit(unit, session=session)
+        )
         uid = unit_row.id or 0
         plan_row = find_plan(session=session, unit_id=uid)
         query = select(Occurrence).where(Occurrence.plan_id == plan_row.id)
@@ -496,13 +501,19 @@ def show_occurrence(
     unit: str | None = None,
     plan: str | None = None,
     lang: str = "vi",
+    identity: Identity | None = None,
 ) -> OccurrenceDetail:
     """``cchc occurrence show``: one occurrence in full — deadline, lead and approver, the
     documents with what was uploaded for each, and its history from the audit log (read-only);
-    ``period`` as officers write it."""
+    ``period`` as officers write it; without ``unit``, of ``identity``'s own unit (an
+    installation may hold several), else of the only unit with a plan."""
     key = parse_period(period)
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
+        unit_row = (
+            unit_of(session, identity, unit, now)
+            if identity is not None
+            else resolve_unit(unit, session=session)
+        )
         uid = unit_row.id or 0
         occ = find_occurrence(uid, task, key, session=session, plan=plan)
         plan_row = session.get(PlanRecord, occ.plan_id)

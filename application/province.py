@@ -80,7 +80,7 @@ def _scope(
     session: Session, identity: Identity, now: dt.datetime, unit: str | None, year: int
 ) -> _Scope:
     if unit is None:  # a signed-in officer: the units below their own
-        from application.completeness import unit_of
+        from application.units import unit_of
 
         parent = unit_of(session, identity, None, now)
     else:

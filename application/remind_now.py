@@ -18,10 +18,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from application.access import Gate, Identity
-from application.completeness import unit_of
 from application.composer import CLOSED, NUDGE, Item
 from application.notices import tell_officer
 from application.occurrences import subject_of
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.errors import Conflict, LocalizedError, Worded, terms
 from domain.i18n import Lang

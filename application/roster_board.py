@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from application.access import Identity
-from application.completeness import unit_of
 from application.plans import authorize
+from application.units import unit_of
 from application.uow import UnitOfWork
 from domain.clock import local_today
 from domain.errors import NotFoundError

@@ -17,7 +17,8 @@ from domain.letterhead import Letterhead
 from domain.unitfile import UnitRow
 from domain.units import Succession, TreeLine, UnitNode
 from models import UnitRecord
-from storage.units import node_of
+from storage.identity import officer_in_post
+from storage.units import node_of, resolve_unit
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,7 +28,6 @@ def timezone_of(uow: UnitOfWork, unit: str | None) -> str:
     """The time zone of ``unit``'s latest plan (or of the only unit with a plan); the plan
     format's default when there is no such plan yet."""
     from storage.plans import unit_timezone
-    from storage.units import resolve_unit
 
     with uow as session:
         try:
@@ -35,6 +35,18 @@ def timezone_of(uow: UnitOfWork, unit: str | None) -> str:
         except CchcError:
             return DEFAULT_TIMEZONE
         return unit_timezone(session=session, unit_id=unit_row.id or 0)
+
+
+def unit_of(session: Session, identity: Identity, unit: str | None, now: dt.datetime) -> UnitRecord:
+    """The unit named by ``unit``; else a signed-in officer's own unit (an installation may
+    hold a whole province's units, so "the only unit with a plan" is the last resort); else
+    the only unit with a plan."""
+    if unit is None and identity.kind == "officer":
+        officer = officer_in_post(identity.name, session=session, now=now)
+        found = session.get(UnitRecord, officer.unit_id) if officer is not None else None
+        if found is not None:
+            return found
+    return resolve_unit(unit, session=session)
 
 
 def letterhead(session: Session, unit_row: UnitRecord, on: dt.date | None) -> Letterhead:

@@ -221,7 +221,13 @@ def occurrence_page(
     viewing = open_unit(env.uow(), signed.identity, env.now(), unit=unit) if unit else None
     read_only = viewing is not None and viewing.read_only
     detail = show_occurrence(
-        env.uow(), env.now(), task=task, period=period, unit=unit, lang=signed.lang
+        env.uow(),
+        env.now(),
+        task=task,
+        period=period,
+        unit=unit,
+        lang=signed.lang,
+        identity=signed.identity,
     )
     possible = [a for a in PAGE_ACTIONS if detail.status in TRANSITIONS[a].sources]
     allowed: frozenset[str] = frozenset()

@@ -295,3 +295,32 @@ def test_the_banner_in_english(client, sign_in, engine) -> None:  # type: ignore
     text = _text(_main(client.get("/chi-tieu?don_vi=phu-huu&nam=2020").text))
     assert "Viewing unit UBND phường Phú Hữu (read-only)" in text
     assert "Back to the units' progress" in text or "Back to the units&#39; progress" in text
+
+
+@pytest.mark.usefixtures("province")
+def test_each_wards_officer_opens_their_own_units_occurrence_without_naming_it(
+    client, sign_in, engine
+) -> None:  # type: ignore[no-untyped-def]
+    """Three units hold a plan here, so "the only unit with a plan" is no answer: an officer's
+    own occurrence page (as linked from Việc của tôi, without ``don_vi``) is their unit's."""
+    from storage.occurrences import materialise
+    from storage.plans import find_plan
+    from storage.units import get_unit
+
+    with Session(engine) as session:
+        unit_id = get_unit("an-phu", session=session).id or 0
+        plan = find_plan(session=session, unit_id=unit_id)
+        materialise(plan, session=session, actor="t", now=local(2020, 6, 1))
+        session.commit()
+    assert sign_in(BINH).status_code == 303
+    page = client.get("/nhiem-vu/T.A9/2020")
+    assert page.status_code == 200, page.text[:800]
+    main = _main(page.text)
+    assert "(chỉ đọc)" not in main
+    assert "Phát" not in main  # An Phú's T.A9: its culture officer's post is vacant
+    _switch(client, sign_in, PHAT)
+    page = client.get("/nhiem-vu/T.A9/2020")
+    assert page.status_code == 200, page.text[:800]
+    main = _main(page.text)
+    assert "Phát" in main and "(chỉ đọc)" not in main  # Phú Hữu's, which he leads
+    assert "/nhiem-vu/T.A9/2020/start" in main  # and may start
