@@ -517,3 +517,34 @@ def _to_staff(sweep: _Sweep, to: Recipient, items: list[_Item], dry_run: bool) -
         facts={"to": to.email, "deadlines": [i.fact() for i in items]},
         urgent=True,
     )
+
+
+def still_due(session: Session, deadlines: list[dict[str, Any]]) -> bool:
+    """Whether a message about ``deadlines`` (its stored facts) still has something to say
+    when it goes — held by quiet hours, retried after the mail server was down: not when
+    every unit it names has since submitted (resp. explained every item, or seen its
+    appraisal move on)."""
+    from storage.appraisal import cycle_of
+
+    for fact in deadlines:
+        unit = session.exec(select(UnitRecord).where(UnitRecord.code == fact["unit"])).first()
+        if unit is None:
+            continue
+        year = int(fact["year"])
+        if fact["deadline"] == SELF_ASSESSMENT:
+            if not submitted_units(session, [unit.id or 0], year):
+                return True
+            continue
+        assessment = session.exec(
+            select(Assessment)
+            .where(Assessment.unit_id == unit.id, Assessment.year == year)
+            .order_by(col(Assessment.id).desc())
+        ).first()
+        cycle = cycle_of(session, assessment.id or 0) if assessment else None
+        if cycle is None or cycle.stage != EXPLANATION:
+            continue
+        from application.frozen import frozen_card
+
+        if _unanswered(session, [cycle], frozen_card).get(cycle.assessment_id, 0):
+            return True
+    return False

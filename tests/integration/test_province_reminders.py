@@ -209,6 +209,23 @@ def test_a_late_unit_is_reported_to_the_province_staff_once_in_one_message_each(
     assert len(steps) == len(set(steps))
 
 
+def test_a_reminder_about_a_unit_that_submitted_before_it_went_is_dropped(
+    staffed, env, engine
+) -> None:  # type: ignore[no-untyped-def]
+    assert remind(env, REMINDER_5).messages == 6
+    # the mail server was down, or the message held: w2 submits before it goes
+    par.submit(staffed, Identity.officer(chair("w2")), local(2021, 2, 4, 8), unit="w2", year=2020)
+    sent = delivered(env, local(2021, 2, 4, 9))
+    assert to(sent) == Counter(
+        {chair(w): 1 for w in ("w1", "w3")} | {cchc(w): 1 for w in ("w1", "w3")}
+    )
+    with Session(engine) as session:
+        dropped = [
+            r.recipient for r in session.exec(select(OutboxMessage)) if r.status == "dropped"
+        ]
+    assert sorted(dropped) == sorted([chair("w2"), cchc("w2")])
+
+
 def test_two_sweeps_at_the_same_time_send_each_step_once(staffed, env, engine) -> None:  # type: ignore[no-untyped-def]
     barrier = threading.Barrier(2, timeout=30)
 
