@@ -51,7 +51,7 @@ class Freshness:
         """Bring ``row`` up to date for sending now; the status it takes instead of being
         sent (``dropped``, ``superseded``), or None to send it."""
         if (row.facts or {}).get("deadlines"):
-            from application.deadline_sweep import still_due
+            from application.deadline_dues import still_due
 
             if still_due(self.session, list(row.facts["deadlines"])):
                 return None

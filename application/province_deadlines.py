@@ -53,6 +53,7 @@ def set_self_assessment_due(
 ) -> DeadlineResult:
     """``cchc appraisal deadline``: the day by which every unit below ``unit`` (the province)
     submits its self-assessment of ``year``; not a day already past."""
+    from application.deadline_dues import units_below
     from responsibilities.policy import Subject
     from storage.appraisal import grants_over, tree
     from storage.deadlines import SELF_ASSESSMENT, set_deadline, submitted_units
@@ -75,7 +76,7 @@ def set_self_assessment_due(
             entity="appraisal",
             key=f"{year}/deadline",
         ).identity
-        below = shape.below(uid)
+        below = units_below(shape, uid, due)
         if not below:
             raise LocalizedError("error.deadline_no_units", unit=row.code)
         if due < today:
