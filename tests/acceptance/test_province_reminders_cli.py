@@ -112,3 +112,21 @@ def test_mistakes_are_clear_messages(province) -> None:  # type: ignore[no-untyp
                        "--now", "2021-01-25T09:00", "--self-assessment-due", "18/02/2021",
                        "--as", STAFF)  # fmt: skip
     assert code == 1 and "Traceback" not in err
+
+
+def test_the_deadline_as_json_and_moved(province) -> None:  # type: ignore[no-untyped-def]
+    cli = province
+    args = ("appraisal", "deadline", *SET, "--as", STAFF, "--json")
+    code, out, err = cli(*args, "--self-assessment-due", "2021-02-18")
+    assert code == 0, err
+    assert json.loads(out) == {
+        "unit": "tp-hcm",
+        "year": 2020,
+        "self_assessment_due": "2021-02-18",
+        "before": None,
+        "units": 1,
+        "submitted": 0,
+    }
+    code, out, err = cli(*args[:-1], "--lang", "en", "--self-assessment-due", "26/02/2021")
+    assert code == 0, err
+    assert "by Friday, 26/02/2021" in flat(out) and "It was 18/02/2021" in flat(out)
