@@ -101,6 +101,8 @@ class _Unit:
 
 @dataclass
 class _Item:
+    """One step to tell: a unit's deadline, the step and where the unit stands today."""
+
     due: Due
     kind: str
     step: int
@@ -126,6 +128,8 @@ class _Item:
 
 @dataclass
 class _Sweep:
+    """One sweep's session, moment and what it has read (units, their people, the staff)."""
+
     session: Session
     now: dt.datetime
     shape: Tree
