@@ -50,6 +50,13 @@ class Freshness:
     def recheck(self, row: OutboxMessage) -> str | None:
         """Bring ``row`` up to date for sending now; the status it takes instead of being
         sent (``dropped``, ``superseded``), or None to send it."""
+        if (row.facts or {}).get("deadlines"):
+            from application.deadline_dues import still_due
+
+            if still_due(self.session, list(row.facts["deadlines"])):
+                return None
+            row.status, row.facts = DROPPED, {**row.facts, "why": DROPPED}
+            return DROPPED
         items = items_of(row.facts)
         if not items:
             return None  # not about occurrences (a digest, a dead letter), or written before

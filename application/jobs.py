@@ -113,11 +113,13 @@ class MaterialiseRun:
 
 @dataclass
 class SweepRun:
-    """One reminder sweep."""
+    """One reminder sweep: the occurrences' (``report``) and the province's deadlines'
+    (``deadlines``: ``application.deadline_sweep``)."""
 
     now: dt.datetime
     dry_run: bool
     report: Any
+    deadlines: Any = None
     job: str = "remind"
 
     def as_dict(self) -> dict[str, Any]:
@@ -126,6 +128,7 @@ class SweepRun:
             "now": self.now.isoformat(),
             "dry_run": self.dry_run,
             **self.report.as_dict(),
+            "deadlines": self.deadlines.as_dict() if self.deadlines is not None else None,
         }
 
 
@@ -197,26 +200,26 @@ def materialise_job(
 def remind_job(
     env: JobEnv, now: dt.datetime, units: list[str] | None = None, *, dry_run: bool = False
 ) -> SweepRun:
-    """One reminder and escalation sweep at ``now`` (``dry_run``: say what, change nothing)."""
+    """One reminder and escalation sweep at ``now`` (``dry_run``: say what, change nothing):
+    the occurrences' steps, then the province's deadlines, in one transaction."""
     from sqlmodel import Session
 
+    from application.deadline_sweep import deadline_sweep
     from application.sweep import sweep
 
     actor = Identity.system("remind").audit_name
     if dry_run:
         with Session(env.engine) as session:
-            report = sweep(
-                session=session,
-                now=now,
-                actor=actor,
-                unit_ids=_unit_ids(session, units),
-                dry_run=True,
-            )
+            ids = _unit_ids(session, units)
+            report = sweep(session=session, now=now, actor=actor, unit_ids=ids, dry_run=True)
+            deadlines = deadline_sweep(session=session, now=now, unit_ids=ids, dry_run=True)
             session.rollback()
-        return SweepRun(now, True, report)
+        return SweepRun(now, True, report, deadlines)
     with env.uow() as session:
-        report = sweep(session=session, now=now, actor=actor, unit_ids=_unit_ids(session, units))
-    return SweepRun(now, False, report)
+        ids = _unit_ids(session, units)
+        report = sweep(session=session, now=now, actor=actor, unit_ids=ids)
+        deadlines = deadline_sweep(session=session, now=now, unit_ids=ids)
+    return SweepRun(now, False, report, deadlines)
 
 
 def digest_job(

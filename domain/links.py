@@ -29,6 +29,7 @@ WORKING_CALENDAR = ADMIN + "/lich-lam-viec"  # Lịch làm việc: working days,
 AUDIT = ADMIN + "/nhat-ky"  # Nhật ký: the audit log
 OUTBOX = ADMIN + "/hop-thu-di"  # Hộp thư đi: the outbox
 PROVINCE_PROGRESS = "/tinh/tien-do"  # the units below the reader's unit, side by side
+APPRAISAL = "/tinh/tham-dinh"  # Thẩm định: the province's appraisal of a unit's self-assessment
 
 
 def _segment(value: str) -> str:
@@ -65,3 +66,15 @@ def calendar_feed_path(token: str) -> str:
 def evidence_path(evidence_id: int) -> str:
     """One uploaded document, opened in the browser or downloaded: ``/tai-lieu/17``."""
     return f"{EVIDENCE_PREFIX}/{int(evidence_id)}"
+
+
+def province_progress_path(unit: str, year: int) -> str:
+    """The province's progress page for the units below ``unit`` in ``year``:
+    ``/tinh/tien-do?nam=2020&don_vi=tp-hcm``."""
+    return f"{PROVINCE_PROGRESS}?nam={int(year)}&don_vi={_segment(unit)}"
+
+
+def appraisal_path(unit: str, year: int) -> str:
+    """The appraisal of one unit's self-assessment of ``year``:
+    ``/tinh/tham-dinh?nam=2020&don_vi=phu-huu``."""
+    return f"{APPRAISAL}?nam={int(year)}&don_vi={_segment(unit)}"

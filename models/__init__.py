@@ -5,6 +5,7 @@ from models.appraisal import AppraisalCycle, AppraisalNote, AppraisalReply, Prov
 from models.assessment import Assessment, AssessmentItem
 from models.audit import AuditEntry, Installation
 from models.base import utcnow
+from models.deadline import DeadlineReminderLog, ProvinceDeadline
 from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
 from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
@@ -53,6 +54,7 @@ __all__ = [
     "Blob",
     "CalendarFeed",
     "CalendarOverride",
+    "DeadlineReminderLog",
     "Dossier",
     "Evidence",
     "EvidenceRequirementRecord",
@@ -69,6 +71,7 @@ __all__ = [
     "PlanRecord",
     "Position",
     "ProcedureRecord",
+    "ProvinceDeadline",
     "ProvinceRole",
     "ReminderLog",
     "SignInChallenge",

@@ -40,6 +40,8 @@ KINDS: tuple[str, ...] = (
     "invitation",
     "nudge",
     "appraisal",
+    "deadline",
+    "deadline_overdue",
 )
 PARTS: tuple[str, ...] = ("subject", "txt", "html")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -570,6 +572,10 @@ def sample_view(**overrides: Any) -> OccurrenceView:
 
 def sample_context(kind: str, lang: Lang = "vi") -> dict[str, Any]:
     """The context :func:`sample` renders for ``kind``."""
+    from notifications import deadlines
+
+    if kind in deadlines.KINDS:
+        return deadlines.sample_context(kind, lang)
     titles = _SAMPLE_TITLES[lang]
     view = sample_view()
     late = sample_view(status="open", overdue=True, working_days_left=-3)

@@ -111,6 +111,51 @@ def assign(
     )
 
 
+@app.command("deadline")
+def deadline(
+    ctx: typer.Context,
+    unit: ProvinceOpt,
+    year: YearOpt,
+    self_assessment_due: Annotated[
+        str,
+        typer.Option(
+            "--self-assessment-due",
+            help="Hạn các đơn vị nộp bản tự đánh giá (một ngày làm việc). The units' deadline.",
+        ),
+    ],
+    now: NowOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Đặt hạn nộp bản tự đánh giá cho các đơn vị trực thuộc. Set the self-assessment deadline."""
+    app_ctx: AppContext = ctx.obj
+    from application.province_deadlines import set_self_assessment_due
+    from domain.workdays import weekday_date
+
+    result = set_self_assessment_due(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now),
+        unit=unit,
+        year=year,
+        due=parse_day(self_assessment_due),
+    )
+    if json:
+        print_json(result.as_dict())
+        return
+    console.print(
+        app_ctx.t(
+            "cli.appraisal_deadline",
+            unit=result.unit,
+            year=result.year,
+            due=weekday_date(result.due, app_ctx.lang),
+            units=result.units,
+            submitted=result.submitted,
+        )
+    )
+    if result.before and result.before != result.due:
+        console.print(app_ctx.t("cli.appraisal_deadline_moved", before=f"{result.before:%d/%m/%Y}"))
+
+
 def _steps(app_ctx: AppContext, results: list[StepResult], json: bool) -> None:
     if json:
         print_json([r.as_dict() for r in results])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -104,9 +104,43 @@ def remind(
                 catch_ups=report["catch_ups"],
             )
         )
+    _deadlines(app_ctx, report.get("deadlines"), dry_run)
     if delivered is not None and app_ctx.settings.channel == "file":
         console.print(
             app_ctx.t("cli.outbox_at", path=outbox_folder(app_ctx.settings), n=delivered["sent"])
+        )
+
+
+def _deadlines(app_ctx: AppContext, report: dict[str, Any] | None, dry_run: bool) -> None:
+    """What the sweep did (or would do) about the province's deadlines, when anything."""
+    if not report:
+        return
+    if dry_run:
+        for message in report["planned_messages"]:
+            items = "; ".join(
+                app_ctx.t(f"cli.remind_deadline.{item['deadline']}.{item['kind']}", **item)
+                + (app_ctx.t("cli.remind_catch_up") if item["catch_up"] else "")
+                for item in message["items"]
+            )
+            console.print(
+                app_ctx.t(
+                    "cli.remind_planned", name=message["name"], to=message["to"], items=items
+                ),
+                markup=False,
+                highlight=False,
+            )
+        if report["planned_messages"]:
+            console.print(
+                app_ctx.t("cli.remind_deadline_planned", n=len(report["planned_messages"]))
+            )
+    elif report["reminders"] or report["escalations"]:
+        console.print(
+            app_ctx.t(
+                "cli.reminded_deadlines",
+                reminders=report["reminders"],
+                escalations=report["escalations"],
+                messages=report["messages"],
+            )
         )
 
 

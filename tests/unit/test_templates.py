@@ -24,6 +24,7 @@ from notifications.render import (
     render,
     review_context,
     sample,
+    sample_context,
     sample_view,
     submitted_context,
 )
@@ -32,6 +33,14 @@ UNIT = "UBND phường Phú Hữu"
 WEEKDAY = {"vi": "Thứ Hai, 03/02/2020", "en": "Monday, 03/02/2020"}
 POSITION = {"vi": "Bộ phận tiếp nhận và trả kết quả (một cửa)", "en": "One-stop desk"}
 EVIDENCE = sample_view().evidence
+
+
+def signer(kind: str, lang: Lang = "vi") -> str:
+    """Whose name a kind's sample is signed with: the unit's, but for the message to the
+    province's staff about late units (``deadline_overdue``), which the province signs."""
+    name = str(sample_context(kind, lang)["unit_name"])
+    assert name == UNIT or kind == "deadline_overdue"
+    return name
 
 
 def reminder(lang: Lang = "vi", **kw: Any) -> Any:
@@ -61,7 +70,13 @@ def test_every_kind_renders_with_a_one_line_subject(kind: str, lang: Lang) -> No
 
 
 @pytest.mark.parametrize(
-    "kind", [k for k in KINDS if k not in ("digest", "dead_letter", "invitation", "appraisal")]
+    "kind",
+    [
+        k
+        for k in KINDS
+        if k
+        not in ("digest", "dead_letter", "invitation", "appraisal", "deadline", "deadline_overdue")
+    ],
 )
 def test_occurrence_messages_carry_the_weekday_date(kind: str) -> None:
     vi, en = sample(kind, "vi"), sample(kind, "en")
@@ -75,7 +90,7 @@ def test_vietnamese_is_written_with_full_diacritics(kind: str) -> None:
     text = sample(kind, "vi").text
     assert text.startswith("Kính gửi đồng chí ")
     assert "Trân trọng." in text
-    assert f"{UNIT} — gửi bởi phần mềm cchc" in text
+    assert f"{signer(kind)} — gửi bởi phần mềm cchc" in text
     for stripped in ("Kinh gui", "dong chi", "Tran trong", "ngay lam viec"):
         assert stripped not in text
 
@@ -88,9 +103,9 @@ def test_vietnamese_wording_is_administrative_and_signed_by_the_unit(kind: str) 
         assert "Hệ thống quản lý công tác CCHC" not in part
         for wrong in ("kính báo cáo", "qua chức danh", "còn 0 ngày", "Báo cáo trễ hạn"):
             assert wrong.lower() not in part.lower(), (kind, wrong)
-    assert f"{UNIT} — gửi bởi phần mềm cchc" in out.html
+    assert f"{signer(kind)} — gửi bởi phần mềm cchc" in out.html
     en = sample(kind, "en")
-    assert f"{UNIT} — sent by the cchc software" in en.text
+    assert f"{signer(kind, 'en')} — sent by the cchc software" in en.text
     assert "CCHC management system" not in en.text + en.html
 
 
