@@ -22,12 +22,7 @@ from cchc import demo_province as dp
 from models import Occurrence, OutboxMessage
 from tests.conftest import run_cli
 
-pytestmark = [
-    pytest.mark.simulation,
-    # one psycopg connection of the in-process commands is still left to the garbage
-    # collector on PostgreSQL (most were: cchc/cli.py now disposes each command's engine)
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+pytestmark = pytest.mark.simulation
 
 TAN_DINH, DA_KAO, BEN_NGHE = "26734", "26737", "26740"
 NEW = dp.NEW[0]
@@ -38,20 +33,44 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-class Cli:
-    """``cchc …`` in this process; every step must succeed unless ``fails`` says otherwise."""
+def connections(db_url: str) -> list[str]:
+    """The other sessions open on the test's PostgreSQL database (none on SQLite): what each
+    last ran."""
+    if not db_url.startswith("postgresql"):
+        return []
+    import psycopg
 
-    def __init__(self) -> None:
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT state, left(query, 60) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [f"{state}: {query}" for state, query in rows]
+
+
+class Cli:
+    """``cchc …`` in this process; every step must succeed unless ``fails`` says otherwise,
+    and give back every database connection it opened (an installation's CLI called by a
+    long-running process — the demos, a scheduler — must not leave one behind each time)."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
         self.out: list[str] = []
 
-    def __call__(self, *args: str) -> str:
+    def _run(self, args: tuple[str, ...]) -> tuple[int, str, str]:
         code, out, err = run_cli(list(args))
+        left = connections(self.db_url)
+        assert not left, f"cchc {' '.join(args)} left a connection open: {left}"
+        return code, out, err
+
+    def __call__(self, *args: str) -> str:
+        code, out, err = self._run(args)
         assert code == 0, f"cchc {' '.join(args)}: {err or out}"
         self.out.append(out)
         return out
 
     def fails(self, *args: str) -> str:
-        code, out, err = run_cli(list(args))
+        code, out, err = self._run(args)
         assert code == 1 and "Traceback" not in err, f"cchc {' '.join(args)}: {code} {out} {err}"
         return flat(err)
 
@@ -100,7 +119,7 @@ def told(db_url: str) -> dict[str, int]:
 
 
 def test_a_province_year_from_units_to_ranking(home: Path, db_url: str) -> None:
-    cli = Cli()
+    cli = Cli(db_url)
     dp.set_up(cli, home)
     assert "5 nhiệm vụ" in cli.out[4]  # Tân Định's overlay adds its own task (dry run)
 
