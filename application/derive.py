@@ -24,8 +24,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from application.access import Identity
-from application.plan_admin import OccurrenceChange, _changes, _reschedule, _scheduled, _snapshot
 from application.plans import authorize, plan_for_load, read_text, sha256
+from application.rescheduling import (
+    OccurrenceChange,
+    changes_between,
+    reschedule,
+    scheduled,
+    snapshot,
+)
 from application.uow import UnitOfWork
 from domain.errors import InvalidInput, LocalizedError, NotFoundError, Problem
 from domain.framework import Framework
@@ -308,7 +314,7 @@ def _derive_unit(
 
     rows_before = list(session.exec(select(PlanRecord).where(PlanRecord.unit_id == uid)))
     ids = [r.id or 0 for r in rows_before]
-    occurrences_before = _snapshot(session, ids)
+    occurrences_before = snapshot(session, ids)
     overlay_sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest() if source else ""
     # the stored rows are a function of the template's and the overlay's bytes together
     body_sha = hashlib.sha256(f"{template_sha}:{overlay_sha}".encode()).hexdigest()
@@ -328,9 +334,9 @@ def _derive_unit(
     rerouted = reroute_unit(session, uid, actor=actor, now=now)
     rows_after = list(session.exec(select(PlanRecord).where(PlanRecord.unit_id == uid)))
     # only plans already scheduled are scheduled again (as the nightly job would)
-    _reschedule(session, _scheduled(session, rows_after), actor=actor, now=now)
+    reschedule(session, scheduled(session, rows_after), actor=actor, now=now)
     session.flush()
-    moved = _changes(occurrences_before, _snapshot(session, [r.id or 0 for r in rows_after]))
+    moved = changes_between(occurrences_before, snapshot(session, [r.id or 0 for r in rows_after]))
     touched = {*changes.tasks_changed, *changes.tasks_archived}
     kept = tuple(
         KeptWork(o.task_code, o.period, o.status)
