@@ -68,7 +68,7 @@ def test_several_units_each_get_their_year(district: Cli) -> None:
     assert done["without_plan"] == ["ward-z"]
     code, out, err = cli("--lang", "en", "schedule", "--below", "tp-hcm", *AT)
     assert code == 0, err
-    assert "1 units have no plan yet, no occurrences made: ward-z." in flat(out)
+    assert "Units with no plan yet, no occurrences made (1): ward-z." in flat(out)
     assert "Scheduled the plans of 3 units." in flat(out)
 
 
