@@ -111,8 +111,9 @@ def ranking(
         every = shape.below(ctx.unit_id)
         below, ended = units_of_year(session, shape.units, every, year)
         before, _ = units_of_year(session, shape.units, every, year - 1)
-        rows = ranking_rows(session, below, [year, year - 1])
-        this = {r.unit_id: r for r in rows if r.year == year}
+        # last year's places among last year's units (a ward merged since was ranked then)
+        rows = ranking_rows(session, sorted({*below, *before}), [year, year - 1])
+        this = {r.unit_id: r for r in rows if r.year == year and r.unit_id in below}
         last = {r.unit_id: r for r in rows if r.year == year - 1 and r.unit_id in before}
 
         def published(by: dict[int, Any]) -> dict[str, float | None]:
