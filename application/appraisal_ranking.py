@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from application.access import Identity
+from application.units import EndedUnit
 from application.uow import UnitOfWork
 from domain.i18n import Lang, t
 from domain.numbers import decimal
@@ -38,6 +39,7 @@ class RankingLine:
     rank: int | None
     index_change: float | None
     rank_change: int | None
+    ended: EndedUnit | None = None  # gone before the year's end: merged into …, never ranked
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,7 +53,14 @@ class RankingLine:
             "rank": self.rank,
             "index_change": self.index_change,
             "rank_change": self.rank_change,
+            "ended": self.ended.as_dict() if self.ended else None,
         }
+
+    def stage_text(self, lang: Lang) -> str:
+        """The stage as printed: "đã công bố", or "sáp nhập vào … từ ngày …"."""
+        if self.ended is not None:
+            return self.ended.text(lang)
+        return t(f"appraisal.stage.{self.stage}", lang)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,16 @@ class Ranking:
     year: int
     lines: list[RankingLine]
     head: Letterhead
+
+    @property
+    def in_force(self) -> list[RankingLine]:
+        """The units in force at the end of the year (ranked or not yet)."""
+        return [line for line in self.lines if line.ended is None]
+
+    @property
+    def ended(self) -> list[RankingLine]:
+        """The units merged (or dissolved) during the year: listed, never ranked."""
+        return [line for line in self.lines if line.ended is not None]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,19 +96,25 @@ def ranking(
     uow: UnitOfWork, identity: Identity, now: dt.datetime, *, unit: str, year: int
 ) -> Ranking:
     """``cchc appraisal ranking``: for the province's staff and appraisers (and the
-    operator). Only published appraisals are ranked; the others show their stage."""
+    operator). Only published appraisals are ranked; the others show their stage. The units
+    are those of ``year`` as they were: a unit merged into another during the year is listed
+    after the others ("sáp nhập vào … từ ngày …"), never ranked; a unit made during a later
+    year is not listed."""
     from application.appraisal import _context
-    from application.units import letterhead
+    from application.units import letterhead, units_of_year
     from storage.appraisal import ranking_rows, tree
 
     with uow as session:
         shape = tree(session)
         ctx = _context(session, unit, now, shape)
         ctx.check(identity, "ranking.read", ctx.subject(year=year), key=str(year))
-        below = shape.below(ctx.unit_id)
-        rows = ranking_rows(session, below, [year, year - 1])
-        this = {r.unit_id: r for r in rows if r.year == year}
-        last = {r.unit_id: r for r in rows if r.year == year - 1}
+        every = shape.below(ctx.unit_id)
+        below, ended = units_of_year(session, shape.units, every, year)
+        before, _ = units_of_year(session, shape.units, every, year - 1)
+        # last year's places among last year's units (a ward merged since was ranked then)
+        rows = ranking_rows(session, sorted({*below, *before}), [year, year - 1])
+        this = {r.unit_id: r for r in rows if r.year == year and r.unit_id in below}
+        last = {r.unit_id: r for r in rows if r.year == year - 1 and r.unit_id in before}
 
         def published(by: dict[int, Any]) -> dict[str, float | None]:
             return {
@@ -116,6 +141,22 @@ def ranking(
                     rank=s.rank,
                     index_change=s.index_change,
                     rank_change=s.rank_change,
+                )
+            )
+        for uid in sorted(ended, key=lambda u: shape.units[u].code):
+            lines.append(
+                RankingLine(
+                    code=shape.units[uid].code,
+                    name=shape.units[uid].name,
+                    stage=ended[uid].stage,
+                    self_index=None,
+                    survey=None,
+                    appraised_index=None,
+                    grade=None,
+                    rank=None,
+                    index_change=None,
+                    rank_change=None,
+                    ended=ended[uid],
                 )
             )
         head = letterhead(session, ctx.unit, ctx.today)
@@ -154,7 +195,7 @@ def cells(line: RankingLine, lang: Lang) -> list[str]:
         _num(line.appraised_index, lang),
         t(f"grade.{line.grade}", lang) if line.grade else "—",
         _change(line, lang),
-        t(f"appraisal.stage.{line.stage}", lang),
+        line.stage_text(lang),
     ]
 
 
@@ -188,7 +229,7 @@ def write_xlsx(report: Ranking, path: Path, lang: Lang = "vi") -> None:
                     line.appraised_index,
                     t(f"grade.{line.grade}", lang) if line.grade else "",
                     line.index_change,
-                    t(f"appraisal.stage.{line.stage}", lang),
+                    line.stage_text(lang),
                 ],
             )
         )
@@ -227,11 +268,12 @@ def write_docx(report: Ranking, path: Path) -> None:
         space_after=12,
     )
     ranked = [line for line in report.lines if line.rank is not None]
+    listed = report.in_force
     para(
         doc,
         f"Trên cơ sở kết quả tự đánh giá của các đơn vị và kết quả thẩm định của Hội đồng thẩm "
         f"định, {head.own_name} công bố kết quả xếp hạng Chỉ số cải cách hành chính năm "
-        f"{report.year} của {len(ranked)}/{len(report.lines)} đơn vị như sau:",
+        f"{report.year} của {len(ranked)}/{len(listed)} đơn vị như sau:",
         indent=True,
         align="justify",
     )
@@ -258,10 +300,21 @@ def write_docx(report: Ranking, path: Path) -> None:
             para(cell, value, bold=bold, size=12, space_after=0)
 
     row(header, bold=True)
-    for line in report.lines:
+    for line in listed:
         c = cells(line, "vi")
         row([c[0], line.name or line.code, c[3], c[4], c[5], c[6] if line.rank else c[8], c[7]])
     para(doc, "")
+    for line in report.ended:  # a footnote: units that no longer existed at the year's end
+        assert line.ended is not None
+        para(
+            doc,
+            f"{line.name or line.code} ({line.code}) không xếp hạng năm {report.year}: "
+            f"{line.ended.text('vi')}.",
+            italic=True,
+            size=12,
+            indent=True,
+            align="justify",
+        )
     para(
         doc,
         f"Trên đây là kết quả xếp hạng Chỉ số cải cách hành chính năm {report.year}./.",

@@ -144,24 +144,55 @@ class ScorecardResult:
     card: Scorecard
     status: str
     snapshot_sha256: str | None
+    predecessors: tuple[str, ...] = ()
+    """The units merged into this one whose work of the year counts (``--with-predecessors``)."""
+    frozen: bool = False  # the submitted snapshot, as it was submitted
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             **self.card.as_dict(),
             "status": self.status,
             "snapshot_sha256": self.snapshot_sha256 or None,
         }
+        if self.predecessors:
+            out["predecessors"] = list(self.predecessors)
+        return out
 
 
 def scorecard(
-    uow: UnitOfWork, now: dt.datetime, *, unit: str | None = None, year: int
+    uow: UnitOfWork,
+    now: dt.datetime,
+    *,
+    unit: str | None = None,
+    year: int,
+    with_predecessors: bool = False,
 ) -> ScorecardResult:
     """``cchc par score``: maximum, suggested, self-assessed and appraised points per item;
-    a submitted assessment's are its snapshot's."""
+    a submitted assessment's are its snapshot's. ``with_predecessors``: the suggested points,
+    completion and evidence also count the work of the year of the units merged into it (that
+    existed that year) and their dossiers — never a submitted snapshot, which stays as it was
+    submitted."""
+    from application.units import history_ids
+
     with uow as session:
         unit_row = resolve_unit(unit, session=session)
-        card, assessment = _card(session, unit_row.id or 0, year, now)
-        return ScorecardResult(card, assessment.status, assessment.snapshot_sha256 or None)
+        uid = unit_row.id or 0
+        also = history_ids(session, unit_row, year)[1:] if with_predecessors else []
+        card, assessment = score_year(
+            session, unit_id=uid, year=year, now=now, create=False, also=also
+        )
+        frozen = frozen_card(assessment)
+        codes: tuple[str, ...] = ()
+        if frozen is None and also:
+            rows = (session.get(UnitRecord, i) for i in also)
+            codes = tuple(r.code for r in rows if r is not None)
+        return ScorecardResult(
+            frozen or card,
+            assessment.status,
+            assessment.snapshot_sha256 or None,
+            predecessors=codes,
+            frozen=frozen is not None,
+        )
 
 
 def _card(

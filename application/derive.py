@@ -24,8 +24,15 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from application.access import Identity
-from application.plan_admin import OccurrenceChange, _changes, _reschedule, _scheduled, _snapshot
 from application.plans import authorize, plan_for_load, read_text, sha256
+from application.rescheduling import (
+    OccurrenceChange,
+    changes_between,
+    reschedule,
+    scheduled,
+    snapshot,
+)
+from application.units import EndedUnit
 from application.uow import UnitOfWork
 from domain.errors import InvalidInput, LocalizedError, NotFoundError, Problem
 from domain.framework import Framework
@@ -105,6 +112,19 @@ class UnitDerived:
 
 
 @dataclass(frozen=True)
+class UnitSkipped:
+    """A unit asked for (or derived from the template before) that no longer exists on the
+    day of the derivation — merged into another: its plan and history are left as they are."""
+
+    unit: str
+    name: str
+    ended: EndedUnit
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "name": self.name, "ended": self.ended.as_dict()}
+
+
+@dataclass(frozen=True)
 class Derived:
     """``cchc plan derive``: the template and what it did per unit; nothing kept on a dry run."""
 
@@ -114,12 +134,14 @@ class Derived:
     units: tuple[UnitDerived, ...]
     framework_loaded: str | None = None
     dry_run: bool = False
+    skipped: tuple[UnitSkipped, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "template": {"code": self.template, "version": self.version, "sha256": self.sha256},
             "framework_loaded": self.framework_loaded,
             "units": [u.as_dict() for u in self.units],
+            "skipped": [u.as_dict() for u in self.skipped],
             "dry_run": self.dry_run,
         }
 
@@ -145,8 +167,12 @@ def derive_plans(
 ) -> Derived:
     """Give each of ``units`` (default: every unit already derived from this template) its
     plan from ``template`` and its overlay (``overlay_dir/UNIT.yaml``, else the one stored
-    with its plan), all units or none."""
+    with its plan), all units or none. A unit that no longer exists on the day of ``now``
+    (merged into another) is skipped, its plan and history untouched, and said so; when every
+    unit asked for is such a unit, nothing is derived (an error)."""
     from application.frozen import FrozenInputs
+    from application.units import ended_by
+    from domain.clock import local_today
     from storage.frameworks import load_framework as store_framework
 
     if overlay_dir is not None and not overlay_dir.is_dir():
@@ -157,6 +183,18 @@ def derive_plans(
         if not plan.is_template:
             raise LocalizedError("error.not_a_template", file=str(template), code=plan.code)
         rows = _units(session, plan, units)
+        day = local_today(now, plan.timezone)
+        gone = ended_by(session, rows, day)
+        skipped = tuple(UnitSkipped(r.code, r.name, gone[r.id or 0]) for r in rows if r.id in gone)
+        rows = [r for r in rows if r.id not in gone]
+        if not rows:
+            codes = [u.unit for u in skipped]
+            raise LocalizedError(
+                "error.derive_units_ended",
+                units=", ".join(codes),
+                day=f"{day:%d/%m/%Y}",
+                first=codes[0],
+            )
         for row in rows:  # the policy first: no overlay is read for someone it refuses
             authorize(session, identity, now, row, "plan.load", entity="plan", key=plan.code)
         criteria = _criteria(session, plan, fw)
@@ -174,7 +212,7 @@ def derive_plans(
         frozen.check(session, change=f"plan derive {template.name}")
         if dry_run:
             session.rollback()
-    return Derived(plan.code, plan.version, template_sha, done, fw_loaded, dry_run)
+    return Derived(plan.code, plan.version, template_sha, done, fw_loaded, dry_run, skipped)
 
 
 def _units(session: Session, plan: Plan, codes: Sequence[str]) -> list[UnitRecord]:
@@ -308,7 +346,7 @@ def _derive_unit(
 
     rows_before = list(session.exec(select(PlanRecord).where(PlanRecord.unit_id == uid)))
     ids = [r.id or 0 for r in rows_before]
-    occurrences_before = _snapshot(session, ids)
+    occurrences_before = snapshot(session, ids)
     overlay_sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest() if source else ""
     # the stored rows are a function of the template's and the overlay's bytes together
     body_sha = hashlib.sha256(f"{template_sha}:{overlay_sha}".encode()).hexdigest()
@@ -328,9 +366,9 @@ def _derive_unit(
     rerouted = reroute_unit(session, uid, actor=actor, now=now)
     rows_after = list(session.exec(select(PlanRecord).where(PlanRecord.unit_id == uid)))
     # only plans already scheduled are scheduled again (as the nightly job would)
-    _reschedule(session, _scheduled(session, rows_after), actor=actor, now=now)
+    reschedule(session, scheduled(session, rows_after), actor=actor, now=now)
     session.flush()
-    moved = _changes(occurrences_before, _snapshot(session, [r.id or 0 for r in rows_after]))
+    moved = changes_between(occurrences_before, snapshot(session, [r.id or 0 for r in rows_after]))
     touched = {*changes.tasks_changed, *changes.tasks_archived}
     kept = tuple(
         KeptWork(o.task_code, o.period, o.status)

@@ -39,7 +39,7 @@ from domain.progress import Item as ProgressItem
 from domain.progress import Progress, summarize
 from domain.reminders import local
 from domain.workdays import weekday_date
-from models import AuditEntry, Evidence, Occurrence, PlanRecord
+from models import AuditEntry, Evidence, Occurrence, PlanRecord, UnitRecord
 from responsibilities.holding import holders
 from responsibilities.policy import CHAIRMAN, Subject, decide, submission_is_final
 from storage.audit import find_entries
@@ -176,18 +176,25 @@ def schedule(
 ) -> MaterialiseReport:
     """``cchc schedule``: materialise a plan year by hand (an administrator or a job)."""
     with uow as session:
-        unit_row = resolve_unit(unit, session=session)
-        plan_row = plan_of_year(session, unit_row.id or 0, year)
-        ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
-        Gate(unit_row.id or 0, ctx.holdings, _names(ctx), ctx.plan).check(
-            identity,
-            "job.materialise",
-            Subject(),
-            on=ctx.today,
-            entity="plan",
-            key=plan_row.code,
-        )
-        return materialise_plan(plan_row, session=session, actor=identity.audit_name, now=now)
+        return schedule_unit(session, identity, now, resolve_unit(unit, session=session), year)
+
+
+def schedule_unit(
+    session: Session, identity: Identity, now: dt.datetime, unit_row: UnitRecord, year: int | None
+) -> MaterialiseReport:
+    """Materialise ``unit_row``'s plan of ``year`` (its latest: None) if the policy lets
+    ``identity`` (``job.materialise``); ``NotFoundError`` when it has no such plan."""
+    plan_row = plan_of_year(session, unit_row.id or 0, year)
+    ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
+    Gate(unit_row.id or 0, ctx.holdings, _names(ctx), ctx.plan).check(
+        identity,
+        "job.materialise",
+        Subject(),
+        on=ctx.today,
+        entity="plan",
+        key=plan_row.code,
+    )
+    return materialise_plan(plan_row, session=session, actor=identity.audit_name, now=now)
 
 
 # --- acting on an occurrence ----------------------------------------------------------------

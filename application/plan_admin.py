@@ -24,12 +24,18 @@ from sqlmodel import Session, col, select
 from application.access import Identity
 from application.messages import t
 from application.plans import authorize, installation_unit
+from application.rescheduling import (
+    OccurrenceChange,
+    changes_between,
+    reschedule,
+    scheduled,
+    snapshot,
+)
 from application.uow import UnitOfWork
 from domain.errors import CchcError, InvalidInput, LocalizedError, NotFoundError
 from domain.i18n import Lang
-from domain.lifecycle import ACTIVE
 from domain.plan import Plan
-from models import Occurrence, PlanRecord, UnitRecord
+from models import PlanRecord, UnitRecord
 
 KINDS = ("plan", "framework")
 
@@ -174,67 +180,6 @@ def _unit(session: Session, identity: Identity, now: dt.datetime) -> UnitRecord 
         if found is not None:
             return found
     return installation_unit(session, None)
-
-
-# --- occurrences a change moves ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OccurrenceChange:
-    """An open occurrence whose deadline a change moved (``after`` None: cancelled, ``before``
-    None: new)."""
-
-    task: str
-    period: str
-    before: dt.date | None
-    after: dt.date | None
-
-    @property
-    def kind(self) -> str:
-        if self.before is None:
-            return "created"
-        return "cancelled" if self.after is None else "moved"
-
-
-def _snapshot(session: Session, plan_ids: list[int]) -> dict[tuple[str, str], tuple[dt.date, str]]:
-    if not plan_ids:
-        return {}
-    rows = session.exec(select(Occurrence).where(col(Occurrence.plan_id).in_(plan_ids))).all()
-    return {(o.task_code, o.period): (o.due_date, o.status) for o in rows}
-
-
-def _changes(
-    before: dict[tuple[str, str], tuple[dt.date, str]],
-    after: dict[tuple[str, str], tuple[dt.date, str]],
-) -> tuple[OccurrenceChange, ...]:
-    out = []
-    for key in sorted(before.keys() | after.keys()):
-        b, a = before.get(key), after.get(key)
-        if b is None and a is not None:
-            out.append(OccurrenceChange(*key, None, a[0]))
-        elif b is not None and a is not None:
-            if b[1] in ACTIVE and a[1] not in ACTIVE:
-                out.append(OccurrenceChange(*key, b[0], None))
-            elif b[0] != a[0] and a[1] in ACTIVE:
-                out.append(OccurrenceChange(*key, b[0], a[0]))
-    return tuple(out)
-
-
-def _scheduled(session: Session, plans: list[PlanRecord]) -> list[PlanRecord]:
-    """The plans among ``plans`` whose occurrences were already made."""
-    return [
-        p
-        for p in plans
-        if session.exec(select(Occurrence.id).where(Occurrence.plan_id == p.id).limit(1)).first()
-        is not None
-    ]
-
-
-def _reschedule(session: Session, plans: list[PlanRecord], *, actor: str, now: dt.datetime) -> None:
-    from application.occurrences import materialise_plan
-
-    for row in plans:
-        materialise_plan(row, session=session, actor=actor, now=now)
 
 
 # --- uploads ---------------------------------------------------------------------------------
@@ -431,11 +376,11 @@ def _plan(
         stored = get_unit(report.unit, session=session)
         rows = list(session.exec(select(PlanRecord).where(PlanRecord.unit_id == stored.id)))
         ids = [r.id or 0 for r in rows]
-        before = _snapshot(session, ids)
+        before = snapshot(session, ids)
         # only plans already scheduled are scheduled again (as the nightly job would)
-        _reschedule(session, _scheduled(session, rows), actor=identity.audit_name, now=now)
+        reschedule(session, scheduled(session, rows), actor=identity.audit_name, now=now)
         session.flush()
-        changes = _changes(before, _snapshot(session, ids))
+        changes = changes_between(before, snapshot(session, ids))
 
     loaded = load_plan(uow, identity, now, path=path, dry_run=not keep, after_load=schedule)
     return Preview(
@@ -592,7 +537,7 @@ def change_calendar(
         years = (parsed.year - 1, parsed.year)
         plans = list(session.exec(select(PlanRecord).where(col(PlanRecord.year).in_(years))))
         ids = [p.id or 0 for p in plans]
-        before = _snapshot(session, ids)
+        before = snapshot(session, ids)
         actor = identity.audit_name
         if change == "clear":
             done = clear_override(parsed, session=session, actor=actor, now=now)
@@ -602,7 +547,7 @@ def change_calendar(
             )
             done = True
         session.flush()
-        _reschedule(session, _scheduled(session, plans), actor=actor, now=now)
+        reschedule(session, scheduled(session, plans), actor=actor, now=now)
         session.flush()
-        moved = _changes(before, _snapshot(session, ids))
+        moved = changes_between(before, snapshot(session, ids))
     return CalendarChanged(parsed, change, reason.strip(), done, moved)

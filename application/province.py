@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity
+from application.units import EndedUnit
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
 from domain.completeness import Tally
@@ -74,18 +75,26 @@ class _Scope:
     plans: dict[int, Any]
     todays: dict[int, dt.date]
     today: dt.date
+    ended: dict[int, EndedUnit] = field(default_factory=dict)
 
 
 def _scope(
     session: Session, identity: Identity, now: dt.datetime, unit: str | None, year: int
 ) -> _Scope:
+    from application.units import units_of_year
+
     if unit is None:  # a signed-in officer: the units below their own
         from application.units import unit_of
 
         parent = unit_of(session, identity, None, now)
     else:
         parent = get_unit(unit, session=session)
-    units = store.units_below(parent.id or 0, session=session)
+    below = store.units_below(parent.id or 0, session=session)
+    # the units as they were that year: none made later; those merged during it marked
+    by_id = {u.id or 0: u for u in below}
+    in_force, ended = units_of_year(session, by_id, list(by_id), year)
+    kept = {*in_force, *ended}
+    units = [u for u in below if (u.id or 0) in kept]
     plans = store.plans_of_year([u.id or 0 for u in units], year, session=session)
     zones = {uid: p.timezone for uid, p in plans.items()}
     zone = next(iter(zones.values()), DEFAULT_TIMEZONE)
@@ -94,7 +103,7 @@ def _scope(
     if not units:
         raise LocalizedError("error.province_no_units", unit=parent.code)
     todays = {uid: local_today(now, z) for uid, z in zones.items()}
-    return _Scope(parent, units, plans, todays, today)
+    return _Scope(parent, units, plans, todays, today, ended)
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -132,7 +141,8 @@ class Cell:
 class UnitProgress:
     """A unit's row: its plan of the year (None: no plan loaded), a cell per area and in
     total, its progress categories and its self-assessment (``submitted``, ``open`` — begun,
-    not submitted — or ``missing``)."""
+    not submitted — or ``missing``; ``merged`` or ``ended`` for a unit gone before the
+    year's end: its work of the year stays listed, it owes no self-assessment)."""
 
     code: str
     name: str
@@ -142,6 +152,15 @@ class UnitProgress:
     progress: Progress
     assessment: str
     submitted_at: dt.datetime | None = None
+    ended: EndedUnit | None = None
+
+    def assessment_text(self, lang: Lang) -> str:
+        """The self-assessment column: "đã nộp", or "sáp nhập vào … từ ngày …"."""
+        from application.messages import t as app_t
+
+        if self.ended is not None:
+            return self.ended.text(lang)
+        return app_t(f"province.assessment.{self.assessment}", lang)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -153,6 +172,7 @@ class UnitProgress:
             "progress": self.progress.as_dict(),
             "assessment": self.assessment,
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "ended": self.ended.as_dict() if self.ended else None,
         }
 
 
@@ -175,8 +195,11 @@ class ProvinceProgress:
 
     @property
     def not_submitted(self) -> tuple[UnitProgress, ...]:
-        """Units with a plan whose self-assessment is not submitted."""
-        return tuple(u for u in self.units if u.plan and u.assessment != "submitted")
+        """Units with a plan, in force at the year's end, whose self-assessment is not
+        submitted."""
+        return tuple(
+            u for u in self.units if u.plan and u.ended is None and u.assessment != "submitted"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -296,6 +319,7 @@ def _progress_table(
             year=sum(c.year for c in cells.values()),
         )
         state = assessments.get(uid)
+        gone = scope.ended.get(uid)
         rows.append(
             UnitProgress(
                 code=u.code,
@@ -306,8 +330,9 @@ def _progress_table(
                 progress=Progress(
                     **{k: categories[uid].get(k, 0) for k in (*CATEGORIES, "waived")}
                 ),
-                assessment=state.status if state else "missing",
+                assessment=gone.stage if gone else (state.status if state else "missing"),
                 submitted_at=state.submitted_at if state else None,
+                ended=gone,
             )
         )
     shown = [k for k in order if any(k in r.cells for r in rows)]

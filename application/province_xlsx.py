@@ -74,8 +74,8 @@ def progress_book(table: ProvinceProgress, lang: Lang) -> Any:
             total.documents.provided,
             total.share(),
             total.owing,
-            t(f"province.assessment.{u.assessment}", lang)
-            if u.plan
+            u.assessment_text(lang)
+            if u.plan or u.ended
             else t("province.no_plan", lang, year=table.year),
         ]
         sheet.append(xlsx_row(sheet, row))
@@ -101,9 +101,7 @@ def progress_book(table: ProvinceProgress, lang: Lang) -> Any:
         )
     )
     for u in table.not_submitted:
-        late.append(
-            xlsx_row(late, [u.code, u.name, t(f"province.assessment.{u.assessment}", lang)])
-        )
+        late.append(xlsx_row(late, [u.code, u.name, u.assessment_text(lang)]))
     _head(late, 2)
     late["A1"].font = Font(bold=True)
     for column, width in zip("ABC", (14, 40, 22), strict=True):

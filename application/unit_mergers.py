@@ -52,6 +52,8 @@ class Merged:
     holdings_ended: int
     cancelled: tuple[WorkLine, ...]
     left_open: tuple[WorkLine, ...]
+    needs_plan: bool = False  # the unit merged into has no plan of the merger's year yet
+    template: str = ""  # … and the merged units' plans came from this template: derive it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +66,8 @@ class Merged:
             "holdings_ended": self.holdings_ended,
             "cancelled": [w.as_dict() for w in self.cancelled],
             "left_open": [w.as_dict() for w in self.left_open],
+            "needs_plan": self.needs_plan,
+            "template": self.template or None,
         }
 
 
@@ -212,6 +216,7 @@ def merge_units(
                 for o in cancel_from(uid, on, reason, session=session, actor=actor, now=now)
             ]
             left += [_line(row.code, o) for o in open_before(uid, on, session=session)]
+        needs_plan, template = _plan_source(session, merged_rows, target, on.year)
         return Merged(
             kind=kind,
             units=tuple(r.code for r in merged_rows),
@@ -222,7 +227,35 @@ def merge_units(
             holdings_ended=ended,
             cancelled=tuple(cancelled),
             left_open=tuple(left),
+            needs_plan=needs_plan,
+            template=template,
         )
+
+
+def _plan_source(
+    session: Session, merged: Sequence[UnitRecord], into: UnitRecord, year: int
+) -> tuple[bool, str]:
+    """Whether ``into`` still needs a plan of ``year``, and the template the merged units'
+    latest plans were derived from ("" when they were loaded from plan files): the successor's
+    plan comes the same way — ``cchc plan derive`` or ``cchc plan load``."""
+    from sqlmodel import col, select
+
+    from models import PlanOrigin, PlanRecord
+
+    has_plan = session.exec(
+        select(PlanRecord.id).where(PlanRecord.unit_id == into.id, PlanRecord.year == year)
+    ).first()
+    if has_plan is not None:
+        return False, ""
+    rows = session.exec(
+        select(PlanRecord.year, PlanOrigin.template_code)
+        .outerjoin(PlanOrigin, col(PlanOrigin.plan_id) == col(PlanRecord.id))
+        .where(col(PlanRecord.unit_id).in_([r.id for r in merged]))
+        .order_by(col(PlanRecord.year).desc(), col(PlanRecord.id).desc())
+    ).all()
+    latest = rows[0][0] if rows else None
+    templates = sorted({code for y, code in rows if y == latest and code})
+    return True, templates[0] if templates else ""
 
 
 def select_unit(code: str) -> Any:

@@ -13,6 +13,7 @@ from application.uow import UnitOfWork
 from domain import units as units_core
 from domain.clock import DEFAULT_TIMEZONE
 from domain.errors import CchcError
+from domain.i18n import Lang
 from domain.letterhead import Letterhead
 from domain.unitfile import UnitRow
 from domain.units import Succession, TreeLine, UnitNode
@@ -192,6 +193,86 @@ def history_ids(session: Session, unit_row: UnitRecord, year: int | None = None)
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         found = {n.id for n in nodes(session=session) if n.id in found and n.overlaps(start, end)}
     return [unit_row.id or 0, *sorted(found)]
+
+
+@dataclass(frozen=True)
+class EndedUnit:
+    """A unit of a year's report that no longer existed at the year's end: merged (or
+    renamed) into ``into`` from ``on``; ``into`` empty: it ended with no successor (dissolved).
+    Never ranked, never counted as missing its self-assessment."""
+
+    on: dt.date
+    into: str = ""
+    into_name: str = ""
+    kind: str = ""
+
+    @property
+    def stage(self) -> str:
+        """``merged`` (or renamed) into a successor, else ``ended``."""
+        return "merged" if self.into else "ended"
+
+    def text(self, lang: Lang = "vi") -> str:
+        """ "sáp nhập vào Phường X (26745) từ 01/07/2020" as the reports print it."""
+        from domain.i18n import t
+
+        key = f"unit.ended.{self.kind if self.into else 'none'}"
+        return t(key, lang, into=self.into, name=self.into_name, on=f"{self.on:%d/%m/%Y}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "into": self.into or None,
+            "into_name": self.into_name or None,
+            "on": self.on.isoformat(),
+            "kind": self.kind or "ended",
+        }
+
+
+def units_of_year(
+    session: Session, rows: Mapping[int, UnitRecord], ids: Sequence[int], year: int
+) -> tuple[list[int], dict[int, EndedUnit]]:
+    """Of ``ids`` (units of ``rows``), those a report of ``year`` shows as they were that
+    year: the units in force at its end (in the order of ``ids``), and those that ended during
+    it with where their work went. Units that did not exist that year are left out. One query
+    (the successions), whatever the number of units."""
+    from storage.units import successions
+
+    year_units = units_core.units_of_year(
+        [node_of(rows[i]) for i in ids if i in rows], successions(session=session), ids, year
+    )
+    ended: dict[int, EndedUnit] = {}
+    for uid, end in year_units.ended.items():
+        into = None
+        if end.into is not None:
+            into = rows.get(end.into) or session.get(UnitRecord, end.into)
+        ended[uid] = EndedUnit(
+            on=end.on,
+            into=into.code if into else "",
+            into_name=(into.name or into.code) if into else "",
+            kind=(end.kind or units_core.MERGE) if into else "",
+        )
+    return list(year_units.in_force), ended
+
+
+def ended_by(session: Session, rows: Sequence[UnitRecord], day: dt.date) -> dict[int, EndedUnit]:
+    """Those of ``rows`` that no longer exist on ``day`` (their validity ended before it),
+    with where their work went; units not yet begun are not ended."""
+    from storage.units import successions
+
+    gone = [r for r in rows if r.valid_to is not None and r.valid_to < day]
+    if not gone:
+        return {}
+    out_of = {s.predecessor: s for s in successions(session=session)}
+    ended: dict[int, EndedUnit] = {}
+    for row in gone:
+        s = out_of.get(row.id or 0)
+        into = session.get(UnitRecord, s.successor) if s is not None else None
+        assert row.valid_to is not None
+        ended[row.id or 0] = (
+            EndedUnit(s.on, into.code, into.name or into.code, s.kind)
+            if s is not None and into is not None
+            else EndedUnit(row.valid_to + dt.timedelta(days=1))
+        )
+    return ended
 
 
 def unit_tree(uow: UnitOfWork, on: dt.date) -> UnitTree:

@@ -31,6 +31,7 @@ class AppContext:
     verbose: bool = False
     _engine: Engine | None = field(default=None, repr=False)
     _clock: Clock | None = field(default=None, repr=False)
+    _others: list[Engine] = field(default_factory=list, repr=False)
 
     @property
     def clock(self) -> Clock:
@@ -55,15 +56,26 @@ class AppContext:
     def close(self) -> None:
         """Give the database connections back when the command ends (a command run in the
         same process as others — the demos, the tests — leaves no connection open)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        engines, self._others = [*self._others, self._engine], []
+        self._engine = None
+        for engine in engines:
+            if engine is not None:
+                engine.dispose()
 
     def uow(self) -> UnitOfWork:
         """A unit of work on this installation's database, for one use case."""
         from application.uow import UnitOfWork
 
         return UnitOfWork(self.engine(), self.clock)
+
+    def installation(self) -> UnitOfWork:
+        """A unit of work on the database as it is, not yet brought to the current schema
+        (``cchc init`` starts from it); its engine is disposed when the command ends."""
+        from application.administration import installation
+
+        uow = installation(self.settings)
+        self._others.append(uow.engine)
+        return uow
 
     def job_env(self) -> JobEnv:
         """The jobs' environment (engine, delivery channels) for a job run by hand."""

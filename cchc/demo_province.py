@@ -135,8 +135,8 @@ def set_up(run: Run, home: Path) -> None:
     for ward in WARDS:
         run("officer", "import", str(write_roster(home / f"can-bo-{ward[0]}.csv", ward, "01/01/2020")),
             "--unit", ward[0])  # fmt: skip
-    for code, *_ in WARDS:  # one unit at a time: `cchc schedule` takes one --unit
-        run("schedule", "--year", YEAR, "--unit", code, "--now", "2020-01-02T08:00")
+    every_ward = [arg for code, *_ in WARDS for arg in ("--unit", code)]
+    run("schedule", "--year", YEAR, *every_ward, "--now", "2020-01-02T08:00")  # all or none
 
 
 def merge(run: Run, home: Path) -> None:

@@ -29,6 +29,16 @@ def render_derived(result: Derived, ctx: AppContext) -> None:
         console.print(ctx.t("cli.derive_framework", code=result.framework_loaded))
     for unit in result.units:
         _unit(unit, ctx)
+    for skipped in result.skipped:  # merged away: never derived again, history kept
+        console.print(
+            ctx.t(
+                "cli.derive_unit_skipped",
+                unit=skipped.unit,
+                name=skipped.name,
+                ended=skipped.ended.text(ctx.lang),
+            ),
+            highlight=False,
+        )
     key = "cli.derive_dry_run" if result.dry_run else "cli.derive_done"
     console.print(ctx.t(key, n=len(result.units)))
 

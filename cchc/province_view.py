@@ -42,7 +42,12 @@ def render_progress(table: ProvinceProgress, ctx: AppContext, console: Console) 
                 *[""] * len(table.areas),
                 "",
                 "",
-                Text(ctx.t("province.no_plan", year=table.year), style="dim"),
+                Text(
+                    u.assessment_text(ctx.lang)
+                    if u.ended
+                    else ctx.t("province.no_plan", year=table.year),
+                    style="dim",
+                ),
             )
             continue
         cells = []
@@ -51,7 +56,8 @@ def render_progress(table: ProvinceProgress, ctx: AppContext, console: Console) 
             cells.append(_cell(c.done, c.due, c.overdue, ctx) if c else Text(""))
         docs = u.total.documents
         share = u.total.share()
-        state = ctx.t(f"province.assessment.{u.assessment}")
+        state = u.assessment_text(ctx.lang)
+        style = "green" if u.assessment == "submitted" else "dim" if u.ended else "yellow"
         out.add_row(
             label,
             *cells,
@@ -61,7 +67,7 @@ def render_progress(table: ProvinceProgress, ctx: AppContext, console: Console) 
                 + (f"\n{share * 100:.0f}%" if share is not None else ""),
                 no_wrap=True,
             ),
-            Text(state, style="green" if u.assessment == "submitted" else "yellow"),
+            Text(state, style=style),
         )
     console.print(out)
     for _, title in table.areas:
@@ -83,7 +89,7 @@ def render_progress(table: ProvinceProgress, ctx: AppContext, console: Console) 
         console.print(ctx.t(key, due=due, days=abs(days)), markup=False)
     for u in late:
         name = f"{u.code} — {u.name}" if u.name != u.code else u.code
-        console.print(f"• {name}: {ctx.t(f'province.assessment.{u.assessment}')}", markup=False)
+        console.print(f"• {name}: {u.assessment_text(ctx.lang)}", markup=False)
 
 
 def _ranking(result: ProvinceKpis, ranking: Ranking, ctx: AppContext) -> Table:

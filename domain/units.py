@@ -214,3 +214,56 @@ def visible(
         | {s.predecessor for s in predecessors(successions, unit_id)}
         | below(nodes, unit_id, day)
     )
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a unit stopped existing before the end of a year: from ``on`` (the day after its
+    last) its work belongs to ``into`` by a merger or a renaming (``kind``); ``into`` None: it
+    ended with no successor recorded (dissolved)."""
+
+    unit_id: int
+    on: dt.date
+    into: int | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class YearUnits:
+    """The units of a year's report, as they were that year: ``in_force`` — in force on its
+    last day (ranked, counted, asked for a self-assessment) — and ``ended`` — existed during
+    the year but not at its end (shown as merged, never ranked or counted missing). Units that
+    did not exist at all that year are in neither."""
+
+    in_force: tuple[int, ...]
+    ended: dict[int, Ending]
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self.in_force or unit_id in self.ended
+
+
+def units_of_year(
+    units: Iterable[UnitNode], successions: Sequence[Succession], ids: Iterable[int], year: int
+) -> YearUnits:
+    """Which of ``ids`` a report of ``year`` shows, and how (order of ``ids`` kept): a ward
+    merged on 1 July is not in force at the end of that year, but is the year before; the
+    ward it was merged into did not exist the year before."""
+    every = {u.id: u for u in units}
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out_of = {s.predecessor: s for s in successions}
+    in_force: list[int] = []
+    ended: dict[int, Ending] = {}
+    for uid in ids:
+        node = every.get(uid)
+        if node is None or not node.overlaps(start, end):
+            continue
+        if node.valid_on(end):
+            in_force.append(uid)
+            continue
+        s = out_of.get(uid)
+        if s is not None and s.on <= end:
+            ended[uid] = Ending(uid, s.on, s.successor, s.kind)
+        else:  # valid_to falls in the year (it overlaps and is not in force on its last day)
+            assert node.valid_to is not None
+            ended[uid] = Ending(uid, node.valid_to + dt.timedelta(days=1))
+    return YearUnits(tuple(in_force), ended)

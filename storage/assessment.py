@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,7 +175,13 @@ def linked_items(plan: Plan) -> dict[str, list[str]]:
 
 
 def _numbers(
-    session: Session, unit_id: int, year: int, fw: Framework, plan: Plan, now: dt.datetime
+    session: Session,
+    unit_id: int,
+    year: int,
+    fw: Framework,
+    plan: Plan,
+    now: dt.datetime,
+    also: Sequence[int] = (),
 ) -> dict[str, float | None]:
     """The value of every rule input the framework uses."""
     from storage.kpi_inputs import kpi_values
@@ -204,7 +211,12 @@ def _numbers(
             )
     numbers.update(
         kpi_values(
-            session=session, unit_id=unit_id, year=year, now=now, keys=sorted(metric_keys - {""})
+            session=session,
+            unit_id=unit_id,
+            year=year,
+            now=now,
+            keys=sorted(metric_keys - {""}),
+            also=also,
         )
     )
     for inp in wanted:
@@ -230,31 +242,51 @@ def _numbers(
 
 
 def gather(
-    session: Session, *, unit_id: int, year: int, now: dt.datetime, create: bool = True
+    session: Session,
+    *,
+    unit_id: int,
+    year: int,
+    now: dt.datetime,
+    create: bool = True,
+    also: Sequence[int] = (),
 ) -> tuple[Framework, Inputs, Assessment]:
     """Everything the rules read for a unit's year, and its assessment row (added to the
-    session when it did not exist, unless ``create`` is false: reading writes nothing)."""
+    session when it did not exist, unless ``create`` is false: reading writes nothing).
+    ``also``: units merged into it whose work of the year counts too — their plans'
+    occurrences and evidence for the items their tasks feed, their dossiers in the KPIs (the
+    entries, bonus and penalty stay the unit's own)."""
     plan_row = plan_for_year(session, unit_id, year)
     plan = read_plan_record(plan_row, session=session)
     if not plan.framework:
         raise LocalizedError("error.plan_without_framework", plan=plan.code)
     fw = read_framework_record(plan.framework, session=session)
     assessment = get_assessment(session, unit_id, year, fw.code, create=create)
-    occurrences = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
-    by_task: dict[str, list[Occurrence]] = defaultdict(list)
-    for occ in occurrences:
-        if occ.status != "cancelled":
-            by_task[occ.task_code].append(occ)
+    plans = [(plan_row, plan)]
+    for other in also:
+        other_row = session.exec(
+            select(PlanRecord)
+            .where(PlanRecord.unit_id == other, PlanRecord.year == year)
+            .order_by(col(PlanRecord.id).desc())
+        ).first()
+        if other_row is not None:
+            plans.append((other_row, read_plan_record(other_row, session=session)))
+    by_item: dict[str, list[Occurrence]] = defaultdict(list)
     evidence_by_occ: dict[int, int] = defaultdict(int)
     evidence: dict[str, int] = defaultdict(int)
-    for ev, _, items in year_evidence(session, plan_row, plan):
-        evidence_by_occ[ev.occurrence_id] += 1
-        for code in items:
-            evidence[code] += 1  # each file once per item it proves
+    for row, its_plan in plans:
+        by_task: dict[str, list[Occurrence]] = defaultdict(list)
+        for occ in session.exec(select(Occurrence).where(Occurrence.plan_id == row.id)):
+            if occ.status != "cancelled":
+                by_task[occ.task_code].append(occ)
+        for item_code, tasks in linked_items(its_plan).items():
+            by_item[item_code] += [o for t in tasks for o in by_task.get(t, [])]
+        for ev, _, items in year_evidence(session, row, its_plan):
+            evidence_by_occ[ev.occurrence_id] += 1
+            for code in items:
+                evidence[code] += 1  # each file once per item it proves
     completion: dict[str, float | None] = {}
     all_done: dict[str, bool | None] = {}
-    for item_code, tasks in linked_items(plan).items():
-        occs = [o for t in tasks for o in by_task.get(t, [])]
+    for item_code, occs in by_item.items():  # every item a task of these plans feeds
         if not occs:
             completion[item_code] = all_done[item_code] = None
         else:
@@ -280,7 +312,7 @@ def gather(
         )
     }
     inputs = Inputs(
-        numbers=_numbers(session, unit_id, year, fw, plan, now),
+        numbers=_numbers(session, unit_id, year, fw, plan, now, also),
         completion=completion,
         all_done=all_done,
         evidence=dict(evidence),
@@ -292,9 +324,17 @@ def gather(
 
 
 def scorecard(
-    session: Session, *, unit_id: int, year: int, now: dt.datetime, create: bool = True
+    session: Session,
+    *,
+    unit_id: int,
+    year: int,
+    now: dt.datetime,
+    create: bool = True,
+    also: Sequence[int] = (),
 ) -> tuple[Scorecard, Assessment]:
-    fw, inputs, assessment = gather(session, unit_id=unit_id, year=year, now=now, create=create)
+    fw, inputs, assessment = gather(
+        session, unit_id=unit_id, year=year, now=now, create=create, also=also
+    )
     return score(fw, inputs), assessment
 
 

@@ -299,9 +299,16 @@ def late_without_apology(
 
 
 def kpi_values(
-    *, session: Session, unit_id: int, year: int, now: dt.datetime, keys: Sequence[str]
+    *,
+    session: Session,
+    unit_id: int,
+    year: int,
+    now: dt.datetime,
+    keys: Sequence[str],
+    also: Sequence[int] = (),
 ) -> dict[str, float | None]:
-    """``metric:NAME[:field=F | :except=F1,F2]`` → the KPI over the year (None = no data)."""
+    """``metric:NAME[:field=F | :except=F1,F2]`` → the KPI over the year (None = no data);
+    ``also``: more units whose dossiers count (predecessors merged into the unit)."""
     if not keys:
         return {}
     report = kpis(
@@ -310,6 +317,7 @@ def kpi_values(
         start=dt.date(year, 1, 1),
         end=dt.date(year, 12, 31),
         now=now,
+        also=also,
     )
     out: dict[str, float | None] = {}
     for key in keys:

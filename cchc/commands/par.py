@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cchc.context import AppContext
-from cchc.options import JsonOpt, NowOpt, UnitOpt, number_option
+from cchc.options import JsonOpt, NowOpt, UnitOpt, WithPredecessorsOpt, number_option
 from cchc.render import console, fmt_num, print_json
 from domain.clock import MAX_YEAR, MIN_YEAR
 
@@ -30,6 +30,7 @@ def score(
     now: NowOpt = None,
     unit: UnitOpt = None,
     json: JsonOpt = False,
+    with_predecessors: WithPredecessorsOpt = False,
 ) -> None:
     """Bảng điểm, điểm tự đánh giá và điểm điều tra XHH tách riêng. The scorecard.
 
@@ -39,7 +40,13 @@ def score(
     app_ctx: AppContext = ctx.obj
     from application.assessment import scorecard
 
-    result = scorecard(app_ctx.uow(), app_ctx.now(now, unit=unit), unit=unit, year=year)
+    result = scorecard(
+        app_ctx.uow(),
+        app_ctx.now(now, unit=unit),
+        unit=unit,
+        year=year,
+        with_predecessors=with_predecessors,
+    )
     if json:
         print_json(result.as_dict())
         return
@@ -137,6 +144,13 @@ def score(
         console.print(
             app_ctx.t("cli.framework_model", code=card.framework), style="yellow", markup=False
         )
+    if result.predecessors:
+        console.print(
+            app_ctx.t("cli.unit.history_included", units=", ".join(result.predecessors)),
+            markup=False,
+        )
+    elif with_predecessors and result.frozen:
+        console.print(app_ctx.t("cli.par_frozen_without_history"), markup=False)
 
 
 def _grade(ctx: AppContext, code: str | None) -> str:

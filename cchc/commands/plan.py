@@ -31,11 +31,10 @@ def init(
     """Tạo hoặc nâng cấp cơ sở dữ liệu (chạy lại nhiều lần không sao). Create or migrate the database."""
     app_ctx: AppContext = ctx.obj
     from application.administration import init as run_init
-    from application.administration import installation
 
     key_path = app_ctx.settings.audit_key_path
     done = run_init(
-        installation(app_ctx.settings),
+        app_ctx.installation(),
         app_ctx.identity,
         app_ctx.now(),
         key_path=key_path,

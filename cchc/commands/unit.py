@@ -164,8 +164,15 @@ def _print_merged(app_ctx: AppContext, done: Merged) -> None:
         ),
         markup=False,
     )
-    if done.created:
-        console.print(app_ctx.t("cli.unit.created", code=done.into), markup=False)
+    if done.created:  # where its plan comes from: the merged units' template, or a plan file
+        key = "cli.unit.created_from_template" if done.template else "cli.unit.created"
+        console.print(app_ctx.t(key, code=done.into, template=done.template), markup=False)
+    elif done.needs_plan:
+        key = "cli.unit.plan_hint_derive" if done.template else "cli.unit.plan_hint_load"
+        console.print(
+            app_ctx.t(key, code=done.into, template=done.template, year=done.on.year),
+            markup=False,
+        )
     console.print(
         app_ctx.t(
             "cli.unit.merge_effects", holdings=done.holdings_ended, cancelled=len(done.cancelled)

@@ -21,11 +21,78 @@ def schedule(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", min=MIN_YEAR, max=MAX_YEAR)] = None,
     now: NowOpt = None,
-    unit: UnitOpt = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help="Mã đơn vị (mặc định: đơn vị duy nhất); lặp lại cho nhiều đơn vị: "
+            "--unit A --unit B.",
+        ),
+    ] = None,
+    below: Annotated[
+        str | None,
+        typer.Option(
+            "--below",
+            help="Mọi đơn vị thuộc tỉnh/thành phố (hoặc quận, huyện) này đang hoạt động, "
+            "có kế hoạch.",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
-    """Tạo các lần thực hiện của kế hoạch năm (chạy lại không tạo trùng). Materialise a plan year."""
+    """Tạo các lần thực hiện của kế hoạch năm (chạy lại không tạo trùng). Materialise a plan year.
+
+    Nhiều đơn vị (--unit A --unit B, hoặc --below TỈNH): tất cả hoặc không đơn vị nào.
+    Several units (--unit A --unit B, or --below PROVINCE): all of them or none."""
     app_ctx: AppContext = ctx.obj
+    units = list(unit or [])
+    if below is not None and units:
+        raise typer.BadParameter(app_ctx.t("cli.schedule_unit_or_below"), param_hint="--below")
+    if below is None and len(units) <= 1:  # one unit (or the only one): as it always was
+        _schedule_one(app_ctx, year, now, units[0] if units else None, json)
+        return
+    from application.scheduling import schedule_units
+
+    done = schedule_units(
+        app_ctx.uow(),
+        app_ctx.identity,
+        app_ctx.now(now, unit=below or units[0]),
+        units=units,
+        below=below,
+        year=year,
+    )
+    if json:
+        print_json(done.as_dict())
+        return
+    for report in done.reports:
+        name = done.names.get(report.unit, report.unit)
+        console.print(f"{name} ({report.unit}): " + _scheduled_text(app_ctx, report), markup=False)
+    if done.without_plan:
+        console.print(
+            app_ctx.t(
+                "cli.schedule_without_plan",
+                n=len(done.without_plan),
+                units=", ".join(done.without_plan),
+            ),
+            markup=False,
+        )
+    console.print(app_ctx.t("cli.schedule_units_done", n=len(done.reports)), markup=False)
+
+
+def _scheduled_text(app_ctx: AppContext, report: Any) -> str:
+    return app_ctx.t(
+        "cli.scheduled",
+        plan=report.plan,
+        created=report.created,
+        updated=report.updated,
+        cancelled=report.cancelled,
+        unchanged=report.unchanged,
+        rerouted=report.rerouted,
+    )
+
+
+def _schedule_one(
+    app_ctx: AppContext, year: int | None, now: str | None, unit: str | None, json: bool
+) -> None:
     from application.occurrences import schedule as run_schedule
 
     report = run_schedule(
@@ -34,17 +101,7 @@ def schedule(
     if json:
         print_json(report.as_dict())
         return
-    console.print(
-        app_ctx.t(
-            "cli.scheduled",
-            plan=report.plan,
-            created=report.created,
-            updated=report.updated,
-            cancelled=report.cancelled,
-            unchanged=report.unchanged,
-            rerouted=report.rerouted,
-        )
-    )
+    console.print(_scheduled_text(app_ctx, report))
 
 
 def remind(

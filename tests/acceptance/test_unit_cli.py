@@ -153,3 +153,18 @@ def test_a_single_ward_keeps_working_and_can_be_merged(cli: Cli) -> None:
     assert [(p["position"], p["from"]) for o in officers for p in o["positions"]] == [
         ("cchc_officer", "2020-07-01")
     ]
+
+
+def test_merging_into_a_unit_that_exists_says_how_it_gets_its_plan(province: Cli) -> None:
+    code, out, err = province("unit", "merge", "26734", "26737", "--into", "26740",
+                              "--on", "01/06/2025")  # fmt: skip
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Đã sáp nhập 26734, 26737 vào 26740 (Phường Tân Định) từ ngày 01/06/2025" in text
+    # the unit existed (no "Đã tạo"), with no plan of 2025; the merged wards' plans came from
+    # no template: a plan file
+    assert "Đã tạo" not in text
+    assert (
+        "26740 chưa có kế hoạch năm 2025: nạp kế hoạch bằng cchc plan load TỆP-KẾ-HOẠCH "
+        "--unit 26740." in text
+    )

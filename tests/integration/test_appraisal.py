@@ -358,3 +358,48 @@ def test_a_province_officer_signs_in_by_their_role_and_not_after_it_ends(uow, pr
     assert isinstance(signed, SignedIn) and signed.email == STAFF.name
     with pytest.raises(SignInRefused):
         sign_in(uow, now=dt.datetime(2022, 1, 3, 2, 0, tzinfo=dt.UTC), **form)
+
+
+def test_a_ward_merged_during_the_year_is_listed_not_ranked(uow, session, province) -> None:  # type: ignore[no-untyped-def]
+    from application.unit_mergers import merge_units
+    from models import AppraisalCycle, Assessment
+
+    def published(ward: str, year: int, index: float) -> None:
+        uid = get_unit(ward, session=session).id or 0
+        row = Assessment(unit_id=uid, year=year, framework_code=province.code, status="submitted")
+        session.add(row)
+        session.flush()
+        session.add(
+            AppraisalCycle(
+                assessment_id=row.id or 0, unit_id=uid, year=year, stage="published",
+                appraised_index=index, grade="tot",
+            )
+        )  # fmt: skip
+
+    for ward, index in (("w1", 90.0), ("w2", 95.0), ("w3", 80.0)):  # 2019: w2, w1, w3
+        published(ward, 2019, index)
+    session.commit()
+    merge_units(uow, OPERATOR, SUBMITTED, units=["w2"], into="w9", on=dt.date(2020, 7, 1),
+                name="Phường Chín")  # fmt: skip
+    for ward, index in (("w1", 85.0), ("w3", 88.0)):  # 2020: w3, w1; w9 not yet
+        published(ward, 2020, index)
+    session.commit()
+
+    report = ranking(uow, OPERATOR, ROUND1, unit="tp-hcm", year=2020)
+    lines = [(x.code, x.rank, x.rank_change, x.stage) for x in report.lines]
+    # places moved are counted against 2019's ranking, w2 included: w3 3rd → 1st, w1 stays 2nd
+    assert lines == [
+        ("w3", 1, 2, "published"),
+        ("w1", 2, 0, "published"),
+        ("w9", None, None, "missing"),
+        ("w2", None, None, "merged"),
+    ]
+    merged = report.lines[-1]
+    assert merged.ended is not None
+    assert merged.stage_text("vi") == "sáp nhập vào Phường Chín (w9) từ ngày 01/07/2020"
+    assert merged.stage_text("en") == "merged into Phường Chín (w9) on 01/07/2020"
+    assert [x.code for x in report.in_force] == ["w3", "w1", "w9"]
+
+    # 2019 as it was: the three wards ranked, w9 did not exist
+    earlier = ranking(uow, OPERATOR, ROUND1, unit="tp-hcm", year=2019)
+    assert [(x.code, x.rank) for x in earlier.lines] == [("w2", 1), ("w1", 2), ("w3", 3)]

@@ -315,3 +315,42 @@ def test_a_document_names_the_parent_in_force_that_day(engine, session, tmp_path
     ward = get_unit("W5", session=session)
     assert letterhead(session, ward, D(2020, 6, 30)).parent == "UBND Quận 1"
     assert letterhead(session, ward, D(2020, 7, 1)).parent == "UBND Thành phố Hồ Chí Minh"
+
+
+def test_the_scorecard_with_the_predecessors_work(
+    province, session, load, bundled_framework
+) -> None:  # type: ignore[no-untyped-def]
+    from application.assessment import scorecard
+    from storage.frameworks import load_framework
+
+    load_framework(bundled_framework, session=session, actor="t", now=NOW)
+    session.commit()
+    merged = merge_units(
+        province, OPERATOR, LATER, units=["W1", "W2"], into="W9", on=D(2020, 7, 1),
+        name="Phường Chín",
+    )  # fmt: skip
+    # their plans were loaded from a plan file (no template): so will W9's be
+    assert (merged.needs_plan, merged.template) == (True, "")
+    load(unit_code="W9", now=LATER)
+    plan_row = session.exec(
+        select(PlanRecord).where(PlanRecord.unit_id == get_unit("W9", session=session).id)
+    ).one()
+    materialise(plan_row, session=session, actor="t", now=LATER)
+    # the first half year's work of the merged wards was done (waived counts as done)
+    for occ in _occurrences(session, "W1") + _occurrences(session, "W2"):
+        if occ.status != "cancelled":
+            occ.status = "waived"
+            session.add(occ)
+    session.commit()
+    alone = scorecard(province, LATER, unit="W9", year=2020)
+    whole = scorecard(province, LATER, unit="W9", year=2020, with_predecessors=True)
+    assert alone.predecessors == () and whole.predecessors == ("W1", "W2")
+    mine = {i.code: i for i in alone.card.items()}
+    both = {i.code: i for i in whole.card.items()}
+    # 1.1.4 counts the share of its tasks' occurrences done on time: W9's own are all still
+    # open; with W1's and W2's first half year, 4 of 9 were done
+    assert mine["1.1.4"].basis == "task completion = 0"
+    assert both["1.1.4"].basis == "task completion = 44.44"
+    assert whole.as_dict()["predecessors"] == ["W1", "W2"]
+    assert "predecessors" not in alone.as_dict()
+    assert whole.card.self_assessed_total == alone.card.self_assessed_total  # W9's own entries

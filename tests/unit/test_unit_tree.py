@@ -96,3 +96,25 @@ def test_a_loop_of_parents_is_found() -> None:
     assert cycle({1: 2, 2: 3, 3: 1}, 1) == [1, 2, 3]
     assert cycle({1: 2, 2: 3, 3: 2}, 1) == [2, 3]
     assert cycle({1: None, 2: 1}, 2) is None
+
+
+def test_a_years_report_shows_the_units_as_they_were_that_year() -> None:
+    from domain.units import Ending, units_of_year
+
+    every = [u.id for u in UNITS]
+    # 2024: the district's two wards, Tân Định; Sài Gòn and the new ward did not exist yet
+    before = units_of_year(UNITS, MERGERS, every, 2024)
+    assert before.in_force == (1, 2, 3, 4, 5) and before.ended == {}
+    # 2025: Bến Nghé and Đa Kao merged into Sài Gòn on 1 July: listed, not in force at the
+    # year's end; the district ended with no successor; Sài Gòn is in force on 31 December
+    merger_year = units_of_year(UNITS, MERGERS, every, 2025)
+    assert merger_year.in_force == (1, 5, 6)
+    assert merger_year.ended == {
+        2: Ending(2, JULY1),
+        3: Ending(3, JULY1, 6, "merge"),
+        4: Ending(4, JULY1, 6, "merge"),
+    }
+    assert 3 in merger_year and 7 not in merger_year
+    # 2026: Sài Gòn was renamed on 1 January — it existed on no day of 2026
+    after = units_of_year(UNITS, MERGERS, every, 2026)
+    assert after.in_force == (1, 5, 7) and after.ended == {}
