@@ -238,9 +238,24 @@ def province_progress(
         documents = store.document_groups(plan_ids, session=session, now=now, todays=scope.todays)
         areas = store.areas_of(plan_ids, session=session)
         assessments = store.assessments_of([u.id or 0 for u in scope.units], year, session=session)
+        if assessment_due is None:  # the deadline the province set (cchc appraisal deadline)
+            assessment_due = _deadline_set(session, scope.parent, year)
     return _progress_table(
         scope, year, groups, documents, areas, assessments, assessment_due, language
     )
+
+
+def _deadline_set(session: Session, parent: UnitRecord, year: int) -> dt.date | None:
+    """The self-assessment deadline of ``year`` set at ``parent`` or the nearest unit above."""
+    from storage.deadlines import deadline_of
+
+    chain: list[int] = []
+    row: UnitRecord | None = parent
+    while row is not None and row.id is not None and row.id not in chain:
+        chain.append(row.id)
+        row = session.get(UnitRecord, row.parent_id) if row.parent_id is not None else None
+    found = deadline_of(session, chain, year)
+    return found.due if found is not None else None
 
 
 def _progress_table(

@@ -49,7 +49,7 @@ def progress(
         str | None,
         typer.Option(
             "--assessment-due",
-            help="Hạn nộp tự đánh giá Chỉ số CCHC, YYYY-MM-DD: số ngày còn lại cho các đơn vị chưa nộp.",
+            help="Hạn nộp tự đánh giá Chỉ số CCHC, YYYY-MM-DD: số ngày còn lại cho các đơn vị chưa nộp (mặc định: hạn tỉnh/thành phố đã đặt bằng cchc appraisal deadline).",
         ),
     ] = None,
     now: NowOpt = None,

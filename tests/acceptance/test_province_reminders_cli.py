@@ -130,3 +130,20 @@ def test_the_deadline_as_json_and_moved(province) -> None:  # type: ignore[no-un
     code, out, err = cli(*args[:-1], "--lang", "en", "--self-assessment-due", "26/02/2021")
     assert code == 0, err
     assert "by Friday, 26/02/2021" in flat(out) and "It was 18/02/2021" in flat(out)
+
+
+def test_the_units_progress_counts_down_to_the_deadline_the_staff_set(province) -> None:  # type: ignore[no-untyped-def]
+    cli = province
+    view = ("province", "progress", "--unit", "tp-hcm", "--year", "2020",
+            "--now", "2021-02-04T09:00", "--json")  # fmt: skip
+    code, out, err = cli(*view)
+    assert code == 0, err
+    assert json.loads(out)["assessment_due"] is None  # none set yet
+    code, _, err = cli("appraisal", "deadline", *SET, "--self-assessment-due", "18/02/2021",
+                       "--as", STAFF)  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli(*view)
+    assert code == 0, err
+    assert json.loads(out)["assessment_due"] == "2021-02-18"
+    code, out, err = cli(*view, "--assessment-due", "2021-02-10")  # the option still wins
+    assert json.loads(out)["assessment_due"] == "2021-02-10"
