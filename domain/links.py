@@ -29,6 +29,8 @@ WORKING_CALENDAR = ADMIN + "/lich-lam-viec"  # Lịch làm việc: working days,
 AUDIT = ADMIN + "/nhat-ky"  # Nhật ký: the audit log
 OUTBOX = ADMIN + "/hop-thu-di"  # Hộp thư đi: the outbox
 PROVINCE_PROGRESS = "/tinh/tien-do"  # the units below the reader's unit, side by side
+APPRAISAL = "/tinh/tham-dinh"  # Thẩm định: the province's appraisal of its units
+RANKING = "/tinh/xep-hang"  # Xếp hạng: the province's ranking of its units
 
 
 def _segment(value: str) -> str:
@@ -65,3 +67,8 @@ def calendar_feed_path(token: str) -> str:
 def evidence_path(evidence_id: int) -> str:
     """One uploaded document, opened in the browser or downloaded: ``/tai-lieu/17``."""
     return f"{EVIDENCE_PREFIX}/{int(evidence_id)}"
+
+
+def appraisal_path(unit: str, year: int) -> str:
+    """One unit's appraisal of a year: ``/tinh/tham-dinh/26734/2020``."""
+    return f"{APPRAISAL}/{_segment(unit)}/{int(year)}"

@@ -31,6 +31,7 @@ def create_app(
     from web import (
         admin,
         api,
+        appraisal,
         approvals,
         assessment,
         audit_admin,
@@ -62,6 +63,7 @@ def create_app(
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
     province.ROUTES.install(app)
+    appraisal.ROUTES.install(app)
     approvals.ROUTES.install(app)
     admin.ROUTES.install(app)
     indicators.ROUTES.install(app)

@@ -1,0 +1,485 @@
+"""Thẩm định and Xếp hạng: the province's appraisal of its units and its ranking in the browser.
+
+- ``/tinh/tham-dinh``: the units below the reader for a year, each one's stage, an
+  appraiser's items still to score, and the province's staff's buttons to open and close a
+  round and to publish (for one unit or every unit ready); a unit's own officer is sent to
+  their unit's page;
+- ``/tinh/tham-dinh/{unit}/{year}``: one unit item by item — the unit's self-score, reason
+  and documents, round 1's score and comment, the unit's explanation, round 2's — with the
+  score and comment fields of an appraiser's items in an open round, and the unit's
+  explanation fields in its window;
+- ``/tinh/xep-hang``: the province's ranking with its XLSX and DOCX report, or a unit's own
+  published result.
+
+Each handler parses, calls one use case (``application.appraisal``,
+``application.appraisal_board``, ``application.appraisal_standing``) and renders; the use cases
+ask the policy, whose refusal is the error page naming the rule (403). A bad value re-renders
+the page saying why (422; 409 at the wrong stage)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from domain import links
+from domain.errors import CchcError
+from web.auth import lang_of, signed_in
+from web.env import env_of
+from web.errors import InputError
+from web.forms import submit
+from web.render import page
+from web.routes import Routes
+
+if TYPE_CHECKING:
+    from application.identity import SignedIn as SignedInDep
+else:
+    SignedInDep = Annotated[object, Depends(signed_in)]
+
+ROUTES = Routes(include_in_schema=False)
+route = ROUTES.route
+BASE = links.APPRAISAL
+STEPS = {"mo-vong": "open", "dong-vong": "close", "cong-bo": "publish"}
+UNIT = BASE + "/{unit}/{year}"
+SCORE = UNIT + "/{item}/cham"
+EXPLAIN = UNIT + "/{item}/giai-trinh"
+DOCUMENT = UNIT + "/tai-lieu/{evidence_id}"
+FormText = Annotated[str, Form()]
+FormList = Annotated[list[str] | None, Form()]
+
+
+def item_path(unit: str, year: int, item: str, what: str) -> str:
+    """One item's form on a unit's page: ``/tinh/tham-dinh/26734/2020/1.1.1/cham``."""
+    return f"{links.appraisal_path(unit, year)}/{quote(item, safe='')}/{what}"
+
+
+def document_path(unit: str, year: int, evidence_id: int) -> str:
+    return f"{links.appraisal_path(unit, year)}/tai-lieu/{int(evidence_id)}"
+
+
+def _year(value: str, *, required: bool = False) -> int | None:
+    value = value.strip()
+    if not value and not required:
+        return None
+    if not value.isdigit() or len(value) != 4:
+        raise InputError("web.bad_request", fields="nam")
+    return int(value)
+
+
+def _valid_year(value: str) -> int | None:
+    """A year as a form sends it; None when it is not one (the use case is not run then)."""
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
+def _number(value: str, item: str) -> float:
+    """A score written with a point or a comma; anything else (or nothing) → 422."""
+    import math
+
+    from domain.numbers import parse_number
+
+    if not value.strip():
+        raise InputError("web.appraisal.score_needed", item=item)
+    number = parse_number(value)
+    if number is None or not math.isfinite(number):
+        raise InputError("web.par_bad_number", field="diem", value=value[:40])
+    return number
+
+
+def _common(request: Request) -> dict[str, Any]:
+    from domain.numbers import decimal
+
+    lang = lang_of(request)
+
+    def num(value: float | None) -> str:
+        return "—" if value is None else decimal(value, lang, 2)
+
+    def plain(value: float | None) -> str:
+        return "" if value is None else f"{value:g}"
+
+    return {"num": num, "plain": plain, "routes": _routes()}
+
+
+def _routes() -> dict[str, Any]:
+    return {
+        "step": {what: f"{BASE}/{slug}" for slug, what in STEPS.items()},
+        "unit": links.appraisal_path,
+        "item": item_path,
+        "document": document_path,
+        "occurrence": links.occurrence_path,
+    }
+
+
+# --- the overview --------------------------------------------------------------------------
+
+
+def _board_page(
+    request: Request,
+    signed: SignedInDep,
+    *,
+    year: str = "",
+    unit: str = "",
+    status: int = 200,
+    message: str = "",
+    done: str = "",
+    units: str = "",
+) -> Response:
+    from application.appraisal_board import OwnUnit, board
+
+    env = env_of(request)
+    found = board(
+        env.uow(), signed.identity, env.now(), unit=unit.strip() or None, year=_year(year)
+    )
+    if isinstance(found, OwnUnit):
+        return RedirectResponse(links.appraisal_path(found.unit, found.year), status_code=303)
+    return page(
+        request,
+        "appraisal.html",
+        signed=signed,
+        status=status,
+        board=found,
+        message=message,
+        done=done if done in STEPS.values() else "",
+        done_units=units,
+        **_common(request),
+    )
+
+
+@route("GET", BASE, response_class=HTMLResponse)
+def appraisal_page(
+    request: Request,
+    signed: SignedInDep,
+    nam: str = "",
+    don_vi: str = "",
+    ghi: str = "",
+    cac: str = "",
+) -> Response:
+    """The units below ``don_vi`` (default: the reader's unit) in the year ``nam`` (default:
+    the year being appraised)."""
+    return _board_page(request, signed, year=nam, unit=don_vi, done=ghi, units=cac)
+
+
+def _step_route(slug: str, what: str) -> Callable[..., Response]:
+    def step_post(
+        request: Request,
+        signed: SignedInDep,
+        csrf_token: FormText = "",
+        don_vi: FormText = "",
+        nam: FormText = "",
+        so_ngay: FormText = "",
+        tinh: FormText = "",
+        tro_ve: FormText = "",
+    ) -> Response:
+        """One step of the cycle for the unit ``don_vi`` (a province: every unit ready),
+        then back to the overview of ``tinh`` (or the unit's page) saying what was done."""
+        from application import appraisal as ap
+        from web.errors import status_of
+
+        env = env_of(request)
+        year = _valid_year(nam)
+
+        def run() -> list[Any]:
+            if year is None:
+                raise InputError("web.bad_request", fields="nam")
+            if not don_vi.strip():
+                raise InputError("web.bad_request", fields="don_vi")
+            days = so_ngay.strip()
+            if days and not days.isdigit():
+                raise InputError("web.appraisal.bad_days", value=days[:20])
+            uow, who, now, unit = env.uow(), signed.identity, env.now(), don_vi.strip()
+            assert year is not None
+            if what == "open":
+                return ap.open_round(uow, who, now, unit=unit, year=year)
+            if what == "close":
+                return ap.close_round(
+                    uow, who, now, unit=unit, year=year, days=int(days or ap.EXPLANATION_DAYS)
+                )
+            return ap.publish(uow, who, now, unit=unit, year=year)
+
+        def back(results: list[Any]) -> Response:
+            assert year is not None
+            if tro_ve == "don-vi":
+                return RedirectResponse(
+                    links.appraisal_path(don_vi.strip(), year) + "?" + urlencode({"ghi": what}),
+                    status_code=303,
+                )
+            query = {"nam": str(year), "ghi": what, "cac": ",".join(r.unit for r in results)}
+            if tinh.strip():
+                query["don_vi"] = tinh.strip()
+            return RedirectResponse(BASE + "?" + urlencode(query), status_code=303)
+
+        def failed(exc: CchcError) -> Response:
+            message = exc.render(lang_of(request))
+            if tro_ve == "don-vi" and year is not None:
+                return _unit_page(
+                    request, signed, don_vi.strip(), year, status=status_of(exc), message=message
+                )
+            return _board_page(
+                request,
+                signed,
+                year=str(year or ""),
+                unit=tinh,
+                status=status_of(exc),
+                message=message,
+            )
+
+        return submit(request, signed, csrf_token, run, back, failed)
+
+    step_post.__name__ = f"step_{what}_post"
+    return step_post
+
+
+for _slug, _what in STEPS.items():
+    route("POST", f"{BASE}/{_slug}")(_step_route(_slug, _what))
+
+
+# --- one unit ------------------------------------------------------------------------------
+
+
+def _unit_page(
+    request: Request,
+    signed: SignedInDep,
+    unit: str,
+    year: int,
+    *,
+    status: int = 200,
+    message: str = "",
+    saved: str = "",
+    at: str = "",
+) -> Response:
+    from application.appraisal_board import unit_page
+
+    env = env_of(request)
+    view = unit_page(env.uow(), signed.identity, env.now(), unit=unit, year=year)
+    return page(
+        request,
+        "appraisal_unit.html",
+        signed=signed,
+        status=status,
+        view=view,
+        message=message,
+        saved=saved,
+        at=at,
+        **_common(request),
+    )
+
+
+@route("GET", UNIT, response_class=HTMLResponse)
+def unit_get(
+    request: Request, signed: SignedInDep, unit: str, year: str, ghi: str = "", muc: str = ""
+) -> Response:
+    return _unit_page(request, signed, unit, _year(year, required=True) or 0, saved=ghi, at=muc)
+
+
+def _item_change(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: str,
+    unit: str,
+    year: str,
+    item: str,
+    what: str,
+    run: Callable[[int], Any],
+) -> Response:
+    """One item's change, then back to the unit's page at the item saying so; or the page
+    again with why not."""
+    from web.errors import status_of
+
+    number = _valid_year(year)
+
+    def checked() -> Any:
+        if number is None:
+            raise InputError("web.bad_request", fields="nam")
+        return run(number)
+
+    def back(_: Any) -> Response:
+        assert number is not None
+        query = urlencode({"ghi": what, "muc": item})
+        url = f"{links.appraisal_path(unit, number)}?{query}#muc-{quote(item, safe='')}"
+        return RedirectResponse(url, status_code=303)
+
+    def failed(exc: CchcError) -> Response:
+        if number is None:
+            raise exc
+        return _unit_page(
+            request,
+            signed,
+            unit,
+            number,
+            status=status_of(exc),
+            message=exc.render(lang_of(request)),
+            at=item,
+        )
+
+    return submit(request, signed, csrf_token, checked, back, failed)
+
+
+@route("POST", SCORE)
+def score_post(
+    request: Request,
+    signed: SignedInDep,
+    unit: str,
+    year: str,
+    item: str,
+    csrf_token: FormText = "",
+    diem: FormText = "",
+    nhan_xet: FormText = "",
+) -> Response:
+    """An appraiser's score and comment of one item in the open round."""
+    from application.appraisal import score
+
+    env = env_of(request)
+
+    def run(number: int) -> Any:
+        return score(
+            env.uow(),
+            signed.identity,
+            env.now(),
+            unit=unit,
+            year=number,
+            item=item,
+            points=_number(diem, item),
+            comment=nhan_xet,
+        )
+
+    return _item_change(request, signed, csrf_token, unit, year, item, "diem", run)
+
+
+@route("POST", EXPLAIN)
+def explain_post(
+    request: Request,
+    signed: SignedInDep,
+    unit: str,
+    year: str,
+    item: str,
+    csrf_token: FormText = "",
+    giai_trinh: FormText = "",
+    tai_lieu: FormList = None,
+) -> Response:
+    """The unit's explanation of one item in its window, with the documents it points to."""
+    from application.appraisal import explain
+
+    env = env_of(request)
+    chosen = [v.strip() for v in tai_lieu or () if v.strip()]
+
+    def run(number: int) -> Any:
+        bad = [v for v in chosen if not v.isdigit()]
+        if bad:
+            raise InputError("web.appraisal.bad_document", value=bad[0][:40])
+        return explain(
+            env.uow(),
+            signed.identity,
+            env.now(),
+            unit=unit,
+            year=number,
+            item=item,
+            text=giai_trinh,
+            evidence=tuple(int(v) for v in chosen),
+        )
+
+    return _item_change(request, signed, csrf_token, unit, year, item, "giai-trinh", run)
+
+
+@route("GET", DOCUMENT)
+def document_get(
+    request: Request, signed: SignedInDep, unit: str, year: str, evidence_id: int
+) -> Response:
+    """One of the unit's documents for whoever reads its appraisal: PDF and images in place,
+    anything else as a download, in a sandbox of its own (as ``/tai-lieu/{id}``)."""
+    from application.appraisal_board import open_document
+    from application.evidence import disk_store
+    from web.approvals import DOCUMENT_CSP, disposition
+
+    env = env_of(request)
+    found = open_document(
+        env.uow(),
+        signed.identity,
+        env.now(),
+        unit=unit,
+        year=_year(year, required=True) or 0,
+        evidence_id=evidence_id,
+        store=disk_store(env.evidence_home),
+    )
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={
+            "Content-Disposition": disposition(
+                "inline" if found.inline else "attachment", found.name
+            ),
+            "Content-Security-Policy": DOCUMENT_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )
+
+
+# --- the ranking ---------------------------------------------------------------------------
+
+
+@route("GET", links.RANKING, response_class=HTMLResponse)
+def ranking_page(
+    request: Request, signed: SignedInDep, nam: str = "", don_vi: str = ""
+) -> Response:
+    """The province's ranking of ``nam`` below ``don_vi`` (default: the reader's unit); a
+    unit's own officer sees their unit's own result."""
+    from application.appraisal_ranking import Ranking, cells, columns
+    from application.appraisal_standing import standing
+
+    env = env_of(request)
+    lang = lang_of(request)
+    found = standing(
+        env.uow(), signed.identity, env.now(), unit=don_vi.strip() or None, year=_year(nam)
+    )
+    if isinstance(found, Ranking):
+        return page(
+            request,
+            "ranking.html",
+            signed=signed,
+            report=found,
+            columns=columns(lang),
+            rows=[(line, cells(line, lang)) for line in found.lines],
+            ranked=sum(1 for line in found.lines if line.rank is not None),
+            query=urlencode({"nam": str(found.year), "don_vi": found.unit}),
+            **_common(request),
+        )
+    return page(request, "ranking_own.html", signed=signed, own=found, **_common(request))
+
+
+def _report(request: Request, signed: SignedInDep, nam: str, don_vi: str, kind: str) -> Response:
+    from application.appraisal_standing import FILES, report_file
+
+    env = env_of(request)
+    name, data = report_file(
+        env.uow(),
+        signed.identity,
+        env.now(),
+        unit=don_vi.strip() or None,
+        year=_year(nam),
+        kind=kind,
+        lang=lang_of(request),
+    )
+    return Response(
+        data,
+        media_type=FILES[kind],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+@route("GET", links.RANKING + ".xlsx")
+def ranking_xlsx(
+    request: Request, signed: SignedInDep, nam: str = "", don_vi: str = ""
+) -> Response:
+    """The ranking as one sheet (``cchc appraisal ranking --xlsx``)."""
+    return _report(request, signed, nam, don_vi, "xlsx")
+
+
+@route("GET", links.RANKING + ".docx")
+def ranking_docx(
+    request: Request, signed: SignedInDep, nam: str = "", don_vi: str = ""
+) -> Response:
+    """The province's report of the ranking in the administrative layout (``--docx``)."""
+    return _report(request, signed, nam, don_vi, "docx")
