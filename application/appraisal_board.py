@@ -254,6 +254,7 @@ class UnitAppraisal:
     next_step: str
     items: list[ItemLine] = field(default_factory=list)
     province: bool = False  # the reader is one of the province's (staff or appraiser)
+    area_titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def scoring_round(self) -> int | None:
@@ -280,6 +281,7 @@ class _Access:
     may_explain: bool
     province: bool
     areas: dict[str, tuple[str, str]]
+    area_titles: dict[str, str]
     scorable: frozenset[str]
     reasons: dict[str, tuple[str, str]]
     documents: dict[str, tuple[Document, ...]]
@@ -342,12 +344,14 @@ def _first_look(
             and ctx.may(identity, "appraisal.explain", subject)
         )
         areas: dict[str, tuple[str, str]] = {}
+        titles: dict[str, str] = {}
         scorable: set[str] = set()
         reasons: dict[str, tuple[str, str]] = {}
         documents: dict[str, list[Document]] = {}
         uploads: dict[str, tuple[tuple[str, str], ...]] = {}
         if assessment is not None and submitted:
             framework = read_framework_record(assessment.framework_code, session=session)
+            titles.update({a.code: a.title for a in framework.areas})
             for item, area, criterion in _items_of(framework):
                 areas[item.code] = (area, criterion)
                 if stage in IN_ROUND and _may_score(
@@ -377,6 +381,7 @@ def _first_look(
             may_explain=may_explain,
             province=province,
             areas=areas,
+            area_titles=titles,
             scorable=frozenset(scorable),
             reasons=reasons,
             documents={k: tuple(v) for k, v in documents.items()},
@@ -441,6 +446,7 @@ def unit_page(
         next_step=step,
         items=items,
         province=look.province,
+        area_titles=look.area_titles,
     )
 
 
