@@ -77,7 +77,7 @@ def standing(
             code = row.code
         else:
             top = shape.above(ctx.unit_id)[-1]
-            units = shape.below(top)
+            units = shape.below(top) or [ctx.unit_id]
             rows = ranking_rows(session, units, [year, year - 1])
             mine = next((r for r in rows if r.unit_id == ctx.unit_id and r.year == year), None)
             stage = mine.stage if mine else "missing"

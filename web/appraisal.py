@@ -100,7 +100,18 @@ def _common(request: Request) -> dict[str, Any]:
     def plain(value: float | None) -> str:
         return "" if value is None else f"{value:g}"
 
-    return {"num": num, "plain": plain, "routes": _routes()}
+    def when(value: str) -> str:
+        """A step's time as stored (ISO, UTC) as the officer reads it: ``11/01/2021``."""
+        import datetime as dt
+
+        from domain.clock import DEFAULT_TIMEZONE, local_today
+
+        try:
+            return f"{local_today(dt.datetime.fromisoformat(value), DEFAULT_TIMEZONE):%d/%m/%Y}"
+        except ValueError:
+            return value[:10]
+
+    return {"num": num, "plain": plain, "when": when, "routes": _routes()}
 
 
 def _routes() -> dict[str, Any]:

@@ -156,6 +156,8 @@ def test_an_appraiser_scores_only_the_items_of_their_scope(client, as_, province
     assert link, "no document link on the unit's page"
     document = client.get(link.group(1))
     assert document.status_code == 200 and document.content.startswith(b"%PDF")
+    elsewhere = link.group(1).replace("/phu-huu/", "/w2/")  # not a document of w2's year
+    assert client.get(elsewhere).status_code == 404
     as_(W2_CHAIR)  # another unit opens neither the page nor the document
     assert client.get(WARD).status_code == 403
     assert client.get(link.group(1)).status_code == 403
@@ -290,6 +292,10 @@ def test_the_menu_offers_the_pages_to_whom_may_read_them(client, as_, province, 
     nav = client.get(PAGE).text.split("</nav>")[0]
     for path in ("/tinh/tien-do", "/tinh/tham-dinh", "/tinh/xep-hang"):
         assert f'href="{path}"' in nav, path
+    assert client.get(PAGE + "?nam=20x0").status_code == 422
+    assert client.get("/tinh/tham-dinh/w2/nam-nay").status_code == 422
+    earlier = client.get("/tinh/tham-dinh/w2/2019")
+    assert earlier.status_code == 200 and "chưa nộp bản tự đánh giá năm 2019" in flat(earlier.text)
     progress = client.get("/tinh/tien-do?nam=2020")
     assert progress.status_code == 200, progress.text[:300]
     assert 'href="/tinh/tham-dinh?nam=2020' in progress.text
