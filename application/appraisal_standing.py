@@ -57,7 +57,7 @@ def standing(
     result (``appraisal.explain``: its CCHC officer and chairman; the figures only once
     published, ``appraisal.read_final``). Anyone else is refused."""
     from application.appraisal import _context
-    from application.appraisal_board import _default_year
+    from application.appraisal_board import default_year
     from application.appraisal_ranking import ranking
     from application.completeness import unit_of
     from domain.ranking import standings
@@ -69,7 +69,7 @@ def standing(
         ctx = _context(session, row.code, now, shape)
         below = shape.below(ctx.unit_id)
         if year is None:
-            year = _default_year(session, below or [ctx.unit_id], ctx.today)
+            year = default_year(session, below or [ctx.unit_id], ctx.today)
         subject = ctx.subject(year=year)
         own = not below and ctx.may(identity, "appraisal.explain", subject)
         if not own:

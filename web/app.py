@@ -32,6 +32,7 @@ def create_app(
         admin,
         api,
         appraisal,
+        appraisal_items,
         approvals,
         assessment,
         audit_admin,
@@ -42,6 +43,7 @@ def create_app(
         plans_admin,
         progress,
         province,
+        ranking,
         two_step,
     )
     from web.security import SecurityHeaders
@@ -64,6 +66,8 @@ def create_app(
     progress.ROUTES.install(app)
     province.ROUTES.install(app)
     appraisal.ROUTES.install(app)
+    appraisal_items.ROUTES.install(app)
+    ranking.ROUTES.install(app)
     approvals.ROUTES.install(app)
     admin.ROUTES.install(app)
     indicators.ROUTES.install(app)

@@ -8,11 +8,11 @@
   and documents, round 1's score and comment, the unit's explanation, round 2's — with the
   score and comment fields of an appraiser's items in an open round, and the unit's
   explanation fields in its window;
-- ``/tinh/xep-hang``: the province's ranking with its XLSX and DOCX report, or a unit's own
-  published result.
+(an item's forms and a unit's documents: ``web.appraisal_items``; the ranking's pages:
+``web.ranking``.)
 
 Each handler parses, calls one use case (``application.appraisal``,
-``application.appraisal_board``, ``application.appraisal_standing``) and renders; the use cases
+``application.appraisal_board``, ``application.appraisal_unit``) and renders; the use cases
 ask the policy, whose refusal is the error page naming the rule (403). A bad value re-renders
 the page saying why (422; 409 at the wrong stage)."""
 
@@ -44,11 +44,7 @@ route = ROUTES.route
 BASE = links.APPRAISAL
 STEPS = {"mo-vong": "open", "dong-vong": "close", "cong-bo": "publish"}
 UNIT = BASE + "/{unit}/{year}"
-SCORE = UNIT + "/{item}/cham"
-EXPLAIN = UNIT + "/{item}/giai-trinh"
-DOCUMENT = UNIT + "/tai-lieu/{evidence_id}"
 FormText = Annotated[str, Form()]
-FormList = Annotated[list[str] | None, Form()]
 
 
 def item_path(unit: str, year: int, item: str, what: str) -> str:
@@ -73,20 +69,6 @@ def _valid_year(value: str) -> int | None:
     """A year as a form sends it; None when it is not one (the use case is not run then)."""
     value = value.strip()
     return int(value) if value.isdigit() and len(value) == 4 else None
-
-
-def _number(value: str, item: str) -> float:
-    """A score written with a point or a comma; anything else (or nothing) → 422."""
-    import math
-
-    from domain.numbers import parse_number
-
-    if not value.strip():
-        raise InputError("web.appraisal.score_needed", item=item)
-    number = parse_number(value)
-    if number is None or not math.isfinite(number):
-        raise InputError("web.par_bad_number", field="diem", value=value[:40])
-    return number
 
 
 def _common(request: Request) -> dict[str, Any]:
@@ -261,7 +243,7 @@ def _unit_page(
     saved: str = "",
     at: str = "",
 ) -> Response:
-    from application.appraisal_board import unit_page
+    from application.appraisal_unit import unit_page
 
     env = env_of(request)
     view = unit_page(env.uow(), signed.identity, env.now(), unit=unit, year=year)
@@ -283,214 +265,3 @@ def unit_get(
     request: Request, signed: SignedInDep, unit: str, year: str, ghi: str = "", muc: str = ""
 ) -> Response:
     return _unit_page(request, signed, unit, _year(year, required=True) or 0, saved=ghi, at=muc)
-
-
-def _item_change(
-    request: Request,
-    signed: SignedInDep,
-    csrf_token: str,
-    unit: str,
-    year: str,
-    item: str,
-    what: str,
-    run: Callable[[int], Any],
-) -> Response:
-    """One item's change, then back to the unit's page at the item saying so; or the page
-    again with why not."""
-    from web.errors import status_of
-
-    number = _valid_year(year)
-
-    def checked() -> Any:
-        if number is None:
-            raise InputError("web.bad_request", fields="nam")
-        return run(number)
-
-    def back(_: Any) -> Response:
-        assert number is not None
-        query = urlencode({"ghi": what, "muc": item})
-        url = f"{links.appraisal_path(unit, number)}?{query}#muc-{quote(item, safe='')}"
-        return RedirectResponse(url, status_code=303)
-
-    def failed(exc: CchcError) -> Response:
-        if number is None:
-            raise exc
-        return _unit_page(
-            request,
-            signed,
-            unit,
-            number,
-            status=status_of(exc),
-            message=exc.render(lang_of(request)),
-            at=item,
-        )
-
-    return submit(request, signed, csrf_token, checked, back, failed)
-
-
-@route("POST", SCORE)
-def score_post(
-    request: Request,
-    signed: SignedInDep,
-    unit: str,
-    year: str,
-    item: str,
-    csrf_token: FormText = "",
-    diem: FormText = "",
-    nhan_xet: FormText = "",
-) -> Response:
-    """An appraiser's score and comment of one item in the open round."""
-    from application.appraisal import score
-
-    env = env_of(request)
-
-    def run(number: int) -> Any:
-        return score(
-            env.uow(),
-            signed.identity,
-            env.now(),
-            unit=unit,
-            year=number,
-            item=item,
-            points=_number(diem, item),
-            comment=nhan_xet,
-        )
-
-    return _item_change(request, signed, csrf_token, unit, year, item, "diem", run)
-
-
-@route("POST", EXPLAIN)
-def explain_post(
-    request: Request,
-    signed: SignedInDep,
-    unit: str,
-    year: str,
-    item: str,
-    csrf_token: FormText = "",
-    giai_trinh: FormText = "",
-    tai_lieu: FormList = None,
-) -> Response:
-    """The unit's explanation of one item in its window, with the documents it points to."""
-    from application.appraisal import explain
-
-    env = env_of(request)
-    chosen = [v.strip() for v in tai_lieu or () if v.strip()]
-
-    def run(number: int) -> Any:
-        bad = [v for v in chosen if not v.isdigit()]
-        if bad:
-            raise InputError("web.appraisal.bad_document", value=bad[0][:40])
-        return explain(
-            env.uow(),
-            signed.identity,
-            env.now(),
-            unit=unit,
-            year=number,
-            item=item,
-            text=giai_trinh,
-            evidence=tuple(int(v) for v in chosen),
-        )
-
-    return _item_change(request, signed, csrf_token, unit, year, item, "giai-trinh", run)
-
-
-@route("GET", DOCUMENT)
-def document_get(
-    request: Request, signed: SignedInDep, unit: str, year: str, evidence_id: int
-) -> Response:
-    """One of the unit's documents for whoever reads its appraisal: PDF and images in place,
-    anything else as a download, in a sandbox of its own (as ``/tai-lieu/{id}``)."""
-    from application.appraisal_board import open_document
-    from application.evidence import disk_store
-    from web.approvals import DOCUMENT_CSP, disposition
-
-    env = env_of(request)
-    found = open_document(
-        env.uow(),
-        signed.identity,
-        env.now(),
-        unit=unit,
-        year=_year(year, required=True) or 0,
-        evidence_id=evidence_id,
-        store=disk_store(env.evidence_home),
-    )
-    return Response(
-        found.content,
-        media_type=found.media_type,
-        headers={
-            "Content-Disposition": disposition(
-                "inline" if found.inline else "attachment", found.name
-            ),
-            "Content-Security-Policy": DOCUMENT_CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Cross-Origin-Resource-Policy": "same-origin",
-        },
-    )
-
-
-# --- the ranking ---------------------------------------------------------------------------
-
-
-@route("GET", links.RANKING, response_class=HTMLResponse)
-def ranking_page(
-    request: Request, signed: SignedInDep, nam: str = "", don_vi: str = ""
-) -> Response:
-    """The province's ranking of ``nam`` below ``don_vi`` (default: the reader's unit); a
-    unit's own officer sees their unit's own result."""
-    from application.appraisal_ranking import Ranking, cells, columns
-    from application.appraisal_standing import standing
-
-    env = env_of(request)
-    lang = lang_of(request)
-    found = standing(
-        env.uow(), signed.identity, env.now(), unit=don_vi.strip() or None, year=_year(nam)
-    )
-    if isinstance(found, Ranking):
-        return page(
-            request,
-            "ranking.html",
-            signed=signed,
-            report=found,
-            columns=columns(lang),
-            rows=[(line, cells(line, lang)) for line in found.lines],
-            ranked=sum(1 for line in found.lines if line.rank is not None),
-            query=urlencode({"nam": str(found.year), "don_vi": found.unit}),
-            **_common(request),
-        )
-    return page(request, "ranking_own.html", signed=signed, own=found, **_common(request))
-
-
-def _report(request: Request, signed: SignedInDep, nam: str, don_vi: str, kind: str) -> Response:
-    from application.appraisal_standing import FILES, report_file
-
-    env = env_of(request)
-    name, data = report_file(
-        env.uow(),
-        signed.identity,
-        env.now(),
-        unit=don_vi.strip() or None,
-        year=_year(nam),
-        kind=kind,
-        lang=lang_of(request),
-    )
-    return Response(
-        data,
-        media_type=FILES[kind],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
-
-
-@route("GET", links.RANKING + ".xlsx")
-def ranking_xlsx(
-    request: Request, signed: SignedInDep, nam: str = "", don_vi: str = ""
-) -> Response:
-    """The ranking as one sheet (``cchc appraisal ranking --xlsx``)."""
-    return _report(request, signed, nam, don_vi, "xlsx")
-
-
-@route("GET", links.RANKING + ".docx")
-def ranking_docx(
-    request: Request, signed: SignedInDep, nam: str = "", don_vi: str = ""
-) -> Response:
-    """The province's report of the ranking in the administrative layout (``--docx``)."""
-    return _report(request, signed, nam, don_vi, "docx")
