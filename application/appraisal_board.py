@@ -80,8 +80,24 @@ class BoardLine:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A province role as the staff's list shows it: the officer, the role, for which year
+    and area or criterion (empty: every item), from when to when."""
+
+    email: str
+    name: str
+    role: str
+    year: int | None
+    scope: str
+    start: dt.date
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
 class Board:
-    """The appraisal of the units below ``unit`` in ``year``, for its reader."""
+    """The appraisal of the units below ``unit`` in ``year``, for its reader; for the staff,
+    the province's roles (``members``) and the officers of ``unit`` who may be given one
+    (``officers``: email, name)."""
 
     unit: str
     name: str
@@ -90,6 +106,8 @@ class Board:
     staff: bool
     appraiser: bool
     lines: list[BoardLine] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    officers: list[tuple[str, str]] = field(default_factory=list)
 
     def ready(self, step: str) -> int:
         """How many units the step ``open``, ``close`` or ``publish`` applies to now."""
@@ -184,4 +202,27 @@ def board(
                     to_score=to_score,
                 )
             )
-        return Board(row.code, row.name, year, ctx.today, staff, appraiser, lines)
+        members, officers = _council(session, ctx) if staff else ([], [])
+        return Board(
+            row.code, row.name, year, ctx.today, staff, appraiser, lines, members, officers
+        )
+
+
+def _council(session: Session, ctx: _Ctx) -> tuple[list[Member], list[tuple[str, str]]]:
+    """The roles over ``ctx``'s unit still running or to come, and the unit's officers."""
+    from sqlmodel import col, select
+
+    from models import Officer
+
+    names = ctx.gate.names
+    members = [
+        Member(g.officer, names.get(g.officer, g.officer), g.role, g.year, g.scope, g.start, g.end)
+        for g in ctx.grants
+        if g.end is None or g.end >= ctx.today
+    ]
+    rows = session.exec(
+        select(Officer.email, Officer.name)
+        .where(Officer.unit_id == ctx.unit_id)
+        .order_by(col(Officer.name))
+    ).all()
+    return members, [(email, name) for email, name in rows]

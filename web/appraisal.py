@@ -44,6 +44,8 @@ route = ROUTES.route
 BASE = links.APPRAISAL
 STEPS = {"mo-vong": "open", "dong-vong": "close", "cong-bo": "publish"}
 UNIT = BASE + "/{unit}/{year}"
+COUNCIL = BASE + "/hoi-dong"
+SCOPES = ("all", "area", "criterion")
 FormText = Annotated[str, Form()]
 
 
@@ -119,6 +121,7 @@ def _board_page(
     message: str = "",
     done: str = "",
     units: str = "",
+    named: str = "",
 ) -> Response:
     from application.appraisal_board import OwnUnit, board
 
@@ -137,6 +140,8 @@ def _board_page(
         message=message,
         done=done if done in STEPS.values() else "",
         done_units=units,
+        named=named,
+        council_path=COUNCIL,
         **_common(request),
     )
 
@@ -149,10 +154,11 @@ def appraisal_page(
     don_vi: str = "",
     ghi: str = "",
     cac: str = "",
+    hd: str = "",
 ) -> Response:
     """The units below ``don_vi`` (default: the reader's unit) in the year ``nam`` (default:
-    the year being appraised)."""
-    return _board_page(request, signed, year=nam, unit=don_vi, done=ghi, units=cac)
+    the year being appraised); ``hd``: the officer just named an appraiser."""
+    return _board_page(request, signed, year=nam, unit=don_vi, done=ghi, units=cac, named=hd)
 
 
 def _step_route(slug: str, what: str) -> Callable[..., Response]:
@@ -227,6 +233,56 @@ def _step_route(slug: str, what: str) -> Callable[..., Response]:
 
 for _slug, _what in STEPS.items():
     route("POST", f"{BASE}/{_slug}")(_step_route(_slug, _what))
+
+
+@route("POST", COUNCIL)
+def council_post(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: FormText = "",
+    tinh: FormText = "",
+    nam: FormText = "",
+    email: FormText = "",
+    pham_vi: FormText = "",
+    ma: FormText = "",
+) -> Response:
+    """The province's staff names an appraiser of ``tinh``: for every item and year
+    (``pham_vi=all``, as ``cchc appraisal role --role appraiser``), or for the year ``nam`` and
+    the area or criterion ``ma`` (as ``cchc appraisal assign``)."""
+    from application import appraisal as ap
+    from web.errors import status_of
+
+    env = env_of(request)
+    year = _valid_year(nam)
+
+    def run() -> Any:
+        if year is None:
+            raise InputError("web.bad_request", fields="nam")
+        if not tinh.strip() or not email.strip():
+            raise InputError("web.bad_request", fields="email" if tinh.strip() else "tinh")
+        if pham_vi not in SCOPES or (pham_vi != "all" and not ma.strip()):
+            raise InputError("web.appraisal.bad_scope")
+        uow, who, now, unit = env.uow(), signed.identity, env.now(), tinh.strip()
+        if pham_vi == "all":
+            return ap.grant_role(uow, who, now, unit=unit, email=email, role="appraiser")
+        scope = {pham_vi: ma.strip()}
+        return ap.assign(uow, who, now, unit=unit, email=email, year=year, **scope)
+
+    def back(result: Any) -> Response:
+        query = {"nam": str(year), "don_vi": tinh.strip(), "hd": result.email}
+        return RedirectResponse(BASE + "?" + urlencode(query) + "#hoi-dong", status_code=303)
+
+    def failed(exc: CchcError) -> Response:
+        return _board_page(
+            request,
+            signed,
+            year=str(year or ""),
+            unit=tinh,
+            status=status_of(exc),
+            message=exc.render(lang_of(request)),
+        )
+
+    return submit(request, signed, csrf_token, run, back, failed)
 
 
 # --- one unit ------------------------------------------------------------------------------

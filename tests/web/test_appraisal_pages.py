@@ -299,3 +299,30 @@ def test_the_menu_offers_the_pages_to_whom_may_read_them(client, as_, province, 
     progress = client.get("/tinh/tien-do?nam=2020")
     assert progress.status_code == 200, progress.text[:300]
     assert 'href="/tinh/tham-dinh?nam=2020' in progress.text
+
+
+def test_the_staff_names_the_council(client, as_, province, clock) -> None:  # type: ignore[no-untyped-def]
+    submit_all(province)
+    ap.open_round(province, Identity.officer(STAFF), ROUND1, unit="tp-hcm", year=YEAR)
+    clock.at = ROUND1
+    as_(STAFF)
+    page = client.get(PAGE)
+    council = flat(page.text.split('id="hoi-dong"')[1])
+    assert "Thẩm định LV3" in council and "A3 · 2020" in council and "mọi tiêu chí" in council
+    name = {"tinh": "tp-hcm", "nam": "2020", "email": AREA3, "pham_vi": "criterion", "ma": "1.1"}
+    done = client.post(PAGE + "/hoi-dong", data={**name, "csrf_token": token(client)})
+    assert done.status_code == 303, done.text[:400]
+    assert f"Đã giao thẩm định cho {AREA3}." in flat(client.get(done.headers["location"]).text)
+    unknown = client.post(PAGE + "/hoi-dong",
+                          data={**name, "ma": "42.1", "csrf_token": token(client)})  # fmt: skip
+    assert unknown.status_code == 404 and "42.1" in flat(unknown.text)
+    vague = client.post(PAGE + "/hoi-dong", data={**name, "ma": "", "csrf_token": token(client)})
+    assert vague.status_code == 422 and "ghi mã của nó" in flat(vague.text)
+    as_(AREA3)  # now also criterion 1.1 of 2020
+    in_scope = [c for c, _ in items(province) if c.startswith(("3.", "1.1."))]
+    assert f"còn {len(in_scope)}/{len(in_scope)} tiêu chí chưa chấm" in flat(client.get(PAGE).text)
+    assert "/tinh/tham-dinh/phu-huu/2020/1.1.1/cham" in client.get(WARD).text
+    assert 'id="hoi-dong"' not in client.get(PAGE).text  # an appraiser names nobody
+    area2 = {**name, "pham_vi": "area", "ma": "2", "csrf_token": token(client)}
+    refused = client.post(PAGE + "/hoi-dong", data=area2)
+    assert refused.status_code == 403
