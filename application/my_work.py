@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from application.access import Identity
 from application.approvals import submitted_to
-from application.navigation import menu_of
+from application.navigation import appraisal_pages, menu_of
 from application.uow import UnitOfWork
 from domain.errors import LocalizedError
 from domain.lifecycle import ACTIVE, RETURNED
@@ -101,7 +101,7 @@ def my_work(
             else []
         )
         waiting = sorted(submitted_to(ctx, email), key=lambda o: (o.due_date, o.task_code))
-        menu = menu_of(ctx, identity)
+        menu = menu_of(ctx, identity) | appraisal_pages(session, identity, now, ctx)
         shown = views(
             plan_row, session=session, now=now, occurrences=[*mine, *waiting], lang=lang, ctx=ctx
         )

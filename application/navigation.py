@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from application.access import Identity, actor_for
 from application.approvals import submitted_to
@@ -19,6 +20,9 @@ from responsibilities.policy import Subject, decide
 from storage.identity import officer_in_post
 from storage.occurrences import Context, context
 from storage.plans import find_plan
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # page -> the actions it is for: offered when the policy allows any of them
 PAGES: dict[str, tuple[str, ...]] = {
@@ -32,6 +36,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "outbox": ("outbox.retry",),
 }
 ADMIN_PAGES = ("plans", "people", "working_calendar", "audit", "outbox")
+# the province's pages: its staff and appraisers follow the units below them, appraise them and
+# rank them; a unit's CCHC officer and chairman read their own appraisal and result
+PROVINCE_PAGES = ("province", "appraisal", "ranking")
+UNIT_APPRAISAL_PAGES = ("appraisal", "ranking")
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,29 @@ def menu_of(ctx: Context, identity: Identity) -> frozenset[str]:
     return frozenset(page for page, actions in PAGES.items() if any(map(may, actions)))
 
 
+def appraisal_pages(
+    session: Session, identity: Identity, now: dt.datetime, ctx: Context | None = None
+) -> frozenset[str]:
+    """The appraisal pages ``identity`` is offered: every province page to whoever holds a
+    province role today; to an officer of ``ctx``'s unit whom the policy lets answer its
+    appraisal (``appraisal.explain``), the unit's appraisal and result once the unit has been
+    appraised."""
+    from domain.clock import DEFAULT_TIMEZONE, local_today
+    from storage.appraisal_board import has_cycle, roles_of
+
+    if identity.kind != "officer":
+        return frozenset()
+    if roles_of(session, identity.name, local_today(now, DEFAULT_TIMEZONE)):
+        return frozenset(PROVINCE_PAGES)
+    if ctx is None or has_cycle(session, ctx.plan_row.unit_id) is None:
+        return frozenset()
+    names = {o.email: o.name for o in ctx.officers.values()}
+    actor = actor_for(identity, ctx.holdings, names)
+    if decide(actor, "appraisal.explain", Subject(), ctx.today, ctx.holdings).allowed:
+        return frozenset(UNIT_APPRAISAL_PAGES)
+    return frozenset()
+
+
 def navigation(
     uow: UnitOfWork, identity: Identity, now: dt.datetime, *, unit_id: int | None = None
 ) -> Navigation:
@@ -78,7 +109,8 @@ def navigation(
             unit_id = officer.unit_id
         try:
             plan_row = find_plan(session=session, unit_id=unit_id)
-        except CchcError:  # a unit without a plan: the page says so, the menu is empty
-            return Navigation()
+        except CchcError:  # a unit without a plan (a province): only the province's pages
+            return Navigation(appraisal_pages(session, identity, now))
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
-        return Navigation(menu_of(ctx, identity), len(submitted_to(ctx, identity.name)))
+        menu = menu_of(ctx, identity) | appraisal_pages(session, identity, now, ctx)
+        return Navigation(menu, len(submitted_to(ctx, identity.name)))

@@ -29,7 +29,8 @@ WORKING_CALENDAR = ADMIN + "/lich-lam-viec"  # Lịch làm việc: working days,
 AUDIT = ADMIN + "/nhat-ky"  # Nhật ký: the audit log
 OUTBOX = ADMIN + "/hop-thu-di"  # Hộp thư đi: the outbox
 PROVINCE_PROGRESS = "/tinh/tien-do"  # the units below the reader's unit, side by side
-APPRAISAL = "/tinh/tham-dinh"  # Thẩm định: the province's appraisal of a unit's self-assessment
+APPRAISAL = "/tinh/tham-dinh"  # Thẩm định: the province's appraisal of its units
+RANKING = "/tinh/xep-hang"  # Xếp hạng: the province's ranking of its units
 
 
 def _segment(value: str) -> str:
@@ -75,6 +76,5 @@ def province_progress_path(unit: str, year: int) -> str:
 
 
 def appraisal_path(unit: str, year: int) -> str:
-    """The appraisal of one unit's self-assessment of ``year``:
-    ``/tinh/tham-dinh?nam=2020&don_vi=phu-huu``."""
-    return f"{APPRAISAL}?nam={int(year)}&don_vi={_segment(unit)}"
+    """One unit's appraisal of a year: ``/tinh/tham-dinh/26734/2020``."""
+    return f"{APPRAISAL}/{_segment(unit)}/{int(year)}"

@@ -31,6 +31,8 @@ def create_app(
     from web import (
         admin,
         api,
+        appraisal,
+        appraisal_items,
         approvals,
         assessment,
         audit_admin,
@@ -41,6 +43,7 @@ def create_app(
         plans_admin,
         progress,
         province,
+        ranking,
         two_step,
     )
     from web.security import SecurityHeaders
@@ -62,6 +65,9 @@ def create_app(
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
     province.ROUTES.install(app)
+    appraisal.ROUTES.install(app)
+    appraisal_items.ROUTES.install(app)
+    ranking.ROUTES.install(app)
     approvals.ROUTES.install(app)
     admin.ROUTES.install(app)
     indicators.ROUTES.install(app)

@@ -103,6 +103,19 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"): "officer",
     # --- province
     ("GET", "/tinh/tien-do"): "officer",
+    # --- provweb: the province's appraisal and ranking
+    ("GET", "/tinh/tham-dinh"): "officer",
+    ("POST", "/tinh/tham-dinh/mo-vong"): "officer",
+    ("POST", "/tinh/tham-dinh/dong-vong"): "officer",
+    ("POST", "/tinh/tham-dinh/cong-bo"): "officer",
+    ("POST", "/tinh/tham-dinh/hoi-dong"): "officer",
+    ("GET", "/tinh/tham-dinh/{unit}/{year}"): "officer",
+    ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/cham"): "officer",
+    ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/giai-trinh"): "officer",
+    ("GET", "/tinh/tham-dinh/{unit}/{year}/tai-lieu/{evidence_id}"): "officer",
+    ("GET", "/tinh/xep-hang"): "officer",
+    ("GET", "/tinh/xep-hang.xlsx"): "officer",
+    ("GET", "/tinh/xep-hang.docx"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -164,6 +177,19 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"),
     # --- province
     ("GET", "/tinh/tien-do"),
+    # --- provweb: the appraisal's pages and steps (scoring and explaining an item of a ward
+    # with no submitted self-assessment is a 409: tests/web/test_appraisal_pages.py refuses
+    # them to others on a submitted one)
+    ("GET", "/tinh/tham-dinh"),
+    ("POST", "/tinh/tham-dinh/mo-vong"),
+    ("POST", "/tinh/tham-dinh/dong-vong"),
+    ("POST", "/tinh/tham-dinh/cong-bo"),
+    ("POST", "/tinh/tham-dinh/hoi-dong"),
+    ("GET", "/tinh/tham-dinh/{unit}/{year}"),
+    ("GET", "/tinh/tham-dinh/{unit}/{year}/tai-lieu/{evidence_id}"),
+    ("GET", "/tinh/xep-hang"),
+    ("GET", "/tinh/xep-hang.xlsx"),
+    ("GET", "/tinh/xep-hang.docx"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
@@ -178,6 +204,9 @@ PARAMS = {
     # --- audit
     "{entry_id}": "1",
     "{message_id}": "1",
+    # --- provweb
+    "{unit}": "phu-huu",
+    "{year}": "2020",
 }
 
 
