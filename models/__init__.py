@@ -5,7 +5,14 @@ from models.appraisal import AppraisalCycle, AppraisalNote, AppraisalReply, Prov
 from models.assessment import Assessment, AssessmentItem
 from models.audit import AuditEntry, Installation
 from models.base import utcnow
-from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
+from models.dossier import (
+    ApologySlipRecord,
+    Dossier,
+    DossierMonth,
+    DossierProcedure,
+    Measurement,
+    ProcedureRecord,
+)
 from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
 from models.identity import (
@@ -54,6 +61,8 @@ __all__ = [
     "CalendarFeed",
     "CalendarOverride",
     "Dossier",
+    "DossierMonth",
+    "DossierProcedure",
     "Evidence",
     "EvidenceRequirementRecord",
     "FrameworkNode",
