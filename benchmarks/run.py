@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument(
         "--province-rate",
         type=float,
-        default=0.5,
+        default=0.2,
         help="requests per second of each province client (open loop)",
     )
     parser.add_argument(

@@ -24,7 +24,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session
 
 from domain.dossiers import EXCLUDED_STATUSES
-from models import ApologySlipRecord, Dossier, DossierMonth, DossierProcedure
+from models import ApologySlipRecord, Dossier, DossierMonth, DossierProcedure, UnitRecord
 
 DOSSIERS: Table = Dossier.__table__  # type: ignore[attr-defined]
 SLIPS: Table = ApologySlipRecord.__table__  # type: ignore[attr-defined]
@@ -81,6 +81,14 @@ def refresh(unit_ids: Iterable[int], *, session: Session) -> None:
     if not ids:
         return
     conn = session.connection()
+    # one refresh of a unit at a time: a second import of the unit waits for the first to
+    # commit, then counts both (PostgreSQL; SQLite has one writer anyway). NO KEY: rows
+    # that only refer to the unit are not held up.
+    units = UnitRecord.__table__.c  # type: ignore[attr-defined]
+    conn.execute(
+        core_select(units.id).where(units.id.in_(ids)).order_by(units.id)
+        .with_for_update(key_share=True)
+    )  # fmt: skip
     conn.execute(delete(MONTHS).where(MONTHS.c.unit_id.in_(ids)))
     conn.execute(delete(PROCEDURES).where(PROCEDURES.c.unit_id.in_(ids)))
     conn.execute(MONTHS.insert().from_select(["unit_id", "year", "month", "field", *COUNTS],

@@ -52,6 +52,18 @@ class _Counts:
     returned: int = 0
     postal: int = 0
 
+    def add(self, other: _Counts) -> None:
+        self.due += other.due
+        self.on_time += other.on_time
+        self.late_apology += other.late_apology
+        self.received += other.received
+        self.online += other.online
+        self.level34 += other.level34
+        self.rated += other.rated
+        self.satisfied += other.satisfied
+        self.returned += other.returned
+        self.postal += other.postal
+
     def take(self, row: Sequence[Any]) -> None:
         """Add a row of ``_SUMMED`` then (waiting due, waiting due with an apology)."""
         v = [int(x or 0) for x in row]
@@ -296,41 +308,55 @@ def _unit_kpis(
     months: Iterable[int],
 ) -> UnitKpis:
     known = sorted(per_field)
+    none = Rate()  # immutable: one for every empty cell
     tables: dict[str, dict[str, Rate]] = defaultdict(dict)
+    total = _Counts()
     for fcode, c in per_field.items():
+        total.add(c)
         for name, (value, shown) in _rates(c).items():
             if shown:
                 tables[name][fcode] = value
+    # a KPI's overall rate is that of the unit's counts over every field (a field not shown
+    # has nothing to add)
+    overall = {name: value for name, (value, _) in _rates(total).items()}
     proc_fields = dict(catalogue) if catalogue else dict(received)
+    listed = _sum(proc_fields.values()) if catalogue else None
     out: dict[str, Kpi] = {}
     for name in KPIS:
         if name == "household_business_online_rate":
             hb = per_field.get(HOUSEHOLD_BUSINESS)
-            out[name] = Kpi(name, Rate(hb.online, hb.received) if hb else Rate())
+            out[name] = Kpi(name, Rate(hb.online, hb.received) if hb else none)
             continue
         if name == "online_procedure_share":
-            overall = (
-                sum(proc_fields.values(), Rate())
-                if catalogue
-                else procedures.overall.get(uid, Rate())
+            codes = sorted(set(known) | set(proc_fields)) if catalogue else known
+            out[name] = Kpi(
+                name,
+                listed if listed is not None else procedures.overall.get(uid, none),
+                {f: proc_fields.get(f, none) for f in codes},
             )
-            listed = sorted(set(known) | set(proc_fields)) if catalogue else known
-            out[name] = Kpi(name, overall, {f: proc_fields.get(f, Rate()) for f in listed})
             continue
         table = tables.get(name, {})
-        out[name] = Kpi(name, sum(table.values(), Rate()), {f: table.get(f, Rate()) for f in known})
+        out[name] = Kpi(name, overall[name], {f: table.get(f, none) for f in known})
     series: dict[str, list[Rate]] = {name: [] for name in KPIS}
+    empty = _rates(_Counts())
     for month in months:
-        rates = _rates(per_month.get(month, _Counts()))
+        counts = per_month.get(month)
+        rates = _rates(counts) if counts is not None else empty
         for name in KPIS:
             if name in rates:
                 series[name].append(rates[name][0])
             elif name == "online_procedure_share":
                 series[name].append(
-                    sum(catalogue.values(), Rate())
-                    if catalogue
-                    else procedures.by_month.get((uid, month), Rate())
+                    listed if listed is not None else procedures.by_month.get((uid, month), none)
                 )
             else:
-                series[name].append(household.get(month, Rate()))
+                series[name].append(household.get(month, none))
     return UnitKpis(uid, {name: out[name] for name in KPIS}, series)
+
+
+def _sum(rates: Iterable[Rate]) -> Rate:
+    numerator = denominator = 0
+    for r in rates:
+        numerator += r.numerator
+        denominator += r.denominator
+    return Rate(numerator, denominator)
