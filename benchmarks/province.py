@@ -38,6 +38,7 @@ from benchmarks.province_data import NOW, READER, copy_of_city, drop
 
 TARGET = 0.300  # p95 of the province's pages (issue 14)
 OPEN_LONGER = 3  # the open loop runs this many times ``seconds``
+VIEWS = (("progress", "`province_progress`"), ("kpi", "`province_kpis`"))
 YEAR = 2020
 
 
@@ -50,6 +51,41 @@ def _times(fn: Callable[[], object], repeat: int) -> dict[str, float]:
         times.append(time.perf_counter() - start)
     cuts = statistics.quantiles(times, n=100, method="inclusive")
     return {"p50": cuts[49], "p95": cuts[94]}
+
+
+def _backend_seconds(engine: Any) -> float | None:
+    """CPU seconds used so far by the PostgreSQL processes serving the database of
+    ``engine`` (from ``/proc``: PostgreSQL runs on this machine); None when unreadable."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        total = 0
+        try:
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(engine: Any, fn: Callable[[], object], repeat: int) -> dict[str, float | None]:
+    """CPU seconds of one call of ``fn``, averaged over ``repeat`` calls: this process
+    (Python) and the PostgreSQL processes. Unlike the wall clock, it hardly depends on what
+    else the machine is doing."""
+    fn()
+    before_db, before = _backend_seconds(engine), time.process_time()
+    for _ in range(repeat):
+        fn()
+    python = (time.process_time() - before) / repeat
+    after_db = _backend_seconds(engine)
+    database = (
+        (after_db - before_db) / repeat if after_db is not None and before_db is not None else None
+    )
+    return {"python": python, "database": database}
 
 
 def _statements(engine: Any, fn: Callable[[], object]) -> int:
@@ -217,6 +253,10 @@ def bench_province(
                 "progress": _times(progress(top), repeat),
                 "kpi": _times(ranking(top), repeat),
             },
+            "cpu": {
+                "progress": _cpu(engine, progress(top), repeat),
+                "kpi": _cpu(engine, ranking(top), repeat),
+            },
         }
         result["web"] = _web(url, top, clients=clients, seconds=seconds, workers=workers, rate=rate)
         result["threads"] = {
@@ -256,6 +296,12 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
             f"| {label} | {_ms(m['p50'])} | {_ms(m['p95'])} "
             f"| {m['p50'] / base['p50']:.1f}× | {m['p95'] / base['p95']:.1f}× |"
         )
+
+    def cpu_row(label: str, c: dict[str, float | None]) -> str:
+        python, database = c["python"] or 0.0, c["database"]
+        if database is None:
+            return f"| {label} | {_ms(python)} | — | — |"
+        return f"| {label} | {_ms(python)} | {_ms(database)} | {_ms(python + database)} |"
 
     built = (
         f"built in {r['built_seconds']:.0f} s for this run"
@@ -313,6 +359,14 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         alone_row("`SELECT 1` through a unit of work (floor)", alone["floor"]),
         alone_row("`province_progress` (units × areas, self-assessments)", alone["progress"]),
         alone_row("`province_kpis` (8 KPIs ranked, months)", alone["kpi"]),
+        "",
+        "CPU time of one call, averaged over the same calls (this process, and the "
+        "PostgreSQL processes read from `/proc`): what a view costs whatever else the machine "
+        "is doing. One call alone on an idle machine takes about their sum.",
+        "",
+        "| view | Python | PostgreSQL | together |",
+        "|---|---|---|---|",
+        *[cpu_row(label, r["cpu"][name]) for name, label in VIEWS],
         "",
         "SQL statements per view, for a parent of 10 wards and for the parent of them all "
         "(must be equal):",

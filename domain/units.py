@@ -164,9 +164,7 @@ def below(units: Iterable[UnitNode], unit_id: int, day: dt.date) -> set[int]:
     return found
 
 
-def below_during(
-    units: Iterable[UnitNode], unit_id: int, start: dt.date, end: dt.date
-) -> set[int]:
+def below_during(units: Iterable[UnitNode], unit_id: int, start: dt.date, end: dt.date) -> set[int]:
     """The units under ``unit_id`` in the tree on any day of ``start``…``end``: a report
     for a year shows the units as they were that year (a ward merged away mid-year is there,
     the ward it merged into too, and so is a ward that stood under a district dissolved that

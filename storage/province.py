@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, case, func, literal_column, select, true
 from sqlmodel import Session, col
@@ -118,16 +118,18 @@ def targets_of(
     """The targets of each plan as the domain reads them (archived ones left out; only those
     on ``metrics`` when given); one query."""
     out: dict[int, list[Target]] = defaultdict(list)
-    on = col(TargetRecord.metric).in_(metrics) if metrics is not None else true()
+    table: Table = TargetRecord.__table__  # type: ignore[attr-defined]
+    c = table.c
+    on = c.metric.in_(list(metrics)) if metrics is not None else true()
     if plan_ids:
-        for t in session.exec(
-            orm_select(TargetRecord)
-            .where(
-                col(TargetRecord.plan_id).in_(plan_ids), col(TargetRecord.archived_at).is_(None), on
-            )
-            .order_by(col(TargetRecord.plan_id), col(TargetRecord.position), col(TargetRecord.id))
+        # plain rows, not ORM objects (a province reads thousands): a row has the record's
+        # attributes, which is all ``target_of`` reads
+        for t in session.connection().execute(
+            select(table)
+            .where(c.plan_id.in_(list(plan_ids)), c.archived_at.is_(None), on)
+            .order_by(c.plan_id, c.position, c.id)
         ):
-            out[t.plan_id].append(target_of(t))
+            out[t.plan_id].append(target_of(cast(TargetRecord, t)))
     return out
 
 
@@ -153,8 +155,7 @@ def _date(day: dt.date) -> Any:
 # --- occurrences and documents --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OccurrenceGroup:
+class OccurrenceGroup(NamedTuple):
     """Occurrences of one unit and area with the same status and the same standing at
     ``now``: counted together (the progress categories and "due so far" read only these)."""
 
@@ -213,8 +214,7 @@ def occurrence_groups(
     ]
 
 
-@dataclass(frozen=True)
-class DocumentGroup:
+class DocumentGroup(NamedTuple):
     """Required, provided and accepted documents of one unit and area, due so far or not, and
     how many occurrences due by the unit's today still miss one ("còn nợ tài liệu")."""
 

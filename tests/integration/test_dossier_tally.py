@@ -38,10 +38,7 @@ def test_the_migration_matches_the_models(engine) -> None:  # type: ignore[no-un
 def _counts(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as connection:
         return {
-            name: [
-                tuple(r)
-                for r in connection.execute(sa.text(f"SELECT * FROM {name}")).all()  # noqa: S608
-            ]
+            name: [tuple(r) for r in connection.execute(sa.text(f"SELECT * FROM {name}")).all()]
             for name in TABLES
         }
 

@@ -310,4 +310,3 @@ def test_the_units_are_those_of_the_year(engine: Any, load: Any) -> None:
     later = dt.datetime(2021, 3, 1, 9, 0, tzinfo=VN)
     next_year = province_progress(UnitOfWork(engine), OPERATOR, later, unit="quan-9", year=2021)
     assert [u.code for u in next_year.units] == ["ward-ab", "ward-new"]
-
