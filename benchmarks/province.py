@@ -322,7 +322,7 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         "",
         f"### The progress page under {r['clients']} clients",
         "",
-        f"`GET {w['page']}` ({w['rows']} wards × the plan's areas, {w['bytes'] / 1024:.0f} KiB "
+        f"`GET {w['page']}` ({w['rows']} units — the wards and the cluster of 10 — × the plan's areas, {w['bytes'] / 1024:.0f} KiB "
         f"of HTML) on `cchc web --workers {w['workers']}`, {r['clients']} clients signed in as "
         "the province's CCHC staff, each with a session of its own; "
         f"{r['seconds']:.0f} s per measure after 1 s of warm-up. Closed loop: each client sends "
