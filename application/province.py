@@ -36,6 +36,7 @@ from domain.province import ranks, sparkline, verdict
 from models import UnitRecord
 from responsibilities.policy import Subject
 from storage import province as store
+from storage import province_kpis as kpi_store
 from storage.units import get_unit
 
 if TYPE_CHECKING:
@@ -89,7 +90,9 @@ def _scope(
         parent = unit_of(session, identity, None, now)
     else:
         parent = get_unit(unit, session=session)
-    below = store.units_below(parent.id or 0, session=session)
+    below = store.units_below(
+        parent.id or 0, dt.date(year, 1, 1), dt.date(year, 12, 31), session=session
+    )
     # the units as they were that year: none made later; those merged during it marked
     by_id = {u.id or 0: u for u in below}
     in_force, ended = units_of_year(session, by_id, list(by_id), year)
@@ -482,9 +485,15 @@ def province_kpis(
         scope = _scope(session, identity, now, unit, year)
         ids = [u.id or 0 for u in scope.units]
         todays = {uid: scope.todays.get(uid, scope.today) for uid in ids}
-        figures = store.kpis_by_unit(ids, session=session, start=start, end=end, todays=todays)
-        targets = store.targets_of([p.id or 0 for p in scope.plans.values()], session=session)
+        figures = kpi_store.kpis_by_unit(ids, session=session, start=start, end=end, todays=todays)
+        targets = store.targets_of(
+            [p.id or 0 for p in scope.plans.values()], session=session, metrics=KPIS
+        )
     plan_of = {uid: p.id for uid, p in scope.plans.items()}
+    on_kpi: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for target_plan, plan_targets in targets.items():
+        for target in plan_targets:
+            on_kpi[(target_plan, target.metric)].append(target)
     rankings = []
     for name in (kpi,) if kpi else KPIS:
         values = {u.code: figures[u.id or 0].kpis[name].overall.value for u in scope.units}
@@ -494,7 +503,7 @@ def province_kpis(
             mine = figures[u.id or 0]
             found = mine.kpis[name]
             plan_id = plan_of.get(u.id or 0)
-            together, each = verdict(targets.get(plan_id or -1, []), found)
+            together, each = verdict(on_kpi.get((plan_id or -1, name), []), found)
             rows.append(
                 RankRow(
                     unit=u.code,
@@ -516,6 +525,6 @@ def province_kpis(
         start=start,
         end=end,
         today=scope.today,
-        months=tuple(store.months_of(start, end)),
+        months=tuple(kpi_store.months_of(start, end)),
         rankings=tuple(rankings),
     )

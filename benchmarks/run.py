@@ -119,7 +119,16 @@ def main() -> None:
         "--province-units", type=int, default=168, help="wards of the province benchmark"
     )
     parser.add_argument(
-        "--province-dossiers", type=int, default=50_000, help="dossiers of the province benchmark"
+        "--province-dossiers", type=int, default=500_000, help="dossiers of the province benchmark"
+    )
+    parser.add_argument(
+        "--province-clients", type=int, default=10, help="concurrent clients of the province"
+    )
+    parser.add_argument(
+        "--province-rate",
+        type=float,
+        default=0.2,
+        help="requests per second of each province client (open loop)",
     )
     parser.add_argument(
         "--only",
@@ -132,7 +141,16 @@ def main() -> None:
 
     if args.only == "province":
         section = province_section(
-            bench_province(args.pg, args.province_units, args.province_dossiers, args.repeat)
+            bench_province(
+                args.pg,
+                args.province_units,
+                args.province_dossiers,
+                args.repeat,
+                clients=args.province_clients,
+                seconds=args.seconds,
+                workers=max(args.workers),
+                rate=args.province_rate,
+            )
         )
         before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         args.out.write_text(_with_province(before, section), encoding="utf-8")
@@ -173,7 +191,16 @@ def main() -> None:
         imported = bench_import(args.dossiers, Path(folder))
         kpi = bench_kpi(imported["database"])
     province = province_section(
-        bench_province(args.pg, args.province_units, args.province_dossiers, args.repeat)
+        bench_province(
+            args.pg,
+            args.province_units,
+            args.province_dossiers,
+            args.repeat,
+            clients=args.province_clients,
+            seconds=args.seconds,
+            workers=max(args.workers),
+            rate=args.province_rate,
+        )
     )
     web = web_section(
         bench_web(args.pg, args.city, args.seconds, args.clients, args.workers, args.rate)

@@ -164,6 +164,25 @@ def below(units: Iterable[UnitNode], unit_id: int, day: dt.date) -> set[int]:
     return found
 
 
+def below_during(units: Iterable[UnitNode], unit_id: int, start: dt.date, end: dt.date) -> set[int]:
+    """The units under ``unit_id`` in the tree on any day of ``start``…``end``: a report
+    for a year shows the units as they were that year (a ward merged away mid-year is there,
+    the ward it merged into too, and so is a ward that stood under a district dissolved that
+    year). The tree only changes on the days a unit begins or the day after one ends, so it
+    is walked on those days alone."""
+    nodes = list(units)
+    days = {start}
+    for u in nodes:
+        if u.valid_from is not None and start < u.valid_from <= end:
+            days.add(u.valid_from)
+        if u.valid_to is not None and start <= u.valid_to < end:
+            days.add(u.valid_to + dt.timedelta(days=1))
+    found: set[int] = set()
+    for day in sorted(days):
+        found |= below(nodes, unit_id, day)
+    return found
+
+
 def predecessors(
     successions: Sequence[Succession], unit_id: int, *, transitive: bool = True
 ) -> list[Succession]:

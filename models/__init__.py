@@ -6,7 +6,14 @@ from models.assessment import Assessment, AssessmentItem
 from models.audit import AuditEntry, Installation
 from models.base import utcnow
 from models.deadline import DeadlineReminderLog, ProvinceDeadline
-from models.dossier import ApologySlipRecord, Dossier, Measurement, ProcedureRecord
+from models.dossier import (
+    ApologySlipRecord,
+    Dossier,
+    DossierMonth,
+    DossierProcedure,
+    Measurement,
+    ProcedureRecord,
+)
 from models.evidence import Blob, Evidence
 from models.framework import FrameworkNode, FrameworkRecord
 from models.identity import (
@@ -56,6 +63,8 @@ __all__ = [
     "CalendarOverride",
     "DeadlineReminderLog",
     "Dossier",
+    "DossierMonth",
+    "DossierProcedure",
     "Evidence",
     "EvidenceRequirementRecord",
     "FrameworkNode",

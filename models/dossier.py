@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime
+
+WAITING = "tra_day IS NULL AND co_ket_qua_day IS NULL"
 
 
 class Dossier(SQLModel, table=True):
@@ -23,6 +25,14 @@ class Dossier(SQLModel, table=True):
         Index("ix_dossier_unit_due", "unit_id", "hen_tra_day"),
         Index("ix_dossier_unit_received", "unit_id", "tiep_nhan_day"),
         Index("ix_dossier_unit_returned", "unit_id", "tra_day"),
+        # the dossiers still waiting for a result, by appointment (the KPIs of today's month)
+        Index(
+            "ix_dossier_unit_waiting",
+            "unit_id",
+            "hen_tra_day",
+            postgresql_where=text(WAITING),
+            sqlite_where=text(WAITING),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")
@@ -96,3 +106,47 @@ class ApologySlipRecord(SQLModel, table=True):
     new_appointment: dt.date
     recorded_by: str = Field(default="", max_length=320)
     recorded_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class DossierMonth(SQLModel, table=True):
+    """A unit's one-stop dossiers of one field counted by month — "số liệu hồ sơ theo tháng":
+    what the KPIs are made of, kept by every import and every apology slip recorded
+    (``storage.dossier_tally``) so that a province's ranking reads a few thousand rows, not
+    every dossier. Received ones count in the month received, returned ones in the month
+    returned, the others in the month of their appointment (``hen_tra_day``): ``settled``
+    (a result, ``on_time`` of them, ``settled_apology`` of the late ones with an apology in
+    time) and ``waiting`` (no result yet, ``waiting_apology`` of them with an apology)."""
+
+    __tablename__ = "dossier_month"
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    month: int = Field(primary_key=True)
+    field: str = Field(primary_key=True, max_length=64)
+    received: int = 0
+    online: int = 0
+    level34: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    returned: int = 0
+    postal: int = 0
+    settled: int = 0
+    on_time: int = 0
+    settled_apology: int = 0
+    waiting: int = 0
+    waiting_apology: int = 0
+
+
+class DossierProcedure(SQLModel, table=True):
+    """A procedure a unit received dossiers for in a year (its code, else its name), with the
+    months it did (bit ``1 << (month - 1)``) and the months one of them was online at level 3
+    or 4: the distinct procedures of any months of the year without reading the dossiers.
+    One row per field, and one with the empty field for every field together."""
+
+    __tablename__ = "dossier_procedure"
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    field: str = Field(primary_key=True, max_length=64)
+    code: str = Field(primary_key=True, max_length=100)
+    name: str = Field(primary_key=True)
+    months: int = 0
+    online: int = 0

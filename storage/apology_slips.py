@@ -51,7 +51,10 @@ def record_slip(
     now: dt.datetime,
 ) -> ApologySlipRecord:
     """Keep a slip issued for ``dossier`` on ``issued_on`` giving ``new_appointment``,
-    with one audit entry (entity ``apology_slip``, key the dossier's ``ma_ho_so``)."""
+    with one audit entry (entity ``apology_slip``, key the dossier's ``ma_ho_so``); the unit's
+    monthly dossier counts follow (``storage.dossier_tally``)."""
+    from storage.dossier_tally import refresh
+
     assert dossier.id is not None
     slip = ApologySlipRecord(
         unit_id=dossier.unit_id,
@@ -63,6 +66,7 @@ def record_slip(
     )
     session.add(slip)
     session.flush()
+    refresh([dossier.unit_id], session=session)  # a slip in time counts in the KPIs
     record(
         session=session,
         actor=actor,

@@ -340,7 +340,10 @@ def write_file(
     vocabulary: Vocabulary | None = None,
 ) -> tuple[int, int]:
     """The second pass over a checked file: upsert every row by unit + ``ma_ho_so``, in
-    batches, in the caller's transaction; (rows written, dossiers created)."""
+    batches, in the caller's transaction, then count the units' dossiers by month again
+    (``storage.dossier_tally``); (rows written, dossiers created)."""
+    from storage.dossier_tally import refresh
+
     file = str(path)
     conn = session.connection()
     stmt = _upsert_statement(conn.dialect.name)
@@ -348,9 +351,11 @@ def write_file(
     before = conn.execute(count).scalar_one()
     rows = 0
     pending: list[dict[str, Any]] = []
+    written: set[int] = set()
     for parsed, found in _rows(path, units=units, only=only, file=file, vocabulary=vocabulary):
         if found or parsed is None:  # the file changed between the passes
             raise DossierFileInvalid(found, source=file)
+        written.add(units.ids[parsed.ma_don_vi])
         pending.append(_values(parsed, units.ids[parsed.ma_don_vi]))
         if len(pending) >= batch:
             conn.execute(stmt, pending)
@@ -359,6 +364,7 @@ def write_file(
     if pending:
         conn.execute(stmt, pending)
         rows += len(pending)
+    refresh(written, session=session)  # the monthly counts the province's ranking reads
     return rows, conn.execute(count).scalar_one() - before
 
 

@@ -156,7 +156,7 @@ def test_kpis_from_one_export_of_two_wards_rank_as_each_wards_own(
         values = [r.rate.value for r in ranked]
         assert values == sorted(values, reverse=True)  # type: ignore[type-var]
     # every KPI per field, and each month, as the ward's own report over that month
-    from storage.province import kpis_by_unit
+    from storage.province_kpis import kpis_by_unit
 
     with Session(engine) as session:
         ids = {code: get_unit(code, session=session).id or 0 for code in WARDS}
@@ -171,6 +171,37 @@ def test_kpis_from_one_export_of_two_wards_rank_as_each_wards_own(
             alone = kpis(session=session, unit_id=ids["ward-a"], start=first, end=last, now=NOW)
             for name, series in grouped[ids["ward-a"]].months.items():
                 assert series[month - 1] == alone.kpis[name].overall, (name, month)
+    # an apology slip recorded for a dossier still waiting, past its appointment: the
+    # ranking's apology coverage follows at once, as the ward's own report does
+    from sqlmodel import col, select
+
+    from models import Dossier
+    from storage.apology_slips import record_slip
+
+    with Session(engine) as session:
+        waiting = session.exec(
+            select(Dossier).where(
+                Dossier.unit_id == ids["ward-a"], col(Dossier.tra_day).is_(None),
+                Dossier.trang_thai == "dang_xu_ly", col(Dossier.phieu_xin_loi).is_(False),
+                col(Dossier.hen_tra_day) < dt.date(2020, 7, 1),
+            ).order_by(col(Dossier.hen_tra_day))
+        ).first()  # fmt: skip
+        assert waiting is not None
+        record_slip(waiting, session=session, issued_on=waiting.hen_tra_day - dt.timedelta(days=1),
+                    new_appointment=waiting.hen_tra_day + dt.timedelta(days=5), actor="test",
+                    now=NOW)  # fmt: skip
+        session.commit()
+    after = province_kpis(UnitOfWork(engine), OPERATOR, NOW, unit="quan-9", year=2020)
+
+    def coverage(found: Any) -> Any:
+        ranking = next(r for r in found.rankings if r.kpi == "apology_coverage")
+        return next(r for r in ranking.rows if r.unit == "ward-a").rate
+
+    assert coverage(after).numerator == coverage(result).numerator + 1
+    with Session(engine) as session:
+        own_a = kpis(session=session, unit_id=ids["ward-a"], start=dt.date(2020, 1, 1),
+                     end=dt.date(2020, 12, 31), now=NOW)  # fmt: skip
+    assert coverage(after) == own_a.kpis["apology_coverage"].overall
     on_time = next(r for r in result.rankings if r.kpi == "on_time_rate")
     a = next(r for r in on_time.rows if r.unit == "ward-a")
     assert {code for code, _ in a.targets} == {"T2.2a", "T2.2b"}
@@ -257,3 +288,25 @@ def test_the_province_staff_follow_every_unit_below_their_province(engine: Any, 
     later = dt.datetime(2021, 2, 1, 9, 0, tzinfo=VN)
     with pytest.raises(Refused):
         province_progress(UnitOfWork(engine), staff, later, unit="quan-9", year=2020)
+
+
+def test_the_units_are_those_of_the_year(engine: Any, load: Any) -> None:
+    """ward-a merged into a new ward mid-2020: the 2020 tables list both, with ward-a's
+    first half-year; 2021's has the new ward and not ward-a; a ward that begins in 2021 is
+    not in 2020's."""
+    from application.unit_mergers import merge_units
+
+    build(engine, load, ("ward-a", "ward-b"))
+    merge_units(UnitOfWork(engine), OPERATOR, NOW, units=["ward-a"], into="ward-ab",
+                on=dt.date(2020, 7, 1), name="Phường AB", parent="quan-9")  # fmt: skip
+    merge_units(UnitOfWork(engine), OPERATOR, NOW, units=["ward-b"], into="ward-new",
+                on=dt.date(2021, 1, 1), name="Phường Mới", parent="quan-9")  # fmt: skip
+    year = province_progress(UnitOfWork(engine), OPERATOR, NOW, unit="quan-9", year=2020)
+    assert [u.code for u in year.units] == ["ward-a", "ward-ab", "ward-b"]
+    a = year.units[0]
+    assert a.plan is not None and a.total.done == 4
+    ranking = province_kpis(UnitOfWork(engine), OPERATOR, NOW, unit="quan-9", year=2020)
+    assert {r.unit for r in ranking.rankings[0].rows} == {"ward-a", "ward-ab", "ward-b"}
+    later = dt.datetime(2021, 3, 1, 9, 0, tzinfo=VN)
+    next_year = province_progress(UnitOfWork(engine), OPERATOR, later, unit="quan-9", year=2021)
+    assert [u.code for u in next_year.units] == ["ward-ab", "ward-new"]

@@ -11,6 +11,7 @@ from domain.units import (
     Succession,
     UnitNode,
     below,
+    below_during,
     cycle,
     level_fits,
     level_of,
@@ -74,6 +75,19 @@ def test_the_tree_on_a_day() -> None:
     assert after == [("79", 0), ("26731", 1), ("26740", 1)]
     assert below(UNITS, 1, JULY1) == {5, 6}
     assert below(UNITS, 1, JUNE30) == {2, 3, 4, 5}
+
+
+def test_the_units_below_during_a_year_are_those_of_any_day_of_it() -> None:
+    """A year's report lists the wards merged away that year and the ward they became; a
+    district dissolved mid-year still has its wards for that year, none the next."""
+    year = (D(2025, 1, 1), D(2025, 12, 31))
+    assert below_during(UNITS, 1, *year) == {2, 3, 4, 5, 6}
+    assert below_during(UNITS, 2, *year) == {3, 4, 5}
+    assert below_during(UNITS, 1, D(2026, 1, 1), D(2026, 12, 31)) == {5, 7}
+    assert below_during(UNITS, 2, D(2026, 1, 1), D(2026, 12, 31)) == set()
+    assert below_during(UNITS, 1, D(2024, 1, 1), D(2024, 12, 31)) == {2, 3, 4, 5}
+    # the second half of 2025 alone: the merged wards are gone, the new one is there
+    assert below_during(UNITS, 1, JULY1, D(2025, 12, 31)) == {5, 6}
 
 
 def test_predecessors_and_successors() -> None:
