@@ -89,3 +89,28 @@ def test_a_merged_ward_reads_merged_into_its_successor_on_the_day(client, sign_i
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
     assert "sáp nhập vào UBND phường Phú Hữu (phu-huu) từ ngày 01/06/2020" in text, text
     assert "đã sáp nhập hoặc đổi tên" not in text
+
+
+def test_a_district_officer_lands_on_the_progress_of_the_wards_below(  # type: ignore[no-untyped-def]
+    engine, client, sign_in, tmp_path: Path
+) -> None:
+    _district_officer(engine, tmp_path)  # the district has no plan: no work of its own
+    assert sign_in(TUAN).status_code == 303
+    landing = client.get("/")
+    assert landing.status_code == 303, landing.text[:500]
+    assert landing.headers["location"] == "/tinh/tien-do"
+    assert "UBND phường Phú Hữu" in client.get(landing.headers["location"]).text
+
+
+@pytest.mark.usefixtures("province")
+def test_the_province_staff_lands_on_the_appraisal(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    assert sign_in(UNIT_VIEW_STAFF).status_code == 303
+    landing = client.get("/")
+    assert landing.status_code == 303, landing.text[:500]
+    assert landing.headers["location"] == "/tinh/tham-dinh"
+    assert client.get(landing.headers["location"]).status_code == 200
+
+
+def test_a_ward_officer_still_lands_on_their_work(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    assert sign_in(PHAT).status_code == 303
+    assert client.get("/").status_code == 200
