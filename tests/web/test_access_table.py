@@ -109,6 +109,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/tinh/tham-dinh/dong-vong"): "officer",
     ("POST", "/tinh/tham-dinh/cong-bo"): "officer",
     ("POST", "/tinh/tham-dinh/hoi-dong"): "officer",
+    ("POST", "/tinh/tham-dinh/han-tu-danh-gia"): "officer",  # provpolish
     ("GET", "/tinh/tham-dinh/{unit}/{year}"): "officer",
     ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/cham"): "officer",
     ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/giai-trinh"): "officer",
