@@ -144,19 +144,17 @@ def assign(
     one area or one criterion (an area or criterion of a framework loaded here)."""
     if (area is None) == (criterion is None):
         raise LocalizedError("error.appraisal_one_scope")
-    scope = _check_scope(
-        uow, (area or criterion or "").strip(), "area" if area is not None else "criterion"
-    )
     # the year's assessment is appraised the year after: the assignment holds for that year's
     # assessment from its first day, whenever the council sits
     start = dt.date(year, 1, 1)
     return _give(
-        uow, identity, now, unit=unit, email=email, role=APPRAISER, year=year, scope=scope,
-        start=start,
+        uow, identity, now, unit=unit, email=email, role=APPRAISER, year=year,
+        scope=(area or criterion or "").strip(),
+        level="area" if area is not None else "criterion", start=start,
     )  # fmt: skip
 
 
-def _check_scope(uow: UnitOfWork, scope: str, level: str) -> str:
+def _check_scope(session: Session, scope: str, level: str) -> str:
     """The code of the area or criterion ``scope`` names in a framework loaded here (an area
     may be given by its number: ``3`` for ``A3``)."""
     from sqlmodel import col, select
@@ -164,12 +162,11 @@ def _check_scope(uow: UnitOfWork, scope: str, level: str) -> str:
     from models import FrameworkNode
 
     wanted = [scope, f"A{scope}"] if level == "area" else [scope]
-    with uow as session:
-        found = session.exec(
-            select(FrameworkNode.code).where(
-                col(FrameworkNode.code).in_(wanted), FrameworkNode.level == level
-            )
-        ).all()
+    found = session.exec(
+        select(FrameworkNode.code).where(
+            col(FrameworkNode.code).in_(wanted), FrameworkNode.level == level
+        )
+    ).all()
     for code in wanted:
         if code in found:
             return code
@@ -192,7 +189,10 @@ def _give(
     end: dt.date | None = None,
     year: int | None = None,
     scope: str = "",
+    level: str = "",
 ) -> RoleResult:
+    """The role given, the policy asked first (a stranger learns nothing of the scope or the
+    unit's officers: 403 before 404)."""
     from sqlmodel import select
 
     from storage.appraisal import add_role
@@ -203,6 +203,8 @@ def _give(
         actor = ctx.check(
             identity, "appraisal.assign", ctx.subject(year=year), key=f"{email}/{role}"
         )
+        if level:
+            scope = _check_scope(session, scope, level)
         officer = session.exec(
             select(Officer).where(Officer.unit_id == ctx.unit_id, Officer.email == email)
         ).first()
@@ -308,17 +310,18 @@ def _each(
             code = shape.units[uid].code
             ctx = _context(session, code, now, shape)
             assessment = _assessment(session, uid, year)
+            cycle = _cycle(session, assessment) if assessment is not None else None
+            stage = cycle.stage if cycle else "submitted"
+            # the policy first: a stranger learns nothing of the units' stages (403, not 409)
+            actor = ctx.check(
+                identity, "appraisal.manage", ctx.subject(year=year, stage=stage), key=str(year)
+            )
             if assessment is None or assessment.status != "submitted":
                 if below:
                     continue
                 raise ConflictError("error.appraisal_not_submitted", unit=code, year=year)
-            cycle = _cycle(session, assessment)
-            stage = cycle.stage if cycle else "submitted"
             if below and not _applies(what, stage, ctx.today, cycle):
                 continue
-            actor = ctx.check(
-                identity, "appraisal.manage", ctx.subject(year=year, stage=stage), key=str(year)
-            )
             results.append(_step(ctx, assessment, cycle, what, actor, now, days))
         if not results:
             raise ConflictError(
@@ -527,11 +530,39 @@ class NoteResult:
         }
 
 
+def _stage(ctx: _Ctx, year: int) -> tuple[AppraisalCycle | None, str]:
+    """The appraisal's cycle and stage for the policy, whatever the assessment's state."""
+    assessment = _assessment(ctx.session, ctx.unit_id, year)
+    cycle = _cycle(ctx.session, assessment) if assessment is not None else None
+    return cycle, cycle.stage if cycle else "submitted"
+
+
 def _year(ctx: _Ctx, year: int) -> tuple[Assessment, AppraisalCycle | None]:
     assessment = _assessment(ctx.session, ctx.unit_id, year)
     if assessment is None or assessment.status != "submitted":
         raise ConflictError("error.appraisal_not_submitted", unit=ctx.unit.code, year=year)
     return assessment, _cycle(ctx.session, assessment)
+
+
+def _where(ctx: _Ctx, item: str) -> tuple[str | None, str | None]:
+    """The area and criterion of ``item`` in a framework loaded here (for the policy, before
+    the unit's assessment of the year is looked at); (None, None) when none has it."""
+    from sqlmodel import select
+
+    from models import FrameworkNode
+
+    node = ctx.session.exec(
+        select(FrameworkNode).where(FrameworkNode.code == item, FrameworkNode.level == "item")
+    ).first()
+    if node is None or node.parent_code is None:
+        return None, None
+    parent = ctx.session.exec(
+        select(FrameworkNode).where(
+            FrameworkNode.framework_id == node.framework_id,
+            FrameworkNode.code == node.parent_code,
+        )
+    ).first()
+    return (parent.parent_code if parent else None), node.parent_code
 
 
 def _item(ctx: _Ctx, assessment: Assessment, item: str) -> tuple[Any, str, str]:
@@ -566,9 +597,9 @@ def score(
 
     with uow as session:
         ctx = _context(session, unit, now)
-        assessment, cycle = _year(ctx, year)
-        stage = cycle.stage if cycle else "submitted"
-        node, area, criterion = _item(ctx, assessment, item)
+        cycle, stage = _stage(ctx, year)
+        area, criterion = _where(ctx, item)
+        # the policy first: a stranger learns nothing of the unit's stage (403, not 409)
         actor = ctx.check(
             identity,
             "appraisal.score",
@@ -577,6 +608,8 @@ def score(
             ),
             key=f"{year}/{item}",
         )
+        assessment, cycle = _year(ctx, year)
+        node, _, _ = _item(ctx, assessment, item)
         if cycle is None or stage not in ("round1", "round2"):
             raise _wrong_stage(ctx, year, stage, "score")
         if not (math.isfinite(points) and 0 <= points <= node.max):
@@ -613,14 +646,15 @@ def explain(
 
     with uow as session:
         ctx = _context(session, unit, now)
-        assessment, cycle = _year(ctx, year)
-        stage = cycle.stage if cycle else "submitted"
+        cycle, stage = _stage(ctx, year)
+        # the policy first: a stranger learns nothing of the unit's stage (403, not 409)
         actor = ctx.check(
             identity,
             "appraisal.explain",
             ctx.subject(task=item, item=item, year=year, stage=stage),
             key=f"{year}/{item}",
         )
+        assessment, cycle = _year(ctx, year)
         if cycle is None or stage != "explanation":
             raise _wrong_stage(ctx, year, stage, "explain")
         if cycle.explanation_due is not None and ctx.today > cycle.explanation_due:

@@ -108,6 +108,10 @@ class Board:
     lines: list[BoardLine] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
     officers: list[tuple[str, str]] = field(default_factory=list)
+    # the self-assessment deadline of the year the province set (``cchc appraisal deadline``)
+    # and how many of the units below have submitted
+    self_assessment_due: dt.date | None = None
+    submitted: int = 0
 
     def ready(self, step: str) -> int:
         """How many units the step ``open``, ``close`` or ``publish`` applies to now."""
@@ -203,9 +207,14 @@ def board(
                 )
             )
         members, officers = _council(session, ctx) if staff else ([], [])
+        from storage.deadlines import deadline_of
+
+        deadline = deadline_of(session, shape.above(ctx.unit_id), year)
         return Board(
-            row.code, row.name, year, ctx.today, staff, appraiser, lines, members, officers
-        )
+            row.code, row.name, year, ctx.today, staff, appraiser, lines, members, officers,
+            self_assessment_due=deadline.due if deadline else None,
+            submitted=sum(1 for r in rows.values() if r.status == "submitted"),
+        )  # fmt: skip
 
 
 def _council(session: Session, ctx: _Ctx) -> tuple[list[Member], list[tuple[str, str]]]:

@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from application.access import Identity
 from application.approvals import submitted_to
-from application.navigation import appraisal_pages, menu_of
+from application.navigation import appraisal_pages, menu_of, province_landing
 from application.uow import UnitOfWork
-from domain.errors import LocalizedError
+from domain.errors import CchcError, LocalizedError
 from domain.lifecycle import ACTIVE, RETURNED
 from domain.occurrence import OccurrenceView
 from models import Occurrence
@@ -42,6 +42,9 @@ class MyWork:
     # the pages the officer is offered (``application.navigation``), asked in the same
     # transaction: the web's first page needs no second one for its navigation
     menu: frozenset[str] = frozenset()
+    # where the officer belongs instead (a province officer: no unit plan to work on), the
+    # address the first page sends them to
+    landing: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -83,9 +86,16 @@ def my_work(
         elif unit_id is None:  # the officer's own unit (a city has several)
             officer = officer_in_post(email, session=session, now=now)
             if officer is None:
-                return MyWork(email, (), (), (), (), ())
+                return MyWork(email, (), (), (), (), (), landing=_elsewhere(session, identity, now))
             unit_id = officer.unit_id
-        plan_row = find_plan(session=session, unit_id=unit_id)
+        try:
+            plan_row = find_plan(session=session, unit_id=unit_id)
+        except CchcError:
+            if unit is not None:
+                raise
+            # a province officer's unit has no plan: their work is the province's pages
+            landing = province_landing(session, identity, now)
+            return MyWork(email, (), (), (), (), (), landing=landing)
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         officer_id = ctx.officer_ids.get(email)
         order = (col(Occurrence.due_date), col(Occurrence.task_code))
@@ -118,3 +128,14 @@ def my_work(
         awaiting_me=tuple(by_id[o.id] for o in waiting if o.id in by_id),
         menu=menu,
     )
+
+
+def _elsewhere(session: Session, identity: Identity, now: dt.datetime) -> str | None:
+    """An officer holding no position today: the province's appraisal if they hold a province
+    role, else nowhere (an empty page)."""
+    from domain.clock import DEFAULT_TIMEZONE, local_today
+    from storage.appraisal_board import roles_of
+
+    if roles_of(session, identity.name, local_today(now, DEFAULT_TIMEZONE)):
+        return province_landing(session, identity, now)
+    return None

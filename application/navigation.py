@@ -114,3 +114,16 @@ def navigation(
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         menu = menu_of(ctx, identity) | appraisal_pages(session, identity, now, ctx)
         return Navigation(menu, len(submitted_to(ctx, identity.name)))
+
+
+def province_landing(session: Session, identity: Identity, now: dt.datetime) -> str:
+    """Where an officer with no unit plan to work on lands after signing in: the province's
+    appraisal when they hold a province role today (they may read appraisals), else the
+    progress of the units below theirs."""
+    from domain import links
+    from domain.clock import DEFAULT_TIMEZONE, local_today
+    from storage.appraisal_board import roles_of
+
+    if roles_of(session, identity.name, local_today(now, DEFAULT_TIMEZONE)):
+        return links.APPRAISAL
+    return links.PROVINCE_PROGRESS

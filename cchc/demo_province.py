@@ -42,7 +42,12 @@ COUNCIL = ("Trần Văn Thẩm", "thamdinh@tphcm.gov.vn")  # appraises every ite
 AREA3 = ("Lê Thị Định Giá", "linhvuc3@tphcm.gov.vn")  # appraises area 3 only
 YEAR = "2020"
 REVISED_AT = "2020-09-01T08:00"
+DEADLINE_SET_AT = "2021-01-04T08:00"  # the province sets the self-assessment deadline …
+SELF_ASSESSMENT_DUE = "08/01/2021"  # … for that Friday; reminders go before it
+REMIND_AT = "2021-01-04T09:00"  # the sweep that reminds the wards
 SUBMIT_AT = "2021-01-05T09:00"
+LATE_SUBMIT_AT = "2021-01-13T09:00"  # the last ward submits late …
+OVERDUE_AT = "2021-01-12T09:00"  # … after the sweep that reports it to the province's staff
 ROUND1_AT = "2021-01-11T09:00"
 CLOSE1_AT = "2021-01-15T09:00"
 EXPLAIN_AT = "2021-01-20T09:00"
@@ -245,11 +250,14 @@ def show_year(seen: dict[str, list[int]]) -> None:
 
 
 def self_assess(run: Run, home: Path, db_url: str | None = None) -> None:
-    """Each ward's CCHC officer scores every item (the better kept ward, the closer to the
-    maximum); the chairman submits."""
+    """The province's staff sets the deadline (the wards are reminded); each ward's CCHC
+    officer scores every item (the better kept ward, the closer to the maximum); the chairmen
+    submit, the last one late (the staff are told of it)."""
     from application import assessment as par
     from application.access import Identity
 
+    province_staff(run)
+    set_deadline(run, home, db_url)
     uow = _uow(home, db_url)
     at = _moment(SUBMIT_AT)
     for n, (code, _, _, _, quality) in enumerate(ranked_wards()):
@@ -263,8 +271,49 @@ def self_assess(run: Run, home: Path, db_url: str | None = None) -> None:
                 par.set_score(uow, who, at, unit=code, year=int(YEAR), item=item, points=points,
                               reason="Tự chấm theo kết quả thực hiện")  # fmt: skip
     uow.engine.dispose()
-    for code, *_ in ranked_wards():
+    *on_time, late = [code for code, *_ in ranked_wards()]
+    for code in on_time:
         run("par", "submit", "--year", YEAR, "--now", SUBMIT_AT, "--as", chairman(code))
+    remind(home, db_url, OVERDUE_AT)  # the last ward is late: the staff hear of it
+    run("par", "submit", "--year", YEAR, "--now", LATE_SUBMIT_AT, "--as", chairman(late))
+
+
+def province_staff(run: Run) -> None:
+    """The province's CCHC staff (Sở Nội vụ), from the appraisal's year on."""
+    run("officer", "add", *STAFF, "--unit", CITY)
+    run("appraisal", "role", STAFF[1], "--unit", CITY, "--from", "01/01/2021")
+
+
+def set_deadline(run: Run, home: Path, db_url: str | None = None) -> None:
+    """The staff sets the day every ward submits its self-assessment by; the reminder sweep
+    reminds each ward's chairman and CCHC officer before it."""
+    run("appraisal", "deadline", "--unit", CITY, "--year", YEAR, "--self-assessment-due",
+        SELF_ASSESSMENT_DUE, "--now", DEADLINE_SET_AT, "--as", STAFF[1])  # fmt: skip
+    remind(home, db_url, REMIND_AT)
+
+
+def remind(home: Path, db_url: str | None, at: str) -> None:
+    """The province's deadlines in the reminder sweep at ``at``, printing what was sent."""
+    from application.deadline_sweep import deadline_sweep
+
+    uow, now = _uow(home, db_url), _moment(at)
+    with uow as session:
+        planned = deadline_sweep(session=session, now=now, dry_run=True).planned_messages
+    with uow as session:
+        report = deadline_sweep(session=session, now=now)
+    uow.engine.dispose()
+    print(f"\n$ (quét nhắc hạn của tỉnh lúc {at}) {report.reminders} lời nhắc, "
+          f"{report.escalations} báo cáo trễ hạn, {report.messages} thư")  # fmt: skip
+    for message in planned:
+        items: list[dict[str, object]] = message["items"]  # type: ignore[assignment]
+        units = ", ".join(str(i["unit"]) for i in items)
+        if str(message["kind"]).endswith("overdue"):
+            what = "các đơn vị trễ hạn nộp tự đánh giá"
+        elif items[0]["kind"] == "escalation":
+            what = "đơn vị đã bị báo trễ hạn với Sở Nội vụ"
+        else:
+            what = "nhắc hạn nộp tự đánh giá"
+        print(f"  → {message['name']} <{message['to']}>: {what} ({units})")
 
 
 def council(run: Run, home: Path, db_url: str | None = None) -> None:
@@ -273,9 +322,8 @@ def council(run: Run, home: Path, db_url: str | None = None) -> None:
     from application import appraisal as ap
     from application.access import Identity
 
-    for name, address in (STAFF, COUNCIL, AREA3):
+    for name, address in (COUNCIL, AREA3):
         run("officer", "add", name, address, "--unit", CITY)
-    run("appraisal", "role", STAFF[1], "--unit", CITY, "--from", "01/01/2021")
     run("appraisal", "role", COUNCIL[1], "--unit", CITY, "--role", "appraiser", "--from", "01/01/2021",
         "--as", STAFF[1])  # fmt: skip
     run(

@@ -45,6 +45,7 @@ BASE = links.APPRAISAL
 STEPS = {"mo-vong": "open", "dong-vong": "close", "cong-bo": "publish"}
 UNIT = BASE + "/{unit}/{year}"
 COUNCIL = BASE + "/hoi-dong"
+DEADLINE = BASE + "/han-tu-danh-gia"
 SCOPES = ("all", "area", "criterion")
 FormText = Annotated[str, Form()]
 
@@ -122,6 +123,7 @@ def _board_page(
     done: str = "",
     units: str = "",
     named: str = "",
+    deadline_set: str = "",
 ) -> Response:
     from application.appraisal_board import OwnUnit, board
 
@@ -142,6 +144,8 @@ def _board_page(
         done_units=units,
         named=named,
         council_path=COUNCIL,
+        deadline_path=DEADLINE,
+        deadline_set=deadline_set,
         **_common(request),
     )
 
@@ -155,10 +159,14 @@ def appraisal_page(
     ghi: str = "",
     cac: str = "",
     hd: str = "",
+    han: str = "",
 ) -> Response:
     """The units below ``don_vi`` (default: the reader's unit) in the year ``nam`` (default:
-    the year being appraised); ``hd``: the officer just named an appraiser."""
-    return _board_page(request, signed, year=nam, unit=don_vi, done=ghi, units=cac, named=hd)
+    the year being appraised); ``hd``: the officer just named an appraiser; ``han``: the
+    self-assessment deadline was just set."""
+    return _board_page(
+        request, signed, year=nam, unit=don_vi, done=ghi, units=cac, named=hd, deadline_set=han
+    )
 
 
 def _step_route(slug: str, what: str) -> Callable[..., Response]:
@@ -271,6 +279,54 @@ def council_post(
     def back(result: Any) -> Response:
         query = {"nam": str(year), "don_vi": tinh.strip(), "hd": result.email}
         return RedirectResponse(BASE + "?" + urlencode(query) + "#hoi-dong", status_code=303)
+
+    def failed(exc: CchcError) -> Response:
+        return _board_page(
+            request,
+            signed,
+            year=str(year or ""),
+            unit=tinh,
+            status=status_of(exc),
+            message=exc.render(lang_of(request)),
+        )
+
+    return submit(request, signed, csrf_token, run, back, failed)
+
+
+@route("POST", DEADLINE)
+def deadline_post(
+    request: Request,
+    signed: SignedInDep,
+    csrf_token: FormText = "",
+    tinh: FormText = "",
+    nam: FormText = "",
+    han: FormText = "",
+) -> Response:
+    """The province's staff sets the day by which every unit below ``tinh`` submits its
+    self-assessment of ``nam`` (as ``cchc appraisal deadline``); ``han`` as officers write a
+    date (dd/mm/yyyy)."""
+    from application.province_deadlines import set_self_assessment_due
+    from domain.unitfile import parse_day
+    from web.errors import status_of
+
+    env = env_of(request)
+    year = _valid_year(nam)
+
+    def run() -> Any:
+        if year is None:
+            raise InputError("web.bad_request", fields="nam")
+        if not tinh.strip():
+            raise InputError("web.bad_request", fields="tinh")
+        due = parse_day(han)
+        if due is None:
+            raise InputError("web.appraisal.bad_deadline", value=han[:40])
+        return set_self_assessment_due(
+            env.uow(), signed.identity, env.now(), unit=tinh.strip(), year=year, due=due
+        )
+
+    def back(result: Any) -> Response:
+        query = {"nam": str(year), "don_vi": tinh.strip(), "han": "1"}
+        return RedirectResponse(BASE + "?" + urlencode(query) + "#han-tu-danh-gia", status_code=303)
 
     def failed(exc: CchcError) -> Response:
         return _board_page(

@@ -197,6 +197,8 @@ def my_work_page(request: Request, signed: SignedInDep) -> Response:
 
     env = env_of(request)
     work = my_work(env.uow(), signed.identity, env.now(), lang=signed.lang, unit_id=signed.unit_id)
+    if work.landing is not None:  # a province officer: the province's pages
+        return RedirectResponse(work.landing, status_code=303)
     from application.navigation import Navigation
 
     nav = Navigation(work.menu, len(work.awaiting_me))

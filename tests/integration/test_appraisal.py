@@ -403,3 +403,31 @@ def test_a_ward_merged_during_the_year_is_listed_not_ranked(uow, session, provin
     # 2019 as it was: the three wards ranked, w9 did not exist
     earlier = ranking(uow, OPERATOR, ROUND1, unit="tp-hcm", year=2019)
     assert [(x.code, x.rank) for x in earlier.lines] == [("w2", 1), ("w1", 2), ("w3", 3)]
+
+
+def test_a_stranger_is_refused_before_learning_the_stage_or_the_scope(uow, province) -> None:  # type: ignore[no-untyped-def]
+    """Nothing is submitted: the staff hears so (409), another ward's officer and an appraiser
+    are refused (403) whatever the stage, never told what is or is not there."""
+    _set_up_roles(uow)
+    other = cchc("w2")  # an officer of another ward
+    for who in (other, COUNCIL):
+        with pytest.raises(Refused):
+            ap.open_round(uow, who, ROUND1, unit="w1", year=2020)
+        with pytest.raises(Refused):
+            ap.open_round(uow, who, ROUND1, unit="tp-hcm", year=2020)
+        with pytest.raises(Refused):
+            ap.publish(uow, who, ROUND1, unit="w1", year=2020)
+        with pytest.raises(Refused):  # a scope that does not exist: still the policy first
+            ap.assign(
+                uow, who, ROUND1, unit="tp-hcm", email=AREA3.name, year=2020, criterion="42.1"
+            )
+    with pytest.raises(ConflictError):
+        ap.open_round(uow, STAFF, ROUND1, unit="w1", year=2020)
+    with pytest.raises(Refused):  # no appraiser: refused, though nothing is open to score
+        ap.score(uow, other, ROUND1, unit="w1", year=2020, item="3.2.1", points=0.5)
+    with pytest.raises(ConflictError):  # an appraiser: nothing submitted to score yet
+        ap.score(uow, COUNCIL, ROUND1, unit="w1", year=2020, item="3.2.1", points=0.5)
+    with pytest.raises(Refused):  # not an officer of w1: refused before the window is looked at
+        ap.explain(uow, other, ROUND1, unit="w1", year=2020, item="3.2.1", text="Đã bổ sung")
+    with pytest.raises(ConflictError):  # w1's own CCHC officer: no explanation window yet
+        ap.explain(uow, cchc("w1"), ROUND1, unit="w1", year=2020, item="3.2.1", text="Đã bổ sung")

@@ -109,6 +109,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/tinh/tham-dinh/dong-vong"): "officer",
     ("POST", "/tinh/tham-dinh/cong-bo"): "officer",
     ("POST", "/tinh/tham-dinh/hoi-dong"): "officer",
+    ("POST", "/tinh/tham-dinh/han-tu-danh-gia"): "officer",  # provpolish
     ("GET", "/tinh/tham-dinh/{unit}/{year}"): "officer",
     ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/cham"): "officer",
     ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/giai-trinh"): "officer",
@@ -177,15 +178,15 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("POST", "/quan-tri/hop-thu-di/{message_id}/gui-lai"),
     # --- province
     ("GET", "/tinh/tien-do"),
-    # --- provweb: the appraisal's pages and steps (scoring and explaining an item of a ward
-    # with no submitted self-assessment is a 409: tests/web/test_appraisal_pages.py refuses
-    # them to others on a submitted one)
+    # --- provweb: the appraisal's pages and steps
     ("GET", "/tinh/tham-dinh"),
     ("POST", "/tinh/tham-dinh/mo-vong"),
     ("POST", "/tinh/tham-dinh/dong-vong"),
     ("POST", "/tinh/tham-dinh/cong-bo"),
     ("POST", "/tinh/tham-dinh/hoi-dong"),
     ("GET", "/tinh/tham-dinh/{unit}/{year}"),
+    ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/cham"),
+    ("POST", "/tinh/tham-dinh/{unit}/{year}/{item}/giai-trinh"),
     ("GET", "/tinh/tham-dinh/{unit}/{year}/tai-lieu/{evidence_id}"),
     ("GET", "/tinh/xep-hang"),
     ("GET", "/tinh/xep-hang.xlsx"),

@@ -3,12 +3,18 @@ district side by side; a ward's officer is refused or told there is nothing belo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from application.access import Identity
 from application.identity import set_password
 from application.uow import UnitOfWork
 from tests.web.conftest import NHUNG, NOW, PASSWORD, PHAT
+from tests.web.test_unit_view_pages import OLD as MERGED_WARD
+from tests.web.test_unit_view_pages import STAFF as UNIT_VIEW_STAFF
+from tests.web.test_unit_view_pages import province  # noqa: F401  (the fixture)
 
 TUAN = "tuan.nv@quan9.gov.vn"  # the district's CCHC officer
 
@@ -64,3 +70,47 @@ def test_a_ward_officer_is_refused_or_told_nothing_is_below(client, sign_in) -> 
     page = client.get("/tinh/tien-do?nam=2020")
     assert page.status_code in (404, 409, 422) and "không có đơn vị trực thuộc" in page.text
     assert client.get("/tinh/tien-do?nam=2020&don_vi=quan-9").status_code == 403
+
+
+@pytest.mark.usefixtures("province")
+def test_a_merged_ward_reads_merged_into_its_successor_on_the_day(client, sign_in, session) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from storage.units import get_unit
+
+    old = get_unit(MERGED_WARD, session=session)
+    old.valid_to = dt.date(2020, 5, 31)  # its last day, as `cchc unit merge` leaves it
+    session.add(old)
+    session.commit()
+    assert sign_in(UNIT_VIEW_STAFF).status_code == 303
+    page = client.get("/tinh/tien-do?nam=2020&don_vi=tp-hcm")
+    assert page.status_code == 200, page.text[:500]
+    row = page.text.split(f'id="unit-{MERGED_WARD}"', 1)[1].split("</tr>", 1)[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    assert "sáp nhập vào UBND phường Phú Hữu (phu-huu) từ ngày 01/06/2020" in text, text
+    assert "đã sáp nhập hoặc đổi tên" not in text
+
+
+def test_a_district_officer_lands_on_the_progress_of_the_wards_below(  # type: ignore[no-untyped-def]
+    engine, client, sign_in, tmp_path: Path
+) -> None:
+    _district_officer(engine, tmp_path)  # the district has no plan: no work of its own
+    assert sign_in(TUAN).status_code == 303
+    landing = client.get("/")
+    assert landing.status_code == 303, landing.text[:500]
+    assert landing.headers["location"] == "/tinh/tien-do"
+    assert "UBND phường Phú Hữu" in client.get(landing.headers["location"]).text
+
+
+@pytest.mark.usefixtures("province")
+def test_the_province_staff_lands_on_the_appraisal(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    assert sign_in(UNIT_VIEW_STAFF).status_code == 303
+    landing = client.get("/")
+    assert landing.status_code == 303, landing.text[:500]
+    assert landing.headers["location"] == "/tinh/tham-dinh"
+    assert client.get(landing.headers["location"]).status_code == 200
+
+
+def test_a_ward_officer_still_lands_on_their_work(client, sign_in) -> None:  # type: ignore[no-untyped-def]
+    assert sign_in(PHAT).status_code == 303
+    assert client.get("/").status_code == 200
