@@ -38,7 +38,7 @@ from notifications.render import (
     submitted_context,
     with_links,
 )
-from storage.evidence import missing_for
+from storage.evidence import missing_for_many
 from storage.occurrences import Context, views
 
 REMINDER, ESCALATION, REPORTED = "reminder", "escalation", "reported"
@@ -176,9 +176,9 @@ def message_views(
     shown = views(
         ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=seen, lang=lang, ctx=ctx
     )
+    missing = missing_for_many([(o, tasks.get(o.task_code)) for o in seen], session=ctx.session)
     for occ, view in zip(seen, shown, strict=True):
-        missing = missing_for(occ, tasks.get(occ.task_code), session=ctx.session)
-        out[occ.id or 0] = dataclasses.replace(view, evidence=tuple(missing))
+        out[occ.id or 0] = dataclasses.replace(view, evidence=tuple(missing[occ.id or 0]))
     return out
 
 

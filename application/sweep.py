@@ -31,13 +31,14 @@ from application.composer import (
     facts,
     message_kind,
 )
-from application.notices import Recipient, enqueue, recipient
+from application.notices import Recipient, enqueue
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
+from domain.plan import Task
 from domain.reminders import ESCALATION, REMINDER, Decision, decide, escalation_role, ladder
 from models import Occurrence, PlanRecord, ReminderLog
 from responsibilities.holding import holders
-from storage.db import insert_ignore
+from storage.db import insert_ignore_many
 from storage.occurrences import Context, context
 
 
@@ -117,14 +118,18 @@ def sweep(
     ):
         done.setdefault(row.occurrence_id, set()).add((row.kind, row.step))
     contexts: dict[int, Context] = {}
+    tasks: dict[int, dict[str, Task]] = {}  # each plan's tasks by code
     buckets: _Buckets = {}
+    decided: list[tuple[Context, Occurrence, str, Decision]] = []
     for occ in batch:
         if occ.plan_id not in contexts:
             plan_row = session.get(PlanRecord, occ.plan_id)
             assert plan_row is not None
-            contexts[occ.plan_id] = context(plan_row, session=session, actor=actor, now=now)
+            ctx = context(plan_row, session=session, actor=actor, now=now)
+            contexts[occ.plan_id] = ctx
+            tasks[occ.plan_id] = {t.code: t for t in ctx.plan.tasks}
         ctx = contexts[occ.plan_id]
-        task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+        task = tasks[occ.plan_id].get(occ.task_code)
         if task is None:  # archived task: nothing more to say about it
             if not dry_run:
                 occ.next_reminder_at = None
@@ -145,10 +150,13 @@ def sweep(
                 )
                 _address(ctx, occ, task.area, decision, buckets)
             continue
-        if _claim(ctx, occ, decision, report):
-            _address(ctx, occ, task.area, decision, buckets)
+        decided.append((ctx, occ, task.area, decision))
         occ.next_reminder_at = decision.next_at
         session.add(occ)
+    claimed = _claim(session, now, [(occ, d) for _, occ, _, d in decided], report)
+    for ctx, occ, area, decision in decided:  # in the order they were due
+        if decision.send and (occ.id, decision.send.kind, decision.send.step) in claimed:
+            _address(ctx, occ, area, decision, buckets)
     for bundle in buckets.values():
         if dry_run:
             planned = _plan(bundle)
@@ -160,45 +168,52 @@ def sweep(
     return report
 
 
-def _claim(ctx: Context, occ: Occurrence, decision: Decision, report: SweepReport) -> bool:
-    """Record the step sent (and the steps it folds in); False when there is nothing to send
-    or another sweep sent it first."""
-    session, now = ctx.session, ctx.now
-    if decision.send is None:
-        return False
-    for step in decision.skip:
-        if insert_ignore(
-            session,
-            ReminderLog,
-            {
-                "occurrence_id": occ.id,
-                "kind": step.kind,
-                "step": step.step,
-                "outcome": "skipped",
-                "at": now,
-            },
-        ):
-            report.skipped_steps += 1
-    step = decision.send
-    if not insert_ignore(
-        session,
-        ReminderLog,
-        {
-            "occurrence_id": occ.id,
-            "kind": step.kind,
-            "step": step.step,
-            "outcome": "sent",
-            "at": now,
-        },
-    ):
-        report.raced += 1  # another sweep sent this step
-        return False
-    report.catch_ups += decision.catch_up
-    if step.kind == ESCALATION:
-        report.escalations += 1
-    else:
-        report.reminders += 1
-    return True
+def _claim(
+    session: Session,
+    now: dt.datetime,
+    decided: list[tuple[Occurrence, Decision]],
+    report: SweepReport,
+) -> set[tuple[int | None, str, int]]:
+    """Record the steps sent (and the steps they fold in), all in a few statements; the
+    (occurrence, kind, step) sent by this sweep — a step another sweep sent first is not."""
+    rows: list[dict[str, object]] = []
+    for occ, decision in decided:
+        if decision.send is None:
+            continue
+        for step, outcome in [*((s, "skipped") for s in decision.skip), (decision.send, "sent")]:
+            rows.append(
+                {
+                    "occurrence_id": occ.id,
+                    "kind": step.kind,
+                    "step": step.step,
+                    "outcome": outcome,
+                    "at": now,
+                }
+            )
+    # one order for every sweep: two at once take the same keys in the same order
+    rows.sort(key=lambda r: (r["occurrence_id"], r["kind"], r["step"]))  # type: ignore[arg-type,return-value]
+    inserted = {
+        (occurrence_id, kind, step): outcome
+        for occurrence_id, kind, step, outcome in insert_ignore_many(
+            session, ReminderLog, rows, returning=("occurrence_id", "kind", "step", "outcome")
+        )
+    }
+    report.skipped_steps += sum(1 for o in inserted.values() if o == "skipped")
+    claimed: set[tuple[int | None, str, int]] = set()
+    for occ, decision in decided:
+        step = decision.send
+        if step is None:
+            continue
+        if inserted.get((occ.id, step.kind, step.step)) != "sent":
+            report.raced += 1  # another sweep sent this step
+            continue
+        claimed.add((occ.id, step.kind, step.step))
+        report.catch_ups += decision.catch_up
+        if step.kind == ESCALATION:
+            report.escalations += 1
+        else:
+            report.reminders += 1
+    return claimed
 
 
 def _contacts(ctx: Context, role: str, area: str) -> list[tuple[str, str]]:
@@ -249,8 +264,9 @@ def _address(
 def _recipient_items(bundle: _Bundle) -> tuple[Recipient, list[Item]]:
     """The recipient with their preferences, and the items they get: an officer who chose the
     daily digest gets no reminders (the digest carries them)."""
-    ctx = bundle.ctx
-    to = recipient(ctx.session, ctx.plan_row.unit_id, bundle.email, bundle.name)
+    ctx = bundle.ctx  # the unit's officers were read once, with the context
+    officer = ctx.officers.get(ctx.officer_ids.get(bundle.email, -1))
+    to = Recipient.of(officer) if officer else Recipient(bundle.email, bundle.name or bundle.email)
     return to, [i for i in bundle.items if not (to.digest and i.kind == REMINDER)]
 
 
