@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -31,14 +32,15 @@ from application.composer import (
     facts,
     message_kind,
 )
-from application.notices import Recipient, enqueue
+from application.notices import Recipient, outbox_rows
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
 from domain.plan import Task
 from domain.reminders import ESCALATION, REMINDER, Decision, decide, escalation_role, ladder
-from models import Occurrence, PlanRecord, ReminderLog
+from models import Occurrence, OutboxMessage, PlanRecord, ReminderLog
 from responsibilities.holding import holders
 from storage.db import insert_ignore_many
+from storage.evidence import missing_for_many
 from storage.occurrences import Context, context
 
 
@@ -157,13 +159,20 @@ def sweep(
     for ctx, occ, area, decision in decided:  # in the order they were due
         if decision.send and (occ.id, decision.send.kind, decision.send.step) in claimed:
             _address(ctx, occ, area, decision, buckets)
-    for bundle in buckets.values():
-        if dry_run:
+    if dry_run:
+        for bundle in buckets.values():
             planned = _plan(bundle)
             if planned:
                 report.planned_messages.append(planned)
-        else:
-            report.messages += _enqueue(bundle)
+        return report
+    # what every message needs is read once: the documents still missing, for all of them
+    missing = missing_for_many(
+        [(occ, tasks[occ.plan_id].get(occ.task_code)) for _, occ, _, _ in decided],
+        session=session,
+    )
+    rows = [row for bundle in buckets.values() for row in _outbox_rows(bundle, missing)]
+    # in one go; the keys were claimed above, so no other sweep writes these rows
+    report.messages += len(insert_ignore_many(session, OutboxMessage, rows, returning=("id",)))
     session.flush()
     return report
 
@@ -176,22 +185,22 @@ def _claim(
 ) -> set[tuple[int | None, str, int]]:
     """Record the steps sent (and the steps they fold in), all in a few statements; the
     (occurrence, kind, step) sent by this sweep — a step another sweep sent first is not."""
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for occ, decision in decided:
         if decision.send is None:
             continue
-        for step, outcome in [*((s, "skipped") for s in decision.skip), (decision.send, "sent")]:
+        for due, outcome in [*((s, "skipped") for s in decision.skip), (decision.send, "sent")]:
             rows.append(
                 {
                     "occurrence_id": occ.id,
-                    "kind": step.kind,
-                    "step": step.step,
+                    "kind": due.kind,
+                    "step": due.step,
                     "outcome": outcome,
                     "at": now,
                 }
             )
     # one order for every sweep: two at once take the same keys in the same order
-    rows.sort(key=lambda r: (r["occurrence_id"], r["kind"], r["step"]))  # type: ignore[arg-type,return-value]
+    rows.sort(key=lambda r: (r["occurrence_id"], r["kind"], r["step"]))
     inserted = {
         (occurrence_id, kind, step): outcome
         for occurrence_id, kind, step, outcome in insert_ignore_many(
@@ -294,17 +303,17 @@ def _plan(bundle: _Bundle) -> dict[str, object] | None:
     }
 
 
-def _enqueue(bundle: _Bundle) -> int:
-    """Render one person's message in their language into the outbox; the rows added."""
+def _outbox_rows(bundle: _Bundle, missing: dict[int, list[str]]) -> list[dict[str, Any]]:
+    """One person's message, rendered in their language only, as outbox rows (one per
+    channel) under the same keys as ever."""
     ctx = bundle.ctx
     to, items = _recipient_items(bundle)
     if not items:
-        return 0
-    kind, rendered = compose(ctx, items, lang=to.lang, recipient_name=to.name)
+        return []
+    kind, rendered = compose(ctx, items, lang=to.lang, recipient_name=to.name, missing=missing)
     key = bundle_key(items) if kind == BUNDLE else f"occ{items[0].claim}"
     about = {i.occurrence_id for i in items}
-    return enqueue(
-        ctx.session,
+    return outbox_rows(
         to=to,
         kind=kind,
         key=key,

@@ -110,7 +110,6 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool
     return session.execute(stmt.returning(*keys)).first() is not None
 
 
-
 def insert_ignore_many(
     session: Session, model: type, rows: list[dict[str, Any]], *, returning: tuple[str, ...]
 ) -> list[tuple[Any, ...]]:
@@ -133,6 +132,7 @@ def insert_ignore_many(
     # one compiled (and cached) statement; the driver gets the rows in batches of many VALUES
     stmt = make(table).on_conflict_do_nothing().returning(*(table.c[n] for n in returning))
     return [tuple(r) for r in session.execute(stmt, rows)]
+
 
 _Row = TypeVar("_Row")
 ROW_ID_MAX = 2**31 - 1

@@ -300,7 +300,6 @@ def missing_for(occ: Occurrence, task: Task | None, *, session: Session) -> list
     return missing(task.evidence, provided_names(occ.id or 0, session=session))
 
 
-
 def missing_for_many(
     pairs: Sequence[tuple[Occurrence, Task | None]], *, session: Session
 ) -> dict[int, list[str]]:
@@ -322,6 +321,7 @@ def missing_for_many(
         else []
         for occ, task in pairs
     }
+
 
 def list_evidence(
     *,
