@@ -179,14 +179,21 @@ def _timed_floor(engine: Engine) -> float:
     return best
 
 
-def _timed_sweep(engine: Engine) -> tuple[float, int]:
+def _timed_sweep(engine: Engine, repeat: int = 3) -> tuple[float, int]:
+    """The best of ``repeat`` sweeps of the same due reminders (forgotten between them)."""
     from application.sweep import sweep
 
-    with Session(engine) as session:
-        start = time.perf_counter()
-        report = sweep(session=session, now=NOW, actor="bench")
-        session.commit()
-        return time.perf_counter() - start, report.reminders + report.escalations
+    best, steps = float("inf"), 0
+    for attempt in range(repeat):
+        if attempt:
+            _reset_due(engine)
+        with Session(engine) as session:
+            start = time.perf_counter()
+            report = sweep(session=session, now=NOW, actor="bench")
+            session.commit()
+            best = min(best, time.perf_counter() - start)
+            steps = report.reminders + report.escalations
+    return best, steps
 
 
 def _warm_up() -> None:
@@ -253,7 +260,8 @@ def sweep_lines(sweeps: list[dict[str, Any] | str], due: int) -> list[str]:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
         f"{SWEEP_START} {due:,} due reminders over a small and a large history, each beside its "
-        "floor — reading the same due rows, as the sweep selects them, in the same run:",
+        "floor — reading the same due rows, as the sweep selects them, in the same run (best of "
+        "3 each):",
         "",
         "| database | stored occurrences | floor | sweep | × floor "
         "| stored occurrences | floor | sweep | × floor | large ÷ small (target ≤ 1.5×) |",
