@@ -38,7 +38,7 @@ from notifications.render import (
     submitted_context,
     with_links,
 )
-from storage.evidence import missing_for
+from storage.evidence import missing_for_many
 from storage.occurrences import Context, views
 
 REMINDER, ESCALATION, REPORTED = "reminder", "escalation", "reported"
@@ -166,19 +166,24 @@ def _top(plan: Plan, lead: str) -> str | None:
 
 
 def message_views(
-    ctx: Context, occurrences: Sequence[Occurrence], lang: Lang
+    ctx: Context,
+    occurrences: Sequence[Occurrence],
+    lang: Lang,
+    missing: Mapping[int, list[str]] | None = None,
 ) -> dict[int, OccurrenceView]:
     """The occurrences as a message shows them at ``ctx.now``: the evidence listed is the
-    required documents still missing (no upload that was not rejected)."""
+    required documents still missing (no upload that was not rejected; ``missing``: read
+    already, by occurrence id)."""
     tasks = {t.code: t for t in ctx.plan.tasks}
     seen = list({o.id: o for o in occurrences}.values())
     out: dict[int, OccurrenceView] = {}
     shown = views(
         ctx.plan_row, session=ctx.session, now=ctx.now, occurrences=seen, lang=lang, ctx=ctx
     )
+    if missing is None or any((o.id or 0) not in missing for o in seen):
+        missing = missing_for_many([(o, tasks.get(o.task_code)) for o in seen], session=ctx.session)
     for occ, view in zip(seen, shown, strict=True):
-        missing = missing_for(occ, tasks.get(occ.task_code), session=ctx.session)
-        out[occ.id or 0] = dataclasses.replace(view, evidence=tuple(missing))
+        out[occ.id or 0] = dataclasses.replace(view, evidence=tuple(missing[occ.id or 0]))
     return out
 
 
@@ -189,8 +194,11 @@ def compose(
     lang: Lang,
     recipient_name: str,
     kind: str | None = None,
+    missing: Mapping[int, list[str]] | None = None,
 ) -> tuple[str, Rendered]:
-    """The message about ``items`` for ``recipient_name`` as of ``ctx.now``: (kind, text)."""
+    """The message about ``items`` for ``recipient_name`` as of ``ctx.now``: (kind, text);
+    ``missing``: the documents each occurrence still lacks, when the caller read them for
+    many messages at once."""
     kind = kind or message_kind(items)
     occurrences = {}
     for item in items:
@@ -198,7 +206,7 @@ def compose(
         if occ is None:
             raise LookupError(f"occurrence {item.occurrence_id} is gone")
         occurrences[item.occurrence_id] = occ
-    shown = message_views(ctx, list(occurrences.values()), lang)
+    shown = message_views(ctx, list(occurrences.values()), lang, missing)
     unit_name = ctx.plan.unit.name or ctx.unit_code
 
     def title(code: str) -> str:

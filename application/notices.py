@@ -87,8 +87,44 @@ def enqueue(
     ``facts`` (what the message is about: ``application.composer.facts``) let delivery
     re-check it when it is sent; ``urgent`` overrides the kind's urgency (a bundle carrying
     an escalation is urgent)."""
+    rows = outbox_rows(
+        to=to,
+        kind=kind,
+        key=key,
+        rendered=rendered,
+        now=now,
+        calendar=calendar,
+        timezone=timezone,
+        unit_id=unit_id,
+        occurrence_id=occurrence_id,
+        cc=cc,
+        reply_to=reply_to,
+        facts=facts,
+        urgent=urgent,
+    )
+    return sum(insert_ignore(session, OutboxMessage, row) for row in rows)
+
+
+def outbox_rows(
+    *,
+    to: Recipient,
+    kind: str,
+    key: str,
+    rendered: Rendered,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    timezone: str,
+    unit_id: int | None,
+    occurrence_id: int | None = None,
+    cc: tuple[str, ...] = (),
+    reply_to: str = "",
+    facts: dict[str, Any] | None = None,
+    urgent: bool | None = None,
+) -> list[dict[str, Any]]:
+    """The outbox rows ``enqueue`` adds (none for a reminder to a digest reader), for a
+    caller that writes many notices' rows at once."""
     if to.digest and kind == "reminder":
-        return 0  # the daily digest carries it
+        return []  # the daily digest carries it
     urgent = kind in URGENT if urgent is None else urgent
     when = now if urgent or not to.quiet else next_allowed(now, calendar, timezone)
     targets: list[tuple[str, str, str]] = []
@@ -98,33 +134,29 @@ def enqueue(
         for url in to.apprise_urls:
             digest = hashlib.sha256(url.encode()).hexdigest()[:12]
             targets.append(("apprise", url, f"{key}:apprise:{digest}"))
-    added = 0
-    for channel, address, row_key in targets:
-        added += insert_ignore(
-            session,
-            OutboxMessage,
-            {
-                "key": row_key,
-                "unit_id": unit_id,
-                "occurrence_id": occurrence_id,
-                "kind": kind,
-                "channel": channel,
-                "recipient": address,
-                "recipient_name": to.name,
-                "cc": list(cc) if channel == "email" else [],
-                "subject": rendered.subject,
-                "body": rendered.text,
-                "html": rendered.html if channel == "email" else "",
-                "reply_to": reply_to,
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "next_attempt_at": when,
-                "last_error": "",
-                "facts": dict(facts or {}),
-            },
-        )
-    return added
+    return [
+        {
+            "key": row_key,
+            "unit_id": unit_id,
+            "occurrence_id": occurrence_id,
+            "kind": kind,
+            "channel": channel,
+            "recipient": address,
+            "recipient_name": to.name,
+            "cc": list(cc) if channel == "email" else [],
+            "subject": rendered.subject,
+            "body": rendered.text,
+            "html": rendered.html if channel == "email" else "",
+            "reply_to": reply_to,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": when,
+            "last_error": "",
+            "facts": dict(facts or {}),
+        }
+        for channel, address, row_key in targets
+    ]
 
 
 def render_for(to: Recipient, kind: str, context_for: Any) -> Rendered:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -31,13 +32,15 @@ from application.composer import (
     facts,
     message_kind,
 )
-from application.notices import Recipient, enqueue, recipient
+from application.notices import Recipient, outbox_rows
 from domain.i18n import Lang
 from domain.lifecycle import ACTIVE
+from domain.plan import Task
 from domain.reminders import ESCALATION, REMINDER, Decision, decide, escalation_role, ladder
-from models import Occurrence, PlanRecord, ReminderLog
+from models import Occurrence, OutboxMessage, PlanRecord, ReminderLog
 from responsibilities.holding import holders
-from storage.db import insert_ignore
+from storage.db import insert_ignore_many
+from storage.evidence import missing_for_many
 from storage.occurrences import Context, context
 
 
@@ -117,14 +120,18 @@ def sweep(
     ):
         done.setdefault(row.occurrence_id, set()).add((row.kind, row.step))
     contexts: dict[int, Context] = {}
+    tasks: dict[int, dict[str, Task]] = {}  # each plan's tasks by code
     buckets: _Buckets = {}
+    decided: list[tuple[Context, Occurrence, str, Decision]] = []
     for occ in batch:
         if occ.plan_id not in contexts:
             plan_row = session.get(PlanRecord, occ.plan_id)
             assert plan_row is not None
-            contexts[occ.plan_id] = context(plan_row, session=session, actor=actor, now=now)
+            ctx = context(plan_row, session=session, actor=actor, now=now)
+            contexts[occ.plan_id] = ctx
+            tasks[occ.plan_id] = {t.code: t for t in ctx.plan.tasks}
         ctx = contexts[occ.plan_id]
-        task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
+        task = tasks[occ.plan_id].get(occ.task_code)
         if task is None:  # archived task: nothing more to say about it
             if not dry_run:
                 occ.next_reminder_at = None
@@ -145,60 +152,77 @@ def sweep(
                 )
                 _address(ctx, occ, task.area, decision, buckets)
             continue
-        if _claim(ctx, occ, decision, report):
-            _address(ctx, occ, task.area, decision, buckets)
+        decided.append((ctx, occ, task.area, decision))
         occ.next_reminder_at = decision.next_at
         session.add(occ)
-    for bundle in buckets.values():
-        if dry_run:
+    claimed = _claim(session, now, [(occ, d) for _, occ, _, d in decided], report)
+    for ctx, occ, area, decision in decided:  # in the order they were due
+        if decision.send and (occ.id, decision.send.kind, decision.send.step) in claimed:
+            _address(ctx, occ, area, decision, buckets)
+    if dry_run:
+        for bundle in buckets.values():
             planned = _plan(bundle)
             if planned:
                 report.planned_messages.append(planned)
-        else:
-            report.messages += _enqueue(bundle)
+        return report
+    # what every message needs is read once: the documents still missing, for all of them
+    missing = missing_for_many(
+        [(occ, tasks[occ.plan_id].get(occ.task_code)) for _, occ, _, _ in decided],
+        session=session,
+    )
+    rows = [row for bundle in buckets.values() for row in _outbox_rows(bundle, missing)]
+    # in one go; the keys were claimed above, so no other sweep writes these rows
+    report.messages += len(insert_ignore_many(session, OutboxMessage, rows, returning=("id",)))
     session.flush()
     return report
 
 
-def _claim(ctx: Context, occ: Occurrence, decision: Decision, report: SweepReport) -> bool:
-    """Record the step sent (and the steps it folds in); False when there is nothing to send
-    or another sweep sent it first."""
-    session, now = ctx.session, ctx.now
-    if decision.send is None:
-        return False
-    for step in decision.skip:
-        if insert_ignore(
-            session,
-            ReminderLog,
-            {
-                "occurrence_id": occ.id,
-                "kind": step.kind,
-                "step": step.step,
-                "outcome": "skipped",
-                "at": now,
-            },
-        ):
-            report.skipped_steps += 1
-    step = decision.send
-    if not insert_ignore(
-        session,
-        ReminderLog,
-        {
-            "occurrence_id": occ.id,
-            "kind": step.kind,
-            "step": step.step,
-            "outcome": "sent",
-            "at": now,
-        },
-    ):
-        report.raced += 1  # another sweep sent this step
-        return False
-    report.catch_ups += decision.catch_up
-    if step.kind == ESCALATION:
-        report.escalations += 1
-    else:
-        report.reminders += 1
-    return True
+def _claim(
+    session: Session,
+    now: dt.datetime,
+    decided: list[tuple[Occurrence, Decision]],
+    report: SweepReport,
+) -> set[tuple[int | None, str, int]]:
+    """Record the steps sent (and the steps they fold in), all in a few statements; the
+    (occurrence, kind, step) sent by this sweep — a step another sweep sent first is not."""
+    rows: list[dict[str, Any]] = []
+    for occ, decision in decided:
+        if decision.send is None:
+            continue
+        for due, outcome in [*((s, "skipped") for s in decision.skip), (decision.send, "sent")]:
+            rows.append(
+                {
+                    "occurrence_id": occ.id,
+                    "kind": due.kind,
+                    "step": due.step,
+                    "outcome": outcome,
+                    "at": now,
+                }
+            )
+    # one order for every sweep: two at once take the same keys in the same order
+    rows.sort(key=lambda r: (r["occurrence_id"], r["kind"], r["step"]))
+    inserted = {
+        (occurrence_id, kind, step): outcome
+        for occurrence_id, kind, step, outcome in insert_ignore_many(
+            session, ReminderLog, rows, returning=("occurrence_id", "kind", "step", "outcome")
+        )
+    }
+    report.skipped_steps += sum(1 for o in inserted.values() if o == "skipped")
+    claimed: set[tuple[int | None, str, int]] = set()
+    for occ, decision in decided:
+        step = decision.send
+        if step is None:
+            continue
+        if inserted.get((occ.id, step.kind, step.step)) != "sent":
+            report.raced += 1  # another sweep sent this step
+            continue
+        claimed.add((occ.id, step.kind, step.step))
+        report.catch_ups += decision.catch_up
+        if step.kind == ESCALATION:
+            report.escalations += 1
+        else:
+            report.reminders += 1
+    return claimed
 
 
 def _contacts(ctx: Context, role: str, area: str) -> list[tuple[str, str]]:
@@ -249,8 +273,9 @@ def _address(
 def _recipient_items(bundle: _Bundle) -> tuple[Recipient, list[Item]]:
     """The recipient with their preferences, and the items they get: an officer who chose the
     daily digest gets no reminders (the digest carries them)."""
-    ctx = bundle.ctx
-    to = recipient(ctx.session, ctx.plan_row.unit_id, bundle.email, bundle.name)
+    ctx = bundle.ctx  # the unit's officers were read once, with the context
+    officer = ctx.officers.get(ctx.officer_ids.get(bundle.email, -1))
+    to = Recipient.of(officer) if officer else Recipient(bundle.email, bundle.name or bundle.email)
     return to, [i for i in bundle.items if not (to.digest and i.kind == REMINDER)]
 
 
@@ -278,17 +303,17 @@ def _plan(bundle: _Bundle) -> dict[str, object] | None:
     }
 
 
-def _enqueue(bundle: _Bundle) -> int:
-    """Render one person's message in their language into the outbox; the rows added."""
+def _outbox_rows(bundle: _Bundle, missing: dict[int, list[str]]) -> list[dict[str, Any]]:
+    """One person's message, rendered in their language only, as outbox rows (one per
+    channel) under the same keys as ever."""
     ctx = bundle.ctx
     to, items = _recipient_items(bundle)
     if not items:
-        return 0
-    kind, rendered = compose(ctx, items, lang=to.lang, recipient_name=to.name)
+        return []
+    kind, rendered = compose(ctx, items, lang=to.lang, recipient_name=to.name, missing=missing)
     key = bundle_key(items) if kind == BUNDLE else f"occ{items[0].claim}"
     about = {i.occurrence_id for i in items}
-    return enqueue(
-        ctx.session,
+    return outbox_rows(
         to=to,
         kind=kind,
         key=key,

@@ -132,12 +132,31 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["web", "province"],
+        choices=["web", "province", "sweep"],
         help="run this benchmark alone and rewrite only its section",
     )
     args = parser.parse_args()
 
     from benchmarks.province import bench_province, province_section
+    from benchmarks.scheduling import (
+        sweep_lines,
+        sweep_on_postgres,
+        sweep_on_sqlite,
+        with_sweep_lines,
+    )
+
+    if args.only == "sweep":
+        lines = sweep_lines(
+            [
+                sweep_on_sqlite(args.small, args.large, args.due),
+                sweep_on_postgres(args.pg, args.small, args.large, args.due),
+            ],
+            args.due,
+        )
+        before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(with_sweep_lines(before, lines), encoding="utf-8")
+        print("\n".join(lines))
+        return
 
     if args.only == "province":
         section = province_section(
@@ -170,7 +189,7 @@ def main() -> None:
         return
 
     from benchmarks.prefect_cost import prefect_cost
-    from benchmarks.scheduling import bench_city, sweep_on_postgres, sweep_on_sqlite
+    from benchmarks.scheduling import bench_city
 
     ours, base = bench_validate(args.repeat)
     first, again = bench_load(args.units)
@@ -224,18 +243,7 @@ def main() -> None:
         f"Materialising a city's year: {city['units']} units × the bundled plan = {city['occurrences']:,} "
         f"occurrences in {city['seconds']:.1f} s — **{city['per_second']:,.0f} occurrences/s** (SQLite).",
         "",
-        f"The sweep with the same {args.due:,} due reminders over a small and a large history:",
-        "",
-        "| database | stored occurrences | sweep | stored occurrences | sweep | ratio (target ≤ 1.5×) |",
-        "|---|---|---|---|---|---|",
-        *[
-            f"| {r['database']} | {r['small']:,} | {r['small_seconds']:.2f} s | {r['large']:,} "
-            f"| {r['large_seconds']:.2f} s | {r['ratio']:.2f}× |"
-            if isinstance(r, dict)
-            else f"| — | {r} | | | | |"
-            for r in sweeps
-        ],
-        "",
+        *sweep_lines(sweeps, args.due),
         "What Prefect costs (the same sweep on an empty database; Prefect's test server already up,",
         "heartbeats off):",
         "",

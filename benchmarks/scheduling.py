@@ -164,20 +164,58 @@ def _reset_due(engine: Engine) -> None:
         )
 
 
-def _timed_sweep(engine: Engine) -> tuple[float, int]:
+def _timed_floor(engine: Engine) -> float:
+    """The floor under a sweep: reading the due rows as the sweep selects them (best of 3)."""
+    from application.sweep import due_occurrences
+
+    best = float("inf")
+    for _ in range(3):
+        with Session(engine) as session:
+            start = time.perf_counter()
+            rows = due_occurrences(session, NOW, None, 5000)
+            best = min(best, time.perf_counter() - start)
+            assert rows
+            session.rollback()
+    return best
+
+
+def _timed_sweep(engine: Engine, repeat: int = 3) -> tuple[float, int]:
+    """The best of ``repeat`` sweeps of the same due reminders (forgotten between them)."""
     from application.sweep import sweep
 
-    with Session(engine) as session:
-        start = time.perf_counter()
-        report = sweep(session=session, now=NOW, actor="bench")
-        session.commit()
-        return time.perf_counter() - start, report.reminders + report.escalations
+    best, steps = float("inf"), 0
+    for attempt in range(repeat):
+        if attempt:
+            _reset_due(engine)
+        with Session(engine) as session:
+            start = time.perf_counter()
+            report = sweep(session=session, now=NOW, actor="bench")
+            session.commit()
+            best = min(best, time.perf_counter() - start)
+            steps = report.reminders + report.escalations
+    return best, steps
+
+
+def _warm_up() -> None:
+    """What a running engine has done once already — imported its modules, read the
+    holiday tables, compiled the message templates — so the figures are the sweep's own."""
+    from application import sweep  # noqa: F401
+    from notifications.render import environment
+    from storage.calendar import public_holidays
+
+    public_holidays([NOW.year])
+    for lang in ("vi", "en"):
+        for part in ("subject", "txt", "html"):
+            environment().get_template(f"{lang}/bundle.{part}.j2")
 
 
 def bench_sweep(engine: Engine, small: int, large: int, due: int) -> dict[str, Any]:
-    """Sweep ``due`` reminders over ``small`` then ``large`` stored occurrences."""
+    """Sweep ``due`` reminders over ``small`` then ``large`` stored occurrences; each sweep
+    beside its floor, reading the same due rows in the same run."""
+    _warm_up()
     plan_row = _load_ward(engine, "sweep-ward")
     _fill(engine, plan_row, small - due, due, 0)
+    small_floor = _timed_floor(engine)
     small_time, small_steps = _timed_sweep(engine)
     _fill(engine, plan_row, large - small, 0, small)
     _reset_due(engine)
@@ -186,6 +224,7 @@ def bench_sweep(engine: Engine, small: int, large: int, due: int) -> dict[str, A
             connection.execute(text("ANALYZE occurrence"))
         else:
             connection.execute(text("ANALYZE"))
+    large_floor = _timed_floor(engine)
     large_time, large_steps = _timed_sweep(engine)
     assert small_steps == large_steps == due, (small_steps, large_steps)
     with Session(engine) as session:  # sanity: nothing left behind
@@ -200,10 +239,58 @@ def bench_sweep(engine: Engine, small: int, large: int, due: int) -> dict[str, A
         "due": due,
         "small": small,
         "large": large,
+        "small_floor": small_floor,
         "small_seconds": small_time,
+        "large_floor": large_floor,
         "large_seconds": large_time,
         "ratio": large_time / small_time,
+        "small_over_floor": small_time / small_floor,
+        "large_over_floor": large_time / large_floor,
     }
+
+
+SWEEP_START = "The sweep with the same"  # the sweep's lines in results.md begin here …
+SWEEP_END = "What Prefect costs"  # … and end before this
+
+
+def sweep_lines(sweeps: list[dict[str, Any] | str], due: int) -> list[str]:
+    """The sweep's lines of ``benchmarks/results.md``: each sweep beside its floor."""
+    import os
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"{SWEEP_START} {due:,} due reminders over a small and a large history, each beside its "
+        "floor — reading the same due rows, as the sweep selects them, in the same run (best of "
+        "3 each):",
+        "",
+        "| database | stored occurrences | floor | sweep | × floor "
+        "| stored occurrences | floor | sweep | × floor | large ÷ small (target ≤ 1.5×) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *[
+            f"| {r['database']} | {r['small']:,} | {r['small_floor'] * 1000:.0f} ms "
+            f"| {r['small_seconds']:.2f} s | {r['small_over_floor']:.0f}× | {r['large']:,} "
+            f"| {r['large_floor'] * 1000:.0f} ms | {r['large_seconds']:.2f} s "
+            f"| {r['large_over_floor']:.0f}× | {r['ratio']:.2f}× |"
+            if isinstance(r, dict)
+            else f"| — | {r} | | | | | | | | |"
+            for r in sweeps
+        ],
+        "",
+        f"Target: {due:,} due reminders swept in ≤ 1 s on both databases. The process has "
+        "imported its modules, read the holiday table and compiled the message templates once "
+        "before (as a running engine has); the due reminders are all for a vacant post, so they "
+        "make one message to the CCHC officer listing them. Load average at the end "
+        f"(1, 5, 15 min): {load} — the machine's 2 cores were shared with other work.",
+        "",
+    ]
+
+
+def with_sweep_lines(before: str, lines: list[str]) -> str:
+    """``before`` (results.md) with its sweep lines replaced by ``lines``."""
+    if SWEEP_START not in before or SWEEP_END not in before:
+        return before.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    head, rest = before.split(SWEEP_START, 1)
+    return head + "\n".join(lines) + "\n" + SWEEP_END + rest.split(SWEEP_END, 1)[1]
 
 
 def sweep_on_sqlite(small: int, large: int, due: int) -> dict[str, Any]:

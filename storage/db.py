@@ -110,6 +110,30 @@ def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool
     return session.execute(stmt.returning(*keys)).first() is not None
 
 
+def insert_ignore_many(
+    session: Session, model: type, rows: list[dict[str, Any]], *, returning: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """INSERT … ON CONFLICT DO NOTHING of many rows in a few statements; the
+    ``returning`` columns of the rows this call inserted (a row already there is not listed).
+
+    All rows must have the same keys. Rows are written in the order given: callers that may
+    race sort them, so two writers take the same keys in the same order."""
+    if not rows:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        make: Any = pg_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        make = sqlite_insert
+    # one compiled (and cached) statement; the driver gets the rows in batches of many VALUES
+    stmt = make(table).on_conflict_do_nothing().returning(*(table.c[n] for n in returning))
+    return [tuple(r) for r in session.execute(stmt, rows)]
+
+
 _Row = TypeVar("_Row")
 ROW_ID_MAX = 2**31 - 1
 """The largest record number a table's ``id`` column holds (PostgreSQL's ``integer``)."""

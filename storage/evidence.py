@@ -300,6 +300,29 @@ def missing_for(occ: Occurrence, task: Task | None, *, session: Session) -> list
     return missing(task.evidence, provided_names(occ.id or 0, session=session))
 
 
+def missing_for_many(
+    pairs: Sequence[tuple[Occurrence, Task | None]], *, session: Session
+) -> dict[int, list[str]]:
+    """``missing_for`` of many occurrences in one query: occurrence id → required documents
+    without a non-rejected upload."""
+    asked = [occ.id or 0 for occ, task in pairs if task is not None and task.evidence]
+    provided: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(asked), 1000):
+        for occurrence_id, requirement in session.exec(
+            select(Evidence.occurrence_id, Evidence.requirement).where(
+                col(Evidence.occurrence_id).in_(asked[start : start + 1000]),
+                Evidence.status != REJECTED,
+            )
+        ):
+            provided[occurrence_id].add(requirement)
+    return {
+        occ.id or 0: missing(task.evidence, provided.get(occ.id or 0, set()))
+        if task is not None and task.evidence
+        else []
+        for occ, task in pairs
+    }
+
+
 def list_evidence(
     *,
     session: Session,
