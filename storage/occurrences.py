@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -15,7 +16,7 @@ from domain.clock import local_today, require_aware
 from domain.errors import NotFoundError
 from domain.lifecycle import ACTIVE, CANCELLED, OPEN, SUBMITTED, apply
 from domain.occurrence import OccurrenceView
-from domain.periods import due_date, period_term, periods
+from domain.periods import Period, due_date, period_term, periods
 from domain.plan import Plan, Task
 from domain.reminders import CLOSED, due_at, ladder, working_days_left
 from domain.workdays import WorkCalendar
@@ -69,6 +70,8 @@ class Context:
     unit_code: str = ""
     # the web site's public address: messages link to the pages they are about
     base_url: str | None = None
+    # due dates and first looks already worked out, by what they depend on (tasks share them)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @property
     def today(self) -> dt.date:
@@ -129,8 +132,18 @@ MAX_VARIABLES = 32_766
 
 def first_look(ctx: Context, task: Task, due: dt.date) -> dt.datetime | None:
     """When the sweep must first look at a new (open) occurrence of ``task`` due on ``due``."""
-    steps = ladder(due, task.reminders, ctx.calendar, ctx.plan.timezone)
-    return steps[0].at if steps else None
+    key = ("look", due, task.reminders)
+    if key not in ctx.memo:
+        steps = ladder(due, task.reminders, ctx.calendar, ctx.plan.timezone)
+        ctx.memo[key] = steps[0].at if steps else None
+    return ctx.memo[key]  # type: ignore[no-any-return]
+
+
+def _due(ctx: Context, task: Task, period: Period) -> dt.date:
+    key = ("due", task.schedule, period)
+    if key not in ctx.memo:
+        ctx.memo[key] = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
+    return ctx.memo[key]  # type: ignore[no-any-return]
 
 
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
@@ -174,17 +187,17 @@ class _Stored:
 def _stored(session: Session, plan_id: int) -> dict[tuple[int, str], _Stored]:
     o = Occurrence
     rows = session.execute(
-        select(
-            o.id,
-            o.task_id,
-            o.task_code,
-            o.period,
-            o.period_start,
-            o.period_end,
-            o.due_date,
-            o.due_at,
-            o.status,
-        ).where(o.plan_id == plan_id)
+        core_select(  # nine columns: more than sqlmodel's ``select`` is typed for
+            col(o.id),
+            col(o.task_id),
+            col(o.task_code),
+            col(o.period),
+            col(o.period_start),
+            col(o.period_end),
+            col(o.due_date),
+            col(o.due_at),
+            col(o.status),
+        ).where(col(o.plan_id) == plan_id)
     )
     return {(r.task_id, r.period): _Stored(*r) for r in rows}
 
@@ -222,7 +235,7 @@ def materialise(
     for task in ctx.plan.tasks:
         task_id = task_ids[task.code]
         for period in periods(task.schedule):
-            due = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
+            due = _due(ctx, task, period)
             stored = existing.pop((task_id, period.key), None)
             if stored is None and last_day is not None and max(period.start, due) > last_day:
                 continue  # the successor's work (the merger cancelled what was open)
