@@ -161,8 +161,9 @@ def materialise_plan(
     plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime
 ) -> MaterialiseReport:
     """Create and update a plan year's occurrences, then follow holder changes."""
-    report = materialise(plan_row, session=session, actor=actor, now=now)
-    report.rerouted = follow_holder_change(context(plan_row, session=session, actor=actor, now=now))
+    ctx = context(plan_row, session=session, actor=actor, now=now)  # read once for both
+    report = materialise(plan_row, session=session, actor=actor, now=now, ctx=ctx)
+    report.rerouted = follow_holder_change(ctx)
     return report
 
 

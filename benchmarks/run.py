@@ -7,7 +7,8 @@
 
 Then scheduling, dossiers and KPIs, notifications and the web (``benchmarks/*.py``); the web
 alone, its section of ``results.md`` rewritten: ``python -m benchmarks.run --only web``; the
-province's views (``benchmarks/province.py``) alone: ``--only province``.
+province's views (``benchmarks/province.py``) alone: ``--only province``; materialising a
+city's year on SQLite and PostgreSQL against its floor alone: ``--only city``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ from plans import FRAMEWORK_2020, PLAN_2020
 
 WEB_HEADING = "## Web"  # the last section: ``--only web`` rewrites from here to the end
 PROVINCE_HEADING = "## Province"  # just before the web's: ``--only province`` rewrites it
+CITY_START = "Materialising a city's year"  # ``--only city`` rewrites from here to the sweep's
+CITY_END = "The sweep with"
+
+
+def _with_city(before: str, section: list[str]) -> str:
+    """``results.md`` with its materialisation paragraph replaced."""
+    if CITY_START not in before or CITY_END not in before:
+        return before.rstrip("\n") + "\n\n" + "\n".join(section) + "\n"
+    head, rest = before.split(CITY_START, 1)
+    return head + "\n".join(section) + "\n\n" + CITY_END + rest.split(CITY_END, 1)[1]
 
 
 def _with_province(before: str, section: list[str]) -> str:
@@ -94,7 +105,13 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=30, help="units for the plan-load benchmark")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument(
-        "--city", type=int, default=300, help="units for the materialisation benchmark"
+        "--city", type=int, default=300, help="units of the city the web benchmark serves"
+    )
+    parser.add_argument(
+        "--materialise-units",
+        type=int,
+        default=168,
+        help="units for the materialisation benchmark (a province)",
     )
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
@@ -132,10 +149,31 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
+<<<<<<< HEAD
         choices=["web", "province", "sweep"],
+=======
+        choices=["web", "province", "city"],
+>>>>>>> materialise
         help="run this benchmark alone and rewrite only its section",
     )
     args = parser.parse_args()
+
+    from benchmarks.scheduling import bench_city, city_lines, city_on_postgres
+
+    def cities() -> list[str]:
+        return city_lines(
+            [
+                bench_city(args.materialise_units),
+                city_on_postgres(args.pg, args.materialise_units),
+            ]
+        )
+
+    if args.only == "city":
+        section = cities()
+        before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(_with_city(before, section), encoding="utf-8")
+        print("\n".join(section))
+        return
 
     from benchmarks.province import bench_province, province_section
     from benchmarks.scheduling import (
@@ -189,11 +227,15 @@ def main() -> None:
         return
 
     from benchmarks.prefect_cost import prefect_cost
+<<<<<<< HEAD
     from benchmarks.scheduling import bench_city
+=======
+    from benchmarks.scheduling import sweep_on_postgres, sweep_on_sqlite
+>>>>>>> materialise
 
     ours, base = bench_validate(args.repeat)
     first, again = bench_load(args.units)
-    city = bench_city(args.city)
+    city = cities()
     sweeps = [
         sweep_on_sqlite(args.small, args.large, args.due),
         sweep_on_postgres(args.pg, args.small, args.large, args.due),
@@ -240,8 +282,7 @@ def main() -> None:
         "",
         "## Scheduling",
         "",
-        f"Materialising a city's year: {city['units']} units × the bundled plan = {city['occurrences']:,} "
-        f"occurrences in {city['seconds']:.1f} s — **{city['per_second']:,.0f} occurrences/s** (SQLite).",
+        *city,
         "",
         *sweep_lines(sweeps, args.due),
         "What Prefect costs (the same sweep on an empty database; Prefect's test server already up,",

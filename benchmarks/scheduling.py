@@ -1,6 +1,7 @@
 """Scheduling benchmarks: materialising a city's year, and what a sweep costs as history grows.
 
-- A city: the bundled plan loaded for N units and materialised — occurrences per second.
+- A city: the bundled plan loaded for N units and materialised — occurrences per second, on
+  SQLite and PostgreSQL, each against its floor (a plain bulk insert of the same rows).
 - The sweep's cost must follow what is due, not history: the same number of due reminders
   swept over 10,000 and over 1,000,000 stored occurrences (SQLite and PostgreSQL).
 """
@@ -13,6 +14,7 @@ import tempfile
 import time
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,17 +99,114 @@ def build_city(engine: Engine, units: int) -> tuple[int, float]:
     return created, time.perf_counter() - start
 
 
-def bench_city(units: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = _fresh_sqlite(Path(tmp))
-        created, seconds = build_city(engine, units)
-        engine.dispose()
+def floor_insert(engine: Engine) -> tuple[int, float]:
+    """The floor for materialising: the occurrences just materialised on ``engine``, read back,
+    deleted, and inserted again as they were by a plain Core bulk insert (no logic, no conflict
+    handling), one transaction per plan as materialising does: the rows, and the seconds."""
+    from sqlalchemy import delete, select
+
+    table = Occurrence.__table__  # type: ignore[attr-defined]
+    columns = [c for c in table.c if c.name != "id"]
+    with engine.begin() as connection:
+        rows = [dict(r._mapping) for r in connection.execute(select(*columns))]
+        connection.execute(delete(table))
+    by_plan: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_plan.setdefault(row["plan_id"], []).append(row)
+    start = time.perf_counter()
+    for plan_rows in by_plan.values():
+        with engine.begin() as connection:
+            connection.execute(insert(table), plan_rows)
+    return len(rows), time.perf_counter() - start
+
+
+def bench_city_on(engine: Engine, units: int) -> dict[str, Any]:
+    """Materialise ``units`` wards' year on ``engine``, then its floor (``floor_insert``)."""
+    created, seconds = build_city(engine, units)
+    rows, floor = floor_insert(engine)
+    assert rows == created, (rows, created)
     return {
+        "database": engine.dialect.name,
         "units": units,
         "occurrences": created,
         "seconds": seconds,
         "per_second": created / seconds,
+        "floor_seconds": floor,
+        "floor_per_second": rows / floor,
+        "ratio": seconds / floor,
     }
+
+
+def bench_city(units: int) -> dict[str, Any]:
+    """Materialising a city's year on SQLite (a fresh file), against its floor."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = _fresh_sqlite(Path(tmp))
+        try:
+            return bench_city_on(engine, units)
+        finally:
+            engine.dispose()
+
+
+def city_on_postgres(admin_url: str, units: int) -> dict[str, Any] | str:
+    """Materialising a city's year on a fresh PostgreSQL database, against its floor."""
+    return _on_postgres(admin_url, lambda engine: bench_city_on(engine, units))
+
+
+def _on_postgres(admin_url: str, run: Callable[[Engine], dict[str, Any]]) -> dict[str, Any] | str:
+    import psycopg
+
+    from benchmarks import bench_engine
+    from storage.migrate import upgrade
+
+    name = f"cchc_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        return f"PostgreSQL unreachable: {exc}"
+    engine = bench_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
+    try:
+        upgrade(engine)
+        return run(engine)
+    finally:
+        engine.dispose()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def city_lines(cities: list[dict[str, Any] | str]) -> list[str]:
+    """The lines of ``results.md`` for materialising a city's year, against its floor."""
+    first = next((c for c in cities if isinstance(c, dict)), None)
+    head = (
+        f"Materialising a city's year: {first['units']} units × the bundled plan = "
+        f"{first['occurrences']:,} occurrences (`storage.occurrences.materialise`, one "
+        "transaction per unit), against its floor: the same rows inserted again by a plain "
+        "SQLAlchemy Core bulk insert, one transaction per unit, measured in the same run "
+        f"(on {dt.date.today().isoformat()}; {_load()}; 2 cores shared with other work):"
+        if first
+        else "Materialising a city's year:"
+    )
+    return [
+        head,
+        "",
+        "| database | materialise | occurrences/s | plain bulk insert (floor) | rows/s "
+        "| ratio to the floor |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {c['database']} | {c['seconds']:.2f} s | **{c['per_second']:,.0f}** "
+            f"| {c['floor_seconds']:.2f} s | {c['floor_per_second']:,.0f} | {c['ratio']:.2f}× |"
+            if isinstance(c, dict)
+            else f"| — | {c} | | | | |"
+            for c in cities
+        ],
+    ]
+
+
+def _load() -> str:
+    import os
+
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) when it ended"
 
 
 def _fill(engine: Engine, plan_row: PlanRecord, history: int, due: int, start_index: int) -> None:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.clock import local_today, require_aware
 from domain.errors import NotFoundError
-from domain.lifecycle import ACTIVE, CANCELLED, SUBMITTED, apply
+from domain.lifecycle import ACTIVE, CANCELLED, OPEN, SUBMITTED, apply
 from domain.occurrence import OccurrenceView
-from domain.periods import due_date, period_term, periods
+from domain.periods import Period, due_date, period_term, periods
 from domain.plan import Plan, Task
 from domain.reminders import CLOSED, due_at, ladder, working_days_left
 from domain.workdays import WorkCalendar
@@ -66,6 +70,8 @@ class Context:
     unit_code: str = ""
     # the web site's public address: messages link to the pages they are about
     base_url: str | None = None
+    # due dates and first looks already worked out, by what they depend on (tasks share them)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @property
     def today(self) -> dt.date:
@@ -119,108 +125,166 @@ def next_look(
     return pending[0] if pending else None
 
 
+# SQLite's default limit on the variables of one statement (SQLITE_MAX_VARIABLE_NUMBER since
+# 3.32); PostgreSQL allows 65,535. Each batch of new occurrences stays under both.
+MAX_VARIABLES = 32_766
+
+
+def first_look(ctx: Context, task: Task, due: dt.date) -> dt.datetime | None:
+    """When the sweep must first look at a new (open) occurrence of ``task`` due on ``due``."""
+    key = ("look", due, task.reminders)
+    if key not in ctx.memo:
+        steps = ladder(due, task.reminders, ctx.calendar, ctx.plan.timezone)
+        ctx.memo[key] = steps[0].at if steps else None
+    return ctx.memo[key]  # type: ignore[no-any-return]
+
+
+def _due(ctx: Context, task: Task, period: Period) -> dt.date:
+    key = ("due", task.schedule, period)
+    if key not in ctx.memo:
+        ctx.memo[key] = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
+    return ctx.memo[key]  # type: ignore[no-any-return]
+
+
+def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """Insert ``rows`` of occurrences in multi-row batches, skipping any whose (task, period)
+    is already stored — by now or by a materialisation running at the same time; the keys of
+    the rows this call created."""
+    if not rows:
+        return set()
+    table = Occurrence.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    per_batch = max(1, MAX_VARIABLES // len(rows[0]))
+    created: set[tuple[int, str]] = set()
+    # one statement, compiled once: SQLAlchemy sends each batch as a multi-row VALUES
+    # ("insertmanyvalues"), RETURNING the rows that went in
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["task_id", "period"])
+        .returning(table.c.task_id, table.c.period)
+    )
+    for start in range(0, len(rows), per_batch):
+        batch = rows[start : start + per_batch]
+        created.update((r.task_id, r.period) for r in session.execute(statement, batch))
+    return created
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What materialising compares of an occurrence already stored (read without the ORM)."""
+
+    id: int
+    task_id: int
+    task_code: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    due_date: dt.date
+    due_at: dt.datetime
+    status: str
+
+
+def _stored(session: Session, plan_id: int) -> dict[tuple[int, str], _Stored]:
+    o = Occurrence
+    rows = session.execute(
+        core_select(  # nine columns: more than sqlmodel's ``select`` is typed for
+            col(o.id),
+            col(o.task_id),
+            col(o.task_code),
+            col(o.period),
+            col(o.period_start),
+            col(o.period_end),
+            col(o.due_date),
+            col(o.due_at),
+            col(o.status),
+        ).where(col(o.plan_id) == plan_id)
+    )
+    return {(r.task_id, r.period): _Stored(*r) for r in rows}
+
+
 def materialise(
-    plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime
+    plan_row: PlanRecord,
+    *,
+    session: Session,
+    actor: str,
+    now: dt.datetime,
+    ctx: Context | None = None,
 ) -> MaterialiseReport:
     """Create the occurrences of a plan's year; idempotent by (task, period).
 
     Open occurrences whose deadline is still ahead follow a revised schedule (new due date,
     or cancelled when their period is gone); submitted, accepted and waived ones, and any
-    whose deadline has passed, are never touched.
+    whose deadline has passed, are never touched. The new ones are computed first, then
+    written in multi-row batches that skip whatever another materialisation stored meanwhile
+    (``insert_new``). ``ctx``: the plan's context when the caller has it already.
     """
-    ctx = context(plan_row, session=session, actor=actor, now=now)
+    if ctx is None or (ctx.plan_row.id, ctx.actor, ctx.now) != (plan_row.id, actor, now):
+        ctx = context(plan_row, session=session, actor=actor, now=now)
     unit = session.get(UnitRecord, plan_row.unit_id)
     report = MaterialiseReport(unit=unit.code if unit else "", plan=plan_row.code)
-    tasks = {
-        t.code: t for t in session.exec(select(TaskRecord).where(TaskRecord.plan_id == plan_row.id))
+    task_ids: dict[str, int] = {
+        code: tid
+        for tid, code in session.execute(
+            select(TaskRecord.id, TaskRecord.code).where(TaskRecord.plan_id == plan_row.id)
+        )
     }
-    existing = {
-        (o.task_id, o.period): o
-        for o in session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id))
-    }
+    existing = _stored(session, plan_row.id or 0)
     last_day = unit.valid_to if unit else None  # a merged unit gets no new work
+    new_rows: list[dict[str, Any]] = []
+    every: dict[tuple[int, str], str] = {}
     for task in ctx.plan.tasks:
-        row = tasks[task.code]
-        assert row.id is not None
+        task_id = task_ids[task.code]
         for period in periods(task.schedule):
-            due = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
-            occ = existing.pop((row.id, period.key), None)
-            if occ is None and last_day is not None and max(period.start, due) > last_day:
+            due = _due(ctx, task, period)
+            stored = existing.pop((task_id, period.key), None)
+            if stored is None and last_day is not None and max(period.start, due) > last_day:
                 continue  # the successor's work (the merger cancelled what was open)
-            if occ is None:
+            if stored is None:
                 officer, acting = ctx.accountable(
                     task.lead, task.area, max(ctx.today, period.start)
                 )
-                occ = Occurrence(
-                    unit_id=plan_row.unit_id,
-                    plan_id=plan_row.id or 0,
-                    task_id=row.id,
-                    task_code=task.code,
-                    period=period.key,
-                    period_start=period.start,
-                    period_end=period.end,
-                    due_date=due,
-                    due_at=due_at(due, ctx.plan.timezone),
-                    lead_role=task.lead,
-                    officer_id=officer,
-                    acting_for_id=acting,
-                    updated_at=now,
+                new_rows.append(
+                    {
+                        "unit_id": plan_row.unit_id,
+                        "plan_id": plan_row.id or 0,
+                        "task_id": task_id,
+                        "task_code": task.code,
+                        "period": period.key,
+                        "period_start": period.start,
+                        "period_end": period.end,
+                        "due_date": due,
+                        "due_at": due_at(due, ctx.plan.timezone),
+                        "status": OPEN,
+                        "lead_role": task.lead,
+                        "officer_id": officer,
+                        "acting_for_id": acting,
+                        "next_reminder_at": first_look(ctx, task, due),
+                        "reason": "",
+                        "submitted_by": "",
+                        "reviewed_by": "",
+                        "updated_at": now,
+                    }
                 )
-                occ.next_reminder_at = next_look(ctx, task, occ, set())
-                session.add(occ)
-                report.created += 1
-                report.by_every[task.schedule.every] = (
-                    report.by_every.get(task.schedule.every, 0) + 1
-                )
+                every[(task_id, period.key)] = task.schedule.every
                 continue
-            changed = (occ.due_date, occ.period_start, occ.period_end) != (
+            changed = (stored.due_date, stored.period_start, stored.period_end) != (
                 due,
                 period.start,
                 period.end,
             )
-            if changed and occ.status in ACTIVE and _ahead(occ, now):
-                before = {
-                    "due_date": occ.due_date.isoformat(),
-                    "period": [str(occ.period_start), str(occ.period_end)],
-                }
-                occ.due_date, occ.period_start, occ.period_end = due, period.start, period.end
-                occ.due_at = due_at(due, ctx.plan.timezone)
-                occ.next_reminder_at = next_look(ctx, task, occ, _done(session, occ.id or 0))
-                occ.updated_at = now
-                session.add(occ)
-                record(
-                    session=session,
-                    actor=actor,
-                    now=now,
-                    action="reschedule",
-                    entity="occurrence",
-                    key=f"{task.code}/{occ.period}",
-                    unit_id=plan_row.unit_id,
-                    before=before,
-                    after={
-                        "due_date": due.isoformat(),
-                        "period": [str(period.start), str(period.end)],
-                    },
-                )
+            if changed and stored.status in ACTIVE and stored.due_at > now:
+                _reschedule(ctx, task, stored, due, period.start, period.end)
                 report.updated += 1
             else:
                 report.unchanged += 1
-    for occ in existing.values():  # periods the plan no longer has, or tasks it archived
-        if occ.status in ACTIVE and _ahead(occ, now):
-            before_status = occ.status
-            occ.status, occ.next_reminder_at, occ.updated_at = CANCELLED, None, now
-            session.add(occ)
-            record(
-                session=session,
-                actor=actor,
-                now=now,
-                action="cancel",
-                entity="occurrence",
-                key=f"{occ.task_code}/{occ.period}",
-                unit_id=plan_row.unit_id,
-                before={"status": before_status},
-                after={"status": CANCELLED},
-            )
+    created = insert_new(session, new_rows)
+    report.created = len(created)
+    report.unchanged += len(new_rows) - len(created)  # stored meanwhile by another run
+    for key in sorted(created, key=lambda k: (k[0], k[1])):
+        report.by_every[every[key]] = report.by_every.get(every[key], 0) + 1
+    for gone in existing.values():  # periods the plan no longer has, or tasks it archived
+        if gone.status in ACTIVE and gone.due_at > now:
+            _cancel_gone(ctx, gone)
             report.cancelled += 1
     session.flush()
     if report.created or report.updated or report.cancelled:
@@ -240,6 +304,61 @@ def materialise(
         )
     session.flush()
     return report
+
+
+def _reschedule(
+    ctx: Context,
+    task: Task,
+    stored: _Stored,
+    due: dt.date,
+    start: dt.date,
+    end: dt.date,
+) -> None:
+    """Move an open occurrence whose deadline is ahead to its revised period; audited."""
+    session, now = ctx.session, ctx.now
+    occ = session.get(Occurrence, stored.id)
+    assert occ is not None
+    before = {
+        "due_date": occ.due_date.isoformat(),
+        "period": [str(occ.period_start), str(occ.period_end)],
+    }
+    occ.due_date, occ.period_start, occ.period_end = due, start, end
+    occ.due_at = due_at(due, ctx.plan.timezone)
+    occ.next_reminder_at = next_look(ctx, task, occ, _done(session, occ.id or 0))
+    occ.updated_at = now
+    session.add(occ)
+    record(
+        session=session,
+        actor=ctx.actor,
+        now=now,
+        action="reschedule",
+        entity="occurrence",
+        key=f"{task.code}/{occ.period}",
+        unit_id=ctx.plan_row.unit_id,
+        before=before,
+        after={"due_date": due.isoformat(), "period": [str(start), str(end)]},
+    )
+
+
+def _cancel_gone(ctx: Context, stored: _Stored) -> None:
+    """Cancel an open occurrence the plan no longer has; audited."""
+    session, now = ctx.session, ctx.now
+    occ = session.get(Occurrence, stored.id)
+    assert occ is not None
+    before_status = occ.status
+    occ.status, occ.next_reminder_at, occ.updated_at = CANCELLED, None, now
+    session.add(occ)
+    record(
+        session=session,
+        actor=ctx.actor,
+        now=now,
+        action="cancel",
+        entity="occurrence",
+        key=f"{occ.task_code}/{occ.period}",
+        unit_id=ctx.plan_row.unit_id,
+        before={"status": before_status},
+        after={"status": CANCELLED},
+    )
 
 
 def cancel_from(

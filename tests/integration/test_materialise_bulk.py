@@ -1,0 +1,141 @@
+"""Materialising in bulk: the new occurrences are written in multi-row batches that skip
+whatever is already stored, on SQLite and PostgreSQL (the ``session`` fixture is parametrised).
+
+What a user notices: every occurrence is stored exactly once, however many there are in one
+go (more than SQLite allows variables in one statement) and however many materialisations run
+at once; the report says how many were created and how many were there already.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import zoneinfo
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+import storage.occurrences as occurrences_module
+from application.occurrences import materialise_plan
+from models import AuditEntry, Occurrence, TaskRecord
+from storage.occurrences import MAX_VARIABLES, insert_new
+from storage.plans import find_plan
+from storage.units import get_unit
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+JAN1 = dt.datetime(2020, 1, 1, 6, tzinfo=TZ)
+# 168 units × the bundled plan's 146 occurrences: a province's year in one call
+PROVINCE_YEAR = 168 * 146
+
+
+def _plan_row(session: Session, load):  # type: ignore[no-untyped-def]
+    load(now=JAN1)
+    unit_id = get_unit("phu-huu", session=session).id
+    assert unit_id is not None
+    return find_plan(session=session, unit_id=unit_id)
+
+
+def _count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Occurrence)).one()
+
+
+def _rows(plan_row, task_ids: list[int], first: int, last: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    return [
+        {
+            "unit_id": plan_row.unit_id,
+            "plan_id": plan_row.id,
+            "task_id": task_ids[i % len(task_ids)],
+            "task_code": "II.2.1",
+            "period": f"P{i}",
+            "period_start": dt.date(2020, 1, 1),
+            "period_end": dt.date(2020, 1, 31),
+            "due_date": dt.date(2020, 2, 5),
+            "due_at": dt.datetime(2020, 2, 5, 17, tzinfo=TZ),
+            "status": "open",
+            "lead_role": "justice",
+            "officer_id": None,
+            "acting_for_id": None,
+            "next_reminder_at": None,
+            "reason": "",
+            "submitted_by": "",
+            "reviewed_by": "",
+            "updated_at": JAN1,
+        }
+        for i in range(first, last)
+    ]
+
+
+def test_a_province_year_in_one_call_is_stored_once_past_the_variable_limit(session, load) -> None:  # type: ignore[no-untyped-def]
+    plan_row = _plan_row(session, load)
+    task_ids = list(session.exec(select(TaskRecord.id).where(TaskRecord.plan_id == plan_row.id)))
+    rows = _rows(plan_row, task_ids, 0, PROVINCE_YEAR)
+    assert len(rows) * len(rows[0]) > MAX_VARIABLES  # more than one statement can carry
+
+    created = insert_new(session, rows)
+    session.commit()
+
+    assert len(created) == _count(session) == PROVINCE_YEAR
+    # again, with 100 more: only those are created, nothing is stored twice
+    again = insert_new(session, _rows(plan_row, task_ids, 0, PROVINCE_YEAR + 100))
+    session.commit()
+    assert again == {
+        (task_ids[i % len(task_ids)], f"P{i}") for i in range(PROVINCE_YEAR, PROVINCE_YEAR + 100)
+    }
+    assert _count(session) == PROVINCE_YEAR + 100
+    assert insert_new(session, []) == set()
+
+
+def test_what_another_run_stored_meanwhile_is_skipped_and_reported_unchanged(
+    session, load, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    plan_row = _plan_row(session, load)
+    first = materialise_plan(plan_row, session=session, actor="test", now=JAN1)
+    session.commit()
+    audits = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    assert first.created == _count(session) == 146
+    assert sum(first.by_every.values()) == 146
+
+    # a second run that read the plan's occurrences before the first one committed
+    monkeypatch.setattr(occurrences_module, "_stored", lambda *_args: {})
+    second = materialise_plan(plan_row, session=session, actor="test", now=JAN1)
+    session.commit()
+
+    assert (second.created, second.unchanged, second.by_every) == (0, 146, {})
+    assert _count(session) == 146
+    # nothing created: no "materialise" entry in the audit log
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audits
+
+
+def test_two_materialisations_at_once_create_each_occurrence_once(engine, session, load) -> None:  # type: ignore[no-untyped-def]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: the runs cannot overlap")
+    plan_row = _plan_row(session, load)
+    reports = []
+    with Session(engine, expire_on_commit=False) as first:
+        reports.append(materialise_plan(plan_row, session=first, actor="a", now=JAN1))
+
+        def other() -> None:  # inserts the same rows; waits for the first to end, then skips
+            with Session(engine, expire_on_commit=False) as second:
+                reports.append(materialise_plan(plan_row, session=second, actor="b", now=JAN1))
+                second.commit()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # held up by the first run's uncommitted rows
+        first.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+
+    assert [r.created for r in reports] == [146, 0]
+    assert reports[1].unchanged == 146
+    rows = session.exec(select(Occurrence.task_id, Occurrence.period)).all()
+    assert len(rows) == len(set(rows)) == 146
+    actors = session.exec(
+        select(AuditEntry.actor)
+        .where(AuditEntry.action == "materialise")
+        .order_by(col(AuditEntry.id))
+    ).all()
+    assert actors == ["a"]
