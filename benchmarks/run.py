@@ -149,11 +149,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-<<<<<<< HEAD
-        choices=["web", "province", "sweep"],
-=======
-        choices=["web", "province", "city"],
->>>>>>> materialise
+        choices=["web", "province", "sweep", "city"],
         help="run this benchmark alone and rewrite only its section",
     )
     args = parser.parse_args()
@@ -227,11 +223,7 @@ def main() -> None:
         return
 
     from benchmarks.prefect_cost import prefect_cost
-<<<<<<< HEAD
-    from benchmarks.scheduling import bench_city
-=======
     from benchmarks.scheduling import sweep_on_postgres, sweep_on_sqlite
->>>>>>> materialise
 
     ours, base = bench_validate(args.repeat)
     first, again = bench_load(args.units)
