@@ -57,13 +57,16 @@ def browser_page(viewport: dict[str, int]) -> Iterator[tuple[Any, list[str]]]:
             browser.close()
 
 
-def sign_in(page: Any, server: str, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the form; the browser lands on Việc của tôi."""
+def sign_in(
+    page: Any, server: str, email: str, password: str = PASSWORD, lands: str = "/"
+) -> None:
+    """Sign in through the form; the browser lands on ``lands``: Việc của tôi for a unit's
+    officer, the province's pages for the province's staff and the units above."""
     page.goto(server + "/dang-nhap")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("form[action='/dang-nhap'] button[type=submit]")
-    page.wait_for_url(server + "/")
+    page.wait_for_url(server + lands)
 
 
 def shot(page: Any, file_name: str) -> None:

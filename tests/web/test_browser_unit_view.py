@@ -36,7 +36,7 @@ def app(ward, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-d
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_district_officer_clicks_into_a_wards_progress(server: str) -> None:
     with browser_page(VIEWPORTS["desktop"]) as (page, errors):
-        sign_in(page, server, TUAN)
+        sign_in(page, server, TUAN, lands="/tinh/tien-do")
         page.goto(server + "/tinh/tien-do?nam=2020")
         page.locator("#unit-phu-huu .unit-links a", has_text="Tiến độ").click()
         page.wait_for_url("**/tien-do?don_vi=phu-huu&nam=2020")
