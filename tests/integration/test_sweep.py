@@ -742,7 +742,7 @@ def test_a_day_off_set_after_materialising_moves_the_open_deadline(
 ) -> None:  # type: ignore[no-untyped-def]
     """The due dates worked out for the first run (kept for the units that follow) are not
     reused once the calendar has changed: the next run, in the same process, moves the deadline."""
-    unit_id, plan_row = setup_ward(session, load, small_plan(bundled_plan, DUE, "II.1.2"))
+    _, plan_row = setup_ward(session, load, small_plan(bundled_plan, DUE, "II.1.2"))
     before = {(o.task_code, o.period): o.due_date for o in session.exec(select(Occurrence))}
     assert before["T.A3", "2020"] == D(2020, 6, 10)
     at = local(2020, 6, 2)
