@@ -73,9 +73,15 @@ def _kpi(value: str) -> str | None:
 
 
 def _kpis(
-    request: Request, signed: SignedInDep, nam: str, quy: str, chi_so: str, don_vi: str, *,
+    request: Request,
+    signed: SignedInDep,
+    nam: str,
+    quy: str,
+    chi_so: str,
+    don_vi: str,
+    *,
     every: bool,
-) -> ProvinceKpis:  # fmt: skip
+) -> ProvinceKpis:
     from application.province import province_kpis
     from domain.kpi import KPIS
 
@@ -161,13 +167,13 @@ def province_kpis_page(
     result = _kpis(request, signed, nam, quy, chi_so, don_vi, every=False)
     ranking = result.rankings[0]
 
-    def here(**change: Any) -> str:
-        """This page's address with ``change`` (None: left out)."""
+    def query(**change: Any) -> str:
+        """This page's query with ``change`` (None: left out)."""
         from urllib.parse import urlencode
 
-        query = {"nam": result.year, "quy": result.quarter, "chi_so": ranking.kpi}
-        query = {**query, **change, "don_vi": result.unit}
-        return links.PROVINCE_KPIS + "?" + urlencode({k: v for k, v in query.items() if v})
+        found = {"nam": result.year, "quy": result.quarter, "chi_so": ranking.kpi}
+        found = {**found, **change, "don_vi": result.unit}
+        return urlencode({k: v for k, v in found.items() if v})
 
     return page(
         request,
@@ -179,8 +185,8 @@ def province_kpis_page(
         period_text=_period(result, lang),
         without=sum(1 for r in ranking.rows if r.rank is None),
         kpis=[(k, metric_label(k, lang)) for k in KPIS],
-        here=here,
-        xlsx=links.PROVINCE_KPIS + ".xlsx?" + here().split("?", 1)[1],
+        here=lambda **change: links.PROVINCE_KPIS + "?" + query(**change),
+        xlsx=links.PROVINCE_KPIS + ".xlsx?" + query(),
     )
 
 
