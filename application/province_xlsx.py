@@ -166,7 +166,7 @@ def kpi_book(result: ProvinceKpis, lang: Lang) -> Any:
                 ],
             )
         )
-        for r in ranking.rows:
+        for at, r in enumerate(ranking.rows, start=3):  # under the title and the header
             verdict = t(f"province.verdict.{r.verdict or 'none'}", lang)
             if r.targets:
                 verdict += " (" + ", ".join(code for code, _ in r.targets) + ")"
@@ -185,8 +185,8 @@ def kpi_book(result: ProvinceKpis, lang: Lang) -> Any:
                     ],
                 )
             )
-            for i in (4, *range(8, 8 + len(result.months))):
-                sheet.cell(sheet.max_row, i).number_format = "0.0"
+            for i in (4, *range(8, 8 + len(result.months))):  # not max_row: it counts every cell
+                sheet.cell(at, i).number_format = "0.0"
         _head(sheet, 2)
         widths = (7, 14, 32, 10, 9, 9, 24, *([8] * len(result.months)))
         for i, width in enumerate(widths, start=1):
