@@ -100,4 +100,3 @@ def test_reading_statements_do_not_grow_with_tasks_and_occurrences(
     assert max(full_counts.values()) < 60  # one statement per table needed, not per row
     listed = task_list(UnitOfWork(engine), NOW, unit="ward-full", identity=OPERATOR)
     assert len(listed.rows) == many
-
