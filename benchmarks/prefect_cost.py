@@ -48,7 +48,7 @@ def prefect_cost(runs: int = 5) -> dict[str, Any]:
             from flows.work import remind_flow
 
             start = time.perf_counter()
-            with prefect_test_harness():
+            with prefect_test_harness(server_startup_timeout=90):  # a busy machine starts it slowly
                 startup = time.perf_counter() - start
                 with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
                     flow_runs = []
