@@ -7,10 +7,10 @@
    (``benchmarks.scheduling._load_ward``), built once into a kept database named after ``N``
    and ``GENERATOR``; every side works on a copy (``CREATE DATABASE … TEMPLATE``).
 2. **Ticks.** A simulated clock over the first quarter of 2020: one day every ``--step``
-   days (7 by default: 13 days; every day would be 91), and on each day the jobs of
+   days (14 by default: 7 days; every day would be 91), and on each day the jobs of
    ``application.jobs.JOBS`` at the times the demo's replay gives them (``cchc.replay.DAY``:
-   materialise 00:10, digest 07:00, remind 07:35, deliver 07:36). A weekly step keeps the full
-   run to minutes: the sweep catches up whatever fell due since the last tick, so a coarser
+   materialise 00:10, digest 07:00, remind 07:35, deliver 07:36). A fortnightly step keeps the
+   full run under an hour on 2 cores: the sweep catches up whatever fell due since the last tick, so a coarser
    step changes when messages are sent, not whether.
 3. **Embedded.** Each tick is the embedded runner's own call (``cchc.runner.run_once``: the
    job for all units, with the tick's time as the clock), one after the other.
@@ -570,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         help="an administrator's URL on the PostgreSQL server (creates and drops databases)",
     )
     parser.add_argument("--units", type=int, default=168)
-    parser.add_argument("--step", type=int, default=7, help="days between two simulated days")
+    parser.add_argument("--step", type=int, default=14, help="days between two simulated days")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--faults", default=",".join(FAULTS), help="kill,server,postgres or none")
     parser.add_argument("--json", type=Path, help="also write the result as JSON here")
