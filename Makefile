@@ -57,10 +57,10 @@ docs: $(STAMP)
 at-scale-small: $(STAMP)
 	CCHC_AT_SCALE=1 $(BIN)/python -m pytest -m atscale tests/integration/test_at_scale_replay.py
 
-## at-scale: the full at-scale replay: 168 wards, a quarter in 7 fortnightly ticks, the embedded runner, Prefect with 1 and with 2 process workers (a worker killed mid-sweep, the Prefect server restarted, PostgreSQL refusing connections for 30 s); figures in var/at-scale.json (about an hour on 2 cores)
+## at-scale: the full at-scale replay: 168 wards, a quarter in 7 fortnightly ticks, the embedded runner, Prefect with 1 and with 2 process workers (a worker killed mid-sweep, the Prefect server restarted, PostgreSQL refusing connections for 30 s); figures in benchmarks/results.md and var/at-scale.json (about 40 minutes on 2 cores)
 at-scale: $(STAMP)
 	@mkdir -p var
-	$(BIN)/python -m benchmarks.at_scale --units 168 --step 14 --workers 2 1 --json var/at-scale.json
+	$(BIN)/python -m benchmarks.at_scale --units 168 --step 14 --workers 2 1 --json var/at-scale.json --results benchmarks/results.md
 
 ## bench: run the benchmarks and write benchmarks/results.md
 bench: $(STAMP)

@@ -562,6 +562,41 @@ def markdown(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+HEADING = "## At scale"  # its section in benchmarks/results.md, before the province's
+
+
+def section_of(text: str) -> str:
+    """The at-scale section of a ``results.md`` text (empty when it has none)."""
+    if HEADING not in text:
+        return ""
+    rest = text.split(HEADING, 1)[1]
+    return HEADING + rest.split("\n## ", 1)[0].rstrip("\n") + "\n"
+
+
+def with_section(text: str, section: str) -> str:
+    """``results.md`` with its at-scale section replaced, or put before the province's."""
+    if HEADING in text:
+        old = section_of(text)
+        return text.replace(old, section)
+    for heading in ("## Province", "## Web"):
+        if heading in text:
+            head, rest = text.split(heading, 1)
+            return head + section + "\n" + heading + rest
+    return text.rstrip("\n") + "\n\n" + section
+
+
+def results_section(result: dict[str, Any]) -> str:
+    lines = [
+        HEADING,
+        "",
+        "A province's quarter replayed by the embedded runner and by Prefect process workers, "
+        "with faults (`make at-scale`, `benchmarks/at_scale.py`, docs/at-scale.md):",
+        "",
+        *markdown(result),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.at_scale", description=__doc__)
     parser.add_argument(
@@ -575,6 +610,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faults", default=",".join(FAULTS), help="kill,server,postgres or none")
     parser.add_argument("--json", type=Path, help="also write the result as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the replay's databases")
+    parser.add_argument(
+        "--results", type=Path, help="write the figures into this results.md (its At scale section)"
+    )
     args = parser.parse_args(argv)
     faults = set() if args.faults == "none" else set(args.faults.split(","))
     if faults - set(FAULTS):
@@ -583,6 +621,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(markdown(result)))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    if args.results:
+        before = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
+        args.results.write_text(with_section(before, results_section(result)), encoding="utf-8")
     failed = any(result["problems"].values())
     print("FAILED" if failed else "OK: every Prefect outcome equals the embedded runner's")
     return 1 if failed else 0
