@@ -113,6 +113,8 @@ def prefect_cost_lines(flow_cost: dict[str, Any]) -> list[str]:
         f"| `remind_flow` as a Prefect flow run | {flow_cost['flow']:.3f} "
         f"| {flow_cost['flow'] / flow_cost['direct']:.1f}× |",
         f"| overhead of a flow run (goal ≤ 0.3 s) | {over:.3f} | |",
+        f"| the same flow with the job in a `@task` (its previous shape) "
+        f"| {flow_cost['flow_with_task']:.3f} | {flow_cost['flow_with_task'] / flow_cost['direct']:.1f}× |",
         f"| Prefect test server start-up (once) | {flow_cost['startup']:.1f} | |",
     ]
 
