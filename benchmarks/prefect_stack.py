@@ -42,6 +42,7 @@ class PrefectStack:
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     restarts: int = 0
     killed: list[str] = field(default_factory=list)
+    gone_cpu: float = 0.0  # CPU seconds of the processes stopped or killed so far
 
     @property
     def api(self) -> str:
@@ -95,6 +96,7 @@ class PrefectStack:
         """Stop the server (Ctrl-C) and start it again; the seconds it was away."""
         start = time.monotonic()
         assert self.server is not None
+        self.gone_cpu += _tree_cpu(self.server.pid)
         _stop(self.server)
         self.start_server()
         self.restarts += 1
@@ -162,6 +164,7 @@ class PrefectStack:
         """``kill -9`` the worker and every process under it (its flow runs): a lost machine."""
         worker = self.workers.pop(name)
         pids = [worker.pid, *_descendants(worker.pid)]
+        self.gone_cpu += _tree_cpu(worker.pid)
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -175,9 +178,10 @@ class PrefectStack:
         return {name: _flow_runs_under(proc.pid) for name, proc in self.workers.items()}
 
     def cpu_seconds(self) -> float:
-        """CPU time of the server and the workers with their finished children so far."""
+        """CPU time of the server and the workers with all their children so far, and of
+        those stopped or killed before."""
         procs = [p for p in (self.server, *self.workers.values()) if p is not None]
-        return sum(_cpu(p.pid) for p in procs)
+        return self.gone_cpu + sum(_tree_cpu(p.pid) for p in procs)
 
     def stop(self) -> None:
         for worker in list(self.workers.values()):
@@ -293,13 +297,19 @@ def _flow_runs_under(pid: int) -> set[str]:
     return found
 
 
-def _cpu(pid: int) -> float:
-    """utime + stime + cutime + cstime of ``pid`` (children it has waited for included)."""
+def _tree_cpu(pid: int) -> float:
+    """CPU time of ``pid`` with its finished children and of the processes still under it."""
+    running = _descendants(pid)
+    return _cpu(pid) + sum(_cpu(child, own=True) for child in running)
+
+
+def _cpu(pid: int, own: bool = False) -> float:
+    """utime + stime (+ cutime + cstime: the children it has waited for, unless ``own``)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    ticks = sum(int(x) for x in fields[11:15])
+    ticks = sum(int(x) for x in fields[11 : 13 if own else 15])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
