@@ -13,7 +13,7 @@ NOW = "2020-06-15T08:00"
 
 def _flow_with_a_task() -> Any:
     """The flow's previous shape, as a baseline: the job in a ``@task`` (which owned the
-    retries) inside the flow, the task's result persisted by default."""
+    retries) inside the flow."""
     from prefect import flow, task
     from prefect.cache_policies import NO_CACHE
 
