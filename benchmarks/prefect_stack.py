@@ -74,14 +74,14 @@ class PrefectStack:
         self._prefect("server", "database", "upgrade", "-y", log="upgrade.log")
 
     def start_server(self) -> None:
-        log = open(self.work / "server.log", "ab")  # noqa: SIM115 (kept open by the process)
-        self.server = subprocess.Popen(
-            ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.environ(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.work / "server.log", "ab") as log:  # the process keeps its own copy
+            self.server = subprocess.Popen(
+                ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.environ(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
@@ -151,14 +151,22 @@ class PrefectStack:
     # --- workers ----------------------------------------------------------------------
 
     def start_worker(self, name: str) -> None:
-        log = open(self.work / f"worker-{name}.log", "ab")  # noqa: SIM115
-        self.workers[name] = subprocess.Popen(
-            ["prefect", "worker", "start", "--pool", "cchc", "--type", "process", "--name", name],
-            env=self.environ(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.work / f"worker-{name}.log", "ab") as log:
+            self.workers[name] = subprocess.Popen(
+                [
+                    "prefect",
+                    "worker",
+                    "start",
+                    "--pool",
+                    "cchc",
+                    "--type=process",
+                    f"--name={name}",
+                ],
+                env=self.environ(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def kill_worker(self, name: str) -> list[int]:
         """``kill -9`` the worker and every process under it (its flow runs): a lost machine."""
