@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-province web test test-unit lint bench docs clean
+.PHONY: demo demo-province web test test-unit lint bench docs clean at-scale at-scale-small
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -52,6 +52,15 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m cchc.messages_build
 	$(BIN)/python -m cchc.docs
+
+## at-scale-small: the at-scale replay, small (CI): 3 wards, a quarter in 3 simulated days, the embedded runner against Prefect with 2 process workers while PostgreSQL refuses connections for 30 s (a few minutes; PostgreSQL on localhost:5432)
+at-scale-small: $(STAMP)
+	CCHC_AT_SCALE=1 $(BIN)/python -m pytest -m atscale tests/integration/test_at_scale_replay.py
+
+## at-scale: the full at-scale replay: 168 wards, a quarter in 7 fortnightly ticks, the embedded runner, Prefect with 1 and with 2 process workers (a worker killed mid-sweep, the Prefect server restarted, PostgreSQL refusing connections for 30 s); figures in benchmarks/results.md and var/at-scale.json (about 40 minutes on 2 cores)
+at-scale: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python -m benchmarks.at_scale --units 168 --step 14 --workers 2 1 --json var/at-scale.json --results benchmarks/results.md
 
 ## bench: run the benchmarks and write benchmarks/results.md
 bench: $(STAMP)

@@ -1,9 +1,14 @@
 """The periodic jobs as Prefect flows (entrypoints ``flows/work.py:<name>`` in
 ``application.jobs.JOBS``).
 
-Each flow only orchestrates: it reads the settings and the clock at the edge, calls one
-``@task`` that runs the job from the table (the task owns the retries), and returns the
-job's JSON-ready report. Exceptions propagate so Prefect records the failure.
+Each flow only orchestrates: it reads the settings and the clock at the edge, runs the job
+from the table in its own transactions and returns the job's JSON-ready report. Exceptions
+propagate so Prefect records the failure, and **the flow owns the retries** (``RETRIES``
+attempts, ``RETRY_DELAY`` seconds apart: a database that refuses connections for half a
+minute is waited out). There is no ``@task`` inside: a job is one I/O unit already, and a task
+run costs a flow run about a third more (``benchmarks/prefect_cost.py``). Results are not
+persisted (the report is also in the flow's return value and the jobs' own tables) and nothing
+is cached: every run does the job.
 
 Parameters shared by every flow:
 
@@ -12,7 +17,8 @@ Parameters shared by every flow:
     share a city. The delivery job works on the shared outbox and ignores it.
 ``now``
     ISO time (in the plans' time zone unless it has an offset) to replay a moment; by default
-    the wall clock, read once in the flow so that a retried task sees the same ``now``.
+    the flow run's scheduled start time, which a retry of the same run keeps, so a retried
+    run sweeps for the same moment.
 """
 
 from __future__ import annotations
@@ -20,19 +26,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from prefect import Flow, flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import Flow, flow
 
 from application.jobs import JobEnv, installation_timezone, run_job
 from application.settings import Settings
 
 Report = dict[str, Any]
+RETRIES = 3
+RETRY_DELAY = 15  # seconds; three retries outlast a 30 s database outage
+OPTIONS: dict[str, Any] = {
+    "retries": RETRIES,
+    "retry_delay_seconds": RETRY_DELAY,
+    "persist_result": False,
+    "log_prints": False,
+    "validate_parameters": True,
+}
 
 
 def _when(env: JobEnv, now: str | None) -> dt.datetime:
-    """The aware moment a flow runs for: ``now`` parsed, else the wall clock (the edge)."""
+    """The aware moment a flow runs for: ``now`` parsed, else the run's scheduled start."""
     if not now:
-        return dt.datetime.now(dt.UTC)
+        from prefect.runtime import flow_run
+
+        scheduled = flow_run.scheduled_start_time
+        return dt.datetime.fromtimestamp(scheduled.timestamp(), dt.UTC)
     from domain.clock import parse_moment
     from domain.errors import LocalizedError
 
@@ -42,8 +59,7 @@ def _when(env: JobEnv, now: str | None) -> dt.datetime:
     return moment
 
 
-@task(name="run-job", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def job_task(name: str, units: list[str] | None, now: str | None) -> Report:
+def _run(name: str, units: list[str] | None, now: str | None) -> Report:
     """Run one job of ``application.jobs.JOBS`` in its own transactions."""
     env = JobEnv.build(Settings.from_env())
     try:
@@ -52,28 +68,28 @@ def job_task(name: str, units: list[str] | None, now: str | None) -> Report:
         env.close()
 
 
-@flow(name="cchc-materialise")
+@flow(name="cchc-materialise", **OPTIONS)
 def materialise_flow(units: list[str] | None = None, now: str | None = None) -> Report:
     """Create each plan's occurrences and follow plan revisions and holder changes."""
-    return job_task("materialise", units, now)
+    return _run("materialise", units, now)
 
 
-@flow(name="cchc-remind")
+@flow(name="cchc-remind", **OPTIONS)
 def remind_flow(units: list[str] | None = None, now: str | None = None) -> Report:
     """Reminder and escalation sweep: what is due at ``now`` becomes outbox messages."""
-    return job_task("remind", units, now)
+    return _run("remind", units, now)
 
 
-@flow(name="cchc-digest")
+@flow(name="cchc-digest", **OPTIONS)
 def digest_flow(units: list[str] | None = None, now: str | None = None) -> Report:
     """One daily message per officer who chose a digest."""
-    return job_task("digest", units, now)
+    return _run("digest", units, now)
 
 
-@flow(name="cchc-deliver")
+@flow(name="cchc-deliver", **OPTIONS)
 def deliver_flow(units: list[str] | None = None, now: str | None = None) -> Report:
     """Deliver pending outbox messages through the configured channel (``units`` unused)."""
-    return job_task("deliver", units, now)
+    return _run("deliver", units, now)
 
 
 def job_flows() -> dict[str, Flow[..., Report]]:

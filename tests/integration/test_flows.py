@@ -86,7 +86,7 @@ def test_job_flows_cover_every_job() -> None:
     for name, spec in SPECS.items():
         assert spec.flow.endswith(":" + flows[name].fn.__name__)
         # each flow runs its own job of the table, by name
-        assert f'job_task("{name}"' in inspect.getsource(flows[name].fn)
+        assert f'_run("{name}"' in inspect.getsource(flows[name].fn)
 
 
 def test_the_replay_plays_every_job_of_the_table() -> None:
