@@ -8,7 +8,7 @@ simulated time (the demo's replay, the tests): its sessions are then simulated
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -93,6 +93,22 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def among(column: Any, ids: Sequence[int], *, dialect: str) -> Any:
+    """``column IN ids`` for many ids: on PostgreSQL one array parameter (``= ANY(…)``), so
+    the statement's text is the same for 3 units or 300 (the driver parses it once and the
+    server plans it once), elsewhere the usual list of parameters."""
+    if dialect == "postgresql":
+        from sqlalchemy import ARRAY, Integer, any_, literal
+
+        return column == any_(literal(list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
+
+
+def dialect_of(session: Session) -> str:
+    """The name of the database dialect ``session`` talks to (``postgresql``, ``sqlite``)."""
+    return session.get_bind().dialect.name
 
 
 def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> bool:
