@@ -21,6 +21,7 @@ from sqlmodel import Session
 from domain.dossiers import EXCLUDED_STATUSES
 from domain.kpi import HOUSEHOLD_BUSINESS, KPIS, Kpi, Rate
 from models import ProcedureRecord
+from storage.db import among
 from storage.dossier_tally import (
     ALL_FIELDS,
     DOSSIERS,
@@ -148,13 +149,18 @@ def kpis_by_unit(
         func.sum(case((before_today, m.waiting), else_=0)),
         func.sum(case((before_today, m.waiting_apology), else_=0)),
     ]
-    where = (m.unit_id.in_(ids), m.year == start.year, m.month.between(start.month, end.month))
+    dialect = conn.dialect.name
+    where = (
+        among(m.unit_id, ids, dialect=dialect),
+        m.year == start.year,
+        m.month.between(start.month, end.month),
+    )
     per_field: dict[int, dict[str, _Counts]] = defaultdict(lambda: defaultdict(_Counts))
     per_month: dict[int, dict[int, _Counts]] = defaultdict(lambda: defaultdict(_Counts))
     household: dict[int, dict[int, Rate]] = defaultdict(dict)
     for row in conn.execute(
         select(m.unit_id, m.field, *sums).where(*where).group_by(m.unit_id, m.field)
-    ):
+    ).all():
         per_field[int(row[0])][row[1]].take(row[2:])
     hb = m.field == HOUSEHOLD_BUSINESS
     for row in conn.execute(
@@ -167,18 +173,18 @@ def kpis_by_unit(
         )
         .where(*where)
         .group_by(m.unit_id, m.month)
-    ):
+    ).all():
         per_month[int(row[0])][int(row[1])].take(row[2:-2])
         household[int(row[0])][int(row[1])] = Rate(int(row[-2] or 0), int(row[-1] or 0))
-    for uid, fcode, month, n, apology in _waiting_now(conn, ids, start, end, todays):
+    for uid, fcode, month, n, apology in _waiting_now(conn, ids, start, end, todays, dialect):
         for target in (per_field[uid][fcode], per_month[uid][month]):
             target.due += n
             target.late_apology += apology
-    procedures = _procedures(conn, ids, start, end)
+    procedures = _procedures(conn, ids, start, end, dialect)
     received: dict[int, dict[str, Rate]] = defaultdict(dict)
     for (uid, fcode), rate in procedures.by_field.items():
         received[uid][fcode] = rate
-    catalogues = _catalogues(conn, ids)
+    catalogues = _catalogues(conn, ids, dialect)
     months = months_of(start, end)
     return {
         uid: _unit_kpis(
@@ -196,7 +202,12 @@ def kpis_by_unit(
 
 
 def _waiting_now(
-    conn: Any, ids: list[int], start: dt.date, end: dt.date, todays: Mapping[int, dt.date]
+    conn: Any,
+    ids: list[int],
+    start: dt.date,
+    end: dt.date,
+    todays: Mapping[int, dt.date],
+    dialect: str,
 ) -> list[tuple[int, str, int, int, int]]:
     """The dossiers of each unit's current month with no result whose appointment day has
     passed (due, not on time), by unit, field and month: (unit, field, month, count, with an
@@ -204,7 +215,7 @@ def _waiting_now(
     d = DOSSIERS.c
     days = dict(todays)
     firsts = {uid: day.replace(day=1) for uid, day in days.items()}
-    first = first_slips(ids)
+    first = first_slips(ids, dialect=dialect)
     rows = conn.execute(
         select(
             d.unit_id,
@@ -215,7 +226,7 @@ def _waiting_now(
         )
         .select_from(DOSSIERS.outerjoin(first, first.c.dossier_id == d.id))
         .where(
-            d.unit_id.in_(ids),
+            among(d.unit_id, ids, dialect=dialect),
             d.hen_tra_day.between(max(start, min(firsts.values())), end),
             d.hen_tra_day < max(days.values()),
             d.hen_tra_day >= _by_unit(d.unit_id, firsts, Date),
@@ -236,7 +247,9 @@ class _Procedures:
     by_month: dict[tuple[int, int], Rate] = field(default_factory=dict)
 
 
-def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Procedures:
+def _procedures(
+    conn: Any, ids: list[int], start: dt.date, end: dt.date, dialect: str
+) -> _Procedures:
     """Distinct procedures received (a procedure is its code, else its name; online when any
     of its dossiers says level 3 or 4): per unit and field, per unit, per unit and month."""
     p = PROCEDURES.c
@@ -247,12 +260,12 @@ def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Pro
         return _flag(bits.op("&")(wanted) != 0)
 
     out = _Procedures()
-    where = (p.unit_id.in_(ids), p.year == start.year)
+    where = (among(p.unit_id, ids, dialect=dialect), p.year == start.year)
     for uid, fcode, n, online in conn.execute(
         select(p.unit_id, p.field, func.sum(has(p.months, mask)), func.sum(has(p.online, mask)))
         .where(*where, p.field != ALL_FIELDS)
         .group_by(p.unit_id, p.field)
-    ):
+    ).all():
         if n:
             out.by_field[(int(uid), fcode)] = Rate(int(online or 0), int(n))
     # over every field: a procedure counts once for the unit, whatever fields list it
@@ -263,7 +276,7 @@ def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Pro
         select(p.unit_id, *[func.sum(f) for f in flags])
         .where(*where, p.field == ALL_FIELDS)
         .group_by(p.unit_id)
-    ):
+    ).all():
         uid, counts = int(row[0]), [int(v or 0) for v in row[1:]]
         out.overall[uid] = Rate(counts[1], counts[0])
         for k, month in enumerate(months):
@@ -271,15 +284,15 @@ def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Pro
     return out
 
 
-def _catalogues(conn: Any, ids: list[int]) -> dict[int, dict[str, Rate]]:
+def _catalogues(conn: Any, ids: list[int], dialect: str) -> dict[int, dict[str, Rate]]:
     """Each unit's procedure catalogue, per field: (online at level 3/4, all)."""
     p = _PROC.c
     out: dict[int, dict[str, Rate]] = defaultdict(dict)
     for uid, fcode, n, online in conn.execute(
         select(p.unit_id, p.linh_vuc, func.count(), func.sum(_flag(p.muc_do >= 3)))
-        .where(p.unit_id.in_(ids))
+        .where(among(p.unit_id, ids, dialect=dialect))
         .group_by(p.unit_id, p.linh_vuc)
-    ):
+    ).all():
         out[int(uid)][fcode] = Rate(int(online or 0), int(n))
     return out
 
