@@ -28,7 +28,7 @@ from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
 from domain.completeness import Tally
 from domain.errors import LocalizedError, NotFoundError
 from domain.i18n import Lang, normalize_lang, t
-from domain.kpi import KPIS, Rate, Verdict
+from domain.kpi import KPIS, Rate, Verdict, rate
 from domain.plan import MAX_YEAR, MIN_YEAR
 from domain.progress import CATEGORIES, Progress, category
 from domain.province import ranks, sparkline, verdict
@@ -493,25 +493,27 @@ def province_kpis(
     for target_plan, plan_targets in targets.items():
         for target in plan_targets:
             on_kpi[(target_plan, target.metric)].append(target)
+    # each unit's id, code and name read once (not 8 × per unit from the ORM's records)
+    units = [(u.id or 0, u.code, u.name or u.code) for u in scope.units]
     rankings = []
     for name in (kpi,) if kpi else KPIS:
-        values = {u.code: figures[u.id or 0].kpis[name].overall.value for u in scope.units}
+        values = {code: figures[uid].kpis[name].overall.value for uid, code, _ in units}
         placed = ranks(values)
         rows = []
-        for u in scope.units:
-            mine = figures[u.id or 0]
+        for uid, code, unit_name in units:
+            mine = figures[uid]
             found = mine.kpis[name]
-            plan_id = plan_of.get(u.id or 0)
+            plan_id = plan_of.get(uid)
             together, each = verdict(on_kpi.get((plan_id or -1, name), []), found)
             rows.append(
                 RankRow(
-                    unit=u.code,
-                    name=u.name or u.code,
-                    rank=placed[u.code],
+                    unit=code,
+                    name=unit_name,
+                    rank=placed[code],
                     rate=found.overall,
                     verdict=together,
                     targets=each,
-                    months=tuple(r.value for r in mine.months[name]),
+                    months=tuple([rate(r.numerator, r.denominator) for r in mine.months[name]]),
                 )
             )
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
