@@ -22,7 +22,7 @@ from models import (
 )
 from responsibilities.policy import ProvinceGrant
 from storage.audit import record
-from storage.db import among, dialect_of
+from storage.db import among
 
 
 @dataclass(frozen=True)
@@ -323,7 +323,7 @@ def ranking_rows(session: Session, unit_ids: list[int], years: list[int]) -> lis
         select(Assessment.unit_id, Assessment.year, Assessment.status, AppraisalCycle)
         .outerjoin(AppraisalCycle, col(AppraisalCycle.assessment_id) == col(Assessment.id))
         .where(
-            among(col(Assessment.unit_id), unit_ids, dialect=dialect_of(session)),
+            among(col(Assessment.unit_id), unit_ids),
             col(Assessment.year).in_(years),
         )
     ).all()

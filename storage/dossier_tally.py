@@ -56,15 +56,14 @@ def settled_day() -> Any:
     return func.coalesce(d.co_ket_qua_day, d.tra_day)
 
 
-def first_slips(unit_ids: list[int], *, dialect: str = "") -> Any:
-    """The first apology slip recorded for each dossier of ``unit_ids`` (a subquery; the
-    ids as one parameter on PostgreSQL when ``dialect`` says so, ``storage.db.among``)."""
+def first_slips(unit_ids: list[int]) -> Any:
+    """The first apology slip recorded for each dossier of ``unit_ids`` (a subquery)."""
     from storage.db import among
 
     s = SLIPS.c
     return (
         core_select(s.dossier_id, func.min(s.issued_on).label("issued_on"))
-        .where(among(s.unit_id, unit_ids, dialect=dialect))
+        .where(among(s.unit_id, unit_ids))
         .group_by(s.dossier_id)
         .subquery()
     )

@@ -40,7 +40,7 @@ from models import (
     TaskRecord,
     UnitRecord,
 )
-from storage.db import among, dialect_of
+from storage.db import among
 from storage.plans import target_of
 from storage.units import all_units, node_of
 
@@ -88,7 +88,7 @@ def plans_of_year(unit_ids: Sequence[int], year: int, *, session: Session) -> di
         session.connection()
         .execute(
             select(p.id, p.unit_id, p.code, p.title, p.year, p.timezone)
-            .where(among(p.unit_id, unit_ids, dialect=dialect_of(session)), p.year == year)
+            .where(among(p.unit_id, unit_ids), p.year == year)
             .order_by(p.id)
         )
         .all()
@@ -117,7 +117,7 @@ def area_labels(plan_ids: Sequence[int], *, session: Session) -> list[AreaName]:
     first = func.row_number().over(partition_by=a.code, order_by=(a.plan_id, a.position, a.id))
     each = (
         select(a.plan_id, a.code, a.title, a.title_en, a.position, a.id, first.label("first"))
-        .where(among(a.plan_id, plan_ids, dialect=dialect_of(session)), a.archived_at.is_(None))
+        .where(among(a.plan_id, plan_ids), a.archived_at.is_(None))
         .subquery()
     )
     e = each.c
@@ -153,9 +153,7 @@ def targets_of(
         session.connection()
         .execute(
             select(c.plan_id, *read)
-            .where(
-                among(c.plan_id, plan_ids, dialect=dialect_of(session)), c.archived_at.is_(None), on
-            )
+            .where(among(c.plan_id, plan_ids), c.archived_at.is_(None), on)
             .order_by(c.plan_id, c.position, c.id)
         )
         .all()
@@ -233,7 +231,7 @@ def area_counts(plan_ids: Sequence[int], *, session: Session, now: dt.datetime) 
                 func.sum(_flag(and_(due, o.status.in_(sorted(ACTIVE))))),
             )
             .select_from(_OCC.outerjoin(_TASK, t.id == o.task_id))
-            .where(among(o.plan_id, plan_ids, dialect=dialect_of(session)))
+            .where(among(o.plan_id, plan_ids))
             .group_by(o.unit_id, area)
         )
         .all()
@@ -274,7 +272,7 @@ def standing_groups(
         _flag(o.submitted_at.is_not(None)).label("handed"),
         _flag(and_(o.submitted_at.is_not(None), o.submitted_at > o.due_at)).label("late"),
     )
-    inner = select(*keys).where(among(o.plan_id, plan_ids, dialect=dialect_of(session))).subquery()
+    inner = select(*keys).where(among(o.plan_id, plan_ids)).subquery()
     i = inner.c
     grouped = (i.unit_id, i.status, i.past, i.ahead, i.handed, i.late)
     rows = session.connection().execute(select(*grouped, func.count()).group_by(*grouped)).all()
@@ -311,7 +309,6 @@ def document_groups(
         return []
     o, t, r, e = _OCC.c, _TASK.c, _REQ.c, _EV.c
     today = _by_unit(o.unit_id, todays)
-    dialect = dialect_of(session)
     asked = and_(r.required, r.archived_at.is_(None))
     # the documents each task asks for
     per_task = (
@@ -332,7 +329,7 @@ def document_groups(
                 _REQ, and_(r.task_id == o.task_id, r.name == e.requirement, asked)
             )
         )
-        .where(among(o.plan_id, plan_ids, dialect=dialect))
+        .where(among(o.plan_id, plan_ids))
         .group_by(e.occurrence_id, e.requirement)
         .subquery()
     )
@@ -362,7 +359,7 @@ def document_groups(
             .outerjoin(uploads, u.occurrence_id == o.id)
         )
         .where(
-            among(o.plan_id, plan_ids, dialect=dialect),
+            among(o.plan_id, plan_ids),
             o.status.not_in(EXEMPT),
             t.archived_at.is_(None),
         )
@@ -417,7 +414,7 @@ def assessments_of(
         session.connection()
         .execute(
             select(a.unit_id, a.status, a.submitted_at).where(
-                among(a.unit_id, unit_ids, dialect=dialect_of(session)), a.year == year
+                among(a.unit_id, unit_ids), a.year == year
             )
         )
         .all()

@@ -149,9 +149,8 @@ def kpis_by_unit(
         func.sum(case((before_today, m.waiting), else_=0)),
         func.sum(case((before_today, m.waiting_apology), else_=0)),
     ]
-    dialect = conn.dialect.name
     where = (
-        among(m.unit_id, ids, dialect=dialect),
+        among(m.unit_id, ids),
         m.year == start.year,
         m.month.between(start.month, end.month),
     )
@@ -176,15 +175,15 @@ def kpis_by_unit(
     ).all():
         per_month[int(row[0])][int(row[1])].take(row[2:-2])
         household[int(row[0])][int(row[1])] = Rate(int(row[-2] or 0), int(row[-1] or 0))
-    for uid, fcode, month, n, apology in _waiting_now(conn, ids, start, end, todays, dialect):
+    for uid, fcode, month, n, apology in _waiting_now(conn, ids, start, end, todays):
         for target in (per_field[uid][fcode], per_month[uid][month]):
             target.due += n
             target.late_apology += apology
-    procedures = _procedures(conn, ids, start, end, dialect)
+    procedures = _procedures(conn, ids, start, end)
     received: dict[int, dict[str, Rate]] = defaultdict(dict)
     for (uid, fcode), rate in procedures.by_field.items():
         received[uid][fcode] = rate
-    catalogues = _catalogues(conn, ids, dialect)
+    catalogues = _catalogues(conn, ids)
     months = months_of(start, end)
     return {
         uid: _unit_kpis(
@@ -207,7 +206,6 @@ def _waiting_now(
     start: dt.date,
     end: dt.date,
     todays: Mapping[int, dt.date],
-    dialect: str,
 ) -> list[tuple[int, str, int, int, int]]:
     """The dossiers of each unit's current month with no result whose appointment day has
     passed (due, not on time), by unit, field and month: (unit, field, month, count, with an
@@ -215,7 +213,7 @@ def _waiting_now(
     d = DOSSIERS.c
     days = dict(todays)
     firsts = {uid: day.replace(day=1) for uid, day in days.items()}
-    first = first_slips(ids, dialect=dialect)
+    first = first_slips(ids)
     rows = conn.execute(
         select(
             d.unit_id,
@@ -226,7 +224,7 @@ def _waiting_now(
         )
         .select_from(DOSSIERS.outerjoin(first, first.c.dossier_id == d.id))
         .where(
-            among(d.unit_id, ids, dialect=dialect),
+            among(d.unit_id, ids),
             d.hen_tra_day.between(max(start, min(firsts.values())), end),
             d.hen_tra_day < max(days.values()),
             d.hen_tra_day >= _by_unit(d.unit_id, firsts, Date),
@@ -247,9 +245,7 @@ class _Procedures:
     by_month: dict[tuple[int, int], Rate] = field(default_factory=dict)
 
 
-def _procedures(
-    conn: Any, ids: list[int], start: dt.date, end: dt.date, dialect: str
-) -> _Procedures:
+def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Procedures:
     """Distinct procedures received (a procedure is its code, else its name; online when any
     of its dossiers says level 3 or 4): per unit and field, per unit, per unit and month."""
     p = PROCEDURES.c
@@ -260,7 +256,7 @@ def _procedures(
         return _flag(bits.op("&")(wanted) != 0)
 
     out = _Procedures()
-    where = (among(p.unit_id, ids, dialect=dialect), p.year == start.year)
+    where = (among(p.unit_id, ids), p.year == start.year)
     for uid, fcode, n, online in conn.execute(
         select(p.unit_id, p.field, func.sum(has(p.months, mask)), func.sum(has(p.online, mask)))
         .where(*where, p.field != ALL_FIELDS)
@@ -284,13 +280,13 @@ def _procedures(
     return out
 
 
-def _catalogues(conn: Any, ids: list[int], dialect: str) -> dict[int, dict[str, Rate]]:
+def _catalogues(conn: Any, ids: list[int]) -> dict[int, dict[str, Rate]]:
     """Each unit's procedure catalogue, per field: (online at level 3/4, all)."""
     p = _PROC.c
     out: dict[int, dict[str, Rate]] = defaultdict(dict)
     for uid, fcode, n, online in conn.execute(
         select(p.unit_id, p.linh_vuc, func.count(), func.sum(_flag(p.muc_do >= 3)))
-        .where(among(p.unit_id, ids, dialect=dialect))
+        .where(among(p.unit_id, ids))
         .group_by(p.unit_id, p.linh_vuc)
     ).all():
         out[int(uid)][fcode] = Rate(int(online or 0), int(n))
