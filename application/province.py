@@ -76,6 +76,7 @@ class _Scope:
     todays: dict[int, dt.date]
     today: dt.date
     ended: dict[int, EndedUnit] = field(default_factory=dict)
+    above: tuple[int, ...] = ()  # the parent and the units above it, nearest first
 
 
 def _scope(
@@ -89,7 +90,7 @@ def _scope(
         parent = unit_of(session, identity, None, now)
     else:
         parent = get_unit(unit, session=session)
-    below = store.units_below(
+    below, above = store.units_below(
         parent.id or 0, dt.date(year, 1, 1), dt.date(year, 12, 31), session=session
     )
     # the units as they were that year: none made later; those merged during it marked
@@ -105,7 +106,7 @@ def _scope(
     if not units:
         raise LocalizedError("error.province_no_units", unit=parent.code)
     todays = {uid: local_today(now, z) for uid, z in zones.items()}
-    return _Scope(parent, units, plans, todays, today, ended)
+    return _Scope(parent, units, plans, todays, today, ended, tuple(above))
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -242,22 +243,18 @@ def province_progress(
         areas = store.area_labels(plan_ids, session=session)
         assessments = store.assessments_of([u.id or 0 for u in scope.units], year, session=session)
         if assessment_due is None:  # the deadline the province set (cchc appraisal deadline)
-            assessment_due = _deadline_set(session, scope.parent, year)
+            assessment_due = _deadline_set(session, scope.above, year)
     return _progress_table(
         scope, year, cells, standings, documents, areas, assessments, assessment_due, language
     )
 
 
-def _deadline_set(session: Session, parent: UnitRecord, year: int) -> dt.date | None:
-    """The self-assessment deadline of ``year`` set at ``parent`` or the nearest unit above."""
+def _deadline_set(session: Session, chain: Sequence[int], year: int) -> dt.date | None:
+    """The self-assessment deadline of ``year`` set at the first unit of ``chain`` (the
+    parent, then the units above it) that has one."""
     from storage.deadlines import deadline_of
 
-    chain: list[int] = []
-    row: UnitRecord | None = parent
-    while row is not None and row.id is not None and row.id not in chain:
-        chain.append(row.id)
-        row = session.get(UnitRecord, row.parent_id) if row.parent_id is not None else None
-    found = deadline_of(session, chain, year)
+    found = deadline_of(session, list(chain), year)
     return found.due if found is not None else None
 
 

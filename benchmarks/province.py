@@ -362,8 +362,7 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         f"{1 / r['rate']:.0f} s at fixed times whatever the server does, latency counted from "
         f"when the request was due, for {OPEN_LONGER * r['seconds']:.0f} s.",
         "",
-        "",
-        "| page | rows | HTML | load average (1 min) |",
+        "| page | rows | HTML | load average (1 min) as its measures began |",
         "|---|---|---|---|",
         *[
             f"| {p['label']}: `GET {p['path']}` | {p['rows']} | {p['bytes'] / 1024:.0f} KiB "

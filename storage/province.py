@@ -58,13 +58,20 @@ EMPTY: Any = literal_column("''")
 
 def units_below(
     parent_id: int, start: dt.date, end: dt.date, *, session: Session
-) -> list[UnitRecord]:
+) -> tuple[list[UnitRecord], list[int]]:
     """Every unit below ``parent_id`` in the unit tree as it was on any day of
     ``start``..``end`` (``domain.units.below_during``: a ward merged away mid-year is listed for
-    that year), by code; one query."""
+    that year), by code; and ``parent_id`` with the units above it, nearest first. One query,
+    however many units and levels."""
     rows = all_units(session=session)
     found = below_during([node_of(r) for r in rows], parent_id, start, end)
-    return [r for r in rows if r.id in found]
+    parents = {r.id: r.parent_id for r in rows}
+    chain: list[int] = []
+    at: int | None = parent_id
+    while at is not None and at in parents and at not in chain:
+        chain.append(at)
+        at = parents[at]
+    return [r for r in rows if r.id in found], chain
 
 
 @dataclass(frozen=True)
