@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from markupsafe import Markup, escape
-
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
 
 from domain import links
 from web.auth import lang_of, signed_in
