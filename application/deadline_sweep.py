@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from application.deadline_dues import Due, explanation_dues, self_assessment_dues
 from application.notices import Recipient, enqueue, recipient
+from application.sweep import SweepReport
 from domain.clock import local_today, require_aware
 from domain.plan import Reminders
 from domain.reminders import DUE_TIME, ESCALATION, Decision, decide, ladder, local
@@ -68,25 +69,10 @@ LOOK_AHEAD = dt.timedelta(days=120)
 CHAIRMAN, CCHC_OFFICER = "chairman", "cchc_officer"
 
 
-@dataclass
-class DeadlineSweepReport:
-    """What a sweep did (or, with ``dry_run``, would do) about the province's deadlines.
-
-    ``planned``: the steps due (one per unit and deadline); ``planned_messages``: the messages
-    they make: ``to``, ``name``, ``kind`` and the ``items`` (unit, deadline, kind, step)."""
-
-    looked_at: int = 0
-    reminders: int = 0
-    escalations: int = 0
-    catch_ups: int = 0
-    skipped_steps: int = 0
-    messages: int = 0
-    raced: int = 0
-    planned: list[dict[str, object]] = field(default_factory=list)
-    planned_messages: list[dict[str, object]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+class DeadlineSweepReport(SweepReport):
+    """What a sweep did (or, with ``dry_run``, would do) about the province's deadlines: the
+    counts of the plans' sweep; ``planned`` holds one step per unit and deadline, and each
+    planned message's ``items`` name the unit, deadline, kind and step."""
 
 
 @dataclass

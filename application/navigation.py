@@ -37,8 +37,9 @@ PAGES: dict[str, tuple[str, ...]] = {
 }
 ADMIN_PAGES = ("plans", "people", "working_calendar", "audit", "outbox")
 # the province's pages: its staff and appraisers follow the units below them, appraise them and
-# rank them; a unit's CCHC officer and chairman read their own appraisal and result
-PROVINCE_PAGES = ("province", "appraisal", "ranking")
+# rank them, and follow their one-stop KPIs ("kpis"); a unit's CCHC officer and chairman read
+# their own appraisal and result
+PROVINCE_PAGES = ("province", "kpis", "appraisal", "ranking")
 UNIT_APPRAISAL_PAGES = ("appraisal", "ranking")
 
 

@@ -383,6 +383,7 @@ class RankRow:
     verdict: Verdict | None
     targets: tuple[tuple[str, Verdict], ...]
     months: tuple[float | None, ...]
+    plan: str | None = None  # the unit's plan of the year (None: no plan loaded)
 
     @property
     def sparkline(self) -> str:
@@ -462,15 +463,16 @@ def province_kpis(
     identity: Identity,
     now: dt.datetime,
     *,
-    unit: str,
+    unit: str | None,
     year: int,
     quarter: int | None = None,
     kpi: str | None = None,
     lang: str = "vi",
 ) -> ProvinceKpis:
     """``cchc province kpi``: each one-stop KPI (or only ``kpi``) of every unit below
-    ``unit`` over ``year`` or its ``quarter``, ranked best first, with each unit's verdict
-    against its own plan's targets and the KPI month by month; read-only."""
+    ``unit`` (None: the officer's own unit) over ``year`` or its ``quarter``, ranked best
+    first, with each unit's verdict against its own plan's targets and the KPI month by
+    month; read-only."""
     require_aware(now)
     language = normalize_lang(lang)
     _year(year)
@@ -511,6 +513,7 @@ def province_kpis(
                     verdict=together,
                     targets=each,
                     months=tuple([rate(r.numerator, r.denominator) for r in mine.months[name]]),
+                    plan=scope.plans[uid].code if uid in scope.plans else None,
                 )
             )
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))

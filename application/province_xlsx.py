@@ -4,7 +4,8 @@ in bold, panes frozen under the header, set up for printing on A4.
 
 - progress (``cchc province progress --xlsx``): a sheet of units × areas, a sheet of the
   units whose self-assessment is not submitted;
-- KPIs (``cchc province kpi --xlsx``): a sheet per KPI, its ranking with the months.
+- KPIs (``cchc province kpi --xlsx``, the web's ``/tinh/chi-so.xlsx``): a sheet per KPI, its
+  ranking with the months.
 """
 
 from __future__ import annotations
@@ -28,6 +29,27 @@ def write_progress(table: ProvinceProgress, path: Path, lang: Lang) -> None:
 def write_kpis(result: ProvinceKpis, path: Path, lang: Lang) -> None:
     """Write the KPI workbook at ``path`` atomically."""
     _save(kpi_book(result, lang), path)
+
+
+def kpi_workbook(result: ProvinceKpis, lang: Lang, *, first: str | None = None) -> bytes:
+    """The KPI workbook as bytes (what the web sends), opening on the sheet of ``first``."""
+    import io
+
+    book = kpi_book(result, lang)
+    names = [r.kpi for r in result.rankings]
+    if first in names:
+        book.active = names.index(first)
+        for sheet in book.worksheets:  # one tab selected, else spreadsheets group them
+            sheet.sheet_view.tabSelected = sheet is book.active
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def kpi_file_name(result: ProvinceKpis) -> str:
+    """``chi-so-tp-hcm-2020.xlsx``, ``chi-so-tp-hcm-2020-q2.xlsx`` for a quarter."""
+    quarter = f"-q{result.quarter}" if result.quarter else ""
+    return f"chi-so-{result.unit}-{result.year}{quarter}.xlsx"
 
 
 def _head(sheet: Any, row: int) -> None:
@@ -144,7 +166,7 @@ def kpi_book(result: ProvinceKpis, lang: Lang) -> Any:
                 ],
             )
         )
-        for r in ranking.rows:
+        for at, r in enumerate(ranking.rows, start=3):  # under the title and the header
             verdict = t(f"province.verdict.{r.verdict or 'none'}", lang)
             if r.targets:
                 verdict += " (" + ", ".join(code for code, _ in r.targets) + ")"
@@ -163,8 +185,8 @@ def kpi_book(result: ProvinceKpis, lang: Lang) -> Any:
                     ],
                 )
             )
-            for i in (4, *range(8, 8 + len(result.months))):
-                sheet.cell(sheet.max_row, i).number_format = "0.0"
+            for i in (4, *range(8, 8 + len(result.months))):  # not max_row: it counts every cell
+                sheet.cell(at, i).number_format = "0.0"
         _head(sheet, 2)
         widths = (7, 14, 32, 10, 9, 9, 24, *([8] * len(result.months)))
         for i, width in enumerate(widths, start=1):

@@ -8,7 +8,8 @@
 Then scheduling, dossiers and KPIs, notifications and the web (``benchmarks/*.py``); the web
 alone, its section of ``results.md`` rewritten: ``python -m benchmarks.run --only web``; the
 province's views (``benchmarks/province.py``) alone: ``--only province``; materialising a
-city's year on SQLite and PostgreSQL against its floor alone: ``--only city``.
+city's year on SQLite and PostgreSQL against its floor alone: ``--only city``; the officers'
+reading commands on the demo database (``benchmarks/reading.py``) alone: ``--only reading``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,21 @@ WEB_HEADING = "## Web"  # the last section: ``--only web`` rewrites from here to
 PROVINCE_HEADING = "## Province"  # just before the web's: ``--only province`` rewrites it
 CITY_START = "Materialising a city's year"  # ``--only city`` rewrites from here to the sweep's
 CITY_END = "The sweep with"
+READING_HEADING = "## Reading"  # before the province's: ``--only reading`` rewrites it
+
+
+def _with_reading(before: str, section: list[str]) -> str:
+    """``results.md`` with its reading section replaced (or put before the next section)."""
+    text = "\n".join(section) + "\n\n"
+    if READING_HEADING in before:
+        head, rest = before.split(READING_HEADING, 1)
+        tail = rest.split("\n## ", 1)
+        return head + text + ("## " + tail[1] if len(tail) > 1 else "")
+    for heading in (PROVINCE_HEADING, WEB_HEADING):
+        if heading in before:
+            head, rest = before.split(heading, 1)
+            return head + text + heading + rest
+    return before.rstrip("\n") + "\n\n" + text
 
 
 def _with_city(before: str, section: list[str]) -> str:
@@ -149,10 +165,19 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=["web", "province", "sweep", "city"],
+        choices=["web", "province", "sweep", "city", "reading"],
         help="run this benchmark alone and rewrite only its section",
     )
     args = parser.parse_args()
+
+    from benchmarks.reading import bench_reading, reading_section
+
+    if args.only == "reading":
+        section = reading_section(bench_reading(runs=5))
+        before = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(_with_reading(before, section), encoding="utf-8")
+        print("\n".join(section))
+        return
 
     from benchmarks.scheduling import bench_city, city_lines, city_on_postgres
 
@@ -233,6 +258,7 @@ def main() -> None:
         sweep_on_postgres(args.pg, args.small, args.large, args.due),
     ]
     flow_cost = prefect_cost()
+    reading = reading_section(bench_reading(runs=5))
     from benchmarks.outbox_smtp import bench_outbox_smtp
 
     mail = bench_outbox_smtp(args.messages)
@@ -317,6 +343,8 @@ def main() -> None:
         "Checking a plan adds its positions, schema, references and framework codes on top of",
         "parsing (the ratio in the first row); an unchanged reload reads and compares but writes",
         "nothing (second row).",
+        "",
+        *reading,
         "",
         *province,
         "",

@@ -7,6 +7,7 @@ the orchestration frameworks are imported inside the commands that need them, so
 
 from __future__ import annotations
 
+import copy
 import sys
 from typing import Annotated
 
@@ -137,6 +138,39 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return front + rest
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The command line with only the command ``args`` name (a command or a group, with the
+    root's options): typer reads the signature of every command it is given before it runs
+    one, which would cost a reading command a large share of its time. The whole of it when
+    no command is named before a ``--help``, or the name is not one (for the help listing
+    every command, and the "did you mean" of a misspelt one)."""
+    name = _command_name(args)
+    commands = [c for c in app.registered_commands if name is not None and c.name == name]
+    groups = [g for g in app.registered_groups if name is not None and g.name == name]
+    if not commands and not groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command ``args`` (global options in front, see ``hoist_global_options``) name;
+    None when a help option or the end of options comes first."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("--help", "-h", "--"):
+            return None
+        if arg in GLOBAL_VALUE_FLAGS:
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            return arg
+        i += 1
+    return None
+
+
 _settings: Settings | None = None  # the settings main() read, passed on to _root
 
 
@@ -154,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     lang = normalize_lang(flag_lang) if flag_lang else _settings.lang
     set_lang(lang)
     try:
-        app(args=args, prog_name="cchc", standalone_mode=True)
+        app_for(args)(args=args, prog_name="cchc", standalone_mode=True)
     except CchcError as exc:
         if verbose:
             raise

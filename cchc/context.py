@@ -116,14 +116,16 @@ class AppContext:
         if self._engine is not None:
             return self._engine
         from storage.db import make_engine
-        from storage.migrate import current_revision, head_revision, upgrade
+        from storage.migrate import current_revision, head_revision, is_current, upgrade
 
         if self.settings.embedded:
             self.settings.home.mkdir(parents=True, exist_ok=True)
         engine = make_engine(self.settings.database_url)
         if migrate is None:
             migrate = self.settings.embedded
-        if migrate:
+        if is_current(engine):
+            pass  # the usual case, told without loading Alembic
+        elif migrate:
             upgrade(engine)
         elif current_revision(engine) != head_revision(engine):
             from domain.errors import LocalizedError

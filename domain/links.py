@@ -31,6 +31,7 @@ OUTBOX = ADMIN + "/hop-thu-di"  # Hộp thư đi: the outbox
 PROVINCE_PROGRESS = "/tinh/tien-do"  # the units below the reader's unit, side by side
 APPRAISAL = "/tinh/tham-dinh"  # Thẩm định: the province's appraisal of its units
 RANKING = "/tinh/xep-hang"  # Xếp hạng: the province's ranking of its units
+PROVINCE_KPIS = "/tinh/chi-so"  # Chỉ số: the units' one-stop KPIs, ranked KPI by KPI
 
 
 def _segment(value: str) -> str:
@@ -73,6 +74,19 @@ def province_progress_path(unit: str, year: int) -> str:
     """The province's progress page for the units below ``unit`` in ``year``:
     ``/tinh/tien-do?nam=2020&don_vi=tp-hcm``."""
     return f"{PROVINCE_PROGRESS}?nam={int(year)}&don_vi={_segment(unit)}"
+
+
+def province_kpis_path(
+    unit: str, year: int, quarter: int | None = None, kpi: str | None = None
+) -> str:
+    """The province's KPI ranking of the units below ``unit`` in ``year`` (or its
+    ``quarter``), on ``kpi``: ``/tinh/chi-so?nam=2020&quy=2&chi_so=on_time_rate&don_vi=tp-hcm``."""
+    query = f"nam={int(year)}"
+    if quarter is not None:
+        query += f"&quy={int(quarter)}"
+    if kpi:
+        query += f"&chi_so={_segment(kpi)}"
+    return f"{PROVINCE_KPIS}?{query}&don_vi={_segment(unit)}"
 
 
 def appraisal_path(unit: str, year: int) -> str:

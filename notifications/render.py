@@ -16,16 +16,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
-from jinja2.runtime import Context
+from typing import TYPE_CHECKING, Any
 
 from domain.i18n import Lang, t
 from domain.numbers import decimal, percent
 from domain.occurrence import OccurrenceView
 from domain.periods import period_label
 from domain.workdays import weekday_date
+
+if TYPE_CHECKING:  # Jinja2 is imported when the first message is rendered, not before
+    from jinja2 import Environment
+    from jinja2.runtime import Context
 
 KINDS: tuple[str, ...] = (
     "reminder",
@@ -60,28 +61,23 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith(".html.j2")
 
 
-@pass_context
 def _weekday_date_filter(ctx: Context, day: dt.date) -> str:
     return weekday_date(day, str(ctx.get("lang", "vi")))
 
 
-@pass_context
 def _status_name_filter(ctx: Context, status: str) -> str:
     lang: Lang = "en" if ctx.get("lang") == "en" else "vi"
     return t(f"status.{status}", lang)
 
 
-@pass_context
 def _period_filter(ctx: Context, key: str) -> str:
     return period_label(key, str(ctx.get("lang", "vi")))
 
 
-@pass_context
 def _number_filter(ctx: Context, value: float, digits: int = 2) -> str:
     return decimal(value, str(ctx.get("lang", "vi")), digits)
 
 
-@pass_context
 def _percent_filter(ctx: Context, value: float, digits: int = 1) -> str:
     return percent(value, str(ctx.get("lang", "vi")), digits)
 
@@ -93,6 +89,8 @@ def _date_filter(day: dt.date) -> str:
 @cache
 def environment() -> Environment:
     """The one Jinja2 environment for every message (built on first use)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
         autoescape=_autoescape,
@@ -101,12 +99,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["weekday_date"] = _weekday_date_filter
-    env.filters["status_name"] = _status_name_filter
+    # the filters but ``ddmmyyyy`` read the message's language from the template's context
+    env.filters["weekday_date"] = pass_context(_weekday_date_filter)
+    env.filters["status_name"] = pass_context(_status_name_filter)
     env.filters["ddmmyyyy"] = _date_filter
-    env.filters["period"] = _period_filter
-    env.filters["number"] = _number_filter
-    env.filters["percent"] = _percent_filter
+    env.filters["period"] = pass_context(_period_filter)
+    env.filters["number"] = pass_context(_number_filter)
+    env.filters["percent"] = pass_context(_percent_filter)
     return env
 
 

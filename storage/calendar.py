@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -21,10 +24,35 @@ def public_holidays(years: Iterable[int], *, lang: str = "vi") -> dict[dt.date, 
 
 @lru_cache(maxsize=64)
 def _public_holidays(years: tuple[int, ...], language: str) -> tuple[tuple[dt.date, str], ...]:
-    import holidays
-
     # The language is always given: left out, the library follows LANGUAGE/LC_ALL/LANG.
-    return tuple(holidays.country_holidays("VN", years=list(years), language=language).items())
+    vietnam = _vietnam()
+    if vietnam is None:
+        import holidays
+
+        return tuple(holidays.country_holidays("VN", years=list(years), language=language).items())
+    return tuple(vietnam(years=list(years), language=language).items())
+
+
+@cache
+def _vietnam() -> Any:
+    """The holidays library's class for Vietnam, its module loaded alone: the library's own
+    ``country_holidays`` first imports the modules of every country it knows (about 250, most
+    of the time a reading command spends on its calendar). ``None`` when the library is not
+    laid out as expected (then ``country_holidays`` is used)."""
+    import holidays  # the library's core, which the country's module uses
+
+    folder = Path(holidays.__file__).parent / "countries"
+    spec = importlib.util.spec_from_file_location(
+        "holidays.countries.vietnam", folder / "vietnam.py"
+    )
+    if spec is None or spec.loader is None or not (folder / "vietnam.py").is_file():
+        return None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except ImportError:
+        return None
+    return getattr(module, "Vietnam", None)
 
 
 def load_calendar(*, session: Session, years: Iterable[int], lang: str = "vi") -> WorkCalendar:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +72,8 @@ class Context:
     unit_code: str = ""
     # the web site's public address: messages link to the pages they are about
     base_url: str | None = None
-    # due dates and first looks already worked out, by what they depend on (tasks share them)
+    # due dates and first looks already worked out, by what they depend on (tasks share them,
+    # and so do the plans of every unit on the same calendar: see ``shared_memo``)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -87,16 +90,46 @@ class Context:
         return self.officer_ids.get(first.officer), acting_for
 
 
+# memos of due dates and first looks, by the calendar, time zone and roll rule they were
+# worked out with; a few kept (a province's units share one), the oldest dropped first
+_MEMOS: OrderedDict[tuple[Any, ...], dict[tuple[Any, ...], Any]] = OrderedDict()
+MEMOS_KEPT = 8
+MEMO_ENTRIES = 200_000  # a memo is emptied past this many entries (years of many plans)
+_MEMO_LOCK = threading.Lock()
+
+
+def shared_memo(calendar: WorkCalendar, timezone: str, roll: str) -> dict[tuple[Any, ...], Any]:
+    """The memo for plans on ``calendar`` in ``timezone`` rolling by ``roll``: a due date or a
+    first look depends on nothing else, so the units of a province, read one after the other,
+    work each out once. A changed override or holiday list makes a new key, hence a new memo."""
+    key = (
+        timezone,
+        roll,
+        tuple(sorted(calendar.holidays)),
+        tuple(sorted(calendar.days_off)),
+        tuple(sorted(calendar.working)),
+    )
+    with _MEMO_LOCK:
+        memo = _MEMOS.get(key)
+        if memo is None or len(memo) > MEMO_ENTRIES:
+            memo = _MEMOS[key] = {}
+            while len(_MEMOS) > MEMOS_KEPT:
+                _MEMOS.popitem(last=False)
+        _MEMOS.move_to_end(key)
+        return memo
+
+
 def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime) -> Context:
     positions = unit_positions(plan_row.unit_id, session=session)  # read once for both
     plan = read_plan_record(plan_row, session=session, positions=positions)
     officers = session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id)).all()
     by_id = {o.id: o for o in officers if o.id is not None}
+    calendar = load_calendar(session=session, years=[plan.year])
     return Context(
         session=session,
         plan_row=plan_row,
         plan=plan,
-        calendar=load_calendar(session=session, years=[plan.year]),
+        calendar=calendar,
         holdings=holdings(
             session=session, unit_id=plan_row.unit_id, officers=by_id, positions=positions
         ),
@@ -106,6 +139,7 @@ def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datet
         officers=by_id,
         unit_code=plan.unit.code,
         base_url=base_url_of(session.get_bind()),
+        memo=shared_memo(calendar, plan.timezone, plan.roll),
     )
 
 
@@ -136,6 +170,13 @@ def first_look(ctx: Context, task: Task, due: dt.date) -> dt.datetime | None:
     if key not in ctx.memo:
         steps = ladder(due, task.reminders, ctx.calendar, ctx.plan.timezone)
         ctx.memo[key] = steps[0].at if steps else None
+    return ctx.memo[key]  # type: ignore[no-any-return]
+
+
+def _periods(ctx: Context, task: Task) -> tuple[Period, ...]:
+    key = ("periods", task.schedule)
+    if key not in ctx.memo:
+        ctx.memo[key] = tuple(periods(task.schedule))
     return ctx.memo[key]  # type: ignore[no-any-return]
 
 
@@ -234,7 +275,7 @@ def materialise(
     every: dict[tuple[int, str], str] = {}
     for task in ctx.plan.tasks:
         task_id = task_ids[task.code]
-        for period in periods(task.schedule):
+        for period in _periods(ctx, task):
             due = _due(ctx, task, period)
             stored = existing.pop((task_id, period.key), None)
             if stored is None and last_day is not None and max(period.start, due) > last_day:

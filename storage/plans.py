@@ -15,10 +15,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any, TypeVar
 
-from sqlalchemy import literal
+from sqlalchemy import bindparam, literal
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
@@ -459,10 +459,11 @@ def unit_timezone(*, session: Session, unit_id: int) -> str:
 UNIT_DEPTH = 16  # ward → district → city → …: far deeper than any real chain, and no loop
 
 
-def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
-    """The unit and the units above it, read in one statement (a recursive query)."""
-    if unit_id is None:
-        return None
+@cache
+def _chain_statement() -> Any:
+    """The unit (bound as ``unit_id``) and the units above it, nearest last: one recursive
+    query, built once — building it (the aliased table's columns) costs far more than running
+    it, and every plan read runs it."""
     chain = (
         sa_select(
             col(UnitRecord.id).label("id"),
@@ -471,7 +472,7 @@ def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
             col(UnitRecord.name).label("name"),
             literal(0).label("depth"),
         )
-        .where(col(UnitRecord.id) == unit_id)
+        .where(col(UnitRecord.id) == bindparam("unit_id"))
         .cte("unit_chain", recursive=True)
     )
     above = aliased(UnitRecord)
@@ -480,10 +481,15 @@ def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
             col(above.id), col(above.parent_id), col(above.code), col(above.name), chain.c.depth + 1
         ).where(col(above.id) == chain.c.parent_id, chain.c.depth < UNIT_DEPTH)
     )
+    return sa_select(chain.c.code, chain.c.name).order_by(chain.c.depth.desc())
+
+
+def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
+    """The unit and the units above it, read in one statement (a recursive query)."""
+    if unit_id is None:
+        return None
     unit: Unit | None = None
-    for code, name in session.exec(
-        select(chain.c.code, chain.c.name).order_by(chain.c.depth.desc())
-    ):
+    for code, name in session.execute(_chain_statement(), {"unit_id": unit_id}):
         unit = Unit(code=code, name=name, parent=unit)
     return unit
 

@@ -43,6 +43,7 @@ def create_app(
         plans_admin,
         progress,
         province,
+        province_kpis,
         ranking,
         two_step,
     )
@@ -65,6 +66,7 @@ def create_app(
     api.ROUTES.install(app)
     progress.ROUTES.install(app)
     province.ROUTES.install(app)
+    province_kpis.ROUTES.install(app)
     appraisal.ROUTES.install(app)
     appraisal_items.ROUTES.install(app)
     ranking.ROUTES.install(app)

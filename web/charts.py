@@ -189,3 +189,40 @@ def bar_chart(
         out.append(_text(plot_x + plot_w + 6, mid, b.text))
     out.append(tail)
     return Markup("".join(out))
+
+
+def sparkline(
+    values: Sequence[float | None],
+    label: str,
+    *,
+    bar: int = 7,
+    gap: int = 2,
+    height: int = 22,
+) -> Markup:
+    """A KPI month by month as a row of small bars on the same 0–100 % scale for every unit
+    (a short grey mark for a month without data): ``label`` — the months and their values in
+    words — is its text alternative (``aria-label`` for screen readers, ``title`` on hover)."""
+    step = bar + gap
+    width = max(len(values), 1) * step - gap
+    base = height - 1
+    out = [
+        f'<svg class="sparkline" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(label, {chr(34): "&quot;"})}"><title>{escape(label)}</title>',
+        f'<line x1="0" x2="{width}" y1="{base + 0.5}" y2="{base + 0.5}" stroke="{GRID}"/>',
+    ]
+    for i, value in enumerate(values):
+        x = i * step
+        if value is None:
+            out.append(
+                f'<rect class="no-data" x="{x}" y="{base - 2}" width="{bar}" height="2" '
+                f'fill="{GRID}"/>'
+            )
+            continue
+        h = max((height - 2) * max(0.0, min(value, 100.0)) / 100, 1.0)
+        out.append(
+            f'<rect class="bar" x="{x}" y="{_num(base - h)}" width="{bar}" height="{_num(h)}" '
+            f'fill="{LINE}"/>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -735,3 +735,21 @@ def test_a_day_off_set_before_materialising_moves_the_due_date(session, load, bu
     assert stored(due["T.A3", "2020"].next_reminder_at) == steps[0].at
     keys = [a.key for a in session.exec(select(AuditEntry)) if a.entity == "calendar_override"]
     assert keys == ["2020-06-10", "2020-06-15"]
+
+
+def test_a_day_off_set_after_materialising_moves_the_open_deadline(
+    session, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
+    """The due dates worked out for the first run (kept for the units that follow) are not
+    reused once the calendar has changed: the next run, in the same process, moves the deadline."""
+    _, plan_row = setup_ward(session, load, small_plan(bundled_plan, DUE, "II.1.2"))
+    before = {(o.task_code, o.period): o.due_date for o in session.exec(select(Occurrence))}
+    assert before["T.A3", "2020"] == D(2020, 6, 10)
+    at = local(2020, 6, 2)
+    set_override(D(2020, 6, 10), False, "Nghỉ bù (thử)", session=session, actor="test", now=at)
+    session.commit()
+    report = materialise(plan_row, session=session, actor="test", now=at)
+    session.commit()
+    after = {(o.task_code, o.period): o.due_date for o in session.exec(select(Occurrence))}
+    assert after["T.A3", "2020"] == D(2020, 6, 11)
+    assert report.updated >= 1 and report.created == 0

@@ -50,3 +50,11 @@ def test_the_fixed_pages() -> None:
 def test_the_remind_button_posts_to_the_progress_page_of_one_occurrence() -> None:
     assert links.remind_path("II.3.5", "2020-Q2") == "/tien-do/nhac/II.3.5/2020-Q2"
     assert links.remind_path("a/b", "x?y") == "/tien-do/nhac/a%2Fb/x%3Fy"
+
+
+def test_the_province_kpis_page_names_its_year_quarter_kpi_and_unit() -> None:
+    assert links.province_kpis_path("tp-hcm", 2020) == "/tinh/chi-so?nam=2020&don_vi=tp-hcm"
+    assert (
+        links.province_kpis_path("quận 9", 2020, 2, "on_time_rate")
+        == "/tinh/chi-so?nam=2020&quy=2&chi_so=on_time_rate&don_vi=qu%E1%BA%ADn%209"
+    )

@@ -57,9 +57,7 @@ def browser_page(viewport: dict[str, int]) -> Iterator[tuple[Any, list[str]]]:
             browser.close()
 
 
-def sign_in(
-    page: Any, server: str, email: str, password: str = PASSWORD, lands: str = "/"
-) -> None:
+def sign_in(page: Any, server: str, email: str, password: str = PASSWORD, lands: str = "/") -> None:
     """Sign in through the form; the browser lands on ``lands``: Việc của tôi for a unit's
     officer, the province's pages for the province's staff and the units above."""
     page.goto(server + "/dang-nhap")

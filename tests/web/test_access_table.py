@@ -117,6 +117,9 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/tinh/xep-hang"): "officer",
     ("GET", "/tinh/xep-hang.xlsx"): "officer",
     ("GET", "/tinh/xep-hang.docx"): "officer",
+    # --- kpiweb: the units' one-stop KPIs ranked
+    ("GET", "/tinh/chi-so"): "officer",
+    ("GET", "/tinh/chi-so.xlsx"): "officer",
 }
 # Routes a signed-in officer may reach but the policy refuses to the culture officer (Phát:
 # leads T.A9 only, approves nothing, administers nothing), on T.A3 (led by Nhung, approved by
@@ -191,6 +194,9 @@ REFUSED_TO_A_PLAIN_OFFICER = [
     ("GET", "/tinh/xep-hang"),
     ("GET", "/tinh/xep-hang.xlsx"),
     ("GET", "/tinh/xep-hang.docx"),
+    # --- kpiweb
+    ("GET", "/tinh/chi-so"),
+    ("GET", "/tinh/chi-so.xlsx"),
 ]
 FORM_FIELDS = {"reason": "Lý do thử", "code": "123456"}
 
