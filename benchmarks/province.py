@@ -49,6 +49,7 @@ YEAR = 2020
 PAGES = (
     ("progress page", "/tinh/tien-do?nam={year}&don_vi={top}"),
     ("appraisal ranking page", "/tinh/xep-hang?nam={year}&don_vi={top}"),
+    ("KPI ranking page", "/tinh/chi-so?nam={year}&don_vi={top}&chi_so=on_time_rate"),
 )
 
 
