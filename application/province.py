@@ -28,8 +28,7 @@ from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
 from domain.completeness import Tally
 from domain.errors import LocalizedError, NotFoundError
 from domain.i18n import Lang, normalize_lang, t
-from domain.kpi import KPIS, Rate, Verdict
-from domain.lifecycle import ACTIVE
+from domain.kpi import KPIS, Rate, Verdict, rate
 from domain.plan import MAX_YEAR, MIN_YEAR
 from domain.progress import CATEGORIES, Progress, category
 from domain.province import ranks, sparkline, verdict
@@ -77,6 +76,7 @@ class _Scope:
     todays: dict[int, dt.date]
     today: dt.date
     ended: dict[int, EndedUnit] = field(default_factory=dict)
+    above: tuple[int, ...] = ()  # the parent and the units above it, nearest first
 
 
 def _scope(
@@ -90,7 +90,7 @@ def _scope(
         parent = unit_of(session, identity, None, now)
     else:
         parent = get_unit(unit, session=session)
-    below = store.units_below(
+    below, above = store.units_below(
         parent.id or 0, dt.date(year, 1, 1), dt.date(year, 12, 31), session=session
     )
     # the units as they were that year: none made later; those merged during it marked
@@ -106,7 +106,7 @@ def _scope(
     if not units:
         raise LocalizedError("error.province_no_units", unit=parent.code)
     todays = {uid: local_today(now, z) for uid, z in zones.items()}
-    return _Scope(parent, units, plans, todays, today, ended)
+    return _Scope(parent, units, plans, todays, today, ended, tuple(above))
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -237,131 +237,127 @@ def province_progress(
     with uow as session:
         scope = _scope(session, identity, now, unit, year)
         plan_ids = [p.id or 0 for p in scope.plans.values()]
-        groups = store.occurrence_groups(plan_ids, session=session, now=now, todays=scope.todays)
+        cells = store.area_counts(plan_ids, session=session, now=now)
+        standings = store.standing_groups(plan_ids, session=session, now=now, todays=scope.todays)
         documents = store.document_groups(plan_ids, session=session, now=now, todays=scope.todays)
-        areas = store.areas_of(plan_ids, session=session)
+        areas = store.area_labels(plan_ids, session=session)
         assessments = store.assessments_of([u.id or 0 for u in scope.units], year, session=session)
         if assessment_due is None:  # the deadline the province set (cchc appraisal deadline)
-            assessment_due = _deadline_set(session, scope.parent, year)
+            assessment_due = _deadline_set(session, scope.above, year)
     return _progress_table(
-        scope, year, groups, documents, areas, assessments, assessment_due, language
+        scope, year, cells, standings, documents, areas, assessments, assessment_due, language
     )
 
 
-def _deadline_set(session: Session, parent: UnitRecord, year: int) -> dt.date | None:
-    """The self-assessment deadline of ``year`` set at ``parent`` or the nearest unit above."""
+def _deadline_set(session: Session, chain: Sequence[int], year: int) -> dt.date | None:
+    """The self-assessment deadline of ``year`` set at the first unit of ``chain`` (the
+    parent, then the units above it) that has one."""
     from storage.deadlines import deadline_of
 
-    chain: list[int] = []
-    row: UnitRecord | None = parent
-    while row is not None and row.id is not None and row.id not in chain:
-        chain.append(row.id)
-        row = session.get(UnitRecord, row.parent_id) if row.parent_id is not None else None
-    found = deadline_of(session, chain, year)
+    found = deadline_of(session, list(chain), year)
     return found.due if found is not None else None
 
 
 def _progress_table(
     scope: _Scope,
     year: int,
-    groups: Sequence[store.OccurrenceGroup],
+    cells_counted: Sequence[store.AreaCounts],
+    standings: Sequence[store.StandingGroup],
     documents: Sequence[store.DocumentGroup],
-    areas: dict[int, list[Any]],
+    areas: Sequence[store.AreaName],
     assessments: dict[int, store.AssessmentState],
     assessment_due: dt.date | None,
     lang: Lang,
 ) -> ProvinceProgress:
-    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    categories: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for g in groups:
-        c = counts[(g.unit_id, g.area)]
-        if g.status not in store.EXEMPT:
-            c["year"] += g.n
-            if g.due:
-                c["due"] += g.n
-                c["done"] += g.n if g.status == "accepted" else 0
-                c["overdue"] += g.n if g.status in ACTIVE else 0
-        kind = category(
-            g.status,
-            ahead=g.ahead,
-            past=g.past,
-            handed_in=g.handed_in,
-            handed_in_late=g.handed_in_late,
-        )
-        if kind is not None:
-            categories[g.unit_id][kind] += g.n
-    docs: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for d in documents:
-        mine = docs[(d.unit_id, d.area)]
-        mine[3] += d.owing
-        if d.due:
-            mine[0] += d.required
-            mine[1] += d.provided
-            mine[2] += d.accepted
-    order: dict[str, str] = {}
-    for plan_areas in areas.values():
-        for a in plan_areas:
-            title = a.title_en if lang == "en" and a.title_en else a.title
-            order.setdefault(a.code, f"{a.code}. {title}")
+    counts = {(c.unit_id, c.area): c for c in cells_counted}
     seen: dict[int, set[str]] = defaultdict(set)
-    for uid, area in counts:
-        seen[uid].add(area)
+    for c in cells_counted:
+        seen[c.unit_id].add(c.area)
+    # per unit, the categories' counts: the rule asked once per distinct standing
+    categories: dict[int, dict[str, int]] = defaultdict(dict)
+    kinds: dict[tuple[str, bool, bool, bool, bool], str | None] = {}
+    for g in standings:
+        case = (g.status, g.ahead, g.past, g.handed_in, g.handed_in_late)
+        if case not in kinds:
+            kinds[case] = category(
+                g.status,
+                ahead=g.ahead,
+                past=g.past,
+                handed_in=g.handed_in,
+                handed_in_late=g.handed_in_late,
+            )
+        kind = kinds[case]
+        if kind is not None:
+            mine = categories[g.unit_id]
+            mine[kind] = mine.get(kind, 0) + g.n
+    docs = {(d.unit_id, d.area): d for d in documents}
+    order: dict[str, str] = {}
+    for a in areas:
+        title = a.title_en if lang == "en" and a.title_en else a.title
+        order.setdefault(a.code, f"{a.code}. {title}")
+    rank = _area_key(order)
+    planned = list(order)
+    none = store.AreaCounts(0, "", 0, 0, 0, 0)
+    no_documents = store.DocumentGroup(0, "", 0, 0, 0, 0)
     rows = []
     for u in scope.units:
         uid = u.id or 0
         plan = scope.plans.get(uid)
-        keys = sorted(seen[uid] | set(order), key=_area_key(order))
+        extra = seen[uid].difference(order)
+        keys = sorted([*planned, *extra], key=rank) if extra else planned
         cells = {}
-        for key in keys:
-            c = counts.get((uid, key), {})
-            got = docs.get((uid, key), [0, 0, 0, 0])
+        total = [0, 0, 0, 0, 0, 0, 0, 0]  # year, due, done, overdue, required, provided,
+        for key in keys:  # accepted, owing
+            c = counts.get((uid, key), none)
+            got = docs.get((uid, key), no_documents)
             cells[key] = Cell(
-                due=c.get("due", 0),
-                done=c.get("done", 0),
-                overdue=c.get("overdue", 0),
-                documents=Tally(c.get("due", 0), got[0], got[1], got[2]),
-                owing=got[3],
-                year=c.get("year", 0),
+                due=c.due,
+                done=c.done,
+                overdue=c.overdue,
+                documents=Tally(c.due, got.required, got.provided, got.accepted),
+                owing=got.owing,
+                year=c.year,
             )
-        total = Cell(
-            due=sum(c.due for c in cells.values()),
-            done=sum(c.done for c in cells.values()),
-            overdue=sum(c.overdue for c in cells.values()),
-            documents=Tally(
-                sum(c.documents.occurrences for c in cells.values()),
-                sum(c.documents.required for c in cells.values()),
-                sum(c.documents.provided for c in cells.values()),
-                sum(c.documents.accepted for c in cells.values()),
-            ),
-            owing=sum(c.owing for c in cells.values()),
-            year=sum(c.year for c in cells.values()),
-        )
+            total[0] += c.year
+            total[1] += c.due
+            total[2] += c.done
+            total[3] += c.overdue
+            total[4] += got.required
+            total[5] += got.provided
+            total[6] += got.accepted
+            total[7] += got.owing
         state = assessments.get(uid)
         gone = scope.ended.get(uid)
+        mine = categories.get(uid, {})
         rows.append(
             UnitProgress(
                 code=u.code,
                 name=u.name or u.code,
                 plan=plan.code if plan else None,
                 cells=cells if plan else {},
-                total=total,
-                progress=Progress(
-                    **{k: categories[uid].get(k, 0) for k in (*CATEGORIES, "waived")}
+                total=Cell(
+                    due=total[1],
+                    done=total[2],
+                    overdue=total[3],
+                    documents=Tally(total[1], total[4], total[5], total[6]),
+                    owing=total[7],
+                    year=total[0],
                 ),
+                progress=Progress(**{k: mine.get(k, 0) for k in (*CATEGORIES, "waived")}),
                 assessment=gone.stage if gone else (state.status if state else "missing"),
                 submitted_at=state.submitted_at if state else None,
                 ended=gone,
             )
         )
     shown = [k for k in order if any(k in r.cells for r in rows)]
-    extra = sorted({k for r in rows for k in r.cells} - set(shown))
+    extra_keys = sorted({k for r in rows for k in r.cells} - set(shown))
     labels = {**order, "": t("label.vacant", lang)}
     return ProvinceProgress(
         unit=scope.parent.code,
         name=scope.parent.name or scope.parent.code,
         year=year,
         today=scope.today,
-        areas=tuple((k, labels.get(k, k)) for k in (*shown, *extra)),
+        areas=tuple((k, labels.get(k, k)) for k in (*shown, *extra_keys)),
         units=tuple(rows),
         assessment_due=assessment_due,
     )
@@ -496,26 +492,28 @@ def province_kpis(
     for target_plan, plan_targets in targets.items():
         for target in plan_targets:
             on_kpi[(target_plan, target.metric)].append(target)
+    # each unit's id, code and name read once (not 8 × per unit from the ORM's records)
+    units = [(u.id or 0, u.code, u.name or u.code) for u in scope.units]
     rankings = []
     for name in (kpi,) if kpi else KPIS:
-        values = {u.code: figures[u.id or 0].kpis[name].overall.value for u in scope.units}
+        values = {code: figures[uid].kpis[name].overall.value for uid, code, _ in units}
         placed = ranks(values)
         rows = []
-        for u in scope.units:
-            mine = figures[u.id or 0]
+        for uid, code, unit_name in units:
+            mine = figures[uid]
             found = mine.kpis[name]
-            plan_id = plan_of.get(u.id or 0)
+            plan_id = plan_of.get(uid)
             together, each = verdict(on_kpi.get((plan_id or -1, name), []), found)
             rows.append(
                 RankRow(
-                    unit=u.code,
-                    name=u.name or u.code,
-                    rank=placed[u.code],
+                    unit=code,
+                    name=unit_name,
+                    rank=placed[code],
                     rate=found.overall,
                     verdict=together,
                     targets=each,
-                    months=tuple(r.value for r in mine.months[name]),
-                    plan=scope.plans[u.id or 0].code if (u.id or 0) in scope.plans else None,
+                    months=tuple([rate(r.numerator, r.denominator) for r in mine.months[name]]),
+                    plan=scope.plans[uid].code if uid in scope.plans else None,
                 )
             )
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))

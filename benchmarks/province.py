@@ -2,10 +2,10 @@
 a year (about 25,000 occurrences) and 500,000 one-stop dossiers (``benchmarks.province_data``,
 built once and kept between runs).
 
-* **The progress page** (``GET /tinh/tien-do``) served by the real server (``cchc web
-  --workers N``), read by ``clients`` province officers at once, each signed in with a session
-  of their own; ``GET /healthz`` on the same server in the same run is the baseline. Two
-  loads, as in ``benchmarks.web``: every client sending its next request as soon as the last
+* **The province's pages** (``PAGES``: the progress page ``GET /tinh/tien-do``, the
+  appraisal ranking ``GET /tinh/xep-hang``) served by the real server (``cchc web --workers
+  N``), each read by ``clients`` province officers at once, each signed in with a session of
+  their own; ``GET /healthz`` on the same server in the same run is the baseline. Two loads, as in ``benchmarks.web``: every client sending its next request as soon as the last
   is answered (closed loop: ``clients`` requests always in flight), and each client sending
   one request every ``1 / rate`` seconds whether answered or not (open loop, latency from
   when the request was due).
@@ -38,8 +38,19 @@ from benchmarks.province_data import NOW, READER, copy_of_city, drop
 
 TARGET = 0.300  # p95 of the province's pages (issue 14)
 OPEN_LONGER = 3  # the open loop runs this many times ``seconds``
-VIEWS = (("progress", "`province_progress`"), ("kpi", "`province_kpis`"))
+VIEWS = (
+    ("progress", "`province_progress`"),
+    ("kpi", "`province_kpis`"),
+    ("ranking", "`standing` (the appraisal ranking)"),
+)
 YEAR = 2020
+# The pages measured under load: (label, path); ``{year}`` and ``{top}`` (the parent of every
+# ward) are filled in. A page is added with one line.
+PAGES = (
+    ("progress page", "/tinh/tien-do?nam={year}&don_vi={top}"),
+    ("appraisal ranking page", "/tinh/xep-hang?nam={year}&don_vi={top}"),
+    ("KPI ranking page", "/tinh/chi-so?nam={year}&don_vi={top}&chi_so=on_time_rate"),
+)
 
 
 def _times(fn: Callable[[], object], repeat: int) -> dict[str, float]:
@@ -140,7 +151,8 @@ def _threads(fn: Callable[[], object], clients: int, seconds: float) -> dict[str
 def _web(
     url: str, top: str, *, clients: int, seconds: float, workers: int, rate: float
 ) -> dict[str, Any]:
-    """The progress page and ``/healthz`` on ``cchc web --workers N`` (a subprocess)."""
+    """Each of ``PAGES`` and ``/healthz`` on ``cchc web --workers N`` (a subprocess), under
+    the closed and the open loop."""
     import httpx
 
     from benchmarks.web import (
@@ -154,8 +166,8 @@ def _web(
         _wait_healthy,
     )
 
-    page = f"/tinh/tien-do?nam={YEAR}&don_vi={top}"
-    out: dict[str, Any] = {"page": page, "workers": workers}
+    pages = [(label, path.format(year=YEAR, top=top)) for label, path in PAGES]
+    out: dict[str, Any] = {"workers": workers, "pages": []}
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "audit.key").write_text(AUDIT_KEY.hex() + "\n", encoding="ascii")
         env = {**os.environ, "CCHC_HOME": tmp, "CCHC_DATABASE_URL": url, "CCHC_LANG": "vi"}
@@ -171,24 +183,34 @@ def _web(
                     _sign_in(browser, READER)
                     cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
                 browsers.append({"Cookie": cookie})
-            with httpx.Client(base_url=base, headers=browsers[0], timeout=60) as one:
-                shown = one.get(page)
-                if shown.status_code != 200:
-                    raise RuntimeError(f"GET {page}: {shown.status_code} {shown.text[:300]}")
-                out["rows"] = shown.text.count('id="unit-')
-                out["bytes"] = len(shown.content)
             out["load"] = os.getloadavg()[0]
+            slow = OPEN_LONGER * seconds  # a few requests per client: measured for longer
             out["healthz"] = _summary(
                 asyncio.run(_load(base, "/healthz", [{}] * clients, seconds)), seconds
             )
-            out["progress"] = _summary(asyncio.run(_load(base, page, browsers, seconds)), seconds)
-            slow = OPEN_LONGER * seconds  # a few requests per client: measured for longer
             out["healthz_open"] = _summary(
                 asyncio.run(_open_loop(base, "/healthz", [{}] * clients, slow, rate)), slow
             )
-            out["progress_open"] = _summary(
-                asyncio.run(_open_loop(base, page, browsers, slow, rate)), slow
-            )
+            for label, path in pages:
+                with httpx.Client(base_url=base, headers=browsers[0], timeout=60) as one:
+                    shown = one.get(path)
+                if shown.status_code != 200:
+                    raise RuntimeError(f"GET {path}: {shown.status_code} {shown.text[:300]}")
+                out["pages"].append(
+                    {
+                        "label": label,
+                        "path": path,
+                        "rows": shown.text.count("<tr") - 1,  # the header's row aside
+                        "bytes": len(shown.content),
+                        "load": os.getloadavg()[0],
+                        "closed": _summary(
+                            asyncio.run(_load(base, path, browsers, seconds)), seconds
+                        ),
+                        "open": _summary(
+                            asyncio.run(_open_loop(base, path, browsers, slow, rate)), slow
+                        ),
+                    }
+                )
             out["load_after"] = os.getloadavg()[0]
         finally:
             _stop(server)
@@ -210,6 +232,7 @@ def bench_province(
     from sqlalchemy import text
 
     from application.access import Identity
+    from application.appraisal_standing import standing
     from application.province import province_kpis, province_progress
     from application.uow import UnitOfWork
 
@@ -226,6 +249,9 @@ def bench_province(
 
     def ranking(unit: str) -> Callable[[], object]:
         return lambda: province_kpis(UnitOfWork(engine), who, NOW, unit=unit, year=YEAR)
+
+    def appraisal(unit: str) -> Callable[[], object]:
+        return lambda: standing(UnitOfWork(engine), who, NOW, unit=unit, year=YEAR)
 
     def floor() -> None:
         with UnitOfWork(engine) as session:
@@ -247,15 +273,21 @@ def bench_province(
                     _statements(engine, progress(top)),
                 ),
                 "kpi": (_statements(engine, ranking(cluster)), _statements(engine, ranking(top))),
+                "ranking": (
+                    _statements(engine, appraisal(cluster)),
+                    _statements(engine, appraisal(top)),
+                ),
             },
             "alone": {
                 "floor": _times(floor, repeat),
                 "progress": _times(progress(top), repeat),
                 "kpi": _times(ranking(top), repeat),
+                "ranking": _times(appraisal(top), repeat),
             },
             "cpu": {
                 "progress": _cpu(engine, progress(top), repeat),
                 "kpi": _cpu(engine, ranking(top), repeat),
+                "ranking": _cpu(engine, appraisal(top), repeat),
             },
         }
         result["web"] = _web(url, top, clients=clients, seconds=seconds, workers=workers, rate=rate)
@@ -316,14 +348,13 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         f"(`benchmarks/province_data.py`; the database `{r['database']}`, {built}). Measured "
         f"on {r['date']} on {r['cores']} cores shared with other work; the machine's load "
         f"average (1 min): {r['load_before']:.1f} before, {w['load']:.1f} and "
-        f"{w['load_after']:.1f} around the page's measures, {r['load_after']:.1f} after. The "
+        f"{w['load_after']:.1f} around the pages' measures, {r['load_after']:.1f} after. The "
         f"target — p95 ≤ {TARGET * 1000:.0f} ms — is read on the ratios: each latency is also "
         "given against its baseline measured the same way in the same run.",
         "",
-        f"### The progress page under {r['clients']} clients",
+        f"### The province's pages under {r['clients']} clients",
         "",
-        f"`GET {w['page']}` ({w['rows']} units — the wards and the cluster of 10 — × the plan's areas, {w['bytes'] / 1024:.0f} KiB "
-        f"of HTML) on `cchc web --workers {w['workers']}`, {r['clients']} clients signed in as "
+        f"Each page on `cchc web --workers {w['workers']}`, {r['clients']} clients signed in as "
         "the province's CCHC staff, each with a session of its own; "
         f"{r['seconds']:.0f} s per measure after 1 s of warm-up. Closed loop: each client sends "
         "its next request as soon as the last is answered (so always "
@@ -332,12 +363,20 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         f"{1 / r['rate']:.0f} s at fixed times whatever the server does, latency counted from "
         f"when the request was due, for {OPEN_LONGER * r['seconds']:.0f} s.",
         "",
+        "| page | rows | HTML | load average (1 min) as its measures began |",
+        "|---|---|---|---|",
+        *[
+            f"| {p['label']}: `GET {p['path']}` | {p['rows']} | {p['bytes'] / 1024:.0f} KiB "
+            f"| {p['load']:.1f} |"
+            for p in w["pages"]
+        ],
+        "",
         "| request | load | answered/s | p50 | p95 | p50 ratio | p95 ratio | p95 ≤ 300 ms |",
         "|---|---|---|---|---|---|---|---|",
         row("`GET /healthz` (baseline) | closed", w["healthz"], w["healthz"]),
-        row("progress page | closed", w["progress"], w["healthz"], True),
+        *[row(f"{p['label']} | closed", p["closed"], w["healthz"], True) for p in w["pages"]],
         row("`GET /healthz` (baseline) | open", w["healthz_open"], w["healthz_open"]),
-        row("progress page | open", w["progress_open"], w["healthz_open"], True),
+        *[row(f"{p['label']} | open", p["open"], w["healthz_open"], True) for p in w["pages"]],
         "",
         f"### The KPI ranking under {r['clients']} clients",
         "",
@@ -359,6 +398,7 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         alone_row("`SELECT 1` through a unit of work (floor)", alone["floor"]),
         alone_row("`province_progress` (units × areas, self-assessments)", alone["progress"]),
         alone_row("`province_kpis` (8 KPIs ranked, months)", alone["kpi"]),
+        alone_row("`standing` (the appraisal ranking: units, stages, ranks)", alone["ranking"]),
         "",
         "CPU time of one call, averaged over the same calls (this process, and the "
         "PostgreSQL processes read from `/proc`): what a view costs whatever else the machine "
@@ -375,4 +415,5 @@ def province_section(result: dict[str, Any] | str) -> list[str]:
         "|---|---|---|",
         f"| `province_progress` | {s['progress'][0]} | {s['progress'][1]} |",
         f"| `province_kpis` | {s['kpi'][0]} | {s['kpi'][1]} |",
+        f"| `standing` (the appraisal ranking) | {s['ranking'][0]} | {s['ranking'][1]} |",
     ]

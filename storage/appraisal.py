@@ -22,6 +22,7 @@ from models import (
 )
 from responsibilities.policy import ProvinceGrant
 from storage.audit import record
+from storage.db import among
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,10 @@ def ranking_rows(session: Session, unit_ids: list[int], years: list[int]) -> lis
     rows = session.exec(
         select(Assessment.unit_id, Assessment.year, Assessment.status, AppraisalCycle)
         .outerjoin(AppraisalCycle, col(AppraisalCycle.assessment_id) == col(Assessment.id))
-        .where(col(Assessment.unit_id).in_(unit_ids), col(Assessment.year).in_(years))
+        .where(
+            among(col(Assessment.unit_id), unit_ids),
+            col(Assessment.year).in_(years),
+        )
     ).all()
     out = []
     for unit_id, year, status, cycle in rows:

@@ -58,10 +58,12 @@ def settled_day() -> Any:
 
 def first_slips(unit_ids: list[int]) -> Any:
     """The first apology slip recorded for each dossier of ``unit_ids`` (a subquery)."""
+    from storage.db import among
+
     s = SLIPS.c
     return (
         core_select(s.dossier_id, func.min(s.issued_on).label("issued_on"))
-        .where(s.unit_id.in_(unit_ids))
+        .where(among(s.unit_id, unit_ids))
         .group_by(s.dossier_id)
         .subquery()
     )

@@ -12,15 +12,18 @@ check both agree unit by unit.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, case, func, literal_column, select, true
-from sqlmodel import Session, col
-from sqlmodel import select as orm_select
+from sqlalchemy import Table, Text, and_, case, func, literal_column, select, true
+from sqlalchemy import cast as cast_
+from sqlmodel import Session
 
+from domain.lifecycle import ACTIVE
 from domain.plan import Target
 from domain.units import below_during
 from models import (
@@ -37,6 +40,7 @@ from models import (
     TaskRecord,
     UnitRecord,
 )
+from storage.db import among
 from storage.plans import target_of
 from storage.units import all_units, node_of
 
@@ -54,13 +58,20 @@ EMPTY: Any = literal_column("''")
 
 def units_below(
     parent_id: int, start: dt.date, end: dt.date, *, session: Session
-) -> list[UnitRecord]:
+) -> tuple[list[UnitRecord], list[int]]:
     """Every unit below ``parent_id`` in the unit tree as it was on any day of
     ``start``..``end`` (``domain.units.below_during``: a ward merged away mid-year is listed for
-    that year), by code; one query."""
+    that year), by code; and ``parent_id`` with the units above it, nearest first. One query,
+    however many units and levels."""
     rows = all_units(session=session)
     found = below_during([node_of(r) for r in rows], parent_id, start, end)
-    return [r for r in rows if r.id in found]
+    parents = {r.id: r.parent_id for r in rows}
+    chain: list[int] = []
+    at: int | None = parent_id
+    while at is not None and at in parents and at not in chain:
+        chain.append(at)
+        at = parents[at]
+    return [r for r in rows if r.id in found], chain
 
 
 @dataclass(frozen=True)
@@ -80,10 +91,14 @@ def plans_of_year(unit_ids: Sequence[int], year: int, *, session: Session) -> di
     if not unit_ids:
         return {}
     p = PlanRecord.__table__.c  # type: ignore[attr-defined]
-    rows = session.connection().execute(
-        select(p.id, p.unit_id, p.code, p.title, p.year, p.timezone)
-        .where(p.unit_id.in_(list(unit_ids)), p.year == year)
-        .order_by(p.id)
+    rows = (
+        session.connection()
+        .execute(
+            select(p.id, p.unit_id, p.code, p.title, p.year, p.timezone)
+            .where(among(p.unit_id, unit_ids), p.year == year)
+            .order_by(p.id)
+        )
+        .all()
     )
     return {row.unit_id: PlanHead(*row) for row in rows}
 
@@ -98,18 +113,31 @@ class AreaName:
     title_en: str
 
 
-def areas_of(plan_ids: Sequence[int], *, session: Session) -> dict[int, list[AreaName]]:
-    """The areas of each plan, in the plan's order (archived ones left out); one query."""
-    out: dict[int, list[AreaName]] = defaultdict(list)
-    if plan_ids:
-        a = AreaRecord.__table__.c  # type: ignore[attr-defined]
-        for row in session.connection().execute(
-            select(a.plan_id, a.code, a.title, a.title_en)
-            .where(a.plan_id.in_(list(plan_ids)), a.archived_at.is_(None))
-            .order_by(a.plan_id, a.position, a.id)
-        ):
-            out[row.plan_id].append(AreaName(*row))
-    return out
+def area_labels(plan_ids: Sequence[int], *, session: Session) -> list[AreaName]:
+    """Each area code of the plans once, as the first plan listing it (by id) names it, in
+    the order the plans list them: that plan's order, then the codes only later plans have
+    (archived areas left out). A province whose units share one plan reads that plan's
+    areas once, not once per unit; one query."""
+    if not plan_ids:
+        return []
+    a = AreaRecord.__table__.c  # type: ignore[attr-defined]
+    first = func.row_number().over(partition_by=a.code, order_by=(a.plan_id, a.position, a.id))
+    each = (
+        select(a.plan_id, a.code, a.title, a.title_en, a.position, a.id, first.label("first"))
+        .where(among(a.plan_id, plan_ids), a.archived_at.is_(None))
+        .subquery()
+    )
+    e = each.c
+    rows = (
+        session.connection()
+        .execute(
+            select(e.plan_id, e.code, e.title, e.title_en)
+            .where(e.first == 1)
+            .order_by(e.plan_id, e.position, e.id)
+        )
+        .all()
+    )
+    return [AreaName(*row) for row in rows]
 
 
 def targets_of(
@@ -121,16 +149,38 @@ def targets_of(
     table: Table = TargetRecord.__table__  # type: ignore[attr-defined]
     c = table.c
     on = c.metric.in_(list(metrics)) if metrics is not None else true()
-    if plan_ids:
-        # plain rows, not ORM objects (a province reads thousands): a row has the record's
-        # attributes, which is all ``target_of`` reads
-        for t in session.connection().execute(
-            select(table)
-            .where(c.plan_id.in_(list(plan_ids)), c.archived_at.is_(None), on)
+    if not plan_ids:
+        return out
+    # plain rows, not ORM objects (a province reads thousands), with the JSON columns as
+    # text: the units of a province mostly share one plan's targets, each read once
+    read: list[Any] = [c[name] for name in _TARGET_COLUMNS]
+    read += [cast_(c.scope, Text).label("scope"), cast_(c.inferred, Text).label("inferred")]
+    known: dict[tuple[Any, ...], Target] = {}
+    for row in (
+        session.connection()
+        .execute(
+            select(c.plan_id, *read)
+            .where(among(c.plan_id, plan_ids), c.archived_at.is_(None), on)
             .order_by(c.plan_id, c.position, c.id)
-        ):
-            out[t.plan_id].append(target_of(cast(TargetRecord, t)))
+        )
+        .all()
+    ):
+        key = tuple(row[1:])
+        target = known.get(key)
+        if target is None:
+            fields = dict(zip((*_TARGET_COLUMNS, "scope", "inferred"), key, strict=True))
+            fields["scope"] = json.loads(fields["scope"] or "{}")
+            fields["inferred"] = json.loads(fields["inferred"] or "[]")
+            # a row with the record's attributes, which is all ``target_of`` reads
+            target = known[key] = target_of(cast(TargetRecord, SimpleNamespace(**fields)))
+        out[row.plan_id].append(target)
     return out
+
+
+_TARGET_COLUMNS = (
+    "code", "title", "metric", "owner", "title_en", "op", "value", "unit", "source", "note",
+    "compare",
+)  # fmt: skip
 
 
 def _by_unit(unit_col: Any, todays: Mapping[int, dt.date]) -> Any:
@@ -155,14 +205,57 @@ def _date(day: dt.date) -> Any:
 # --- occurrences and documents --------------------------------------------------------------
 
 
-class OccurrenceGroup(NamedTuple):
-    """Occurrences of one unit and area with the same status and the same standing at
-    ``now``: counted together (the progress categories and "due so far" read only these)."""
+class AreaCounts(NamedTuple):
+    """The occurrences of one unit in one area: of the year (waived and cancelled ones
+    aside), due so far (deadline at or before ``now``), done (accepted) and overdue (still
+    active) among those due."""
 
     unit_id: int
     area: str
+    year: int
+    due: int
+    done: int
+    overdue: int
+
+
+def area_counts(plan_ids: Sequence[int], *, session: Session, now: dt.datetime) -> list[AreaCounts]:
+    """The occurrences of the plans counted by unit and area, in the database; one query."""
+    if not plan_ids:
+        return []
+    o, t = _OCC.c, _TASK.c
+    area = case((t.archived_at.is_(None), t.area), else_=EMPTY).label("area")
+    counted = o.status.not_in(EXEMPT)
+    due = and_(counted, o.due_at <= now)
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                o.unit_id,
+                area,
+                func.sum(_flag(counted)),
+                func.sum(_flag(due)),
+                func.sum(_flag(and_(due, o.status.in_(CLOSED)))),
+                func.sum(_flag(and_(due, o.status.in_(sorted(ACTIVE))))),
+            )
+            .select_from(_OCC.outerjoin(_TASK, t.id == o.task_id))
+            .where(among(o.plan_id, plan_ids))
+            .group_by(o.unit_id, area)
+        )
+        .all()
+    )
+    return [
+        AreaCounts(int(r[0]), r[1] or "", int(r[2] or 0), int(r[3] or 0), int(r[4] or 0),
+                   int(r[5] or 0))
+        for r in rows
+    ]  # fmt: skip
+
+
+class StandingGroup(NamedTuple):
+    """Occurrences of one unit with the same status and the same standing at ``now``:
+    counted together (the progress categories read only these)."""
+
+    unit_id: int
     status: str
-    due: bool  # deadline at or before now ("due so far")
     past: bool  # deadline before now
     ahead: bool  # period not begun (the unit's today before its first day)
     handed_in: bool  # submitted at some time
@@ -170,57 +263,43 @@ class OccurrenceGroup(NamedTuple):
     n: int
 
 
-def occurrence_groups(
+def standing_groups(
     plan_ids: Sequence[int], *, session: Session, now: dt.datetime, todays: Mapping[int, dt.date]
-) -> list[OccurrenceGroup]:
-    """The occurrences of the plans counted by unit, area, status and standing; one query."""
+) -> list[StandingGroup]:
+    """The occurrences of the plans counted by unit, status and standing; one query."""
     if not plan_ids:
         return []
-    o, t = _OCC.c, _TASK.c
+    o = _OCC.c
     today = _by_unit(o.unit_id, todays)
-    inner = (
-        select(
-            o.unit_id.label("unit_id"),
-            case((t.archived_at.is_(None), t.area), else_=EMPTY).label("area"),
-            o.status.label("status"),
-            case((o.due_at <= now, 1), else_=0).label("due"),
-            case((o.due_at < now, 1), else_=0).label("past"),
-            case((o.period_start > today, 1), else_=0).label("ahead"),
-            case((o.submitted_at.is_not(None), 1), else_=0).label("handed"),
-            case((and_(o.submitted_at.is_not(None), o.submitted_at > o.due_at), 1), else_=0).label(
-                "late"
-            ),
-        )
-        .select_from(_OCC.outerjoin(_TASK, t.id == o.task_id))
-        .where(o.plan_id.in_(list(plan_ids)))
-        .subquery()
+    keys = (
+        o.unit_id,
+        o.status,
+        _flag(o.due_at < now).label("past"),
+        _flag(o.period_start > today).label("ahead"),
+        _flag(o.submitted_at.is_not(None)).label("handed"),
+        _flag(and_(o.submitted_at.is_not(None), o.submitted_at > o.due_at)).label("late"),
     )
+    inner = select(*keys).where(among(o.plan_id, plan_ids)).subquery()
     i = inner.c
-    keys = (i.unit_id, i.area, i.status, i.due, i.past, i.ahead, i.handed, i.late)
-    rows = session.connection().execute(select(*keys, func.count()).group_by(*keys)).all()
+    grouped = (i.unit_id, i.status, i.past, i.ahead, i.handed, i.late)
+    rows = session.connection().execute(select(*grouped, func.count()).group_by(*grouped)).all()
     return [
-        OccurrenceGroup(
-            int(r[0]),
-            r[1] or "",
-            r[2],
-            bool(r[3]),
-            bool(r[4]),
-            bool(r[5]),
-            bool(r[6]),
-            bool(r[7]),
-            int(r[8]),
-        )
+        StandingGroup(int(r[0]), r[1], bool(r[2]), bool(r[3]), bool(r[4]), bool(r[5]), int(r[6]))
         for r in rows
     ]
 
 
+def _flag(condition: Any) -> Any:
+    return case((condition, 1), else_=0)
+
+
 class DocumentGroup(NamedTuple):
-    """Required, provided and accepted documents of one unit and area, due so far or not, and
-    how many occurrences due by the unit's today still miss one ("còn nợ tài liệu")."""
+    """Required, provided and accepted documents of one unit and area among the
+    occurrences due so far, and how many occurrences due by the unit's today still miss one
+    ("còn nợ tài liệu")."""
 
     unit_id: int
     area: str
-    due: bool
     required: int
     provided: int
     accepted: int
@@ -232,12 +311,11 @@ def document_groups(
 ) -> list[DocumentGroup]:
     """Documents of the plans' occurrences (waived and cancelled ones ask for nothing); one
     query: per occurrence its required documents, those with an upload not rejected, those
-    accepted; then summed by unit, area and due so far."""
+    accepted; then summed by unit and area (those of occurrences due so far)."""
     if not plan_ids:
         return []
     o, t, r, e = _OCC.c, _TASK.c, _REQ.c, _EV.c
     today = _by_unit(o.unit_id, todays)
-    ids = list(plan_ids)
     asked = and_(r.required, r.archived_at.is_(None))
     # the documents each task asks for
     per_task = (
@@ -258,7 +336,7 @@ def document_groups(
                 _REQ, and_(r.task_id == o.task_id, r.name == e.requirement, asked)
             )
         )
-        .where(o.plan_id.in_(ids))
+        .where(among(o.plan_id, plan_ids))
         .group_by(e.occurrence_id, e.requirement)
         .subquery()
     )
@@ -287,38 +365,38 @@ def document_groups(
             .join(per_task, k.task_id == t.id)
             .outerjoin(uploads, u.occurrence_id == o.id)
         )
-        .where(o.plan_id.in_(ids), o.status.not_in(EXEMPT), t.archived_at.is_(None))
+        .where(
+            among(o.plan_id, plan_ids),
+            o.status.not_in(EXEMPT),
+            t.archived_at.is_(None),
+        )
         .subquery()
     )
     p = per_occurrence.c
     owing = func.sum(case((and_(p.owes == 1, p.required > p.provided), 1), else_=0))
+
+    def when_due(value: Any) -> Any:
+        return func.sum(case((p.due == 1, value), else_=0))
+
     rows = (
         session.connection()
         .execute(
             select(
                 p.unit_id,
                 p.area,
-                p.due,
-                func.sum(p.required),
-                func.sum(p.provided),
-                func.sum(p.accepted),
+                when_due(p.required),
+                when_due(p.provided),
+                when_due(p.accepted),
                 owing,
-            ).group_by(p.unit_id, p.area, p.due)
+            ).group_by(p.unit_id, p.area)
         )
         .all()
     )
     return [
-        DocumentGroup(
-            int(x[0]),
-            x[1] or "",
-            bool(x[2]),
-            int(x[3] or 0),
-            int(x[4] or 0),
-            int(x[5] or 0),
-            int(x[6] or 0),
-        )
+        DocumentGroup(int(x[0]), x[1] or "", int(x[2] or 0), int(x[3] or 0), int(x[4] or 0),
+                      int(x[5] or 0))
         for x in rows
-    ]
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -337,10 +415,18 @@ def assessments_of(
     out: dict[int, AssessmentState] = {}
     if not unit_ids:
         return out
-    for a in session.exec(
-        orm_select(Assessment).where(col(Assessment.unit_id).in_(unit_ids), Assessment.year == year)
+    a = Assessment.__table__.c  # type: ignore[attr-defined]
+    # the three columns shown, not the records (a submitted one carries its whole snapshot)
+    for unit_id, status, submitted_at in (
+        session.connection()
+        .execute(
+            select(a.unit_id, a.status, a.submitted_at).where(
+                among(a.unit_id, unit_ids), a.year == year
+            )
+        )
+        .all()
     ):
-        known = out.get(a.unit_id)
-        if known is None or (known.status != "submitted" and a.status == "submitted"):
-            out[a.unit_id] = AssessmentState(a.status, a.submitted_at)
+        known = out.get(unit_id)
+        if known is None or (known.status != "submitted" and status == "submitted"):
+            out[unit_id] = AssessmentState(status, submitted_at)
     return out

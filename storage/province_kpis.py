@@ -21,6 +21,7 @@ from sqlmodel import Session
 from domain.dossiers import EXCLUDED_STATUSES
 from domain.kpi import HOUSEHOLD_BUSINESS, KPIS, Kpi, Rate
 from models import ProcedureRecord
+from storage.db import among
 from storage.dossier_tally import (
     ALL_FIELDS,
     DOSSIERS,
@@ -148,13 +149,17 @@ def kpis_by_unit(
         func.sum(case((before_today, m.waiting), else_=0)),
         func.sum(case((before_today, m.waiting_apology), else_=0)),
     ]
-    where = (m.unit_id.in_(ids), m.year == start.year, m.month.between(start.month, end.month))
+    where = (
+        among(m.unit_id, ids),
+        m.year == start.year,
+        m.month.between(start.month, end.month),
+    )
     per_field: dict[int, dict[str, _Counts]] = defaultdict(lambda: defaultdict(_Counts))
     per_month: dict[int, dict[int, _Counts]] = defaultdict(lambda: defaultdict(_Counts))
     household: dict[int, dict[int, Rate]] = defaultdict(dict)
     for row in conn.execute(
         select(m.unit_id, m.field, *sums).where(*where).group_by(m.unit_id, m.field)
-    ):
+    ).all():
         per_field[int(row[0])][row[1]].take(row[2:])
     hb = m.field == HOUSEHOLD_BUSINESS
     for row in conn.execute(
@@ -167,7 +172,7 @@ def kpis_by_unit(
         )
         .where(*where)
         .group_by(m.unit_id, m.month)
-    ):
+    ).all():
         per_month[int(row[0])][int(row[1])].take(row[2:-2])
         household[int(row[0])][int(row[1])] = Rate(int(row[-2] or 0), int(row[-1] or 0))
     for uid, fcode, month, n, apology in _waiting_now(conn, ids, start, end, todays):
@@ -196,7 +201,11 @@ def kpis_by_unit(
 
 
 def _waiting_now(
-    conn: Any, ids: list[int], start: dt.date, end: dt.date, todays: Mapping[int, dt.date]
+    conn: Any,
+    ids: list[int],
+    start: dt.date,
+    end: dt.date,
+    todays: Mapping[int, dt.date],
 ) -> list[tuple[int, str, int, int, int]]:
     """The dossiers of each unit's current month with no result whose appointment day has
     passed (due, not on time), by unit, field and month: (unit, field, month, count, with an
@@ -215,7 +224,7 @@ def _waiting_now(
         )
         .select_from(DOSSIERS.outerjoin(first, first.c.dossier_id == d.id))
         .where(
-            d.unit_id.in_(ids),
+            among(d.unit_id, ids),
             d.hen_tra_day.between(max(start, min(firsts.values())), end),
             d.hen_tra_day < max(days.values()),
             d.hen_tra_day >= _by_unit(d.unit_id, firsts, Date),
@@ -247,12 +256,12 @@ def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Pro
         return _flag(bits.op("&")(wanted) != 0)
 
     out = _Procedures()
-    where = (p.unit_id.in_(ids), p.year == start.year)
+    where = (among(p.unit_id, ids), p.year == start.year)
     for uid, fcode, n, online in conn.execute(
         select(p.unit_id, p.field, func.sum(has(p.months, mask)), func.sum(has(p.online, mask)))
         .where(*where, p.field != ALL_FIELDS)
         .group_by(p.unit_id, p.field)
-    ):
+    ).all():
         if n:
             out.by_field[(int(uid), fcode)] = Rate(int(online or 0), int(n))
     # over every field: a procedure counts once for the unit, whatever fields list it
@@ -263,7 +272,7 @@ def _procedures(conn: Any, ids: list[int], start: dt.date, end: dt.date) -> _Pro
         select(p.unit_id, *[func.sum(f) for f in flags])
         .where(*where, p.field == ALL_FIELDS)
         .group_by(p.unit_id)
-    ):
+    ).all():
         uid, counts = int(row[0]), [int(v or 0) for v in row[1:]]
         out.overall[uid] = Rate(counts[1], counts[0])
         for k, month in enumerate(months):
@@ -277,9 +286,9 @@ def _catalogues(conn: Any, ids: list[int]) -> dict[int, dict[str, Rate]]:
     out: dict[int, dict[str, Rate]] = defaultdict(dict)
     for uid, fcode, n, online in conn.execute(
         select(p.unit_id, p.linh_vuc, func.count(), func.sum(_flag(p.muc_do >= 3)))
-        .where(p.unit_id.in_(ids))
+        .where(among(p.unit_id, ids))
         .group_by(p.unit_id, p.linh_vuc)
-    ):
+    ).all():
         out[int(uid)][fcode] = Rate(int(online or 0), int(n))
     return out
 

@@ -254,6 +254,18 @@ def test_statements_do_not_grow_with_the_units(engine: Any, load: Any, tmp_path:
     assert five == two
 
 
+def test_statements_do_not_grow_with_the_depth_of_the_tree(engine: Any, load: Any) -> None:
+    """The same wards read from their district or from the city two levels up: the parent's
+    chain (for the self-assessment deadline set above it) is read with the units."""
+    build(engine, load, ("ward-a", "ward-b"))
+
+    def progress(unit: str) -> int:
+        return _statements(engine, lambda: province_progress(
+            UnitOfWork(engine), OPERATOR, NOW, unit=unit, year=2020))  # fmt: skip
+
+    assert progress("tp-hcm") == progress("quan-9")
+
+
 def test_who_may_follow_the_units_and_what_is_refused(engine: Any, load: Any) -> None:
     build(engine, load, ("ward-a",))
     stranger = Identity.officer("nguoi.la@example.com")
