@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from application.access import Identity, Refused
@@ -28,6 +27,7 @@ from storage.kpi_inputs import kpis
 from storage.occurrences import materialise
 from storage.plans import find_plan
 from storage.units import get_unit
+from tests.statements import count_statements
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2020, 7, 15, 9, 0, tzinfo=VN)
@@ -220,29 +220,14 @@ def test_kpis_from_one_export_of_two_wards_rank_as_each_wards_own(
     assert b.rate == mine.kpis["online_rate"].overall
 
 
-def _statements(engine: Any, fn: Any) -> int:
-    n = 0
-
-    def count(*_: Any) -> None:
-        nonlocal n
-        n += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return n
-
-
 def test_statements_do_not_grow_with_the_units(engine: Any, load: Any, tmp_path: Path) -> None:
     build(engine, load, ("ward-a", "ward-b"))
     import_dossiers(UnitOfWork(engine), OPERATOR, NOW, path=export(tmp_path / "a.csv", ("ward-a",)))
 
     def views() -> tuple[int, int]:
-        progress = _statements(engine, lambda: province_progress(
+        progress = count_statements(engine, lambda: province_progress(
             UnitOfWork(engine), OPERATOR, NOW, unit="quan-9", year=2020))  # fmt: skip
-        ranking = _statements(engine, lambda: province_kpis(
+        ranking = count_statements(engine, lambda: province_kpis(
             UnitOfWork(engine), OPERATOR, NOW, unit="quan-9", year=2020))  # fmt: skip
         return progress, ranking
 
@@ -260,7 +245,7 @@ def test_statements_do_not_grow_with_the_depth_of_the_tree(engine: Any, load: An
     build(engine, load, ("ward-a", "ward-b"))
 
     def progress(unit: str) -> int:
-        return _statements(engine, lambda: province_progress(
+        return count_statements(engine, lambda: province_progress(
             UnitOfWork(engine), OPERATOR, NOW, unit=unit, year=2020))  # fmt: skip
 
     assert progress("tp-hcm") == progress("quan-9")

@@ -14,7 +14,6 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import Session
 
 from application.access import Identity
@@ -28,6 +27,7 @@ from storage.occurrences import materialise
 from storage.officers import import_roster
 from storage.plans import find_plan
 from storage.units import get_unit
+from tests.statements import count_statements
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 OPERATOR = Identity.operator()
@@ -56,21 +56,6 @@ def _ward(engine: Any, session: Session, load: Any, plan: Any, code: str) -> int
     return int(made.created)
 
 
-def _statements(engine: Any, read: Callable[[], object]) -> int:
-    n = 0
-
-    def count(*_: Any) -> None:
-        nonlocal n
-        n += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        read()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return n
-
-
 def _reads(engine: Any, unit: str) -> dict[str, int]:
     """Statements of each reading, for ``unit``."""
     reads: dict[str, Callable[[], object]] = {
@@ -83,7 +68,7 @@ def _reads(engine: Any, unit: str) -> dict[str, int]:
         reads[f"completeness --by {by}"] = lambda by=by: completeness(  # type: ignore[misc]
             UnitOfWork(engine), OPERATOR, NOW, unit=unit, year=2020, by=by
         )
-    return {name: _statements(engine, read) for name, read in reads.items()}
+    return {name: count_statements(engine, read) for name, read in reads.items()}
 
 
 def test_reading_statements_do_not_grow_with_tasks_and_occurrences(
