@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from application.access import Gate, Identity
+from application.kept_results import PROVINCE as KEPT
 from application.units import EndedUnit
 from application.uow import UnitOfWork
 from domain.clock import DEFAULT_TIMEZONE, local_today, require_aware
@@ -36,6 +37,7 @@ from models import UnitRecord
 from responsibilities.policy import Subject
 from storage import province as store
 from storage import province_kpis as kpi_store
+from storage.audit import last_entry
 from storage.units import get_unit
 
 if TYPE_CHECKING:
@@ -235,6 +237,11 @@ def province_progress(
     language = normalize_lang(lang)
     _year(year)
     with uow as session:
+        entry = last_entry(session=session)
+        key = ("progress", _database(session), identity, unit, year, assessment_due, language)
+        kept: ProvinceProgress | None = KEPT.get(key, entry, now)
+        if kept is not None:  # nothing it was read from has changed (application.kept_results)
+            return kept
         scope = _scope(session, identity, now, unit, year)
         plan_ids = [p.id or 0 for p in scope.plans.values()]
         cells = store.area_counts(plan_ids, session=session, now=now)
@@ -242,11 +249,20 @@ def province_progress(
         documents = store.document_groups(plan_ids, session=session, now=now, todays=scope.todays)
         areas = store.area_labels(plan_ids, session=session)
         assessments = store.assessments_of([u.id or 0 for u in scope.units], year, session=session)
-        if assessment_due is None:  # the deadline the province set (cchc appraisal deadline)
-            assessment_due = _deadline_set(session, scope.above, year)
-    return _progress_table(
-        scope, year, cells, standings, documents, areas, assessments, assessment_due, language
+        deadline = store.next_deadline(plan_ids, session=session, now=now)
+        due = assessment_due
+        if due is None:  # the deadline the province set (cchc appraisal deadline)
+            due = _deadline_set(session, scope.above, year)
+    progress = _progress_table(
+        scope, year, cells, standings, documents, areas, assessments, due, language
     )
+    KEPT.put(key, entry, now, progress, deadline=deadline)
+    return progress
+
+
+def _database(session: Session) -> str:
+    """Which database a result was read from, for the key it is kept under."""
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
 def _deadline_set(session: Session, chain: Sequence[int], year: int) -> dt.date | None:
@@ -480,6 +496,11 @@ def province_kpis(
         raise LocalizedError("error.province_bad_kpi", kpi=kpi, allowed=", ".join(KPIS))
     start, end = period_of(year, quarter)
     with uow as session:
+        entry = last_entry(session=session)
+        key = ("kpis", _database(session), identity, unit, year, quarter, kpi, language)
+        kept: ProvinceKpis | None = KEPT.get(key, entry, now)
+        if kept is not None:  # nothing it was read from has changed (application.kept_results)
+            return kept
         scope = _scope(session, identity, now, unit, year)
         ids = [u.id or 0 for u in scope.units]
         todays = {uid: scope.todays.get(uid, scope.today) for uid in ids}
@@ -518,7 +539,7 @@ def province_kpis(
             )
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
         rankings.append(Ranking(name, t(f"metric.{name}", language), tuple(rows)))
-    return ProvinceKpis(
+    result = ProvinceKpis(
         unit=scope.parent.code,
         name=scope.parent.name or scope.parent.code,
         year=year,
@@ -529,3 +550,5 @@ def province_kpis(
         months=tuple(kpi_store.months_of(start, end)),
         rankings=tuple(rankings),
     )
+    KEPT.put(key, entry, now, result)
+    return result

@@ -116,6 +116,15 @@ def head(*, session: Session) -> tuple[int, str]:
     return int(count), last.first() or GENESIS
 
 
+def last_entry(*, session: Session) -> tuple[int, str] | None:
+    """(id, hash) of the newest entry, or None for an empty log: one look up the primary key.
+    Every recorded change moves it, so it tells a reader whether anything changed since."""
+    row = session.exec(
+        select(AuditEntry.id, AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
+    ).first()
+    return (int(row[0] or 0), str(row[1])) if row else None
+
+
 def find_entries(
     *,
     session: Session,

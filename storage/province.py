@@ -218,6 +218,22 @@ class AreaCounts(NamedTuple):
     overdue: int
 
 
+def next_deadline(
+    plan_ids: Sequence[int], *, session: Session, now: dt.datetime
+) -> dt.datetime | None:
+    """The first deadline at or after ``now`` among the plans' occurrences: when what is due
+    so far and what is overdue next change by the clock alone (None: no deadline ahead)."""
+    if not plan_ids:
+        return None
+    o = _OCC.c
+    found: dt.datetime | None = (
+        session.connection()
+        .execute(select(func.min(o.due_at)).where(among(o.plan_id, plan_ids), o.due_at >= now))
+        .scalar()
+    )  # typed as the column: read back aware (models.base.UTCDateTime)
+    return found
+
+
 def area_counts(plan_ids: Sequence[int], *, session: Session, now: dt.datetime) -> list[AreaCounts]:
     """The occurrences of the plans counted by unit and area, in the database; one query."""
     if not plan_ids:

@@ -105,10 +105,10 @@ def ward(roster: UnitOfWork, engine) -> UnitOfWork:  # type: ignore[no-untyped-d
 
 @pytest.fixture
 def app(ward: UnitOfWork, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from web.app import create_app
+    from tests.web.apps import web_app
 
     settings = Settings(home=tmp_path / "home", database_url=db_url, lang="vi")
-    return create_app(settings, engine=engine, now=lambda: NOW)
+    return web_app(settings, engine=engine, now=lambda: NOW)
 
 
 @pytest.fixture

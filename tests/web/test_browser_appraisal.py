@@ -51,9 +51,9 @@ def province(ward, engine, session, load, bundled_framework, tmp_path: Path):  #
 
 @pytest.fixture
 def app(province, engine, db_url: str, tmp_path: Path, clock: Clock):  # type: ignore[no-untyped-def]
-    from web.app import create_app
+    from tests.web.apps import web_app
 
-    return create_app(settings_of(db_url, tmp_path / "home"), engine=engine, now=clock)
+    return web_app(settings_of(db_url, tmp_path / "home"), engine=engine, now=clock)
 
 
 def _as(page, server: str, email: str) -> None:  # type: ignore[no-untyped-def]

@@ -19,10 +19,10 @@ MONDAY = local(2020, 6, 15, 9)
 
 @pytest.fixture
 def app(ward, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from web.app import create_app
+    from tests.web.apps import web_app
 
     settings = Settings(home=tmp_path / "home", database_url=db_url, lang="vi")
-    return create_app(settings, engine=engine, now=lambda: MONDAY)
+    return web_app(settings, engine=engine, now=lambda: MONDAY)
 
 
 def _shot(page, screen: str) -> None:  # type: ignore[no-untyped-def]

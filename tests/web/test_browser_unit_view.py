@@ -23,14 +23,14 @@ MONDAY = local(2020, 6, 15, 9)
 
 @pytest.fixture
 def app(ward, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from web.app import create_app
+    from tests.web.apps import web_app
 
     with Session(engine) as session:
         _roster(session, "quan-9", f"Nguyễn Văn Tuấn,{TUAN},0909000099,cchc_officer,,01/01/2020,,,")
         session.commit()
     set_password(UnitOfWork(engine), Identity.operator("t"), email=TUAN, password=PASSWORD, now=NOW)
     settings = Settings(home=tmp_path / "home", database_url=db_url, lang="vi")
-    return create_app(settings, engine=engine, now=lambda: MONDAY)
+    return web_app(settings, engine=engine, now=lambda: MONDAY)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

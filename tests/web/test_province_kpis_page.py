@@ -52,13 +52,13 @@ ORDER = ["phu-huu", "an-phu", "phu-huu-cu", "quan-9"]  # by rate; no data last, 
 @pytest.fixture
 def app(province, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
     from application.settings import Settings
-    from web.app import create_app
+    from tests.web.apps import web_app
 
     export = tmp_path / "mot-cua.csv"
     export.write_text(EXPORT, encoding="utf-8")
     import_dossiers(UnitOfWork(engine), Identity.operator("test"), MONDAY, path=export)
     settings = Settings(home=tmp_path / "home", database_url=db_url, lang="vi")
-    return create_app(settings, engine=engine, now=lambda: MONDAY)
+    return web_app(settings, engine=engine, now=lambda: MONDAY)
 
 
 def _text(html: str) -> str:

@@ -39,12 +39,12 @@ def clock() -> Clock:
 def app(ward: UnitOfWork, engine, db_url: str, tmp_path: Path, clock: Clock):  # type: ignore[no-untyped-def]
     """The pages on a clock the test moves; the chairman Hùng has a password too."""
     from application.identity import set_password
-    from web.app import create_app
+    from tests.web.apps import web_app
 
     set_password(UnitOfWork(engine), Identity.operator("test"), email=HUNG, password=PASSWORD,
                  now=NOW)  # fmt: skip
     settings = Settings(home=tmp_path / "home", database_url=db_url, lang="vi")
-    return create_app(settings, engine=engine, now=clock)
+    return web_app(settings, engine=engine, now=clock)
 
 
 def _enable(client) -> pyotp.TOTP:  # type: ignore[no-untyped-def]

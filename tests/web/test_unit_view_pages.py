@@ -35,10 +35,10 @@ PAGES = ("/tien-do", "/chi-tieu", "/tu-danh-gia")
 @pytest.fixture
 def app(ward, engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     from application.settings import Settings
-    from web.app import create_app
+    from tests.web.apps import web_app
 
     settings = Settings(home=tmp_path / "home", database_url=db_url, lang="vi")
-    return create_app(settings, engine=engine, now=lambda: MONDAY)
+    return web_app(settings, engine=engine, now=lambda: MONDAY)
 
 
 def _roster(session: Session, unit: str, line: str) -> None:
