@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.clock import local_today, require_aware
@@ -34,7 +36,7 @@ from models import (
 from responsibilities.holding import Holding, holders
 from storage.audit import record
 from storage.calendar import load_calendar
-from storage.db import base_url_of
+from storage.db import base_url_of, savepoint
 from storage.officers import holdings
 from storage.plans import find_plan, read_plan_record, unit_positions
 
@@ -188,11 +190,28 @@ def _due(ctx: Context, task: Task, period: Period) -> dt.date:
 
 
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
-    """Insert ``rows`` of occurrences in multi-row batches, skipping any whose (task, period)
-    is already stored — by now or by a materialisation running at the same time; the keys of
-    the rows this call created."""
+    """Insert ``rows`` of occurrences, skipping any whose (task, period) is already stored —
+    by now or by a materialisation running at the same time; the keys of the rows this call
+    created.
+
+    Usually none is stored yet: the rows go in as one plain INSERT sent many times (what the
+    driver does fastest), inside a savepoint. When one of them is there already, the savepoint
+    is rolled back and the rows are written again by ``_insert_skipping``, which says which
+    went in."""
     if not rows:
         return set()
+    table = Occurrence.__table__  # type: ignore[attr-defined]
+    try:
+        with savepoint(session):
+            session.execute(core_insert(table), rows)
+    except IntegrityError:
+        return _insert_skipping(session, rows)
+    return {(r["task_id"], r["period"]) for r in rows}
+
+
+def _insert_skipping(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """Insert ``rows`` in multi-row batches skipping those whose (task, period) is stored;
+    the keys of the rows that went in."""
     table = Occurrence.__table__  # type: ignore[attr-defined]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     per_batch = max(1, MAX_VARIABLES // len(rows[0]))
@@ -256,7 +275,7 @@ def materialise(
     Open occurrences whose deadline is still ahead follow a revised schedule (new due date,
     or cancelled when their period is gone); submitted, accepted and waived ones, and any
     whose deadline has passed, are never touched. The new ones are computed first, then
-    written in multi-row batches that skip whatever another materialisation stored meanwhile
+    written together, skipping whatever another materialisation stored meanwhile
     (``insert_new``). ``ctx``: the plan's context when the caller has it already.
     """
     if ctx is None or (ctx.plan_row.id, ctx.actor, ctx.now) != (plan_row.id, actor, now):
