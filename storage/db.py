@@ -95,6 +95,23 @@ def transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A SAVEPOINT in ``session``'s transaction: when the block raises, what it wrote is undone
+    and the transaction goes on (on PostgreSQL, a failed statement no longer aborts it).
+
+    On SQLite the transaction is opened first. Python's sqlite3 opens one only before a write:
+    a SAVEPOINT coming first would start a transaction of its own, which its RELEASE commits —
+    the block's rows would then outlive a rollback of the session."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.dbapi_connection
+        if not getattr(driver, "in_transaction", True):
+            connection.exec_driver_sql("BEGIN")
+    with session.begin_nested():
+        yield
+
+
 def among(column: Any, ids: Sequence[int]) -> Any:
     """``column IN (ids)`` for many ids (the units of a province), the ids written into the
     statement as numbers when it runs rather than as one parameter each: the driver has no

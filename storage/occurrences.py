@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from domain.clock import local_today, require_aware
@@ -34,7 +36,7 @@ from models import (
 from responsibilities.holding import Holding, holders
 from storage.audit import record
 from storage.calendar import load_calendar
-from storage.db import base_url_of
+from storage.db import base_url_of, savepoint
 from storage.officers import holdings
 from storage.plans import find_plan, read_plan_record, unit_positions
 
@@ -173,26 +175,53 @@ def first_look(ctx: Context, task: Task, due: dt.date) -> dt.datetime | None:
     return ctx.memo[key]  # type: ignore[no-any-return]
 
 
-def _periods(ctx: Context, task: Task) -> tuple[Period, ...]:
-    key = ("periods", task.schedule)
-    if key not in ctx.memo:
-        ctx.memo[key] = tuple(periods(task.schedule))
-    return ctx.memo[key]  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class _Timing:
+    """A period of a task's year, its deadline (date and time) and the sweep's first look."""
+
+    period: Period
+    due: dt.date
+    due_at: dt.datetime
+    first_look: dt.datetime | None
 
 
-def _due(ctx: Context, task: Task, period: Period) -> dt.date:
-    key = ("due", task.schedule, period)
-    if key not in ctx.memo:
-        ctx.memo[key] = due_date(task.schedule, period, ctx.calendar, ctx.plan.roll)
-    return ctx.memo[key]  # type: ignore[no-any-return]
+def _timings(ctx: Context, task: Task) -> tuple[_Timing, ...]:
+    """The periods of ``task``'s year with their deadlines and first looks: worked out once
+    per schedule and reminders, for every plan sharing the memo (``shared_memo``)."""
+    key = ("timings", task.schedule, task.reminders)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = tuple(
+            _Timing(p, due, due_at(due, ctx.plan.timezone), first_look(ctx, task, due))
+            for p in periods(task.schedule)
+            for due in (due_date(task.schedule, p, ctx.calendar, ctx.plan.roll),)
+        )
+    return found
 
 
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
-    """Insert ``rows`` of occurrences in multi-row batches, skipping any whose (task, period)
-    is already stored — by now or by a materialisation running at the same time; the keys of
-    the rows this call created."""
+    """Insert ``rows`` of occurrences, skipping any whose (task, period) is already stored —
+    by now or by a materialisation running at the same time; the keys of the rows this call
+    created.
+
+    Usually none is stored yet: the rows go in as one plain INSERT sent many times (what the
+    driver does fastest), inside a savepoint. When one of them is there already, the savepoint
+    is rolled back and the rows are written again by ``_insert_skipping``, which says which
+    went in."""
     if not rows:
         return set()
+    table = Occurrence.__table__  # type: ignore[attr-defined]
+    try:
+        with savepoint(session):
+            session.execute(core_insert(table), rows)
+    except IntegrityError:
+        return _insert_skipping(session, rows)
+    return {(r["task_id"], r["period"]) for r in rows}
+
+
+def _insert_skipping(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """Insert ``rows`` in multi-row batches skipping those whose (task, period) is stored;
+    the keys of the rows that went in."""
     table = Occurrence.__table__  # type: ignore[attr-defined]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     per_batch = max(1, MAX_VARIABLES // len(rows[0]))
@@ -256,7 +285,7 @@ def materialise(
     Open occurrences whose deadline is still ahead follow a revised schedule (new due date,
     or cancelled when their period is gone); submitted, accepted and waived ones, and any
     whose deadline has passed, are never touched. The new ones are computed first, then
-    written in multi-row batches that skip whatever another materialisation stored meanwhile
+    written together, skipping whatever another materialisation stored meanwhile
     (``insert_new``). ``ctx``: the plan's context when the caller has it already.
     """
     if ctx is None or (ctx.plan_row.id, ctx.actor, ctx.now) != (plan_row.id, actor, now):
@@ -273,17 +302,21 @@ def materialise(
     last_day = unit.valid_to if unit else None  # a merged unit gets no new work
     new_rows: list[dict[str, Any]] = []
     every: dict[tuple[int, str], str] = {}
+    today = ctx.today
+    # who answers for a role in an area on a day: many tasks and periods ask the same
+    answering: dict[tuple[str, str, dt.date], tuple[int | None, int | None]] = {}
     for task in ctx.plan.tasks:
         task_id = task_ids[task.code]
-        for period in _periods(ctx, task):
-            due = _due(ctx, task, period)
+        for timing in _timings(ctx, task):
+            period, due = timing.period, timing.due
             stored = existing.pop((task_id, period.key), None)
             if stored is None and last_day is not None and max(period.start, due) > last_day:
                 continue  # the successor's work (the merger cancelled what was open)
             if stored is None:
-                officer, acting = ctx.accountable(
-                    task.lead, task.area, max(ctx.today, period.start)
-                )
+                asked = (task.lead, task.area, max(today, period.start))
+                if asked not in answering:
+                    answering[asked] = ctx.accountable(*asked)
+                officer, acting = answering[asked]
                 new_rows.append(
                     {
                         "unit_id": plan_row.unit_id,
@@ -294,12 +327,12 @@ def materialise(
                         "period_start": period.start,
                         "period_end": period.end,
                         "due_date": due,
-                        "due_at": due_at(due, ctx.plan.timezone),
+                        "due_at": timing.due_at,
                         "status": OPEN,
                         "lead_role": task.lead,
                         "officer_id": officer,
                         "acting_for_id": acting,
-                        "next_reminder_at": first_look(ctx, task, due),
+                        "next_reminder_at": timing.first_look,
                         "reason": "",
                         "submitted_by": "",
                         "reviewed_by": "",

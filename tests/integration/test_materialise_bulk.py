@@ -1,5 +1,5 @@
-"""Materialising in bulk: the new occurrences are written in multi-row batches that skip
-whatever is already stored, on SQLite and PostgreSQL (the ``session`` fixture is parametrised).
+"""Materialising in bulk: the new occurrences are written together, skipping whatever is
+already stored, on SQLite and PostgreSQL (the ``session`` fixture is parametrised).
 
 What a user notices: every occurrence is stored exactly once, however many there are in one
 go (more than SQLite allows variables in one statement) and however many materialisations run
@@ -105,6 +105,51 @@ def test_what_another_run_stored_meanwhile_is_skipped_and_reported_unchanged(
     assert (second.created, second.unchanged, second.by_every) == (0, 146, {})
     assert _count(session) == 146
     # nothing created: no "materialise" entry in the audit log
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audits
+
+
+def test_some_stored_meanwhile_the_rest_is_created_and_the_run_goes_on(
+    session, load, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    plan_row = _plan_row(session, load)
+    materialise_plan(plan_row, session=session, actor="test", now=JAN1)
+    session.commit()
+    # another run stored only these (every fifth) before this one wrote
+    stored = session.exec(
+        select(Occurrence.task_id, Occurrence.period).order_by(col(Occurrence.id))
+    ).all()
+    kept = set(stored[::5])
+    for row in session.exec(select(Occurrence)).all():
+        if (row.task_id, row.period) not in kept:
+            session.delete(row)
+    session.commit()
+    audits = session.exec(select(func.count()).select_from(AuditEntry)).one()
+
+    monkeypatch.setattr(occurrences_module, "_stored", lambda *_args: {})
+    report = materialise_plan(plan_row, session=session, actor="test", now=JAN1)
+    session.commit()  # the conflict did not spoil the transaction (PostgreSQL)
+
+    assert (report.created, report.unchanged) == (146 - len(kept), len(kept))
+    assert sum(report.by_every.values()) == report.created
+    rows = session.exec(select(Occurrence.task_id, Occurrence.period)).all()
+    assert len(rows) == len(set(rows)) == 146
+    # what this run created is audited once, in the same transaction
+    entries = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "materialise").order_by(col(AuditEntry.id))
+    ).all()
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audits + 1
+    assert entries[-1].after == {"created": 146 - len(kept), "updated": 0, "cancelled": 0}
+
+
+def test_a_materialisation_rolled_back_stores_nothing(session, load) -> None:  # type: ignore[no-untyped-def]
+    plan_row = _plan_row(session, load)
+    audits = session.exec(select(func.count()).select_from(AuditEntry)).one()
+
+    report = materialise_plan(plan_row, session=session, actor="test", now=JAN1)
+    assert report.created == 146
+    session.rollback()
+
+    assert _count(session) == 0
     assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audits
 
 
