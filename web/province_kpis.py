@@ -9,6 +9,7 @@ Read-only. The use case (``application.province.province_kpis``) asks the policy
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
@@ -140,6 +141,28 @@ def _row(row: RankRow, result: ProvinceKpis, lang: Lang) -> dict[str, Any]:
     }
 
 
+# The rows written for a ranking, by the ranking and the language: a result served again
+# while nothing changed (``application.kept_results``) is the same object, written once.
+_WRITTEN: dict[tuple[int, str], tuple[Any, list[dict[str, Any]]]] = {}
+WRITTEN_KEPT = 16
+_WRITTEN_LOCK = threading.Lock()
+
+
+def _rows(result: ProvinceKpis, lang: Lang) -> list[dict[str, Any]]:
+    ranking = result.rankings[0]
+    key = (id(ranking), lang)
+    with _WRITTEN_LOCK:
+        found = _WRITTEN.get(key)
+    if found is not None and found[0] is ranking:
+        return found[1]
+    rows = [_row(r, result, lang) for r in ranking.rows]
+    with _WRITTEN_LOCK:
+        while len(_WRITTEN) >= WRITTEN_KEPT:
+            del _WRITTEN[next(iter(_WRITTEN))]
+        _WRITTEN[key] = (ranking, rows)  # the ranking kept too: its id stays its own
+    return rows
+
+
 def _period(result: ProvinceKpis, lang: Lang) -> str:
     from web.messages import t
 
@@ -181,7 +204,7 @@ def province_kpis_page(
         signed=signed,
         result=result,
         ranking=ranking,
-        rows=[_row(r, result, lang) for r in ranking.rows],
+        rows=_rows(result, lang),
         period_text=_period(result, lang),
         without=sum(1 for r in ranking.rows if r.rank is None),
         kpis=[(k, metric_label(k, lang)) for k in KPIS],
