@@ -112,8 +112,8 @@ def check_chain(*, session: Session) -> tuple[list[str], list[Break]]:
 def head(*, session: Session) -> tuple[int, str]:
     """(how many entries the log has, the last one's hash)."""
     count = session.exec(select(func.count()).select_from(AuditEntry)).one()
-    last = session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1))
-    return int(count), last.first() or GENESIS
+    last = last_entry(session=session)
+    return int(count), last[1] if last else GENESIS
 
 
 def last_entry(*, session: Session) -> tuple[int, str] | None:
