@@ -1,7 +1,9 @@
 """Scheduling benchmarks: materialising a city's year, and what a sweep costs as history grows.
 
-- A city: the bundled plan loaded for N units and materialised — occurrences per second, on
-  SQLite and PostgreSQL, each against its floor (a plain bulk insert of the same rows).
+- A city: the bundled plan loaded for N units and materialised by the daily job as it runs
+  (``materialise_job``: every unit's latest plan in one transaction, holder changes followed)
+  — occurrences per second, on SQLite and PostgreSQL, each against its floor (the same rows
+  written again by the driver's plain bulk insert, in one transaction).
 - The sweep's cost must follow what is due, not history: the same number of due reminders
   swept over 10,000 and over 1,000,000 stored occurrences (SQLite and PostgreSQL).
 """
@@ -79,44 +81,40 @@ def _load_ward(engine: Engine, unit: str, *, own_people: bool = False) -> PlanRe
 
 
 def build_city(engine: Engine, units: int) -> tuple[int, float]:
-    """Load the bundled plan and the demo roster for ``units`` wards on ``engine`` and
-    materialise their year: the occurrences created, and the seconds materialising took. Each
-    ward has people of its own."""
-    from storage.occurrences import materialise
+    """Load the bundled plan and the demo roster for ``units`` wards on ``engine`` and run the
+    daily materialise job over them, as a runner does on 1 January: the occurrences created,
+    and the seconds the job took. Each ward has people of its own."""
+    from application.jobs import JobEnv, run_job
+    from application.settings import Settings
 
-    plans = [_load_ward(engine, f"ward-{i:03d}", own_people=True) for i in range(units)]
-    start = time.perf_counter()
-    created = 0
-    with Session(engine) as session:
-        for plan_row in plans:
-            created += materialise(
-                plan_row,
-                session=session,
-                actor="bench",
-                now=dt.datetime(2020, 1, 1, 6, tzinfo=TZ),
-            ).created
-            session.commit()
-    return created, time.perf_counter() - start
+    for i in range(units):
+        _load_ward(engine, f"ward-{i:03d}", own_people=True)
+    with tempfile.TemporaryDirectory() as home:  # the job also tidies the evidence store
+        env = JobEnv(Settings(home=Path(home), database_url="sqlite://", lang="vi"), engine, {})
+        start = time.perf_counter()
+        report = run_job(env, "materialise", dt.datetime(2020, 1, 1, 6, tzinfo=TZ)).as_dict()
+        seconds = time.perf_counter() - start
+    return sum(plan["created"] for plan in report["plans"]), seconds
 
 
 def floor_insert(engine: Engine) -> tuple[int, float]:
     """The floor for materialising: the occurrences just materialised on ``engine``, read back,
-    deleted, and inserted again as they were by a plain Core bulk insert (no logic, no conflict
-    handling), one transaction per plan as materialising does: the rows, and the seconds."""
+    deleted, and written again as they were by the driver's plain bulk insert
+    (``storage.db.insert_plain``: COPY on PostgreSQL; no logic, no conflict handling), in one
+    transaction as the job writes them: the rows, and the seconds."""
     from sqlalchemy import delete, select
+
+    from storage.db import insert_plain
 
     table = Occurrence.__table__  # type: ignore[attr-defined]
     columns = [c for c in table.c if c.name != "id"]
     with engine.begin() as connection:
         rows = [dict(r._mapping) for r in connection.execute(select(*columns))]
         connection.execute(delete(table))
-    by_plan: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_plan.setdefault(row["plan_id"], []).append(row)
     start = time.perf_counter()
-    for plan_rows in by_plan.values():
-        with engine.begin() as connection:
-            connection.execute(insert(table), plan_rows)
+    with Session(engine) as session:
+        insert_plain(session, table, rows)
+        session.commit()
     return len(rows), time.perf_counter() - start
 
 
@@ -179,9 +177,10 @@ def city_lines(cities: list[dict[str, Any] | str]) -> list[str]:
     first = next((c for c in cities if isinstance(c, dict)), None)
     head = (
         f"Materialising a city's year: {first['units']} units × the bundled plan = "
-        f"{first['occurrences']:,} occurrences (`storage.occurrences.materialise`, one "
-        "transaction per unit), against its floor: the same rows inserted again by a plain "
-        "SQLAlchemy Core bulk insert, one transaction per unit, measured in the same run "
+        f"{first['occurrences']:,} occurrences, by the job as a runner starts it "
+        "(the daily **materialise** job: every unit's latest plan in one transaction, holder "
+        "changes followed), against its floor: the same rows written again by the driver's "
+        "plain bulk insert (COPY on PostgreSQL) in one transaction, measured in the same run "
         f"(on {dt.date.today().isoformat()}; {_load()}; 2 cores shared with other work):"
         if first
         else "Materialising a city's year:"

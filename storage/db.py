@@ -112,6 +112,57 @@ def savepoint(session: Session) -> Iterator[None]:
         yield
 
 
+def insert_plain(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Write ``rows`` (dicts with the same keys) into ``table`` as the driver does it fastest,
+    with no conflict handling: COPY on PostgreSQL, one statement sent many times on SQLite.
+
+    Each value goes through its column type's own conversion first (an aware time to UTC,
+    a date to SQLite's text), so the rows stored are those an ORM insert would have stored;
+    only hashable values are expected (dates, times, numbers, text: no JSON columns).
+    A row breaking a constraint raises ``IntegrityError`` and, as with any failed statement,
+    the caller rolls back what the call wrote (``savepoint``)."""
+    from sqlalchemy.exc import IntegrityError
+
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    converters = [
+        (i, convert)
+        for i, name in enumerate(names)
+        if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    # the rows of a plan year share few dates and times: each is converted once
+    converted: list[dict[Any, Any]] = [{} for _ in converters]
+    values = []
+    for row in rows:
+        value = [row[name] for name in names]
+        for (i, convert), seen in zip(converters, converted, strict=True):
+            raw = value[i]
+            if raw not in seen:
+                seen[raw] = convert(raw)
+            value[i] = seen[raw]
+        values.append(tuple(value))
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    if dialect.name != "postgresql":
+        marks = ", ".join("?" for _ in names)
+        connection.exec_driver_sql(
+            f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})", values
+        )
+        return
+    statement = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row_values in values:
+                copy.write_row(row_values)
+    except dialect.loaded_dbapi.IntegrityError as exc:
+        raise IntegrityError(statement, None, exc) from exc
+
+
 def among(column: Any, ids: Sequence[int]) -> Any:
     """``column IN (ids)`` for many ids (the units of a province), the ids written into the
     statement as numbers when it runs rather than as one parameter each: the driver has no

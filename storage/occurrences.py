@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -36,7 +35,7 @@ from models import (
 from responsibilities.holding import Holding, holders
 from storage.audit import record
 from storage.calendar import load_calendar
-from storage.db import base_url_of, savepoint
+from storage.db import base_url_of, insert_plain, savepoint
 from storage.officers import holdings
 from storage.plans import find_plan, read_plan_record, unit_positions
 
@@ -77,19 +76,33 @@ class Context:
     # due dates and first looks already worked out, by what they depend on (tasks share them,
     # and so do the plans of every unit on the same calendar: see ``shared_memo``)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    # who answers for a role in an area on a day, as asked of this context's holdings
+    answers: dict[tuple[str, str, dt.date], tuple[int | None, int | None]] = field(
+        default_factory=dict, repr=False
+    )
+    # the active occurrences ``materialise`` read and did not route itself: what ``reroute``
+    # must check next, instead of reading the plan's occurrences again (used once)
+    to_route: list[_Stored] | None = field(default=None, repr=False)
 
     @property
     def today(self) -> dt.date:
         return local_today(self.now, self.plan.timezone)
 
     def accountable(self, role: str, area: str, on: dt.date) -> tuple[int | None, int | None]:
-        """(officer id, acting-for officer id) answering for ``role`` in ``area`` on ``on``."""
-        found = holders(self.holdings, role, on, area)
-        if not found:
-            return None, None
-        first = found[0]
-        acting_for = self.officer_ids.get(first.acting_for) if first.acting_for else None
-        return self.officer_ids.get(first.officer), acting_for
+        """(officer id, acting-for officer id) answering for ``role`` in ``area`` on ``on``;
+        many tasks and periods ask the same, so each answer is worked out once."""
+        asked = (role, area, on)
+        answer = self.answers.get(asked)
+        if answer is None:
+            found = holders(self.holdings, role, on, area)
+            if not found:
+                answer = (None, None)
+            else:
+                first = found[0]
+                acting_for = self.officer_ids.get(first.acting_for) if first.acting_for else None
+                answer = (self.officer_ids.get(first.officer), acting_for)
+            self.answers[asked] = answer
+        return answer
 
 
 # memos of due dates and first looks, by the calendar, time zone and roll rule they were
@@ -204,16 +217,16 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, s
     by now or by a materialisation running at the same time; the keys of the rows this call
     created.
 
-    Usually none is stored yet: the rows go in as one plain INSERT sent many times (what the
-    driver does fastest), inside a savepoint. When one of them is there already, the savepoint
-    is rolled back and the rows are written again by ``_insert_skipping``, which says which
-    went in."""
+    Usually none is stored yet: the rows go in as the driver writes them fastest
+    (``insert_plain``: COPY on PostgreSQL), inside a savepoint. When one of them is there
+    already, the savepoint is rolled back and the rows are written again by
+    ``_insert_skipping``, which says which went in."""
     if not rows:
         return set()
     table = Occurrence.__table__  # type: ignore[attr-defined]
     try:
         with savepoint(session):
-            session.execute(core_insert(table), rows)
+            insert_plain(session, table, rows)
     except IntegrityError:
         return _insert_skipping(session, rows)
     return {(r["task_id"], r["period"]) for r in rows}
@@ -252,12 +265,15 @@ class _Stored:
     due_date: dt.date
     due_at: dt.datetime
     status: str
+    lead_role: str
+    officer_id: int | None
+    acting_for_id: int | None
 
 
 def _stored(session: Session, plan_id: int) -> dict[tuple[int, str], _Stored]:
     o = Occurrence
     rows = session.execute(
-        core_select(  # nine columns: more than sqlmodel's ``select`` is typed for
+        core_select(  # twelve columns: more than sqlmodel's ``select`` is typed for
             col(o.id),
             col(o.task_id),
             col(o.task_code),
@@ -267,6 +283,9 @@ def _stored(session: Session, plan_id: int) -> dict[tuple[int, str], _Stored]:
             col(o.due_date),
             col(o.due_at),
             col(o.status),
+            col(o.lead_role),
+            col(o.officer_id),
+            col(o.acting_for_id),
         ).where(col(o.plan_id) == plan_id)
     )
     return {(r.task_id, r.period): _Stored(*r) for r in rows}
@@ -299,12 +318,11 @@ def materialise(
         )
     }
     existing = _stored(session, plan_row.id or 0)
+    read = list(existing.values())
     last_day = unit.valid_to if unit else None  # a merged unit gets no new work
     new_rows: list[dict[str, Any]] = []
     every: dict[tuple[int, str], str] = {}
     today = ctx.today
-    # who answers for a role in an area on a day: many tasks and periods ask the same
-    answering: dict[tuple[str, str, dt.date], tuple[int | None, int | None]] = {}
     for task in ctx.plan.tasks:
         task_id = task_ids[task.code]
         for timing in _timings(ctx, task):
@@ -313,10 +331,7 @@ def materialise(
             if stored is None and last_day is not None and max(period.start, due) > last_day:
                 continue  # the successor's work (the merger cancelled what was open)
             if stored is None:
-                asked = (task.lead, task.area, max(today, period.start))
-                if asked not in answering:
-                    answering[asked] = ctx.accountable(*asked)
-                officer, acting = answering[asked]
+                officer, acting = ctx.accountable(task.lead, task.area, max(today, period.start))
                 new_rows.append(
                     {
                         "unit_id": plan_row.unit_id,
@@ -356,10 +371,19 @@ def materialise(
     report.unchanged += len(new_rows) - len(created)  # stored meanwhile by another run
     for key in sorted(created, key=lambda k: (k[0], k[1])):
         report.by_every[every[key]] = report.by_every.get(every[key], 0) + 1
+    cancelled: set[int] = set()
     for gone in existing.values():  # periods the plan no longer has, or tasks it archived
         if gone.status in ACTIVE and gone.due_at > now:
             _cancel_gone(ctx, gone)
+            cancelled.add(gone.id)
             report.cancelled += 1
+    # the new ones went to whoever answers for them under this context; unless another run
+    # stored some of them meanwhile, only those read before need checking by ``reroute``
+    ctx.to_route = (
+        [r for r in read if r.status in ACTIVE and r.id not in cancelled]
+        if len(created) == len(new_rows)
+        else None
+    )
     session.flush()
     if report.created or report.updated or report.cancelled:
         record(
@@ -495,19 +519,33 @@ def reroute(ctx: Context) -> list[Occurrence]:
     """
     session, moved = ctx.session, []
     areas = {t.code: t.area for t in ctx.plan.tasks}
-    active = session.exec(
-        select(Occurrence).where(
-            Occurrence.plan_id == ctx.plan_row.id, col(Occurrence.status).in_(ACTIVE)
-        )
-    ).all()
+    active: Sequence[Any] | None = ctx.to_route
+    ctx.to_route = None
+    if active is None:
+        o = Occurrence
+        # the columns compared, read without the ORM: most stay with their holder, and only
+        # those that move are loaded as objects
+        active = session.execute(
+            core_select(
+                col(o.id),
+                col(o.task_code),
+                col(o.lead_role),
+                col(o.period_start),
+                col(o.officer_id),
+                col(o.acting_for_id),
+            ).where(col(o.plan_id) == ctx.plan_row.id, col(o.status).in_(ACTIVE))
+        ).all()
+    active = sorted(active, key=lambda row: row.id)  # moved (and audited) in a stable order
     names = {v: k for k, v in ctx.officer_ids.items()}
-    for occ in active:
-        area = areas.get(occ.task_code)
+    for row in active:
+        area = areas.get(row.task_code)
         if area is None:
             continue
-        officer, acting = ctx.accountable(occ.lead_role, area, max(ctx.today, occ.period_start))
-        if (officer, acting) == (occ.officer_id, occ.acting_for_id):
+        officer, acting = ctx.accountable(row.lead_role, area, max(ctx.today, row.period_start))
+        if (officer, acting) == (row.officer_id, row.acting_for_id):
             continue
+        occ = session.get(Occurrence, row.id)
+        assert occ is not None
         before = {
             "officer": names.get(occ.officer_id or -1),
             "acting_for": names.get(occ.acting_for_id or -1),

@@ -184,3 +184,31 @@ def test_two_materialisations_at_once_create_each_occurrence_once(engine, sessio
         .order_by(col(AuditEntry.id))
     ).all()
     assert actors == ["a"]
+
+
+def test_rows_written_in_bulk_are_stored_as_the_orm_stores_them(session, load) -> None:  # type: ignore[no-untyped-def]
+    # the bulk path converts values itself (COPY, or the driver's own statement): a time
+    # stored in another form (local, or text SQLite compares differently) would misplace
+    # deadlines in every query that compares them
+    plan_row = _plan_row(session, load)
+    task_ids = list(session.exec(select(TaskRecord.id).where(TaskRecord.plan_id == plan_row.id)))
+    by_orm, in_bulk = _rows(plan_row, task_ids, 0, 2)
+    by_orm["next_reminder_at"] = in_bulk["next_reminder_at"] = dt.datetime(2020, 2, 3, 7, tzinfo=TZ)
+    session.add(Occurrence(**by_orm))
+    session.flush()
+    assert insert_new(session, [in_bulk]) == {(in_bulk["task_id"], "P1")}
+    session.commit()
+
+    stored = (
+        session.connection()
+        .exec_driver_sql(
+            "SELECT period_start, period_end, due_date, due_at, next_reminder_at, updated_at,"
+            " officer_id, status, reason FROM occurrence ORDER BY period"
+        )
+        .all()
+    )
+    assert len(stored) == 2
+    assert tuple(stored[0]) == tuple(stored[1])
+    # and read back through the ORM: the same aware instants
+    due = session.exec(select(Occurrence.due_at).where(Occurrence.period == "P1")).one()
+    assert due == dt.datetime(2020, 2, 5, 17, tzinfo=TZ)

@@ -303,6 +303,26 @@ def test_only_whoever_holds_chairman_that_day_may_waive(session, ward) -> None: 
 # --- re-routing -----------------------------------------------------------------------------
 
 
+def son_acts_for_nhung(session: Session, unit_id: int) -> tuple[dt.date, dt.date]:
+    """Sơn stands in for Nhung as CCHC officer in July and August 2020 (recorded on 30 June,
+    committed); the first and last day."""
+    acting_from, acting_to = D(2020, 7, 1), D(2020, 8, 31)
+    assign(
+        SON,
+        "cchc_officer",
+        acting_from,
+        session=session,
+        unit_id=unit_id,
+        actor="test",
+        now=local(2020, 6, 30),
+        end=acting_to,
+        kind="acting",
+        acting_for=NHUNG,
+    )
+    session.commit()
+    return acting_from, acting_to
+
+
 def test_an_acting_officer_takes_open_work_while_acting_and_gives_it_back(session, ward) -> None:  # type: ignore[no-untyped-def]
     unit_id, plan_row = ward
     submitted = find_occurrence(unit_id, "II.3.1", "2020-Q3", session=session)
@@ -324,20 +344,7 @@ def test_an_acting_officer_takes_open_work_while_acting_and_gives_it_back(sessio
     who = emails(session)
     ids = {v: k for k, v in who.items()}
 
-    acting_from, acting_to = D(2020, 7, 1), D(2020, 8, 31)
-    assign(
-        SON,
-        "cchc_officer",
-        acting_from,
-        session=session,
-        unit_id=unit_id,
-        actor="test",
-        now=local(2020, 6, 30),
-        end=acting_to,
-        kind="acting",
-        acting_for=NHUNG,
-    )
-    session.commit()
+    acting_from, acting_to = son_acts_for_nhung(session, unit_id)
     on = local(2020, 7, 1, 7)
     moved = reroute_unit(session, unit_id, actor="test", now=on)
     session.commit()
@@ -391,6 +398,36 @@ def test_an_acting_officer_takes_open_work_while_acting_and_gives_it_back(sessio
         assert o.acting_for_id is None
     assert session.exec(select(func.count()).select_from(OccurrenceRoute)).one() == 2 * moved
     assert len(audit_rows(session, action="reroute")) == 2 * moved
+
+
+def test_the_daily_materialise_follows_a_holder_change_made_since_it_last_ran(
+    session, ward
+) -> None:  # type: ignore[no-untyped-def]
+    # the job reroutes from the occurrences it read itself: what it moves must be what a
+    # reroute reading them afresh would move, and each once
+    unit_id, plan_row = ward
+    acting_from, acting_to = son_acts_for_nhung(session, unit_id)
+    on = local(2020, 7, 1, 7)
+
+    report = materialise(plan_row, session=session, actor="test", now=on)
+    session.commit()
+
+    who = emails(session)
+    rows = all_occurrences(session)
+    expected = {
+        o.id
+        for o in rows
+        if o.lead_role == "cchc_officer"
+        and acting_from <= max(on.date(), o.period_start) <= acting_to
+    }
+    assert report.created == 0 and report.rerouted == len(expected) > 0
+    for o in rows:
+        acting = (who.get(o.officer_id), who.get(o.acting_for_id)) == (SON, NHUNG)
+        assert acting == (o.id in expected), o
+    assert len(audit_rows(session, action="reroute")) == len(expected)
+    assert reroute_unit(session, unit_id, actor="test", now=on) == 0  # nothing left to move
+    again = materialise(plan_row, session=session, actor="test", now=on + dt.timedelta(hours=1))
+    assert again.rerouted == 0
 
 
 # --- revising the plan ---------------------------------------------------------------------
