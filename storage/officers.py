@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from domain.errors import ConflictError, NotFoundError
@@ -280,20 +281,33 @@ def holdings(
         positions = session.exec(select(Position).where(Position.unit_id == unit_id))
     codes = {p.id: p.code for p in positions}
     out = []
-    for a in session.exec(
-        select(Assignment).where(Assignment.unit_id == unit_id).order_by(col(Assignment.id))
+    a = Assignment
+    # the columns a holding needs, read without building a record each (every materialise,
+    # reroute and permission check of a unit reads them)
+    for officer_id, position_id, start, end, kind, scope, acting_for_id in session.execute(
+        core_select(
+            col(a.officer_id),
+            col(a.position_id),
+            col(a.start),
+            col(a.end),
+            col(a.kind),
+            col(a.scope),
+            col(a.acting_for_id),
+        )
+        .where(col(a.unit_id) == unit_id)
+        .order_by(col(a.id))
     ):
-        officer = officers[a.officer_id]
-        stand_in = officers.get(a.acting_for_id) if a.acting_for_id else None
+        officer = officers[officer_id]
+        stand_in = officers.get(acting_for_id) if acting_for_id else None
         out.append(
             Holding(
                 officer=officer.email,
                 name=officer.name,
-                position=codes[a.position_id],
-                start=a.start,
-                end=a.end,
-                kind=a.kind,
-                scope=tuple(a.scope),
+                position=codes[position_id],
+                start=start,
+                end=end,
+                kind=kind,
+                scope=tuple(scope or ()),
                 acting_for=stand_in.email if stand_in else None,
             )
         )
