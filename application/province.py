@@ -237,11 +237,11 @@ def province_progress(
     language = normalize_lang(lang)
     _year(year)
     with uow as session:
-        entry = last_entry(session=session)
-        key = ("progress", _database(session), identity, unit, year, assessment_due, language)
-        kept: ProvinceProgress | None = KEPT.get(key, entry, now)
-        if kept is not None:  # nothing it was read from has changed (application.kept_results)
-            return kept
+        key, entry, kept = _kept(
+            session, now, "progress", identity, unit, year, assessment_due, language
+        )
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
         scope = _scope(session, identity, now, unit, year)
         plan_ids = [p.id or 0 for p in scope.plans.values()]
         cells = store.area_counts(plan_ids, session=session, now=now)
@@ -260,9 +260,16 @@ def province_progress(
     return progress
 
 
-def _database(session: Session) -> str:
-    """Which database a result was read from, for the key it is kept under."""
-    return session.get_bind().engine.url.render_as_string(hide_password=True)
+def _kept(
+    session: Session, now: dt.datetime, view: str, *asked: Any
+) -> tuple[tuple[Any, ...], tuple[int, str] | None, Any | None]:
+    """The key ``view`` asked with ``asked`` is kept under on this database, the audit log's
+    newest entry, and the result kept there if nothing it was read from has changed since
+    (``application.kept_results``), else None."""
+    entry = last_entry(session=session)
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    key = (view, database, *asked)
+    return key, entry, KEPT.get(key, entry, now)
 
 
 def _deadline_set(session: Session, chain: Sequence[int], year: int) -> dt.date | None:
@@ -496,11 +503,9 @@ def province_kpis(
         raise LocalizedError("error.province_bad_kpi", kpi=kpi, allowed=", ".join(KPIS))
     start, end = period_of(year, quarter)
     with uow as session:
-        entry = last_entry(session=session)
-        key = ("kpis", _database(session), identity, unit, year, quarter, kpi, language)
-        kept: ProvinceKpis | None = KEPT.get(key, entry, now)
-        if kept is not None:  # nothing it was read from has changed (application.kept_results)
-            return kept
+        key, entry, kept = _kept(session, now, "kpis", identity, unit, year, quarter, kpi, language)
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
         scope = _scope(session, identity, now, unit, year)
         ids = [u.id or 0 for u in scope.units]
         todays = {uid: scope.todays.get(uid, scope.today) for uid in ids}

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -35,7 +33,7 @@ from models import (
 from responsibilities.holding import Holding, holders
 from storage.audit import record
 from storage.calendar import load_calendar
-from storage.db import base_url_of, insert_plain, savepoint
+from storage.db import base_url_of, insert_ignore_many, insert_plain, savepoint
 from storage.officers import holdings
 from storage.plans import find_plan, read_plan_record, unit_positions
 
@@ -175,7 +173,8 @@ def next_look(
 
 
 # SQLite's default limit on the variables of one statement (SQLITE_MAX_VARIABLE_NUMBER since
-# 3.32); PostgreSQL allows 65,535. Each batch of new occurrences stays under both.
+# 3.32); PostgreSQL allows 65,535. A province's year of new occurrences is past it: written
+# again when one is already stored, the rows go in batches (``insert_ignore_many``).
 MAX_VARIABLES = 32_766
 
 
@@ -220,7 +219,7 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, s
     Usually none is stored yet: the rows go in as the driver writes them fastest
     (``insert_plain``: COPY on PostgreSQL), inside a savepoint. When one of them is there
     already, the savepoint is rolled back and the rows are written again by
-    ``_insert_skipping``, which says which went in."""
+    ``insert_ignore_many``, which says which went in."""
     if not rows:
         return set()
     table = Occurrence.__table__  # type: ignore[attr-defined]
@@ -228,28 +227,8 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, s
         with savepoint(session):
             insert_plain(session, table, rows)
     except IntegrityError:
-        return _insert_skipping(session, rows)
+        return set(insert_ignore_many(session, Occurrence, rows, returning=("task_id", "period")))
     return {(r["task_id"], r["period"]) for r in rows}
-
-
-def _insert_skipping(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
-    """Insert ``rows`` in multi-row batches skipping those whose (task, period) is stored;
-    the keys of the rows that went in."""
-    table = Occurrence.__table__  # type: ignore[attr-defined]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    per_batch = max(1, MAX_VARIABLES // len(rows[0]))
-    created: set[tuple[int, str]] = set()
-    # one statement, compiled once: SQLAlchemy sends each batch as a multi-row VALUES
-    # ("insertmanyvalues"), RETURNING the rows that went in
-    statement = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["task_id", "period"])
-        .returning(table.c.task_id, table.c.period)
-    )
-    for start in range(0, len(rows), per_batch):
-        batch = rows[start : start + per_batch]
-        created.update((r.task_id, r.period) for r in session.execute(statement, batch))
-    return created
 
 
 @dataclass(frozen=True)
@@ -537,11 +516,12 @@ def reroute(ctx: Context) -> list[Occurrence]:
         ).all()
     active = sorted(active, key=lambda row: row.id)  # moved (and audited) in a stable order
     names = {v: k for k, v in ctx.officer_ids.items()}
+    today = ctx.today
     for row in active:
         area = areas.get(row.task_code)
         if area is None:
             continue
-        officer, acting = ctx.accountable(row.lead_role, area, max(ctx.today, row.period_start))
+        officer, acting = ctx.accountable(row.lead_role, area, max(today, row.period_start))
         if (officer, acting) == (row.officer_id, row.acting_for_id):
             continue
         occ = session.get(Occurrence, row.id)
