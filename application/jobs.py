@@ -175,7 +175,7 @@ def materialise_job(
     from sqlmodel import col, select
 
     from application.evidence import disk_store, remove_leftovers
-    from application.occurrences import materialise_plan
+    from application.occurrences import materialise_all
     from models import PlanRecord
 
     run = MaterialiseRun(now)
@@ -188,8 +188,7 @@ def materialise_job(
         latest: dict[int, Any] = {}
         for plan_row in session.exec(query):
             latest.setdefault(plan_row.unit_id, plan_row)
-        for plan_row in latest.values():
-            report = materialise_plan(plan_row, session=session, actor=actor, now=now)
+        for report in materialise_all(list(latest.values()), session=session, actor=actor, now=now):
             run.plans.append(report.as_dict())
     # the real clock: a replayed (simulated) year must never age a file being written
     real_now = min(now, dt.datetime.now(dt.UTC))

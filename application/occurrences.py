@@ -49,8 +49,9 @@ from storage.occurrences import (
     Context,
     MaterialiseReport,
     context,
+    contexts,
     find_occurrence,
-    materialise,
+    materialise_plans,
     reroute,
     views,
 )
@@ -161,10 +162,19 @@ def materialise_plan(
     plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime
 ) -> MaterialiseReport:
     """Create and update a plan year's occurrences, then follow holder changes."""
-    ctx = context(plan_row, session=session, actor=actor, now=now)  # read once for both
-    report = materialise(plan_row, session=session, actor=actor, now=now, ctx=ctx)
-    report.rerouted = follow_holder_change(ctx)
-    return report
+    return materialise_all([plan_row], session=session, actor=actor, now=now)[0]
+
+
+def materialise_all(
+    plan_rows: Sequence[PlanRecord], *, session: Session, actor: str, now: dt.datetime
+) -> list[MaterialiseReport]:
+    """Create and update the occurrences of each plan's year, then follow holder changes:
+    what every plan needs is read together, for both (the daily job over a province)."""
+    ctxs = contexts(plan_rows, session=session, actor=actor, now=now)
+    reports = materialise_plans(ctxs)
+    for ctx, report in zip(ctxs, reports, strict=True):
+        report.rerouted = follow_holder_change(ctx)
+    return reports
 
 
 def schedule(

@@ -8,7 +8,8 @@ when the session's clock is simulated."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, or_, text
@@ -21,6 +22,18 @@ from storage.db import audit_key_of, get_row
 from storage.installation import bind_audit_key, is_simulated, refuse_simulated_change
 
 _CHAIN_LOCK = 0x63636861  # PostgreSQL advisory lock serialising appends to the chain
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to append to the log (``record_many``)."""
+
+    action: str
+    entity: str
+    key: str
+    unit_id: int | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 def record(
@@ -38,11 +51,24 @@ def record(
     """Append one change, chained to the previous entry with the audit key. ``now`` (aware)
     is the time the use case was given: kept as ``simulated_at`` when the session's clock is
     simulated; ``at`` is the real clock."""
+    record_many(
+        [Change(action, entity, key, unit_id, before, after)], session=session, actor=actor, now=now
+    )
+
+
+def record_many(
+    changes: Sequence[Change], *, session: Session, actor: str, now: dt.datetime
+) -> None:
+    """Append ``changes`` in their order, each chained to the one before as ``record`` chains
+    one: the chain's head is read once and the entries written together (a job recording a
+    change for each of a province's units)."""
     if now.tzinfo is None:
         raise ValueError("audit time must be timezone-aware")
     audit_key = audit_key_of(session.get_bind())
     if audit_key is None:
         raise LocalizedError("error.audit_key_missing")
+    if not changes:
+        return
     simulated = is_simulated(session)
     refuse_simulated_change(session)
     if session.get_bind().dialect.name == "postgresql":
@@ -53,19 +79,25 @@ def record(
         session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)).first()
         or GENESIS
     )
-    entry: dict[str, Any] = {
-        "at": _real_clock(),
-        "simulated_at": now.astimezone(dt.UTC) if simulated else None,
-        "scheme": KEYED,
-        "actor": actor,
-        "action": action,
-        "entity": entity,
-        "key": key,
-        "unit_id": unit_id,
-        "before": before,
-        "after": after,
-    }
-    session.add(AuditEntry(**entry, prev_hash=prev, hash=keyed_hash(audit_key, prev, entry)))
+    simulated_at = now.astimezone(dt.UTC) if simulated else None
+    for change in changes:
+        entry: dict[str, Any] = {
+            "at": _real_clock(),
+            "simulated_at": simulated_at,
+            "scheme": KEYED,
+            "actor": actor,
+            "action": change.action,
+            "entity": change.entity,
+            "key": change.key,
+            "unit_id": change.unit_id,
+            "before": change.before,
+            "after": change.after,
+        }
+        hashed = keyed_hash(audit_key, prev, entry)
+        # one flush per entry would cost a round trip each; the unit of work inserts a
+        # batch of one table's rows in the order they were added, so ids follow the chain
+        session.add(AuditEntry(**entry, prev_hash=prev, hash=hashed))
+        prev = hashed
     session.flush()
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,11 +32,13 @@ from models import (
     UnitRecord,
 )
 from responsibilities.holding import Holding, holders
-from storage.audit import record
+from storage.audit import Change, record, record_many
 from storage.calendar import load_calendar
 from storage.db import base_url_of, insert_ignore_many, insert_plain, savepoint
-from storage.officers import holdings
-from storage.plans import find_plan, read_plan_record, unit_positions
+from storage.officers import units_holdings
+from storage.plans import find_plan, read_plan_record, unit_chains, units_positions
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass
@@ -74,13 +77,17 @@ class Context:
     # due dates and first looks already worked out, by what they depend on (tasks share them,
     # and so do the plans of every unit on the same calendar: see ``shared_memo``)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
-    # who answers for a role in an area on a day, as asked of this context's holdings
-    answers: dict[tuple[str, str, dt.date], tuple[int | None, int | None]] = field(
+    # who answers for a role in an area in a stretch of days (``changes``), as asked of
+    # this context's holdings
+    answers: dict[tuple[str, str, int], tuple[int | None, int | None]] = field(
         default_factory=dict, repr=False
     )
     # the active occurrences ``materialise`` read and did not route itself: what ``reroute``
     # must check next, instead of reading the plan's occurrences again (used once)
     to_route: list[_Stored] | None = field(default=None, repr=False)
+    # the days a holding starts or ends on (the day after its last): who answers is the
+    # same on every day between two of them (worked out at the first question)
+    changes: list[dt.date] | None = field(default=None, repr=False)
 
     @property
     def today(self) -> dt.date:
@@ -88,8 +95,14 @@ class Context:
 
     def accountable(self, role: str, area: str, on: dt.date) -> tuple[int | None, int | None]:
         """(officer id, acting-for officer id) answering for ``role`` in ``area`` on ``on``;
-        many tasks and periods ask the same, so each answer is worked out once."""
-        asked = (role, area, on)
+        many tasks and periods ask the same, so each answer is worked out once: once per
+        stretch of days with no holding starting or ending in it, as only that changes it."""
+        if self.changes is None:
+            self.changes = sorted(
+                {h.start for h in self.holdings}
+                | {h.end + ONE_DAY for h in self.holdings if h.end is not None}
+            )
+        asked = (role, area, bisect_right(self.changes, on))
         answer = self.answers.get(asked)
         if answer is None:
             found = holders(self.holdings, role, on, area)
@@ -133,27 +146,62 @@ def shared_memo(calendar: WorkCalendar, timezone: str, roll: str) -> dict[tuple[
 
 
 def context(plan_row: PlanRecord, *, session: Session, actor: str, now: dt.datetime) -> Context:
-    positions = unit_positions(plan_row.unit_id, session=session)  # read once for both
-    plan = read_plan_record(plan_row, session=session, positions=positions)
-    officers = session.exec(select(Officer).where(Officer.unit_id == plan_row.unit_id)).all()
-    by_id = {o.id: o for o in officers if o.id is not None}
-    calendar = load_calendar(session=session, years=[plan.year])
-    return Context(
-        session=session,
-        plan_row=plan_row,
-        plan=plan,
-        calendar=calendar,
-        holdings=holdings(
-            session=session, unit_id=plan_row.unit_id, officers=by_id, positions=positions
-        ),
-        officer_ids={o.email: o.id for o in officers if o.id is not None},
-        actor=actor,
-        now=require_aware(now),
-        officers=by_id,
-        unit_code=plan.unit.code,
-        base_url=base_url_of(session.get_bind()),
-        memo=shared_memo(calendar, plan.timezone, plan.roll),
-    )
+    """What the functions of this module share for ``plan_row`` (``contexts`` of one)."""
+    return contexts([plan_row], session=session, actor=actor, now=now)[0]
+
+
+def contexts(
+    plan_rows: Sequence[PlanRecord], *, session: Session, actor: str, now: dt.datetime
+) -> list[Context]:
+    """The contexts of ``plan_rows``, in their order, read together: the units' positions,
+    chains, officers and holdings in one statement each whatever the number of plans (the
+    daily job reads a province's units at once), the calendar once per year."""
+    now = require_aware(now)
+    unit_ids = sorted({p.unit_id for p in plan_rows})
+    positions = units_positions(unit_ids, session=session)
+    chains = unit_chains(unit_ids, session=session)
+    officers: dict[int, dict[int, Officer]] = {}
+    everyone: dict[int, Officer] = {}
+    for officer in session.exec(
+        select(Officer).where(col(Officer.unit_id).in_(unit_ids)).order_by(col(Officer.id))
+    ):
+        if officer.id is not None:
+            officers.setdefault(officer.unit_id, {})[officer.id] = officer
+            everyone[officer.id] = officer
+    codes = {p.id: p.code for unit in positions.values() for p in unit}
+    held = units_holdings(unit_ids, session=session, officers=everyone, positions=codes)
+    calendars = {
+        year: load_calendar(session=session, years=[year]) for year in {p.year for p in plan_rows}
+    }
+    base_url = base_url_of(session.get_bind())
+    found = []
+    for plan_row in plan_rows:
+        unit_id = plan_row.unit_id
+        plan = read_plan_record(
+            plan_row,
+            session=session,
+            positions=positions.get(unit_id, []),
+            unit=chains.get(unit_id),
+        )
+        by_id = officers.get(unit_id, {})
+        calendar = calendars[plan_row.year]
+        found.append(
+            Context(
+                session=session,
+                plan_row=plan_row,
+                plan=plan,
+                calendar=calendar,
+                holdings=held.get(unit_id, []),
+                officer_ids={o.email: i for i, o in by_id.items()},
+                actor=actor,
+                now=now,
+                officers=by_id,
+                unit_code=plan.unit.code,
+                base_url=base_url,
+                memo=shared_memo(calendar, plan.timezone, plan.roll),
+            )
+        )
+    return found
 
 
 def _done(session: Session, occurrence_id: int) -> set[tuple[str, int]]:
@@ -249,10 +297,14 @@ class _Stored:
     acting_for_id: int | None
 
 
-def _stored(session: Session, plan_id: int) -> dict[tuple[int, str], _Stored]:
+def _stored(
+    session: Session, plan_ids: Collection[int]
+) -> dict[int, dict[tuple[int, str], _Stored]]:
+    """The occurrences stored for each of ``plan_ids``, by (task id, period)."""
     o = Occurrence
     rows = session.execute(
-        core_select(  # twelve columns: more than sqlmodel's ``select`` is typed for
+        core_select(  # thirteen columns: more than sqlmodel's ``select`` is typed for
+            col(o.plan_id),
             col(o.id),
             col(o.task_id),
             col(o.task_code),
@@ -265,9 +317,13 @@ def _stored(session: Session, plan_id: int) -> dict[tuple[int, str], _Stored]:
             col(o.lead_role),
             col(o.officer_id),
             col(o.acting_for_id),
-        ).where(col(o.plan_id) == plan_id)
+        ).where(col(o.plan_id).in_(plan_ids))
     )
-    return {(r.task_id, r.period): _Stored(*r) for r in rows}
+    found: dict[int, dict[tuple[int, str], _Stored]] = {plan_id: {} for plan_id in plan_ids}
+    for plan_id, *columns in rows:
+        stored = _Stored(*columns)
+        found[plan_id][(stored.task_id, stored.period)] = stored
+    return found
 
 
 def materialise(
@@ -278,29 +334,117 @@ def materialise(
     now: dt.datetime,
     ctx: Context | None = None,
 ) -> MaterialiseReport:
-    """Create the occurrences of a plan's year; idempotent by (task, period).
+    """Create the occurrences of a plan's year (``materialise_plans`` of one);
+    ``ctx``: the plan's context when the caller has it already."""
+    if ctx is None or (ctx.plan_row.id, ctx.actor, ctx.now) != (plan_row.id, actor, now):
+        ctx = context(plan_row, session=session, actor=actor, now=now)
+    return materialise_plans([ctx])[0]
+
+
+@dataclass
+class _Work:
+    """What materialising found to do for one plan: its report so far, the rows to create
+    (with each one's schedule), and the stored occurrences it read."""
+
+    report: MaterialiseReport
+    new_rows: list[dict[str, Any]]
+    every: dict[tuple[int, str], str]
+    read: list[_Stored]
+    gone: list[_Stored]
+
+
+def materialise_plans(ctxs: Sequence[Context]) -> list[MaterialiseReport]:
+    """Create the occurrences of each plan's year (of ``ctxs``: one session, actor and time);
+    idempotent by (task, period). A report for each, in their order.
 
     Open occurrences whose deadline is still ahead follow a revised schedule (new due date,
     or cancelled when their period is gone); submitted, accepted and waived ones, and any
-    whose deadline has passed, are never touched. The new ones are computed first, then
-    written together, skipping whatever another materialisation stored meanwhile
-    (``insert_new``). ``ctx``: the plan's context when the caller has it already.
+    whose deadline has passed, are never touched. What is stored is read for all the plans
+    at once; the new occurrences of all of them are computed first, then written together,
+    skipping whatever another materialisation stored meanwhile (``insert_new``); each plan
+    that changed gets one audit entry, the entries written together too.
     """
-    if ctx is None or (ctx.plan_row.id, ctx.actor, ctx.now) != (plan_row.id, actor, now):
-        ctx = context(plan_row, session=session, actor=actor, now=now)
-    unit = session.get(UnitRecord, plan_row.unit_id)
-    report = MaterialiseReport(unit=unit.code if unit else "", plan=plan_row.code)
-    task_ids: dict[str, int] = {
-        code: tid
-        for tid, code in session.execute(
-            select(TaskRecord.id, TaskRecord.code).where(TaskRecord.plan_id == plan_row.id)
+    if not ctxs:
+        return []
+    session, actor, now = ctxs[0].session, ctxs[0].actor, ctxs[0].now
+    plan_ids = [ctx.plan_row.id or 0 for ctx in ctxs]
+    units = {
+        u.id: u
+        for u in session.exec(
+            select(UnitRecord).where(col(UnitRecord.id).in_({c.plan_row.unit_id for c in ctxs}))
         )
     }
-    existing = _stored(session, plan_row.id or 0)
-    read = list(existing.values())
+    task_ids: dict[int, dict[str, int]] = {plan_id: {} for plan_id in plan_ids}
+    for tid, code, plan_id in session.execute(
+        select(TaskRecord.id, TaskRecord.code, TaskRecord.plan_id).where(
+            col(TaskRecord.plan_id).in_(plan_ids)
+        )
+    ):
+        task_ids[plan_id][code] = tid
+    stored = _stored(session, plan_ids)
+    works = [
+        _plan_work(ctx, units.get(ctx.plan_row.unit_id), task_ids[pid], stored[pid])
+        for ctx, pid in zip(ctxs, plan_ids, strict=True)
+    ]
+    created = insert_new(session, [row for work in works for row in work.new_rows])
+    changes = []
+    for ctx, work in zip(ctxs, works, strict=True):
+        report = work.report
+        mine = [key for key in work.every if key in created]
+        report.created = len(mine)
+        report.unchanged += len(work.new_rows) - len(mine)  # stored meanwhile by another run
+        for key in sorted(mine):
+            report.by_every[work.every[key]] = report.by_every.get(work.every[key], 0) + 1
+        cancelled: set[int] = set()
+        for gone in work.gone:  # periods the plan no longer has, or tasks it archived
+            if gone.status in ACTIVE and gone.due_at > now:
+                _cancel_gone(ctx, gone)
+                cancelled.add(gone.id)
+                report.cancelled += 1
+        # the new ones went to whoever answers for them under this context; unless another
+        # run stored some of them meanwhile, only those read before need checking by ``reroute``
+        ctx.to_route = (
+            [r for r in work.read if r.status in ACTIVE and r.id not in cancelled]
+            if len(mine) == len(work.new_rows)
+            else None
+        )
+        if report.created or report.updated or report.cancelled:
+            changes.append(
+                Change(
+                    action="materialise",
+                    entity="plan",
+                    key=ctx.plan_row.code,
+                    unit_id=ctx.plan_row.unit_id,
+                    after={
+                        "created": report.created,
+                        "updated": report.updated,
+                        "cancelled": report.cancelled,
+                    },
+                )
+            )
+    session.flush()
+    record_many(changes, session=session, actor=actor, now=now)
+    return [work.report for work in works]
+
+
+def _plan_work(
+    ctx: Context,
+    unit: UnitRecord | None,
+    task_ids: dict[str, int],
+    existing: dict[tuple[int, str], _Stored],
+) -> _Work:
+    """What materialising ``ctx``'s plan must do, given what is stored (``existing``, by
+    task id and period): the new rows, and the revised periods (rescheduled here)."""
+    plan_row, now = ctx.plan_row, ctx.now
+    work = _Work(
+        report=MaterialiseReport(unit=unit.code if unit else "", plan=plan_row.code),
+        new_rows=[],
+        every={},
+        read=list(existing.values()),
+        gone=[],
+    )
+    existing = dict(existing)
     last_day = unit.valid_to if unit else None  # a merged unit gets no new work
-    new_rows: list[dict[str, Any]] = []
-    every: dict[tuple[int, str], str] = {}
     today = ctx.today
     for task in ctx.plan.tasks:
         task_id = task_ids[task.code]
@@ -311,7 +455,7 @@ def materialise(
                 continue  # the successor's work (the merger cancelled what was open)
             if stored is None:
                 officer, acting = ctx.accountable(task.lead, task.area, max(today, period.start))
-                new_rows.append(
+                work.new_rows.append(
                     {
                         "unit_id": plan_row.unit_id,
                         "plan_id": plan_row.id or 0,
@@ -333,7 +477,7 @@ def materialise(
                         "updated_at": now,
                     }
                 )
-                every[(task_id, period.key)] = task.schedule.every
+                work.every[(task_id, period.key)] = task.schedule.every
                 continue
             changed = (stored.due_date, stored.period_start, stored.period_end) != (
                 due,
@@ -342,45 +486,11 @@ def materialise(
             )
             if changed and stored.status in ACTIVE and stored.due_at > now:
                 _reschedule(ctx, task, stored, due, period.start, period.end)
-                report.updated += 1
+                work.report.updated += 1
             else:
-                report.unchanged += 1
-    created = insert_new(session, new_rows)
-    report.created = len(created)
-    report.unchanged += len(new_rows) - len(created)  # stored meanwhile by another run
-    for key in sorted(created, key=lambda k: (k[0], k[1])):
-        report.by_every[every[key]] = report.by_every.get(every[key], 0) + 1
-    cancelled: set[int] = set()
-    for gone in existing.values():  # periods the plan no longer has, or tasks it archived
-        if gone.status in ACTIVE and gone.due_at > now:
-            _cancel_gone(ctx, gone)
-            cancelled.add(gone.id)
-            report.cancelled += 1
-    # the new ones went to whoever answers for them under this context; unless another run
-    # stored some of them meanwhile, only those read before need checking by ``reroute``
-    ctx.to_route = (
-        [r for r in read if r.status in ACTIVE and r.id not in cancelled]
-        if len(created) == len(new_rows)
-        else None
-    )
-    session.flush()
-    if report.created or report.updated or report.cancelled:
-        record(
-            session=session,
-            actor=actor,
-            now=now,
-            action="materialise",
-            entity="plan",
-            key=plan_row.code,
-            unit_id=plan_row.unit_id,
-            after={
-                k: v
-                for k, v in report.as_dict().items()
-                if k in ("created", "updated", "cancelled")
-            },
-        )
-    session.flush()
-    return report
+                work.report.unchanged += 1
+    work.gone = list(existing.values())
+    return work
 
 
 def _reschedule(

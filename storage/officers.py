@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select as core_select
@@ -279,13 +279,28 @@ def holdings(
         }
     if positions is None:
         positions = session.exec(select(Position).where(Position.unit_id == unit_id))
-    codes = {p.id: p.code for p in positions}
-    out = []
+    return units_holdings(
+        [unit_id], session=session, officers=officers, positions={p.id: p.code for p in positions}
+    ).get(unit_id, [])
+
+
+def units_holdings(
+    unit_ids: Collection[int],
+    *,
+    session: Session,
+    officers: Mapping[int, Officer],
+    positions: Mapping[int | None, str],
+) -> dict[int, list[Holding]]:
+    """The holdings of each of ``unit_ids`` in one statement, as the pure core sees them
+    (``officers``: the units' officers by id; ``positions``: their positions' codes by id);
+    a unit with none is left out."""
+    found: dict[int, list[Holding]] = {}
     a = Assignment
     # the columns a holding needs, read without building a record each (every materialise,
     # reroute and permission check of a unit reads them)
-    for officer_id, position_id, start, end, kind, scope, acting_for_id in session.execute(
+    for unit_id, officer_id, position_id, start, end, kind, scope, acting_for_id in session.execute(
         core_select(
+            col(a.unit_id),
             col(a.officer_id),
             col(a.position_id),
             col(a.start),
@@ -294,16 +309,16 @@ def holdings(
             col(a.scope),
             col(a.acting_for_id),
         )
-        .where(col(a.unit_id) == unit_id)
+        .where(col(a.unit_id).in_(unit_ids))
         .order_by(col(a.id))
     ):
         officer = officers[officer_id]
         stand_in = officers.get(acting_for_id) if acting_for_id else None
-        out.append(
+        found.setdefault(unit_id, []).append(
             Holding(
                 officer=officer.email,
                 name=officer.name,
-                position=codes[position_id],
+                position=positions[position_id],
                 start=start,
                 end=end,
                 kind=kind,
@@ -311,7 +326,7 @@ def holdings(
                 acting_for=stand_in.email if stand_in else None,
             )
         )
-    return out
+    return found
 
 
 def list_officers(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any, TypeVar
@@ -461,37 +461,51 @@ UNIT_DEPTH = 16  # ward → district → city → …: far deeper than any real 
 
 @cache
 def _chain_statement() -> Any:
-    """The unit (bound as ``unit_id``) and the units above it, nearest last: one recursive
+    """Each unit bound in ``unit_ids`` and the units above it, nearest last: one recursive
     query, built once — building it (the aliased table's columns) costs far more than running
     it, and every plan read runs it."""
     chain = (
         sa_select(
-            col(UnitRecord.id).label("id"),
+            col(UnitRecord.id).label("start"),
             col(UnitRecord.parent_id).label("parent_id"),
             col(UnitRecord.code).label("code"),
             col(UnitRecord.name).label("name"),
             literal(0).label("depth"),
         )
-        .where(col(UnitRecord.id) == bindparam("unit_id"))
+        .where(col(UnitRecord.id).in_(bindparam("unit_ids", expanding=True)))
         .cte("unit_chain", recursive=True)
     )
     above = aliased(UnitRecord)
     chain = chain.union_all(
         sa_select(
-            col(above.id), col(above.parent_id), col(above.code), col(above.name), chain.c.depth + 1
+            chain.c.start,
+            col(above.parent_id),
+            col(above.code),
+            col(above.name),
+            chain.c.depth + 1,
         ).where(col(above.id) == chain.c.parent_id, chain.c.depth < UNIT_DEPTH)
     )
-    return sa_select(chain.c.code, chain.c.name).order_by(chain.c.depth.desc())
+    return sa_select(chain.c.start, chain.c.code, chain.c.name).order_by(
+        chain.c.start, chain.c.depth.desc()
+    )
+
+
+def unit_chains(unit_ids: Collection[int], *, session: Session) -> dict[int, Unit]:
+    """Each of ``unit_ids`` as a ``Unit`` with the units above it, read in one statement (a
+    recursive query); an id with no unit is left out."""
+    units: dict[int, Unit] = {}
+    if not unit_ids:
+        return units
+    for start, code, name in session.execute(_chain_statement(), {"unit_ids": list(unit_ids)}):
+        units[start] = Unit(code=code, name=name, parent=units.get(start))
+    return units
 
 
 def _unit_chain(unit_id: int | None, session: Session) -> Unit | None:
-    """The unit and the units above it, read in one statement (a recursive query)."""
+    """The unit and the units above it (``unit_chains`` of one)."""
     if unit_id is None:
         return None
-    unit: Unit | None = None
-    for code, name in session.execute(_chain_statement(), {"unit_id": unit_id}):
-        unit = Unit(code=code, name=name, parent=unit)
-    return unit
+    return unit_chains([unit_id], session=session).get(unit_id)
 
 
 def _reminders(value: dict[str, Any]) -> Reminders:
@@ -517,7 +531,11 @@ def _schedule(value: dict[str, Any]) -> Schedule:
 
 
 def read_plan_record(
-    plan_row: PlanRecord, *, session: Session, positions: Sequence[Position] | None = None
+    plan_row: PlanRecord,
+    *,
+    session: Session,
+    positions: Sequence[Position] | None = None,
+    unit: Unit | None = None,
 ) -> Plan:
     """The stored plan as a domain ``Plan`` (archived rows left out).
 
@@ -525,9 +543,11 @@ def read_plan_record(
     loaded from (``source_sha256``): the stored rows are a function of that file's bytes, and
     a revision changes the hash, so another process's ``plan load`` is seen at the next read.
     The unit and the positions (shared by a unit's plans) are read each time (``positions``:
-    the unit's, from :func:`unit_positions`, when the caller has already read them)."""
+    the unit's, from :func:`unit_positions`, and ``unit`` its chain, from :func:`unit_chains`,
+    when the caller has already read them)."""
     pid = plan_row.id
-    unit = _unit_chain(plan_row.unit_id, session)
+    if unit is None:
+        unit = _unit_chain(plan_row.unit_id, session)
     assert unit is not None and pid is not None
     content = _BODIES.get(plan_row.source_sha256)
     if content is None:
@@ -559,9 +579,18 @@ def read_plan_record(
 
 def unit_positions(unit_id: int, *, session: Session) -> Sequence[Position]:
     """A unit's positions, in the order they were created."""
-    return session.exec(
-        select(Position).where(Position.unit_id == unit_id).order_by(col(Position.id))
-    ).all()
+    return units_positions([unit_id], session=session).get(unit_id, [])
+
+
+def units_positions(unit_ids: Collection[int], *, session: Session) -> dict[int, list[Position]]:
+    """The positions of each of ``unit_ids`` (one statement), in the order they were created;
+    a unit with none is left out."""
+    found: dict[int, list[Position]] = {}
+    for position in session.exec(
+        select(Position).where(col(Position.unit_id).in_(unit_ids)).order_by(col(Position.id))
+    ):
+        found.setdefault(position.unit_id, []).append(position)
+    return found
 
 
 _Body = tuple[tuple[Area, ...], tuple[Target, ...], tuple[Task, ...]]

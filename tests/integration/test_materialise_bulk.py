@@ -18,9 +18,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import storage.occurrences as occurrences_module
-from application.occurrences import materialise_plan
-from models import AuditEntry, Occurrence, TaskRecord
+from application.occurrences import materialise_all, materialise_plan
+from cchc.tables import read_table
+from models import AuditEntry, Occurrence, Officer, TaskRecord
+from plans import HERE
+from responsibilities.roster import read_roster
+from storage.audit import verify_chain
 from storage.occurrences import MAX_VARIABLES, insert_new
+from storage.officers import import_roster
 from storage.plans import find_plan
 from storage.units import get_unit
 
@@ -98,7 +103,9 @@ def test_what_another_run_stored_meanwhile_is_skipped_and_reported_unchanged(
     assert sum(first.by_every.values()) == 146
 
     # a second run that read the plan's occurrences before the first one committed
-    monkeypatch.setattr(occurrences_module, "_stored", lambda *_args: {})
+    monkeypatch.setattr(
+        occurrences_module, "_stored", lambda _session, plan_ids: {p: {} for p in plan_ids}
+    )
     second = materialise_plan(plan_row, session=session, actor="test", now=JAN1)
     session.commit()
 
@@ -125,7 +132,9 @@ def test_some_stored_meanwhile_the_rest_is_created_and_the_run_goes_on(
     session.commit()
     audits = session.exec(select(func.count()).select_from(AuditEntry)).one()
 
-    monkeypatch.setattr(occurrences_module, "_stored", lambda *_args: {})
+    monkeypatch.setattr(
+        occurrences_module, "_stored", lambda _session, plan_ids: {p: {} for p in plan_ids}
+    )
     report = materialise_plan(plan_row, session=session, actor="test", now=JAN1)
     session.commit()  # the conflict did not spoil the transaction (PostgreSQL)
 
@@ -212,3 +221,70 @@ def test_rows_written_in_bulk_are_stored_as_the_orm_stores_them(session, load) -
     # and read back through the ORM: the same aware instants
     due = session.exec(select(Occurrence.due_at).where(Occurrence.period == "P1")).one()
     assert due == dt.datetime(2020, 2, 5, 17, tzinfo=TZ)
+
+
+def _ward_with_people(session: Session, load, bundled_plan, code: str) -> int:  # type: ignore[no-untyped-def]
+    """``code`` with the bundled plan and the demo roster's people under addresses of its own."""
+    load(now=JAN1, unit_code=code)
+    unit_id = get_unit(code, session=session).id
+    assert unit_id is not None
+    header, rows = read_table(HERE / "demo-roster.csv")
+
+    def own(address: str) -> str:
+        return address.split("@")[0] + f"@{code}.gov.vn" if address else address
+
+    entries = read_roster(
+        header,
+        [(n, {**r, "email": own(r["email"]), "acting_for": own(r["acting_for"])}) for n, r in rows],
+        file="demo-roster.csv",
+        positions=[r.code for r in bundled_plan.roles],
+        areas=[a.code for a in bundled_plan.areas],
+    )
+    import_roster(entries, session=session, unit_id=unit_id, actor="test", now=JAN1)
+    session.commit()
+    return unit_id
+
+
+def _routed(session: Session, unit_id: int) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """Each of the unit's occurrences, by task and period: its officer's address and due date."""
+    emails = {o.id: o.email for o in session.exec(select(Officer))}
+    return {
+        (o.task_code, o.period): (emails.get(o.officer_id), o.due_at.isoformat())
+        for o in session.exec(select(Occurrence).where(Occurrence.unit_id == unit_id))
+    }
+
+
+def test_the_daily_job_over_many_wards_gives_each_its_own_year_and_officers(
+    session, load, bundled_plan
+) -> None:  # type: ignore[no-untyped-def]
+    codes = ("ward-a", "ward-b", "ward-c")
+    units = [_ward_with_people(session, load, bundled_plan, code) for code in codes]
+    plan_rows = [find_plan(session=session, unit_id=u) for u in units]
+
+    together = materialise_all(plan_rows[:2], session=session, actor="test", now=JAN1)
+    alone = materialise_plan(plan_rows[2], session=session, actor="test", now=JAN1)
+    session.commit()
+
+    assert [r.unit for r in together] == ["ward-a", "ward-b"]
+    assert [r.created for r in [*together, alone]] == [146, 146, 146]
+    routed = [_routed(session, u) for u in units]
+    # each ward's work goes to its own people, as a ward materialised alone
+    for code, found in zip(codes, routed, strict=True):
+        assert {email.split("@")[1] for email, _ in found.values() if email} == {f"{code}.gov.vn"}
+    strip = [{k: (e.split("@")[0] if e else e, d) for k, (e, d) in r.items()} for r in routed]
+    assert strip[0] == strip[1] == strip[2]
+    # one audit entry per ward, the chain unbroken
+    entries = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "materialise").order_by(col(AuditEntry.id))
+    ).all()
+    assert [(e.key, e.after["created"]) for e in entries] == [(r.plan, 146) for r in together] + [
+        (alone.plan, 146)
+    ]
+    assert [e.unit_id for e in entries] == units
+    checked, breaks = verify_chain(session=session)
+    assert checked > 3 and breaks == []
+    # run again together: nothing new, nothing written to the log
+    again = materialise_all(plan_rows, session=session, actor="test", now=JAN1)
+    session.commit()
+    assert [(r.created, r.unchanged) for r in again] == [(0, 146)] * 3
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == checked
