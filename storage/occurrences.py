@@ -446,28 +446,33 @@ def _plan_work(
     existing = dict(existing)
     last_day = unit.valid_to if unit else None  # a merged unit gets no new work
     today = ctx.today
+    # read once, not per row: a year is thousands of rows
+    unit_id, plan_id = plan_row.unit_id, plan_row.id or 0
+    accountable, new_rows, every = ctx.accountable, work.new_rows, work.every
     for task in ctx.plan.tasks:
-        task_id = task_ids[task.code]
+        task_id, code, lead, area = task_ids[task.code], task.code, task.lead, task.area
+        schedule_every = task.schedule.every
         for timing in _timings(ctx, task):
             period, due = timing.period, timing.due
-            stored = existing.pop((task_id, period.key), None)
-            if stored is None and last_day is not None and max(period.start, due) > last_day:
-                continue  # the successor's work (the merger cancelled what was open)
+            key = (task_id, period.key)
+            stored = existing.pop(key, None)
             if stored is None:
-                officer, acting = ctx.accountable(task.lead, task.area, max(today, period.start))
-                work.new_rows.append(
+                if last_day is not None and max(period.start, due) > last_day:
+                    continue  # the successor's work (the merger cancelled what was open)
+                officer, acting = accountable(lead, area, max(today, period.start))
+                new_rows.append(
                     {
-                        "unit_id": plan_row.unit_id,
-                        "plan_id": plan_row.id or 0,
+                        "unit_id": unit_id,
+                        "plan_id": plan_id,
                         "task_id": task_id,
-                        "task_code": task.code,
+                        "task_code": code,
                         "period": period.key,
                         "period_start": period.start,
                         "period_end": period.end,
                         "due_date": due,
                         "due_at": timing.due_at,
                         "status": OPEN,
-                        "lead_role": task.lead,
+                        "lead_role": lead,
                         "officer_id": officer,
                         "acting_for_id": acting,
                         "next_reminder_at": timing.first_look,
@@ -477,7 +482,7 @@ def _plan_work(
                         "updated_at": now,
                     }
                 )
-                work.every[(task_id, period.key)] = task.schedule.every
+                every[key] = schedule_every
                 continue
             changed = (stored.due_date, stored.period_start, stored.period_end) != (
                 due,
