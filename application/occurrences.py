@@ -90,8 +90,8 @@ def plan_of_year(session: Session, unit_id: int, year: int | None) -> PlanRecord
         .where(PlanRecord.unit_id == unit_id, PlanRecord.year == year)
         .order_by(col(PlanRecord.id).desc())
     ).first()
-    if row is None:
-        raise NotFoundError("error.no_plan")
+    if row is None:  # the unit may have other years' plans: say which year is missing
+        raise NotFoundError("error.no_plan_for_year", year=year)
     return row
 
 

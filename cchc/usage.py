@@ -24,6 +24,15 @@ from domain.i18n import Lang, normalize_lang
 _NO_SUCH_COMMAND = re.compile(
     r"No such command (?P<name>'.*?')\.?(?: Did you mean (?P<names>.+)\?)?"
 )
+# the value checks Typer words as pydantic does, in English only: worded in the user's language
+_VALUE_PROBLEMS = (
+    (re.compile(r"Input should be a valid integer\b.*"), "cli.usage_not_integer"),
+    (re.compile(r"Input should be a valid number\b.*"), "cli.usage_not_number"),
+    (re.compile(r"Input should be greater than or equal to (?P<bound>\S+)"), "cli.usage_at_least"),
+    (re.compile(r"Input should be less than or equal to (?P<bound>\S+)"), "cli.usage_at_most"),
+    (re.compile(r"Input should be greater than (?P<bound>\S+)"), "cli.usage_above"),
+    (re.compile(r"Input should be less than (?P<bound>\S+)"), "cli.usage_below"),
+)
 _EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)")
 _lang: Lang | None = None  # set by cchc.cli.main from --lang and the settings
 
@@ -51,6 +60,18 @@ def _hint(error: click.BadParameter) -> str | None:
     return None
 
 
+def _value_problem(text: str, lang: Lang) -> str:
+    """``text`` (what was wrong with a value) in ``lang`` when it is one of the checks Typer
+    words in English only; otherwise as it is."""
+    from cchc.messages import t
+
+    for pattern, key in _VALUE_PROBLEMS:
+        found = pattern.fullmatch(text.strip())
+        if found is not None:
+            return t(key, lang, **found.groupdict())
+    return text
+
+
 def message(error: click.UsageError, lang: Lang) -> str:
     """What went wrong, worded in ``lang`` (Click's own text for what has no wording here)."""
     from cchc.messages import t
@@ -60,10 +81,10 @@ def message(error: click.UsageError, lang: Lang) -> str:
         key = "cli.usage_missing_argument" if kind == "argument" else "cli.usage_missing_option"
         return t(key, lang, param=_hint(error) or "")
     if isinstance(error, click.BadParameter):
-        hint = _hint(error)
+        hint, problem = _hint(error), _value_problem(error.message, lang)
         if hint is None:
-            return t("cli.usage_invalid", lang, message=error.message)
-        return t("cli.usage_invalid_value", lang, param=hint, message=error.message)
+            return t("cli.usage_invalid", lang, message=problem)
+        return t("cli.usage_invalid_value", lang, param=hint, message=problem)
     if isinstance(error, click.NoSuchOption):
         text = t("cli.usage_no_such_option", lang, name=error.option_name)
         if error.possibilities:

@@ -185,6 +185,17 @@ def test_a_bad_option_value_is_answered_in_vietnamese(cli) -> None:  # type: ign
     assert code == 2 and "Invalid value for '--survey': 'x' is not a number" in err
 
 
+def test_a_year_that_is_no_number_or_out_of_range_is_answered_in_vietnamese(cli) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli("schedule", "--year", "abc")
+    assert code == 2
+    assert "Giá trị không hợp lệ cho '--year': phải là một số nguyên" in err, err
+    assert "Input should" not in err
+    code, _, err = cli("par", "score", "--year", "1800")
+    assert code == 2 and "'--year': không được nhỏ hơn 1900" in err, err
+    code, _, err = cli("kpi", "--year", "3000")
+    assert code == 2 and "'--year': không được lớn hơn 2100" in err, err
+
+
 def test_a_missing_or_unknown_option_is_answered_in_vietnamese(cli) -> None:  # type: ignore[no-untyped-def]
     code, _, err = cli("par", "set", "8.1.1", "--year", "2020", "--nonsense")
     assert code == 2 and "Không có tùy chọn --nonsense" in err, err

@@ -59,6 +59,12 @@ def test_calendar_names_holidays_in_the_output_language_whatever_the_locale(
     assert code == 0 and "New Year's Day" in out and "Tết Dương lịch" not in out
 
 
+def test_scheduling_a_year_with_no_plan_names_the_year(ward) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = ward("schedule", "--year", "2021", "--now", "2020-01-01T06:00")
+    assert code == 1
+    assert "2021" in err and "Chưa nạp kế hoạch nào" not in err, err
+
+
 def test_schedule_is_idempotent_and_tasks_filter(ward) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = ward("schedule", "--now", "2020-01-01T06:00", "--json")
     assert json.loads(out)["created"] == 146
