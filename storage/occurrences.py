@@ -100,7 +100,7 @@ class Context:
         if self.changes is None:
             self.changes = sorted(
                 {h.start for h in self.holdings}
-                | {h.end + ONE_DAY for h in self.holdings if h.end is not None}
+                | {h.end + ONE_DAY for h in self.holdings if h.end and h.end < dt.date.max}
             )
         asked = (role, area, bisect_right(self.changes, on))
         answer = self.answers.get(asked)
