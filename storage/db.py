@@ -8,7 +8,8 @@ simulated time (the demo's replay, the tests): its sessions are then simulated
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -112,9 +113,13 @@ def savepoint(session: Session) -> Iterator[None]:
         yield
 
 
-def insert_plain(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+def insert_plain(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
     """Write ``rows`` (dicts with the same keys) into ``table`` as the driver does it fastest,
     with no conflict handling: COPY on PostgreSQL, one statement sent many times on SQLite.
+
+    ``rows`` may be a generator: on PostgreSQL each row is sent as soon as it is made, so the
+    server stores the first rows while the caller is still working out the next ones (the
+    generator must not use ``session`` meanwhile: its connection is busy copying).
 
     Each value goes through its column type's own conversion first (an aware time to UTC,
     a date to SQLite's text), so the rows stored are those an ORM insert would have stored;
@@ -123,11 +128,13 @@ def insert_plain(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -
     the caller rolls back what the call wrote (``savepoint``)."""
     from sqlalchemy.exc import IntegrityError
 
-    if not rows:
+    stream = iter(rows)
+    first = next(stream, None)
+    if first is None:
         return
     connection = session.connection()
     dialect = connection.dialect
-    names = list(rows[0])
+    names = list(first)
     converters = [
         (i, convert)
         for i, name in enumerate(names)
@@ -135,21 +142,23 @@ def insert_plain(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -
     ]
     # the rows of a plan year share few dates and times: each is converted once
     converted: list[dict[Any, Any]] = [{} for _ in converters]
-    values = []
-    for row in rows:
-        value = [row[name] for name in names]
-        for (i, convert), seen in zip(converters, converted, strict=True):
-            raw = value[i]
-            if raw not in seen:
-                seen[raw] = convert(raw)
-            value[i] = seen[raw]
-        values.append(tuple(value))
+
+    def values() -> Iterator[tuple[Any, ...]]:
+        for row in itertools.chain((first,), stream):
+            value = [row[name] for name in names]
+            for (i, convert), seen in zip(converters, converted, strict=True):
+                raw = value[i]
+                if raw not in seen:
+                    seen[raw] = convert(raw)
+                value[i] = seen[raw]
+            yield tuple(value)
+
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
     if dialect.name != "postgresql":
         marks = ", ".join("?" for _ in names)
         connection.exec_driver_sql(
-            f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})", values
+            f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})", list(values())
         )
         return
     statement = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
@@ -157,7 +166,7 @@ def insert_plain(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -
     assert driver is not None
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row_values in values:
+            for row_values in values():
                 copy.write_row(row_values)
     except dialect.loaded_dbapi.IntegrityError as exc:
         raise IntegrityError(statement, None, exc) from exc

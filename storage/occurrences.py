@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,24 +259,31 @@ def _timings(ctx: Context, task: Task) -> tuple[_Timing, ...]:
     return found
 
 
-def insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+def insert_new(session: Session, rows: Iterable[dict[str, Any]]) -> set[tuple[int, str]]:
     """Insert ``rows`` of occurrences, skipping any whose (task, period) is already stored —
     by now or by a materialisation running at the same time; the keys of the rows this call
-    created.
+    created. ``rows`` may be a generator (see ``insert_plain``); it is always read to its end.
 
     Usually none is stored yet: the rows go in as the driver writes them fastest
     (``insert_plain``: COPY on PostgreSQL), inside a savepoint. When one of them is there
     already, the savepoint is rolled back and the rows are written again by
     ``insert_ignore_many``, which says which went in."""
-    if not rows:
-        return set()
+    source = iter(rows)
+    seen: list[dict[str, Any]] = []
+
+    def kept() -> Iterator[dict[str, Any]]:
+        for row in source:
+            seen.append(row)
+            yield row
+
     table = Occurrence.__table__  # type: ignore[attr-defined]
     try:
         with savepoint(session):
-            insert_plain(session, table, rows)
+            insert_plain(session, table, kept())
     except IntegrityError:
-        return set(insert_ignore_many(session, Occurrence, rows, returning=("task_id", "period")))
-    return {(r["task_id"], r["period"]) for r in rows}
+        seen.extend(source)  # what the failed copy had not read yet
+        return set(insert_ignore_many(session, Occurrence, seen, returning=("task_id", "period")))
+    return {(r["task_id"], r["period"]) for r in seen}
 
 
 @dataclass(frozen=True)
@@ -351,6 +358,9 @@ class _Work:
     every: dict[tuple[int, str], str]
     read: list[_Stored]
     gone: list[_Stored]
+    # open occurrences to move to their revised period (task, stored, due, start, end): moved
+    # once the new rows are written, as the rows are worked out while the session is busy
+    revised: list[tuple[Task, _Stored, dt.date, dt.date, dt.date]] = field(default_factory=list)
 
 
 def materialise_plans(ctxs: Sequence[Context]) -> list[MaterialiseReport]:
@@ -382,14 +392,23 @@ def materialise_plans(ctxs: Sequence[Context]) -> list[MaterialiseReport]:
     ):
         task_ids[plan_id][code] = tid
     stored = _stored(session, plan_ids)
-    works = [
-        _plan_work(ctx, units.get(ctx.plan_row.unit_id), task_ids[pid], stored[pid])
-        for ctx, pid in zip(ctxs, plan_ids, strict=True)
-    ]
-    created = insert_new(session, [row for work in works for row in work.new_rows])
+    works: list[_Work] = []
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        # each plan's rows go to the database as soon as they are worked out (on PostgreSQL
+        # the server stores them meanwhile); nothing here may use the session
+        for ctx, pid in zip(ctxs, plan_ids, strict=True):
+            work = _plan_work(ctx, units.get(ctx.plan_row.unit_id), task_ids[pid], stored[pid])
+            works.append(work)
+            yield from work.new_rows
+
+    created = insert_new(session, new_rows())
+    assert len(works) == len(ctxs)
     changes = []
     for ctx, work in zip(ctxs, works, strict=True):
         report = work.report
+        for task, revised, due, start, end in work.revised:
+            _reschedule(ctx, task, revised, due, start, end)
         mine = [key for key in work.every if key in created]
         report.created = len(mine)
         report.unchanged += len(work.new_rows) - len(mine)  # stored meanwhile by another run
@@ -434,7 +453,8 @@ def _plan_work(
     existing: dict[tuple[int, str], _Stored],
 ) -> _Work:
     """What materialising ``ctx``'s plan must do, given what is stored (``existing``, by
-    task id and period): the new rows, and the revised periods (rescheduled here)."""
+    task id and period): the new rows, the open occurrences to move to a revised period and
+    those whose period is gone. Works in memory only: it reads and writes no row."""
     plan_row, now = ctx.plan_row, ctx.now
     work = _Work(
         report=MaterialiseReport(unit=unit.code if unit else "", plan=plan_row.code),
@@ -490,7 +510,7 @@ def _plan_work(
                 period.end,
             )
             if changed and stored.status in ACTIVE and stored.due_at > now:
-                _reschedule(ctx, task, stored, due, period.start, period.end)
+                work.revised.append((task, stored, due, period.start, period.end))
                 work.report.updated += 1
             else:
                 work.report.unchanged += 1

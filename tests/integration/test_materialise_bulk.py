@@ -92,6 +92,31 @@ def test_a_province_year_in_one_call_is_stored_once_past_the_variable_limit(sess
     assert insert_new(session, []) == set()
 
 
+def test_rows_made_while_they_are_written_are_all_stored_even_when_one_is_there_already(
+    session, load
+) -> None:  # type: ignore[no-untyped-def]
+    # the job hands its rows over as it works them out (a generator): when a row stored
+    # meanwhile fails the fast path, every row is still made, and each new one stored once
+    plan_row = _plan_row(session, load)
+    task_ids = list(session.exec(select(TaskRecord.id).where(TaskRecord.plan_id == plan_row.id)))
+    rows = _rows(plan_row, task_ids, 0, 300)
+    insert_new(session, rows[150:151])  # stored meanwhile, in the middle
+    session.commit()
+    made = []
+
+    def one_by_one():  # type: ignore[no-untyped-def]
+        for row in rows:
+            made.append(row["period"])
+            yield row
+
+    created = insert_new(session, one_by_one())
+    session.commit()
+
+    assert len(made) == 300
+    assert created == {(r["task_id"], r["period"]) for r in rows} - {(rows[150]["task_id"], "P150")}
+    assert _count(session) == 300
+
+
 def test_what_another_run_stored_meanwhile_is_skipped_and_reported_unchanged(
     session, load, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
