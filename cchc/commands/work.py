@@ -47,6 +47,8 @@ def schedule(
     units = list(unit or [])
     if below is not None and units:
         raise typer.BadParameter(app_ctx.t("cli.schedule_unit_or_below"), param_hint="--below")
+    if below is not None and not below.strip():  # an unset shell variable: `--below "$TINH"`
+        raise typer.BadParameter(app_ctx.t("cli.schedule_below_empty"), param_hint="--below")
     if below is None and len(units) <= 1:  # one unit (or the only one): as it always was
         _schedule_one(app_ctx, year, now, units[0] if units else None, json)
         return

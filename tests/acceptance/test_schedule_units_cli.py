@@ -86,6 +86,10 @@ def test_one_wrong_unit_and_nothing_is_made(district: Cli) -> None:
     assert code == 1 and "Không có đơn vị nào thuộc ward-a." in flat(err)
     code, _, err = cli("schedule", "--unit", "ward-a", "--below", "quan-9", *AT)
     assert code == 2 and "Ghi --unit hoặc --below, không ghi cả hai." in flat(err)
+    for empty in ("", "  "):  # an unset shell variable: `--below "$TINH"`
+        code, out, err = cli("schedule", "--below", empty, *AT)
+        assert code == 2 and "Traceback" not in err and out == ""
+        assert "--below cần mã của một tỉnh, thành phố hoặc quận, huyện" in flat(err)
 
 
 def test_one_unit_as_it_always_was(district: Cli) -> None:
