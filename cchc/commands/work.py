@@ -391,6 +391,8 @@ def ics(
 ) -> None:
     """Lịch hạn công việc của một cán bộ (iCalendar, RFC 5545). An officer's deadlines as iCalendar."""
     app_ctx: AppContext = ctx.obj
+    if not officer.strip():  # no filter would make one officer's calendar of everyone's work
+        raise typer.BadParameter(app_ctx.t("cli.ics_officer_empty"), param_hint="--officer")
     import sys
 
     from application.occurrences import TaskFilter, list_tasks

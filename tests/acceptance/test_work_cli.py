@@ -211,3 +211,8 @@ def test_ics_feed_of_an_officer(ward) -> None:  # type: ignore[no-untyped-def]
     assert code == 0
     assert out.startswith("BEGIN:VCALENDAR") and out.rstrip().endswith("END:VCALENDAR")
     assert out.count("BEGIN:VEVENT") == 3  # the accountant leads II.6.1 (two halves) and II.6.2
+    # an empty name (an unset shell variable) is refused, not read as everyone's work
+    for empty in ("", " "):
+        code, out, err = ward("ics", "--officer", empty, "--now", "2020-01-02T08:00")
+        assert (code, out) == (2, "") and "Traceback" not in err
+        assert "--officer cần email hoặc họ tên của một cán bộ." in " ".join(err.split())
