@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from application.access import Gate, Identity
 from application.occurrences import plan_of_year, progress_item
@@ -118,7 +118,10 @@ def progress_board(
             action=READ,
             now=now,
             on=ctx.today,
-            gate=Gate.load(session, uid, ctx.plan),
+            # the context has read the unit's holdings and officers already
+            gate=Gate(
+                uid, ctx.holdings, {o.email: o.name for o in ctx.officers.values()}, ctx.plan
+            ),
             entity="plan",
             key=plan_row.code,
             year=ctx.plan.year,
@@ -181,7 +184,13 @@ def _rows(
     session: Session, plan_row: PlanRecord, ctx: Context, *, now: dt.datetime, lang: Lang
 ) -> tuple[list[report_core.OccurrenceEvidence], list[Any]]:
     tasks = {x.code: x for x in ctx.plan.tasks}
-    seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx)
+    # the plan's occurrences read once: for the rows, and for the progress line
+    everything = session.exec(
+        select(Occurrence)
+        .where(Occurrence.plan_id == plan_row.id)
+        .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+    ).all()
+    seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx, occurrences=everything)
     uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for occ_id, name, status in uploads_of([v.id for v in seen], session=session):
         uploads[occ_id].append((name, status))
@@ -209,7 +218,6 @@ def _rows(
                 due_so_far=v.due_at <= now,
             )
         )
-    everything = session.exec(select(Occurrence).where(Occurrence.plan_id == plan_row.id)).all()
     return rows, [progress_item(o, ctx.plan.timezone) for o in everything]
 
 
