@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from domain.plan import Plan
+    from storage.occurrences import Context
 
 IdentityKind = Literal["officer", "operator", "system"]
 PROVINCE_ROLES = (PROVINCE_STAFF, APPRAISER)
@@ -123,6 +124,11 @@ class Gate:
             known_names(session=session, unit_id=unit_id),
             plan,
         )
+
+    @classmethod
+    def of(cls, ctx: Context) -> Gate:
+        """The gate of ``ctx``'s unit from what the context has read already."""
+        return cls(ctx.plan_row.unit_id, ctx.holdings, ctx.names(), ctx.plan)
 
     def actor(self, identity: Identity) -> Actor:
         return actor_for(identity, self.holdings, self.names)

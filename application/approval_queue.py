@@ -115,7 +115,7 @@ def approval_queue_of(
         statuses: dict[int, Counter[str]] = {}
         for occ_id, _name, status in uploads_of([o.id or 0 for o in waiting], session=session):
             statuses.setdefault(occ_id, Counter())[status] += 1
-    names = {o.email: o.name for o in ctx.officers.values()}
+    names = ctx.names()
     by_id = {v.id: v for v in shown}
     timezone, today = ctx.plan.timezone, ctx.today
     items = []
@@ -175,7 +175,7 @@ def reviewable(
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         rows = session.exec(select(Evidence).where(Evidence.occurrence_id == occ.id)).all()
         found = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
-        gate = Gate(occ.unit_id, ctx.holdings, {o.email: o.name for o in ctx.officers.values()})
+        gate = Gate.of(ctx)
         actor = gate.actor(identity)
         base = subject_of(ctx.plan, found, occ)
         out: dict[int, tuple[str, ...]] = {}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from application.access import Gate, Identity
 from application.occurrences import plan_of_year, progress_item
@@ -25,10 +25,10 @@ from domain.i18n import Lang, normalize_lang, t
 from domain.names import fold
 from domain.plan import Plan
 from domain.progress import Progress, summarize
-from models import Occurrence, PlanRecord, UnitRecord
+from models import PlanRecord, UnitRecord
 from responsibilities.policy import Subject, decide
 from storage.evidence import REJECTED, uploads_of
-from storage.occurrences import Context, context, views
+from storage.occurrences import Context, context, plan_occurrences, views
 from storage.plans import find_plan, unit_timezone
 
 if TYPE_CHECKING:
@@ -118,10 +118,7 @@ def progress_board(
             action=READ,
             now=now,
             on=ctx.today,
-            # the context has read the unit's holdings and officers already
-            gate=Gate(
-                uid, ctx.holdings, {o.email: o.name for o in ctx.officers.values()}, ctx.plan
-            ),
+            gate=Gate.of(ctx),  # the holdings and officers the context has read
             entity="plan",
             key=plan_row.code,
             year=ctx.plan.year,
@@ -185,11 +182,7 @@ def _rows(
 ) -> tuple[list[report_core.OccurrenceEvidence], list[Any]]:
     tasks = {x.code: x for x in ctx.plan.tasks}
     # the plan's occurrences read once: for the rows, and for the progress line
-    everything = session.exec(
-        select(Occurrence)
-        .where(Occurrence.plan_id == plan_row.id)
-        .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
-    ).all()
+    everything = plan_occurrences(plan_row, session=session)
     seen = views(plan_row, session=session, now=now, lang=lang, ctx=ctx, occurrences=everything)
     uploads: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for occ_id, name, status in uploads_of([v.id for v in seen], session=session):

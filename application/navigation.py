@@ -58,7 +58,7 @@ class Navigation:
 
 def menu_of(ctx: Context, identity: Identity) -> frozenset[str]:
     """The pages ``identity`` is offered in ``ctx``'s unit today."""
-    names = {o.email: o.name for o in ctx.officers.values()}
+    names = ctx.names()
     actor = actor_for(identity, ctx.holdings, names)
     today = ctx.today
     allowed: dict[str, bool] = {}
@@ -87,7 +87,7 @@ def appraisal_pages(
         return frozenset(PROVINCE_PAGES)
     if ctx is None or has_cycle(session, ctx.plan_row.unit_id) is None:
         return frozenset()
-    names = {o.email: o.name for o in ctx.officers.values()}
+    names = ctx.names()
     actor = actor_for(identity, ctx.holdings, names)
     if decide(actor, "appraisal.explain", Subject(), ctx.today, ctx.holdings).allowed:
         return frozenset(UNIT_APPRAISAL_PAGES)

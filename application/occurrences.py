@@ -215,7 +215,7 @@ def schedule_unit(
     ``identity`` (``job.materialise``); ``NotFoundError`` when it has no such plan."""
     plan_row = plan_of_year(session, unit_row.id or 0, year)
     ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
-    Gate(unit_row.id or 0, ctx.holdings, _names(ctx), ctx.plan).check(
+    Gate.of(ctx).check(
         identity,
         "job.materialise",
         Subject(),
@@ -292,7 +292,7 @@ def allowed_actions(
         assert plan_row is not None
         ctx = context(plan_row, session=session, actor=identity.audit_name, now=now)
         found = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
-        actor = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan).actor(identity)
+        actor = Gate.of(ctx).actor(identity)
         subject = subject_of(ctx.plan, found, occ)
         return frozenset(
             action
@@ -311,7 +311,7 @@ def perform(
         apply(occ.status, action, reason)  # names the actions there are
     task = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
     subject = subject_of(ctx.plan, task, occ)
-    gate = Gate(occ.unit_id, ctx.holdings, _names(ctx), ctx.plan)
+    gate = Gate.of(ctx)
     actor = gate.check(
         identity,
         f"occurrence.{action}",
@@ -415,10 +415,6 @@ def require_evidence(ctx: Context, occ: Occurrence, task: Task | None) -> None:
             n=len(absent),
             missing="; ".join(f"'{name}'" for name in absent),
         )
-
-
-def _names(ctx: Context) -> dict[str, str]:
-    return {o.email: o.name for o in ctx.officers.values()}
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -571,7 +567,7 @@ def show_occurrence(
         )
     timezone = ctx.plan.timezone
     found = next((t for t in ctx.plan.tasks if t.code == occ.task_code), None)
-    names = _names(ctx)
+    names = ctx.names()
     approver = approver_of(ctx.plan, found) if found else CHAIRMAN
 
     def shown(e: Evidence) -> UploadView:

@@ -93,6 +93,10 @@ class Context:
     def today(self) -> dt.date:
         return local_today(self.now, self.plan.timezone)
 
+    def names(self) -> dict[str, str]:
+        """The unit's officers' names by email (as the policy names who acts)."""
+        return {o.email: o.name for o in self.officers.values()}
+
     def accountable(self, role: str, area: str, on: dt.date) -> tuple[int | None, int | None]:
         """(officer id, acting-for officer id) answering for ``role`` in ``area`` on ``on``;
         many tasks and periods ask the same, so each answer is worked out once: once per
@@ -756,6 +760,15 @@ def transition(
     return occ
 
 
+def plan_occurrences(plan_row: PlanRecord, *, session: Session) -> Sequence[Occurrence]:
+    """A plan's occurrences in deadline order (then task code), as readers list them."""
+    return session.exec(
+        select(Occurrence)
+        .where(Occurrence.plan_id == plan_row.id)
+        .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
+    ).all()
+
+
 def views(
     plan_row: PlanRecord,
     *,
@@ -773,15 +786,7 @@ def views(
     plan, calendar, officers = ctx.plan, ctx.calendar, ctx.officers
     today = local_today(now, plan.timezone)
     tasks = {t.code: t for t in plan.tasks}
-    rows = (
-        occurrences
-        if occurrences is not None
-        else session.exec(
-            select(Occurrence)
-            .where(Occurrence.plan_id == plan_row.id)
-            .order_by(col(Occurrence.due_date), col(Occurrence.task_code))
-        ).all()
-    )
+    rows = occurrences if occurrences is not None else plan_occurrences(plan_row, session=session)
     out = []
     for occ in rows:
         task = tasks.get(occ.task_code)
