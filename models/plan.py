@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, ForeignKeyConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.clock import DEFAULT_TIMEZONE
@@ -24,7 +24,11 @@ class PlanRecord(SQLModel, table=True):
     """An annual plan of a unit; ``code`` is unique per unit."""
 
     __tablename__ = "plan"
-    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "code"),
+        # what a task's foreign key to its plan and unit refers to (``TaskRecord``)
+        UniqueConstraint("id", "unit_id", name="uq_plan_id_unit"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     code: str = Field(max_length=64)
@@ -94,12 +98,23 @@ class TargetRecord(SQLModel, table=True):
 
 
 class TaskRecord(SQLModel, table=True):
-    """A plan task; schedule and reminders are kept as the plan file gives them."""
+    """A plan task; schedule and reminders are kept as the plan file gives them.
+
+    ``unit_id`` is its plan's unit, kept here so that one foreign key holds an occurrence to
+    its task, plan and unit together (``Occurrence``): the database refuses an occurrence
+    whose unit or plan is not its task's, with one check per row where three were needed."""
 
     __tablename__ = "plan_task"
-    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        UniqueConstraint("id", "plan_id", "unit_id", name="uq_plan_task_id_plan_unit"),
+        ForeignKeyConstraint(
+            ["plan_id", "unit_id"], ["plan.id", "plan.unit_id"], name="fk_plan_task_plan_unit"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = Field(foreign_key="plan.id", index=True)
+    plan_id: int = Field(index=True)
+    unit_id: int
     code: str = Field(max_length=32)
     area: str = Field(max_length=32)
     title: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, json_field
@@ -33,11 +33,17 @@ class Occurrence(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("task_id", "period"),
         Index("ix_occurrence_unit_status_due", "unit_id", "status", "due_date"),
+        # its task, that task's plan and that plan's unit, in one check per row written
+        ForeignKeyConstraint(
+            ["task_id", "plan_id", "unit_id"],
+            ["plan_task.id", "plan_task.plan_id", "plan_task.unit_id"],
+            name="fk_occurrence_task_plan_unit",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id")
-    plan_id: int = Field(foreign_key="plan.id", index=True)
-    task_id: int = Field(foreign_key="plan_task.id")
+    unit_id: int
+    plan_id: int = Field(index=True)
+    task_id: int
     task_code: str = Field(max_length=32)
     period: str = Field(max_length=32)
     period_start: dt.date

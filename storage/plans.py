@@ -332,6 +332,7 @@ def load_plan(
             partial(
                 TaskRecord,
                 plan_id=pid,
+                unit_id=uid,
                 code=task.code,
                 area=task.area,
                 title=task.title,
