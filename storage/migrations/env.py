@@ -17,9 +17,9 @@ if not isinstance(engine, Engine):
     engine = create_engine(url)
 
 
-def _run(connection: Connection) -> None:
+def _run(connection: Connection, *, sqlite: bool) -> None:
     with connection.begin():
-        if connection.dialect.name == "sqlite":
+        if sqlite:
             # Python's sqlite3 opens a transaction only before a row is written, so each
             # CREATE, DROP and ALTER would commit on its own and an upgrade stopped half-way
             # would leave half a schema; an explicit BEGIN makes the whole upgrade one
@@ -28,11 +28,11 @@ def _run(connection: Connection) -> None:
         context.configure(
             connection=connection,
             target_metadata=SQLModel.metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
         )
         context.run_migrations()
-        if connection.dialect.name == "sqlite":
+        if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:  # the version is not recorded: the upgrade stops here, with the rows
                 raise RuntimeError(f"rows whose foreign key fails after migrating: {broken[:5]}")
@@ -40,7 +40,7 @@ def _run(connection: Connection) -> None:
 
 with engine.connect() as connection:
     if connection.dialect.name != "sqlite":
-        _run(connection)
+        _run(connection, sqlite=False)
     else:
         # Batch mode rebuilds a table by copying it and dropping the old one, which SQLite's
         # foreign keys would refuse while other tables refer to it; they are switched off for
@@ -49,7 +49,7 @@ with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
         try:
-            _run(connection)
+            _run(connection, sqlite=True)
         finally:
             connection.rollback()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -135,21 +135,28 @@ def test_the_upgrade_keeps_every_row_and_the_downgrade_goes_back(engine, session
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_an_occurrence_misfiled_before_the_upgrade_stops_it_with_its_id(
-    engine, session, load
-) -> None:  # type: ignore[no-untyped-def]
-    # a row written by hand under the old keys: the upgrade names it and changes nothing
+def _misfiled_at(revision: str, engine: Any, session: Session, load: Any) -> int:
+    """Two wards' years stored, the schema taken back to ``revision`` (before the new key),
+    and one of the first ward's occurrences moved by hand to the second ward: its id."""
     ours, theirs = _two_wards(session, load)
     session.close()
-    command.downgrade(alembic_config(engine), "0017")
+    command.downgrade(alembic_config(engine), revision)
     with engine.begin() as connection:
-        misfiled = connection.execute(
+        misfiled: int = connection.execute(
             sa.text("SELECT min(id) FROM occurrence WHERE plan_id = :p"), {"p": ours.id}
         ).scalar_one()
         connection.execute(
             sa.text("UPDATE occurrence SET unit_id = :u WHERE id = :i"),
             {"u": theirs.unit_id, "i": misfiled},
         )
+    return misfiled
+
+
+def test_an_occurrence_misfiled_before_the_upgrade_stops_it_with_its_id(
+    engine, session, load
+) -> None:  # type: ignore[no-untyped-def]
+    # a row written by hand under the old keys: the upgrade names it and changes nothing
+    misfiled = _misfiled_at("0017", engine, session, load)
     stored = _counts(engine)
 
     with pytest.raises(LocalizedError) as refused:
@@ -167,14 +174,7 @@ def test_an_upgrade_over_several_revisions_that_stops_leaves_the_schema_as_it_wa
 ) -> None:  # type: ignore[no-untyped-def]
     # 0017 then 0018 in one run: 0018 refuses a misfiled row, and 0017's tables, created
     # before in the same run, are gone with it (on SQLite too, where DDL commits by default)
-    ours, theirs = _two_wards(session, load)
-    session.close()
-    command.downgrade(alembic_config(engine), "0016")
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text("UPDATE occurrence SET unit_id = :u WHERE plan_id = :p"),
-            {"u": theirs.unit_id, "p": ours.id},
-        )
+    _misfiled_at("0016", engine, session, load)
     tables = set(sa.inspect(engine).get_table_names())
 
     with pytest.raises(LocalizedError):
