@@ -31,10 +31,11 @@ web: $(STAMP)
 	done
 	CCHC_HOME=var/demo $(BIN)/python -m cchc.cli web --port 8080
 
-## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432); installs LibreOffice and poppler-utils first (scripts/system-deps)
+## test: the whole suite, on SQLite and on PostgreSQL (localhost:5432), then the command-line tests again through a preloaded process (cchc preload); installs LibreOffice and poppler-utils first (scripts/system-deps)
 test: $(STAMP)
 	scripts/system-deps
 	$(BIN)/python -m pytest -n auto --dist loadscope
+	CCHC_TEST_CLI=preload $(BIN)/python -m pytest -n auto --dist loadscope tests/acceptance
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from application.settings import Settings, SettingsError
+from cchc.argv import command_name, hoist_global_options
 from cchc.commands import (
     appraisal,
     audit,
@@ -27,6 +28,7 @@ from cchc.commands import (
     outbox,
     par,
     plan,
+    preload,
     procedures,
     province,
     service,
@@ -82,9 +84,7 @@ app.command("restore")(backup.restore)
 app.add_typer(user.app, name="user")
 app.add_typer(user.token_app, name="token")
 app.command("web")(webserver.web)
-
-GLOBAL_VALUE_FLAGS = ("--lang", "--as")
-GLOBAL_BOOL_FLAGS = ("--verbose", "-v")
+app.add_typer(preload.app, name="preload")
 
 
 @app.callback()
@@ -111,40 +111,13 @@ def _root(
     ctx.call_on_close(ctx.obj.close)
 
 
-def hoist_global_options(argv: list[str]) -> list[str]:
-    """Let --lang, --as and --verbose stand anywhere on the line (moved to the front)."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            rest.extend(argv[i:])
-            break
-        name = arg.split("=", 1)[0]
-        if name in GLOBAL_VALUE_FLAGS:
-            if "=" in arg or i + 1 >= len(argv):
-                front.append(arg)
-                i += 1
-            else:
-                front.extend(argv[i : i + 2])
-                i += 2
-            continue
-        if arg in GLOBAL_BOOL_FLAGS:
-            front.append(arg)
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
 def app_for(args: list[str]) -> typer.Typer:
     """The command line with only the command ``args`` name (a command or a group, with the
     root's options): typer reads the signature of every command it is given before it runs
     one, which would cost a reading command a large share of its time. The whole of it when
     no command is named before a ``--help``, or the name is not one (for the help listing
     every command, and the "did you mean" of a misspelt one)."""
-    name = _command_name(args)
+    name = command_name(args)
     commands = [c for c in app.registered_commands if name is not None and c.name == name]
     groups = [g for g in app.registered_groups if name is not None and g.name == name]
     if not commands and not groups:
@@ -152,23 +125,6 @@ def app_for(args: list[str]) -> typer.Typer:
     only = copy.copy(app)
     only.registered_commands, only.registered_groups = commands, groups
     return only
-
-
-def _command_name(args: list[str]) -> str | None:
-    """The command ``args`` (global options in front, see ``hoist_global_options``) name;
-    None when a help option or the end of options comes first."""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg in ("--help", "-h", "--"):
-            return None
-        if arg in GLOBAL_VALUE_FLAGS:
-            i += 2
-            continue
-        if not arg.startswith("-"):
-            return arg
-        i += 1
-    return None
 
 
 _settings: Settings | None = None  # the settings main() read, passed on to _root

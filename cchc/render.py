@@ -20,6 +20,15 @@ console = Console(highlight=False, markup=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
+def reset_consoles() -> None:
+    """Make both consoles again for the streams and environment the process has now: a
+    console reads the terminal's colours and width (``COLUMNS``) when it is made, and a
+    command started from the preloaded process (``cchc.preload``) has another terminal than
+    the one the consoles were made for. In place, so every module's name for them follows."""
+    console.__init__(highlight=False, markup=False, emoji=False)  # type: ignore[misc]
+    err_console.__init__(stderr=True, highlight=False, markup=False, emoji=False)  # type: ignore[misc]
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()

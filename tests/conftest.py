@@ -21,6 +21,9 @@ from plans import FRAMEWORK_2020, PLAN_2020
 # A message key missing from every catalogue fails the test (here and in the CLI processes
 # the tests start) instead of printing the key to a user.
 os.environ["CCHC_STRICT_MESSAGES"] = "1"
+# The ``cchc`` processes the tests start run on their own: a preloaded process the developer
+# started (``cchc preload start``) is not used; tests of it start their own elsewhere.
+os.environ["CCHC_PRELOAD_DIR"] = f"/nonexistent/cchc-tests-{os.getpid()}"
 
 PG_ADMIN_URL = os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
 NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)
@@ -248,12 +251,13 @@ def run_cli(argv: list[str], *, input: str | None = None) -> tuple[int, str, str
 
 
 def run_cli_process(argv: list[str], *, input: str | None = None) -> tuple[int, str, str]:
-    """``cchc ARGV`` as its own process (``python -m cchc.cli``), as an operator runs it."""
+    """``cchc ARGV`` as its own process (``python -m cchc``, the script's launcher), as an
+    operator runs it."""
     import subprocess
     import sys
 
     proc = subprocess.run(
-        [sys.executable, "-m", "cchc.cli", *argv],
+        [sys.executable, "-m", "cchc", *argv],
         capture_output=True,
         text=True,
         input=input,
@@ -261,6 +265,20 @@ def run_cli_process(argv: list[str], *, input: str | None = None) -> tuple[int, 
         check=False,
     )
     return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture(scope="session")
+def preloaded_folder() -> Iterator[Path]:
+    """A preloaded process (``cchc preload``) for the session: ``CCHC_TEST_CLI=preload`` runs
+    every ``cli`` command through it, as its own ``cchc`` process."""
+    import tempfile
+
+    from cchc import preload
+
+    with tempfile.TemporaryDirectory(prefix="cchc-pre-") as tmp:  # a socket's path is short
+        folder = Path(tmp) / "run"
+        with preload.running(folder, idle_minutes=60):
+            yield folder
 
 
 @pytest.fixture
@@ -272,7 +290,7 @@ def cli(
     The command runs in this process through ``cchc.cli.main`` (the same entry point, option
     parsing and error handler as the installed script; starting a Python process per command
     made the suite too slow for CI). ``CCHC_TEST_CLI=process`` runs each as its own process
-    instead. The home is a live database (created on first use, ``--now`` refused for
+    instead, ``CCHC_TEST_CLI=preload`` as its own process handed to a preloaded process. The home is a live database (created on first use, ``--now`` refused for
     changes); a test marked ``simulation`` gets a simulation instead (``cchc init
     --simulation`` first)."""
     home = tmp_path / "home"
@@ -281,7 +299,10 @@ def cli(
     monkeypatch.delenv("CCHC_LANG", raising=False)
     monkeypatch.delenv("CCHC_USER", raising=False)  # the local operator, unless --as
     monkeypatch.setenv("COLUMNS", "200")
-    runner = run_cli_process if os.environ.get("CCHC_TEST_CLI") == "process" else run_cli
+    mode = os.environ.get("CCHC_TEST_CLI")
+    runner = run_cli_process if mode in ("process", "preload") else run_cli
+    if mode == "preload":
+        monkeypatch.setenv("CCHC_PRELOAD_DIR", str(request.getfixturevalue("preloaded_folder")))
 
     def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
         return runner(list(args), input=input)

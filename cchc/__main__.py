@@ -1,0 +1,5 @@
+"""``python -m cchc``: the ``cchc`` script (``cchc.launch``)."""
+
+from cchc.launch import main
+
+main()
