@@ -50,3 +50,13 @@ def command_name(args: list[str]) -> str | None:
             return arg
         i += 1
     return None
+
+
+def value_of(args: list[str], flag: str) -> str | None:
+    """The value ``args`` give ``flag`` (``--lang en`` or ``--lang=en``); None without one."""
+    for i, arg in enumerate(args):
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+    return None

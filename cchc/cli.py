@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from application.settings import Settings, SettingsError
-from cchc.argv import command_name, hoist_global_options
+from cchc.argv import command_name, hoist_global_options, value_of
 from cchc.commands import (
     appraisal,
     audit,
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     global _settings
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     verbose = "--verbose" in args or "-v" in args
-    flag_lang = _value_of(args, "--lang")
+    flag_lang = value_of(args, "--lang")
     try:
         _settings = Settings.from_env()  # every setting checked before anything runs, even --help
     except SettingsError as exc:
@@ -191,15 +191,6 @@ def _error_text(exc: CchcError, lang: str) -> str:
     if isinstance(exc, InvalidInput):
         return "Error:\n" + text
     return "Error: " + text
-
-
-def _value_of(args: list[str], flag: str) -> str | None:
-    for i, arg in enumerate(args):
-        if arg.startswith(flag + "="):
-            return arg.split("=", 1)[1]
-        if arg == flag and i + 1 < len(args):
-            return args[i + 1]
-    return None
 
 
 # errors no input should cause; if one does, the user still gets a message

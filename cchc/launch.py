@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cchc.argv import command_name, hoist_global_options
+from cchc.argv import command_name, hoist_global_options, value_of
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's packages (pyproject's list): their files decide whether a preloaded
@@ -230,13 +230,7 @@ def _say_lost() -> None:
     from cchc.messages import t
     from domain.i18n import normalize_lang
 
-    args = hoist_global_options(sys.argv[1:])
-    lang = os.environ.get("CCHC_LANG")
-    for i, arg in enumerate(args):
-        if arg.startswith("--lang="):
-            lang = arg.split("=", 1)[1]
-        elif arg == "--lang" and i + 1 < len(args):
-            lang = args[i + 1]
+    lang = value_of(hoist_global_options(sys.argv[1:]), "--lang") or os.environ.get("CCHC_LANG")
     sys.stderr.write("Error: " + t("cli.preload_lost", normalize_lang(lang)) + "\n")
 
 

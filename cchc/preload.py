@@ -68,7 +68,6 @@ ALSO = (
     "yaml",
     "rich.table",
     "rich.text",
-    "typer.testing",
 )
 
 
@@ -82,14 +81,18 @@ class PreloadError(Exception):
 def warm() -> list[str]:
     """Import every module of the project a command may need, and the libraries commands import
     as they run; the names that could not be imported (left to the commands)."""
-    failed = []
+    failed: list[str] = []
     names = ["cchc.cli", *ALSO]
     for package in PACKAGES:
         if package in SKIP:
             continue
         names.append(package)
-        module = importlib.import_module(package)
-        for info in pkgutil.walk_packages(module.__path__, package + "."):
+        try:
+            module = importlib.import_module(package)
+        except Exception:
+            failed.append(package)
+            continue
+        for info in pkgutil.walk_packages(module.__path__, package + ".", failed.append):
             if not info.name.startswith(SKIP):
                 names.append(info.name)
     for name in names:
@@ -297,7 +300,10 @@ def _command(
     signal.signal(signal.SIGINT, signal.default_int_handler)
     conn.settimeout(None)
     conn.sendall(f"pid {os.getpid()}\n".encode())
-    if conn.recv(3) != b"go\n":
+    said = b""
+    while len(said) < 3 and (more := conn.recv(3 - len(said))):
+        said += more
+    if said != b"go\n":
         return 1  # the launcher gave up waiting and will run the command itself
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
