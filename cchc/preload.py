@@ -164,6 +164,10 @@ def _tell(fd: int | None, line: str) -> None:
         os.close(fd)
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGINT while the preloaded process waits for a command."""
+
+
 class _Server:
     def __init__(self, listener: socket.socket, loaded: str, idle: float) -> None:
         self.listener = listener
@@ -175,6 +179,7 @@ class _Server:
         self.served = 0
         self.last = time.monotonic()
         self.stopping = False
+        self.waiting = False
 
     def loop(self) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the commands' processes reap themselves
@@ -185,10 +190,13 @@ class _Server:
             left = self.idle - (time.monotonic() - self.last)
             if left <= 0:
                 return
+            self.waiting = True
             try:
                 ready, _, _ = select.select([self.listener], [], [], min(left, 60.0))
-            except InterruptedError:
-                continue
+            except _Stopped:
+                return
+            finally:
+                self.waiting = False
             if not ready:
                 continue
             try:
@@ -201,6 +209,8 @@ class _Server:
 
     def _stop(self, _signum: int, _frame: object) -> None:
         self.stopping = True
+        if self.waiting:  # else the command being handed over is finished first
+            raise _Stopped
 
     def _handle(self, conn: socket.socket) -> None:
         conn.settimeout(READ_TIMEOUT)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,12 +25,26 @@ from plans import FRAMEWORK_2020, PLAN_2020
 os.environ["CCHC_STRICT_MESSAGES"] = "1"
 # The ``cchc`` processes the tests start run on their own: a preloaded process the developer
 # started (``cchc preload start``) is not used; tests of it start their own elsewhere.
-os.environ["CCHC_PRELOAD_DIR"] = f"/nonexistent/cchc-tests-{os.getpid()}"
+PRELOAD_DIR = Path(tempfile.gettempdir()) / f"cchc-tests-preload-{os.getpid()}"
+os.environ["CCHC_PRELOAD_DIR"] = str(PRELOAD_DIR)
 
 PG_ADMIN_URL = os.environ.get("CCHC_TEST_PG_URL", "postgresql://localhost:5432/postgres")
 NOW = dt.datetime(2020, 4, 15, 8, 0, tzinfo=dt.UTC)
 # The audit key of the test databases (an installation's comes from its audit.key file).
 AUDIT_KEY = bytes(range(32))
+
+
+@pytest.fixture(autouse=True)
+def no_preloaded_process_left() -> Iterator[None]:
+    """A test that starts a preloaded process where the suite's commands look for one (the
+    hostile-option tests run ``cchc preload start`` with every option) has it stopped after
+    it: the commands of the next tests run on their own, and no process outlives the suite."""
+    yield
+    if PRELOAD_DIR.exists():
+        from cchc import preload
+
+        preload.ask(PRELOAD_DIR, "stop")
+        shutil.rmtree(PRELOAD_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -272,6 +272,16 @@ def test_the_operator_starts_looks_at_and_stops_it(run: Run) -> None:
         assert stopped.returncode == 0
         assert "Đã dừng" in stopped.stdout
         assert preload.ask(Path(tmp) / "run", "status") is None
+        # SIGTERM (a shutdown) stops it at once, its socket gone
+        assert run("preload", "start", preloaded=True, env=own).returncode == 0
+        status = preload.ask(Path(tmp) / "run", "status")
+        assert status is not None
+        os.kill(status["pid"], signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while launch.socket_path(Path(tmp) / "run").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not launch.socket_path(Path(tmp) / "run").exists()
+        assert preload.ask(Path(tmp) / "run", "status") is None
         bad = run("preload", "start", "--idle-minutes", "0", preloaded=True, env=own)
         assert bad.returncode == 2
         assert "Traceback" not in bad.stderr
