@@ -49,6 +49,7 @@ PACKAGES = (
 OFF = ("off", "0", "no", "false")
 WAIT_FOR_START = 20.0  # seconds the launcher waits for the preloaded process to start a command
 HEADER = struct.Struct("!I")
+MAX_MESSAGE = 4 << 20  # bytes: a command line and an environment, with room to spare
 
 
 def directory() -> Path:
@@ -127,6 +128,35 @@ def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = N
     else:
         sock.sendall(HEADER.pack(len(body)))
     sock.sendall(body)
+
+
+def receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """One message as ``send`` sends it, and the descriptors that came with it (closed
+    again when the message is not whole or not an object)."""
+    data, fds, _, _ = socket.recv_fds(conn, HEADER.size, 3)
+    try:
+        while len(data) < HEADER.size:
+            more = conn.recv(HEADER.size - len(data))
+            if not more:
+                raise ValueError("short header")
+            data += more
+        (length,) = HEADER.unpack(data)
+        if length > MAX_MESSAGE:
+            raise ValueError("request too large")
+        body = b""
+        while len(body) < length:
+            more = conn.recv(min(65536, length - len(body)))
+            if not more:
+                raise ValueError("short request")
+            body += more
+        request = json.loads(body)
+        if not isinstance(request, dict):
+            raise ValueError("not an object")
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return request, list(fds)
 
 
 def _exit_code(line: str) -> int | None:

@@ -26,7 +26,6 @@ import datetime as dt
 import fcntl
 import importlib
 import io
-import json
 import os
 import pkgutil
 import select
@@ -42,18 +41,17 @@ from pathlib import Path
 from typing import Any
 
 from cchc.launch import (
-    HEADER,
     PACKAGES,
     ROOT,
     fingerprint,
     interpreter,
     private,
+    receive,
     send,
     socket_path,
 )
 
 READ_TIMEOUT = 10.0  # seconds a caller has to send its request
-MAX_REQUEST = 4 << 20  # bytes: a command line and an environment, with room to spare
 # Not imported ahead: the migrations' environment runs on import; the orchestration and web
 # frameworks start threads and read their own settings when imported, and are only used by
 # long-running commands, which gain nothing from a faster start.
@@ -171,7 +169,7 @@ class _Stopped(BaseException):
 class _Server:
     def __init__(self, listener: socket.socket, loaded: str, idle: float) -> None:
         self.listener = listener
-        self.inode = _inode(listener)
+        self.inode = os.stat(listener.getsockname()).st_ino
         self.loaded = loaded
         self.interpreter = interpreter()
         self.idle = idle
@@ -218,7 +216,7 @@ class _Server:
         if uid != os.getuid():
             return  # another user: not a word
         try:
-            request, fds = _receive(conn)
+            request, fds = receive(conn)
         except (OSError, ValueError):
             return
         try:
@@ -266,37 +264,6 @@ class _Server:
             code = _command(conn, self.listener, request, fds)
         finally:
             os._exit(code)
-
-
-def _inode(listener: socket.socket) -> int:
-    return os.stat(listener.getsockname()).st_ino
-
-
-def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    data, fds, _, _ = socket.recv_fds(conn, HEADER.size, 3)
-    try:
-        while len(data) < HEADER.size:
-            more = conn.recv(HEADER.size - len(data))
-            if not more:
-                raise ValueError("short header")
-            data += more
-        (length,) = HEADER.unpack(data)
-        if length > MAX_REQUEST:
-            raise ValueError("request too large")
-        body = b""
-        while len(body) < length:
-            more = conn.recv(min(65536, length - len(body)))
-            if not more:
-                raise ValueError("short request")
-            body += more
-        request = json.loads(body)
-        if not isinstance(request, dict):
-            raise ValueError("not an object")
-    except BaseException:
-        for fd in fds:
-            os.close(fd)
-        raise
-    return request, list(fds)
 
 
 def _command(
@@ -409,7 +376,7 @@ def ask(folder: Path, op: str) -> dict[str, Any] | None:
         try:
             sock.connect(str(socket_path(folder)))
             send(sock, {"op": op})
-            answer, fds = _receive(sock)
+            answer, fds = receive(sock)
         except (OSError, ValueError):
             return None
         for fd in fds:

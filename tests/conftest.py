@@ -287,8 +287,6 @@ def run_cli_process(argv: list[str], *, input: str | None = None) -> tuple[int, 
 def preloaded_folder() -> Iterator[Path]:
     """A preloaded process (``cchc preload``) for the session: ``CCHC_TEST_CLI=preload`` runs
     every ``cli`` command through it, as its own ``cchc`` process."""
-    import tempfile
-
     from cchc import preload
 
     with tempfile.TemporaryDirectory(prefix="cchc-pre-") as tmp:  # a socket's path is short
@@ -306,9 +304,9 @@ def cli(
     The command runs in this process through ``cchc.cli.main`` (the same entry point, option
     parsing and error handler as the installed script; starting a Python process per command
     made the suite too slow for CI). ``CCHC_TEST_CLI=process`` runs each as its own process
-    instead, ``CCHC_TEST_CLI=preload`` as its own process handed to a preloaded process. The home is a live database (created on first use, ``--now`` refused for
-    changes); a test marked ``simulation`` gets a simulation instead (``cchc init
-    --simulation`` first)."""
+    instead, ``CCHC_TEST_CLI=preload`` as its own process handed to a preloaded process. The
+    home is a live database (created on first use, ``--now`` refused for changes); a test
+    marked ``simulation`` gets a simulation instead (``cchc init --simulation`` first)."""
     home = tmp_path / "home"
     monkeypatch.setenv("CCHC_HOME", str(home))
     monkeypatch.delenv("CCHC_DATABASE_URL", raising=False)

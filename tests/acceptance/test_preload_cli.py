@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,14 +25,10 @@ ANH = "anh.btn@phuhuu.gov.vn"
 AT = ("--now", "2020-06-30T08:00")
 
 
-@pytest.fixture(scope="module")
-def folder() -> Iterator[Path]:
-    """A preloaded process of its own for this module's tests (a short path: a Unix
-    socket's name is at most 107 bytes)."""
-    with tempfile.TemporaryDirectory(prefix="cchc-pre-") as tmp:
-        path = Path(tmp) / "run"
-        with preload.running(path, idle_minutes=10):
-            yield path
+@pytest.fixture
+def folder(preloaded_folder: Path) -> Path:
+    """The session's preloaded process (``tests/conftest.py``)."""
+    return preloaded_folder
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
